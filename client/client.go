@@ -1,0 +1,209 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultUserAgent     = "snapdash/dev"
+	DefaultTimeout       = 30 * time.Second
+	DefaultMaxImageBytes = 32 << 20
+)
+
+// Response body caps: a list may be large, a single object never is, and an
+// error body is only ever shown as a short excerpt.
+const (
+	listBodyLimit   = 64 << 20
+	objectBodyLimit = 4 << 20
+	errorBodyLimit  = 64 << 10
+)
+
+// Config configures a Client. Server and one of Token or ClientID+ClientSecret
+// are required; everything else has a default.
+type Config struct {
+	// Server is the base URL, e.g. https://auvious.video (a trailing slash is
+	// ignored; a path prefix is kept, for gateways).
+	Server string
+	// Token is a static bearer token obtained elsewhere. It is never renewed.
+	Token string
+	// ClientID and ClientSecret are OAuth2 client credentials, exchanged at
+	// TokenURL for tokens that are cached and renewed before they expire.
+	ClientID, ClientSecret string
+	// TokenURL defaults to Server + "/security/oauth/token".
+	TokenURL string
+	// UserAgent is sent on every request, defaults to DefaultUserAgent.
+	UserAgent string
+	// Timeout bounds each call (all its attempts and retry waits included),
+	// defaults to DefaultTimeout.
+	Timeout time.Duration
+	// MaxImageBytes caps downloads and uploads, defaults to DefaultMaxImageBytes.
+	MaxImageBytes int64
+	// Referer is sent on the signedUrl request, which requires it; defaults
+	// to Server.
+	Referer string
+	// Retry controls how idempotent requests are retried.
+	Retry RetryPolicy
+	// HTTPClient, when set, provides the transport; its Timeout and
+	// redirect policy are not used.
+	HTTPClient *http.Client
+	// Logger receives debug logs of requests and retries; nil discards them.
+	// Tokens, secrets and signed-URL signatures are never logged.
+	Logger *slog.Logger
+}
+
+// Client calls the Auvious snapshot, user-endpoint and interaction APIs. It
+// is safe for concurrent use.
+type Client struct {
+	cfg    Config
+	base   string       // scheme://host[/prefix], no trailing slash
+	api    *http.Client // authenticated API calls; Authorization set per request
+	plain  *http.Client // signed URLs: never carries Authorization
+	tokens *tokenSource
+	log    *slog.Logger
+}
+
+// New checks cfg, fills in its defaults and returns a Client. It makes no
+// request: credentials are first used by the first call.
+func New(cfg Config) (*Client, error) {
+	base, err := normalizeServer(cfg.Server)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Server = base
+	hasOAuth := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case cfg.Token != "" && hasOAuth:
+		return nil, errors.New("client: set either a token or client credentials, not both")
+	case cfg.Token == "" && !hasOAuth:
+		return nil, errors.New("client: no credentials: set a token or a client id and secret")
+	case hasOAuth && (cfg.ClientID == "" || cfg.ClientSecret == ""):
+		return nil, errors.New("client: client credentials need both a client id and a client secret")
+	}
+	if strings.ContainsAny(cfg.Token, "\r\n") {
+		return nil, errors.New("client: the token contains a line break")
+	}
+	if cfg.TokenURL == "" {
+		cfg.TokenURL = base + "/security/oauth/token"
+	} else if _, err := normalizeServer(cfg.TokenURL); err != nil {
+		return nil, fmt.Errorf("client: token URL: %w", err)
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxImageBytes <= 0 {
+		cfg.MaxImageBytes = DefaultMaxImageBytes
+	}
+	if cfg.Referer == "" {
+		cfg.Referer = base
+	}
+	cfg.Retry = cfg.Retry.withDefaults()
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var rt http.RoundTripper = http.DefaultTransport
+	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
+		rt = cfg.HTTPClient.Transport
+	}
+	c := &Client{
+		cfg:   cfg,
+		base:  base,
+		api:   &http.Client{Transport: rt, CheckRedirect: limitRedirects},
+		plain: &http.Client{Transport: rt, CheckRedirect: plainRedirects},
+		log:   log,
+	}
+	c.tokens = newTokenSource(cfg, &http.Client{Transport: &uaTransport{base: rt, ua: cfg.UserAgent}})
+	return c, nil
+}
+
+// Server returns the base URL the client talks to, without a trailing slash.
+func (c *Client) Server() string { return c.base }
+
+// logger returns the configured logger (never nil). The event stream uses it.
+func (c *Client) logger() *slog.Logger { return c.log }
+
+// normalizeServer checks that s is an absolute http(s) URL without query or
+// fragment and returns it without a trailing slash.
+func normalizeServer(s string) (string, error) {
+	if s == "" {
+		return "", errors.New("client: no server URL")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", errors.New("client: the server URL is malformed")
+	}
+	// The URL is echoed without user info or query, which may hold secrets.
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("client: server URL %q: scheme must be http or https", redactURL(s))
+	}
+	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("client: server URL %q: want scheme://host[/path] only", redactURL(s))
+	}
+	return u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/"), nil
+}
+
+// endpointURL returns the absolute URL of path (already escaped, starting
+// with '/') below the server, with q encoded when not empty.
+func (c *Client) endpointURL(path string, q url.Values) string {
+	u := c.base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
+}
+
+// pathID checks an id that becomes one path segment and returns it escaped,
+// so that an id holding '/', '?', '%' or ".." can never address another
+// resource.
+func pathID(op, field, id string) (string, error) {
+	switch strings.TrimSpace(id) {
+	case "":
+		return "", &ValidationError{Op: op, Field: field, Reason: "is required"}
+	case ".", "..":
+		return "", &ValidationError{Op: op, Field: field, Reason: fmt.Sprintf("%q is not a valid id", id)}
+	}
+	return url.PathEscape(id), nil
+}
+
+// limitRedirects follows at most 5 redirects; net/http already drops the
+// Authorization header when one leaves the original domain.
+func limitRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("too many redirects")
+	}
+	return nil
+}
+
+// plainRedirects is limitRedirects for the unauthenticated client, which also
+// makes sure no Authorization header is ever carried along.
+func plainRedirects(req *http.Request, via []*http.Request) error {
+	req.Header.Del("Authorization")
+	return limitRedirects(req, via)
+}
+
+// uaTransport sets the User-Agent on requests that have none (the OAuth2
+// token requests, which x/oauth2 builds itself).
+type uaTransport struct {
+	base http.RoundTripper
+	ua   string
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *uaTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("User-Agent") == t.ua {
+		return t.base.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	r.Header.Set("User-Agent", t.ua)
+	return t.base.RoundTrip(r)
+}

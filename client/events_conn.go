@@ -1,0 +1,347 @@
+package client
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/r3labs/sse/v2"
+	"gopkg.in/cenkalti/backoff.v1"
+)
+
+// Why a connection attempt ended, besides transport errors.
+var (
+	// errNoEventsEndpoint: 404, or a 200 that is not an event stream (a
+	// gateway's catch-all page): the server has no events endpoint.
+	errNoEventsEndpoint = errors.New("events: the server has no events endpoint")
+	// errIdle: nothing, not even a ping, arrived within IdleTimeout.
+	errIdle = errors.New("events: connection silent for too long")
+	// errStreamEnded: the server closed the stream cleanly (r3labs returns
+	// nil then and would not reconnect by itself).
+	errStreamEnded = errors.New("events: the server closed the stream")
+)
+
+// connStats describes the connection attempt under way.
+type connStats struct {
+	live    bool // the server accepted the stream
+	liveAt  time.Time
+	events  int // messages received
+	retryAf time.Duration
+}
+
+// activity records when bytes last arrived on a connection. r3labs/sse does
+// not surface comment lines (": ping"), so the idle watchdog looks at reads of
+// the response body instead.
+type activity struct{ at atomic.Int64 }
+
+func (a *activity) touch()              { a.at.Store(time.Now().UnixNano()) }
+func (a *activity) idle() time.Duration { return time.Duration(time.Now().UnixNano() - a.at.Load()) }
+
+type activityKey struct{}
+
+// activityTransport wraps the response body of requests whose context
+// carries an *activity, so that every read counts as a sign of life.
+type activityTransport struct{ base http.RoundTripper }
+
+func (t activityTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if a, ok := req.Context().Value(activityKey{}).(*activity); ok {
+		a.touch()
+		resp.Body = &activityBody{ReadCloser: resp.Body, a: a}
+	}
+	return resp, nil
+}
+
+type activityBody struct {
+	io.ReadCloser
+	a *activity
+}
+
+func (b *activityBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.a.touch()
+	}
+	return n, err
+}
+
+// httpClient builds the client for the stream: the caller's authenticating
+// transport, no overall timeout (the request lives for hours; the idle
+// watchdog replaces it), and no redirects (they would carry the token away).
+func (s *Stream) httpClient() *http.Client {
+	base := s.deps.transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &http.Client{
+		Transport: activityTransport{base: base},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// streamURL is the events URL with the endpoint and interaction filters.
+func (s *Stream) streamURL() string {
+	q := url.Values{}
+	if s.opts.UserEndpointID != "" {
+		q.Set("userEndpointId", s.opts.UserEndpointID)
+	}
+	for _, id := range s.opts.InteractionIDs {
+		q.Add("interactionId", id)
+	}
+	if len(q) == 0 {
+		return s.deps.eventsURL
+	}
+	return s.deps.eventsURL + "?" + q.Encode()
+}
+
+// run connects, reconnects and falls back to polling until ctx is done.
+func (s *Stream) run(ctx context.Context) {
+	var (
+		failures int  // attempts in a row that made no progress
+		renewed  bool // a token renewal was tried since the last success
+		outage   = time.Now()
+	)
+	s.setStatus(status{state: StateConnecting, since: outage})
+	for {
+		err := s.attempt(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		c := s.conn
+		now := time.Now()
+		if c.live {
+			outage = now
+			renewed = false
+		}
+		if c.events > 0 || (c.live && now.Sub(c.liveAt) >= s.tune.progressAfter) {
+			failures = 0
+		} else {
+			failures++
+		}
+		state := StateReconnecting
+		switch {
+		case errors.Is(err, errNoEventsEndpoint):
+			if !s.poll(ctx) {
+				return
+			}
+			continue
+		case IsUnauthorized(err):
+			if s.deps.renew != nil && !renewed {
+				// The token was revoked or expired early: renew it and
+				// reconnect at once; a second 401 is final for this round.
+				renewed = true
+				rctx, cancel := context.WithTimeout(ctx, s.opts.IdleTimeout)
+				rerr := s.deps.renew(rctx)
+				cancel()
+				if rerr == nil {
+					continue
+				}
+				err = fmt.Errorf("%w (token renewal failed: %v)", err, rerr)
+			}
+			state = StateOffline
+		case errors.Is(err, bufio.ErrTooLong):
+			err = s.tooLong(err)
+			failures = 0
+		}
+		if failures >= s.tune.offlineAfter {
+			state = StateOffline
+		}
+		delay := s.backoff(failures, c.retryAf)
+		if s.deps.log != nil {
+			s.deps.log.Debug("events: connection ended", "err", err, "state", state.String(), "retry_in", delay, "last_event_id", s.last)
+		}
+		s.setStatus(status{state: state, retryAt: now.Add(delay), since: outage, err: err})
+		if !sleepCtx(ctx, delay) {
+			return
+		}
+	}
+}
+
+// tooLong handles an event larger than the reader's buffer: reconnecting
+// would replay it forever, so the buffer grows, and once at its hard limit
+// the event is skipped (Last-Event-ID moves past it) and the consumer told to
+// re-list.
+func (s *Stream) tooLong(err error) error {
+	if s.maxBuf < s.tune.hardMaxEvent {
+		s.maxBuf = min(s.maxBuf*4, s.tune.hardMaxEvent)
+		return err
+	}
+	s.last++
+	s.markResync()
+	ee := &EventError{Seq: s.last, Err: fmt.Errorf("skipped: larger than %d bytes: %w", s.maxBuf, err)}
+	s.eventError(ee)
+	return ee
+}
+
+// attempt runs one connection from request to end and returns why it ended.
+func (s *Stream) attempt(ctx context.Context) error {
+	s.conn = connStats{}
+	s.prevID = nil
+	act := &activity{}
+	act.touch()
+	ctx, cancel := context.WithCancel(context.WithValue(ctx, activityKey{}, act))
+	var idled atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s.watch(ctx, act, cancel, &idled)
+	}()
+	defer func() {
+		cancel()
+		wg.Wait() // the watchdog has returned
+	}()
+
+	c := sse.NewClient(s.streamURL(), sse.ClientMaxBufferSize(s.maxBuf))
+	c.Connection = s.hc
+	// run reconnects, not the library: its default backoff gives up after
+	// 15 minutes, retries a 401 forever and stops after a clean EOF.
+	c.ReconnectStrategy = &backoff.StopBackOff{}
+	if s.last > 0 {
+		c.Headers["Last-Event-ID"] = strconv.FormatUint(s.last, 10)
+	}
+	if s.deps.userAgent != "" {
+		c.Headers["User-Agent"] = s.deps.userAgent
+	}
+	c.ResponseValidator = func(_ *sse.Client, resp *http.Response) error {
+		return s.validate(resp)
+	}
+	err := c.SubscribeWithContext(ctx, "", s.handle)
+	switch {
+	case idled.Load():
+		return errIdle
+	case ctx.Err() != nil && err == nil:
+		return ctx.Err()
+	case err == nil:
+		return errStreamEnded
+	}
+	return err
+}
+
+// watch cancels the connection when no byte arrived for IdleTimeout.
+func (s *Stream) watch(ctx context.Context, act *activity, cancel context.CancelFunc, idled *atomic.Bool) {
+	limit := s.opts.IdleTimeout
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if quiet := act.idle(); quiet < limit {
+			t.Reset(limit - quiet)
+			continue
+		}
+		idled.Store(true)
+		cancel()
+		return
+	}
+}
+
+// validate checks the events endpoint's answer before the library reads it.
+// On refusal the body is closed here (the library does not).
+func (s *Stream) validate(resp *http.Response) error {
+	if resp.StatusCode == http.StatusOK && isEventStream(resp.Header.Get("Content-Type")) {
+		s.conn.live, s.conn.liveAt = true, time.Now()
+		s.setStatus(status{state: StateLive, since: s.conn.liveAt})
+		return nil
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusNotFound:
+		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10) // lets the connection be reused
+		return errNoEventsEndpoint
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit))
+	ae := newAPIError("events", "", resp.StatusCode, resp.Header, body)
+	s.conn.retryAf = ae.RetryAfter
+	return ae
+}
+
+func isEventStream(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "text/event-stream"
+}
+
+// handle receives each message of the current connection, on the goroutine
+// that runs attempt.
+func (s *Stream) handle(msg *sse.Event) {
+	s.conn.events++
+	// r3labs gives a message without an id: line the previous message's
+	// ID slice itself (a message with its own id gets a fresh copy), so
+	// sharing the backing array means "no id of its own".
+	inherited := len(msg.ID) > 0 && len(s.prevID) > 0 && &msg.ID[0] == &s.prevID[0]
+	if len(msg.ID) > 0 {
+		s.prevID = msg.ID
+	}
+	var seq uint64
+	if !inherited && len(msg.ID) > 0 {
+		seq, _ = strconv.ParseUint(strings.TrimSpace(string(msg.ID)), 10, 64)
+	}
+	name := string(msg.Event)
+	if name == EventResyncRequired {
+		s.resyncRequired(seq)
+		return
+	}
+	if seq != 0 && seq <= s.last {
+		return // replayed: already delivered
+	}
+	if len(msg.Data) == 0 {
+		if seq != 0 {
+			s.last = seq
+		}
+		return
+	}
+	ev, err := DecodeEvent(name, msg.Data)
+	if seq != 0 {
+		s.last = seq
+	}
+	if err != nil {
+		s.eventError(&EventError{Seq: seq, Err: err})
+		return
+	}
+	if ev.Type == EventResyncRequired {
+		s.resyncRequired(seq)
+		return
+	}
+	ev.Seq = seq
+	s.push(ev)
+}
+
+// resyncRequired: the server could not replay everything after our
+// Last-Event-ID. The consumer must re-list; what follows is new, so the
+// dedup baseline restarts from the resync's own id (or from nothing, as the
+// server may have restarted its sequence).
+func (s *Stream) resyncRequired(seq uint64) {
+	s.last = seq
+	s.markResync()
+}
+
+// backoff returns the delay before the next attempt: exponential from
+// baseBackoff, capped at MaxBackoff, with jitter in [d/2, d], and never less
+// than the server's Retry-After (itself capped at 10 minutes).
+func (s *Stream) backoff(failures int, retryAfter time.Duration) time.Duration {
+	d := s.tune.baseBackoff
+	for i := 0; i < failures && d < s.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, s.opts.MaxBackoff)
+	d = d/2 + jitter(d/2)
+	return max(d, min(retryAfter, 10*time.Minute))
+}

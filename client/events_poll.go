@@ -1,0 +1,52 @@
+package client
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+)
+
+// pollProbes is how many poll intervals pass between two probes of the events
+// endpoint while polling (a gateway may gain the endpoint after an upgrade).
+const pollProbes = 12
+
+// poll is the fallback for servers without an events endpoint: every
+// PollInterval it queues an update with Resync, so the consumer re-lists.
+// It returns true when it is time to probe the events endpoint again, false
+// when ctx is done.
+func (s *Stream) poll(ctx context.Context) bool {
+	now := time.Now()
+	probe := max(s.opts.MaxBackoff, pollProbes*s.opts.PollInterval)
+	probeAt := now.Add(probe)
+	s.mu.Lock()
+	since := now
+	if s.st.state == StatePolling {
+		since = s.st.since // back from a probe that found no endpoint either
+	}
+	s.mu.Unlock()
+	s.setStatus(status{state: StatePolling, retryAt: probeAt, since: since})
+	s.markResync()
+
+	tick := time.NewTicker(s.opts.PollInterval)
+	defer tick.Stop()
+	done := time.NewTimer(probe)
+	defer done.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-done.C:
+			return true
+		case <-tick.C:
+			s.markResync()
+		}
+	}
+}
+
+// jitter returns a random duration in [0, d).
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d)
+}
