@@ -299,25 +299,29 @@ func (s *Stream) handle(msg *sse.Event) {
 		s.resyncRequired(seq)
 		return
 	}
-	if seq != 0 && seq <= s.last {
-		return // replayed: already delivered
+	dup := seq != 0 && seq <= s.last
+	if dup && name != "" {
+		return // replayed: already delivered (an unnamed one may be a resync)
 	}
 	if len(msg.Data) == 0 {
-		if seq != 0 {
+		if !dup && seq != 0 {
 			s.last = seq
 		}
 		return
 	}
 	ev, err := DecodeEvent(name, msg.Data)
+	if err == nil && ev.Type == EventResyncRequired {
+		s.resyncRequired(seq)
+		return
+	}
+	if dup {
+		return
+	}
 	if seq != 0 {
 		s.last = seq
 	}
 	if err != nil {
 		s.eventError(&EventError{Seq: seq, Err: err})
-		return
-	}
-	if ev.Type == EventResyncRequired {
-		s.resyncRequired(seq)
 		return
 	}
 	ev.Seq = seq

@@ -204,6 +204,25 @@ func TestStreamResyncRequiredRestartsDedupAndMarksResync(t *testing.T) {
 	}
 }
 
+func TestStreamUnnamedResyncWithOldIDIsNotADuplicate(t *testing.T) {
+	noLeaks(t)
+	srv := rawServer(t,
+		func(w http.ResponseWriter, r *http.Request) {
+			writeFlush(w, renderEvent(50, EventSnapshotAcquired, eventJSON(50, EventSnapshotAcquired)))
+		},
+		// No event: line and an id below ours: only the JSON type says resync.
+		func(w http.ResponseWriter, r *http.Request) {
+			writeFlush(w, "id: 3\ndata: {\"type\":\"ResyncRequiredEvent\"}\n\n")
+			writeFlush(w, renderEvent(4, EventSnapshotAcquired, eventJSON(4, EventSnapshotAcquired)))
+			hold(w, r)
+		})
+	st := startStream(t, srv, StreamOptions{}, testTuning())
+	c := collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) >= 2 })
+	if c.resyncs != 1 || c.events[0].Seq != 50 || c.events[1].Seq != 4 {
+		t.Fatalf("resyncs %d, events %+v", c.resyncs, c.events)
+	}
+}
+
 func TestStreamEventsWithoutIDAreNotDuplicates(t *testing.T) {
 	noLeaks(t)
 	srv := rawServer(t, func(w http.ResponseWriter, r *http.Request) {

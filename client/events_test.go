@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 func TestStreamCleanEOFResumesWithLastEventID(t *testing.T) {
@@ -301,6 +303,7 @@ func TestStreamContextCancelClosesUpdates(t *testing.T) {
 	noLeaks(t)
 	srv := newSSEServer(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
+	before := goleak.IgnoreCurrent()
 	st := newStream(ctx, srv.deps(), StreamOptions{}, testTuning())
 	collect(t, st, 5*time.Second, func(c *collected) bool { return c.saw(StateLive) })
 	cancel()
@@ -308,10 +311,15 @@ func TestStreamContextCancelClosesUpdates(t *testing.T) {
 	for {
 		select {
 		case _, ok := <-st.Updates():
-			if !ok {
-				st.Close() // harmless after the context ended
-				return
+			if ok {
+				continue
 			}
+			// Closed Updates means every goroutine of the stream ended
+			// (the idle HTTP connection's may linger: goleak retries).
+			goleak.VerifyNone(t, before, goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+				goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"), goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+			st.Close() // harmless after the context ended
+			return
 		case <-timeout:
 			t.Fatal("Updates not closed after cancel")
 		}
