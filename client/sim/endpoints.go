@@ -27,6 +27,11 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request, id ident
 	}
 	fe.text("userEndpointId", cmd.UserEndpointID, 128)
 	s.mu.Lock()
+	for key := range s.st.Endpoints {
+		if _, live := s.liveEndpoint(key); !live {
+			delete(s.st.Endpoints, key) // prune expired registrations
+		}
+	}
 	if cmd.UserEndpointID != "" {
 		if ep, ok := s.st.Endpoints[cmd.UserEndpointID]; ok && ep.UserID != id.UserID {
 			fe.add("userEndpointId", "registered by another user")

@@ -92,7 +92,7 @@ func marshalEvent(buf *bytes.Buffer, ev client.Event, withID bool) {
 }
 
 // handleEvents serves GET /rtc-api/events as text/event-stream.
-func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, id identity) {
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, _ identity) {
 	q := r.URL.Query()
 	var lastID uint64
 	haveLast := false
@@ -132,15 +132,22 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, id identit
 	}
 	s.wg.Add(1)
 	defer s.wg.Done()
+	// A client that missed events the ring no longer holds (or that saw ids
+	// this server never issued, after a restart without DataDir) must
+	// resync; it then gets everything the ring holds.
 	cur := s.st.Seq
 	resync := false
-	if !haveLast {
+	switch {
+	case !haveLast:
 		lastID = cur
-	} else if lastID > cur || (lastID < cur && (s.ring.n == 0 || s.ring.oldest() > lastID+1)) {
+	case lastID > cur || (lastID < cur && (s.ring.n == 0 || s.ring.oldest() > lastID+1)):
 		resync = true
+		lastID = cur
+		if s.ring.n > 0 {
+			lastID = s.ring.oldest() - 1
+		}
 	}
 	s.mu.Unlock()
-	_ = id
 
 	rc := http.NewResponseController(w)
 	h := w.Header()
@@ -158,9 +165,6 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, id identit
 	if resync {
 		marshalEvent(&buf, client.Event{Type: client.EventResyncRequired, Timestamp: s.nowUTC()}, false)
 		sent++
-		if lastID > cur {
-			lastID = 0 // the server lost its history: replay all it holds
-		}
 	}
 	ping := time.NewTicker(s.opts.PingInterval)
 	defer ping.Stop()
@@ -170,6 +174,11 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, id identit
 		pending = s.ring.after(lastID, pending[:0])
 		wake := s.notify
 		s.mu.RUnlock()
+		if len(pending) > 0 && pending[0].Seq > lastID+1 {
+			// This client fell behind the ring: say so rather than skip.
+			marshalEvent(&buf, client.Event{Type: client.EventResyncRequired, Timestamp: s.nowUTC()}, false)
+			sent++
+		}
 		for _, ev := range pending {
 			lastID = ev.Seq
 			if len(filter) > 0 && !filter[ev.InteractionID] {

@@ -72,10 +72,10 @@ func (r Role) userID() string {
 
 // Credential is one OAuth2 client the token endpoint accepts.
 type Credential struct {
-	ClientID     string
-	ClientSecret string
-	Role         Role
-	UserID       string
+	ClientID     string // OAuth2 client_id
+	ClientSecret string // OAuth2 client_secret (a demo value, not a secret)
+	Role         Role   // what the issued tokens may do
+	UserID       string // the `sub` of the issued tokens
 }
 
 // Faults are failures injected at runtime (see SetFaults). They apply to the

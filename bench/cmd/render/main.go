@@ -1,0 +1,165 @@
+// Command render decodes a picture and renders it with views/preview, the
+// way snapdash's preview pane does, writing the result to stdout: the
+// lines for ascii/halfblock, the DCS for sixel, the APCs and placeholder
+// lines for kitty. It exists to time snapdash against chafa and img2sixel
+// (bench/compare.sh), decode included.
+//
+//	go run ./bench/cmd/render -mode halfblock -cols 120 -rows 40 picture.jpg
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"image"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/views/preview"
+	"golang.org/x/term"
+)
+
+// detectTerminal queries the terminal with stdin in raw mode (the replies
+// arrive on stdin and must not be echoed or line-buffered).
+func detectTerminal() preview.Caps {
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return preview.DetectEnv(os.Getenv)
+	}
+	old, err := term.MakeRaw(fd)
+	if err != nil {
+		return preview.DetectEnv(os.Getenv)
+	}
+	defer term.Restore(fd, old)
+	return preview.Detect(os.Getenv, os.Stdin, os.Stdout, 500*time.Millisecond)
+}
+
+func main() {
+	mode := flag.String("mode", "halfblock", "ascii, halfblock, sixel or kitty")
+	cols := flag.Int("cols", 120, "pane width in cells")
+	rows := flag.Int("rows", 40, "pane height in cells")
+	cellW := flag.Int("cellw", 10, "cell width in pixels")
+	cellH := flag.Int("cellh", 20, "cell height in pixels")
+	colour := flag.Bool("color", true, "colour (ascii)")
+	trueColor := flag.Bool("truecolor", true, "24-bit colour (ascii, halfblock)")
+	full := flag.Bool("full", false, "decode at full resolution (preview.Decode) instead of preview.DecodeForPane")
+	demo := flag.Bool("tea", false, "run a small Bubble Tea dashboard showing the picture (and two variants) through preview.Overlay")
+	detect := flag.Bool("detect", false, "ask the terminal (stdin/stdout) what it supports; mode auto and the cell size follow")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: render [flags] picture")
+		os.Exit(2)
+	}
+	if *detect {
+		caps := detectTerminal()
+		m, err := preview.ParseMode(*mode)
+		if err == nil && (m == preview.ModeAuto || !m.Supported(caps)) {
+			*mode = string(m.Resolve(caps))
+		}
+		if caps.CellW > 0 && caps.CellH > 0 {
+			*cellW, *cellH = caps.CellW, caps.CellH
+		}
+		*trueColor = *trueColor && caps.TrueColor
+		if !*demo {
+			fmt.Printf("snapdash preview: %s; mode %s\r\n", sanitize.Line(caps.String()), *mode)
+		}
+	}
+	if *demo {
+		if err := demoMain(flag.Arg(0), *mode, *cols, *rows, *detect); err != nil {
+			fmt.Fprintln(os.Stderr, "render:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(flag.Arg(0), *mode, *cols, *rows, *cellW, *cellH, *colour, *trueColor, *full); err != nil {
+		fmt.Fprintln(os.Stderr, "render:", err)
+		os.Exit(1)
+	}
+}
+
+func run(path, mode string, cols, rows, cellW, cellH int, colour, trueColor, full bool) error {
+	m, err := preview.ParseMode(mode)
+	if err != nil {
+		return err
+	}
+	if m == preview.ModeAuto {
+		m = preview.ModeHalfblock
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	o := preview.Options{
+		Cols: cols, Rows: rows, Mode: m, Color: colour, TrueColor: trueColor,
+		CellW: cellW, CellH: cellH, Zoom: 1, ImageID: 1,
+	}
+	decode := preview.DecodeForPane
+	if full {
+		decode = func(ctx context.Context, data []byte, lim preview.Limits, _ preview.Options) (image.Image, preview.Info, error) {
+			return preview.Decode(ctx, data, lim)
+		}
+	}
+	img, _, err := decode(ctx, data, preview.Limits{}, o)
+	if err != nil {
+		return err
+	}
+	f, err := preview.Render(ctx, img, o)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(os.Stdout, 1<<16)
+	if f.Graphic != "" {
+		if _, err := w.WriteString(f.Graphic); err != nil {
+			return err
+		}
+	}
+	if m != preview.ModeSixel {
+		if _, err := w.WriteString(strings.Join(f.Lines, "\n") + "\n"); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
+}
+
+// demoMain decodes the picture, derives two variants (mirrored, and a
+// zoomed-in crop) and runs the -tea demo.
+func demoMain(path, mode string, cols, rows int, detect bool) error {
+	var caps preview.Caps
+	if detect {
+		caps = detectTerminal()
+	} else {
+		caps = preview.DetectEnv(os.Getenv)
+	}
+	m, err := preview.ParseMode(mode)
+	if err != nil {
+		return err
+	}
+	m = m.Resolve(caps)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	img, _, err := preview.Decode(context.Background(), data, preview.Limits{})
+	if err != nil {
+		return err
+	}
+	b := img.Bounds()
+	mirror := image.NewRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			mirror.Set(b.Max.X-1-(x-b.Min.X), y, img.At(x, y))
+		}
+	}
+	crop := image.NewRGBA(image.Rect(0, 0, b.Dx()/2, b.Dy()))
+	for y := 0; y < crop.Rect.Dy(); y++ {
+		for x := 0; x < crop.Rect.Dx(); x++ {
+			crop.Set(x, y, img.At(b.Min.X+b.Dx()/4+x, b.Min.Y+y))
+		}
+	}
+	return runDemo(caps, m, []image.Image{img, mirror, crop},
+		[]string{"snap-1  car-damage", "snap-2  meter", "snap-3  id-document"}, cols, rows)
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# compare.sh: time snapdash's preview renderer against chafa and img2sixel
+# on the same 12-megapixel JPEG, decode included, same pane and cell size,
+# in one run (hyperfine when installed, else a loop and the median).
+#
+#   bench/compare.sh [runs]        (from the repository root or anywhere)
+#
+# Needs Go; chafa (apt: chafa), img2sixel (apt: libsixel-bin) and hyperfine
+# (apt: hyperfine) are used when present and skipped otherwise.
+set -euo pipefail
+
+RUNS=${1:-15}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/snapdash-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+COLS=120 ROWS=40          # text modes: a 120x40 pane
+SIXROWS=45                # sixel: 120x45 cells of 10x20 px = 1200x900, img2sixel -w 1200
+
+echo "building..." >&2
+(cd "$ROOT" && go build -o "$WORK/render" ./bench/cmd/render && go build -o "$WORK/mkjpeg" ./bench/cmd/mkjpeg)
+"$WORK/mkjpeg" -w 4000 -h 3000 -q 90 -o "$WORK/12mp.jpg"
+PIC="$WORK/12mp.jpg"
+R="$WORK/render"
+
+names=() cmds=()
+add() { names+=("$1"); cmds+=("$2"); }
+# render uses preview.DecodeForPane (DCT-scaled JPEG decode); -full uses
+# preview.Decode, the full-resolution decode, for comparison.
+add "snapdash halfblock"  "$R -mode halfblock -cols $COLS -rows $ROWS $PIC"
+add "snapdash ascii"      "$R -mode ascii -cols $COLS -rows $ROWS $PIC"
+add "halfblock full-dec"  "$R -full -mode halfblock -cols $COLS -rows $ROWS $PIC"
+if command -v chafa >/dev/null; then
+	add "chafa symbols"   "chafa --size=${COLS}x${ROWS} -f symbols $PIC"
+	add "chafa ascii"     "chafa --size=${COLS}x${ROWS} -f symbols --symbols ascii $PIC"
+else
+	echo "chafa not installed (apt-get install chafa): skipped" >&2
+fi
+add "snapdash sixel"      "$R -mode sixel -cols $COLS -rows $SIXROWS -cellw 10 -cellh 20 $PIC"
+add "sixel full-dec"      "$R -full -mode sixel -cols $COLS -rows $SIXROWS -cellw 10 -cellh 20 $PIC"
+if command -v img2sixel >/dev/null; then
+	add "img2sixel"       "img2sixel -w 1200 $PIC"
+else
+	echo "img2sixel not installed (apt-get install libsixel-bin): skipped" >&2
+fi
+add "snapdash kitty"      "$R -mode kitty -cols $COLS -rows $SIXROWS -cellw 10 -cellh 20 $PIC"
+
+declare -A MED CPU
+if command -v hyperfine >/dev/null; then
+	args=()
+	for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
+	hyperfine -N --warmup 2 --runs "$RUNS" --export-json "$WORK/h.json" "${args[@]}" >&2
+	# Per command: name, median wall time, mean user+system CPU time (ms).
+	while IFS=$'\t' read -r name med cpu; do MED["$name"]=$med; CPU["$name"]=$cpu; done < <(
+		tr -d '\n' < "$WORK/h.json" |
+			grep -o '"command": *"[^"]*"\|"median": *[0-9.e+-]*\|"user": *[0-9.e+-]*\|"system": *[0-9.e+-]*' |
+			sed 's/"command": *"\(.*\)"/\1/; s/"[a-z]*": *//' | paste - - - - |
+			awk -F'\t' '{printf "%s\t%.1f\t%.1f\n", $1, $2*1000, ($3+$4)*1000}')
+else
+	echo "hyperfine not installed: timing $RUNS runs of each in a loop" >&2
+	for i in "${!cmds[@]}"; do
+		t=()
+		for _ in $(seq 2); do ${cmds[$i]} >/dev/null; done
+		for _ in $(seq "$RUNS"); do
+			s=$(date +%s%N); ${cmds[$i]} >/dev/null; e=$(date +%s%N)
+			t+=($(( (e - s) / 1000 )))
+		done
+		MED["${names[$i]}"]=$(printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}')
+	done
+fi
+
+bytes() { ${cmds[$1]} | wc -c; }
+echo
+printf '%-20s %10s %10s %10s\n' "command" "median ms" "CPU ms" "output B"
+for i in "${!cmds[@]}"; do
+	printf '%-20s %10s %10s %10s\n' "${names[$i]}" "${MED[${names[$i]}]:-?}" "${CPU[${names[$i]}]:--}" "$(bytes "$i")"
+done
+ratio() { # ratio NAME_OTHER NAME_OURS
+	local a=${MED[$1]:-} b=${MED[$2]:-}
+	[[ -n $a && -n $b ]] && awk -v a="$a" -v b="$b" -v x="$1" -v y="$2" 'BEGIN {printf "%-38s %.2fx\n", x " / " y ":", a/b}'
+	return 0
+}
+echo
+echo "ratios of median wall time (>1 means snapdash is faster):"
+ratio "chafa symbols" "snapdash halfblock"
+ratio "chafa ascii" "snapdash ascii"
+ratio "img2sixel" "snapdash sixel"
+ratio "chafa symbols" "halfblock full-dec"
+ratio "img2sixel" "sixel full-dec"
+echo
+echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'); $(go version)"

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/snapdash/snapdash/client/sim"
+	"github.com/snapdash/snapdash/config"
+	"github.com/snapdash/snapdash/tui"
+	"github.com/snapdash/snapdash/views/preview"
+)
+
+// queryBudget bounds the terminal capability query before the dashboard
+// starts.
+const queryBudget = 300 * time.Millisecond
+
+// dashboardOptions builds the dashboard options that come from the
+// configuration and the flags, and checks them before anything connects.
+func dashboardOptions(cfg *config.Config, o *dashboardOpts, getenv func(string) string) (tui.Options, error) {
+	if err := cfg.Keys.Check(tui.ActionNames()); err != nil {
+		return tui.Options{}, fmt.Errorf("config %s: %w", cfg.Path, err)
+	}
+	mode := tui.ImageModeNone
+	if cfg.ImageMode != "none" {
+		m, err := preview.ParseMode(cfg.ImageMode)
+		if err != nil {
+			return tui.Options{}, err
+		}
+		mode = m
+	}
+	return tui.Options{
+		ServerURL:       cfg.Server,
+		ApplicationID:   cfg.ApplicationID,
+		Theme:           cfg.Theme,
+		KeyBindings:     cfg.Keys,
+		ReadOnly:        cfg.ReadOnly,
+		ImageMode:       mode,
+		Interactions:    o.interactions,
+		Since:           time.Duration(o.since),
+		StateDir:        config.StateDir(getenv),
+		Bell:            cfg.Bell,
+		EventScrollback: cfg.Events.Scrollback,
+		WarnAfter:       cfg.Watch.WarnAfter,
+	}, nil
+}
+
+// runDashboard runs the dashboard on the terminal with the session's client
+// and a user endpoint open for its lifetime.
+func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) error {
+	opts, err := dashboardOptions(s.cfg, o, e.getenv)
+	if err != nil {
+		return err
+	}
+	opts.API = s.client
+	if err := tui.CheckOptions(opts); err != nil {
+		return err
+	}
+	in, out, err := e.terminal()
+	if err != nil {
+		return err
+	}
+	if opts.Identity, err = s.client.Identity(ctx); err != nil {
+		return err
+	}
+	return s.withEndpoint(ctx, func(ep string) error {
+		opts.UserEndpointID = ep
+		opts.Caps = detectCaps(e.getenv, in, out)
+		s.log.Info("dashboard", "caps", opts.Caps.String(), "image_mode", opts.ImageMode, "user", opts.Identity.UserID)
+		err := tui.Run(ctx, opts, in, out)
+		if errors.Is(err, context.Canceled) {
+			return nil // interrupted: a normal way to leave
+		}
+		return err
+	})
+}
+
+// terminal returns the standard streams when both are terminals; the
+// dashboard needs one, and says which commands work without.
+func (e *env) terminal() (*os.File, *os.File, error) {
+	in, ok1 := e.stdin.(*os.File)
+	out, ok2 := e.stdout.(*os.File)
+	if !ok1 || !ok2 || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(out.Fd())) {
+		return nil, nil, errors.New("the dashboard needs a terminal; without one use the headless commands (snapdash help)")
+	}
+	return in, out, nil
+}
+
+// detectCaps asks the terminal what it can show, in raw mode so that the
+// replies are not echoed, before Bubble Tea owns the input.
+func detectCaps(getenv func(string) string, in, out *os.File) preview.Caps {
+	state, err := term.MakeRaw(int(in.Fd()))
+	if err != nil {
+		return preview.DetectEnv(getenv)
+	}
+	defer term.Restore(int(in.Fd()), state)
+	return preview.Detect(getenv, in, out, queryBudget)
+}
+
+// runDemo starts a simulator on loopback with demo data and simulated
+// customers, and runs the dashboard on it as the demo agent. The config
+// file's dashboard settings (theme, keys, ...) apply; its server and
+// credentials do not.
+func (e *env) runDemo(ctx context.Context, o *dashboardOpts) (err error) {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	if _, err := dashboardOptions(cfg, o, e.getenv); err != nil {
+		return err
+	}
+	if _, _, err := e.terminal(); err != nil {
+		return err
+	}
+	s, err := e.openSession("demo", cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { s.close(err) }()
+	srv, err := sim.New(sim.Options{Seed: time.Now().UnixNano(), Demo: true, Customers: true, Logger: s.log})
+	if err != nil {
+		return err
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		return err
+	}
+	defer srv.Close()
+	agent, err := demoAgent(srv)
+	if err != nil {
+		return err
+	}
+	cfg.Server, cfg.TokenURL, cfg.Token = srv.URL(), "", ""
+	cfg.ClientID, cfg.ClientSecret = agent.ClientID, config.Secret(agent.ClientSecret)
+	cfg.UserEndpointID = ""
+	if cfg.ApplicationID == "" {
+		cfg.ApplicationID = demoApplicationID
+	}
+	if err := s.dial(e.version); err != nil {
+		return err
+	}
+	return e.runDashboard(ctx, s, o)
+}
+
+// demoAgent returns the simulator's agent credentials.
+func demoAgent(srv *sim.Server) (sim.Credential, error) {
+	for _, c := range srv.Credentials() {
+		if c.Role == sim.RoleAgent {
+			return c, nil
+		}
+	}
+	return sim.Credential{}, errors.New("demo: the simulator has no agent credentials")
+}

@@ -1,0 +1,27 @@
+// Command snapdash reviews camera snapshots on the Auvious video platform:
+// a terminal dashboard, headless commands for scripts, and a built-in
+// simulator. This file only wires the process to run (app.go).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time: -ldflags "-X main.version=1.2.3".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], &env{
+		stdin:   os.Stdin,
+		stdout:  os.Stdout,
+		stderr:  os.Stderr,
+		getenv:  os.Getenv,
+		version: version,
+	})
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,128 @@
+//go:build !windows
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// ptyRun starts the binary in a pseudo-terminal of the given size.
+type ptyRun struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	tty  io.ReadWriteCloser
+	mu   sync.Mutex
+	out  bytes.Buffer
+	done chan error
+}
+
+func startPTY(t *testing.T, c *cli, args ...string) *ptyRun {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	cmd := c.command(ctx, args...)
+	cmd.Env = append(cmd.Env, "TERM=xterm-256color")
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 120, Rows: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &ptyRun{t: t, cmd: cmd, tty: f, done: make(chan error, 1)}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := f.Read(buf)
+			p.mu.Lock()
+			p.out.Write(buf[:n])
+			p.mu.Unlock()
+			answerQueries(f, buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { p.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		f.Close()
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+		}
+	})
+	return p
+}
+
+// answerQueries answers the terminal queries a real terminal answers:
+// bubbletea's init asks the background colour (OSC 11) and the cursor
+// position, and waits 5s for a terminal that stays silent.
+func answerQueries(w io.Writer, chunk []byte) {
+	if bytes.Contains(chunk, []byte("\x1b]11;?")) {
+		io.WriteString(w, "\x1b]11;rgb:0000/0000/0000\x1b\\")
+	}
+	if bytes.Contains(chunk, []byte("\x1b[6n")) {
+		io.WriteString(w, "\x1b[1;1R")
+	}
+}
+
+func (p *ptyRun) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.String()
+}
+
+// waitFor waits until the screen output contains s.
+func (p *ptyRun) waitFor(s string) {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(p.output(), s) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%q never appeared; output:\n%q", s, p.output())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (p *ptyRun) wait() error {
+	p.t.Helper()
+	select {
+	case err := <-p.done:
+		return err
+	case <-time.After(20 * time.Second):
+		p.t.Fatalf("the program did not exit; output:\n%q", p.output())
+		return nil
+	}
+}
+
+func TestDemoDashboardInPTY(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, map[string]string{"SNAPDASH_IMAGE_MODE": "ascii"})
+	p := startPTY(t, c, "demo")
+	p.waitFor("Kenji Watanabe") // a demo customer in the interactions pane
+	if _, err := p.tty.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.wait(); err != nil {
+		t.Fatalf("demo exited with %v; output:\n%q", err, p.output())
+	}
+}
+
+func TestDashboardInPTY(t *testing.T) {
+	t.Parallel()
+	srv := startSim(t, true)
+	c := newCLI(t, agentEnv(srv))
+	p := startPTY(t, c, "--theme", "light", "--read-only")
+	p.waitFor("Kenji Watanabe")
+	if _, err := p.tty.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.wait(); err != nil {
+		t.Fatalf("dashboard exited with %v; output:\n%q", err, p.output())
+	}
+}

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/snapdash/snapdash/client"
+)
+
+func interactionsCmd() *command {
+	since := days(24 * time.Hour)
+	return &command{
+		name: "interactions", summary: "list recent interactions", group: "read", jsonFlag: true,
+		flags: func(fs *flag.FlagSet) {
+			fs.Var(&since, "since", "how far back to look: a `period` such as 90m, 24h or 7d")
+		},
+		run: func(ctx context.Context, e *env, _ []string) error {
+			return e.withSession("interactions", func(s *session) error {
+				end := time.Now()
+				list, err := s.client.ListInteractions(ctx, end.Add(-time.Duration(since)), end)
+				if err != nil {
+					return err
+				}
+				if e.json {
+					if list == nil {
+						list = []client.Interaction{}
+					}
+					return writeJSON(e.stdout, list)
+				}
+				t := newTable(e.stdout, "ID", "CREATED", "TYPE", "CUSTOMER", "CREATED BY")
+				for _, in := range list {
+					t.row(in.ID, whenPtr(in.CreatedAt), in.Type, customerName(in.Data), in.CreatedBy)
+				}
+				return t.flush()
+			})
+		},
+	}
+}
+
+// customerName reads data.customerName, which the simulator and many
+// integrations put in an interaction's data.
+func customerName(data json.RawMessage) string {
+	var d struct {
+		CustomerName string `json:"customerName"`
+	}
+	if json.Unmarshal(data, &d) != nil {
+		return ""
+	}
+	return d.CustomerName
+}
+
+func listCmd() *command {
+	var interaction string
+	return &command{
+		name: "list", summary: "list the snapshots of an interaction", group: "read", jsonFlag: true,
+		args: "[--interaction ID]", maxArgs: 1,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&interaction, "interaction", "", "interaction id (required; may also be given as the argument)")
+		},
+		run: func(ctx context.Context, e *env, args []string) error {
+			if interaction == "" && len(args) == 1 {
+				interaction = args[0]
+			}
+			if interaction == "" {
+				return usagef("list: --interaction is required")
+			}
+			return e.withSession("list", func(s *session) error {
+				list, err := s.client.ListSnapshots(ctx, interaction)
+				if err != nil {
+					return err
+				}
+				if e.json {
+					if list == nil {
+						list = []client.Snapshot{}
+					}
+					return writeJSON(e.stdout, list)
+				}
+				t := newTable(e.stdout, "ID", "STATE", "TYPE", "CREATED", "CUSTOMER", "RELATED")
+				for _, sn := range list {
+					t.row(sn.ID, string(sn.State), sn.Type, when(sn.When()), sn.UserID, sn.RelatedSnapshotID)
+				}
+				return t.flush()
+			})
+		},
+	}
+}
+
+func getCmd() *command {
+	return &command{
+		name: "get", args: "ID", summary: "show one snapshot", group: "read", jsonFlag: true,
+		minArgs: 1, maxArgs: 1,
+		run: func(ctx context.Context, e *env, args []string) error {
+			return e.withSession("get", func(s *session) error {
+				sn, err := s.client.GetSnapshot(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if e.json {
+					return writeJSON(e.stdout, sn)
+				}
+				return printSnapshot(e, sn)
+			})
+		},
+	}
+}
+
+func printSnapshot(e *env, sn client.Snapshot) error {
+	var approval string
+	if r := sn.ApprovalProcessingResult; r != nil {
+		approval = strings.TrimSpace(boolWord(r.Succeeded, "succeeded", "failed") + " " + r.AdditionalInformation)
+	}
+	return fields(e.stdout,
+		"id", sn.ID,
+		"state", string(sn.State),
+		"type", sn.Type,
+		"interaction", sn.InteractionID,
+		"created", when(sn.When()),
+		"customer", sn.UserID,
+		"customer endpoint", sn.UserEndpointID,
+		"requester", sn.RequesterUserID,
+		"requester endpoint", sn.RequesterUserEndpointID,
+		"session", strings.TrimSpace(string(sn.SessionType)+" "+sn.SessionID),
+		"related", sn.RelatedSnapshotID,
+		"mime type", sn.MimeType,
+		"approved", boolWord(sn.Approved, "yes", "no"),
+		"approval", approval,
+		"application", sn.ApplicationID,
+		"organization", sn.OrganizationID,
+		"version", strconv.FormatInt(sn.Version, 10),
+	)
+}
+
+func urlCmd() *command {
+	var internal bool
+	return &command{
+		name: "url", args: "ID", summary: "print a signed URL of a snapshot's picture", group: "read", jsonFlag: true,
+		minArgs: 1, maxArgs: 1,
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&internal, "internal", false, "ask for an internal signed URL (served by the API host)")
+		},
+		run: func(ctx context.Context, e *env, args []string) error {
+			return e.withSession("url", func(s *session) error {
+				u, err := s.client.SignedURL(ctx, args[0], internal)
+				if err != nil {
+					return err
+				}
+				if e.json {
+					return writeJSON(e.stdout, u)
+				}
+				// Only the URL, so that $(snapdash url ID) works; it is
+				// printed as the server sent it apart from control characters.
+				_, err = fmt.Fprintln(e.stdout, safeURL(u.URL))
+				return err
+			})
+		},
+	}
+}
+
+// safeURL drops bytes a URL never holds unescaped (controls, spaces), so a
+// hostile server cannot inject escape sequences through it.
+func safeURL(u string) string {
+	return strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f || r >= 0x80 {
+			return -1
+		}
+		return r
+	}, u)
+}
+
+func fetchCmd() *command {
+	var out string
+	return &command{
+		name: "fetch", args: "ID -o FILE", summary: "download a snapshot's picture", group: "read",
+		minArgs: 1, maxArgs: 1,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&out, "o", "", "write the picture to `FILE` (- for standard output)")
+		},
+		run: func(ctx context.Context, e *env, args []string) error {
+			if out == "" {
+				return usagef("fetch: -o FILE is required (- for standard output)")
+			}
+			return e.withSession("fetch", func(s *session) error {
+				img, err := s.client.Download(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if out == "-" {
+					_, err := e.stdout.Write(img.Bytes)
+					return err
+				}
+				if err := writeAtomic(out, img.Bytes); err != nil {
+					return fmt.Errorf("fetch %s: %w", args[0], err)
+				}
+				fmt.Fprintf(e.stdout, "wrote %s (%d bytes, %s)\n", out, len(img.Bytes), img.MimeType)
+				return nil
+			})
+		},
+	}
+}
+
+// writeAtomic writes data to a temporary file beside path and renames it
+// into place, so path never holds half a picture. The file is private
+// (0600): snapshots show customers and their documents.
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+	}
+	return werr
+}
+
+// days is a duration flag that also accepts a number of days ("7d").
+type days time.Duration
+
+func (d *days) String() string {
+	v := time.Duration(*d)
+	if v != 0 && v%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", v/(24*time.Hour))
+	}
+	s := v.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func (d *days) Set(s string) error {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		v, err := strconv.ParseFloat(n, 64)
+		if err != nil || v < 0 {
+			return fmt.Errorf("%q is not a duration", s)
+		}
+		*d = days(time.Duration(v * float64(24*time.Hour)))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		return fmt.Errorf("%q is not a duration (e.g. 90m, 24h, 7d)", s)
+	}
+	*d = days(v)
+	return nil
+}

@@ -1,0 +1,87 @@
+//go:build !windows
+
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/snapdash/snapdash/config"
+	"github.com/snapdash/snapdash/tui"
+	"github.com/snapdash/snapdash/tui/sshserve"
+)
+
+func serveCmd() *command {
+	var (
+		addr, authorizedKeys, hostKey string
+		idle                          time.Duration
+		maxSessions                   int
+	)
+	return &command{
+		name: "serve", summary: "serve the dashboard over SSH to the keys in authorized_keys until interrupted",
+		group: "dashboard",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&addr, "addr", sshserve.DefaultAddr, "listen address")
+			fs.StringVar(&authorizedKeys, "authorized-keys", "", "OpenSSH authorized_keys `file` of who may connect (config ssh.authorized_keys)")
+			fs.StringVar(&hostKey, "host-key", "", "the server's host key `file`, created on first start (config ssh.host_key)")
+			fs.DurationVar(&idle, "idle-timeout", sshserve.DefaultIdleTimeout, "end a session after this long without a key press")
+			fs.IntVar(&maxSessions, "max-sessions", sshserve.DefaultMaxSessions, "most concurrent sessions")
+		},
+		run: func(ctx context.Context, e *env, _ []string) error {
+			return e.withSession("serve", func(s *session) error {
+				if authorizedKeys == "" {
+					authorizedKeys = s.cfg.SSH.AuthorizedKeys
+				}
+				if hostKey == "" {
+					hostKey = s.cfg.SSH.HostKey
+				}
+				if authorizedKeys == "" {
+					return usagef("serve: no authorized_keys: pass --authorized-keys or set ssh.authorized_keys in %s", s.cfg.Path)
+				}
+				base, err := dashboardOptions(s.cfg, &dashboardOpts{since: days(24 * time.Hour)}, e.getenv)
+				if err != nil {
+					return err
+				}
+				base.API, base.StateDir = s.client, "" // sessions share no state
+				if err := tui.CheckOptions(base); err != nil {
+					return err
+				}
+				if base.Identity, err = s.client.Identity(ctx); err != nil {
+					return err
+				}
+				return s.withEndpoint(ctx, func(ep string) error {
+					base.UserEndpointID = ep
+					srv, err := sshserve.New(sshserve.Options{
+						Addr: addr, HostKeyPath: hostKey, AuthorizedKeys: authorizedKeys,
+						Roles: s.cfg.SSH.Roles, IdleTimeout: idle, MaxSessions: maxSessions, Logger: s.log,
+						NewSession: func(info sshserve.SessionInfo) (tui.Options, error) {
+							return sessionOptions(base, s.cfg, info), nil
+						},
+					})
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stdout, "snapdash: serving the dashboard over SSH on %s\n", srv.Addr())
+					return srv.Serve(ctx)
+				})
+			})
+		},
+	}
+}
+
+// sessionOptions adapts the dashboard options to one SSH session: the
+// client's SNAPDASH_THEME (sent with SendEnv) wins, and a light terminal gets
+// the light theme unless one was configured.
+func sessionOptions(base tui.Options, cfg *config.Config, info sshserve.SessionInfo) tui.Options {
+	o := base
+	if t := info.Env["SNAPDASH_THEME"]; slices.Contains(config.Themes(), t) {
+		o.Theme = t
+	} else if cfg.Origin("theme") == config.FromDefault && !info.DarkBackground {
+		o.Theme = "light"
+	}
+	o.Interactions = slices.Clone(base.Interactions)
+	return o
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/config"
+)
+
+// keepAlive is the lifetime requested for a user endpoint registered by a
+// command; the client refreshes it every keepAlive-5s.
+const keepAlive = 60 * time.Second
+
+// notConfigured explains how to point snapdash at a server.
+const notConfigured = `no server configured.
+Set one up with environment variables:
+  export SNAPDASH_SERVER=https://auvious.video
+  export SNAPDASH_CLIENT_ID=...  SNAPDASH_CLIENT_SECRET=...   (or SNAPDASH_TOKEN=...)
+or in %s (chmod 600 when it holds a secret):
+  server: https://auvious.video
+  client_id: ...
+  client_secret: ...
+Or try the built-in simulator: snapdash demo`
+
+// notConfiguredError tells the user how to configure a server; path is the
+// config file snapdash looked for.
+func notConfiguredError(path string) error {
+	return &noticeError{msg: fmt.Sprintf(notConfigured, path)}
+}
+
+// session is what a command that talks to the server needs: the loaded
+// configuration, a logger and a client. close releases the log file.
+type session struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	client *client.Client
+	closer io.Closer
+}
+
+// loadConfig reads the configuration from the collected flags, the
+// environment and the config file.
+func (e *env) loadConfig() (*config.Config, error) {
+	return config.Load(config.LoadOptions{Flags: e.globals.Values(), Getenv: e.getenv})
+}
+
+// openLog returns a logger writing to path (appending, mode 0600), or one
+// that discards everything when path is empty. Logs never go to stdout.
+func openLog(path string) (*slog.Logger, io.Closer, error) {
+	if path == "" {
+		return slog.New(slog.DiscardHandler), io.NopCloser(nil), nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("log file: %w", err)
+	}
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), f, nil
+}
+
+// connect loads the configuration, opens the log and builds a client. It
+// refuses to run without a server or credentials, explaining how to set
+// them.
+func (e *env) connect(cmd string) (*session, error) {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.Configured() {
+		return nil, notConfiguredError(cfg.Path)
+	}
+	if !cfg.HasCredentials() {
+		return nil, errors.New("no credentials: set SNAPDASH_TOKEN, or SNAPDASH_CLIENT_ID and SNAPDASH_CLIENT_SECRET (or the config file's token / client_id + client_secret)")
+	}
+	return e.newSession(cmd, cfg)
+}
+
+// newSession opens the log and builds a client for cfg.
+func (e *env) newSession(cmd string, cfg *config.Config) (*session, error) {
+	s, err := e.openSession(cmd, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.dial(e.version); err != nil {
+		s.close(err)
+		return nil, err
+	}
+	return s, nil
+}
+
+// openSession opens the log of a session; dial adds the client.
+func (e *env) openSession(cmd string, cfg *config.Config) (*session, error) {
+	log, closer, err := openLog(cfg.LogFile)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("start", "version", e.version, "command", cmd, "config", cfg)
+	return &session{cfg: cfg, log: log, closer: closer}, nil
+}
+
+// dial builds the session's client from its configuration.
+func (s *session) dial(version string) error {
+	c, err := client.New(client.Config{
+		Server:       s.cfg.Server,
+		Token:        s.cfg.Token.Reveal(),
+		ClientID:     s.cfg.ClientID,
+		ClientSecret: s.cfg.ClientSecret.Reveal(),
+		TokenURL:     s.cfg.TokenURL,
+		UserAgent:    "snapdash/" + version,
+		Logger:       s.log,
+	})
+	s.client = c
+	return err
+}
+
+// close ends the session: it logs the outcome and closes the log file.
+func (s *session) close(err error) {
+	if err != nil {
+		s.log.Info("exit", "err", err)
+	} else {
+		s.log.Info("exit")
+	}
+	s.closer.Close()
+}
+
+// endpoint returns the configured user endpoint as it is (its owner keeps
+// it alive), or registers one for the command's lifetime: kept alive in the
+// background, unregistered by release even after ctx is cancelled.
+func (s *session) endpoint(ctx context.Context) (id string, release func(), err error) {
+	if s.cfg.UserEndpointID != "" {
+		s.log.Debug("user endpoint reused", "id", s.cfg.UserEndpointID)
+		return s.cfg.UserEndpointID, func() {}, nil
+	}
+	ep, err := s.client.OpenEndpoint(ctx, "", keepAlive)
+	if err != nil {
+		return "", nil, err
+	}
+	s.log.Debug("user endpoint registered", "id", ep.ID())
+	return ep.ID(), func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := ep.Close(cctx); err != nil {
+			s.log.Warn("unregister user endpoint", "id", ep.ID(), "err", err)
+		}
+	}, nil
+}
+
+// applicationID returns the configured application id, else the one the
+// interaction's data names (the simulator and many integrations record it
+// there), else a message saying how to set it.
+func (s *session) applicationID(ctx context.Context, cmd, interactionID string) (string, error) {
+	if s.cfg.ApplicationID != "" {
+		return s.cfg.ApplicationID, nil
+	}
+	in, err := s.client.GetInteraction(ctx, interactionID)
+	if err != nil {
+		return "", err
+	}
+	var data struct {
+		ApplicationID string `json:"applicationId"`
+	}
+	if json.Unmarshal(in.Data, &data) == nil && data.ApplicationID != "" {
+		return data.ApplicationID, nil
+	}
+	return "", usagef("%s: no application id: pass --application-id or set SNAPDASH_APPLICATION_ID (config key application_id)", cmd)
+}
+
+// withSession runs fn with a connected session and closes it afterwards.
+func (e *env) withSession(cmd string, fn func(s *session) error) error {
+	s, err := e.connect(cmd)
+	if err != nil {
+		return err
+	}
+	err = fn(s)
+	s.close(err)
+	return err
+}
+
+// withEndpoint is withSession plus a user endpoint for the call's lifetime.
+func (e *env) withEndpoint(ctx context.Context, cmd string, fn func(s *session, endpointID string) error) error {
+	return e.withSession(cmd, func(s *session) error {
+		return s.withEndpoint(ctx, func(id string) error { return fn(s, id) })
+	})
+}
+
+// withEndpoint runs fn with a user endpoint open.
+func (s *session) withEndpoint(ctx context.Context, fn func(endpointID string) error) error {
+	id, release, err := s.endpoint(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return fn(id)
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/sanitize"
+)
+
+// silentError ends the run with exit status 1 without a message: the
+// command already printed its outcome.
+type silentError struct{}
+
+func (silentError) Error() string { return "" }
+
+func cameraCmd() *command {
+	var (
+		typ     string
+		wait    bool
+		timeout time.Duration
+		tgt     target
+		sess    sessionFlags
+	)
+	return &command{
+		name: "camera", summary: "send a camera command (CAMERA_SWITCH, FLASH_ON, FLASH_OFF) to a customer's device",
+		group: "act", jsonFlag: true, args: "--target-user U --target-endpoint E --type T",
+		flags: func(fs *flag.FlagSet) {
+			tgt.register(fs)
+			fs.StringVar(&typ, "type", "", "CAMERA_SWITCH, FLASH_ON or FLASH_OFF (required)")
+			sess.register(fs)
+			fs.BoolVar(&wait, "wait", false, "wait for the device's answer; exit 1 unless it succeeded")
+			fs.DurationVar(&timeout, "timeout", time.Minute, "how long --wait waits")
+		},
+		run: func(ctx context.Context, e *env, _ []string) error {
+			if err := tgt.check("camera"); err != nil {
+				return err
+			}
+			rt := client.CameraRequestType(typ)
+			if !rt.Valid() {
+				return usagef("camera: --type %q: want CAMERA_SWITCH, FLASH_ON or FLASH_OFF", typ)
+			}
+			st, err := sess.check("camera")
+			if err != nil {
+				return err
+			}
+			cmd := client.CameraRequestCommand{
+				TargetUserID: tgt.user, TargetUserEndpointID: tgt.endpoint,
+				SessionType: st, SessionID: sess.id, CameraRequestType: rt,
+			}
+			return e.withEndpoint(ctx, "camera", func(s *session, ep string) error {
+				cmd.UserEndpointID = ep
+				if !wait {
+					id, err := s.client.CameraRequest(ctx, cmd)
+					if err != nil {
+						return err
+					}
+					if e.json {
+						return writeJSON(e.stdout, map[string]string{"snapshotCameraRequestId": id})
+					}
+					fmt.Fprintln(e.stdout, sanitize.Line(id))
+					return nil
+				}
+				return cameraWait(ctx, e, s, cmd, timeout)
+			})
+		},
+	}
+}
+
+// cameraWait sends cmd with the event stream already live, so the device's
+// answer cannot be missed, and waits for SnapshotCameraRequestProcessedEvent.
+func cameraWait(ctx context.Context, e *env, s *session, cmd client.CameraRequestCommand, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	stream := s.client.Stream(ctx, client.StreamOptions{UserEndpointID: cmd.UserEndpointID})
+	defer stream.Close()
+	var id string
+	for {
+		select {
+		case <-ctx.Done():
+			if id == "" {
+				return fmt.Errorf("camera: the event stream did not come up within %s", timeout)
+			}
+			return fmt.Errorf("camera request %s: no answer from the device within %s", id, timeout)
+		case u, ok := <-stream.Updates():
+			if !ok {
+				return fmt.Errorf("camera: event stream closed: %w", ctx.Err())
+			}
+			if u.State == client.StatePolling {
+				return errors.New("camera: the server has no event stream, so --wait cannot see the answer")
+			}
+			if id == "" && u.State == client.StateLive {
+				var err error
+				if id, err = s.client.CameraRequest(ctx, cmd); err != nil {
+					return err
+				}
+				s.log.Debug("camera request sent", "id", id)
+			}
+			for _, ev := range u.Events {
+				if id == "" || ev.Type != client.EventSnapshotCameraRequestProcessed || ev.SnapshotCameraRequestID != id {
+					continue
+				}
+				ok := ev.Succeeded != nil && *ev.Succeeded
+				if e.json {
+					if err := writeEventLine(e.stdout, ev); err != nil {
+						return err
+					}
+				} else {
+					outcome := "succeeded"
+					if !ok {
+						outcome = "failed"
+					}
+					if ev.AdditionalInformation != "" {
+						outcome += ": " + ev.AdditionalInformation
+					}
+					fmt.Fprintf(e.stdout, "%s %s: %s\n", cmd.CameraRequestType, sanitize.Line(id), sanitize.Line(outcome))
+				}
+				if !ok {
+					return silentError{}
+				}
+				return nil
+			}
+		}
+	}
+}
+
+func eventsCmd() *command {
+	var (
+		interactions stringList
+		sinceID      uint64
+	)
+	return &command{
+		name: "events", summary: "follow the live event stream until interrupted", group: "stream", jsonFlag: true,
+		flags: func(fs *flag.FlagSet) {
+			fs.Var(&interactions, "interaction", "only events of this interaction `ID` (repeatable)")
+			fs.Uint64Var(&sinceID, "since-id", 0, "replay events after this sequence number `N`")
+		},
+		run: func(ctx context.Context, e *env, _ []string) error {
+			return e.withEndpoint(ctx, "events", func(s *session, ep string) error {
+				stream := s.client.Stream(ctx, client.StreamOptions{
+					UserEndpointID: ep, InteractionIDs: interactions, LastEventID: sinceID,
+				})
+				defer stream.Close()
+				return followEvents(ctx, e, stream)
+			})
+		},
+	}
+}
+
+// followEvents prints events until the context ends. State changes go to
+// stderr, so stdout holds only events.
+func followEvents(ctx context.Context, e *env, stream *client.Stream) error {
+	last := client.StateConnecting
+	for u := range stream.Updates() {
+		if u.State != last || (u.Err != nil && u.State != client.StateLive) {
+			msg := u.State.String()
+			if !u.RetryAt.IsZero() && u.State != client.StateLive {
+				msg += fmt.Sprintf(", next try in %s", time.Until(u.RetryAt).Round(time.Second))
+			}
+			if u.Err != nil {
+				msg += ": " + u.Err.Error()
+			}
+			fmt.Fprintf(e.stderr, "snapdash: events: %s\n", sanitize.Line(msg))
+			last = u.State
+		}
+		if u.Resync {
+			fmt.Fprintln(e.stderr, "snapdash: events: some events could not be replayed; re-list what you need")
+		}
+		for _, ev := range u.Events {
+			var err error
+			if e.json {
+				err = writeEventLine(e.stdout, ev)
+			} else {
+				err = writeEventHuman(e.stdout, ev)
+			}
+			if err != nil {
+				return err // stdout closed: stop
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		return nil // interrupted: the normal way to stop
+	}
+	return errors.New("events: stream ended")
+}
+
+// writeEventLine prints the event as the server sent it, on one line.
+func writeEventLine(w io.Writer, ev client.Event) error {
+	var buf bytes.Buffer
+	if len(ev.Raw) == 0 || json.Compact(&buf, ev.Raw) != nil {
+		buf.Reset()
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return err
+		}
+		buf.Write(b)
+	}
+	buf.WriteByte('\n')
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// writeEventHuman prints one line: sequence, time, type, interaction and
+// the fields that matter for the type.
+func writeEventHuman(w io.Writer, ev client.Event) error {
+	var detail []string
+	add := func(k, v string) {
+		if v != "" {
+			detail = append(detail, k+"="+v)
+		}
+	}
+	add("interaction", ev.InteractionID)
+	add("snapshot", ev.SnapshotID)
+	add("type", ev.SnapshotType)
+	add("related", ev.RelatedSnapshotID)
+	add("camera-request", ev.SnapshotCameraRequestID)
+	add("command", string(ev.CameraRequestType))
+	add("target", ev.TargetUserID)
+	if ev.Succeeded != nil {
+		add("succeeded", fmt.Sprint(*ev.Succeeded))
+	}
+	add("info", ev.AdditionalInformation)
+	add("by", ev.UserID)
+	line := fmt.Sprintf("%-6d %s  %-35s %s", ev.Seq, when(ev.Timestamp), ev.Type, strings.Join(detail, " "))
+	_, err := fmt.Fprintln(w, sanitize.Line(strings.TrimRight(line, " ")))
+	return err
+}

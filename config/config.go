@@ -1,0 +1,207 @@
+// Package config loads snapdash's settings from the command line, the
+// environment and a YAML file, in that order of precedence, and checks them.
+// It never prints: callers decide where messages go. Secrets (the bearer
+// token and the OAuth2 client secret) are held in a Secret, which redacts
+// itself whenever it is formatted, logged or marshalled.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// DefaultServer is the production Auvious host used when none is configured.
+const DefaultServer = "https://auvious.video"
+
+// Defaults of the dashboard settings.
+const (
+	DefaultTheme         = "dark"
+	DefaultImageMode     = "auto"
+	DefaultScrollback    = 1000
+	DefaultWarnAfter     = 2 * time.Minute
+	DefaultCriticalAfter = 5 * time.Minute
+)
+
+// Themes lists the accepted values of the theme setting.
+func Themes() []string { return []string{"dark", "light", "high-contrast"} }
+
+// ImageModes lists the accepted values of the image_mode setting: auto
+// detects the terminal's best protocol, none shows no picture.
+func ImageModes() []string {
+	return []string{"auto", "ascii", "halfblock", "sixel", "kitty", "none"}
+}
+
+// Roles lists the roles an SSH user can be given in ssh.roles.
+func Roles() []string { return []string{"reviewer", "supervisor"} }
+
+// Origin says where a setting's value came from.
+type Origin string
+
+// The places a setting can come from, from weakest to strongest.
+const (
+	FromDefault Origin = "default"
+	FromFile    Origin = "file"
+	FromEnv     Origin = "env"
+	FromFlag    Origin = "flag"
+)
+
+// Secret is a credential. Its String, GoString, LogValue and marshalling
+// methods all redact it, so printing a Config never leaks it; Reveal returns
+// the value for the one place that needs it (the HTTP client).
+type Secret string
+
+const redacted = "[redacted]"
+
+// Reveal returns the secret's value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String redacts the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// GoString redacts the secret for %#v.
+func (s Secret) GoString() string { return fmt.Sprintf("%q", s.String()) }
+
+// LogValue redacts the secret in slog records.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText redacts the secret in JSON, YAML and other text encodings.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Events holds the event pane's settings.
+type Events struct {
+	// Scrollback is how many events the pane keeps (default 1000).
+	Scrollback int `yaml:"scrollback"`
+}
+
+// Watch holds the thresholds after which a pending snapshot request is
+// highlighted as late (WarnAfter) and as critically late (CriticalAfter).
+type Watch struct {
+	WarnAfter     time.Duration `yaml:"warn_after"`
+	CriticalAfter time.Duration `yaml:"critical_after"`
+}
+
+// SSH holds the settings of the dashboard's SSH server.
+type SSH struct {
+	// AuthorizedKeys is an authorized_keys file listing who may connect.
+	AuthorizedKeys string `yaml:"authorized_keys"`
+	// HostKey is the server's private host key file.
+	HostKey string `yaml:"host_key"`
+	// Roles maps a key's SHA256 fingerprint or its authorized_keys comment
+	// to "reviewer" or "supervisor".
+	Roles map[string]string `yaml:"roles"`
+}
+
+// Config is every snapdash setting. Load fills it; the zero value is not
+// useful (no defaults).
+type Config struct {
+	// Server is the platform's base URL.
+	Server string `yaml:"server"`
+	// Token is a static bearer token; it wins over client credentials.
+	Token Secret `yaml:"token"`
+	// ClientID and ClientSecret are OAuth2 client credentials.
+	ClientID     string `yaml:"client_id"`
+	ClientSecret Secret `yaml:"client_secret"`
+	// TokenURL overrides the OAuth2 token endpoint.
+	TokenURL string `yaml:"token_url"`
+	// ApplicationID is sent with snapshot requests and uploads.
+	ApplicationID string `yaml:"application_id"`
+	// UserEndpointID reuses an existing user endpoint instead of
+	// registering one for the command's lifetime.
+	UserEndpointID string `yaml:"user_endpoint_id"`
+	// LogFile receives the structured log; empty means no log.
+	LogFile string `yaml:"log_file"`
+
+	// Theme is dark, light or high-contrast.
+	Theme string `yaml:"theme"`
+	// ImageMode is how pictures are drawn: see ImageModes.
+	ImageMode string `yaml:"image_mode"`
+	// ReadOnly hides and refuses every action that changes a snapshot.
+	ReadOnly bool `yaml:"read_only"`
+	// Bell rings the terminal bell when a new picture arrives.
+	Bell bool `yaml:"bell"`
+	// Keys rebinds dashboard actions: action name to its keys.
+	Keys KeyBindings `yaml:"keys"`
+	// Events holds the event pane's settings.
+	Events Events `yaml:"events"`
+	// Watch holds the lateness thresholds of pending requests.
+	Watch Watch `yaml:"watch"`
+	// SSH holds the SSH server's settings.
+	SSH SSH `yaml:"ssh"`
+
+	// Path is the config file that was read, or would have been.
+	Path string `yaml:"-"`
+	// FileFound reports whether Path existed and was read.
+	FileFound bool `yaml:"-"`
+	// Origins records where each global setting (by flag name) came from.
+	Origins map[string]Origin `yaml:"-"`
+}
+
+// HasCredentials reports whether a token or a complete pair of client
+// credentials is configured.
+func (c *Config) HasCredentials() bool {
+	return c.Token != "" || (c.ClientID != "" && c.ClientSecret != "")
+}
+
+// Configured reports whether the user set up a server at all: a server was
+// given explicitly or credentials exist. When false, the dashboard explains
+// how to configure one instead of contacting the default host.
+func (c *Config) Configured() bool {
+	return c.Origin("server") != FromDefault || c.HasCredentials()
+}
+
+// Origin returns where the setting with the given flag name came from.
+func (c *Config) Origin(name string) Origin {
+	if o, ok := c.Origins[name]; ok {
+		return o
+	}
+	return FromDefault
+}
+
+// String describes the configuration with secrets redacted.
+func (c Config) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "server=%s", c.Server)
+	fmt.Fprintf(&b, " token=%s", presence(c.Token))
+	fmt.Fprintf(&b, " client_id=%s client_secret=%s", c.ClientID, presence(c.ClientSecret))
+	if c.TokenURL != "" {
+		fmt.Fprintf(&b, " token_url=%s", c.TokenURL)
+	}
+	fmt.Fprintf(&b, " application_id=%s user_endpoint_id=%s", c.ApplicationID, c.UserEndpointID)
+	fmt.Fprintf(&b, " theme=%s image_mode=%s read_only=%t bell=%t", c.Theme, c.ImageMode, c.ReadOnly, c.Bell)
+	fmt.Fprintf(&b, " config=%s", c.Path)
+	return b.String()
+}
+
+// GoString is String, so %#v redacts too.
+func (c Config) GoString() string { return "config.Config{" + c.String() + "}" }
+
+// LogValue logs the configuration with secrets redacted.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("server", c.Server),
+		slog.String("token", presence(c.Token)),
+		slog.String("client_id", c.ClientID),
+		slog.String("client_secret", presence(c.ClientSecret)),
+		slog.String("token_url", c.TokenURL),
+		slog.String("application_id", c.ApplicationID),
+		slog.String("user_endpoint_id", c.UserEndpointID),
+		slog.String("config", c.Path),
+		slog.String("theme", c.Theme),
+		slog.String("image_mode", c.ImageMode),
+		slog.Bool("read_only", c.ReadOnly),
+	)
+}
+
+func presence(s Secret) string {
+	if s == "" {
+		return "(none)"
+	}
+	return redacted
+}

@@ -1,0 +1,337 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxFileSize bounds the config file read, so a wrong --config (a log, a
+// device) fails fast.
+const maxFileSize = 1 << 20
+
+// LoadOptions are Load's inputs.
+type LoadOptions struct {
+	// Flags holds the global flags given on the command line, by flag name
+	// (GlobalFlags.Values). A flag present here wins even when empty.
+	Flags map[string]string
+	// Getenv reads the environment; nil means os.Getenv.
+	Getenv func(string) string
+}
+
+// Load builds the configuration: defaults, then the config file, then
+// SNAPDASH_* environment variables, then flags. The file is
+// --config, else $SNAPDASH_CONFIG, else $XDG_CONFIG_HOME/snapdash/config.yaml,
+// else ~/.config/snapdash/config.yaml; only an explicitly named file must
+// exist. A file holding a secret must not be readable by group or others.
+func Load(opts LoadOptions) (*Config, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	c := &Config{Origins: map[string]Origin{}}
+
+	path, explicit := opts.Flags["config"], true
+	if _, ok := opts.Flags["config"]; !ok {
+		path = getenv("SNAPDASH_CONFIG")
+	}
+	if path == "" {
+		explicit = false
+		path = DefaultPath(getenv)
+	}
+	c.Path = expandHome(path, getenv)
+	if err := readFile(c, explicit); err != nil {
+		return nil, err
+	}
+	for _, s := range settings() {
+		if c.FileFound && s.get(c) != "" {
+			c.Origins[s.name] = FromFile
+		}
+	}
+	for _, s := range settings() {
+		if s.env == "" || s.name == "config" {
+			continue
+		}
+		if v := getenv(s.env); v != "" {
+			if err := s.set(c, v); err != nil {
+				return nil, fmt.Errorf("%s: %w", s.env, err)
+			}
+			c.Origins[s.name] = FromEnv
+		}
+	}
+	for _, s := range settings() {
+		v, ok := opts.Flags[s.name]
+		if !ok || s.name == "config" {
+			continue
+		}
+		if err := s.set(c, v); err != nil {
+			return nil, fmt.Errorf("--%s: %w", s.name, err)
+		}
+		c.Origins[s.name] = FromFlag
+	}
+	if err := c.finish(getenv); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// DefaultPath returns $XDG_CONFIG_HOME/snapdash/config.yaml, or
+// ~/.config/snapdash/config.yaml when XDG_CONFIG_HOME is not set.
+func DefaultPath(getenv func(string) string) string {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if dir := getenv("XDG_CONFIG_HOME"); dir != "" {
+		return filepath.Join(dir, "snapdash", "config.yaml")
+	}
+	return filepath.Join(home(getenv), ".config", "snapdash", "config.yaml")
+}
+
+func home(getenv func(string) string) string {
+	if h := getenv("HOME"); h != "" {
+		return h
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	return "."
+}
+
+// expandHome replaces a leading ~/ with the home directory.
+func expandHome(p string, getenv func(string) string) string {
+	if p == "~" {
+		return home(getenv)
+	}
+	if strings.HasPrefix(p, "~/") {
+		return filepath.Join(home(getenv), p[2:])
+	}
+	return p
+}
+
+// readFile decodes c.Path into c, rejecting unknown keys and, when the file
+// holds a secret, permissions wider than 0600.
+func readFile(c *Config, explicit bool) error {
+	f, err := os.Open(c.Path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && !explicit {
+			return nil
+		}
+		return fmt.Errorf("config %s: %w", c.Path, unwrapPath(err))
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("config %s: %w", c.Path, unwrapPath(err))
+	}
+	if info.IsDir() {
+		return fmt.Errorf("config %s: is a directory", c.Path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return fmt.Errorf("config %s: %w", c.Path, unwrapPath(err))
+	}
+	if len(data) > maxFileSize {
+		return fmt.Errorf("config %s: larger than %d bytes", c.Path, maxFileSize)
+	}
+	c.FileFound = true
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("config %s: %s", c.Path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) == 0 {
+		return nil // empty file
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return fmt.Errorf("config %s: line %d: expected a mapping of settings", c.Path, root.Line)
+	}
+	if err := checkKnown(root, configType, ""); err != nil {
+		return fmt.Errorf("config %s: %w", c.Path, err)
+	}
+	if err := root.Decode(c); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  ")
+		msg = strings.ReplaceAll(msg, "\n  ", "; ")
+		return fmt.Errorf("config %s: %s", c.Path, msg)
+	}
+	if (c.Token != "" || c.ClientSecret != "") && runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("config %s holds a secret but is readable by others (mode %04o); run: chmod 600 %s",
+			c.Path, info.Mode().Perm(), c.Path)
+	}
+	return nil
+}
+
+// unwrapPath drops the *PathError wrapper, whose message repeats the path.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// finish fills defaults and checks values.
+func (c *Config) finish(getenv func(string) string) error {
+	if c.Server == "" {
+		c.Server = DefaultServer
+	}
+	c.Server = strings.TrimRight(c.Server, "/")
+	if err := checkURL(c.Server); err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	if c.TokenURL != "" {
+		if err := checkURL(c.TokenURL); err != nil {
+			return fmt.Errorf("token_url: %w", err)
+		}
+	}
+	if c.Token == "" && (c.ClientID == "") != (c.ClientSecret == "") {
+		if c.ClientID == "" {
+			return errors.New("client_secret is set but client_id is not (SNAPDASH_CLIENT_ID, --client-id)")
+		}
+		return errors.New("client_id is set but client_secret is not (SNAPDASH_CLIENT_SECRET, --client-secret)")
+	}
+	if c.Theme == "" {
+		c.Theme = DefaultTheme
+	}
+	if !slices.Contains(Themes(), c.Theme) {
+		return fmt.Errorf("theme %q: want one of %s", c.Theme, strings.Join(Themes(), ", "))
+	}
+	if c.ImageMode == "" {
+		c.ImageMode = DefaultImageMode
+	}
+	if !slices.Contains(ImageModes(), c.ImageMode) {
+		return fmt.Errorf("image_mode %q: want one of %s", c.ImageMode, strings.Join(ImageModes(), ", "))
+	}
+	switch {
+	case c.Events.Scrollback < 0:
+		return fmt.Errorf("events.scrollback %d: must not be negative", c.Events.Scrollback)
+	case c.Events.Scrollback == 0:
+		c.Events.Scrollback = DefaultScrollback
+	}
+	if c.Watch.WarnAfter < 0 || c.Watch.CriticalAfter < 0 {
+		return errors.New("watch: durations must not be negative")
+	}
+	if c.Watch.WarnAfter == 0 {
+		c.Watch.WarnAfter = DefaultWarnAfter
+	}
+	if c.Watch.CriticalAfter == 0 {
+		c.Watch.CriticalAfter = max(DefaultCriticalAfter, c.Watch.WarnAfter)
+	}
+	if c.Watch.WarnAfter > c.Watch.CriticalAfter {
+		return fmt.Errorf("watch: warn_after (%s) is later than critical_after (%s)", c.Watch.WarnAfter, c.Watch.CriticalAfter)
+	}
+	for who, role := range c.SSH.Roles {
+		if !slices.Contains(Roles(), role) {
+			return fmt.Errorf("ssh.roles[%q] = %q: want one of %s", who, role, strings.Join(Roles(), ", "))
+		}
+	}
+	c.LogFile = expandHome(c.LogFile, getenv)
+	c.SSH.AuthorizedKeys = expandHome(c.SSH.AuthorizedKeys, getenv)
+	c.SSH.HostKey = expandHome(c.SSH.HostKey, getenv)
+	return nil
+}
+
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", s)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q: want an http(s)://host URL", s)
+	}
+	return nil
+}
+
+// setting is one global setting with its flag, environment variable and
+// config-file key.
+type setting struct {
+	name, env, key, usage string
+	isBool                bool
+	get                   func(*Config) string
+	set                   func(*Config, string) error
+}
+
+func str(f func(*Config) *string) (func(*Config) string, func(*Config, string) error) {
+	return func(c *Config) string { return *f(c) },
+		func(c *Config, v string) error { *f(c) = v; return nil }
+}
+
+func secret(f func(*Config) *Secret) (func(*Config) string, func(*Config, string) error) {
+	return func(c *Config) string { return string(*f(c)) },
+		func(c *Config, v string) error { *f(c) = Secret(v); return nil }
+}
+
+// settings returns the table of global settings, in usage order.
+func settings() []setting {
+	mk := func(name, env, key, usage string, g func(*Config) string, s func(*Config, string) error) setting {
+		return setting{name: name, env: env, key: key, usage: usage, get: g, set: s}
+	}
+	list := []setting{
+		mk("config", "SNAPDASH_CONFIG", "", "config file (default $XDG_CONFIG_HOME/snapdash/config.yaml)",
+			func(c *Config) string { return "" }, func(*Config, string) error { return nil }),
+	}
+	add := func(name, env, key, usage string, g func(*Config) string, s func(*Config, string) error) {
+		list = append(list, mk(name, env, key, usage, g, s))
+	}
+	g, s := str(func(c *Config) *string { return &c.Server })
+	add("server", "SNAPDASH_SERVER", "server", "platform base URL (default "+DefaultServer+")", g, s)
+	g, s = secret(func(c *Config) *Secret { return &c.Token })
+	add("token", "SNAPDASH_TOKEN", "token", "static bearer token (prefer the environment variable)", g, s)
+	g, s = str(func(c *Config) *string { return &c.ClientID })
+	add("client-id", "SNAPDASH_CLIENT_ID", "client_id", "OAuth2 client id", g, s)
+	g, s = secret(func(c *Config) *Secret { return &c.ClientSecret })
+	add("client-secret", "SNAPDASH_CLIENT_SECRET", "client_secret", "OAuth2 client secret (prefer the environment variable)", g, s)
+	g, s = str(func(c *Config) *string { return &c.TokenURL })
+	add("token-url", "SNAPDASH_TOKEN_URL", "token_url", "OAuth2 token URL (default <server>/security/oauth/token)", g, s)
+	g, s = str(func(c *Config) *string { return &c.ApplicationID })
+	add("application-id", "SNAPDASH_APPLICATION_ID", "application_id", "application id sent with requests and uploads", g, s)
+	g, s = str(func(c *Config) *string { return &c.UserEndpointID })
+	add("user-endpoint-id", "SNAPDASH_USER_ENDPOINT_ID", "user_endpoint_id", "reuse this user endpoint instead of registering one", g, s)
+	g, s = str(func(c *Config) *string { return &c.LogFile })
+	add("log-file", "SNAPDASH_LOG_FILE", "log_file", "write a structured log to this file", g, s)
+	g, s = str(func(c *Config) *string { return &c.Theme })
+	add("theme", "SNAPDASH_THEME", "theme", "dashboard theme: dark, light or high-contrast", g, s)
+	g, s = str(func(c *Config) *string { return &c.ImageMode })
+	add("image-mode", "SNAPDASH_IMAGE_MODE", "image_mode", "picture rendering: "+strings.Join(ImageModes(), ", "), g, s)
+	list = append(list, setting{
+		name: "read-only", env: "SNAPDASH_READ_ONLY", key: "read_only", isBool: true,
+		usage: "dashboard: view only, no approve/discard/request",
+		get: func(c *Config) string {
+			if c.ReadOnly {
+				return "true"
+			}
+			return ""
+		},
+		set: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not a boolean", v)
+			}
+			c.ReadOnly = b
+			return nil
+		},
+	})
+	return list
+}
+
+// StateDir returns where the dashboard keeps state between runs (recently
+// opened interactions): $XDG_STATE_HOME/snapdash, or
+// ~/.local/state/snapdash when XDG_STATE_HOME is not set.
+func StateDir(getenv func(string) string) string {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if dir := getenv("XDG_STATE_HOME"); dir != "" && filepath.IsAbs(dir) {
+		return filepath.Join(dir, "snapdash")
+	}
+	return filepath.Join(home(getenv), ".local", "state", "snapdash")
+}

@@ -1,0 +1,201 @@
+package tui
+
+import (
+	"slices"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/views/events"
+)
+
+// The loading commands. Each runs its I/O inside the tea.Cmd and returns one
+// message with the data or the error.
+
+func (m *Model) loadInteractions() tea.Cmd {
+	api, ctx, now, since := m.api, m.ctx, m.opts.Now(), m.opts.Since
+	m.listing = true
+	return func() tea.Msg {
+		its, err := api.ListInteractions(ctx, now.Add(-since), now)
+		return InteractionsLoadedMsg{Interactions: its, Err: err}
+	}
+}
+
+func (m *Model) loadInteraction(id string) tea.Cmd {
+	api, ctx := m.api, m.ctx
+	return func() tea.Msg {
+		it, err := api.GetInteraction(ctx, id)
+		return InteractionLoadedMsg{ID: id, Interaction: it, Err: err}
+	}
+}
+
+func (m *Model) loadSnapshots(id string) tea.Cmd {
+	api, ctx := m.api, m.ctx
+	return func() tea.Msg {
+		s, err := api.ListSnapshots(ctx, id)
+		return SnapshotsLoadedMsg{InteractionID: id, Snapshots: s, Err: err}
+	}
+}
+
+func (m *Model) loadSnapshot(id string) tea.Cmd {
+	api, ctx := m.api, m.ctx
+	return func() tea.Msg {
+		s, err := api.GetSnapshot(ctx, id)
+		return SnapshotLoadedMsg{ID: id, Snapshot: s, Err: err}
+	}
+}
+
+// refresh re-lists the interactions and the selected one's snapshots.
+func (m *Model) refresh() tea.Cmd {
+	cmds := []tea.Cmd{m.loadInteractions()}
+	if e := m.store.byID[m.selected]; e != nil {
+		e.loading = true
+		cmds = append(cmds, m.loadSnapshots(e.id))
+	}
+	for _, e := range m.store.list {
+		if e.id != m.selected {
+			e.listed = false // listed again when next selected
+		}
+	}
+	m.setStatusInfo("refreshing…")
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) onInteractions(msg InteractionsLoadedMsg) tea.Cmd {
+	m.listing = false
+	if msg.Err != nil {
+		m.listErr = msg.Err
+		m.fail(msg.Err)
+		return nil
+	}
+	m.listErr = nil
+	now := m.opts.Now()
+	for _, it := range msg.Interactions {
+		m.store.setInteraction(it, now)
+	}
+	if m.status.Text == "refreshing…" {
+		m.setStatusInfo("")
+	}
+	return m.ensureSelection()
+}
+
+// ensureSelection selects the first interaction when none is, and lists it.
+func (m *Model) ensureSelection() tea.Cmd {
+	if m.selected != "" {
+		if e := m.store.byID[m.selected]; e != nil && !e.listed && !e.loading {
+			e.loading = true
+			return m.loadSnapshots(e.id)
+		}
+		return nil
+	}
+	if m.listing {
+		return nil // choose once the list is in, not whatever answered first
+	}
+	m.store.sort()
+	if len(m.store.list) == 0 {
+		return nil
+	}
+	return m.selectInteraction(m.store.list[0].id)
+}
+
+func (m *Model) onInteraction(msg InteractionLoadedMsg) tea.Cmd {
+	if msg.Err != nil {
+		e := m.store.byID[msg.ID]
+		if e != nil && e.pinned == 0 && slices.Contains(m.recent, msg.ID) {
+			// A remembered interaction this server does not know (another
+			// server, or expired): forget it quietly.
+			m.store.drop(msg.ID)
+			m.logEvent(events.Error, "recent interaction dropped: "+msg.Err.Error())
+			cmd := m.forgetRecent(msg.ID)
+			if m.selected == msg.ID {
+				m.selected = ""
+				return tea.Batch(cmd, m.ensureSelection())
+			}
+			return cmd
+		}
+		if e != nil {
+			e.err = msg.Err
+		}
+		m.fail(msg.Err)
+		return nil
+	}
+	m.store.setInteraction(msg.Interaction, m.opts.Now())
+	return m.ensureSelection()
+}
+
+func (m *Model) onSnapshots(msg SnapshotsLoadedMsg) tea.Cmd {
+	e := m.store.byID[msg.InteractionID]
+	if e == nil {
+		e, _ = m.store.ensure(msg.InteractionID, m.opts.Now())
+	}
+	if msg.Err != nil {
+		e.loading, e.err = false, msg.Err
+		e.version++
+		m.fail(msg.Err)
+		return nil
+	}
+	m.store.listed(e, msg.Snapshots)
+	return nil
+}
+
+func (m *Model) onSnapshot(msg SnapshotLoadedMsg) tea.Cmd {
+	if msg.Err != nil {
+		m.logEvent(events.Error, msg.Err.Error())
+		return nil
+	}
+	s := msg.Snapshot
+	e, r := m.store.row(s.ID)
+	if e == nil && s.InteractionID != "" {
+		e, _ = m.store.ensure(s.InteractionID, m.opts.Now())
+	}
+	if e == nil {
+		return nil
+	}
+	nr := snapshotsRow(s)
+	if r != nil && r.Op != "" {
+		nr.Op, nr.Snapshot.State, nr.Snapshot.Type = r.Op, r.Snapshot.State, r.Snapshot.Type
+	}
+	m.store.put(e, nr)
+	return nil
+}
+
+// waitStream waits for the next batch of the event stream and merges every
+// batch already waiting, so a burst becomes one message and one redraw. It
+// holds no goroutine of its own: it is an ordinary tea.Cmd, started again
+// after each message.
+func waitStream(ch <-chan client.StreamUpdate) tea.Cmd {
+	return func() tea.Msg {
+		u, ok := <-ch
+		if !ok {
+			return StreamClosedMsg{}
+		}
+		for {
+			select {
+			case n, ok := <-ch:
+				if !ok {
+					return StreamUpdateMsg{Update: u}
+				}
+				u = mergeUpdates(u, n)
+			default:
+				return StreamUpdateMsg{Update: u}
+			}
+		}
+	}
+}
+
+func mergeUpdates(a, b client.StreamUpdate) client.StreamUpdate {
+	b.Events = append(a.Events, b.Events...)
+	b.Resync = a.Resync || b.Resync
+	if b.Err == nil {
+		b.Err = a.Err
+	}
+	return b
+}
+
+// fmtTime formats an absolute time for details.
+func (m *Model) fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(m.opts.Location).Format("2006-01-02 15:04:05 MST")
+}

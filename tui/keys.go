@@ -1,0 +1,129 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// KeyMap holds every key of the dashboard. Bindings that do not apply in the
+// current state are disabled (and so hidden from the help) by the root.
+type KeyMap struct {
+	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
+	NextPane, PrevPane                      key.Binding
+	Preview, Back                           key.Binding
+	Filter                                  key.Binding
+	Request, Approve, Discard, Camera       key.Binding
+	Upload, Copy, Open, Save                key.Binding
+	Refresh, Events, ImageMode              key.Binding
+	Help, Quit                              key.Binding
+}
+
+// DefaultKeyMap returns the default keys.
+func DefaultKeyMap() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Up:        b("↑/k", "up", "up", "k"),
+		Down:      b("↓/j", "down", "down", "j"),
+		Top:       b("g", "newest", "g", "home"),
+		Bottom:    b("G", "oldest", "G", "end"),
+		PageUp:    b("pgup", "page up", "pgup", "ctrl+u"),
+		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+d"),
+		NextPane:  b("tab", "next pane", "tab"),
+		PrevPane:  b("shift+tab", "prev pane", "shift+tab"),
+		Preview:   b("enter", "full preview", "enter"),
+		Back:      b("esc", "back", "esc"),
+		Filter:    b("/", "filter", "/"),
+		Request:   b("r", "request", "r"),
+		Approve:   b("a", "approve", "a"),
+		Discard:   b("d", "discard", "d"),
+		Camera:    b("c", "camera", "c"),
+		Upload:    b("u", "upload", "u"),
+		Copy:      b("y", "copy URL", "y"),
+		Open:      b("o", "open", "o"),
+		Save:      b("s", "save", "s"),
+		Refresh:   b("R", "refresh", "R"),
+		Events:    b("e", "events", "e"),
+		ImageMode: b("i", "image mode", "i"),
+		Help:      b("?", "help", "?"),
+		Quit:      b("q", "quit", "q", "ctrl+c"),
+	}
+}
+
+// bindings maps action names (as used in the config file) to the fields.
+func (k *KeyMap) bindings() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"up": &k.Up, "down": &k.Down, "top": &k.Top, "bottom": &k.Bottom,
+		"page_up": &k.PageUp, "page_down": &k.PageDown,
+		"next_pane": &k.NextPane, "prev_pane": &k.PrevPane,
+		"preview": &k.Preview, "back": &k.Back, "filter": &k.Filter,
+		"request": &k.Request, "approve": &k.Approve, "discard": &k.Discard, "camera": &k.Camera,
+		"upload": &k.Upload, "copy": &k.Copy, "open": &k.Open, "save": &k.Save,
+		"refresh": &k.Refresh, "events": &k.Events, "image_mode": &k.ImageMode,
+		"help": &k.Help, "quit": &k.Quit,
+	}
+}
+
+// ActionNames lists the action names KeyBindings may rebind.
+func ActionNames() []string {
+	var k KeyMap
+	names := make([]string, 0, 24)
+	for n := range k.bindings() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Rebind returns a copy of k with the actions in m bound to the given keys
+// instead of their defaults. An unknown action, an empty key list or a key
+// left bound to two actions is an error.
+func (k KeyMap) Rebind(m map[string][]string) (KeyMap, error) {
+	bs := k.bindings()
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, ok := bs[n]
+		if !ok {
+			return k, fmt.Errorf("unknown action %q (valid: %s)", n, strings.Join(ActionNames(), ", "))
+		}
+		keys := m[n]
+		if len(keys) == 0 {
+			return k, fmt.Errorf("action %q has no key", n)
+		}
+		help := strings.Join(keys, "/")
+		*b = key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, b.Help().Desc))
+	}
+	owner := map[string]string{}
+	for _, n := range ActionNames() {
+		for _, kk := range bs[n].Keys() {
+			if o, ok := owner[kk]; ok {
+				return k, fmt.Errorf("key %q is bound to both %s and %s", kk, o, n)
+			}
+			owner[kk] = n
+		}
+	}
+	return k, nil
+}
+
+// ShortHelp implements help.KeyMap: the footer's keys.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Request, k.Approve, k.Discard, k.Camera, k.Back, k.Filter, k.Help, k.Quit}
+}
+
+// FullHelp implements help.KeyMap: the `?` screen, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.NextPane, k.PrevPane},
+		{k.Request, k.Approve, k.Discard, k.Camera, k.Upload, k.Refresh},
+		{k.Preview, k.Copy, k.Open, k.Save, k.ImageMode, k.Filter, k.Events},
+		{k.Back, k.Help, k.Quit},
+	}
+}

@@ -1,0 +1,77 @@
+package tui
+
+// Minimum terminal size; below it the dashboard says how big it needs to be.
+const (
+	MinWidth  = 70
+	MinHeight = 20
+)
+
+// rect is a pane's outer position and size in cells (y from the screen top).
+type rect struct{ x, y, w, h int }
+
+// layoutT is where every pane goes for the current size and toggles.
+type layoutT struct {
+	inter, snaps, prev, events rect
+	wide                       bool
+}
+
+// layout computes the panes from the window size and hands each its size.
+// Narrow screens stack the table over the preview; from 110 columns the
+// preview gets its own column; the events pane takes the bottom strip.
+func (m *Model) layout() {
+	w, h := m.width, m.height
+	if m.tooSmall() {
+		return
+	}
+	bodyY, bodyH := 1, h-3 // header above, status and help below
+	var l layoutT
+	if m.showEvents {
+		eh := max(5, bodyH/4)
+		if m.fullPreview {
+			eh = 0
+		}
+		if eh > 0 {
+			l.events = rect{0, bodyY + bodyH - eh, w, eh}
+			bodyH -= eh
+		}
+	}
+	switch {
+	case m.fullPreview:
+		l.prev = rect{0, bodyY, w, bodyH}
+	case w >= 110:
+		l.wide = true
+		iw := min(34, max(24, w/5))
+		pw := (w - iw) * 9 / 20
+		l.inter = rect{0, bodyY, iw, bodyH}
+		l.snaps = rect{iw, bodyY, w - iw - pw, bodyH}
+		l.prev = rect{w - pw, bodyY, pw, bodyH}
+	default:
+		iw := min(30, max(22, w/4))
+		sh := max(6, bodyH*9/20)
+		l.inter = rect{0, bodyY, iw, bodyH}
+		l.snaps = rect{iw, bodyY, w - iw, sh}
+		l.prev = rect{iw, bodyY + sh, w - iw, bodyH - sh}
+	}
+	m.lay = l
+	m.inter.SetSize(max(0, l.inter.w-2), max(0, l.inter.h-2))
+	m.snaps.SetSize(max(0, l.snaps.w-2), max(0, l.snaps.h-2))
+	m.events.SetSize(max(0, l.events.w-2), max(0, l.events.h-2))
+	m.filter.SetWidth(w)
+	m.pv.row, m.pv.col = l.prev.y+1+detailLines, l.prev.x+1
+	if m.opts.Overlay != nil {
+		m.opts.Overlay.Invalidate()
+	}
+}
+
+// detailLines are the lines above the picture in the preview pane.
+const detailLines = 2
+
+// pictureSize is the picture's area in cells.
+func (m *Model) pictureSize() (cols, rows int) {
+	p := m.lay.prev
+	return max(0, p.w-2), max(0, p.h-2-detailLines)
+}
+
+func (m *Model) tooSmall() bool {
+	return m.width > 0 && (m.width < MinWidth || m.height < MinHeight)
+}

@@ -1,0 +1,294 @@
+// Package tui is snapdash's dashboard: the root Bubble Tea model that lays
+// out the panes, routes keys to the focused one, turns actions into
+// tea.Cmds that call the API, and applies their results and the server's
+// events. One Model is one program: it holds its own styles, keys, clock
+// and client, so SSH sessions never share state.
+package tui
+
+import (
+	"context"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/camera"
+	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/events"
+	"github.com/snapdash/snapdash/views/filter"
+	"github.com/snapdash/snapdash/views/header"
+	helpview "github.com/snapdash/snapdash/views/help"
+	"github.com/snapdash/snapdash/views/interactions"
+	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/views/prompt"
+	"github.com/snapdash/snapdash/views/requestform"
+	"github.com/snapdash/snapdash/views/snapshots"
+	"github.com/snapdash/snapdash/views/statusbar"
+	"github.com/snapdash/snapdash/views/upload"
+)
+
+// focus is the pane that gets keys.
+type focus int
+
+const (
+	focusInteractions focus = iota
+	focusSnapshots
+	focusPreview
+	focusEvents
+)
+
+func (f focus) String() string {
+	return [...]string{"interactions", "snapshots", "preview", "events"}[f]
+}
+
+// dialog is the open dialog, if any; it gets keys before any pane.
+type dialog int
+
+const (
+	dialogNone dialog = iota
+	dialogHelp
+	dialogFilter
+	dialogConfirm
+	dialogCamera
+	dialogRequest
+	dialogUpload
+	dialogPrompt
+)
+
+// Model is the root model. Build it with New.
+type Model struct {
+	opts   Options
+	api    API
+	ctx    context.Context
+	cancel context.CancelFunc
+	st     *theme.Styles
+	keys   KeyMap
+
+	width, height int
+	focus         focus
+	showEvents    bool
+	fullPreview   bool
+	dialog        dialog
+
+	inter    interactions.Model
+	snaps    snapshots.Model
+	events   events.Model
+	help     help.Model
+	spinner  spinner.Model
+	spinning bool
+
+	confirm confirm.Model
+	camera  camera.Model
+	reqForm requestform.Model
+	upload  upload.Model
+	prompt  prompt.Model
+	filter  filter.Model
+
+	store         *store
+	listing       bool // the interactions endpoint is being asked
+	listErr       error
+	selected      string // selected interaction id
+	shownVersion  int    // version of the selected interaction's rows in the table
+	recent        []string
+	status        statusbar.Status
+	ops           map[int]string // in-flight actions by op id
+	nextOp        int
+	cameraReqs    map[string]client.CameraRequestType
+	cameraEarly   map[string]client.Event
+	readOnlyWhy   string
+	conn          header.Conn
+	connDetail    string
+	stream        *client.Stream
+	pv            previewState
+	cache         *preview.Cache
+	mode          preview.Mode
+	pendingTarget string // snapshot to discard / approve while its dialog is open
+	rollback      map[string]snapshots.Row
+	tempSeq       int
+	quitting      bool
+	lay           layoutT
+}
+
+// New builds the root model. Invalid options (see CheckOptions) fall back
+// to defaults; call CheckOptions first to report them.
+func New(opts Options) *Model {
+	opts = opts.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := theme.Load(opts.Theme, opts.Renderer)
+	if err != nil {
+		st, _ = theme.Load("", opts.Renderer)
+	}
+	keys, err := DefaultKeyMap().Rebind(opts.KeyBindings)
+	if err != nil {
+		keys = DefaultKeyMap()
+	}
+	m := &Model{
+		opts: opts, api: opts.API, ctx: ctx, cancel: cancel, st: st, keys: keys,
+		focus:       focusSnapshots,
+		inter:       interactions.New(st),
+		snaps:       snapshots.New(st),
+		events:      events.New(st, opts.EventScrollback, opts.Location),
+		help:        helpview.New(st),
+		spinner:     spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
+		filter:      filter.New(st),
+		store:       newStore(),
+		ops:         map[int]string{},
+		cameraReqs:  map[string]client.CameraRequestType{},
+		cameraEarly: map[string]client.Event{},
+		rollback:    map[string]snapshots.Row{},
+		cache:       preview.NewCache(64 << 20),
+		mode:        opts.ImageMode,
+		listing:     true,
+	}
+	m.snaps.SetWarnAfter(opts.WarnAfter)
+	for i, id := range opts.Interactions {
+		e, _ := m.store.ensure(id, opts.Now())
+		e.pinned = i + 1
+	}
+	if len(opts.Interactions) > 0 {
+		m.selected = opts.Interactions[0]
+	}
+	if opts.ReadOnly {
+		m.readOnlyWhy = "read-only (--read-only): actions are disabled"
+	}
+	if opts.NoStream {
+		m.conn = header.Offline
+		m.connDetail = "no event stream"
+	}
+	m.refreshLists()
+	m.updateKeys()
+	return m
+}
+
+// Close stops the event stream and every request in flight. Quitting does
+// it; call it when the program ended another way.
+func (m *Model) Close() { m.cancel() }
+
+// Init starts loading: interactions, the pinned ones, the recent list and
+// the event stream.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.loadInteractions(), m.loadRecent()}
+	for _, id := range m.opts.Interactions {
+		cmds = append(cmds, m.loadInteraction(id), m.loadSnapshots(id))
+		m.store.byID[id].loading = true
+	}
+	if !m.opts.NoStream && m.opts.UserEndpointID != "" {
+		m.stream = m.api.Stream(m.ctx, client.StreamOptions{UserEndpointID: m.opts.UserEndpointID})
+		cmds = append(cmds, waitStream(m.stream.Updates()))
+	} else if !m.opts.NoStream {
+		m.conn, m.connDetail = header.Offline, "no user endpoint"
+	}
+	cmds = append(cmds, m.startSpinner())
+	return tea.Batch(cmds...)
+}
+
+// readOnly reports whether actions are disabled.
+func (m *Model) readOnly() bool { return m.readOnlyWhy != "" }
+
+// Update routes one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.refreshLists()
+	m.updateKeys()
+	cmds := []tea.Cmd{cmd, m.syncPreview(), m.startSpinner()}
+	if m.quitting {
+		return m, tea.Quit
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return nil
+	case spinner.TickMsg:
+		if !m.needSpinner() {
+			m.spinning = false
+			return nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return cmd
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case InteractionsLoadedMsg:
+		return m.onInteractions(msg)
+	case InteractionLoadedMsg:
+		return m.onInteraction(msg)
+	case SnapshotsLoadedMsg:
+		return m.onSnapshots(msg)
+	case SnapshotLoadedMsg:
+		return m.onSnapshot(msg)
+	case RecentLoadedMsg:
+		return m.onRecent(msg)
+	case StreamUpdateMsg:
+		return m.onStream(msg)
+	case StreamClosedMsg:
+		m.conn, m.connDetail = header.Offline, ""
+		return nil
+	case RequestDoneMsg:
+		return m.onRequestDone(msg)
+	case ApproveDoneMsg:
+		return m.onApproveDone(msg)
+	case DiscardDoneMsg:
+		return m.onDiscardDone(msg)
+	case CameraDoneMsg:
+		return m.onCameraDone(msg)
+	case UploadDoneMsg:
+		return m.onUploadDone(msg)
+	case CopyDoneMsg:
+		return m.onCopyDone(msg)
+	case FileDoneMsg:
+		return m.onFileDone(msg)
+	case PreviewDueMsg:
+		return m.onPreviewDue(msg)
+	case PreviewMsg:
+		return m.onPreview(msg)
+	}
+	return m.updateDialog(msg)
+}
+
+// refreshLists pushes store changes into the list and table views.
+func (m *Model) refreshLists() {
+	if m.store.dirty {
+		m.store.dirty = false
+		m.inter.SetItems(m.store.items())
+		m.inter.Select(m.selected)
+	}
+	e := m.store.byID[m.selected]
+	if e == nil {
+		if m.snaps.Total() > 0 {
+			m.snaps.SetRows(nil)
+		}
+		m.shownVersion = -1
+		return
+	}
+	if e.version != m.shownVersion {
+		m.snaps.SetRows(rowsOf(e))
+		m.shownVersion = e.version
+	}
+}
+
+// startSpinner starts ticking when something is in progress.
+func (m *Model) startSpinner() tea.Cmd {
+	if m.spinning || !m.needSpinner() {
+		return nil
+	}
+	m.spinning = true
+	return m.spinner.Tick
+}
+
+func (m *Model) needSpinner() bool {
+	if len(m.ops) > 0 || m.pv.loading || m.listing {
+		return true
+	}
+	if e := m.store.byID[m.selected]; e != nil {
+		if e.loading || e.waiting() > 0 {
+			return true
+		}
+	}
+	return m.status.Kind == statusbar.Progress
+}

@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"time"
+
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/views/camera"
+	"github.com/snapdash/snapdash/views/preview"
+)
+
+// Every message below is the single result of one tea.Cmd: data or Err.
+
+// InteractionsLoadedMsg carries the interactions endpoint's answer.
+type InteractionsLoadedMsg struct {
+	Interactions []client.Interaction
+	Err          error
+}
+
+// InteractionLoadedMsg carries one interaction fetched by id (from
+// --interaction, the recent list or an event naming an unknown one).
+type InteractionLoadedMsg struct {
+	ID          string
+	Interaction client.Interaction
+	Err         error
+}
+
+// SnapshotsLoadedMsg carries the snapshot listing of one interaction.
+type SnapshotsLoadedMsg struct {
+	InteractionID string
+	Snapshots     []client.Snapshot
+	Err           error
+}
+
+// SnapshotLoadedMsg carries one snapshot fetched after an event announced it.
+type SnapshotLoadedMsg struct {
+	ID       string
+	Snapshot client.Snapshot
+	Err      error
+}
+
+// RequestDoneMsg answers a snapshot request. TempID is the placeholder row
+// shown while the request was in flight.
+type RequestDoneMsg struct {
+	Op            int
+	TempID        string
+	InteractionID string
+	Result        client.SnapshotRequestResult
+	Err           error
+}
+
+// ApproveDoneMsg answers an approval.
+type ApproveDoneMsg struct {
+	Op         int
+	SnapshotID string
+	Err        error
+}
+
+// DiscardDoneMsg answers a discard.
+type DiscardDoneMsg struct {
+	Op         int
+	SnapshotID string
+	Err        error
+}
+
+// CameraDoneMsg answers a camera command: the server accepted it (the
+// device's own answer comes later as an event) or refused it.
+type CameraDoneMsg struct {
+	Op        int
+	Type      client.CameraRequestType
+	RequestID string
+	Err       error
+}
+
+// UploadDoneMsg answers an upload.
+type UploadDoneMsg struct {
+	Op            int
+	Path          string
+	InteractionID string
+	Result        client.SnapshotUploadResult
+	Err           error
+}
+
+// CopyDoneMsg answers `y`: the signed URL was copied (or not).
+type CopyDoneMsg struct {
+	Op         int
+	SnapshotID string
+	ValidUntil time.Time
+	Err        error
+}
+
+// FileDoneMsg answers `o` (Opened) and `s` (saved to Path).
+type FileDoneMsg struct {
+	Op     int
+	Opened bool
+	Path   string
+	Err    error
+}
+
+// PreviewDueMsg fires when the selection has rested long enough to fetch.
+type PreviewDueMsg struct{ Seq int }
+
+// PreviewMsg carries a rendered picture (or why there is none).
+type PreviewMsg struct {
+	Seq        int
+	Key        string
+	SnapshotID string
+	Frame      preview.Frame
+	Info       preview.Info
+	Err        error
+}
+
+// StreamUpdateMsg carries one or more merged batches from the event stream.
+type StreamUpdateMsg struct{ Update client.StreamUpdate }
+
+// StreamClosedMsg says the event stream ended (the program is stopping).
+type StreamClosedMsg struct{}
+
+// RecentLoadedMsg carries the recently opened interactions from StateDir.
+type RecentLoadedMsg struct {
+	IDs []string
+	Err error
+}
+
+// cameraLabel is a shorthand for the menu label of a command.
+func cameraLabel(t client.CameraRequestType) string { return camera.Label(t) }

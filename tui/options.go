@@ -1,0 +1,139 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/preview"
+)
+
+// API is the part of *client.Client the dashboard uses. Tests pass the real
+// client talking to the real simulator; the interface only keeps the
+// dashboard compiling against the contract rather than an implementation.
+type API interface {
+	ListInteractions(ctx context.Context, start, end time.Time) ([]client.Interaction, error)
+	GetInteraction(ctx context.Context, id string) (client.Interaction, error)
+	ListSnapshots(ctx context.Context, interactionID string) ([]client.Snapshot, error)
+	GetSnapshot(ctx context.Context, id string) (client.Snapshot, error)
+	Request(ctx context.Context, cmd client.SnapshotRequestCommand) (client.SnapshotRequestResult, error)
+	Approve(ctx context.Context, cmd client.SnapshotApproveCommand) error
+	Discard(ctx context.Context, cmd client.SnapshotDiscardCommand) error
+	CameraRequest(ctx context.Context, cmd client.CameraRequestCommand) (string, error)
+	Upload(ctx context.Context, cmd client.UploadCommand, image io.Reader) (client.SnapshotUploadResult, error)
+	SignedURL(ctx context.Context, snapshotID string, internal bool) (client.SignedURL, error)
+	Download(ctx context.Context, snapshotID string) (client.Image, error)
+	Stream(ctx context.Context, opts client.StreamOptions) *client.Stream
+}
+
+var _ API = (*client.Client)(nil)
+
+// Options configure one dashboard program (one local run or one SSH
+// session). Only API is required.
+type Options struct {
+	// API talks to the platform; *client.Client satisfies it.
+	API API
+	// ServerURL is shown in the header.
+	ServerURL string
+	// Identity is who the token acts as, shown in the header.
+	Identity client.Identity
+	// UserEndpointID is the dashboard's registered user endpoint, sent with
+	// every command and used for the event stream. The caller opens it.
+	UserEndpointID string
+	// ApplicationID is sent with snapshot requests and uploads.
+	ApplicationID string
+	// Renderer is this program's lipgloss renderer (never the global one);
+	// nil makes Run build one on its output.
+	Renderer *lipgloss.Renderer
+	// Theme is "dark" (default), "light" or "high-contrast".
+	Theme string
+	// KeyBindings rebinds actions: action name (see ActionNames) to keys.
+	KeyBindings map[string][]string
+	// Now is the clock (default time.Now); Location the zone absolute times
+	// are shown in (default time.Local).
+	Now      func() time.Time
+	Location *time.Location
+	// ReadOnly disables every action that changes a snapshot.
+	ReadOnly bool
+	// ImageMode is the picture mode ("" or auto picks from Caps); "none"
+	// shows no pictures. Caps is what the terminal supports, detected by
+	// the caller before the program starts (preview.Detect).
+	ImageMode preview.Mode
+	Caps      preview.Caps
+	// Interactions are shown first and the first is selected (--interaction).
+	Interactions []string
+	// Since is how far back the interactions endpoint is asked (default 24h).
+	Since time.Duration
+	// StateDir keeps the recently opened interactions; "" remembers none.
+	StateDir string
+	// Bell rings the terminal bell when a picture arrives or the customer's
+	// device answers a camera command.
+	Bell bool
+	// EventScrollback is how many lines the events pane keeps (default 10000).
+	EventScrollback int
+	// WarnAfter marks a request whose picture has not arrived as late.
+	WarnAfter time.Duration
+	// Output receives OSC 52 (copy) and the bell; Run sets it to its output.
+	Output io.Writer
+	// Overlay paints sixel and kitty graphics; Run builds it. Nil draws only
+	// the text lines of a frame.
+	Overlay *preview.Overlay
+	// Clipboard copies text (default: OSC 52 written to Output, which also
+	// works over SSH). Opener opens a file in the local viewer (default
+	// xdg-open or open). Both are hooks for tests.
+	Clipboard func(text string) error
+	Opener    func(path string) error
+	// NoStream leaves the event stream closed (tests of pure screens).
+	NoStream bool
+	// PreviewDelay is how long the selection must rest before a picture is
+	// fetched (default 80ms), so scrolling does not download every row.
+	PreviewDelay time.Duration
+}
+
+// ImageModeNone is the ImageMode that shows no pictures.
+const ImageModeNone preview.Mode = "none"
+
+// CheckOptions reports options New cannot honour: no API, an unknown theme
+// or image mode, an unknown action or a key bound twice.
+func CheckOptions(o Options) error {
+	if o.API == nil {
+		return errors.New("tui: no API client")
+	}
+	if _, err := theme.Lookup(o.Theme); err != nil {
+		return err
+	}
+	if o.ImageMode != "" && o.ImageMode != ImageModeNone {
+		if _, err := preview.ParseMode(string(o.ImageMode)); err != nil {
+			return err
+		}
+	}
+	_, err := DefaultKeyMap().Rebind(o.KeyBindings)
+	if err != nil {
+		return fmt.Errorf("keys: %w", err)
+	}
+	return nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	if o.Since <= 0 {
+		o.Since = 24 * time.Hour
+	}
+	if o.PreviewDelay <= 0 {
+		o.PreviewDelay = 80 * time.Millisecond
+	}
+	if o.ImageMode == "" {
+		o.ImageMode = preview.ModeAuto
+	}
+	return o
+}

@@ -1,0 +1,88 @@
+package tui
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"os/exec"
+	"runtime"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/snapdash/snapdash/views/preview"
+)
+
+// Run runs the dashboard on in and out until the user quits or ctx ends.
+// It uses the alternate screen; for sixel and kitty it wraps out in a
+// preview.Overlay so pictures are painted beside the line renderer.
+func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
+	if err := CheckOptions(opts); err != nil {
+		return err
+	}
+	if opts.Renderer == nil {
+		opts.Renderer = lipgloss.NewRenderer(out)
+	}
+	w := out
+	if opts.Overlay == nil && opts.ImageMode != ImageModeNone && (opts.Caps.Sixel || opts.Caps.Kitty) {
+		opts.Overlay = preview.NewOverlay(out, opts.Caps)
+		w = opts.Overlay
+	} else if opts.Overlay != nil {
+		w = opts.Overlay
+	}
+	if opts.Output == nil {
+		opts.Output = w
+	}
+	m := New(opts)
+	defer m.Close()
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(w), tea.WithAltScreen())
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// clipboard returns the copy hook: the option, or OSC 52 on the output.
+func (m *Model) clipboard() func(string) error {
+	if m.opts.Clipboard != nil {
+		return m.opts.Clipboard
+	}
+	out, tmux := m.opts.Output, m.opts.Caps.InTmux
+	return func(text string) error {
+		if out == nil {
+			return errors.New("copy: no terminal to send OSC 52 to")
+		}
+		_, err := io.WriteString(out, OSC52(text, tmux))
+		return err
+	}
+}
+
+// OSC52 returns the escape sequence that asks the terminal to put text on
+// the clipboard; inside tmux it is wrapped for passthrough.
+func OSC52(text string, tmux bool) string {
+	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\a"
+	if tmux {
+		return "\x1bPtmux;\x1b" + seq + "\x1b\\"
+	}
+	return seq
+}
+
+// opener returns the hook that opens a file in the local viewer.
+func (m *Model) opener() func(string) error {
+	if m.opts.Opener != nil {
+		return m.opts.Opener
+	}
+	return func(path string) error {
+		name := "xdg-open"
+		if runtime.GOOS == "darwin" {
+			name = "open"
+		}
+		cmd := exec.Command(name, path)
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		go func() { _ = cmd.Wait() }() // reap the viewer without blocking
+		return nil
+	}
+}

@@ -1,0 +1,210 @@
+package sshserve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/ssh"
+	"github.com/snapdash/snapdash/tui"
+	"github.com/snapdash/snapdash/views/preview"
+)
+
+// Options configure the server. AuthorizedKeys and NewSession are required.
+type Options struct {
+	// Addr is the TCP address to listen on (default ":2222").
+	Addr string
+	// HostKeyPath is the server's ed25519 host key, created (mode 0600) on
+	// first start and reused after (default DefaultHostKeyPath()).
+	HostKeyPath string
+	// AuthorizedKeys is an OpenSSH authorized_keys file listing the keys
+	// that may connect. It is re-read whenever it changes.
+	AuthorizedKeys string
+	// Roles gives keys a role, "reviewer" or "supervisor" (read-only),
+	// keyed by SHA256 fingerprint ("SHA256:...") or by the key's comment in
+	// authorized_keys; the fingerprint wins.
+	Roles map[string]string
+	// DefaultRole is the role of keys Roles does not name (default reviewer).
+	DefaultRole string
+	// IdleTimeout ends a session after this long without a keystroke
+	// (default 30 minutes; negative: never).
+	IdleTimeout time.Duration
+	// MaxSessions caps concurrent sessions (default 32); a session beyond
+	// the cap is told so and closed.
+	MaxSessions int
+	// QueryBudget is how long each session's terminal may take to answer
+	// the capability query (default 200ms).
+	QueryBudget time.Duration
+	// ShutdownGrace is how long Serve waits for sessions to end after its
+	// context is cancelled before closing their connections (default 5s).
+	ShutdownGrace time.Duration
+	// Logger receives the server's structured log and the audit lines
+	// (default: discard). Nothing is ever written to stdout.
+	Logger *slog.Logger
+
+	// NewSession builds the dashboard options of one session. The server
+	// then sets Renderer, Caps, Overlay and Output from the session's own
+	// terminal, forces ReadOnly for supervisors, disables Opener (it would
+	// run on the server), and wraps API with the audit log. An error refuses
+	// the session with the error's text.
+	NewSession func(info SessionInfo) (tui.Options, error)
+	// NewModel builds the root model from the final options (default
+	// tui.New). It is a hook for tests.
+	NewModel func(info SessionInfo, opts tui.Options) (tea.Model, error)
+	// Detect finds what the session's terminal can show (default
+	// preview.Detect). It is a hook for tests.
+	Detect func(getenv func(string) string, in io.Reader, out io.Writer, budget time.Duration) preview.Caps
+}
+
+// SessionInfo describes one SSH session to NewSession. Strings that come
+// from the client are sanitized.
+type SessionInfo struct {
+	// ID identifies the session in the log.
+	ID string
+	// User is the SSH user name; it is informational, the key decides.
+	User string
+	// Fingerprint is the key's SHA256 fingerprint and Comment its comment
+	// in authorized_keys.
+	Fingerprint, Comment string
+	// Role is RoleReviewer or RoleSupervisor.
+	Role string
+	// RemoteAddr is the client's address.
+	RemoteAddr string
+	// Term is TERM from the pty request; Env holds the variables the
+	// client sent (SendEnv/SetEnv), TERM included.
+	Term string
+	Env  map[string]string
+	// Width and Height are the terminal's size at the start.
+	Width, Height int
+	// Renderer is the session's lipgloss renderer, with the colour profile
+	// of the session's terminal; DarkBackground is what the terminal said
+	// about its background (dark when it did not answer).
+	Renderer       *lipgloss.Renderer
+	DarkBackground bool
+	// Caps is what the session's terminal can show, detected before the
+	// program starts; ImageMode is the best picture mode for it.
+	Caps      preview.Caps
+	ImageMode preview.Mode
+	// Context is done when the session ends.
+	Context context.Context
+}
+
+// capsString summarises the capabilities for the log.
+func (i SessionInfo) capsString() string { return i.Caps.String() }
+
+// fill applies defaults and checks the options.
+func (o *Options) fill() error {
+	if o.AuthorizedKeys == "" {
+		return errors.New("sshserve: no authorized keys file (--authorized-keys)")
+	}
+	if o.NewSession == nil {
+		return errors.New("sshserve: Options.NewSession is required")
+	}
+	if o.Addr == "" {
+		o.Addr = DefaultAddr
+	}
+	if o.HostKeyPath == "" {
+		p, err := DefaultHostKeyPath()
+		if err != nil {
+			return err
+		}
+		o.HostKeyPath = p
+	}
+	if o.DefaultRole == "" {
+		o.DefaultRole = RoleReviewer
+	}
+	if !validRole(o.DefaultRole) {
+		return fmt.Errorf("sshserve: unknown default role %q (want reviewer or supervisor)", o.DefaultRole)
+	}
+	roles := make(map[string]string, len(o.Roles))
+	for k, r := range o.Roles {
+		if !validRole(r) {
+			return fmt.Errorf("sshserve: key %q has unknown role %q (want reviewer or supervisor)", k, r)
+		}
+		roles[strings.TrimSpace(k)] = r
+	}
+	o.Roles = roles // a copy: the caller may keep changing its map
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = DefaultMaxSessions
+	}
+	if o.QueryBudget <= 0 {
+		o.QueryBudget = DefaultQueryBudget
+	}
+	if o.ShutdownGrace <= 0 {
+		o.ShutdownGrace = DefaultShutdownGrace
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.NewModel == nil {
+		o.NewModel = func(_ SessionInfo, opts tui.Options) (tea.Model, error) { return tui.New(opts), nil }
+	}
+	if o.Detect == nil {
+		o.Detect = preview.Detect
+	}
+	return nil
+}
+
+// build asks NewSession for the session's options, applies what the server
+// decides, and builds the model. It returns the program's output writer.
+func (s *Server) build(info SessionInfo, sess ssh.Session, log *slog.Logger) (tea.Model, io.Writer, error) {
+	opts, err := s.opts.NewSession(info)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.API == nil {
+		return nil, nil, errors.New("no API client for the session")
+	}
+	// Pictures drawn as pixels need the overlay between the program and
+	// the session (as tui.Run does locally).
+	var out io.Writer = sess
+	opts.Overlay = nil
+	if opts.ImageMode != tui.ImageModeNone && (info.Caps.Sixel || info.Caps.Kitty) {
+		opts.Overlay = preview.NewOverlay(sess, info.Caps)
+		out = opts.Overlay
+	}
+	opts.Output = out
+	opts.Renderer = info.Renderer
+	opts.Caps = info.Caps
+	opts.ReadOnly = opts.ReadOnly || info.Role == RoleSupervisor
+	opts.Opener = func(string) error {
+		return errors.New("opening files is not available over SSH")
+	}
+	opts.KeyBindings = withoutServerFiles(opts.KeyBindings)
+	opts.API = newAudit(opts.API, info, log)
+	if err := tui.CheckOptions(opts); err != nil {
+		return nil, nil, err
+	}
+	m, err := s.opts.NewModel(info, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m == nil {
+		return nil, nil, errors.New("no model for the session")
+	}
+	return m, out, nil
+}
+
+// withoutServerFiles returns bindings with save, upload and open moved to
+// keys no terminal sends. Over SSH those actions would write, read or open
+// files on the server, as the server's user, not the reviewer's; the help
+// screen shows the pseudo key, so it says why the key does nothing.
+func withoutServerFiles(kb map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(kb)+3)
+	for k, v := range kb {
+		out[k] = v
+	}
+	for _, action := range []string{"save", "upload", "open"} {
+		out[action] = []string{"(no " + action + " over ssh)"}
+	}
+	return out
+}

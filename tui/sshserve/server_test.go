@@ -1,0 +1,438 @@
+package sshserve
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/snapdash/snapdash/tui"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+func TestSessionShowsModelWithSizeAndRole(t *testing.T) {
+	alice := newTestKey(t, "alice@laptop")
+	ts := startServer(t, Options{}, alice)
+	c := dial(t, ts.Addr().String(), alice, clientOpts{w: 100, h: 30})
+	c.waitScreen("size=100x30 role=reviewer ro=false", 5*time.Second)
+	c.send("jjj")
+	c.waitScreen("count=3", 2*time.Second)
+	c.send("q")
+	if code := c.waitExit(5 * time.Second); code != 0 {
+		t.Fatalf("exit status %d, want 0", code)
+	}
+	log := ts.log.String()
+	for _, want := range []string{"session start", "session end", alice.fingerprint(), "alice@laptop"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q", want)
+		}
+	}
+}
+
+func TestWrongKeyAndPasswordRefused(t *testing.T) {
+	alice, mallory := newTestKey(t, "alice"), newTestKey(t, "mallory")
+	ts := startServer(t, Options{}, alice)
+	if conn, err := dialSSH(t, ts.Addr().String(), mallory, "alice"); err == nil {
+		_ = conn.Close()
+		t.Fatal("an unknown key was accepted")
+	} else if !strings.Contains(err.Error(), "unable to authenticate") {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	for name, auth := range map[string]gossh.AuthMethod{
+		"password": gossh.Password("hunter2"),
+		"keyboard-interactive": gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) {
+			return []string{"hunter2"}, nil
+		}),
+	} {
+		cfg := &gossh.ClientConfig{User: "alice", Auth: []gossh.AuthMethod{auth},
+			HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second}
+		if conn, err := gossh.Dial("tcp", ts.Addr().String(), cfg); err == nil {
+			_ = conn.Close()
+			t.Fatalf("%s authentication was accepted", name)
+		}
+	}
+	if !strings.Contains(ts.log.String(), mallory.fingerprint()) {
+		t.Error("the refused key is not in the log")
+	}
+}
+
+func TestAuthorizedKeysReloadedWhenChanged(t *testing.T) {
+	alice, bob := newTestKey(t, "alice"), newTestKey(t, "bob")
+	ts := startServer(t, Options{}, alice)
+	path := filepath.Join(ts.dir, "authorized_keys")
+	if _, err := dialSSH(t, ts.Addr().String(), bob, "bob"); err == nil {
+		t.Fatal("bob got in before being added")
+	}
+	writeAuthorized(t, path, alice, bob)
+	conn, err := dialSSH(t, ts.Addr().String(), bob, "bob")
+	if err != nil {
+		t.Fatalf("bob refused after being added: %v", err)
+	}
+	_ = conn.Close()
+	writeAuthorized(t, path, bob)
+	if _, err := dialSSH(t, ts.Addr().String(), alice, "alice"); err == nil {
+		t.Fatal("alice still gets in after being removed")
+	}
+}
+
+func TestRolesByFingerprintAndComment(t *testing.T) {
+	rev, sup, sup2 := newTestKey(t, "rev"), newTestKey(t, "boss@hq"), newTestKey(t, "other")
+	ts := startServer(t, Options{Roles: map[string]string{
+		"boss@hq":          RoleSupervisor,
+		sup2.fingerprint(): RoleSupervisor,
+		"rev":              RoleReviewer,
+	}}, rev, sup, sup2)
+	for _, tc := range []struct {
+		key  testKey
+		want string
+	}{
+		{rev, "role=reviewer ro=false"},
+		{sup, "role=supervisor ro=true"},
+		{sup2, "role=supervisor ro=true"},
+	} {
+		c := dial(t, ts.Addr().String(), tc.key, clientOpts{})
+		c.waitScreen(tc.want, 5*time.Second)
+		c.send("q")
+		c.waitExit(5 * time.Second)
+	}
+}
+
+func TestBadRoleRejected(t *testing.T) {
+	dir := t.TempDir()
+	k := newTestKey(t, "k")
+	path := filepath.Join(dir, "ak")
+	writeAuthorized(t, path, k)
+	_, err := New(Options{AuthorizedKeys: path, HostKeyPath: filepath.Join(dir, "hk"), Addr: "127.0.0.1:0",
+		Roles:      map[string]string{"k": "admin"},
+		NewSession: func(SessionInfo) (tui.Options, error) { return tui.Options{}, nil }})
+	if err == nil || !strings.Contains(err.Error(), "admin") {
+		t.Fatalf("err = %v, want an unknown role error", err)
+	}
+}
+
+func TestHostKeyCreatedPrivateAndReused(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	dir := t.TempDir()
+	t.Chdir(dir) // wish must not write id_ed25519 here
+	hk := filepath.Join(dir, "data", "snapdash", "ssh_host_ed25519")
+	ak := filepath.Join(dir, "authorized_keys")
+	writeAuthorized(t, ak, alice)
+
+	hostKeyOf := func() string {
+		ts := startServer(t, Options{HostKeyPath: hk, AuthorizedKeys: ak}, alice)
+		var got string
+		cfg := &gossh.ClientConfig{User: "a", Auth: []gossh.AuthMethod{gossh.PublicKeys(alice.signer)},
+			HostKeyCallback: func(_ string, _ net.Addr, key gossh.PublicKey) error {
+				got = gossh.FingerprintSHA256(key)
+				return nil
+			}, Timeout: 5 * time.Second}
+		conn, err := gossh.Dial("tcp", ts.Addr().String(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.Close()
+		if err := ts.stop(t); err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+		return got
+	}
+	first := hostKeyOf()
+	st, err := os.Stat(hk)
+	if err != nil {
+		t.Fatalf("host key not written: %v", err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("host key mode %o, want 600", st.Mode().Perm())
+	}
+	if dst, _ := os.Stat(filepath.Dir(hk)); dst.Mode().Perm() != 0o700 {
+		t.Errorf("host key dir mode %o, want 700", dst.Mode().Perm())
+	}
+	if second := hostKeyOf(); second != first {
+		t.Fatalf("host key changed across restarts: %s then %s", first, second)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "id_ed25519")); err == nil {
+		t.Fatal("id_ed25519 written into the working directory")
+	}
+	if err := os.Chmod(hk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(Options{HostKeyPath: hk, AuthorizedKeys: ak, Addr: "127.0.0.1:0",
+		NewSession: func(SessionInfo) (tui.Options, error) { return tui.Options{}, nil }})
+	if err == nil || !strings.Contains(err.Error(), "0644") {
+		t.Fatalf("a world-readable host key was accepted: %v", err)
+	}
+}
+
+func TestDefaultHostKeyPath(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", "/srv/data")
+	p, err := DefaultHostKeyPath()
+	if err != nil || p != "/srv/data/snapdash/ssh_host_ed25519" {
+		t.Fatalf("DefaultHostKeyPath = %q, %v", p, err)
+	}
+	t.Setenv("XDG_DATA_HOME", "")
+	t.Setenv("HOME", "/home/u")
+	if p, _ := DefaultHostKeyPath(); p != "/home/u/.local/share/snapdash/ssh_host_ed25519" {
+		t.Fatalf("DefaultHostKeyPath without XDG_DATA_HOME = %q", p)
+	}
+}
+
+func TestNoPtyGetsMessage(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{}, alice)
+	c := dial(t, ts.Addr().String(), alice, clientOpts{noPty: true})
+	if code := c.waitExit(5 * time.Second); code != 1 {
+		t.Fatalf("exit status %d, want 1", code)
+	}
+	if !strings.Contains(c.stderr.String(), "needs a terminal") {
+		t.Fatalf("stderr = %q", c.stderr.String())
+	}
+}
+
+func TestCommandRefused(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{}, alice)
+	conn, err := dialSSH(t, ts.Addr().String(), alice, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	sess, err := conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.CombinedOutput("cat /etc/passwd")
+	if err == nil || !strings.Contains(string(out), "commands are not supported") {
+		t.Fatalf("command: err=%v out=%q", err, out)
+	}
+}
+
+func TestSessionCap(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{MaxSessions: 1}, alice)
+	first := dial(t, ts.Addr().String(), alice, clientOpts{})
+	first.waitScreen("count=0", 5*time.Second)
+	second := dial(t, ts.Addr().String(), alice, clientOpts{})
+	if code := second.waitExit(5 * time.Second); code != 1 {
+		t.Fatalf("extra session exit %d, want 1", code)
+	}
+	if !strings.Contains(second.output(), "limit of 1 sessions") {
+		t.Fatalf("extra session output %q", second.output())
+	}
+	first.send("j")
+	first.waitScreen("count=1", 2*time.Second)
+	first.send("q")
+	first.waitExit(5 * time.Second)
+	// The slot is free again.
+	third := dial(t, ts.Addr().String(), alice, clientOpts{})
+	third.waitScreen("count=0", 5*time.Second)
+}
+
+func TestPanicEndsOnlyItsSession(t *testing.T) {
+	for _, key := range []string{"p", "P"} {
+		t.Run(key, func(t *testing.T) {
+			alice, bob := newTestKey(t, "alice"), newTestKey(t, "bob")
+			ts := startServer(t, Options{}, alice, bob)
+			a := dial(t, ts.Addr().String(), alice, clientOpts{})
+			b := dial(t, ts.Addr().String(), bob, clientOpts{w: 80, h: 24})
+			a.waitScreen("count=0", 5*time.Second)
+			b.waitScreen("count=0", 5*time.Second)
+			a.send(key)
+			if code := a.waitExit(5 * time.Second); code != 1 {
+				t.Fatalf("panicking session exit %d, want 1", code)
+			}
+			if !strings.Contains(a.output(), "internal error") {
+				t.Errorf("panicking session was not told: %q", a.output())
+			}
+			b.send("jj")
+			b.waitScreen("count=2", 2*time.Second)
+			c := dial(t, ts.Addr().String(), alice, clientOpts{})
+			c.waitScreen("count=0", 5*time.Second)
+			if !strings.Contains(ts.log.String(), "test panic in") {
+				t.Error("the panic is not in the log")
+			}
+		})
+	}
+}
+
+func TestShutdownTellsSessions(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{}, alice)
+	var cs []*sshClient
+	for range 3 {
+		c := dial(t, ts.Addr().String(), alice, clientOpts{})
+		c.waitScreen("count=0", 5*time.Second)
+		cs = append(cs, c)
+	}
+	start := time.Now()
+	if err := ts.stop(t); err != nil {
+		t.Fatalf("Serve returned %v", err)
+	}
+	for _, c := range cs {
+		c.waitExit(5 * time.Second)
+		if !strings.Contains(c.output(), "server shutting down") {
+			t.Errorf("session not told: %q", c.output())
+		}
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("shutdown took %s", d)
+	}
+	if _, err := dialSSH(t, ts.Addr().String(), alice, "a"); err == nil {
+		t.Error("still accepting after shutdown")
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{IdleTimeout: 400 * time.Millisecond}, alice)
+	c := dial(t, ts.Addr().String(), alice, clientOpts{})
+	c.waitScreen("count=0", 5*time.Second)
+	for range 4 { // typing keeps it alive
+		time.Sleep(200 * time.Millisecond)
+		c.send("j")
+	}
+	c.waitScreen("count=4", 2*time.Second)
+	if code := c.waitExit(5 * time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(c.output(), "no input for 400ms") {
+		t.Fatalf("idle session not told: %q", c.output())
+	}
+}
+
+// Keys typed while the server waits for a terminal that never answers the
+// capability query must all reach the program.
+func TestKeysTypedDuringProbeAreKept(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{QueryBudget: 300 * time.Millisecond}, alice)
+	c := dial(t, ts.Addr().String(), alice, clientOpts{noReplies: true})
+	c.send("j")
+	time.Sleep(50 * time.Millisecond)
+	c.send("jj\x1b[B") // an arrow key is a CSI sequence too, but not a reply
+	c.send("jj")
+	c.waitScreen("count=5", 3*time.Second)
+	time.Sleep(400 * time.Millisecond)
+	c.send("j")
+	c.waitScreen("count=6", 2*time.Second)
+	if !strings.Contains(ts.log.String(), "probe=3") {
+		t.Errorf("the probe did not wait for the silent terminal:\n%s", ts.log.String())
+	}
+}
+
+func TestNewSessionErrorRefuses(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{NewSession: func(SessionInfo) (tui.Options, error) {
+		return tui.Options{}, errors.New("no endpoint\x1b[31m today")
+	}}, alice)
+	c := dial(t, ts.Addr().String(), alice, clientOpts{})
+	if code := c.waitExit(5 * time.Second); code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	out := c.stderr.String()
+	if !strings.Contains(out, "could not start the dashboard: no endpoint") || strings.Contains(out, "\x1b[31m") {
+		t.Fatalf("stderr %q", out)
+	}
+}
+
+func TestTwoSessionsIndependent(t *testing.T) {
+	alice, bob := newTestKey(t, "alice"), newTestKey(t, "bob")
+	var mu sync.Mutex
+	infos := map[string]SessionInfo{}
+	ts := startServer(t, Options{NewSession: func(info SessionInfo) (tui.Options, error) {
+		mu.Lock()
+		infos[info.Comment] = info
+		mu.Unlock()
+		theme := "dark"
+		if !info.DarkBackground {
+			theme = "light"
+		}
+		if v := info.Env["SNAPDASH_THEME"]; v != "" {
+			theme = v
+		}
+		return tui.Options{API: nopAPI{}, Theme: theme}, nil
+	}}, alice, bob)
+	a := dial(t, ts.Addr().String(), alice, clientOpts{w: 100, h: 30, env: map[string]string{"COLORTERM": "truecolor"}})
+	b := dial(t, ts.Addr().String(), bob, clientOpts{w: 72, h: 20, lightBg: true, term: "xterm", env: map[string]string{"NO_COLOR": "1"}})
+	a.waitScreen("size=100x30 role=reviewer ro=false theme=dark dark=true", 5*time.Second)
+	b.waitScreen("size=72x20 role=reviewer ro=false theme=light dark=false", 5*time.Second)
+	a.send("jjj")
+	b.send("j")
+	a.waitScreen("count=3", 2*time.Second)
+	b.waitScreen("count=1", 2*time.Second)
+	mu.Lock()
+	ia, ib := infos["alice"], infos["bob"]
+	mu.Unlock()
+	if ia.Renderer == ib.Renderer {
+		t.Fatal("sessions share a renderer")
+	}
+	if got := fmt.Sprint(ia.Renderer.ColorProfile()); got != "0" { // termenv.TrueColor
+		t.Errorf("alice's profile %s, want TrueColor (0)", got)
+	}
+	if got := fmt.Sprint(ib.Renderer.ColorProfile()); got != "3" { // termenv.Ascii (NO_COLOR)
+		t.Errorf("bob's profile %s, want Ascii (3)", got)
+	}
+	if ia.Term != "xterm-256color" || ib.Term != "xterm" {
+		t.Errorf("terms %q %q", ia.Term, ib.Term)
+	}
+}
+
+func TestResizeReachesTheModel(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{}, alice)
+	c := dial(t, ts.Addr().String(), alice, clientOpts{w: 100, h: 30})
+	c.waitScreen("size=100x30", 5*time.Second)
+	if err := c.sess.WindowChange(40, 120); err != nil {
+		t.Fatal(err)
+	}
+	c.waitScreen("size=120x40", 2*time.Second)
+}
+
+func TestConnectionCap(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{MaxSessions: 1}, alice) // 2*1+16 = 18 connections
+	var idle []net.Conn
+	defer func() {
+		for _, c := range idle {
+			_ = c.Close()
+		}
+	}()
+	for range 18 {
+		c, err := net.Dial("tcp", ts.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		idle = append(idle, c)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(ts.log.String(), "too many open connections") {
+		c, err := net.Dial("tcp", ts.Addr().String())
+		if err == nil {
+			idle = append(idle, c)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a connection beyond the cap was kept")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, c := range idle {
+		_ = c.Close()
+	}
+	idle = nil
+	// Once the idle connections are gone a real client gets in again.
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		conn, err := dialSSH(t, ts.Addr().String(), alice, "alice")
+		if err == nil {
+			_ = conn.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still refused after the flood ended: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

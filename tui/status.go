@@ -1,0 +1,47 @@
+package tui
+
+import (
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/views/events"
+	"github.com/snapdash/snapdash/views/statusbar"
+)
+
+// begin records an action in flight and shows it in progress.
+func (m *Model) begin(text string) int {
+	m.nextOp++
+	m.ops[m.nextOp] = text
+	m.status = statusbar.Status{Kind: statusbar.Progress, Text: text + "…"}
+	m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.Progress, Text: text})
+	return m.nextOp
+}
+
+// end forgets an action.
+func (m *Model) end(op int) { delete(m.ops, op) }
+
+// succeed shows a success in the status line and the events pane.
+func (m *Model) succeed(text string) {
+	m.status = statusbar.Status{Kind: statusbar.OK, Text: text}
+	m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.OK, Text: text})
+}
+
+// fail shows the server's own error; a 403 also turns actions off.
+func (m *Model) fail(err error) {
+	text := err.Error()
+	m.status = statusbar.Status{Kind: statusbar.Error, Text: text}
+	m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.Error, Text: text})
+	if client.IsForbidden(err) && !m.readOnly() {
+		m.readOnlyWhy = "read-only: the server refused this token's actions (403); actions are disabled"
+		m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.Error, Text: m.readOnlyWhy})
+		m.status.Text += " — actions disabled (read-only)"
+	}
+}
+
+// setStatusInfo shows a neutral message.
+func (m *Model) setStatusInfo(text string) {
+	m.status = statusbar.Status{Kind: statusbar.Info, Text: text}
+}
+
+// logEvent adds a line to the events pane only.
+func (m *Model) logEvent(kind events.Kind, text string) {
+	m.events.Push(events.Entry{At: m.opts.Now(), Kind: kind, Text: text})
+}

@@ -1,0 +1,223 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/snapshots"
+)
+
+// handleKey routes a key: an open dialog first, then global keys, then the
+// focused pane.
+func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
+	if m.tooSmall() {
+		if key.Matches(k, m.keys.Quit) {
+			return m.quit()
+		}
+		return nil
+	}
+	if m.dialog != dialogNone {
+		return m.updateDialog(k)
+	}
+	km := &m.keys
+	switch {
+	case key.Matches(k, km.Quit):
+		return m.askQuit()
+	case key.Matches(k, km.Help):
+		m.dialog = dialogHelp
+	case key.Matches(k, km.Back):
+		switch {
+		case m.fullPreview:
+			m.fullPreview = false
+			m.layout()
+		case !m.snaps.Filter().Empty():
+			m.setFilter("")
+		}
+	case key.Matches(k, km.NextPane):
+		m.cycleFocus(1)
+	case key.Matches(k, km.PrevPane):
+		m.cycleFocus(-1)
+	case key.Matches(k, km.Events):
+		m.showEvents = !m.showEvents
+		if !m.showEvents && m.focus == focusEvents {
+			m.focus = focusSnapshots
+		}
+		m.layout()
+	case key.Matches(k, km.Preview):
+		if m.focus == focusInteractions {
+			m.setFocus(focusSnapshots)
+			return nil
+		}
+		m.fullPreview = !m.fullPreview
+		m.layout()
+	case key.Matches(k, km.Filter):
+		m.dialog = dialogFilter
+		var cmd tea.Cmd
+		m.filter, cmd = m.filter.Open(m.snaps.Filter().String())
+		if m.focus != focusSnapshots {
+			m.setFocus(focusSnapshots)
+		}
+		return cmd
+	case key.Matches(k, km.Refresh):
+		return m.refresh()
+	case key.Matches(k, km.ImageMode):
+		m.mode = m.mode.Next(m.opts.Caps)
+		m.setStatusInfo("image mode: " + string(m.mode))
+	case key.Matches(k, km.Request):
+		return m.openRequest()
+	case key.Matches(k, km.Approve):
+		return m.openApprove()
+	case key.Matches(k, km.Discard):
+		return m.openDiscard()
+	case key.Matches(k, km.Camera):
+		return m.openCamera()
+	case key.Matches(k, km.Upload):
+		return m.openUpload()
+	case key.Matches(k, km.Copy):
+		return m.copyURL()
+	case key.Matches(k, km.Open):
+		return m.openExternal()
+	case key.Matches(k, km.Save):
+		return m.openSave()
+	default:
+		return m.navigate(k)
+	}
+	return nil
+}
+
+// navigate moves within the focused pane.
+func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
+	km := &m.keys
+	move := func(up, down, top, bottom func(), page func(int)) {
+		switch {
+		case key.Matches(k, km.Up):
+			up()
+		case key.Matches(k, km.Down):
+			down()
+		case key.Matches(k, km.Top):
+			top()
+		case key.Matches(k, km.Bottom):
+			bottom()
+		case key.Matches(k, km.PageUp):
+			page(-1)
+		case key.Matches(k, km.PageDown):
+			page(1)
+		}
+	}
+	switch m.focus {
+	case focusInteractions:
+		before, _ := m.inter.Selected()
+		move(func() { m.inter.Move(-1) }, func() { m.inter.Move(1) }, m.inter.Top, m.inter.Bottom, m.inter.Page)
+		if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
+			return m.selectInteraction(after.ID)
+		}
+	case focusSnapshots, focusPreview:
+		move(func() { m.snaps.Move(-1) }, func() { m.snaps.Move(1) }, m.snaps.Top, m.snaps.Bottom, m.snaps.Page)
+	case focusEvents:
+		move(func() { m.events.Scroll(1) }, func() { m.events.Scroll(-1) },
+			func() { m.events.Scroll(m.events.Len()) }, m.events.Follow, func(d int) { m.events.Scroll(-d * 5) })
+	}
+	return nil
+}
+
+// focusOrder lists the panes tab visits.
+func (m *Model) focusOrder() []focus {
+	f := []focus{focusInteractions, focusSnapshots, focusPreview}
+	if m.showEvents {
+		f = append(f, focusEvents)
+	}
+	return f
+}
+
+func (m *Model) cycleFocus(d int) {
+	order := m.focusOrder()
+	i := 0
+	for j, f := range order {
+		if f == m.focus {
+			i = j
+		}
+	}
+	m.setFocus(order[(i+d+len(order))%len(order)])
+}
+
+func (m *Model) setFocus(f focus) {
+	m.focus = f
+	m.inter.SetFocused(f == focusInteractions)
+	m.snaps.SetFocused(f == focusSnapshots || f == focusPreview)
+}
+
+// selectInteraction shows id's snapshots, listing them the first time.
+func (m *Model) selectInteraction(id string) tea.Cmd {
+	if id == m.selected {
+		return nil
+	}
+	m.selected = id
+	m.shownVersion = -1
+	m.inter.Select(id)
+	cmds := []tea.Cmd{m.rememberRecent(id)}
+	if e := m.store.byID[id]; e != nil && !e.listed && !e.loading {
+		e.loading = true
+		cmds = append(cmds, m.loadSnapshots(id))
+	}
+	return tea.Batch(cmds...)
+}
+
+// selectedRow returns the snapshot under the table's cursor.
+func (m *Model) selectedRow() (snapshots.Row, bool) { return m.snaps.Selected() }
+
+// askQuit quits, or asks first while actions are in flight.
+func (m *Model) askQuit() tea.Cmd {
+	if len(m.ops) == 0 {
+		return m.quit()
+	}
+	n := len(m.ops)
+	q := "1 action is still in flight; its outcome will not be shown."
+	if n > 1 {
+		q = itoa(n) + " actions are still in flight; their outcome will not be shown."
+	}
+	m.confirm = confirm.New(m.st, "quit", "Quit snapdash?", q+"\nQuit anyway?")
+	m.dialog = dialogConfirm
+	return nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	m.cancel()
+	if m.opts.Overlay != nil {
+		m.opts.Overlay.Clear()
+	}
+	return nil
+}
+
+// updateKeys enables the keys that apply now, so help hides the rest.
+func (m *Model) updateKeys() {
+	km := &m.keys
+	row, hasRow := m.selectedRow()
+	e := m.store.byID[m.selected]
+	hasInter := e != nil
+	actions := !m.readOnly()
+	picture := hasRow && row.Snapshot.State != client.StateRequested && row.Op == ""
+	reviewable := hasRow && row.Snapshot.State == client.StateUploaded && row.Op == ""
+	km.Request.SetEnabled(actions && hasInter)
+	km.Camera.SetEnabled(actions && hasInter)
+	km.Upload.SetEnabled(actions && hasInter)
+	km.Approve.SetEnabled(actions && reviewable)
+	km.Discard.SetEnabled(actions && reviewable)
+	km.Copy.SetEnabled(picture)
+	km.Open.SetEnabled(picture)
+	km.Save.SetEnabled(picture)
+	km.Preview.SetEnabled(hasRow || m.fullPreview)
+	km.Back.SetEnabled(m.fullPreview || !m.snaps.Filter().Empty())
+	km.ImageMode.SetEnabled(m.mode != ImageModeNone)
+}
+
+func itoa(n int) string {
+	if n < 0 {
+		return "-" + itoa(-n)
+	}
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}

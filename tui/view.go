@@ -1,0 +1,238 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/views/header"
+	helpview "github.com/snapdash/snapdash/views/help"
+	"github.com/snapdash/snapdash/views/pane"
+	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/views/snapshots"
+	"github.com/snapdash/snapdash/views/statusbar"
+)
+
+// View draws the screen. Only visible rows are formatted, so its cost does
+// not grow with the number of snapshots or events.
+func (m *Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	if m.width == 0 {
+		return "snapdash: starting…"
+	}
+	if m.tooSmall() {
+		return m.tooSmallView()
+	}
+	spin := m.spinner.View()
+	if m.st.NoColor {
+		spin = strings.TrimSpace(spin)
+	}
+	var screen []string
+	screen = append(screen, header.View(m.st, m.headerInfo(), m.width))
+	body := m.bodyLines(spin)
+	if d := m.dialogView(); d != "" {
+		body = strings.Split(pane.Center(strings.Join(body, "\n"), d, m.width, len(body)), "\n")
+	}
+	screen = append(screen, body...)
+	screen = append(screen, m.footer(spin))
+	return strings.Join(screen, "\n")
+}
+
+func (m *Model) tooSmallView() string {
+	msg := "snapdash needs a terminal of at least " + itoa(MinWidth) + "×" + itoa(MinHeight) +
+		".\nThis one is " + itoa(m.width) + "×" + itoa(m.height) + ": make it bigger, or press q to quit."
+	return lipgloss.PlaceHorizontal(m.width, lipgloss.Left, m.st.Warn.Width(m.width).Render(msg))
+}
+
+func (m *Model) headerInfo() header.Info {
+	id := m.opts.Identity
+	return header.Info{
+		Server: m.opts.ServerURL, User: id.UserID, Org: id.Organization, Roles: id.Roles,
+		Conn: m.conn, ConnDetail: m.connDetail, ReadOnly: m.readOnly(),
+	}
+}
+
+// bodyLines draws the panes between header and footer.
+func (m *Model) bodyLines(spin string) []string {
+	l := m.lay
+	var lines []string
+	switch {
+	case m.fullPreview:
+		lines = m.previewBox(spin, l.prev)
+	case l.wide:
+		lines = joinH(m.interBox(spin), m.snapsBox(spin), m.previewBox(spin, l.prev))
+	default:
+		right := append(m.snapsBox(spin), m.previewBox(spin, l.prev)...)
+		lines = joinH(m.interBox(spin), right)
+	}
+	if m.showEvents && l.events.h > 0 {
+		lines = append(lines, pane.Box(m.st, m.events.Title(), m.events.View(), l.events.w, l.events.h, m.focus == focusEvents)...)
+	}
+	return lines
+}
+
+// joinH puts boxes of equal height side by side.
+func joinH(cols ...[]string) []string {
+	out := make([]string, len(cols[0]))
+	var b strings.Builder
+	for i := range out {
+		b.Reset()
+		for _, c := range cols {
+			if i < len(c) {
+				b.WriteString(c[i])
+			}
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+func (m *Model) interBox(spin string) []string {
+	r := m.lay.inter
+	title := "Interactions " + m.inter.Position()
+	var lines []string
+	switch {
+	case m.inter.Len() == 0 && m.listing:
+		lines = []string{m.st.Muted.Render(spin + " Loading interactions…")}
+	case m.inter.Len() == 0 && m.listErr != nil:
+		lines = []string{m.st.Bad.Render("✗ could not list interactions"), m.st.Muted.Render("R retries")}
+	case m.inter.Len() == 0:
+		lines = []string{m.st.Muted.Render("No interactions"), m.st.Muted.Render("in the last " + fmtDur(m.opts.Since) + "."),
+			"", m.st.Muted.Render("New ones appear"), m.st.Muted.Render("as events arrive.")}
+	default:
+		lines = m.inter.View(m.opts.Now())
+	}
+	return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusInteractions)
+}
+
+func (m *Model) snapsBox(spin string) []string {
+	r := m.lay.snaps
+	e := m.store.byID[m.selected]
+	title := "Snapshots"
+	if e != nil {
+		title += " · " + sanitize.Truncate(e.title(), 24)
+	}
+	title += " " + m.snaps.Position()
+	if f := m.snaps.Filter(); !f.Empty() {
+		title += " /" + sanitize.Truncate(f.String(), 20)
+	}
+	var lines []string
+	switch {
+	case e == nil && m.listing:
+		lines = []string{m.st.Muted.Render(spin + " Loading…")}
+	case e == nil:
+		lines = []string{m.st.Muted.Render("Select an interaction.")}
+	case m.snaps.Total() == 0 && e.loading:
+		lines = []string{m.st.Muted.Render(spin + " Loading snapshots…")}
+	case m.snaps.Total() == 0 && e.err != nil:
+		lines = []string{m.st.Bad.Render("✗ " + sanitize.Line(e.err.Error())), m.st.Muted.Render("R retries")}
+	default:
+		lines = m.snaps.View(m.opts.Now(), spin)
+	}
+	return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusSnapshots)
+}
+
+func (m *Model) previewBox(spin string, r rect) []string {
+	title := "Preview"
+	if m.mode != ImageModeNone {
+		title += " · " + string(m.mode.Resolve(m.opts.Caps))
+	}
+	if m.pv.have && m.pv.info.Width > 0 {
+		title += " · " + itoa(m.pv.info.Width) + "×" + itoa(m.pv.info.Height)
+	}
+	if m.fullPreview {
+		title += " · esc back"
+	}
+	row, ok := m.selectedRow()
+	var lines []string
+	if !ok {
+		lines = []string{m.st.Muted.Render("No snapshot selected.")}
+		return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusPreview || m.fullPreview)
+	}
+	s := row.Snapshot
+	lines = append(lines, snapshots.StateLabel(s.State, row.Op, spin)+"  "+sanitize.Line(s.Type)+"  "+sanitize.Line(s.ID))
+	d := m.fmtTime(row.When())
+	if row.Customer != "" {
+		d += " · " + row.Customer
+	}
+	if s.RequesterUserID != "" {
+		d += " · by " + sanitize.Line(s.RequesterUserID)
+	}
+	lines = append(lines, m.st.Muted.Render(d))
+	switch {
+	case s.State == client.StateRequested:
+		lines = append(lines, "", m.st.Warn.Render(spin+" waiting for the customer's picture…"))
+	case m.mode == ImageModeNone:
+		lines = append(lines, "", m.st.Muted.Render("pictures are off (image mode none)"))
+	case m.pv.err != nil:
+		lines = append(lines, "", m.st.Bad.Render("✗ "+sanitize.Line(m.pv.err.Error())))
+	case m.pv.have:
+		lines = append(lines, m.pv.frame.Lines...)
+	default:
+		lines = append(lines, "", m.st.Muted.Render(spin+" loading picture…"))
+	}
+	return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusPreview || m.fullPreview)
+}
+
+// dialogView draws the open dialog, if any.
+func (m *Model) dialogView() string {
+	w := m.width
+	switch m.dialog {
+	case dialogHelp:
+		return helpview.View(m.st, m.help, m.keys, w, "esc or ? closes · actions hidden here are not available now")
+	case dialogConfirm:
+		return m.confirm.View(w)
+	case dialogCamera:
+		return m.camera.View(w)
+	case dialogRequest:
+		return m.reqForm.View(w)
+	case dialogUpload:
+		return m.upload.View(w)
+	case dialogPrompt:
+		return m.prompt.View(w)
+	}
+	return ""
+}
+
+// footer draws the status line (or the filter input) and the short help.
+func (m *Model) footer(spin string) string {
+	var keys []key.Binding
+	switch m.dialog {
+	case dialogNone:
+		keys = m.keys.ShortHelp()
+	case dialogFilter:
+		keys = m.filter.KeyMap.ShortHelp()
+	case dialogConfirm:
+		keys = m.confirm.KeyMap.ShortHelp()
+	case dialogCamera:
+		keys = m.camera.KeyMap.ShortHelp()
+	case dialogRequest:
+		keys = m.reqForm.KeyMap.ShortHelp()
+	case dialogUpload:
+		keys = m.upload.KeyMap.ShortHelp()
+	case dialogPrompt:
+		keys = m.prompt.KeyMap.ShortHelp()
+	case dialogHelp:
+		keys = []key.Binding{m.keys.Help, m.keys.Back}
+	}
+	status := m.status
+	if status.Text == "" && m.readOnly() {
+		status = statusbar.Status{Kind: statusbar.Info, Text: m.readOnlyWhy}
+	}
+	extra := "image " + string(m.mode.Resolve(m.opts.Caps))
+	if m.mode == preview.ModeAuto {
+		extra += " (auto)"
+	} else if m.mode == ImageModeNone {
+		extra = "images off"
+	}
+	if m.dialog == dialogFilter {
+		h := m.help
+		h.Width = m.width - 1
+		return pane.Fit(" "+m.filter.View(), m.width) + "\n" + pane.Fit(" "+h.ShortHelpView(keys), m.width)
+	}
+	return statusbar.View(m.st, m.help, status, spin, extra, keys, m.width)
+}

@@ -1,0 +1,104 @@
+// Package prompt is a one-field dialog: a label, a prefilled text input,
+// enter to submit and esc to cancel. Approving with a type override uses it.
+package prompt
+
+import (
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/pane"
+)
+
+// KeyMap are the dialog's keys.
+type KeyMap struct{ Submit, Cancel key.Binding }
+
+// DefaultKeyMap returns enter and esc.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Submit, k.Cancel} }
+
+// FullHelp implements help.KeyMap.
+func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// SubmittedMsg carries the value; Tag says which prompt it was.
+type SubmittedMsg struct{ Tag, Value string }
+
+// CancelledMsg says the prompt was closed without a value.
+type CancelledMsg struct{ Tag string }
+
+// Model is the open prompt.
+type Model struct {
+	KeyMap       KeyMap
+	Tag          string
+	title, label string
+	note         string
+	input        textinput.Model
+	st           *theme.Styles
+}
+
+// New opens a prompt; suggestions complete with tab.
+func New(st *theme.Styles, tag, title, label, value, note string, suggestions []string) (Model, tea.Cmd) {
+	in := NewInput(st)
+	in.SetValue(value)
+	in.CursorEnd()
+	if len(suggestions) > 0 {
+		in.ShowSuggestions = true
+		in.SetSuggestions(suggestions)
+	}
+	m := Model{KeyMap: DefaultKeyMap(), Tag: tag, title: sanitize.Line(title), label: label, note: sanitize.Line(note), input: in, st: st}
+	return m, m.input.Focus()
+}
+
+// NewInput returns a text input styled for dialogs, with a steady cursor
+// (no blinking, so screens are reproducible and SSH traffic stays low).
+func NewInput(st *theme.Styles) textinput.Model {
+	in := textinput.New()
+	in.Prompt = "› "
+	in.PromptStyle = st.Accent
+	in.TextStyle = st.Base
+	in.PlaceholderStyle = st.Muted
+	in.CompletionStyle = st.Muted
+	in.Cursor.Style = st.Renderer.NewStyle().Reverse(true)
+	in.Cursor.TextStyle = st.Base
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.CharLimit = 512
+	return in
+}
+
+// Update edits the value and answers on enter or esc.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		tag := m.Tag
+		switch {
+		case key.Matches(k, m.KeyMap.Submit):
+			v := m.input.Value()
+			return m, func() tea.Msg { return SubmittedMsg{Tag: tag, Value: v} }
+		case key.Matches(k, m.KeyMap.Cancel):
+			return m, func() tea.Msg { return CancelledMsg{Tag: tag} }
+		}
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return m, cmd
+}
+
+// View draws the dialog.
+func (m Model) View(maxW int) string {
+	w := min(60, maxW-4)
+	m.input.Width = w - 4
+	body := m.st.Muted.Render(m.label) + "\n" + m.input.View()
+	if m.note != "" {
+		body += "\n\n" + m.st.Muted.Render(m.note)
+	}
+	body += "\n\n" + m.st.HelpDesc.Render("enter ok · esc cancel")
+	return pane.Dialog(m.st, m.title, body, w)
+}

@@ -1,0 +1,395 @@
+// Package snapshots is the table of one interaction's snapshots, newest
+// first. It is a light windowed table written for this dashboard: only the
+// rows on screen are formatted each frame, so an interaction with tens of
+// thousands of pictures costs no more to draw than one with ten.
+package snapshots
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/filter"
+	"github.com/snapdash/snapdash/views/pane"
+)
+
+// Row is one line of the table: a stored snapshot or a pending request.
+type Row struct {
+	Snapshot client.Snapshot
+	// Customer and Requester are display names (sanitized by SetRows).
+	Customer, Requester string
+	// Op names an action in flight on the row ("approving", "discarding"),
+	// drawn instead of the state word until the server answers.
+	Op string
+	// At is when the row happened; Snapshot.When() when zero.
+	At time.Time
+}
+
+// When returns the row's time.
+func (r Row) When() time.Time {
+	if !r.At.IsZero() {
+		return r.At
+	}
+	return r.Snapshot.When()
+}
+
+// StateLabel returns the state as symbol and word (never colour alone).
+func StateLabel(s client.SnapshotState, op, spin string) string {
+	if op != "" {
+		return "⋯ " + op
+	}
+	switch s {
+	case client.StateUploaded:
+		return "● uploaded"
+	case client.StateApproved:
+		return "✓ approved"
+	case client.StateDiscarded:
+		return "✗ discarded"
+	case client.StateRequested:
+		if spin == "" {
+			spin = "◷"
+		}
+		return spin + " requested"
+	}
+	return "? " + strings.ToLower(sanitize.Line(string(s)))
+}
+
+// Rel formats t relative to now: "now", "42s", "5m", "3h", "2d".
+func Rel(t, now time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return "now"
+	case d < 5*time.Second:
+		return "now"
+	case d < time.Minute:
+		return itoa(int(d/time.Second)) + "s ago"
+	case d < time.Hour:
+		return itoa(int(d/time.Minute)) + "m ago"
+	case d < 48*time.Hour:
+		return itoa(int(d/time.Hour)) + "h ago"
+	}
+	return itoa(int(d/(24*time.Hour))) + "d ago"
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+type entry struct {
+	row    Row
+	typ    string // sanitized
+	id     string // sanitized
+	fields filter.Fields
+}
+
+// Model is the table state: all rows, the filtered view, cursor and scroll.
+type Model struct {
+	st            *theme.Styles
+	rows          []entry
+	view          []int // indexes into rows that pass the filter
+	query         filter.Query
+	cursor, off   int
+	width, height int
+	focused       bool
+	warnAfter     time.Duration
+}
+
+// SetWarnAfter marks requests waiting longer than d as late (0: never).
+func (m *Model) SetWarnAfter(d time.Duration) { m.warnAfter = d }
+
+// New returns an empty table.
+func New(st *theme.Styles) Model { return Model{st: st} }
+
+// SetSize sets the table's inner size (header row included).
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.clamp()
+}
+
+// SetFocused says whether the table has the keyboard.
+func (m *Model) SetFocused(f bool) { m.focused = f }
+
+// SetRows replaces the rows, keeping the cursor on the same snapshot when it
+// is still there. Rows are sorted newest first.
+func (m *Model) SetRows(rows []Row) {
+	sel, _ := m.Selected()
+	ents := make([]entry, len(rows))
+	for i, r := range rows {
+		r.Customer = sanitize.Line(r.Customer)
+		r.Requester = sanitize.Line(r.Requester)
+		e := entry{row: r, typ: sanitize.Line(r.Snapshot.Type), id: sanitize.Line(r.Snapshot.ID)}
+		e.fields = filter.Fields{
+			Type:     strings.ToLower(e.typ),
+			State:    strings.ToLower(string(r.Snapshot.State)),
+			ID:       strings.ToLower(e.id),
+			Customer: strings.ToLower(r.Customer),
+		}
+		ents[i] = e
+	}
+	sort.SliceStable(ents, func(i, j int) bool {
+		a, b := ents[i].row.When(), ents[j].row.When()
+		if !a.Equal(b) {
+			return a.After(b)
+		}
+		return ents[i].row.Snapshot.ID > ents[j].row.Snapshot.ID
+	})
+	m.rows = ents
+	m.refilter(sel.Snapshot.ID)
+}
+
+// SetFilter narrows the table to rows matching q.
+func (m *Model) SetFilter(q filter.Query) {
+	sel, _ := m.Selected()
+	m.query = q
+	m.refilter(sel.Snapshot.ID)
+}
+
+// Filter returns the active filter.
+func (m Model) Filter() filter.Query { return m.query }
+
+func (m *Model) refilter(keepID string) {
+	m.view = m.view[:0]
+	for i := range m.rows {
+		if m.query.Empty() || m.query.Match(m.rows[i].fields) {
+			m.view = append(m.view, i)
+		}
+	}
+	if keepID != "" {
+		for vi, ri := range m.view {
+			if m.rows[ri].row.Snapshot.ID == keepID {
+				m.cursor = vi
+				break
+			}
+		}
+	}
+	m.clamp()
+}
+
+// Len returns how many rows pass the filter; Total how many there are.
+func (m Model) Len() int { return len(m.view) }
+
+// Total returns the number of rows before filtering.
+func (m Model) Total() int { return len(m.rows) }
+
+// Cursor returns the cursor's index in the filtered rows.
+func (m Model) Cursor() int { return m.cursor }
+
+// Selected returns the row under the cursor.
+func (m Model) Selected() (Row, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.view) {
+		return Row{}, false
+	}
+	return m.rows[m.view[m.cursor]].row, true
+}
+
+// Select moves the cursor to the snapshot with id; false when not shown.
+func (m *Model) Select(id string) bool {
+	for vi, ri := range m.view {
+		if m.rows[ri].row.Snapshot.ID == id {
+			m.cursor = vi
+			m.clamp()
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Model) visible() int { return max(1, m.height-1) }
+
+// Move moves the cursor by n rows (negative is up), clamped.
+func (m *Model) Move(n int) {
+	m.cursor += n
+	m.clamp()
+}
+
+// Top moves to the newest row; Bottom to the oldest.
+func (m *Model) Top() { m.cursor = 0; m.clamp() }
+
+// Bottom moves the cursor to the last row.
+func (m *Model) Bottom() { m.cursor = len(m.view) - 1; m.clamp() }
+
+// Page moves by one screenful (dir -1 up, 1 down).
+func (m *Model) Page(dir int) { m.Move(dir * m.visible()) }
+
+func (m *Model) clamp() {
+	if m.cursor >= len(m.view) {
+		m.cursor = len(m.view) - 1
+	}
+	if m.cursor < 0 {
+		m.cursor = 0
+	}
+	v := m.visible()
+	if m.cursor < m.off {
+		m.off = m.cursor
+	}
+	if m.cursor >= m.off+v {
+		m.off = m.cursor - v + 1
+	}
+	if maxOff := max(0, len(m.view)-v); m.off > maxOff {
+		m.off = maxOff
+	}
+	if m.off < 0 {
+		m.off = 0
+	}
+}
+
+type column struct {
+	title string
+	width int
+}
+
+// columns picks the columns that fit in w cells, most important first:
+// state, type, time, customer, id, requester. The last one shown takes
+// the spare width.
+func columns(w int) (cols []column, idW int) {
+	cols = []column{{"STATE", 13}, {"TYPE", 12}, {"TIME", 8}}
+	rest := w - 2 - 14 - 13 - 9
+	if rest >= 10 {
+		c := min(18, rest-1)
+		if rest < 22 {
+			c = rest - 1
+		}
+		cols = append(cols, column{"CUSTOMER", c})
+		rest -= c + 1
+	}
+	if rest >= 10+13+10 {
+		cols = append(cols, column{"REQUESTER", 12})
+		rest -= 13
+	}
+	if rest >= 10 {
+		return cols, rest
+	}
+	return cols, 0
+}
+
+// View draws the visible rows. spin is the spinner frame for pending rows.
+func (m Model) View(now time.Time, spin string) []string {
+	if m.width <= 0 || m.height <= 0 {
+		return nil
+	}
+	cols, idW := columns(m.width)
+	lines := make([]string, 0, m.height)
+	var hb strings.Builder
+	hb.WriteString("  ")
+	for _, c := range cols {
+		hb.WriteString(pane.Fit(c.title, c.width))
+		hb.WriteByte(' ')
+	}
+	if idW > 0 {
+		hb.WriteString(pane.Fit("ID", idW))
+	}
+	lines = append(lines, m.st.TableHeader.Render(pane.Fit(hb.String(), m.width)))
+	if len(m.view) == 0 {
+		msg := "No snapshots yet. Press r to ask the customer for one."
+		if len(m.rows) > 0 {
+			msg = "No snapshot matches the filter " + sanitize.Truncate(m.query.String(), 40) + " (esc clears it)."
+		}
+		return append(lines, m.st.Muted.Render(pane.Fit("  "+msg, m.width)))
+	}
+	end := min(len(m.view), m.off+m.visible())
+	var b strings.Builder
+	for vi := m.off; vi < end; vi++ {
+		e := &m.rows[m.view[vi]]
+		r := e.row
+		b.Reset()
+		sel := vi == m.cursor
+		if sel {
+			b.WriteString("› ")
+		} else {
+			b.WriteString("  ")
+		}
+		label := StateLabel(r.Snapshot.State, r.Op, spin)
+		late := m.warnAfter > 0 && r.Snapshot.State == client.StateRequested && r.Op == "" && now.Sub(r.When()) > m.warnAfter
+		if late {
+			label = "! late"
+		}
+		var stateCell string
+		if sel {
+			stateCell = pane.Fit(label, cols[0].width)
+		} else {
+			st := m.stateStyle(r)
+			if late {
+				st = m.st.Bad
+			}
+			stateCell = st.Render(pane.Fit(label, cols[0].width))
+		}
+		b.WriteString(stateCell)
+		b.WriteByte(' ')
+		for _, c := range cols[1:] {
+			var v string
+			switch c.title {
+			case "TYPE":
+				v = e.typ
+			case "TIME":
+				v = Rel(r.When(), now)
+			case "CUSTOMER":
+				v = r.Customer
+			case "REQUESTER":
+				v = r.Requester
+			}
+			b.WriteString(pane.Fit(v, c.width))
+			b.WriteByte(' ')
+		}
+		if idW > 0 {
+			b.WriteString(pane.Fit(e.id, idW))
+		}
+		line := b.String()
+		if sel {
+			if m.focused {
+				line = m.st.Selected.Render(line)
+			} else {
+				line = m.st.SelectedBlur.Render(line)
+			}
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+func (m Model) stateStyle(r Row) lipgloss.Style {
+	if r.Op != "" {
+		return m.st.Warn
+	}
+	switch r.Snapshot.State {
+	case client.StateApproved:
+		return m.st.Good
+	case client.StateDiscarded:
+		return m.st.Bad
+	case client.StateRequested:
+		return m.st.Warn
+	}
+	return m.st.Info
+}
+
+// Position describes the scroll state for the pane title, like "3/120".
+func (m Model) Position() string {
+	if len(m.view) == 0 {
+		if len(m.rows) > 0 {
+			return "0/" + itoa(len(m.rows))
+		}
+		return "0"
+	}
+	s := itoa(m.cursor+1) + "/" + itoa(len(m.view))
+	if len(m.view) != len(m.rows) {
+		s += " of " + itoa(len(m.rows))
+	}
+	return s
+}

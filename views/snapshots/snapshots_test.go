@@ -1,0 +1,87 @@
+package snapshots
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/filter"
+)
+
+func rows(n int, now time.Time) []Row {
+	out := make([]Row, n)
+	for i := range out {
+		at := now.Add(-time.Duration(i) * time.Minute)
+		st := client.StateUploaded
+		if i%2 == 1 {
+			st = client.StateApproved
+		}
+		out[i] = Row{Snapshot: client.Snapshot{ID: fmt.Sprintf("s%04d", i), Type: "meter", State: st, CreatedAt: &at}, Customer: "Ana"}
+	}
+	return out
+}
+
+func TestWindowedViewDrawsOnlyVisibleRows(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	m := New(theme.New(theme.Palette{}, nil))
+	m.SetSize(80, 11)
+	in := rows(1000, now)
+	// hand them over oldest first: the table sorts newest first
+	for i, j := 0, len(in)-1; i < j; i, j = i+1, j-1 {
+		in[i], in[j] = in[j], in[i]
+	}
+	m.SetRows(in)
+	lines := m.View(now, "")
+	if len(lines) != 11 { // header + 10 rows
+		t.Fatalf("%d lines", len(lines))
+	}
+	if !strings.Contains(lines[1], "› ● uploaded") || !strings.Contains(lines[1], "s0000") {
+		t.Fatalf("first row %q", lines[1])
+	}
+	m.Page(1)
+	m.Bottom()
+	lines = m.View(now, "")
+	if !strings.Contains(lines[len(lines)-1], "s0999") || m.Position() != "1000/1000" {
+		t.Fatalf("bottom: %q %s", lines[len(lines)-1], m.Position())
+	}
+	m.Top()
+	m.SetFilter(filter.Parse("state:approved"))
+	if m.Len() != 500 {
+		t.Fatalf("filter kept %d", m.Len())
+	}
+	if r, _ := m.Selected(); r.Snapshot.State != client.StateApproved {
+		t.Fatalf("selected %v", r.Snapshot.State)
+	}
+}
+
+func TestSelectionFollowsTheSnapshot(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	m := New(theme.New(theme.Palette{}, nil))
+	m.SetSize(80, 10)
+	m.SetRows(rows(5, now))
+	m.Move(2)
+	r, _ := m.Selected()
+	newer := rows(1, now.Add(time.Minute))
+	newer[0].Snapshot.ID = "new"
+	m.SetRows(append(rows(5, now), newer...))
+	if got, _ := m.Selected(); got.Snapshot.ID != r.Snapshot.ID {
+		t.Fatalf("selection moved to %s from %s", got.Snapshot.ID, r.Snapshot.ID)
+	}
+}
+
+func TestStateLabelsHaveSymbolAndWord(t *testing.T) {
+	for st, want := range map[client.SnapshotState]string{
+		client.StateUploaded: "● uploaded", client.StateApproved: "✓ approved",
+		client.StateDiscarded: "✗ discarded", client.StateRequested: "◷ requested",
+	} {
+		if got := StateLabel(st, "", ""); got != want {
+			t.Errorf("%s: %q", st, got)
+		}
+	}
+	if got := StateLabel(client.StateApproved, "approving", ""); got != "⋯ approving" {
+		t.Errorf("op: %q", got)
+	}
+}
