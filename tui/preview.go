@@ -31,10 +31,21 @@ func (m *Model) previewOptions() preview.Options {
 	cols, rows := m.pictureSize()
 	c := m.opts.Caps
 	return preview.Options{
-		Cols: cols, Rows: rows, Mode: m.mode.Resolve(c),
+		Cols: cols, Rows: rows, Mode: m.imageMode(),
 		Color: !m.st.NoColor, TrueColor: c.TrueColor && !m.st.NoColor,
 		CellW: c.CellW, CellH: c.CellH, Zoom: 1,
 	}
+}
+
+// imageMode is the mode pictures are drawn in now: the chosen one, as the
+// terminal supports it; half blocks are only colour, so without colour
+// (NO_COLOR) they become ASCII.
+func (m *Model) imageMode() preview.Mode {
+	md := m.mode.Resolve(m.opts.Caps)
+	if md == preview.ModeHalfblock && m.st.NoColor {
+		md = preview.ModeASCII
+	}
+	return md
 }
 
 // resetPreview forgets the wanted picture and stops loading it.

@@ -139,7 +139,7 @@ func (m *Model) snapsBox(spin string) []string {
 func (m *Model) previewBox(spin string, r rect) []string {
 	title := "Preview"
 	if m.mode != ImageModeNone {
-		title += " · " + string(m.mode.Resolve(m.opts.Caps))
+		title += " · " + string(m.imageMode())
 	}
 	if m.pv.have && m.pv.info.Width > 0 {
 		title += " · " + itoa(m.pv.info.Width) + "×" + itoa(m.pv.info.Height)
@@ -223,7 +223,7 @@ func (m *Model) footer(spin string) string {
 	if status.Text == "" && m.readOnly() {
 		status = statusbar.Status{Kind: statusbar.Info, Text: m.readOnlyWhy}
 	}
-	extra := "image " + string(m.mode.Resolve(m.opts.Caps))
+	extra := "image " + string(m.imageMode())
 	if m.mode == preview.ModeAuto {
 		extra += " (auto)"
 	} else if m.mode == ImageModeNone {

@@ -62,7 +62,7 @@ type Info struct {
 	Format string
 	// Orientation is the EXIF orientation applied (1 when none).
 	Orientation int
-	// Scale is 1 for a full decode, or 2, 4 or 8 when DecodeForPane
+	// Scale is 1 for a full decode, or 4 or 8 when DecodeForPane
 	// returned a picture reduced that many times on each side.
 	Scale int
 }
@@ -87,10 +87,10 @@ func Decode(ctx context.Context, data []byte, lim Limits) (image.Image, Info, er
 }
 
 // DecodeForPane is Decode for showing the picture with o: a large JPEG is
-// decoded straight to the smallest size that still fills the pane (1/2,
-// 1/4 or 1/8 of full size, by DCT scaling), several times faster than a
-// full decode. Info still reports the picture's full size, and Info.Scale
-// the reduction; decode again when zooming in further than o.Zoom.
+// decoded straight to the smallest size that still fills the pane (1/4 or
+// 1/8 of full size, by DCT scaling), several times faster than a full
+// decode. Info still reports the picture's full size, and Info.Scale
+// the reduction (4 or 8); decode again when zooming in further than o.Zoom.
 // Other formats, and JPEGs the reduced decoder does not handle
 // (progressive, CMYK), are decoded in full.
 func DecodeForPane(ctx context.Context, data []byte, lim Limits, o Options) (image.Image, Info, error) {
@@ -195,13 +195,17 @@ func decode(ctx context.Context, data []byte, lim Limits, box image.Point) (imag
 	return img, info, nil
 }
 
-// jpegScale returns the largest DCT scale (8, 4 or 2) at which a w×h
+// jpegScale returns the largest DCT scale (8 or 4) at which a w×h
 // picture fitted into a bw×bh box keeps at least the pixels the box shows,
 // or 1 when it needs full resolution. Fitting shrinks by
 // k = min(bw/w, bh/h), so scale s is enough while s ≤ 1/k.
+//
+// Scale 2 is not used: decoding at 1/2 and resampling the remaining ratio
+// below two measured no faster than a full decode followed by the box
+// stage (bench/compare.sh, sixel), so only 1/8 and 1/4 are worth it.
 func jpegScale(w, h, bw, bh int) int {
 	limit := math.Max(float64(w)/float64(bw), float64(h)/float64(bh))
-	for _, s := range []int{8, 4, 2} {
+	for _, s := range []int{8, 4} {
 		if float64(s) <= limit {
 			return s
 		}

@@ -147,7 +147,8 @@ func TestReducedJPEGSurvivesDamage(t *testing.T) {
 func TestJPEGScale(t *testing.T) {
 	cases := []struct{ w, h, bw, bh, want int }{
 		{4000, 3000, 120, 80, 8},
-		{4000, 3000, 1200, 800, 2}, // height limits: 3000/800 = 3.75
+		{4000, 3000, 1200, 800, 1}, // 3000/800 = 3.75: 1/2 would do, but is not used
+		{4000, 3000, 1000, 700, 4}, // 4000/1000 = 4
 		{4000, 3000, 900, 900, 4},  // width limits: 4000/900 = 4.4
 		{1000, 1000, 1200, 800, 1},
 		{4000, 300, 120, 80, 8},

@@ -112,6 +112,14 @@ func QueryInput(in io.Reader, out io.Writer, budget time.Duration) (Caps, io.Rea
 		}
 	}
 	close(done)
+	if pending && cr != nil && cr.Cancel() {
+		// The epoll reader interrupts the read without consuming input,
+		// unless data won the race: parse that too, then the goroutine
+		// has exited.
+		rd := <-chunks
+		p.feed(rd.b)
+		pending = false
+	}
 	caps := p.caps
 	leftover := p.leftover()
 	var err error
@@ -120,13 +128,6 @@ func QueryInput(in io.Reader, out io.Writer, budget time.Duration) (Caps, io.Rea
 		if readErr != nil && !errors.Is(readErr, ErrNoReply) {
 			err = fmt.Errorf("%w: %v", ErrNoReply, readErr)
 		}
-	}
-	if pending && cr != nil && cr.Cancel() {
-		// The epoll reader interrupted the read without consuming input;
-		// drain the goroutine's result so it exits.
-		rd := <-chunks
-		leftover = append(leftover, rd.b...)
-		pending = false
 	}
 	if pending {
 		return caps, &handover{pre: leftover, ch: chunks, in: in}, err
