@@ -55,17 +55,3 @@ func BenchmarkView(b *testing.B) {
 	}
 }
 
-func TestViewUnder2ms(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing")
-	}
-	m := bigModel(t, 10000, 120, 40)
-	start := time.Now()
-	const n = 50
-	for i := 0; i < n; i++ {
-		_ = m.View()
-	}
-	if per := time.Since(start) / n; per > 20*time.Millisecond { // generous under -race
-		t.Fatalf("View took %v per frame", per)
-	}
-}
