@@ -183,14 +183,10 @@ func flagError(e *env, cmd *command, err error) error {
 		}
 		return err
 	}
-	return usagef("%s: %v (see snapdash %s -h)", cmd.name, err, helpName(cmd))
-}
-
-func helpName(cmd *command) string {
 	if cmd.name == "dashboard" {
-		return "help"
+		return usagef("%v (see snapdash help)", err)
 	}
-	return cmd.name
+	return usagef("%s: %v (see snapdash %s -h)", cmd.name, err, cmd.name)
 }
 
 // parseInterspersed parses flags that may come before, between or after
