@@ -54,4 +54,3 @@ func BenchmarkView(b *testing.B) {
 		})
 	}
 }
-
