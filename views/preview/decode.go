@@ -121,6 +121,20 @@ func (o Options) PixelBox() image.Point {
 	return image.Pt(int(math.Ceil(w*z)), int(math.Ceil(h*z)))
 }
 
+// Covers reports whether a picture decoded with this Info (perhaps reduced
+// by DecodeForPane) has enough pixels to render with o; when it does not
+// (a bigger pane, a deeper zoom), decode again with DecodeForPane(o).
+func (i Info) Covers(o Options) bool {
+	if i.Scale <= 1 {
+		return true
+	}
+	box := o.PixelBox()
+	if box.X <= 0 || box.Y <= 0 || i.Width <= 0 || i.Height <= 0 {
+		return true
+	}
+	return jpegScale(i.Width, i.Height, box.X, box.Y) >= i.Scale
+}
+
 func decode(ctx context.Context, data []byte, lim Limits, box image.Point) (image.Image, Info, error) {
 	lim = lim.withDefaults()
 	info := Info{Bytes: len(data), Orientation: 1, Scale: 1}

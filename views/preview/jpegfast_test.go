@@ -118,6 +118,10 @@ func TestReducedJPEGFallsBack(t *testing.T) {
 	if err != nil || info.Scale != 8 || info.Width != 203 || img.Bounds().Dx() != 26 {
 		t.Fatalf("s420 via DecodeForPane: %v %+v %v", err, info, img.Bounds())
 	}
+	if !info.Covers(Options{Cols: 10, Rows: 5, Mode: ModeHalfblock}) || info.Covers(Options{Cols: 10, Rows: 5, Mode: ModeHalfblock, Zoom: 3}) ||
+		info.Covers(Options{Cols: 60, Rows: 20, Mode: ModeHalfblock}) {
+		t.Fatal("Covers is wrong about a 1/8 decode")
+	}
 	// A pane as large as the picture needs a full decode.
 	_, info, err = DecodeForPane(ctx, readFixture(t, "s420.jpg"), Limits{}, Options{Cols: 100, Rows: 20, Mode: ModeSixel})
 	if err != nil || info.Scale != 1 {
