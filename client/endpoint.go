@@ -103,8 +103,11 @@ func notIDRune(r rune) bool {
 // Endpoint is a registered user endpoint kept alive in the background until
 // Close.
 type Endpoint struct {
-	c       *Client
-	id      string
+	c  *Client
+	id string
+	// reused is set when id is the caller's reuseID: its owner, not Close,
+	// unregisters it.
+	reused  bool
 	cancel  context.CancelFunc
 	done    chan struct{}
 	closing sync.Once
@@ -115,7 +118,8 @@ type Endpoint struct {
 // empty (a fresh one is registered if the server refuses it), and keeps it
 // alive every keepAlive−5s (at least every keepAlive/2) in a goroutine until
 // Close. keepAlive ≤ 0 means 60s. Keepalives need the user id, taken from the
-// token (Identity).
+// token (Identity). Close unregisters only an endpoint OpenEndpoint created:
+// a reused one belongs to whoever handed its id over.
 func (c *Client) OpenEndpoint(ctx context.Context, reuseID string, keepAlive time.Duration) (*Endpoint, error) {
 	if keepAlive <= 0 {
 		keepAlive = time.Minute
@@ -140,7 +144,7 @@ func (c *Client) OpenEndpoint(ctx context.Context, reuseID string, keepAlive tim
 		interval = keepAlive / 2
 	}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &Endpoint{c: c, id: id, cancel: cancel, done: make(chan struct{})}
+	e := &Endpoint{c: c, id: id, reused: reuseID != "" && id == reuseID, cancel: cancel, done: make(chan struct{})}
 	go e.keepAlive(bg, ident.UserID, seconds, interval)
 	return e, nil
 }
@@ -148,13 +152,15 @@ func (c *Client) OpenEndpoint(ctx context.Context, reuseID string, keepAlive tim
 // ID returns the endpoint's id, for the userEndpointId of every command.
 func (e *Endpoint) ID() string { return e.id }
 
-// Close stops the keepalives and unregisters the endpoint. Calling it again
-// returns the first result.
+// Close stops the keepalives and unregisters the endpoint, unless it was a
+// reused one. Calling it again returns the first result.
 func (e *Endpoint) Close(ctx context.Context) error {
 	e.closing.Do(func() {
 		e.cancel()
 		<-e.done
-		e.err = e.c.Unregister(ctx, UnregisterCommand{UserEndpointID: e.id, Reason: "closed"})
+		if !e.reused {
+			e.err = e.c.Unregister(ctx, UnregisterCommand{UserEndpointID: e.id, Reason: "closed"})
+		}
 	})
 	return e.err
 }

@@ -93,7 +93,8 @@ func TestDecodeID(t *testing.T) {
 }
 
 // TestOpenEndpoint registers (reusing an id), keeps alive in the
-// background and unregisters on Close; a refused id gets a fresh one.
+// background and, on Close, leaves the reused id registered for its owner;
+// a refused id gets a fresh one, which Close unregisters.
 func TestOpenEndpoint(t *testing.T) {
 	ctLeakCheck(t)
 	s := &ctEndpointServer{refuseID: "foreign"}
@@ -115,8 +116,8 @@ func TestOpenEndpoint(t *testing.T) {
 	if len(s.keepalives) < 2 || s.keepalives[0] != (KeepAliveCommand{UserEndpointID: "mine", UserID: "agent-1"}) {
 		t.Errorf("keepalives %v", s.keepalives)
 	}
-	if len(s.unregs) != 1 || s.unregs[0].UserEndpointID != "mine" || s.registered[0].KeepAliveSeconds != 1 {
-		t.Errorf("unregister %v, register %v", s.unregs, s.registered)
+	if len(s.unregs) != 0 || s.registered[0].KeepAliveSeconds != 1 {
+		t.Errorf("reused endpoint: unregister %v, register %v", s.unregs, s.registered)
 	}
 	n := len(s.keepalives)
 	s.mu.Unlock()
@@ -131,5 +132,20 @@ func TestOpenEndpoint(t *testing.T) {
 	if err != nil || e2.ID() == "foreign" || e2.ID() == "" {
 		t.Fatalf("refused reuse: %v, %v", e2, err)
 	}
-	e2.Close(ctx)
+	if err := e2.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e3, err := c.OpenEndpoint(ctx, "", time.Minute)
+	if err != nil || e3.ID() == "" {
+		t.Fatalf("fresh endpoint: %v, %v", e3, err)
+	}
+	if err := e3.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.unregs) != 2 || s.unregs[0].UserEndpointID != e2.ID() || s.unregs[1].UserEndpointID != e3.ID() ||
+		s.unregs[1].Reason != "closed" {
+		t.Errorf("the endpoints OpenEndpoint created were not unregistered: %v", s.unregs)
+	}
 }

@@ -29,8 +29,16 @@ type StreamOptions struct {
 	// everything the token may see.
 	InteractionIDs []string
 	// LastEventID resumes after this sequence number (sent as
-	// Last-Event-ID); 0 starts with new events only.
+	// Last-Event-ID); 0 starts with new events only, unless Replay is set.
 	LastEventID uint64
+	// Replay, when LastEventID is 0, asks for every event the server still
+	// holds (Last-Event-ID: 0) until the first event arrives, so history
+	// from before the start (requests still pending, recent activity)
+	// comes first, then live events. A server that no longer holds its
+	// oldest events answers with a resync (Resync in the update) before
+	// replaying what it has. Once an event has arrived, reconnects resume
+	// from the last one as usual.
+	Replay bool
 	// IdleTimeout is how long the connection may stay silent (no event and
 	// no ping) before it is considered dead and replaced (default 45s).
 	IdleTimeout time.Duration

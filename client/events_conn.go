@@ -212,7 +212,10 @@ func (s *Stream) attempt(ctx context.Context) error {
 	// run reconnects, not the library: its default backoff gives up after
 	// 15 minutes, retries a 401 forever and stops after a clean EOF.
 	c.ReconnectStrategy = &backoff.StopBackOff{}
-	if s.last > 0 {
+	if s.last > 0 || s.opts.Replay {
+		// With Replay and no event yet, "0" asks for the server's whole
+		// history; it also covers events published while a first
+		// connection that delivered nothing was being replaced.
 		c.Headers["Last-Event-ID"] = strconv.FormatUint(s.last, 10)
 	}
 	if s.deps.userAgent != "" {

@@ -174,7 +174,7 @@ func TestSlowDripTimesOut(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "get snapshot s: no answer within 400ms") {
 		t.Errorf("err = %v", err)
 	}
-	if d := time.Since(start); d > 1500*time.Millisecond {
+	if d := time.Since(start); d > 3*time.Second { // a hang guard: the drip alone takes 50 s
 		t.Errorf("took %s", d)
 	}
 }

@@ -277,6 +277,7 @@ type pipeBody struct {
 	done chan struct{}
 }
 
+// Read implements io.Reader.
 func (b *pipeBody) Read(p []byte) (int, error) { return b.pr.Read(p) }
 
 // Close implements io.Closer; it is safe to call more than once and from

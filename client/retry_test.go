@@ -83,7 +83,7 @@ func TestRetryAfterTooLong(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Status != 429 || ae.RetryAfter != 2*time.Minute {
 		t.Fatalf("err = %#v", err)
 	}
-	if hits.Load() != 1 || time.Since(start) > time.Second {
+	if hits.Load() != 1 || time.Since(start) > 5*time.Second { // far below the 120 s asked
 		t.Errorf("%d requests in %s, want 1 at once", hits.Load(), time.Since(start))
 	}
 	if want := "list snapshots i1: 429 rate limited (retry after 2m0s)"; err.Error() != want {
@@ -231,7 +231,7 @@ func TestRetryStopsAtCallTimeout(t *testing.T) {
 	})
 	start := time.Now()
 	_, err := c.GetSnapshot(context.Background(), "s")
-	if err == nil || time.Since(start) > time.Second {
+	if err == nil || time.Since(start) > 3*time.Second { // 100 attempts would take about 7 s
 		t.Errorf("err %v after %s", err, time.Since(start))
 	}
 }

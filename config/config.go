@@ -22,6 +22,10 @@ const (
 	DefaultScrollback    = 1000
 	DefaultWarnAfter     = 2 * time.Minute
 	DefaultCriticalAfter = 5 * time.Minute
+	// DefaultMaxImageMB caps a downloaded or uploaded picture, in MiB.
+	DefaultMaxImageMB = 32
+	// MaxMaxImageMB is the largest cap max_image_mb accepts.
+	MaxMaxImageMB = 1024
 )
 
 // Themes lists the accepted values of the theme setting.
@@ -103,7 +107,9 @@ type SSH struct {
 type Config struct {
 	// Server is the platform's base URL.
 	Server string `yaml:"server"`
-	// Token is a static bearer token; it wins over client credentials.
+	// Token is a static bearer token. When client credentials are set too,
+	// Load keeps whichever came from the stronger source (flag > env >
+	// file), the token on a tie, and clears the other.
 	Token Secret `yaml:"token"`
 	// ClientID and ClientSecret are OAuth2 client credentials.
 	ClientID     string `yaml:"client_id"`
@@ -117,6 +123,9 @@ type Config struct {
 	UserEndpointID string `yaml:"user_endpoint_id"`
 	// LogFile receives the structured log; empty means no log.
 	LogFile string `yaml:"log_file"`
+	// MaxImageMB caps a picture downloaded or uploaded, in MiB (default
+	// DefaultMaxImageMB).
+	MaxImageMB int `yaml:"max_image_mb"`
 
 	// Theme is dark, light or high-contrast.
 	Theme string `yaml:"theme"`
@@ -174,6 +183,7 @@ func (c Config) String() string {
 		fmt.Fprintf(&b, " token_url=%s", c.TokenURL)
 	}
 	fmt.Fprintf(&b, " application_id=%s user_endpoint_id=%s", c.ApplicationID, c.UserEndpointID)
+	fmt.Fprintf(&b, " max_image_mb=%d", c.MaxImageMB)
 	fmt.Fprintf(&b, " theme=%s image_mode=%s read_only=%t bell=%t", c.Theme, c.ImageMode, c.ReadOnly, c.Bell)
 	fmt.Fprintf(&b, " config=%s", c.Path)
 	return b.String()
@@ -193,6 +203,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("application_id", c.ApplicationID),
 		slog.String("user_endpoint_id", c.UserEndpointID),
 		slog.String("config", c.Path),
+		slog.Int("max_image_mb", c.MaxImageMB),
 		slog.String("theme", c.Theme),
 		slog.String("image_mode", c.ImageMode),
 		slog.Bool("read_only", c.ReadOnly),

@@ -53,6 +53,7 @@ type flagValue struct {
 	set    map[string]string
 }
 
+// String implements flag.Value; secrets are redacted.
 func (f *flagValue) String() string {
 	if f == nil || f.set == nil {
 		return ""
@@ -66,6 +67,7 @@ func (f *flagValue) String() string {
 	return f.set[f.name]
 }
 
+// Set implements flag.Value.
 func (f *flagValue) Set(v string) error {
 	f.set[f.name] = v
 	return nil

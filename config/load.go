@@ -193,11 +193,18 @@ func (c *Config) finish(getenv func(string) string) error {
 			return fmt.Errorf("token_url: %w", err)
 		}
 	}
+	c.resolveCredentials()
 	if c.Token == "" && (c.ClientID == "") != (c.ClientSecret == "") {
 		if c.ClientID == "" {
 			return errors.New("client_secret is set but client_id is not (SNAPDASH_CLIENT_ID, --client-id)")
 		}
 		return errors.New("client_id is set but client_secret is not (SNAPDASH_CLIENT_SECRET, --client-secret)")
+	}
+	switch {
+	case c.MaxImageMB == 0:
+		c.MaxImageMB = DefaultMaxImageMB
+	case c.MaxImageMB < 0 || c.MaxImageMB > MaxMaxImageMB:
+		return fmt.Errorf("max_image_mb %d: want 1 to %d", c.MaxImageMB, MaxMaxImageMB)
 	}
 	if c.Theme == "" {
 		c.Theme = DefaultTheme
@@ -238,6 +245,40 @@ func (c *Config) finish(getenv func(string) string) error {
 	c.SSH.AuthorizedKeys = expandHome(c.SSH.AuthorizedKeys, getenv)
 	c.SSH.HostKey = expandHome(c.SSH.HostKey, getenv)
 	return nil
+}
+
+// rank orders origins from weakest (default) to strongest (flag).
+func rank(o Origin) int {
+	switch o {
+	case FromFile:
+		return 1
+	case FromEnv:
+		return 2
+	case FromFlag:
+		return 3
+	}
+	return 0
+}
+
+// resolveCredentials keeps one kind of credentials when both a token and a
+// complete pair of client credentials are set, so that precedence holds
+// across them too: a token from a flag beats client credentials from the
+// environment, client credentials from the environment beat a token in the
+// file. On a tie the token wins, as documented on Config.Token. An
+// incomplete pair never beats a token (it could not be used anyway).
+func (c *Config) resolveCredentials() {
+	if c.Token == "" || (c.ClientID == "" && c.ClientSecret == "") {
+		return
+	}
+	pair := c.ClientID != "" && c.ClientSecret != ""
+	if pair && max(rank(c.Origin("client-id")), rank(c.Origin("client-secret"))) > rank(c.Origin("token")) {
+		c.Token = ""
+		delete(c.Origins, "token")
+		return
+	}
+	c.ClientID, c.ClientSecret = "", ""
+	delete(c.Origins, "client-id")
+	delete(c.Origins, "client-secret")
 }
 
 func checkURL(s string) error {
@@ -298,6 +339,24 @@ func settings() []setting {
 	add("user-endpoint-id", "SNAPDASH_USER_ENDPOINT_ID", "user_endpoint_id", "reuse this user endpoint instead of registering one", g, s)
 	g, s = str(func(c *Config) *string { return &c.LogFile })
 	add("log-file", "SNAPDASH_LOG_FILE", "log_file", "write a structured log to this file", g, s)
+	list = append(list, setting{
+		name: "max-image-mb", env: "SNAPDASH_MAX_IMAGE_MB", key: "max_image_mb",
+		usage: "largest picture to download or upload, in MiB (default 32)",
+		get: func(c *Config) string {
+			if c.MaxImageMB == 0 {
+				return ""
+			}
+			return strconv.Itoa(c.MaxImageMB)
+		},
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 || n > MaxMaxImageMB {
+				return fmt.Errorf("%q: want a whole number of MiB from 1 to %d", v, MaxMaxImageMB)
+			}
+			c.MaxImageMB = n
+			return nil
+		},
+	})
 	g, s = str(func(c *Config) *string { return &c.Theme })
 	add("theme", "SNAPDASH_THEME", "theme", "dashboard theme: dark, light or high-contrast", g, s)
 	g, s = str(func(c *Config) *string { return &c.ImageMode })

@@ -16,14 +16,25 @@ const (
 
 // handleRegister serves POST /rtc-api/users/endpoints; the answer is the
 // endpoint id as a bare JSON string. Re-registering one's own id refreshes it.
+// keepAliveSeconds is required; 0 means 60.
 func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request, id identity) {
-	var cmd client.RegisterEndpointCommand
+	// keepAliveSeconds is required: a pointer tells a missing field from 0.
+	var cmd struct {
+		UserEndpointID   string `json:"userEndpointId"`
+		KeepAliveSeconds *int   `json:"keepAliveSeconds"`
+	}
 	if !decodeJSON(w, r, &cmd) {
 		return
 	}
 	fe := fieldErrors{}
-	if cmd.KeepAliveSeconds < 0 || cmd.KeepAliveSeconds > 3600 {
+	keep := 0
+	switch {
+	case cmd.KeepAliveSeconds == nil:
+		fe.add("keepAliveSeconds", "required")
+	case *cmd.KeepAliveSeconds < 0 || *cmd.KeepAliveSeconds > 3600:
 		fe.add("keepAliveSeconds", "must be between 0 and 3600")
+	default:
+		keep = *cmd.KeepAliveSeconds
 	}
 	fe.text("userEndpointId", cmd.UserEndpointID, 128)
 	s.mu.Lock()
@@ -46,7 +57,6 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request, id ident
 	if epID == "" {
 		epID = s.newID()
 	}
-	keep := cmd.KeepAliveSeconds
 	if keep == 0 {
 		keep = 60
 	}
@@ -91,7 +101,7 @@ func (s *Server) handleUnregister(w http.ResponseWriter, r *http.Request, id ide
 		return
 	}
 	fe := fieldErrors{}
-	fe.required("userEndpointId", cmd.UserEndpointID)
+	fe.required("userEndpointId", cmd.UserEndpointID, "reason", cmd.Reason)
 	fe.text("reason", cmd.Reason, 1024)
 	s.mu.Lock()
 	if cmd.UserEndpointID != "" {

@@ -87,7 +87,7 @@ func (s *Server) handleSigned(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		fe.add("expiration", "must be Unix milliseconds")
 	}
-	if sig == "" {
+	if strings.TrimSpace(sig) == "" {
 		fe.add("signature", "required")
 	}
 	if fe.fail(w) {

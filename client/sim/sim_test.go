@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -290,5 +291,31 @@ func TestFaults(t *testing.T) {
 	e.s.SetFaults(Faults{})
 	if r := e.do("GET", path, e.agent, nil); r.status != 200 {
 		t.Fatalf("after clearing faults: %d", r.status)
+	}
+}
+
+// TestFaultDrawsDeterministic: the same seed fails the same requests of a
+// sequential run; another seed fails others.
+func TestFaultDrawsDeterministic(t *testing.T) {
+	pattern := func(seed int64) string {
+		e := start(t, Options{Demo: true, Seed: seed, Faults: Faults{ErrorRate: 0.3, RateLimitRate: 0.2}})
+		path := "/rtc-api/interactions/" + e.s.Interactions()[0].ID
+		var b strings.Builder
+		for range 64 {
+			b.WriteString(strconv.Itoa(e.do("GET", path, e.agent, nil).status) + " ")
+		}
+		return b.String()
+	}
+	a, b, c := pattern(11), pattern(11), pattern(12)
+	if a != b {
+		t.Errorf("seed 11 twice:\n%s\n%s", a, b)
+	}
+	if a == c {
+		t.Error("seeds 11 and 12 fail the same requests")
+	}
+	for _, want := range []string{"200 ", "429 ", "500 "} {
+		if !strings.Contains(a, want) {
+			t.Errorf("no %s in %s", want, a)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/snapdash/snapdash/client"
 )
@@ -282,7 +283,7 @@ func (s *Server) cameraRespond(userID string, cmd client.CameraRequestRespondCom
 // snapshots of one interaction, oldest first.
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request, _ identity) {
 	iid := r.URL.Query().Get("interactionId")
-	if iid == "" {
+	if strings.TrimSpace(iid) == "" {
 		writeFields(w, http.StatusBadRequest, map[string]string{"interactionId": "required"})
 		return
 	}

@@ -49,12 +49,14 @@ type command struct {
 // usageError is a mistake on the command line: exit status 2.
 type usageError struct{ msg string }
 
+// Error implements error.
 func (u *usageError) Error() string { return u.msg }
 
 // noticeError is a failure whose message spans several lines on purpose
 // (instructions); it is printed as it is, sanitized.
 type noticeError struct{ msg string }
 
+// Error implements error.
 func (n *noticeError) Error() string { return n.msg }
 
 func usagef(format string, args ...any) error {
@@ -65,7 +67,7 @@ func usagef(format string, args ...any) error {
 // flag variables.
 func commands() []*command {
 	return []*command{
-		dashboardCmd(), demoCmd(), serveCmd(), simCmd(),
+		dashboardCmd(), demoCmd(), watchCmd(), serveCmd(), simCmd(),
 		interactionsCmd(), listCmd(), getCmd(),
 		requestCmd(), approveCmd(), discardCmd(), cameraCmd(),
 		uploadCmd(), acquireCmd(), urlCmd(), fetchCmd(),
@@ -213,8 +215,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // stringList is a repeatable string flag.
 type stringList []string
 
+// String implements flag.Value.
 func (s *stringList) String() string { return strings.Join(*s, ",") }
 
+// Set implements flag.Value: it adds each comma-separated value.
 func (s *stringList) Set(v string) error {
 	for part := range strings.SplitSeq(v, ",") {
 		if part = strings.TrimSpace(part); part != "" {

@@ -10,6 +10,8 @@ import (
 type dashboardOpts struct {
 	interactions stringList
 	since        days
+	watch        bool // start on the watch screen (snapdash watch)
+	readOnly     bool // read-only whatever the config says (watch without --act)
 }
 
 func dashboardCmd() *command {

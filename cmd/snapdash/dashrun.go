@@ -38,7 +38,8 @@ func dashboardOptions(cfg *config.Config, o *dashboardOpts, getenv func(string) 
 		ApplicationID:   cfg.ApplicationID,
 		Theme:           cfg.Theme,
 		KeyBindings:     cfg.Keys,
-		ReadOnly:        cfg.ReadOnly,
+		ReadOnly:        cfg.ReadOnly || o.readOnly,
+		Watch:           o.watch,
 		ImageMode:       mode,
 		Interactions:    o.interactions,
 		Since:           time.Duration(o.since),
@@ -46,6 +47,7 @@ func dashboardOptions(cfg *config.Config, o *dashboardOpts, getenv func(string) 
 		Bell:            cfg.Bell,
 		EventScrollback: cfg.Events.Scrollback,
 		WarnAfter:       cfg.Watch.WarnAfter,
+		CriticalAfter:   cfg.Watch.CriticalAfter,
 	}, nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -50,11 +51,33 @@ func fields(w io.Writer, kv ...string) error {
 	return tw.Flush()
 }
 
-// writeJSON prints v indented, with the API's field names.
+// writeJSON prints v indented, with the API's field names. encoding/json
+// escapes C0 controls but not DEL, C1 controls or bidirectional overrides,
+// which a terminal may act on: those are written as \u escapes too, which
+// keeps the JSON's meaning (outside strings JSON is plain ASCII).
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	out.Grow(buf.Len())
+	for _, r := range buf.String() {
+		if r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiControl(r) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+			continue
+		}
+		out.WriteRune(r)
+	}
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// isBidiControl reports the invisible characters that reorder text.
+func isBidiControl(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // when formats a time for tables: local time to the second, "" when unset.

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os/exec"
 	"strings"
@@ -124,5 +125,19 @@ func TestDashboardInPTY(t *testing.T) {
 	}
 	if err := p.wait(); err != nil {
 		t.Fatalf("dashboard exited with %v; output:\n%q", err, p.output())
+	}
+}
+
+// TestFetchRefusesTerminal: `fetch -o -` does not pour picture bytes into a
+// terminal.
+func TestFetchRefusesTerminal(t *testing.T) {
+	t.Parallel()
+	srv := startSim(t, false)
+	s := snapshotIn(t, srv, "UPLOADED")
+	p := startPTY(t, newCLI(t, agentEnv(srv)), "fetch", s.ID, "-o", "-")
+	p.waitFor("refusing to write a picture to the terminal")
+	var ee *exec.ExitError
+	if err := p.wait(); !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Errorf("exit: %v", err)
 	}
 }

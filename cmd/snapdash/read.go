@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/snapdash/snapdash/client"
 )
 
@@ -186,6 +188,11 @@ func fetchCmd() *command {
 			if out == "" {
 				return usagef("fetch: -o FILE is required (- for standard output)")
 			}
+			if out == "-" && e.stdoutIsTerminal() {
+				// Picture bytes are server data: a JPEG comment can hold
+				// escape sequences the terminal would act on.
+				return usagef("fetch: refusing to write a picture to the terminal; use -o FILE, or pipe -o - into a program")
+			}
 			return e.withSession("fetch", func(s *session) error {
 				img, err := s.client.Download(ctx, args[0])
 				if err != nil {
@@ -203,6 +210,12 @@ func fetchCmd() *command {
 			})
 		},
 	}
+}
+
+// stdoutIsTerminal reports whether standard output is a terminal.
+func (e *env) stdoutIsTerminal() bool {
+	f, ok := e.stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // writeAtomic writes data to a temporary file beside path and renames it
@@ -233,6 +246,7 @@ func writeAtomic(path string, data []byte) error {
 // days is a duration flag that also accepts a number of days ("7d").
 type days time.Duration
 
+// String implements flag.Value.
 func (d *days) String() string {
 	v := time.Duration(*d)
 	if v != 0 && v%(24*time.Hour) == 0 {
@@ -248,6 +262,7 @@ func (d *days) String() string {
 	return s
 }
 
+// Set implements flag.Value: a Go duration or a number of days ("7d").
 func (d *days) Set(s string) error {
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		v, err := strconv.ParseFloat(n, 64)

@@ -111,12 +111,18 @@ func (s *session) dial(version string) error {
 		ClientID:     s.cfg.ClientID,
 		ClientSecret: s.cfg.ClientSecret.Reveal(),
 		TokenURL:     s.cfg.TokenURL,
-		UserAgent:    "snapdash/" + version,
-		Logger:       s.log,
+		UserAgent:    userAgent(version),
+		// The same cap applies to pictures downloaded and uploaded.
+		MaxImageBytes: int64(s.cfg.MaxImageMB) << 20,
+		Logger:        s.log,
 	})
 	s.client = c
 	return err
 }
+
+// userAgent is the User-Agent of every request: snapdash/<version>, the
+// version being main.version as set at build time.
+func userAgent(version string) string { return "snapdash/" + version }
 
 // close ends the session: it logs the outcome and closes the log file.
 func (s *session) close(err error) {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -109,7 +107,7 @@ func cameraWait(ctx context.Context, e *env, s *session, cmd client.CameraReques
 				}
 				ok := ev.Succeeded != nil && *ev.Succeeded
 				if e.json {
-					if err := writeEventLine(e.stdout, ev); err != nil {
+					if err := client.WriteEventJSON(e.stdout, ev); err != nil {
 						return err
 					}
 				} else {
@@ -170,13 +168,13 @@ func followEvents(ctx context.Context, e *env, stream *client.Stream) error {
 			fmt.Fprintf(e.stderr, "snapdash: events: %s\n", sanitize.Line(msg))
 			last = u.State
 		}
-		if u.Resync {
+		if u.Resync && u.State != client.StatePolling { // polling re-lists every few seconds: said once above
 			fmt.Fprintln(e.stderr, "snapdash: events: some events could not be replayed; re-list what you need")
 		}
 		for _, ev := range u.Events {
 			var err error
 			if e.json {
-				err = writeEventLine(e.stdout, ev)
+				err = client.WriteEventJSON(e.stdout, ev)
 			} else {
 				err = writeEventHuman(e.stdout, ev)
 			}
@@ -189,22 +187,6 @@ func followEvents(ctx context.Context, e *env, stream *client.Stream) error {
 		return nil // interrupted: the normal way to stop
 	}
 	return errors.New("events: stream ended")
-}
-
-// writeEventLine prints the event as the server sent it, on one line.
-func writeEventLine(w io.Writer, ev client.Event) error {
-	var buf bytes.Buffer
-	if len(ev.Raw) == 0 || json.Compact(&buf, ev.Raw) != nil {
-		buf.Reset()
-		b, err := json.Marshal(ev)
-		if err != nil {
-			return err
-		}
-		buf.Write(b)
-	}
-	buf.WriteByte('\n')
-	_, err := w.Write(buf.Bytes())
-	return err
 }
 
 // writeEventHuman prints one line: sequence, time, type, interaction and

@@ -1,0 +1,103 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCredentialPrecedence: a token and client credentials from different
+// places resolve to the stronger source, so flags beat the environment
+// beats the file across both kinds of credentials as well.
+func TestCredentialPrecedence(t *testing.T) {
+	const (
+		fileToken = "token: file-token\n"
+		fileCC    = "client_id: file-id\nclient_secret: file-secret\n"
+	)
+	envCC := map[string]string{"SNAPDASH_CLIENT_ID": "env-id", "SNAPDASH_CLIENT_SECRET": "env-secret"}
+	envToken := map[string]string{"SNAPDASH_TOKEN": "env-token"}
+	for _, tc := range []struct {
+		name       string
+		file       string
+		env, flags map[string]string
+		wantToken  string
+		wantID     string
+	}{
+		{"flag token beats env client credentials", "", envCC, map[string]string{"token": "flag-token"}, "flag-token", ""},
+		{"env client credentials beat file token", fileToken, envCC, nil, "", "env-id"},
+		{"env token beats file client credentials", fileCC, envToken, nil, "env-token", ""},
+		{"flag client credentials beat env token", "", envToken, map[string]string{"client-id": "flag-id", "client-secret": "flag-secret"}, "", "flag-id"},
+		{"one flag of the pair is enough to win", fileCC, envToken, map[string]string{"client-secret": "flag-secret"}, "", "file-id"},
+		{"a tie goes to the token", fileToken + fileCC, nil, nil, "file-token", ""},
+		{"env tie goes to the token", "", map[string]string{"SNAPDASH_TOKEN": "env-token", "SNAPDASH_CLIENT_ID": "i", "SNAPDASH_CLIENT_SECRET": "s"}, nil, "env-token", ""},
+		{"a half pair never beats a token", fileToken, map[string]string{"SNAPDASH_CLIENT_ID": "env-id"}, nil, "file-token", ""},
+		{"an empty token flag clears the file token", fileToken + fileCC, nil, map[string]string{"token": ""}, "", "file-id"},
+	} {
+		dir := t.TempDir()
+		e := map[string]string{"HOME": dir}
+		for k, v := range tc.env {
+			e[k] = v
+		}
+		flags := map[string]string{}
+		for k, v := range tc.flags {
+			flags[k] = v
+		}
+		if tc.file != "" {
+			flags["config"] = writeFile(t, dir, tc.file, 0o600)
+		}
+		c, err := Load(LoadOptions{Flags: flags, Getenv: env(e)})
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if c.Token.Reveal() != tc.wantToken || c.ClientID != tc.wantID {
+			t.Errorf("%s: token %q client id %q, want %q %q", tc.name, c.Token.Reveal(), c.ClientID, tc.wantToken, tc.wantID)
+		}
+		if (c.Token == "") == (c.ClientID == "") || (c.ClientID == "") != (c.ClientSecret == "") {
+			t.Errorf("%s: not exactly one kind of credentials: %v", tc.name, c)
+		}
+		if !c.HasCredentials() {
+			t.Errorf("%s: no credentials left", tc.name)
+		}
+	}
+}
+
+// TestMaxImageMB: the picture cap defaults to 32 MiB and is read from the
+// file, the environment and a flag, in that order of precedence; nonsense
+// is refused with the valid range.
+func TestMaxImageMB(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(LoadOptions{Getenv: env(map[string]string{"HOME": dir})})
+	if err != nil || c.MaxImageMB != 32 {
+		t.Fatalf("default: %v, %v", c, err)
+	}
+	p := writeFile(t, dir, "max_image_mb: 8\n", 0o600)
+	for _, tc := range []struct {
+		env, flag string
+		want      int
+		origin    Origin
+	}{
+		{"", "", 8, FromFile},
+		{"16", "", 16, FromEnv},
+		{"16", "64", 64, FromFlag},
+	} {
+		flags := map[string]string{"config": p}
+		if tc.flag != "" {
+			flags["max-image-mb"] = tc.flag
+		}
+		c, err := Load(LoadOptions{Flags: flags, Getenv: env(map[string]string{"HOME": dir, "SNAPDASH_MAX_IMAGE_MB": tc.env})})
+		if err != nil || c.MaxImageMB != tc.want || c.Origin("max-image-mb") != tc.origin {
+			t.Errorf("env %q flag %q: %v from %s, %v; want %d from %s", tc.env, tc.flag, c.MaxImageMB, c.Origin("max-image-mb"), err, tc.want, tc.origin)
+		}
+	}
+	for _, bad := range []string{"0", "-1", "1025", "32MiB", "1.5"} {
+		_, err := Load(LoadOptions{Flags: map[string]string{"max-image-mb": bad}, Getenv: env(map[string]string{"HOME": dir})})
+		if err == nil || !strings.Contains(err.Error(), "--max-image-mb") || !strings.Contains(err.Error(), "1 to 1024") {
+			t.Errorf("flag %q: %v", bad, err)
+		}
+	}
+	p = writeFile(t, dir, "max_image_mb: 5000\n", 0o600)
+	if _, err := Load(LoadOptions{Flags: map[string]string{"config": p}, Getenv: env(map[string]string{"HOME": dir})}); err == nil ||
+		!strings.Contains(err.Error(), "max_image_mb 5000") {
+		t.Errorf("file 5000: %v", err)
+	}
+}
