@@ -19,7 +19,7 @@ const DefaultServer = "https://auvious.video"
 const (
 	DefaultTheme         = "dark"
 	DefaultImageMode     = "auto"
-	DefaultScrollback    = 1000
+	DefaultScrollback    = 10000
 	DefaultWarnAfter     = 2 * time.Minute
 	DefaultCriticalAfter = 5 * time.Minute
 	// DefaultMaxImageMB caps a downloaded or uploaded picture, in MiB.
@@ -80,7 +80,7 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // Events holds the event pane's settings.
 type Events struct {
-	// Scrollback is how many events the pane keeps (default 1000).
+	// Scrollback is how many events the pane keeps (default 10000).
 	Scrollback int `yaml:"scrollback"`
 }
 

@@ -14,14 +14,18 @@ import (
 // Palette is a named set of colours. Colours never carry meaning alone: every
 // state is also drawn with a symbol and a word.
 type Palette struct {
-	Name      string
-	Fg        lipgloss.TerminalColor
-	Muted     lipgloss.TerminalColor
-	Accent    lipgloss.TerminalColor
-	Border    lipgloss.TerminalColor
-	Focus     lipgloss.TerminalColor
-	SelFg     lipgloss.TerminalColor
-	SelBg     lipgloss.TerminalColor
+	Name   string
+	Fg     lipgloss.TerminalColor
+	Muted  lipgloss.TerminalColor
+	Accent lipgloss.TerminalColor
+	Border lipgloss.TerminalColor
+	Focus  lipgloss.TerminalColor
+	SelFg  lipgloss.TerminalColor
+	SelBg  lipgloss.TerminalColor
+	// BlurFg and BlurBg draw the selection of a pane without the keyboard:
+	// quieter than SelFg/SelBg, yet still readable.
+	BlurFg    lipgloss.TerminalColor
+	BlurBg    lipgloss.TerminalColor
 	Good      lipgloss.TerminalColor
 	Bad       lipgloss.TerminalColor
 	Warn      lipgloss.TerminalColor
@@ -29,6 +33,8 @@ type Palette struct {
 	HeaderFg  lipgloss.TerminalColor
 	HeaderBg  lipgloss.TerminalColor
 	DialogBdr lipgloss.TerminalColor
+	// BadgeFg is the text of the READ-ONLY badge, drawn on Bad.
+	BadgeFg lipgloss.TerminalColor
 }
 
 // Names lists the built-in palettes.
@@ -46,27 +52,32 @@ func Lookup(name string) (Palette, error) {
 			Name: "dark", Fg: lipgloss.Color("252"), Muted: lipgloss.Color("244"),
 			Accent: lipgloss.Color("81"), Border: lipgloss.Color("238"), Focus: lipgloss.Color("81"),
 			SelFg: lipgloss.Color("231"), SelBg: lipgloss.Color("24"),
+			BlurFg: lipgloss.Color("252"), BlurBg: lipgloss.Color("238"),
 			Good: lipgloss.Color("78"), Bad: lipgloss.Color("203"), Warn: lipgloss.Color("221"),
 			Info: lipgloss.Color("117"), HeaderFg: lipgloss.Color("231"), HeaderBg: lipgloss.Color("236"),
-			DialogBdr: lipgloss.Color("81"),
+			DialogBdr: lipgloss.Color("81"), BadgeFg: lipgloss.Color("16"),
 		}, nil
 	case "light":
 		return Palette{
 			Name: "light", Fg: lipgloss.Color("235"), Muted: lipgloss.Color("243"),
 			Accent: lipgloss.Color("25"), Border: lipgloss.Color("250"), Focus: lipgloss.Color("25"),
 			SelFg: lipgloss.Color("16"), SelBg: lipgloss.Color("153"),
+			BlurFg: lipgloss.Color("235"), BlurBg: lipgloss.Color("250"),
 			Good: lipgloss.Color("28"), Bad: lipgloss.Color("160"), Warn: lipgloss.Color("130"),
 			Info: lipgloss.Color("25"), HeaderFg: lipgloss.Color("16"), HeaderBg: lipgloss.Color("254"),
-			DialogBdr: lipgloss.Color("25"),
+			DialogBdr: lipgloss.Color("25"), BadgeFg: lipgloss.Color("231"),
 		}, nil
 	case "high-contrast":
 		return Palette{
 			Name: "high-contrast", Fg: lipgloss.Color("15"), Muted: lipgloss.Color("15"),
 			Accent: lipgloss.Color("11"), Border: lipgloss.Color("15"), Focus: lipgloss.Color("11"),
 			SelFg: lipgloss.Color("0"), SelBg: lipgloss.Color("11"),
+			// Fg and Border are both white here: the blurred selection is
+			// black on white, never white on white.
+			BlurFg: lipgloss.Color("0"), BlurBg: lipgloss.Color("15"),
 			Good: lipgloss.Color("10"), Bad: lipgloss.Color("9"), Warn: lipgloss.Color("11"),
 			Info: lipgloss.Color("14"), HeaderFg: lipgloss.Color("0"), HeaderBg: lipgloss.Color("15"),
-			DialogBdr: lipgloss.Color("11"),
+			DialogBdr: lipgloss.Color("11"), BadgeFg: lipgloss.Color("0"),
 		}, nil
 	}
 	return Palette{}, fmt.Errorf("unknown theme %q (want one of dark, light, high-contrast)", name)
@@ -106,13 +117,13 @@ func New(p Palette, r *lipgloss.Renderer) *Styles {
 	s.Accent = n().Foreground(p.Accent)
 	s.Bold = n().Bold(true)
 	s.Header = n().Foreground(p.HeaderFg).Background(p.HeaderBg)
-	s.HeaderBadge = n().Foreground(p.SelFg).Background(p.Bad).Bold(true)
+	s.HeaderBadge = n().Foreground(p.BadgeFg).Background(p.Bad).Bold(true)
 	s.Edge = n().Foreground(p.Border)
 	s.EdgeFocused = n().Foreground(p.Focus)
 	s.Title = n().Foreground(p.Muted).Bold(true)
 	s.TitleFocused = n().Foreground(p.Focus).Bold(true)
 	s.Selected = n().Foreground(p.SelFg).Background(p.SelBg).Bold(true)
-	s.SelectedBlur = n().Foreground(p.Fg).Background(p.Border)
+	s.SelectedBlur = n().Foreground(p.BlurFg).Background(p.BlurBg)
 	s.Good = n().Foreground(p.Good)
 	s.Bad = n().Foreground(p.Bad)
 	s.Warn = n().Foreground(p.Warn)

@@ -2,6 +2,8 @@ package theme
 
 import (
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -29,5 +31,79 @@ func TestThemesBuildForEveryProfile(t *testing.T) {
 	}
 	if _, err := Lookup("solarized"); err == nil {
 		t.Fatal("unknown theme accepted")
+	}
+}
+
+// luminance is the WCAG relative luminance of an xterm colour number.
+func luminance(t *testing.T, c lipgloss.TerminalColor) float64 {
+	t.Helper()
+	lc, ok := c.(lipgloss.Color)
+	if !ok {
+		t.Fatalf("colour %v is not a colour number", c)
+	}
+	n, err := strconv.Atoi(string(lc))
+	if err != nil {
+		t.Fatalf("colour %q: %v", lc, err)
+	}
+	var tc termenv.Color = termenv.ANSI256Color(n)
+	if n < 16 {
+		tc = termenv.ANSIColor(n)
+	}
+	rgb := termenv.ConvertToRGB(tc)
+	lin := func(v float64) float64 {
+		if v <= 0.03928 {
+			return v / 12.92
+		}
+		return math.Pow((v+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(rgb.R) + 0.7152*lin(rgb.G) + 0.0722*lin(rgb.B)
+}
+
+func contrast(t *testing.T, a, b lipgloss.TerminalColor) float64 {
+	la, lb := luminance(t, a), luminance(t, b)
+	return (math.Max(la, lb) + 0.05) / (math.Min(la, lb) + 0.05)
+}
+
+// TestPairsAreReadable checks every text drawn on a background of the
+// palette's own: the selection (focused and not), the header and the
+// READ-ONLY badge must be readable in every theme (WCAG: 4.5:1 for text,
+// 3:1 for the bold badge). High-contrast once drew the unfocused selection
+// white on white.
+func TestPairsAreReadable(t *testing.T) {
+	for _, name := range Names() {
+		p, err := Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pair := range []struct {
+			what   string
+			fg, bg lipgloss.TerminalColor
+			min    float64
+		}{
+			{"selection", p.SelFg, p.SelBg, 4.5},
+			{"unfocused selection", p.BlurFg, p.BlurBg, 4.5},
+			{"header", p.HeaderFg, p.HeaderBg, 4.5},
+			{"read-only badge", p.BadgeFg, p.Bad, 3},
+		} {
+			if c := contrast(t, pair.fg, pair.bg); c < pair.min {
+				t.Errorf("%s: %s %v on %v has contrast %.1f, want at least %.1f", name, pair.what, pair.fg, pair.bg, c, pair.min)
+			}
+		}
+	}
+}
+
+// TestUnfocusedSelectionUsesItsOwnColours checks the style, not only the
+// palette: the blurred selection is drawn with BlurFg on BlurBg.
+func TestUnfocusedSelectionUsesItsOwnColours(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI)
+	st, err := Load("high-contrast", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := st.SelectedBlur.Render("x")
+	// ANSI 0 foreground is 30, ANSI 15 background is 107.
+	if !strings.Contains(out, "30") || !strings.Contains(out, "107") || strings.Contains(out, "97") {
+		t.Fatalf("high-contrast unfocused selection = %q, want black (30) on white (107)", out)
 	}
 }

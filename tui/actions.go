@@ -196,7 +196,8 @@ func (m *Model) onCameraDone(msg CameraDoneMsg) tea.Cmd {
 	m.succeed("camera: " + cameraLabel(msg.Type) + " sent; waiting for the device")
 	if ev, ok := m.cameraEarly[msg.RequestID]; ok {
 		delete(m.cameraEarly, msg.RequestID)
-		return m.cameraOutcome(msg.Type, ev)
+		m.cameraOutcome(msg.Type, ev)
+		return m.ring()
 	}
 	m.cameraReqs[msg.RequestID] = msg.Type
 	return nil
@@ -204,6 +205,9 @@ func (m *Model) onCameraDone(msg CameraDoneMsg) tea.Cmd {
 
 // uploadFile uploads a local picture to the selected interaction.
 func (m *Model) uploadFile(path, typ string) tea.Cmd {
+	if m.opts.NoLocalFiles {
+		return nil
+	}
 	e := m.store.byID[m.selected]
 	if e == nil || m.readOnly() {
 		return nil
@@ -287,6 +291,9 @@ func (m *Model) onCopyDone(msg CopyDoneMsg) tea.Cmd {
 
 // openExternal downloads the picture to a temporary file and opens it.
 func (m *Model) openExternal() tea.Cmd {
+	if m.opts.NoLocalFiles {
+		return nil
+	}
 	r, ok := m.selectedRow()
 	if !ok || r.Snapshot.State == client.StateRequested {
 		return nil
@@ -316,6 +323,9 @@ func (m *Model) openExternal() tea.Cmd {
 
 // save downloads the picture into path, never overwriting a file.
 func (m *Model) save(id, path string) tea.Cmd {
+	if m.opts.NoLocalFiles {
+		return nil
+	}
 	path = expandHome(path)
 	op := m.begin("saving " + short(id) + " to " + path)
 	api, ctx := m.api, m.ctx

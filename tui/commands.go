@@ -30,18 +30,18 @@ func (m *Model) loadInteraction(id string) tea.Cmd {
 }
 
 func (m *Model) loadSnapshots(id string) tea.Cmd {
-	api, ctx := m.api, m.ctx
+	api, ctx, asked := m.api, m.ctx, m.store.gen
 	return func() tea.Msg {
 		s, err := api.ListSnapshots(ctx, id)
-		return SnapshotsLoadedMsg{InteractionID: id, Snapshots: s, Err: err}
+		return SnapshotsLoadedMsg{InteractionID: id, Snapshots: s, Asked: asked, Err: err}
 	}
 }
 
 func (m *Model) loadSnapshot(id string) tea.Cmd {
-	api, ctx := m.api, m.ctx
+	api, ctx, asked := m.api, m.ctx, m.store.gen
 	return func() tea.Msg {
 		s, err := api.GetSnapshot(ctx, id)
-		return SnapshotLoadedMsg{ID: id, Snapshot: s, Err: err}
+		return SnapshotLoadedMsg{ID: id, Snapshot: s, Asked: asked, Err: err}
 	}
 }
 
@@ -76,7 +76,14 @@ func (m *Model) onInteractions(msg InteractionsLoadedMsg) tea.Cmd {
 	if m.status.Text == "refreshing…" {
 		m.setStatusInfo("")
 	}
-	return m.ensureSelection()
+	cmds := []tea.Cmd{m.ensureSelection()}
+	for _, e := range m.store.list {
+		if e.wantIt && !e.haveIt {
+			cmds = append(cmds, m.loadInteraction(e.id))
+		}
+		e.wantIt = false
+	}
+	return tea.Batch(cmds...)
 }
 
 // ensureSelection selects the first interaction when none is, and lists it.
@@ -124,17 +131,22 @@ func (m *Model) onInteraction(msg InteractionLoadedMsg) tea.Cmd {
 }
 
 func (m *Model) onSnapshots(msg SnapshotsLoadedMsg) tea.Cmd {
+	delete(m.watchLoads, msg.InteractionID)
 	e := m.store.byID[msg.InteractionID]
 	if e == nil {
 		e, _ = m.store.ensure(msg.InteractionID, m.opts.Now())
 	}
 	if msg.Err != nil {
-		e.loading, e.err = false, msg.Err
+		e.loading, e.relist, e.err = false, false, msg.Err
 		e.version++
 		m.fail(msg.Err)
 		return nil
 	}
-	m.store.listed(e, msg.Snapshots)
+	m.store.listed(e, msg.Snapshots, msg.Asked)
+	if e.relist {
+		e.relist, e.loading = false, true
+		return m.loadSnapshots(e.id)
+	}
 	return nil
 }
 
@@ -152,7 +164,7 @@ func (m *Model) onSnapshot(msg SnapshotLoadedMsg) tea.Cmd {
 		return nil
 	}
 	nr := snapshotsRow(s)
-	if r != nil && r.Op != "" {
+	if r != nil && (r.Op != "" || m.store.newer(s.ID, msg.Asked)) {
 		nr.Op, nr.Snapshot.State, nr.Snapshot.Type = r.Op, r.Snapshot.State, r.Snapshot.Type
 	}
 	m.store.put(e, nr)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -78,7 +79,9 @@ func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 	switch m.dialog {
 	case dialogHelp:
 		if k, ok := msg.(tea.KeyMsg); ok {
-			if key.Matches(k, m.keys.Help, m.keys.Back) || k.String() == "q" {
+			// Back is disabled (so hidden) outside the full-screen preview
+			// and a filter, but its keys still close the help.
+			if key.Matches(k, m.keys.Help) || slices.Contains(m.keys.Back.Keys(), k.String()) || k.String() == "q" {
 				m.dialog = dialogNone
 			}
 		}
@@ -167,6 +170,9 @@ func (m *Model) openCamera() tea.Cmd {
 
 // openUpload opens the path dialog for an upload.
 func (m *Model) openUpload() tea.Cmd {
+	if m.opts.NoLocalFiles {
+		return nil
+	}
 	if m.store.byID[m.selected] == nil || m.readOnly() {
 		return nil
 	}
@@ -178,6 +184,9 @@ func (m *Model) openUpload() tea.Cmd {
 
 // openSave opens the path dialog to save the selected picture.
 func (m *Model) openSave() tea.Cmd {
+	if m.opts.NoLocalFiles {
+		return nil
+	}
 	r, ok := m.selectedRow()
 	if !ok || r.Snapshot.State == client.StateRequested {
 		return nil

@@ -34,8 +34,9 @@ type fixture struct {
 }
 
 type fixtureOpts struct {
-	empty bool     // no demo data
-	role  sim.Role // default agent
+	empty   bool     // no demo data
+	role    sim.Role // default agent
+	dataDir string   // the simulator's DataDir (state.json), if any
 }
 
 func newFixture(t *testing.T, fo fixtureOpts) *fixture {
@@ -44,7 +45,7 @@ func newFixture(t *testing.T, fo fixtureOpts) *fixture {
 		fo.role = sim.RoleAgent
 	}
 	s, err := sim.New(sim.Options{Seed: 1, Demo: !fo.empty, Customers: true, Now: fixedNow,
-		AcquireDelay: 30 * time.Millisecond})
+		AcquireDelay: 30 * time.Millisecond, DataDir: fo.dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}

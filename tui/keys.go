@@ -18,7 +18,11 @@ type KeyMap struct {
 	Request, Approve, Discard, Camera       key.Binding
 	Upload, Copy, Open, Save                key.Binding
 	Refresh, Events, ImageMode              key.Binding
-	Help, Quit                              key.Binding
+	// Watch toggles the watch screen (every live interaction).
+	Watch key.Binding
+	// The events pane's own keys, enabled while it has the focus.
+	EventsPause, EventsType, EventsMine key.Binding
+	Help, Quit                          key.Binding
 }
 
 // DefaultKeyMap returns the default keys.
@@ -49,8 +53,13 @@ func DefaultKeyMap() KeyMap {
 		Refresh:   b("R", "refresh", "R"),
 		Events:    b("e", "events", "e"),
 		ImageMode: b("i", "image mode", "i"),
-		Help:      b("?", "help", "?"),
-		Quit:      b("q", "quit", "q", "ctrl+c"),
+		Watch:     b("w", "watch", "w"),
+		// space arrives as the key " " in Bubble Tea v1.
+		EventsPause: b("p/space", "pause/follow", "p", " "),
+		EventsType:  b("f", "type filter", "f"),
+		EventsMine:  b("t", "this interaction", "t"),
+		Help:        b("?", "help", "?"),
+		Quit:        b("q", "quit", "q", "ctrl+c"),
 	}
 }
 
@@ -64,14 +73,16 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"request": &k.Request, "approve": &k.Approve, "discard": &k.Discard, "camera": &k.Camera,
 		"upload": &k.Upload, "copy": &k.Copy, "open": &k.Open, "save": &k.Save,
 		"refresh": &k.Refresh, "events": &k.Events, "image_mode": &k.ImageMode,
-		"help": &k.Help, "quit": &k.Quit,
+		"watch": &k.Watch, "events_pause": &k.EventsPause, "events_filter": &k.EventsType,
+		"events_interaction": &k.EventsMine,
+		"help":               &k.Help, "quit": &k.Quit,
 	}
 }
 
 // ActionNames lists the action names KeyBindings may rebind.
 func ActionNames() []string {
 	var k KeyMap
-	names := make([]string, 0, 24)
+	names := make([]string, 0, 28)
 	for n := range k.bindings() {
 		names = append(names, n)
 	}
@@ -115,7 +126,12 @@ func (k KeyMap) Rebind(m map[string][]string) (KeyMap, error) {
 
 // ShortHelp implements help.KeyMap: the footer's keys.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Request, k.Approve, k.Discard, k.Camera, k.Back, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Request, k.Approve, k.Discard, k.Camera, k.Back, k.Filter, k.Help, k.Quit, k.Watch}
+}
+
+// eventsHelp is the footer while the events pane has the focus.
+func (k KeyMap) eventsHelp() []key.Binding {
+	return []key.Binding{k.EventsPause, k.EventsType, k.EventsMine, k.Help, k.Quit}
 }
 
 // FullHelp implements help.KeyMap: the `?` screen, in columns.
@@ -123,7 +139,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.NextPane, k.PrevPane},
 		{k.Request, k.Approve, k.Discard, k.Camera, k.Upload, k.Refresh},
-		{k.Preview, k.Copy, k.Open, k.Save, k.ImageMode, k.Filter, k.Events},
-		{k.Back, k.Help, k.Quit},
+		{k.Preview, k.Copy, k.Open, k.Save, k.ImageMode, k.Filter, k.Events, k.Watch},
+		{k.EventsPause, k.EventsType, k.EventsMine, k.Back, k.Help, k.Quit},
 	}
 }

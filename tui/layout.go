@@ -12,6 +12,7 @@ type rect struct{ x, y, w, h int }
 // layoutT is where every pane goes for the current size and toggles.
 type layoutT struct {
 	inter, snaps, prev, events rect
+	watch                      rect
 	wide                       bool
 }
 
@@ -25,6 +26,10 @@ func (m *Model) layout() {
 	}
 	bodyY, bodyH := 1, h-3 // header above, status and help below
 	var l layoutT
+	// The watch screen takes the whole body; the panes keep their sizes
+	// for when it closes.
+	l.watch = rect{0, bodyY, w, bodyH}
+	m.watch.SetSize(max(0, w-2), max(0, bodyH-2))
 	if m.showEvents {
 		eh := max(5, bodyH/4)
 		if m.fullPreview {
@@ -57,19 +62,16 @@ func (m *Model) layout() {
 	m.snaps.SetSize(max(0, l.snaps.w-2), max(0, l.snaps.h-2))
 	m.events.SetSize(max(0, l.events.w-2), max(0, l.events.h-2))
 	m.filter.SetWidth(w)
-	m.pv.row, m.pv.col = l.prev.y+1+detailLines, l.prev.x+1
 	if m.opts.Overlay != nil {
 		m.opts.Overlay.Invalidate()
 	}
 }
 
-// detailLines are the lines above the picture in the preview pane.
-const detailLines = 2
-
-// pictureSize is the picture's area in cells.
+// pictureSize is the picture's area in cells: the preview pane inside its
+// border, below the detail lines.
 func (m *Model) pictureSize() (cols, rows int) {
 	p := m.lay.prev
-	return max(0, p.w-2), max(0, p.h-2-detailLines)
+	return max(0, p.w-2), max(0, p.h-2-m.detailLines())
 }
 
 func (m *Model) tooSmall() bool {

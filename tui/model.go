@@ -7,6 +7,7 @@ package tui
 
 import (
 	"context"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -26,6 +27,7 @@ import (
 	"github.com/snapdash/snapdash/views/snapshots"
 	"github.com/snapdash/snapdash/views/statusbar"
 	"github.com/snapdash/snapdash/views/upload"
+	"github.com/snapdash/snapdash/views/watch"
 )
 
 // focus is the pane that gets keys.
@@ -85,21 +87,35 @@ type Model struct {
 	prompt  prompt.Model
 	filter  filter.Model
 
-	store         *store
-	listing       bool // the interactions endpoint is being asked
-	listErr       error
-	selected      string // selected interaction id
-	shownVersion  int    // version of the selected interaction's rows in the table
-	recent        []string
-	status        statusbar.Status
-	ops           map[int]string // in-flight actions by op id
-	nextOp        int
-	cameraReqs    map[string]client.CameraRequestType
-	cameraEarly   map[string]client.Event
-	readOnlyWhy   string
-	conn          header.Conn
-	connDetail    string
-	stream        *client.Stream
+	store        *store
+	listing      bool // the interactions endpoint is being asked
+	listErr      error
+	selected     string // selected interaction id
+	shownVersion int    // version of the selected interaction's rows in the table
+	recent       []string
+	status       statusbar.Status
+	ops          map[int]string // in-flight actions by op id
+	nextOp       int
+	cameraReqs   map[string]client.CameraRequestType
+	cameraEarly  map[string]client.Event
+	readOnlyWhy  string
+	cs           connState
+	stream       *client.Stream
+	// started is when the dashboard started (Options.Now): events older
+	// than it are the replayed history until a live one arrives.
+	started  time.Time
+	liveSeen bool
+	bells    int              // bells rung (tests)
+	wall     func() time.Time // the stream's clock, for the countdown
+	// cameraSeen names camera commands seen as events, for their answers.
+	cameraSeen map[string]client.CameraRequestType
+
+	screen        screenID
+	watch         watch.Model
+	lastEvent     map[string]time.Time // interaction id -> newest event time
+	watchLoads    map[string]bool      // listings the watch screen has in flight
+	watchBuilt    uint64               // store.changes at the last rebuild
+	watchMoved    bool                 // the user moved the watch cursor
 	pv            previewState
 	cache         *preview.Cache
 	mode          preview.Mode
@@ -140,6 +156,15 @@ func New(opts Options) *Model {
 		cache:       preview.NewCache(64 << 20),
 		mode:        opts.ImageMode,
 		listing:     true,
+		started:     opts.Now(),
+		wall:        time.Now,
+		cameraSeen:  map[string]client.CameraRequestType{},
+		lastEvent:   map[string]time.Time{},
+		watchLoads:  map[string]bool{},
+	}
+	m.watch = newWatch(m)
+	if opts.Watch {
+		m.screen = screenWatch
 	}
 	m.snaps.SetWarnAfter(opts.WarnAfter)
 	for i, id := range opts.Interactions {
@@ -153,8 +178,7 @@ func New(opts Options) *Model {
 		m.readOnlyWhy = "read-only (--read-only): actions are disabled"
 	}
 	if opts.NoStream {
-		m.conn = header.Offline
-		m.connDetail = "no event stream"
+		m.cs.conn, m.cs.note = header.Offline, "no event stream"
 	}
 	m.refreshLists()
 	m.updateKeys()
@@ -174,10 +198,15 @@ func (m *Model) Init() tea.Cmd {
 		m.store.byID[id].loading = true
 	}
 	if !m.opts.NoStream && m.opts.UserEndpointID != "" {
-		m.stream = m.api.Stream(m.ctx, client.StreamOptions{UserEndpointID: m.opts.UserEndpointID})
+		// Replay: the server's history first, so requests still pending
+		// from before the start are shown (the API does not list them).
+		m.stream = m.api.Stream(m.ctx, client.StreamOptions{UserEndpointID: m.opts.UserEndpointID, Replay: true})
 		cmds = append(cmds, waitStream(m.stream.Updates()))
 	} else if !m.opts.NoStream {
-		m.conn, m.connDetail = header.Offline, "no user endpoint"
+		m.cs.conn, m.cs.note = header.Offline, "no user endpoint"
+	}
+	if m.screen == screenWatch {
+		cmds = append(cmds, m.openWatch())
 	}
 	cmds = append(cmds, m.startSpinner())
 	return tea.Batch(cmds...)
@@ -190,8 +219,9 @@ func (m *Model) readOnly() bool { return m.readOnlyWhy != "" }
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.refreshLists()
+	m.events.SetInteraction(m.selected)
 	m.updateKeys()
-	cmds := []tea.Cmd{cmd, m.syncPreview(), m.startSpinner()}
+	cmds := []tea.Cmd{cmd, m.syncPreview(), m.startSpinner(), m.pumpWatch()}
 	if m.quitting {
 		return m, tea.Quit
 	}
@@ -227,7 +257,20 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case StreamUpdateMsg:
 		return m.onStream(msg)
 	case StreamClosedMsg:
-		m.conn, m.connDetail = header.Offline, ""
+		m.cs.conn, m.cs.note = header.Offline, "stream closed"
+		return nil
+	case ConnTickMsg:
+		return m.onConnTick(msg)
+	case watch.TickMsg:
+		return m.onWatchTick(msg)
+	case watch.OpenInteractionMsg:
+		return m.openInteraction(msg.ID)
+	case tea.MouseMsg:
+		if m.screen == screenWatch && m.dialog == dialogNone {
+			var cmd tea.Cmd
+			m.watch, cmd = m.watch.Update(msg)
+			return cmd
+		}
 		return nil
 	case RequestDoneMsg:
 		return m.onRequestDone(msg)

@@ -28,14 +28,19 @@ type InteractionLoadedMsg struct {
 type SnapshotsLoadedMsg struct {
 	InteractionID string
 	Snapshots     []client.Snapshot
-	Err           error
+	// Asked is how many events the dashboard had applied when the listing
+	// was asked: rows that later events changed keep what those said.
+	Asked uint64
+	Err   error
 }
 
 // SnapshotLoadedMsg carries one snapshot fetched after an event announced it.
 type SnapshotLoadedMsg struct {
 	ID       string
 	Snapshot client.Snapshot
-	Err      error
+	// Asked is as in SnapshotsLoadedMsg.
+	Asked uint64
+	Err   error
 }
 
 // RequestDoneMsg answers a snapshot request. TempID is the placeholder row
@@ -114,6 +119,10 @@ type StreamUpdateMsg struct{ Update client.StreamUpdate }
 
 // StreamClosedMsg says the event stream ended (the program is stopping).
 type StreamClosedMsg struct{}
+
+// ConnTickMsg redraws the header's countdown to the next connection attempt
+// once a second while the stream is reconnecting or offline.
+type ConnTickMsg struct{ Gen int }
 
 // RecentLoadedMsg carries the recently opened interactions from StateDir.
 type RecentLoadedMsg struct {

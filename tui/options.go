@@ -76,8 +76,21 @@ type Options struct {
 	Bell bool
 	// EventScrollback is how many lines the events pane keeps (default 10000).
 	EventScrollback int
-	// WarnAfter marks a request whose picture has not arrived as late.
+	// WarnAfter marks a request whose picture has not arrived as late in
+	// the snapshots table, and, on the watch screen, an interaction whose
+	// oldest picture has waited longer than this for review (default 2m
+	// there).
 	WarnAfter time.Duration
+	// CriticalAfter marks an interaction critical on the watch screen when
+	// its oldest picture has waited longer than this (default 5m).
+	CriticalAfter time.Duration
+	// Watch starts on the watch screen, every live interaction at a glance
+	// (snapdash watch); w toggles it in any case.
+	Watch bool
+	// NoLocalFiles disables save, upload-from-file and open; set for SSH
+	// sessions, where they would act on the server's files. The keys
+	// disappear from the help and say why when pressed.
+	NoLocalFiles bool
 	// Output receives OSC 52 (copy) and the bell; Run sets it to its output.
 	Output io.Writer
 	// Overlay paints sixel and kitty graphics; Run builds it. Nil draws only

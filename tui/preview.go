@@ -2,39 +2,59 @@ package tui
 
 import (
 	"context"
-	"image"
+	"errors"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/views/snapshots"
 )
 
-// previewState is the picture the preview pane shows or is loading.
+// previewState is the picture the preview pane shows or is loading, plus
+// what outlives a selection: the loader (jobs in flight, errors, infos)
+// and the full-screen view's zoom and pan.
 type previewState struct {
-	seq     int
+	seq     int    // bumps whenever the wanted picture changes (debounce)
 	want    string // cache key of the frame wanted
 	snapID  string
 	opts    preview.Options
-	loading bool
-	frame   preview.Frame
-	have    bool
-	info    preview.Info
-	err     error
-	cancel  context.CancelFunc
-	row     int // screen position of the picture, for the overlay
-	col     int
+	loading bool // want is being fetched, decoded or rendered
+	// frame is what the pane shows, drawn for frameKey: want once it is
+	// loaded; while zooming or panning, the previous frame of the same
+	// picture stays up until the new one is ready.
+	frame    preview.Frame
+	frameKey string
+	have     bool
+	info     preview.Info
+	err      error
+
+	ld   *loader
+	view fullView
 }
 
-// previewOptions returns the render options for the current pane size.
+// fullView is the full-screen preview's zoom and pan, for one snapshot.
+type fullView struct {
+	snapID     string
+	zoom       float64 // 0 or 1: fit
+	panX, panY float64 // -1..1, see preview.Options
+	wasFull    bool    // the full-screen view was open at the last sync
+}
+
+// previewOptions returns the render options for the current pane size
+// (and, full screen, the zoom and pan).
 func (m *Model) previewOptions() preview.Options {
 	cols, rows := m.pictureSize()
 	c := m.opts.Caps
-	return preview.Options{
+	o := preview.Options{
 		Cols: cols, Rows: rows, Mode: m.imageMode(),
 		Color: !m.st.NoColor, TrueColor: c.TrueColor && !m.st.NoColor,
 		CellW: c.CellW, CellH: c.CellH, Zoom: 1,
 	}
+	if m.fullPreview && m.pv.view.zoom > 1 {
+		o.Zoom, o.PanX, o.PanY = m.pv.view.zoom, m.pv.view.panX, m.pv.view.panY
+	}
+	return o
 }
 
 // imageMode is the mode pictures are drawn in now: the chosen one, as the
@@ -48,110 +68,194 @@ func (m *Model) imageMode() preview.Mode {
 	return md
 }
 
-// resetPreview forgets the wanted picture and stops loading it.
-func (m *Model) resetPreview() {
-	if m.pv.cancel != nil {
-		m.pv.cancel()
+// detailLines is how many text lines sit above the picture: state, type
+// and id; time, customer and requester; full screen, the picture's size,
+// bytes and type too.
+func (m *Model) detailLines() int {
+	if m.fullPreview {
+		return 3
 	}
-	m.pv = previewState{seq: m.pv.seq + 1}
+	return 2
 }
 
-// syncPreview makes the preview follow the selection, the pane size and
-// the image mode: from the cache at once, else after the selection rested.
+// resetPreview forgets the wanted picture. Jobs are not cancelled here:
+// prefetch decides which ones are still worth finishing.
+func (m *Model) resetPreview() {
+	m.pv = previewState{seq: m.pv.seq + 1, ld: m.pv.ld, view: m.pv.view}
+}
+
+// hasPicture reports whether a row has a picture to show.
+func hasPicture(r snapshots.Row) bool {
+	return r.Snapshot.State != client.StateRequested && !hasTempID(r.Snapshot.ID)
+}
+
+// syncPreview makes the preview follow the selection, the pane size, the
+// image mode and the zoom: from the cache at once (no command, so the next
+// View already shows it), else after the selection rested. It also starts
+// prefetching the neighbours and cancels the jobs nobody needs any more.
 func (m *Model) syncPreview() tea.Cmd {
 	defer m.syncOverlay()
 	r, ok := m.selectedRow()
 	cols, rows := m.pictureSize()
-	if m.mode == ImageModeNone || !ok || r.Snapshot.State == client.StateRequested ||
-		cols <= 0 || rows <= 0 || m.tooSmall() || hasTempID(r.Snapshot.ID) {
-		if m.pv.want != "" || m.pv.loading {
+	if m.mode == ImageModeNone || !ok || !hasPicture(r) || cols <= 0 || rows <= 0 || m.tooSmall() {
+		if m.pv.want != "" || m.pv.loading || m.pv.have || m.pv.err != nil {
 			m.resetPreview()
 		}
-		return nil
+		return m.prefetch()
+	}
+	v := &m.pv.view
+	if v.snapID != r.Snapshot.ID || m.fullPreview != v.wasFull {
+		// Another picture, or the full-screen view opened or closed: fit.
+		*v = fullView{snapID: r.Snapshot.ID, zoom: 1, wasFull: m.fullPreview}
 	}
 	o := m.previewOptions()
 	key := preview.Key(r.Snapshot.ID, o)
-	if key == m.pv.want {
+	var cmd tea.Cmd
+	if key != m.pv.want {
+		cmd = m.wantPicture(r.Snapshot.ID, key, o)
+	}
+	return tea.Batch(cmd, m.prefetch())
+}
+
+// wantPicture makes key the wanted frame: shown now when cached, else
+// adopted from a prefetch in flight, else fetched after PreviewDelay (at
+// once when the decoded picture is cached: no download to spare).
+func (m *Model) wantPicture(id, key string, o preview.Options) tea.Cmd {
+	old := m.pv
+	m.resetPreview()
+	m.pv.want, m.pv.snapID, m.pv.opts = key, id, o
+	ld := m.loader()
+	clear(ld.tried)
+	if f, ok := m.cache.Get(key); ok {
+		m.show(key, f, ld.infos[id])
 		return nil
 	}
-	m.resetPreview()
-	m.pv.want, m.pv.snapID, m.pv.opts = key, r.Snapshot.ID, o
-	if f, ok := m.cache.Get(key); ok {
-		m.pv.frame, m.pv.have = f, true
-		if e, ok := m.cache.GetImage(imageKey(r.Snapshot.ID)); ok {
-			m.pv.info = e.Info
-		}
+	if err := ld.failed[id]; err != nil {
+		m.pv.err = err
 		return nil
+	}
+	if old.have && old.snapID == id && old.frame.Mode == o.Mode &&
+		old.frame.Cols == o.Cols && old.frame.Rows == o.Rows {
+		// Zoom or pan of the picture on screen: keep it until the new
+		// rendering is ready rather than flash "loading".
+		m.pv.frame, m.pv.frameKey, m.pv.have, m.pv.info = old.frame, old.frameKey, true, old.info
 	}
 	m.pv.loading = true
+	if ld.jobs[key] != nil {
+		return nil // a prefetch is already on it
+	}
+	if e, ok := m.cache.GetImage(imageKey(id)); ok && e.Info.Covers(o) {
+		return m.startJob(id, key, o, false)
+	}
 	seq := m.pv.seq
 	return tea.Tick(m.opts.PreviewDelay, func(time.Time) tea.Msg { return PreviewDueMsg{Seq: seq} })
 }
 
-func hasTempID(id string) bool { return len(id) > 8 && id[:8] == "pending-" }
-
-func imageKey(id string) string { return "img|" + id }
-
-// onPreviewDue fetches, decodes and renders off the UI goroutine.
-func (m *Model) onPreviewDue(msg PreviewDueMsg) tea.Cmd {
-	if msg.Seq != m.pv.seq || !m.pv.loading {
-		return nil
-	}
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.pv.cancel = cancel
-	api, cache, id, key, o, seq := m.api, m.cache, m.pv.snapID, m.pv.want, m.pv.opts, m.pv.seq
-	return func() tea.Msg {
-		defer cancel()
-		var img image.Image
-		var info preview.Info
-		if e, ok := cache.GetImage(imageKey(id)); ok {
-			img, info = e.Image, e.Info
-		} else {
-			data, err := api.Download(ctx, id)
-			if err != nil {
-				return PreviewMsg{Seq: seq, Key: key, SnapshotID: id, Err: err}
-			}
-			img, info, err = preview.Decode(ctx, data.Bytes, preview.Limits{})
-			if err != nil {
-				return PreviewMsg{Seq: seq, Key: key, SnapshotID: id, Err: err}
-			}
-			cache.PutImage(imageKey(id), img, info)
-		}
-		f, err := preview.Render(ctx, img, o)
-		if err == nil {
-			cache.Put(key, f)
-		}
-		return PreviewMsg{Seq: seq, Key: key, SnapshotID: id, Frame: f, Info: info, Err: err}
-	}
+// show puts a rendered frame in the pane.
+func (m *Model) show(key string, f preview.Frame, info preview.Info) {
+	m.pv.frame, m.pv.frameKey, m.pv.have, m.pv.info = f, key, true, info
+	m.pv.loading, m.pv.err = false, nil
 }
 
-func (m *Model) onPreview(msg PreviewMsg) tea.Cmd {
-	if msg.Seq != m.pv.seq || msg.Key != m.pv.want {
-		return nil // a picture nobody waits for any more (it is cached)
-	}
-	m.pv.loading = false
-	m.pv.cancel = nil
-	if msg.Err != nil {
-		if m.ctx.Err() != nil {
-			return nil
-		}
-		m.pv.err = msg.Err
+func hasTempID(id string) bool { return len(id) > 8 && id[:8] == "pending-" }
+
+// onPreviewDue starts loading the wanted picture once the selection rested.
+func (m *Model) onPreviewDue(msg PreviewDueMsg) tea.Cmd {
+	if msg.Seq != m.pv.seq || !m.pv.loading || m.loader().jobs[m.pv.want] != nil {
 		return nil
 	}
-	m.pv.frame, m.pv.info, m.pv.have = msg.Frame, msg.Info, true
+	return m.startJob(m.pv.snapID, m.pv.want, m.pv.opts, false)
+}
+
+// onPreview takes a job's result: the frame is already cached; it is shown
+// when it is the one wanted now.
+func (m *Model) onPreview(msg PreviewMsg) tea.Cmd {
+	ld := m.loader()
+	j := ld.jobs[msg.Key]
+	current := j != nil && j.n == msg.Seq
+	if current {
+		delete(ld.jobs, msg.Key)
+	}
+	switch {
+	case msg.Err == nil:
+		ld.remember(msg.SnapshotID, msg.Info)
+	case permanent(msg.Err):
+		ld.fail(msg.SnapshotID, msg.Err)
+	}
+	if msg.Key != m.pv.want {
+		return nil // prefetched, or nobody waits for it any more
+	}
+	if msg.Err != nil {
+		if !current || m.ctx.Err() != nil || errors.Is(msg.Err, context.Canceled) {
+			return nil // a cancelled job; another one is on it
+		}
+		m.pv.loading, m.pv.have, m.pv.err = false, false, msg.Err
+		return nil
+	}
+	m.show(msg.Key, msg.Frame, msg.Info)
 	return nil
 }
 
-// syncOverlay hands a pixel graphic to the overlay, or clears it while a
-// dialog covers the pane.
+// permanent reports whether an error comes from the picture itself, so
+// trying again cannot help.
+func permanent(err error) bool {
+	return errors.Is(err, preview.ErrUnsupported) || errors.Is(err, preview.ErrTooLarge) ||
+		errors.Is(err, preview.ErrTooManyPixels)
+}
+
+// graphicShown reports whether a pixel graphic (sixel, kitty) is on
+// screen now, in the preview pane.
+func (m *Model) graphicShown() bool {
+	return m.pv.have && m.pv.frame.Graphic != "" && m.dialog == dialogNone && m.screen == screenMain &&
+		m.width > 0 && !m.tooSmall() && !m.quitting
+}
+
+// syncOverlay hands a pixel graphic to the overlay at the pane's picture
+// origin (computed from the layout now, so a pane that moved puts it in
+// its new place), or clears it whenever it is not on screen: a dialog,
+// help or the filter is open, the watch screen is up, the selection moved
+// to a picture not loaded yet, or the mode became a text mode.
 func (m *Model) syncOverlay() {
 	ov := m.opts.Overlay
 	if ov == nil {
 		return
 	}
-	if !m.pv.have || m.pv.frame.Graphic == "" || m.dialog != dialogNone || m.tooSmall() {
+	if !m.graphicShown() {
 		ov.Clear()
 		return
 	}
-	ov.Place(m.pv.want, m.pv.row, m.pv.col, m.pv.frame)
+	p := m.lay.prev
+	ov.Place(m.pv.frameKey, p.y+1+m.detailLines(), p.x+1, m.pv.frame)
+}
+
+// bodySpin is the spinner frame drawn in the panes. While a pixel graphic
+// is on screen it stands still: every rewrite of a row the graphic covers
+// makes the overlay paint it again (0.5–0.8 MB for a sixel), so a ticking
+// spinner on those rows would resend the picture ten times a second. The
+// footer, below the graphic, keeps spinning.
+func (m *Model) bodySpin(spin string) string {
+	if !m.graphicShown() || len(m.spinner.Spinner.Frames) == 0 {
+		return spin
+	}
+	still := m.spinner.Spinner.Frames[0]
+	if m.st.NoColor {
+		return still
+	}
+	return m.spinner.Style.Render(still)
+}
+
+// nextImageMode is the `i` key: the next mode the terminal supports that
+// draws differently from the current one (without colour, half blocks
+// are drawn as ASCII, so they are skipped).
+func (m *Model) nextImageMode() {
+	shown := m.imageMode()
+	md := m.mode
+	for range 4 {
+		md = md.Next(m.opts.Caps)
+		m.mode = md
+		if m.imageMode() != shown {
+			break
+		}
+	}
+	m.setStatusInfo("image mode: " + string(m.imageMode()))
 }

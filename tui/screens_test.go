@@ -58,7 +58,7 @@ func screens() []screen {
 			waitFor(t, tm, loaded)
 			keys(tm, "/")
 			typeText(tm, "state:uploaded")
-			waitFor(t, tm, "/state:uploaded")
+			waitFor(t, tm, "/state:uploaded ━|/state:upload…━") // the title: the filter is applied
 		}},
 		{name: "request_form", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
 			waitFor(t, tm, loaded)

@@ -2,7 +2,9 @@ package tui
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/snapdash/snapdash/client"
@@ -30,8 +32,14 @@ type ientry struct {
 	seen   time.Time // when first heard of, for ordering unknown ones
 	// listed is true once the snapshot listing came back; loading while asked.
 	listed, loading bool
-	err             error
-	rows            map[string]*snapshots.Row
+	// relist asks for another listing once the one in flight answers:
+	// events it may predate named snapshots it will not have.
+	relist bool
+	// wantIt: created by the replay at start; its details are fetched
+	// after the interaction list if that list does not have them.
+	wantIt bool
+	err    error
+	rows   map[string]*snapshots.Row
 	// version counts changes to rows, so the table is refreshed only when
 	// the selected interaction's rows changed.
 	version int
@@ -75,10 +83,27 @@ type store struct {
 	byID  map[string]*ientry
 	owner map[string]string // snapshot id -> interaction id
 	dirty bool              // list order or counts changed
+	// changes counts every change, so the watch screen rebuilds its rows
+	// only when something changed.
+	changes uint64
+	// gen counts the events applied; touched is the gen of the last event
+	// that changed a snapshot. A listing or fetch asked at gen g does not
+	// undo what events after g said: its answer may predate them.
+	gen     uint64
+	touched map[string]uint64
 }
 
 func newStore() *store {
-	return &store{byID: map[string]*ientry{}, owner: map[string]string{}}
+	return &store{byID: map[string]*ientry{}, owner: map[string]string{}, touched: map[string]uint64{}}
+}
+
+// newer reports whether an event changed snapshot id after gen asked.
+func (s *store) newer(id string, asked uint64) bool { return s.touched[id] > asked }
+
+// putEvent stores a row changed by the event being applied.
+func (s *store) putEvent(e *ientry, r snapshots.Row) {
+	s.put(e, r)
+	s.touched[r.Snapshot.ID] = s.gen
 }
 
 // ensure returns the entry for id, creating it when new.
@@ -90,6 +115,7 @@ func (s *store) ensure(id string, now time.Time) (*ientry, bool) {
 	s.byID[id] = e
 	s.list = append(s.list, e)
 	s.dirty = true
+	s.changes++
 	return e, true
 }
 
@@ -106,6 +132,7 @@ func (s *store) setInteraction(it client.Interaction, now time.Time) *ientry {
 	}
 	e.version++
 	s.dirty = true
+	s.changes++
 	return e
 }
 
@@ -140,11 +167,24 @@ func (s *store) items() []interactions.Item {
 	return out
 }
 
-// rowsOf returns the table rows of e.
+// rowsOf returns the table rows of e in the table's order (newest first,
+// then by id), so that the table's stable sort finds them sorted: sorting
+// pointers here is much cheaper than moving rows there, which matters when
+// a burst of events changes a big table many times a second.
 func rowsOf(e *ientry) []snapshots.Row {
-	out := make([]snapshots.Row, 0, len(e.rows))
+	ptrs := make([]*snapshots.Row, 0, len(e.rows))
 	for _, r := range e.rows {
-		out = append(out, *r)
+		ptrs = append(ptrs, r)
+	}
+	slices.SortFunc(ptrs, func(a, b *snapshots.Row) int {
+		if c := b.When().Compare(a.When()); c != 0 {
+			return c
+		}
+		return strings.Compare(b.Snapshot.ID, a.Snapshot.ID)
+	})
+	out := make([]snapshots.Row, len(ptrs))
+	for i, r := range ptrs {
+		out[i] = *r
 	}
 	return out
 }
@@ -170,6 +210,7 @@ func (s *store) put(e *ientry, r snapshots.Row) *snapshots.Row {
 	s.owner[r.Snapshot.ID] = e.id
 	e.version++
 	s.dirty = true
+	s.changes++
 	return p
 }
 
@@ -177,35 +218,41 @@ func (s *store) put(e *ientry, r snapshots.Row) *snapshots.Row {
 func (s *store) remove(e *ientry, id string) {
 	delete(e.rows, id)
 	delete(s.owner, id)
+	delete(s.touched, id)
 	e.version++
 	s.dirty = true
+	s.changes++
 }
 
-// listed replaces e's rows by a listing, keeping requested rows the listing
-// does not show yet and the optimistic state of rows with an action in
-// flight.
-func (s *store) listed(e *ientry, snaps []client.Snapshot) {
+// listed replaces e's rows by a listing asked at event gen asked, keeping
+// requested rows the listing does not show yet, the optimistic state of rows
+// with an action in flight, and what events said after the listing was
+// asked (its answer may predate them).
+func (s *store) listed(e *ientry, snaps []client.Snapshot, asked uint64) {
 	old := e.rows
 	e.rows = make(map[string]*snapshots.Row, len(snaps)+4)
 	for _, sn := range snaps {
 		r := snapshots.Row{Snapshot: sn}
-		if o, ok := old[sn.ID]; ok && o.Op != "" {
+		if o, ok := old[sn.ID]; ok && (o.Op != "" || s.newer(sn.ID, asked)) {
 			r.Op, r.Snapshot.State, r.Snapshot.Type = o.Op, o.Snapshot.State, o.Snapshot.Type
 		}
 		s.put(e, r)
 	}
 	for id, o := range old {
-		if _, ok := e.rows[id]; !ok && o.Snapshot.State == client.StateRequested {
+		if _, ok := e.rows[id]; ok {
+			continue
+		}
+		if o.Snapshot.State == client.StateRequested || s.newer(id, asked) {
 			e.rows[id] = o
 			continue
 		}
-		if _, ok := e.rows[id]; !ok {
-			delete(s.owner, id)
-		}
+		delete(s.owner, id)
+		delete(s.touched, id)
 	}
 	e.listed, e.loading, e.err = true, false, nil
 	e.version++
 	s.dirty = true
+	s.changes++
 }
 
 // drop forgets an interaction and its rows.
@@ -216,7 +263,9 @@ func (s *store) drop(id string) {
 	}
 	for sid := range e.rows {
 		delete(s.owner, sid)
+		delete(s.touched, sid)
 	}
+	s.changes++
 	delete(s.byID, id)
 	for i, x := range s.list {
 		if x == e {

@@ -1,61 +1,76 @@
 package tui
 
 import (
-	"strings"
-
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/header"
 	"github.com/snapdash/snapdash/views/snapshots"
 	"github.com/snapdash/snapdash/views/statusbar"
 )
 
-// onStream applies one (merged) batch of the event stream.
+// fetchEach is the most snapshots of one interaction a batch fetches one by
+// one; beyond, the interaction is listed once instead.
+const fetchEach = 3
+
+// maxOrphans bounds the fetches of one batch for snapshots whose
+// interaction is unknown.
+const maxOrphans = 32
+
+// batch collects what the events of one stream update ask for, so that a
+// burst costs one redraw, at most one request per interaction and one bell.
+type batch struct {
+	cmds     []tea.Cmd
+	fetch    map[string][]string // interaction id -> acquired snapshot ids
+	orphans  []string            // acquired snapshots of no known interaction
+	arrived  int                 // pictures that arrived live
+	lastID   string
+	lastFrom string
+	bell     bool
+}
+
+func (b *batch) add(cmd tea.Cmd) {
+	if cmd != nil {
+		b.cmds = append(b.cmds, cmd)
+	}
+}
+
+// onStream applies one (merged) update of the event stream.
 func (m *Model) onStream(msg StreamUpdateMsg) tea.Cmd {
 	u := msg.Update
 	var cmds []tea.Cmd
 	if m.stream != nil {
 		cmds = append(cmds, waitStream(m.stream.Updates()))
 	}
-	prev := m.conn
-	switch u.State {
-	case client.StateLive:
-		m.conn, m.connDetail = header.Live, ""
-	case client.StateReconnecting:
-		m.conn, m.connDetail = header.Reconnecting, retryDetail(u, m)
-	case client.StatePolling:
-		m.conn, m.connDetail = header.Polling, "no event stream on server"
-	case client.StateOffline:
-		m.conn, m.connDetail = header.Offline, retryDetail(u, m)
-	default:
-		m.conn, m.connDetail = header.Connecting, ""
-	}
-	if m.conn != prev {
-		kind, text := events.Event, "stream "+u.State.String()
-		if u.Err != nil && m.conn != header.Live {
-			kind, text = events.Error, text+": "+u.Err.Error()
-		}
-		m.logEvent(kind, text)
-	}
-	for _, ev := range u.Events {
-		cmds = append(cmds, m.applyEvent(ev))
-	}
+	cmds = append(cmds, m.setConn(u))
 	if u.Resync {
-		if m.conn != header.Polling {
-			m.logEvent(events.Event, "resync: re-listing")
+		// A resync comes before the events replayed after it (the usual
+		// case: reconnect, resync, replay), so its line goes first.
+		if m.cs.conn != header.Polling {
+			m.logEvent(events.Event, "resync: the server could not replay every event; re-listing")
 		}
 		cmds = append(cmds, m.resync())
 	}
+	b := &batch{fetch: map[string][]string{}}
+	for _, ev := range u.Events {
+		m.applyEvent(ev, b)
+	}
+	cmds = append(cmds, m.finishBatch(b))
 	return tea.Batch(cmds...)
 }
 
-func retryDetail(u client.StreamUpdate, m *Model) string {
-	if u.RetryAt.IsZero() {
-		return ""
+// isHistory reports whether ev happened before the dashboard started (the
+// replay at start): it is shown and applied, but rings no bell and leaves
+// the status line alone. Once a live event was seen, none is history.
+func (m *Model) isHistory(ev client.Event) bool {
+	if m.liveSeen || ev.Timestamp.IsZero() {
+		return false
 	}
-	return "next try " + u.RetryAt.In(m.opts.Location).Format("15:04:05")
+	if ev.Timestamp.Before(m.started) {
+		return true
+	}
+	m.liveSeen = true
+	return false
 }
 
 // resync re-lists what is shown without touching the status line.
@@ -63,6 +78,7 @@ func (m *Model) resync() tea.Cmd {
 	cmds := []tea.Cmd{m.loadInteractions()}
 	m.listing = false // a background re-list shows no spinner
 	if e := m.store.byID[m.selected]; e != nil {
+		e.loading = true
 		cmds = append(cmds, m.loadSnapshots(e.id))
 	}
 	for _, e := range m.store.list {
@@ -73,43 +89,20 @@ func (m *Model) resync() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// describe formats an event for the events pane (sanitized there).
-func describe(ev client.Event) string {
-	parts := []string{strings.TrimSuffix(ev.Type, "Event")}
-	add := func(s string) {
-		if s != "" {
-			parts = append(parts, s)
-		}
-	}
-	add(ev.SnapshotID)
-	add(ev.SnapshotType)
-	add(string(ev.CameraRequestType))
-	add(ev.SnapshotCameraRequestID)
-	if ev.Succeeded != nil {
-		if *ev.Succeeded {
-			add("succeeded")
-		} else {
-			add("failed")
-		}
-	}
-	add(ev.AdditionalInformation)
-	if ev.InteractionID != "" {
-		add("in " + ev.InteractionID)
-	}
-	if len(parts) == 1 && len(ev.Raw) > 0 {
-		add(string(ev.Raw))
-	}
-	return strings.Join(parts, " ")
-}
-
 // interactionFor finds (or creates) the interaction an event belongs to.
-func (m *Model) interactionFor(ev client.Event) (*ientry, tea.Cmd) {
+// During the replay at start its details wait for the interaction list,
+// which usually has them, instead of one request per interaction.
+func (m *Model) interactionFor(ev client.Event, hist bool) (*ientry, tea.Cmd) {
 	if ev.InteractionID != "" {
 		e, created := m.store.ensure(ev.InteractionID, ev.Timestamp)
-		if created {
-			return e, m.loadInteraction(ev.InteractionID)
+		switch {
+		case !created:
+			return e, nil
+		case hist && m.listing:
+			e.wantIt = true
+			return e, nil
 		}
-		return e, nil
+		return e, m.loadInteraction(ev.InteractionID)
 	}
 	if e, _ := m.store.row(ev.SnapshotID); e != nil {
 		return e, nil
@@ -117,50 +110,45 @@ func (m *Model) interactionFor(ev client.Event) (*ientry, tea.Cmd) {
 	return nil, nil
 }
 
-// applyEvent logs an event and applies it to the data.
-func (m *Model) applyEvent(ev client.Event) tea.Cmd {
-	m.logEvent(events.Event, describe(ev))
+// noteActivity records when an interaction last had an event (watch).
+func (m *Model) noteActivity(ev client.Event) {
+	id := ev.InteractionID
+	if id == "" {
+		id = m.store.owner[ev.SnapshotID]
+	}
+	if id != "" && ev.Timestamp.After(m.lastEvent[id]) {
+		m.lastEvent[id] = ev.Timestamp
+		m.store.changes++
+	}
+}
+
+// applyEvent shows an event in the events pane and applies it to the data.
+func (m *Model) applyEvent(ev client.Event, b *batch) {
+	m.store.gen++
+	hist := m.isHistory(ev)
+	m.noteActivity(ev)
+	entry := m.eventEntry(ev)
+	defer m.events.Push(entry)
 	switch ev.Type {
 	case client.EventSnapshotRequested:
-		e, cmd := m.interactionFor(ev)
+		e, cmd := m.interactionFor(ev, hist)
+		b.add(cmd)
 		if e == nil || ev.SnapshotID == "" {
-			return cmd
+			return
 		}
 		if _, r := m.store.row(ev.SnapshotID); r == nil {
-			m.store.put(e, snapshots.Row{At: ev.Timestamp, Snapshot: client.Snapshot{
+			m.store.putEvent(e, snapshots.Row{At: ev.Timestamp, Snapshot: client.Snapshot{
 				ID: ev.SnapshotID, Type: ev.SnapshotType, State: client.StateRequested,
 				UserID: ev.TargetUserID, UserEndpointID: ev.TargetUserEndpointID,
 				RequesterUserID: ev.UserID, InteractionID: e.id,
 			}})
 		}
-		return tea.Batch(cmd, m.ensureSelection())
 	case client.EventSnapshotAcquired:
-		e, cmd := m.interactionFor(ev)
-		if e == nil {
-			return tea.Batch(cmd, m.loadSnapshot(ev.SnapshotID))
-		}
-		_, r := m.store.row(ev.SnapshotID)
-		nr := snapshots.Row{Snapshot: client.Snapshot{ID: ev.SnapshotID, Type: ev.SnapshotType,
-			State: client.StateUploaded, InteractionID: e.id, RelatedSnapshotID: ev.RelatedSnapshotID}}
-		if r != nil {
-			nr = *r
-			nr.At = ev.Timestamp
-			if nr.Snapshot.State == client.StateRequested {
-				nr.Snapshot.State = client.StateUploaded
-			}
-			if ev.SnapshotType != "" {
-				nr.Snapshot.Type = ev.SnapshotType
-			}
-		} else {
-			nr.At = ev.Timestamp
-		}
-		m.store.put(e, nr)
-		m.setStatusInfo("picture " + sanitize.Truncate(ev.SnapshotID, 24) + " arrived from " + e.title())
-		return tea.Batch(cmd, m.loadSnapshot(ev.SnapshotID), m.ensureSelection(), m.ring())
+		m.acquired(ev, hist, b)
 	case client.EventSnapshotApproved, client.EventSnapshotDiscarded:
 		e, r := m.store.row(ev.SnapshotID)
 		if r == nil {
-			return nil
+			return
 		}
 		nr := *r
 		if ev.Type == client.EventSnapshotApproved {
@@ -171,7 +159,7 @@ func (m *Model) applyEvent(ev client.Event) tea.Cmd {
 		if ev.SnapshotType != "" {
 			nr.Snapshot.Type = ev.SnapshotType
 		}
-		m.store.put(e, nr)
+		m.store.putEvent(e, nr)
 	case client.EventSnapshotCameraRequestProcessed:
 		t, ours := m.cameraReqs[ev.SnapshotCameraRequestID]
 		if !ours {
@@ -180,28 +168,101 @@ func (m *Model) applyEvent(ev client.Event) tea.Cmd {
 			if len(m.ops) > 0 && ev.SnapshotCameraRequestID != "" {
 				m.cameraEarly[ev.SnapshotCameraRequestID] = ev
 			}
-			return nil
+			return
 		}
 		delete(m.cameraReqs, ev.SnapshotCameraRequestID)
-		return m.cameraOutcome(t, ev)
+		m.cameraOutcome(t, ev)
+		b.bell = b.bell || !hist
 	}
-	return nil
 }
 
-// cameraOutcome shows the device's answer to a camera command.
-func (m *Model) cameraOutcome(t client.CameraRequestType, ev client.Event) tea.Cmd {
+// acquired puts a picture in its table at once (resolving the pending
+// request) and queues the fetch of its details and the reviewer's notice.
+func (m *Model) acquired(ev client.Event, hist bool, b *batch) {
+	e, cmd := m.interactionFor(ev, hist)
+	b.add(cmd)
+	if e == nil {
+		if ev.SnapshotID != "" {
+			b.orphans = append(b.orphans, ev.SnapshotID)
+		}
+		return
+	}
+	_, r := m.store.row(ev.SnapshotID)
+	nr := snapshots.Row{Snapshot: client.Snapshot{ID: ev.SnapshotID, Type: ev.SnapshotType,
+		State: client.StateUploaded, InteractionID: e.id, RelatedSnapshotID: ev.RelatedSnapshotID}}
+	if r != nil {
+		nr = *r
+		if nr.Snapshot.State == client.StateRequested {
+			nr.Snapshot.State = client.StateUploaded
+		}
+		if ev.SnapshotType != "" {
+			nr.Snapshot.Type = ev.SnapshotType
+		}
+	}
+	nr.At = ev.Timestamp
+	m.store.putEvent(e, nr)
+	if e.listed {
+		// A table nobody listed yet gets every detail when it is.
+		b.fetch[e.id] = append(b.fetch[e.id], ev.SnapshotID)
+	}
+	if !hist {
+		b.arrived++
+		b.lastID, b.lastFrom = ev.SnapshotID, e.title()
+		b.bell = true
+	}
+}
+
+// finishBatch sends the fetches a batch asked for and tells the reviewer
+// about new pictures, once per batch however many arrived.
+func (m *Model) finishBatch(b *batch) tea.Cmd {
+	cmds := b.cmds
+	for iid, ids := range b.fetch {
+		e := m.store.byID[iid]
+		switch {
+		case e == nil:
+		case len(ids) <= fetchEach:
+			for _, id := range ids {
+				cmds = append(cmds, m.loadSnapshot(id))
+			}
+		case e.loading:
+			e.relist = true // after the listing in flight, which may predate them
+		default:
+			e.loading = true
+			cmds = append(cmds, m.loadSnapshots(iid))
+		}
+	}
+	seen := map[string]bool{}
+	for _, id := range b.orphans {
+		if !seen[id] && len(seen) < maxOrphans {
+			seen[id] = true
+			cmds = append(cmds, m.loadSnapshot(id))
+		}
+	}
+	switch {
+	case b.arrived == 1:
+		m.status = statusbar.Status{Kind: statusbar.Notice,
+			Text: "picture " + short(b.lastID) + " arrived from " + b.lastFrom}
+	case b.arrived > 1:
+		m.status = statusbar.Status{Kind: statusbar.Notice,
+			Text: itoa(b.arrived) + " pictures arrived, the last from " + b.lastFrom}
+	}
+	if b.bell {
+		cmds = append(cmds, m.ring())
+	}
+	cmds = append(cmds, m.ensureSelection())
+	return tea.Batch(cmds...)
+}
+
+// cameraOutcome shows the device's answer to our camera command, with the
+// device's reason when it failed. The events pane has the event's own line.
+func (m *Model) cameraOutcome(t client.CameraRequestType, ev client.Event) {
 	label := cameraLabel(t)
 	if ev.Succeeded != nil && *ev.Succeeded {
-		m.succeed("camera: " + label + " done by the customer's device")
-		return m.ring()
+		m.status = statusbar.Status{Kind: statusbar.OK, Text: "camera: " + label + " done by the customer's device"}
+		return
 	}
-	reason := ev.AdditionalInformation
-	if reason == "" {
-		reason = "no reason given"
-	}
+	reason := orDefault(ev.AdditionalInformation, "no reason given")
 	m.status = statusbar.Status{Kind: statusbar.Error, Text: "camera: " + label + " failed: " + reason}
-	m.logEvent(events.Error, m.status.Text)
-	return m.ring()
 }
 
 // ring rings the terminal bell when asked to.
@@ -210,6 +271,7 @@ func (m *Model) ring() tea.Cmd {
 	if !m.opts.Bell || out == nil {
 		return nil
 	}
+	m.bells++
 	return func() tea.Msg {
 		_, _ = out.Write([]byte{'\a'})
 		return nil

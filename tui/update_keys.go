@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"slices"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
@@ -20,7 +22,26 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 	if m.dialog != dialogNone {
 		return m.updateDialog(k)
 	}
+	if m.screen == screenWatch {
+		return m.watchKey(k)
+	}
+	if m.fullPreview {
+		if cmd, ok := m.fullscreenKey(k); ok {
+			return cmd
+		}
+	}
 	km := &m.keys
+	if m.opts.NoLocalFiles {
+		for _, b := range []struct {
+			kb   key.Binding
+			what string
+		}{{km.Save, "saving pictures"}, {km.Upload, "uploading files"}, {km.Open, "opening pictures"}} {
+			if slices.Contains(b.kb.Keys(), k.String()) {
+				m.setStatusInfo(b.what + " is not available over SSH")
+				return nil
+			}
+		}
+	}
 	switch {
 	case key.Matches(k, km.Quit):
 		return m.askQuit()
@@ -61,9 +82,25 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 		return cmd
 	case key.Matches(k, km.Refresh):
 		return m.refresh()
+	case key.Matches(k, km.Watch):
+		return m.openWatch()
+	case key.Matches(k, km.EventsPause):
+		if m.events.TogglePause() {
+			m.setStatusInfo("events paused: new ones are counted; p follows again")
+		} else {
+			m.setStatusInfo("events: following")
+		}
+	case key.Matches(k, km.EventsType):
+		t := m.events.CycleType()
+		m.setStatusInfo("events: " + orDefault(t, "every type"))
+	case key.Matches(k, km.EventsMine):
+		if m.events.ToggleInteraction() {
+			m.setStatusInfo("events: this interaction only")
+		} else {
+			m.setStatusInfo("events: every interaction")
+		}
 	case key.Matches(k, km.ImageMode):
-		m.mode = m.mode.Next(m.opts.Caps)
-		m.setStatusInfo("image mode: " + string(m.mode))
+		m.nextImageMode()
 	case key.Matches(k, km.Request):
 		return m.openRequest()
 	case key.Matches(k, km.Approve):
@@ -201,12 +238,17 @@ func (m *Model) updateKeys() {
 	reviewable := hasRow && row.Snapshot.State == client.StateUploaded && row.Op == ""
 	km.Request.SetEnabled(actions && hasInter)
 	km.Camera.SetEnabled(actions && hasInter)
-	km.Upload.SetEnabled(actions && hasInter)
 	km.Approve.SetEnabled(actions && reviewable)
 	km.Discard.SetEnabled(actions && reviewable)
+	files := !m.opts.NoLocalFiles
+	km.Upload.SetEnabled(actions && hasInter && files)
 	km.Copy.SetEnabled(picture)
-	km.Open.SetEnabled(picture)
-	km.Save.SetEnabled(picture)
+	km.Open.SetEnabled(picture && files)
+	km.Save.SetEnabled(picture && files)
+	pane := m.showEvents && m.focus == focusEvents && m.screen == screenMain
+	km.EventsPause.SetEnabled(pane)
+	km.EventsType.SetEnabled(pane)
+	km.EventsMine.SetEnabled(pane)
 	km.Preview.SetEnabled(hasRow || m.fullPreview)
 	km.Back.SetEnabled(m.fullPreview || !m.snaps.Filter().Empty())
 	km.ImageMode.SetEnabled(m.mode != ImageModeNone)

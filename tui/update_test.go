@@ -136,8 +136,8 @@ func TestPendingRequestResolvedByAcquiredEvent(t *testing.T) {
 	if st, _, _ := row(t, m, "s9"); st != client.StateRequested {
 		t.Fatalf("requested event gave %s", st)
 	}
-	if m.conn != header.Live {
-		t.Fatalf("conn %v", m.conn)
+	if m.cs.conn != header.Live {
+		t.Fatalf("conn %v", m.cs.conn)
 	}
 	if !strings.Contains(m.View(), "requested") {
 		t.Fatal("the requested row is not drawn")
@@ -153,7 +153,7 @@ func TestPendingRequestResolvedByListing(t *testing.T) {
 	m := unitModel(t, Options{})
 	m.Update(StreamUpdateMsg{Update: client.StreamUpdate{Events: []client.Event{
 		ev(client.EventSnapshotRequested, "s9"), ev(client.EventSnapshotRequested, "s10")}}})
-	m.Update(SnapshotsLoadedMsg{InteractionID: "int-1", Snapshots: []client.Snapshot{snap("s9", client.StateUploaded, 0)}})
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-1", Snapshots: []client.Snapshot{snap("s9", client.StateUploaded, 0)}, Asked: m.store.gen})
 	if st, _, _ := row(t, m, "s9"); st != client.StateUploaded {
 		t.Fatalf("listing left s9 %s", st)
 	}

@@ -5,13 +5,11 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/pane"
 	"github.com/snapdash/snapdash/views/preview"
-	"github.com/snapdash/snapdash/views/snapshots"
 	"github.com/snapdash/snapdash/views/statusbar"
 )
 
@@ -33,7 +31,7 @@ func (m *Model) View() string {
 	}
 	var screen []string
 	screen = append(screen, header.View(m.st, m.headerInfo(), m.width))
-	body := m.bodyLines(spin)
+	body := m.bodyLines(m.bodySpin(spin))
 	if d := m.dialogView(); d != "" {
 		body = strings.Split(pane.Center(strings.Join(body, "\n"), d, m.width, len(body)), "\n")
 	}
@@ -52,7 +50,7 @@ func (m *Model) headerInfo() header.Info {
 	id := m.opts.Identity
 	return header.Info{
 		Server: m.opts.ServerURL, User: id.UserID, Org: id.Organization, Roles: id.Roles,
-		Conn: m.conn, ConnDetail: m.connDetail, ReadOnly: m.readOnly(),
+		Conn: m.cs.conn, ConnDetail: m.connDetail(), ReadOnly: m.readOnly(),
 	}
 }
 
@@ -61,6 +59,10 @@ func (m *Model) bodyLines(spin string) []string {
 	l := m.lay
 	var lines []string
 	switch {
+	case m.screen == screenWatch:
+		r := l.watch
+		return pane.Box(m.st, "Watch · every live interaction",
+			strings.Split(m.watch.View(), "\n"), r.w, r.h, true)
 	case m.fullPreview:
 		lines = m.previewBox(spin, l.prev)
 	case l.wide:
@@ -136,53 +138,17 @@ func (m *Model) snapsBox(spin string) []string {
 	return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusSnapshots)
 }
 
-func (m *Model) previewBox(spin string, r rect) []string {
-	title := "Preview"
-	if m.mode != ImageModeNone {
-		title += " · " + string(m.imageMode())
-	}
-	if m.pv.have && m.pv.info.Width > 0 {
-		title += " · " + itoa(m.pv.info.Width) + "×" + itoa(m.pv.info.Height)
-	}
-	if m.fullPreview {
-		title += " · esc back"
-	}
-	row, ok := m.selectedRow()
-	var lines []string
-	if !ok {
-		lines = []string{m.st.Muted.Render("No snapshot selected.")}
-		return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusPreview || m.fullPreview)
-	}
-	s := row.Snapshot
-	lines = append(lines, snapshots.StateLabel(s.State, row.Op, spin)+"  "+sanitize.Line(s.Type)+"  "+sanitize.Line(s.ID))
-	d := m.fmtTime(row.When())
-	if row.Customer != "" {
-		d += " · " + row.Customer
-	}
-	if s.RequesterUserID != "" {
-		d += " · by " + sanitize.Line(s.RequesterUserID)
-	}
-	lines = append(lines, m.st.Muted.Render(d))
-	switch {
-	case s.State == client.StateRequested:
-		lines = append(lines, "", m.st.Warn.Render(spin+" waiting for the customer's picture…"))
-	case m.mode == ImageModeNone:
-		lines = append(lines, "", m.st.Muted.Render("pictures are off (image mode none)"))
-	case m.pv.err != nil:
-		lines = append(lines, "", m.st.Bad.Render("✗ "+sanitize.Line(m.pv.err.Error())))
-	case m.pv.have:
-		lines = append(lines, m.pv.frame.Lines...)
-	default:
-		lines = append(lines, "", m.st.Muted.Render(spin+" loading picture…"))
-	}
-	return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusPreview || m.fullPreview)
-}
-
 // dialogView draws the open dialog, if any.
 func (m *Model) dialogView() string {
 	w := m.width
 	switch m.dialog {
 	case dialogHelp:
+		if m.fullPreview && m.screen == screenMain {
+			return helpview.View(m.st, m.help, fullHelp{f: DefaultFullKeyMap(), k: m.keys}, w, "esc or ? closes · the full-screen preview's keys come first")
+		}
+		if m.screen == screenWatch {
+			return helpview.View(m.st, m.help, watchHelp{w: m.watch.KeyMap, k: m.keys}, w, "esc or ? closes · the watch screen changes nothing")
+		}
 		return helpview.View(m.st, m.help, m.keys, w, "esc or ? closes · actions hidden here are not available now")
 	case dialogConfirm:
 		return m.confirm.View(w)
@@ -204,6 +170,15 @@ func (m *Model) footer(spin string) string {
 	switch m.dialog {
 	case dialogNone:
 		keys = m.keys.ShortHelp()
+		if m.keys.EventsPause.Enabled() {
+			keys = m.keys.eventsHelp()
+		}
+		if m.screen == screenWatch {
+			keys = watchHelp{w: m.watch.KeyMap, k: m.keys}.ShortHelp()
+		}
+		if m.fullPreview && m.screen == screenMain {
+			keys = fullHelp{f: m.fullKeys(), k: m.keys}.ShortHelp()
+		}
 	case dialogFilter:
 		keys = m.filter.KeyMap.ShortHelp()
 	case dialogConfirm:
@@ -228,6 +203,9 @@ func (m *Model) footer(spin string) string {
 		extra += " (auto)"
 	} else if m.mode == ImageModeNone {
 		extra = "images off"
+	}
+	if m.screen == screenWatch {
+		extra = m.watchLegend()
 	}
 	if m.dialog == dialogFilter {
 		h := m.help

@@ -50,9 +50,10 @@ type Options struct {
 
 	// NewSession builds the dashboard options of one session. The server
 	// then sets Renderer, Caps, Overlay and Output from the session's own
-	// terminal, forces ReadOnly for supervisors, disables Opener (it would
-	// run on the server), and wraps API with the audit log. An error refuses
-	// the session with the error's text.
+	// terminal, forces ReadOnly for supervisors, sets NoLocalFiles and
+	// disables Opener (they would act on the server's files), and wraps API
+	// with the audit log. An error refuses the session with the error's
+	// text.
 	NewSession func(info SessionInfo) (tui.Options, error)
 	// NewModel builds the root model from the final options (default
 	// tui.New). It is a hook for tests.
@@ -179,7 +180,9 @@ func (s *Server) build(info SessionInfo, sess ssh.Session, log *slog.Logger) (te
 	opts.Opener = func(string) error {
 		return errors.New("opening files is not available over SSH")
 	}
-	opts.KeyBindings = withoutServerFiles(opts.KeyBindings)
+	// Save, upload and open would write, read or open files on the server,
+	// as the server's user, not the reviewer's.
+	opts.NoLocalFiles = true
 	opts.API = newAudit(opts.API, info, log)
 	if err := tui.CheckOptions(opts); err != nil {
 		return nil, nil, err
@@ -192,19 +195,4 @@ func (s *Server) build(info SessionInfo, sess ssh.Session, log *slog.Logger) (te
 		return nil, nil, errors.New("no model for the session")
 	}
 	return m, out, nil
-}
-
-// withoutServerFiles returns bindings with save, upload and open moved to
-// keys no terminal sends. Over SSH those actions would write, read or open
-// files on the server, as the server's user, not the reviewer's; the help
-// screen shows the pseudo key, so it says why the key does nothing.
-func withoutServerFiles(kb map[string][]string) map[string][]string {
-	out := make(map[string][]string, len(kb)+3)
-	for k, v := range kb {
-		out[k] = v
-	}
-	for _, action := range []string{"save", "upload", "open"} {
-		out[action] = []string{"(no " + action + " over ssh)"}
-	}
-	return out
 }

@@ -131,6 +131,10 @@ func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pt
 		Width: pty.Window.Width, Height: pty.Window.Height, Renderer: renderer,
 		DarkBackground: renderer.HasDarkBackground(), Context: ctx,
 	}
+	// The session cannot be ioctl'd for its pixel size (Detect's fallback
+	// when the terminal does not answer CSI 16 t): the pty request has it.
+	w := pty.Window
+	pr.caps = pr.caps.WithWindowPixels(w.Width, w.Height, w.WidthPixels, w.HeightPixels)
 	s.fillCaps(&info, pr)
 	log = log.With("term", info.Term, "size", fmt.Sprintf("%dx%d", info.Width, info.Height))
 

@@ -1,7 +1,8 @@
 // Package events is the toggleable events pane: the stream's events and the
-// outcome of every action, newest at the bottom, kept in a fixed-size ring
-// so a long session never grows without bound. Drawing touches only the
-// visible lines.
+// outcome of every action, one line each, newest at the bottom. It keeps a
+// bounded scrollback (a ring that grows to its limit, so a short session
+// stays small), follows new lines or pauses on request, and filters by event
+// type and by interaction. Drawing touches only the visible lines.
 package events
 
 import (
@@ -27,6 +28,8 @@ const (
 	OK
 	// Error is an action that failed or a connection problem.
 	Error
+	// Notice is news that deserves attention (a picture arrived).
+	Notice
 )
 
 func (k Kind) symbol() string {
@@ -37,28 +40,60 @@ func (k Kind) symbol() string {
 		return "✓"
 	case Error:
 		return "✗"
+	case Notice:
+		return "★"
 	}
 	return "•"
 }
 
 // Entry is one line of the pane.
 type Entry struct {
+	// At is when it happened: the event's own time for server events.
 	At   time.Time
 	Kind Kind
+	// Seq is the server's sequence number of the event; 0 for the
+	// dashboard's own lines (actions, connection changes).
+	Seq uint64
+	// Type is the event type the type filter matches; "" for the
+	// dashboard's own lines.
+	Type string
+	// Interaction is the id of the interaction the line is about, for the
+	// "this interaction only" filter; "" when none.
+	Interaction string
+	// Symbol, when set, replaces the kind's symbol.
+	Symbol string
+	// Who acted: a user, a customer, "you"; drawn before Text.
+	Who string
+	// Text says what happened.
 	Text string
 }
 
 // DefaultScrollback is how many entries are kept when none is configured.
 const DefaultScrollback = 10000
 
+// maxTypes bounds the event types the type filter cycles through, so a
+// server inventing types cannot grow the list without end.
+const maxTypes = 64
+
 // Model is the pane's state.
 type Model struct {
-	st            *theme.Styles
-	buf           []Entry
-	start, n      int
-	scroll        int // lines scrolled up from the bottom; 0 follows new entries
+	st       *theme.Styles
+	loc      *time.Location
+	limit    int
+	buf      []Entry // grows up to limit, then is a ring from start
+	start, n int
+
 	width, height int
-	loc           *time.Location
+
+	scroll int  // matching lines hidden below the view; 0 shows the newest
+	paused bool // new lines do not move the view
+	unseen int  // matching lines that arrived while paused or scrolled back
+
+	types    []string // event types seen, in order of first sight
+	typeF    string   // the type shown; "" shows every line
+	inter    string   // the interaction "this interaction only" means
+	onlyInt  bool
+	matching int // entries held that pass the filters
 }
 
 // New returns an empty pane keeping at most scrollback entries.
@@ -69,26 +104,54 @@ func New(st *theme.Styles, scrollback int, loc *time.Location) Model {
 	if loc == nil {
 		loc = time.Local
 	}
-	return Model{st: st, buf: make([]Entry, scrollback), loc: loc}
+	return Model{st: st, limit: scrollback, loc: loc}
 }
 
 // SetSize sets the inner size.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.clampScroll() }
 
-// Push appends an entry; its text is sanitized to one line.
+// Push appends an entry; its strings are sanitized to one line. The oldest
+// entry goes once the scrollback is full.
 func (m *Model) Push(e Entry) {
 	e.Text = sanitize.Line(e.Text)
-	if m.n < len(m.buf) {
-		m.buf[(m.start+m.n)%len(m.buf)] = e
+	e.Who = sanitize.Line(e.Who)
+	e.Type = sanitize.Truncate(e.Type, 80)
+	e.Symbol = sanitize.Line(e.Symbol)
+	if e.Type != "" && len(m.types) < maxTypes && !contains(m.types, e.Type) {
+		m.types = append(m.types, e.Type)
+	}
+	if m.n < m.limit {
+		if len(m.buf) < m.limit {
+			m.buf = append(m.buf, e)
+		} else {
+			m.buf[(m.start+m.n)%len(m.buf)] = e
+		}
 		m.n++
 	} else {
+		if m.match(m.buf[m.start]) {
+			m.matching--
+		}
 		m.buf[m.start] = e
 		m.start = (m.start + 1) % len(m.buf)
 	}
-	if m.scroll > 0 {
+	if !m.match(e) {
+		return
+	}
+	m.matching++
+	if m.paused || m.scroll > 0 {
 		m.scroll++ // keep the lines the user is reading in place
+		m.unseen++
 		m.clampScroll()
 	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // Len returns the number of entries held.
@@ -105,14 +168,111 @@ func (m Model) Last() (Entry, bool) {
 	return m.At(m.n - 1), true
 }
 
-// Scroll moves the view by n lines (positive is back in time).
-func (m *Model) Scroll(n int) { m.scroll += n; m.clampScroll() }
+// Scroll moves the view by n lines (positive is back in time). Scrolling
+// back keeps the view still as new lines arrive; back at the bottom it
+// follows again unless paused.
+func (m *Model) Scroll(n int) {
+	m.scroll += n
+	m.clampScroll()
+	if m.scroll == 0 && !m.paused {
+		m.unseen = 0
+	}
+}
 
-// Follow jumps back to the newest entries.
-func (m *Model) Follow() { m.scroll = 0 }
+// Follow jumps to the newest entries and follows new ones (ending a pause).
+func (m *Model) Follow() { m.scroll, m.paused, m.unseen = 0, false, 0 }
+
+// TogglePause pauses the view (new lines are counted, not shown) or, when
+// paused, follows again. It reports whether the pane is now paused.
+func (m *Model) TogglePause() bool {
+	if m.paused {
+		m.Follow()
+		return false
+	}
+	m.paused = true
+	return true
+}
+
+// Paused reports whether the view is paused.
+func (m Model) Paused() bool { return m.paused }
+
+// Following reports whether new lines show as they arrive.
+func (m Model) Following() bool { return !m.paused && m.scroll == 0 }
+
+// Unseen returns how many matching lines arrived below the view while it
+// was paused or scrolled back.
+func (m Model) Unseen() int { return m.unseen }
+
+// CycleType shows only the next event type seen so far (after the last,
+// every line again) and returns the type now shown ("" for all).
+func (m *Model) CycleType() string {
+	next := ""
+	if m.typeF == "" {
+		if len(m.types) > 0 {
+			next = m.types[0]
+		}
+	} else {
+		for i, t := range m.types {
+			if t == m.typeF && i+1 < len(m.types) {
+				next = m.types[i+1]
+			}
+		}
+	}
+	m.typeF = next
+	m.refilter()
+	return next
+}
+
+// SetTypeFilter shows only entries of event type t ("" shows all).
+func (m *Model) SetTypeFilter(t string) { m.typeF = t; m.refilter() }
+
+// TypeFilter returns the event type shown, "" when every line is.
+func (m Model) TypeFilter() string { return m.typeF }
+
+// SetInteraction sets the interaction that "this interaction only" means
+// (the selected one); the view follows it when the filter is on.
+func (m *Model) SetInteraction(id string) {
+	if id == m.inter {
+		return
+	}
+	m.inter = id
+	if m.onlyInt {
+		m.refilter()
+	}
+}
+
+// ToggleInteraction turns "this interaction only" on or off and reports
+// whether it is now on.
+func (m *Model) ToggleInteraction() bool {
+	m.onlyInt = !m.onlyInt
+	m.refilter()
+	return m.onlyInt
+}
+
+// InteractionOnly reports whether only the interaction's lines show.
+func (m Model) InteractionOnly() bool { return m.onlyInt }
+
+func (m Model) match(e Entry) bool {
+	if m.typeF != "" && e.Type != m.typeF {
+		return false
+	}
+	return !m.onlyInt || e.Interaction == m.inter
+}
+
+// refilter recounts the matching entries after a filter change and shows
+// the newest of them.
+func (m *Model) refilter() {
+	m.matching = 0
+	for i := 0; i < m.n; i++ {
+		if m.match(m.At(i)) {
+			m.matching++
+		}
+	}
+	m.scroll, m.unseen = 0, 0
+}
 
 func (m *Model) clampScroll() {
-	if mx := max(0, m.n-max(1, m.height)); m.scroll > mx {
+	if mx := max(0, m.matching-max(1, m.height)); m.scroll > mx {
 		m.scroll = mx
 	}
 	if m.scroll < 0 {
@@ -126,10 +286,43 @@ func (m Model) style(k Kind) lipgloss.Style {
 		return m.st.Good
 	case Error:
 		return m.st.Bad
-	case Progress:
+	case Progress, Notice:
 		return m.st.Warn
 	}
 	return m.st.Base
+}
+
+// visible returns the indexes of the entries in view, oldest first.
+func (m Model) visible() []int {
+	idx := make([]int, 0, m.height)
+	skip := m.scroll
+	for i := m.n - 1; i >= 0 && len(idx) < m.height; i-- {
+		if !m.match(m.At(i)) {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		idx = append(idx, i)
+	}
+	for l, r := 0, len(idx)-1; l < r; l, r = l+1, r-1 {
+		idx[l], idx[r] = idx[r], idx[l]
+	}
+	return idx
+}
+
+// Line formats one entry as the pane draws it, without styling.
+func (m Model) Line(e Entry) string {
+	sym := e.Symbol
+	if sym == "" {
+		sym = e.Kind.symbol()
+	}
+	s := e.At.In(m.loc).Format("15:04:05") + " " + sym + " "
+	if e.Who != "" {
+		s += e.Who + " "
+	}
+	return s + e.Text
 }
 
 // View draws the visible entries, oldest first.
@@ -140,23 +333,39 @@ func (m Model) View() []string {
 	if m.n == 0 {
 		return []string{m.st.Muted.Render(pane.Fit("No events yet.", m.width))}
 	}
-	end := m.n - m.scroll
-	start := max(0, end-m.height)
-	lines := make([]string, 0, end-start)
-	for i := start; i < end; i++ {
+	idx := m.visible()
+	if len(idx) == 0 {
+		return []string{m.st.Muted.Render(pane.Fit("No events match the filter (f: type, t: this interaction).", m.width))}
+	}
+	lines := make([]string, 0, len(idx))
+	for _, i := range idx {
 		e := m.At(i)
-		ts := e.At.In(m.loc).Format("15:04:05")
-		line := pane.Fit(ts+" "+e.Kind.symbol()+" "+e.Text, m.width)
-		lines = append(lines, m.style(e.Kind).Render(line))
+		lines = append(lines, m.style(e.Kind).Render(pane.Fit(m.Line(e), m.width)))
 	}
 	return lines
 }
 
-// Title describes the pane for its border, with the scroll position.
+// Title describes the pane for its border: the count, the filters, and
+// whether it follows new lines.
 func (m Model) Title() string {
-	t := "Events " + strconv.Itoa(m.n)
-	if m.scroll > 0 {
-		t += " (↑" + strconv.Itoa(m.scroll) + ", G follows)"
+	t := "Events " + strconv.Itoa(m.matching)
+	if m.matching != m.n {
+		t += "/" + strconv.Itoa(m.n)
+	}
+	if m.typeF != "" {
+		t += " · " + m.typeF
+	}
+	if m.onlyInt {
+		t += " · this interaction"
+	}
+	switch {
+	case m.paused:
+		t += " · paused"
+	case m.scroll > 0:
+		t += " · ↑" + strconv.Itoa(m.scroll)
+	}
+	if m.unseen > 0 {
+		t += " · +" + strconv.Itoa(m.unseen) + " new"
 	}
 	return t
 }

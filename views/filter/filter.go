@@ -31,7 +31,16 @@ func Parse(s string) Query {
 	q := Query{raw: strings.TrimSpace(s)}
 	for _, t := range strings.Fields(strings.ToLower(s)) {
 		k, v, ok := strings.Cut(t, ":")
-		if !ok || v == "" {
+		if !ok {
+			q.Words = append(q.Words, t)
+			continue
+		}
+		if v == "" {
+			if fieldKey(k) {
+				// "type:" while its value is still being typed narrows
+				// nothing yet, rather than emptying the table.
+				continue
+			}
 			q.Words = append(q.Words, t)
 			continue
 		}
@@ -49,6 +58,16 @@ func Parse(s string) Query {
 		}
 	}
 	return q
+}
+
+// fieldKey reports whether k names a column (type, state, id, customer or
+// one of their short forms).
+func fieldKey(k string) bool {
+	switch k {
+	case "type", "t", "state", "s", "id", "customer", "c", "cust":
+		return true
+	}
+	return false
 }
 
 // String returns the expression the query was parsed from.
@@ -130,6 +149,7 @@ func New(st *theme.Styles) Model {
 	in.Cursor.TextStyle = st.Base
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.CharLimit = 200
+	in.KeyMap.Paste.SetEnabled(false) // see prompt.NewInput: no host clipboard over SSH
 	return Model{KeyMap: DefaultKeyMap(), input: in}
 }
 

@@ -5,6 +5,8 @@ package help
 import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/pane"
 )
@@ -25,15 +27,33 @@ func New(st *theme.Styles) help.Model {
 	return h
 }
 
-// View draws the full help of km as a dialog at most maxW wide.
+// View draws the full help of km as a dialog at most maxW wide. Key names
+// come from the user's config file: they are sanitized like any text from
+// outside.
 func View(st *theme.Styles, h help.Model, km help.KeyMap, maxW int, footer string) string {
 	h.ShowAll = true
 	h.Width = maxW - 6
-	body := h.FullHelpView(km.FullHelp())
+	groups := Sanitized(km.FullHelp())
+	body := h.FullHelpView(groups)
 	if footer != "" {
-		body += "\n\n" + st.Muted.Render(footer)
+		body += "\n\n" + st.Muted.Render(sanitize.Text(footer))
 	}
-	return pane.Dialog(st, "Keys", body, min(maxW-4, max(40, widest(km.FullHelp())+4)))
+	return pane.Dialog(st, "Keys", body, min(maxW-4, max(40, widest(groups)+4)))
+}
+
+// Sanitized returns copies of the bindings with their help texts made safe
+// to draw; keys and enabled state are kept.
+func Sanitized(groups [][]key.Binding) [][]key.Binding {
+	out := make([][]key.Binding, len(groups))
+	for i, g := range groups {
+		out[i] = make([]key.Binding, len(g))
+		for j, b := range g {
+			h := b.Help()
+			b.SetHelp(sanitize.Line(h.Key), sanitize.Line(h.Desc))
+			out[i][j] = b
+		}
+	}
+	return out
 }
 
 func widest(groups [][]key.Binding) int {
@@ -45,7 +65,7 @@ func widest(groups [][]key.Binding) int {
 				continue
 			}
 			h := b.Help()
-			cw = max(cw, len([]rune(h.Key))+1+len([]rune(h.Desc)))
+			cw = max(cw, ansi.StringWidth(h.Key)+1+ansi.StringWidth(h.Desc))
 		}
 		w += cw + 4
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 )
 
@@ -38,7 +39,8 @@ var (
 	thick   = border{"┏", "━", "┓", "┃", "┃", "┗", "━", "┛"}
 )
 
-// Box draws lines inside a w x h border with title in the top edge and
+// Box draws lines inside a w x h border with title (plain text, sanitized
+// here) in the top edge and
 // returns the box's h lines. The focused pane gets a heavy border, so focus
 // shows without colour too. Lines beyond the inner height are dropped;
 // short content is padded.
@@ -54,7 +56,7 @@ func Box(st *theme.Styles, title string, lines []string, w, h int, focused bool)
 	out := make([]string, 0, h)
 	t := ""
 	if title != "" && inner > 4 {
-		t = ansi.Truncate(" "+title+" ", inner-2, "…")
+		t = ansi.Truncate(" "+sanitize.Line(title)+" ", inner-2, "…")
 	}
 	tw := ansi.StringWidth(t)
 	top := edge.Render(bd.tl + bd.t)
@@ -99,10 +101,28 @@ func Overlay(bg, fg string, x, y int) string {
 		if lw := ansi.StringWidth(left); lw < x {
 			left += strings.Repeat(" ", x-lw)
 		}
-		right := ansi.TruncateLeft(line, x+fw, "")
-		bl[row] = left + f + right
+		bl[row] = left + f + rightOf(line, x+fw)
 	}
 	return strings.Join(bl, "\n")
+}
+
+// rightOf returns the cells of line from column col on. A wide character
+// that the column cuts in two is replaced by a space, so that the rest of
+// the line keeps its columns (ansi.TruncateLeft keeps such a character
+// whole, which pushed the line one cell wider than the screen).
+func rightOf(line string, col int) string {
+	want := ansi.StringWidth(line) - col
+	if want <= 0 {
+		return ""
+	}
+	right := ansi.TruncateLeft(line, col, "")
+	if ansi.StringWidth(right) > want {
+		right = ansi.TruncateLeft(line, col+1, "")
+	}
+	if rw := ansi.StringWidth(right); rw < want {
+		right = strings.Repeat(" ", want-rw) + right
+	}
+	return right
 }
 
 // Center places fg in the middle of bg (w x h cells).

@@ -108,6 +108,39 @@ func (c *Cache) PutImage(key string, img image.Image, info Info) {
 	c.put(key, ImageEntry{Image: img, Info: info}, int64(b.Dx())*int64(b.Dy())*bpp+256)
 }
 
+// encoded is an encoded picture as kept by the cache (PutBytes).
+type encoded []byte
+
+// GetBytes returns the encoded picture stored under key by PutBytes.
+func (c *Cache) GetBytes(key string) ([]byte, bool) {
+	v, ok := c.get(key)
+	b, isBytes := v.(encoded)
+	if ok && !isBytes {
+		return nil, false
+	}
+	return b, ok
+}
+
+// PutBytes stores an encoded picture (the downloaded file) under key, so
+// that it can be decoded again at a larger size (full-screen zoom) without
+// downloading it again. A file bigger than the whole budget is not kept.
+// The cache keeps b itself: do not modify it afterwards.
+func (c *Cache) PutBytes(key string, b []byte) {
+	if b == nil {
+		return
+	}
+	c.put(key, encoded(b), int64(len(b))+64)
+}
+
+// Contains reports whether key is cached, without counting a hit or a
+// miss and without making the entry more recent.
+func (c *Cache) Contains(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.items[key]
+	return ok
+}
+
 // Remove drops key.
 func (c *Cache) Remove(key string) {
 	c.mu.Lock()

@@ -58,6 +58,16 @@ func New(st *theme.Styles, tag, title, label, value, note string, suggestions []
 	return m, m.input.Focus()
 }
 
+// Label draws a field's label; the focused field's is marked with ▸ as well
+// as coloured, so the field being edited shows without colour (NO_COLOR)
+// too, where the text cursor is invisible.
+func Label(st *theme.Styles, text string, focused bool) string {
+	if focused {
+		return st.Accent.Render("▸ " + text)
+	}
+	return st.Muted.Render(text)
+}
+
 // NewInput returns a text input styled for dialogs, with a steady cursor
 // (no blinking, so screens are reproducible and SSH traffic stays low).
 func NewInput(st *theme.Styles) textinput.Model {
@@ -71,6 +81,10 @@ func NewInput(st *theme.Styles) textinput.Model {
 	in.Cursor.TextStyle = st.Base
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.CharLimit = 512
+	// ctrl+v would read the clipboard of the machine running snapdash
+	// (atotto/clipboard runs xclip or pbpaste): over SSH that is the
+	// server's. The terminal's own paste still types the text.
+	in.KeyMap.Paste.SetEnabled(false)
 	return in
 }
 
@@ -99,6 +113,10 @@ func (m Model) View(maxW int) string {
 	if m.note != "" {
 		body += "\n\n" + m.st.Muted.Render(m.note)
 	}
-	body += "\n\n" + m.st.HelpDesc.Render("enter ok · esc cancel")
+	hint := "enter ok · esc cancel"
+	if m.input.ShowSuggestions {
+		hint = "tab completes · " + hint
+	}
+	body += "\n\n" + m.st.HelpDesc.Render(hint)
 	return pane.Dialog(m.st, m.title, body, w)
 }

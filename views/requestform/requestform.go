@@ -147,11 +147,7 @@ func (m Model) View(maxW int) string {
 	for i := range m.inputs {
 		in := m.inputs[i]
 		in.Width = w - 4
-		lbl := m.st.Muted.Render(labels[i])
-		if i == m.focus {
-			lbl = m.st.Accent.Render(labels[i])
-		}
-		b.WriteString(lbl + "\n" + in.View() + "\n")
+		b.WriteString(prompt.Label(m.st, labels[i], i == m.focus) + "\n" + in.View() + "\n")
 	}
 	if m.session != "" {
 		b.WriteString(m.st.Muted.Render(pane.Fit("Session  "+m.session, w-2)) + "\n")

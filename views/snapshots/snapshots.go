@@ -20,7 +20,8 @@ import (
 // Row is one line of the table: a stored snapshot or a pending request.
 type Row struct {
 	Snapshot client.Snapshot
-	// Customer and Requester are display names (sanitized by SetRows).
+	// Customer and Requester are display names (sanitized by SetRows); an
+	// empty Requester shows the snapshot's RequesterUserID.
 	Customer, Requester string
 	// Op names an action in flight on the row ("approving", "discarding"),
 	// drawn instead of the state word until the server answers.
@@ -134,6 +135,9 @@ func (m *Model) SetRows(rows []Row) {
 	ents := make([]entry, len(rows))
 	for i, r := range rows {
 		r.Customer = sanitize.Line(r.Customer)
+		if r.Requester == "" {
+			r.Requester = r.Snapshot.RequesterUserID
+		}
 		r.Requester = sanitize.Line(r.Requester)
 		e := entry{row: r, typ: sanitize.Line(r.Snapshot.Type), id: sanitize.Line(r.Snapshot.ID)}
 		e.fields = filter.Fields{

@@ -85,3 +85,28 @@ func TestStateLabelsHaveSymbolAndWord(t *testing.T) {
 		t.Errorf("op: %q", got)
 	}
 }
+
+// TestRequesterColumnShowsWhoAsked: the root passes snapshots as they come
+// from the API, so the REQUESTER column falls back to RequesterUserID (it
+// used to stay empty), sanitized like every server string.
+func TestRequesterColumnShowsWhoAsked(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	m := New(theme.New(theme.Palette{}, nil))
+	m.SetSize(120, 5)
+	at := now.Add(-time.Minute)
+	m.SetRows([]Row{
+		{Snapshot: client.Snapshot{ID: "s1", State: client.StateUploaded, CreatedAt: &at, RequesterUserID: "agent-\x1b[31mada"}},
+		{Snapshot: client.Snapshot{ID: "s2", State: client.StateUploaded, CreatedAt: &at, RequesterUserID: "agent-bob"}, Requester: "Bob B."},
+	})
+	lines := m.View(now, "")
+	if !strings.Contains(lines[0], "REQUESTER") {
+		t.Fatalf("no REQUESTER column at 120 cells: %q", lines[0])
+	}
+	all := strings.Join(lines, "\n")
+	if !strings.Contains(all, "agent-ada") || strings.Contains(all, "\x1b") {
+		t.Fatalf("requester id not shown sanitized:\n%s", all)
+	}
+	if !strings.Contains(all, "Bob B.") || strings.Contains(all, "agent-bob") {
+		t.Fatalf("a given display name must win over the id:\n%s", all)
+	}
+}

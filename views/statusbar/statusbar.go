@@ -21,6 +21,8 @@ const (
 	Progress
 	OK
 	Error
+	// Notice is news for the reviewer (a picture arrived), highlighted.
+	Notice
 )
 
 // Status is one message.
@@ -41,6 +43,8 @@ func View(st *theme.Styles, h help.Model, s Status, spin, extra string, keys []k
 		sym, style = "✓ ", st.StatusOK
 	case Error:
 		sym, style = "✗ ", st.StatusErr
+	case Notice:
+		sym, style = "★ ", st.Selected
 	}
 	extra = sanitize.Line(extra)
 	ew := ansi.StringWidth(extra)

@@ -1,13 +1,18 @@
 // Package upload is the dialog that names a local file: the picture to
 // upload (with its snapshot type) or where to save the selected one. The
-// path field completes with tab, reading the directory in a tea.Cmd.
+// path field completes with tab. Everything that touches the disk (reading
+// a directory, checking the chosen path) runs in a tea.Cmd, never in Update.
 package upload
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -48,7 +53,9 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Complete, k.S
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
-// SubmittedMsg carries the chosen path (and type for uploads).
+// SubmittedMsg carries the chosen path (and type for uploads). The path has
+// been checked: for an upload it names a regular file, for a save a file
+// that does not exist yet in an existing directory.
 type SubmittedMsg struct {
 	Mode       Mode
 	Path, Type string
@@ -58,42 +65,99 @@ type SubmittedMsg struct {
 type CancelledMsg struct{}
 
 // CompletedMsg is the answer of a completion: the directory entries that
-// start with what was typed (directories end with a slash).
+// start with what was typed (directories end with a slash). IsFile says
+// that what was typed already names an existing file that is not a
+// directory.
 type CompletedMsg struct {
 	For        string
 	Candidates []string
+	IsFile     bool
+}
+
+// checkedMsg is the answer of the check made on enter; the dialog turns it
+// into SubmittedMsg, or shows the error and stays open.
+type checkedMsg struct {
+	path, typ string
+	err       error
+}
+
+// expandHome turns a leading "~/" into the home directory.
+func expandHome(p string) string {
+	if strings.HasPrefix(p, "~/") {
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, p[2:])
+		}
+	}
+	return p
 }
 
 // Complete lists the completions of the path prefix typed.
 func Complete(typed string) tea.Cmd {
 	return func() tea.Msg {
+		msg := CompletedMsg{For: typed}
+		if typed != "" && !strings.HasSuffix(typed, "/") {
+			if fi, err := os.Stat(expandHome(typed)); err == nil && !fi.IsDir() {
+				msg.IsFile = true
+			}
+		}
 		dir, base := filepath.Split(typed)
 		read := dir
 		if read == "" {
 			read = "."
 		}
-		if strings.HasPrefix(read, "~/") {
-			if h, err := os.UserHomeDir(); err == nil {
-				read = filepath.Join(h, read[2:])
-			}
-		}
+		read = expandHome(read)
 		ents, err := os.ReadDir(read)
 		if err != nil {
-			return CompletedMsg{For: typed}
+			return msg
 		}
-		var out []string
 		for _, e := range ents {
 			n := e.Name()
 			if !strings.HasPrefix(n, base) || (strings.HasPrefix(n, ".") && !strings.HasPrefix(base, ".")) {
 				continue
 			}
-			if e.IsDir() {
+			isDir := e.IsDir()
+			if e.Type()&fs.ModeSymlink != 0 {
+				if fi, err := os.Stat(filepath.Join(read, n)); err == nil {
+					isDir = fi.IsDir()
+				}
+			}
+			if isDir {
 				n += "/"
 			}
-			out = append(out, dir+n)
+			msg.Candidates = append(msg.Candidates, dir+n)
 		}
-		sort.Strings(out)
-		return CompletedMsg{For: typed, Candidates: out}
+		sort.Strings(msg.Candidates)
+		return msg
+	}
+}
+
+// check verifies the chosen path before the dialog hands it over: an upload
+// must read a regular file (a FIFO or a device would block or never end), a
+// save must not replace a file and needs an existing directory.
+func check(mode Mode, path, typ string) tea.Cmd {
+	return func() tea.Msg {
+		p := expandHome(path)
+		if mode == Save {
+			if _, err := os.Lstat(p); err == nil {
+				return checkedMsg{path: path, typ: typ, err: errors.New("a file of that name already exists; choose another")}
+			}
+			dir := filepath.Dir(p)
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return checkedMsg{path: path, typ: typ, err: fmt.Errorf("no directory %s", dir)}
+			}
+			return checkedMsg{path: path, typ: typ}
+		}
+		fi, err := os.Stat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			err = errors.New("no such file")
+		case err != nil:
+		case fi.IsDir():
+			err = errors.New("that is a directory; tab lists its files")
+		case !fi.Mode().IsRegular():
+			err = errors.New("not a regular file")
+		}
+		return checkedMsg{path: path, typ: typ, err: err}
 	}
 }
 
@@ -107,6 +171,7 @@ type Model struct {
 	focus  int
 	cands  []string
 	title  string
+	err    string
 }
 
 // New opens the dialog with path prefilled (and type, for uploads).
@@ -125,17 +190,45 @@ func New(st *theme.Styles, mode Mode, path, typ string) (Model, tea.Cmd) {
 	return m, m.path.Focus()
 }
 
+// commonPrefix returns the longest prefix of every string in a, cut at a
+// character boundary (cutting inside a UTF-8 sequence would put a broken
+// character into the input).
 func commonPrefix(a []string) string {
 	if len(a) == 0 {
 		return ""
 	}
 	p := a[0]
 	for _, s := range a[1:] {
-		for !strings.HasPrefix(s, p) {
-			p = p[:len(p)-1]
+		n := 0
+		for n < len(p) && n < len(s) && p[n] == s[n] {
+			n++
 		}
+		p = p[:n]
+	}
+	for len(p) > 0 && !utf8.ValidString(p) {
+		p = p[:len(p)-1]
 	}
 	return p
+}
+
+// Path returns the path typed so far.
+func (m Model) Path() string { return m.path.Value() }
+
+// Err returns the error shown in the dialog, if any.
+func (m Model) Err() string { return m.err }
+
+// focusType moves the cursor to the snapshot type (uploads only).
+func (m *Model) focusType() tea.Cmd {
+	m.path.Blur()
+	m.focus = 1
+	return m.typ.Focus()
+}
+
+// focusPath moves the cursor back to the path.
+func (m *Model) focusPath() tea.Cmd {
+	m.typ.Blur()
+	m.focus = 0
+	return m.path.Focus()
 }
 
 // Update edits, completes, submits and cancels.
@@ -144,6 +237,10 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case CompletedMsg:
 		if msg.For != m.path.Value() {
 			return m, nil
+		}
+		if msg.IsFile && m.Mode == Upload {
+			m.cands = nil
+			return m, m.focusType()
 		}
 		m.cands = msg.Candidates
 		if p := commonPrefix(msg.Candidates); len(p) > len(msg.For) {
@@ -154,6 +251,16 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.cands = nil
 		}
 		return m, nil
+	case checkedMsg:
+		if msg.path != strings.TrimSpace(m.path.Value()) {
+			return m, nil // edited since: the user presses enter again
+		}
+		if msg.err != nil {
+			m.err = msg.err.Error()
+			return m, m.focusPath()
+		}
+		mode := m.Mode
+		return m, func() tea.Msg { return SubmittedMsg{Mode: mode, Path: msg.path, Type: msg.typ} }
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.KeyMap.Submit):
@@ -161,24 +268,14 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			if p == "" {
 				return m, nil
 			}
-			mode := m.Mode
-			return m, func() tea.Msg { return SubmittedMsg{Mode: mode, Path: p, Type: t} }
+			return m, check(m.Mode, p, t)
 		case key.Matches(msg, m.KeyMap.Cancel):
 			return m, func() tea.Msg { return CancelledMsg{} }
 		case key.Matches(msg, m.KeyMap.Complete) && m.focus == 0:
-			if m.Mode == Upload && len(m.cands) == 0 && m.path.Value() != "" && !strings.HasSuffix(m.path.Value(), "/") {
-				if _, err := os.Stat(m.path.Value()); err == nil {
-					m.path.Blur()
-					m.focus = 1
-					return m, m.typ.Focus()
-				}
-			}
 			return m, Complete(m.path.Value())
 		case msg.String() == "shift+tab" || (msg.String() == "tab" && m.focus == 1 && m.typ.Value() == m.typ.CurrentSuggestion()):
 			if m.Mode == Upload {
-				m.typ.Blur()
-				m.focus = 0
-				return m, m.path.Focus()
+				return m, m.focusPath()
 			}
 		}
 	}
@@ -187,7 +284,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		before := m.path.Value()
 		m.path, cmd = m.path.Update(msg)
 		if m.path.Value() != before {
-			m.cands = nil
+			m.cands, m.err = nil, ""
 		}
 	} else {
 		m.typ, cmd = m.typ.Update(msg)
@@ -201,7 +298,7 @@ func (m Model) View(maxW int) string {
 	path := m.path
 	path.Width = w - 4
 	var b strings.Builder
-	b.WriteString(m.st.Muted.Render("File") + "\n" + path.View() + "\n")
+	b.WriteString(prompt.Label(m.st, "File", m.focus == 0) + "\n" + path.View() + "\n")
 	if len(m.cands) > 0 {
 		n := min(len(m.cands), 5)
 		for _, c := range m.cands[:n] {
@@ -211,10 +308,13 @@ func (m Model) View(maxW int) string {
 			b.WriteString(m.st.Muted.Render("  … "+itoa(len(m.cands)-n)+" more") + "\n")
 		}
 	}
+	if m.err != "" {
+		b.WriteString(m.st.StatusErr.Render(pane.Fit("✗ "+sanitize.Line(m.err), w-2)) + "\n")
+	}
 	if m.Mode == Upload {
 		typ := m.typ
 		typ.Width = w - 4
-		b.WriteString(m.st.Muted.Render("Snapshot type") + "\n" + typ.View() + "\n")
+		b.WriteString(prompt.Label(m.st, "Snapshot type", m.focus == 1) + "\n" + typ.View() + "\n")
 	}
 	b.WriteString("\n" + m.st.HelpDesc.Render("tab complete · enter ok · esc cancel"))
 	return pane.Dialog(m.st, m.title, b.String(), w)

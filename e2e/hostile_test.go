@@ -1,0 +1,181 @@
+//go:build !windows
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/client/sim"
+	"github.com/snapdash/snapdash/tui"
+	"github.com/snapdash/snapdash/views/preview"
+)
+
+// capture keeps every byte the program writes.
+type capture struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buf.Write(p)
+}
+
+func (c *capture) bytes() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]byte(nil), c.buf.Bytes()...)
+}
+
+// Payloads a hostile server could put in any string: a window title, a
+// clipboard write, a cursor position query (its answer would arrive as
+// typed keys), a terminfo query in a DCS string, a C1 CSI and a bell.
+const (
+	osTitle   = "\x1b]0;pwned\x07"
+	osc52     = "\x1b]52;c;cHduZWQ=\x07"
+	dsr       = "\x1b[6n"
+	dcs       = "\x1bP+q544e\x1b\\"
+	c1CSI     = "\u009b31m"
+	bidi      = "\u202e"
+	forbidden = "pwned|\x1b]|\x1b[6n|\x1bP|\u009b|\x07|\u202e"
+)
+
+// TestHostileServerStringsNeverReachTheTerminal feeds escape sequences
+// through every server string the dashboard draws (snapshot ids and types,
+// user ids, interaction ids, customer names, camera answers, unknown event
+// types, the server's error messages) and opens every view that shows
+// them: none of the sequences may reach the terminal.
+func TestHostileServerStringsNeverReachTheTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a simulator and a program for a few seconds")
+	}
+	s, err := sim.New(sim.Options{Seed: 1, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	api, err := client.New(client.Config{Server: s.URL(), Token: s.IssueToken(sim.RoleAgent, time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	id, err := api.Identity(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep, err := api.RegisterEndpoint(ctx, client.RegisterEndpointCommand{KeepAliveSeconds: 3600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kenji string
+	for _, it := range s.Interactions() {
+		if bytes.Contains(it.Data, []byte(`"customerName":"Kenji Watanabe"`)) {
+			kenji = it.ID
+		}
+	}
+
+	out := &capture{}
+	r := lipgloss.NewRenderer(out)
+	r.SetColorProfile(termenv.ANSI256)
+	m := tui.New(tui.Options{API: api, ServerURL: s.URL() + "/" + osTitle, Identity: id, UserEndpointID: ep, Renderer: r,
+		ImageMode: preview.ModeASCII, Interactions: []string{kenji}, PreviewDelay: time.Millisecond,
+		Clipboard: func(string) error { return nil }})
+	t.Cleanup(m.Close)
+	rec := &recorder{Model: m}
+	in, keys := io.Pipe()
+	p := tea.NewProgram(rec, tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler())
+	done := make(chan struct{})
+	go func() { _, _ = p.Run(); close(done) }()
+	t.Cleanup(func() { p.Quit(); <-done; _ = keys.Close() })
+	p.Send(tea.WindowSizeMsg{Width: 160, Height: 50})
+
+	waitFrame := func(want ...string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			f := strings.Join(rec.frame(), "\n")
+			ok := true
+			for _, w := range want {
+				ok = ok && strings.Contains(f, w)
+			}
+			if ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("never drew %q:\n%s", want, f)
+			}
+			time.Sleep(30 * time.Millisecond)
+		}
+	}
+	press := func(ks ...string) {
+		for _, k := range ks {
+			if _, err := keys.Write([]byte(k)); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(120 * time.Millisecond)
+		}
+	}
+	waitFrame("Kenji Watanabe", "● live")
+
+	now := time.Now().UTC()
+	evilSnap := "evil" + osTitle + "-1" + dsr
+	for _, ev := range []client.Event{
+		{Type: client.EventSnapshotAcquired, InteractionID: kenji, SnapshotID: evilSnap,
+			SnapshotType: "car" + dcs + "-damage" + c1CSI, UserID: "agent" + osc52, Timestamp: now},
+		{Type: client.EventSnapshotRequested, InteractionID: kenji, SnapshotID: "req" + c1CSI + "-2",
+			SnapshotType: "meter" + bidi, TargetUserID: "cust" + osTitle, UserID: "agent" + dsr, Timestamp: now},
+		{Type: client.EventSnapshotCameraRequestProcessed, SnapshotCameraRequestID: "cam" + dcs,
+			Succeeded: client.BoolPtr(false), AdditionalInformation: "no flash" + osc52, Timestamp: now},
+		{Type: "Weird" + dsr + "Event", InteractionID: kenji, SnapshotID: "w" + osTitle, Timestamp: now},
+		{Type: client.EventSnapshotRequested, InteractionID: "int" + osTitle + bidi, SnapshotID: "r3" + dsr,
+			SnapshotType: "other", Timestamp: now},
+	} {
+		s.Publish(ev)
+	}
+	waitFrame("evil-1", "req-2")
+
+	// The events pane, every row of the table with its preview, the
+	// approve prompt and the discard question of the hostile snapshot, the
+	// server's answer to approving it, the help and the filter.
+	press("e", "g")
+	for range 4 {
+		press("j")
+	}
+	press("/", "e", "v", "i", "l", "\r") // the filter leaves the hostile snapshot alone
+	waitFrame("evil-1", "1/1 of")
+	press("a")
+	waitFrame("Approve evil-1")
+	press("\r")
+	waitFrame("✗ approve evil-1") // the server's refusal, with the id it echoes
+	press("d")
+	waitFrame("Discard snapshot?", "evil-1")
+	press("n")
+	press("?", "?", "\x1b")
+	press("\x1b[Z", "G", "g") // the interactions list, with the unknown one
+	time.Sleep(500 * time.Millisecond)
+
+	got := out.bytes()
+	for _, bad := range strings.Split(forbidden, "|") {
+		if i := bytes.Index(got, []byte(bad)); i >= 0 {
+			lo, hi := max(0, i-60), min(len(got), i+60)
+			t.Errorf("%q reached the terminal: …%q…", bad, got[lo:hi])
+		}
+	}
+	if !bytes.Contains(got, []byte("evil-1")) {
+		t.Error("the hostile snapshot was never drawn: the test did not exercise it")
+	}
+}

@@ -1,0 +1,111 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/client/sim"
+)
+
+// BenchmarkPublishToScreen measures, at 1,000 events per second, the time
+// from sim.Publish to the event's line being in the View output of the
+// real dashboard (real simulator, real client over loopback, real program).
+// The terminal is tall so that a batch never scrolls a line out of the
+// events pane before it is drawn; "missed" counts lines that did.
+func BenchmarkPublishToScreen(b *testing.B) {
+	fe := newFaultEnv(b, sim.Options{EventBuffer: max(10000, b.N+100)}, false)
+	tm, p := fe.startDashboard(b, 120, 200)
+	var (
+		mu          sync.Mutex
+		outstanding []string
+		sentAt      = map[string]time.Time{}
+		lat         []time.Duration
+	)
+	p.onView = func(v string) { // on the program's goroutine
+		now := time.Now()
+		mu.Lock()
+		defer mu.Unlock()
+		kept := outstanding[:0]
+		for _, id := range outstanding {
+			if strings.Contains(v, id) {
+				lat = append(lat, now.Sub(sentAt[id]))
+			} else {
+				kept = append(kept, id)
+			}
+		}
+		outstanding = kept
+	}
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		<-tick.C
+		id := fmt.Sprintf("lat-%06d", i)
+		mu.Lock()
+		outstanding = append(outstanding, id)
+		sentAt[id] = time.Now()
+		mu.Unlock()
+		fe.sim.Publish(client.Event{Type: client.EventSnapshotRequested, InteractionID: fe.iid, SnapshotID: id,
+			SnapshotType: "meter", TargetUserID: "cust-f", UserID: sim.AgentUserID})
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		n := len(outstanding)
+		mu.Unlock()
+		if n == 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.StopTimer()
+	_ = tm.Quit()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lat) == 0 {
+		b.Fatal("no event reached the screen")
+	}
+	slices.Sort(lat)
+	q := func(f float64) float64 { return float64(lat[int(f*float64(len(lat)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(q(0.5), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+	b.ReportMetric(q(1), "max-ms")
+	b.ReportMetric(float64(len(outstanding)), "missed")
+}
+
+// BenchmarkEventsEndToEnd measures how many events per second go from
+// sim.Publish through SSE, the client (parse, dedup, batching) and the
+// dashboard's Update into the events pane, published as fast as possible.
+func BenchmarkEventsEndToEnd(b *testing.B) {
+	fe := newFaultEnv(b, sim.Options{EventBuffer: max(10000, b.N+100)}, false)
+	o := fe.options()
+	o.EventScrollback = max(events10k, b.N+100)
+	tm, p := startProbe(b, o, 120, 40)
+	p.until(b, tm, 10*time.Second, "a live stream", func(m *Model) bool { return m.cs.conn == 1 && !m.listing })
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		fe.sim.Publish(client.Event{Type: "BenchEvent", InteractionID: fe.iid, SnapshotID: "bench"})
+	}
+	for p.lastSeq.Load() < uint64(b.N) {
+		if time.Since(start) > 60*time.Second {
+			b.Fatalf("only %d of %d events arrived", p.lastSeq.Load(), b.N)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	m := finalModel(b, tm)
+	if got := len(paneSeqs(m)); got != b.N {
+		b.Fatalf("%d events in the pane, want %d", got, b.N)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+	b.ReportMetric(float64(p.streamMsgs.Load()), "updates")
+}
+
+const events10k = 10000

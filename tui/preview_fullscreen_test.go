@@ -1,0 +1,187 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/muesli/termenv"
+	"github.com/snapdash/snapdash/views/preview"
+)
+
+// TestFullscreen compares the full-screen preview, fitted and zoomed in
+// and panned, with golden files at 80x24 and 120x40. Regenerate with
+// `go test ./tui/ -run TestFullscreen -update`.
+func TestFullscreen(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string
+		zoom float64
+	}{
+		{"fit", nil, 1},
+		{"zoom", []string{"+", "+", "l", "j"}, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, sz := range sizes {
+				t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+					f := newFixture(t, fixtureOpts{})
+					o := f.options()
+					sofia(t, f, &o)
+					d := newDriver(t, o, sz[0], sz[1])
+					d.until("the picture", d.settled)
+					d.key("enter")
+					d.until("the full-screen picture", d.settled)
+					d.key(c.keys...)
+					d.until("the zoomed picture", d.settled)
+					if d.m.pv.view.zoom != c.zoom || !d.m.fullPreview {
+						t.Fatalf("zoom %v full %t, want %v", d.m.pv.view.zoom, d.m.fullPreview, c.zoom)
+					}
+					if c.zoom > 1 && (d.m.pv.opts.PanX <= 0 || d.m.pv.opts.PanY <= 0) {
+						t.Fatalf("pan %v,%v: l and j did not pan", d.m.pv.opts.PanX, d.m.pv.opts.PanY)
+					}
+					golden.RequireEqual(t, d.view())
+				})
+			}
+		})
+	}
+}
+
+// TestFullscreenKeys covers zoom steps, fit, pan limits, the way back,
+// and that the full-screen keys show in the footer and the help.
+func TestFullscreenKeys(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	o := f.options()
+	sofia(t, f, &o)
+	d := newDriver(t, o, 120, 40)
+	d.until("the picture", d.settled)
+	first, _ := d.m.selectedRow()
+
+	d.key("enter")
+	d.until("the full-screen picture", d.settled)
+	v := string(d.view())
+	for _, want := range []string{"· esc back", "1280×960 px", "kB", "image/jpeg", "zoom fit", "+ zoom in", "esc back"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("full screen lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "0/= fit") || strings.Contains(v, "pan") {
+		t.Error("fit and pan keys shown while not zoomed")
+	}
+
+	// At fit, j moves to the next snapshot, like the table.
+	d.key("j")
+	if r, _ := d.m.selectedRow(); r.Snapshot.ID == first.Snapshot.ID {
+		t.Fatal("j at fit did not move to the next snapshot")
+	}
+	d.key("k")
+	d.until("the first picture", d.settled)
+
+	d.key("+", "+", "+", "+", "+", "+", "+", "+", "+", "+") // past the last level
+	if z := d.m.pv.view.zoom; z != zoomLevels[len(zoomLevels)-1] {
+		t.Fatalf("zoom %v after many +", z)
+	}
+	for range 40 {
+		d.key("h", "k") // far past the edge
+	}
+	if pv := d.m.pv.view; pv.panX != -1 || pv.panY != -1 {
+		t.Fatalf("pan %v,%v, want clamped to -1,-1", pv.panX, pv.panY)
+	}
+	if r, _ := d.m.selectedRow(); r.Snapshot.ID != first.Snapshot.ID {
+		t.Fatal("k while zoomed moved the selection instead of panning")
+	}
+	d.until("the zoomed picture", d.settled)
+	v = string(d.view())
+	for _, want := range []string{"zoom 16×", "0/= fit", "hjkl pan", "+/- zoom"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("zoomed screen lacks %q:\n%s", want, v)
+		}
+	}
+	// A 1/8 decode was enough for the fitted text pane; 16× needs more
+	// pixels, so the picture was decoded again from the cached file.
+	if e, ok := d.m.cache.GetImage(imageKey(first.Snapshot.ID)); !ok || e.Info.Scale != 1 {
+		t.Errorf("zoomed picture decoded at scale %d, want a full decode", e.Info.Scale)
+	}
+	d.key("-")
+	if z := d.m.pv.view.zoom; z != 12 {
+		t.Fatalf("zoom %v after -, want 12", z)
+	}
+	d.key("0")
+	if pv := d.m.pv.view; pv.zoom != 1 || pv.panX != 0 || pv.panY != 0 {
+		t.Fatalf("0 did not fit: %+v", pv)
+	}
+	d.key("+", "=")
+	if d.m.pv.view.zoom != 1 {
+		t.Fatal("= did not fit")
+	}
+
+	d.key("?")
+	v = string(d.view())
+	for _, want := range []string{"zoom in", "zoom out", "pan", "previous snapshot (at fit)", "ctrl+c"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("help lacks %q:\n%s", want, v)
+		}
+	}
+	d.key("esc")
+	if d.m.dialog != dialogNone || !d.m.fullPreview {
+		t.Fatal("esc in the help should close only the help")
+	}
+
+	for _, back := range []string{"esc", "enter", "q"} {
+		d.key("+")
+		d.key(back)
+		if d.m.fullPreview || d.m.quitting {
+			t.Fatalf("%s: full %t quitting %t", back, d.m.fullPreview, d.m.quitting)
+		}
+		if d.m.pv.view.zoom > 1 {
+			t.Fatalf("%s: zoom %v kept after leaving", back, d.m.pv.view.zoom)
+		}
+		d.key("enter")
+		if !d.m.fullPreview {
+			t.Fatal("enter did not open the full-screen preview")
+		}
+	}
+}
+
+// TestImageModeKey cycles the modes with i, end to end: title, footer
+// and the frame's mode; without colour, half blocks (drawn as ASCII) are
+// skipped.
+func TestImageModeKey(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		profile termenv.Profile
+		cycle   []preview.Mode
+	}{
+		{"truecolor", termenv.TrueColor, []preview.Mode{preview.ModeSixel, preview.ModeASCII, preview.ModeHalfblock, preview.ModeSixel}},
+		{"no-color", termenv.Ascii, []preview.Mode{preview.ModeSixel, preview.ModeASCII, preview.ModeSixel}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, fixtureOpts{})
+			o := f.options()
+			sofia(t, f, &o)
+			o.Renderer = lipgloss.NewRenderer(io.Discard)
+			o.Renderer.SetColorProfile(c.profile)
+			o.ImageMode = preview.ModeAuto
+			o.Caps = preview.Caps{Sixel: true, TrueColor: true, CellW: 10, CellH: 20}
+			d := newDriver(t, o, 120, 40)
+			d.until("the picture", d.settled)
+			for i, want := range c.cycle {
+				if i > 0 {
+					d.key("i")
+					d.until("the picture in the next mode", d.settled)
+				}
+				if d.m.pv.frame.Mode != want {
+					t.Fatalf("step %d: frame mode %s, want %s", i, d.m.pv.frame.Mode, want)
+				}
+				v := ansi.Strip(d.m.View())
+				if !strings.Contains(v, "Preview · "+string(want)) || !strings.Contains(v, "image "+string(want)) {
+					t.Fatalf("step %d: title or footer does not say %s:\n%s", i, want, v)
+				}
+			}
+		})
+	}
+}

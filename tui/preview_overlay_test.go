@@ -1,0 +1,178 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/snapdash/snapdash/views/preview"
+)
+
+// overlayRig is a dashboard in sixel mode whose Overlay writes to a buffer.
+type overlayRig struct {
+	*driver
+	ov  *preview.Overlay
+	out *bytes.Buffer
+}
+
+func newOverlayRig(t *testing.T, w, h int) *overlayRig {
+	t.Helper()
+	f := newFixture(t, fixtureOpts{})
+	o := f.options()
+	sofia(t, f, &o)
+	o.ImageMode = preview.ModeSixel
+	o.Caps = preview.Caps{Sixel: true, CellW: 10, CellH: 20}
+	out := &bytes.Buffer{}
+	o.Overlay = preview.NewOverlay(out, o.Caps)
+	return &overlayRig{driver: newDriver(t, o, w, h), ov: o.Overlay, out: out}
+}
+
+// frame writes a frame through the overlay, as the renderer does, and
+// returns everything the terminal received since the last call.
+func (r *overlayRig) frame() string {
+	_, _ = r.ov.Write([]byte("\x1b[H" + r.m.View()))
+	s := r.out.String()
+	r.out.Reset()
+	return s
+}
+
+// paintAt is the sequence that paints the sixel at the pane's picture
+// origin as the layout has it now.
+func (r *overlayRig) paintAt() string {
+	p, f := r.m.lay.prev, r.m.pv.frame
+	row := p.y + 1 + r.m.detailLines() + f.GraphicRow
+	col := p.x + 1 + f.GraphicCol
+	return fmt.Sprintf("\x1b7\x1b[%d;%dH\x1bP", row+1, col+1)
+}
+
+// erased reports whether s blanks cells with autowrap off (the Overlay's
+// erase of a sixel).
+func erased(s string) bool { return strings.Contains(s, "\x1b7\x1b[0m\x1b[?7l") }
+
+// TestOverlayFollowsTheDashboard: the sixel is painted exactly at the
+// preview pane's picture origin, erased when a dialog, the help or the
+// filter covers it, painted again when they close, and moved with the
+// pane (full screen, events pane); a picture not loaded yet leaves no
+// stale pixels behind.
+func TestOverlayFollowsTheDashboard(t *testing.T) {
+	r := newOverlayRig(t, 80, 24)
+	r.until("the sixel", r.settled)
+	if r.m.pv.frame.Mode != preview.ModeSixel || r.m.pv.frame.Graphic == "" {
+		t.Fatalf("frame mode %s, graphic %d bytes", r.m.pv.frame.Mode, len(r.m.pv.frame.Graphic))
+	}
+	if out := r.frame(); !strings.Contains(out, r.paintAt()) {
+		t.Fatalf("sixel not painted at the pane origin %q:\n%q", r.paintAt(), tail([]byte(out), 300))
+	}
+
+	for _, open := range [][]string{{"?"}, {"d"}, {"/"}, {"c"}} {
+		r.key(open...)
+		if r.m.dialog == dialogNone {
+			t.Fatalf("%v opened no dialog", open)
+		}
+		out := r.frame()
+		if !erased(out) || strings.Contains(out, "\x1bP") {
+			t.Fatalf("%v: sixel not erased (or painted again) under the dialog: %q", open, tail([]byte(out), 300))
+		}
+		r.key("esc")
+		r.until("the dialog closed", func() bool { return r.m.dialog == dialogNone })
+		if out := r.frame(); !strings.Contains(out, r.paintAt()) {
+			t.Fatalf("%v: sixel not painted again after the dialog closed", open)
+		}
+	}
+
+	// The events pane shrinks and moves the preview: the picture is
+	// erased, rendered for the new pane and painted at its new origin.
+	before := r.paintAt()
+	r.key("e")
+	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {
+		t.Fatal("old sixel not erased when the events pane moved the preview")
+	}
+	r.until("the sixel for the smaller pane", r.settled)
+	if out := r.frame(); !strings.Contains(out, r.paintAt()) || r.paintAt() == before {
+		t.Fatalf("sixel not painted at the moved pane's origin %q (was %q)", r.paintAt(), before)
+	}
+	r.key("e")
+	r.until("the sixel again", r.settled)
+	r.frame()
+
+	// Full screen: a third detail line, another origin.
+	r.key("enter")
+	r.frame()
+	r.until("the full-screen sixel", r.settled)
+	if out := r.frame(); !strings.Contains(out, r.paintAt()) {
+		t.Fatalf("full-screen sixel not at %q", r.paintAt())
+	}
+	r.key("esc")
+	r.until("the pane sixel", r.settled)
+	r.frame()
+
+	// The spinner on the rows the sixel covers stands still.
+	if a, b := r.m.bodySpin("⠋"), r.m.bodySpin("⠙"); a != b {
+		t.Fatalf("body spinner moves under a sixel: %q, %q", a, b)
+	}
+
+	// The watch screen covers everything.
+	r.key("w")
+	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {
+		t.Fatal("sixel not erased by the watch screen")
+	}
+	r.key("w")
+	r.until("back", r.settled)
+	r.frame()
+
+	// Image mode → ascii: the sixel goes away for good.
+	r.key("i")
+	r.until("the ascii picture", r.settled)
+	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {
+		t.Fatal("sixel not erased when the mode became ascii")
+	}
+}
+
+// TestOverlayNoStalePixelsOnMove: moving to a picture that is not loaded
+// erases the old sixel before anything else is drawn; the new one is
+// painted when it arrives.
+func TestOverlayNoStalePixelsOnMove(t *testing.T) {
+	r := newOverlayRig(t, 120, 40)
+	r.until("the sixel", r.settled)
+	r.frame()
+	r.m.cache.Purge() // nothing prefetched: the next picture must load
+	r.key("j")
+	if r.m.pv.have {
+		t.Fatal("a picture is shown before it loaded")
+	}
+	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {
+		t.Fatal("old sixel not erased when the selection moved")
+	}
+	r.until("the next sixel", r.settled)
+	if out := r.frame(); !strings.Contains(out, r.paintAt()) {
+		t.Fatal("next sixel not painted")
+	}
+}
+
+// TestOverlayKitty: a kitty picture is transmitted once, its placeholder
+// cells are in the View, and a dialog deletes the image.
+func TestOverlayKitty(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	o := f.options()
+	sofia(t, f, &o)
+	o.ImageMode = preview.ModeKitty
+	o.Caps = preview.Caps{Kitty: true, TrueColor: true, CellW: 9, CellH: 18}
+	out := &bytes.Buffer{}
+	o.Overlay = preview.NewOverlay(out, o.Caps)
+	r := &overlayRig{driver: newDriver(t, o, 120, 40), ov: o.Overlay, out: out}
+	r.until("the kitty picture", r.settled)
+	if s := r.frame(); strings.Count(s, "\x1b_Ga=T") != 1 {
+		t.Fatalf("kitty image transmitted %d times", strings.Count(s, "\x1b_Ga=T"))
+	}
+	if !strings.Contains(r.m.View(), "\U0010EEEE") {
+		t.Fatal("no kitty placeholder cells in the View")
+	}
+	if s := r.frame(); strings.Contains(s, "\x1b_Ga=T") {
+		t.Fatal("kitty image transmitted again by an unchanged frame")
+	}
+	r.key("?")
+	if s := r.frame(); !strings.Contains(s, "a=d") {
+		t.Fatalf("kitty image not deleted under the help: %q", tail([]byte(s), 200))
+	}
+}

@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/views/pane"
+	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/views/snapshots"
+)
+
+// previewBox draws the preview pane (or the full-screen preview) in r:
+// the title, the detail lines and the picture, or why there is none.
+func (m *Model) previewBox(spin string, r rect) []string {
+	title := "Preview"
+	if m.mode != ImageModeNone {
+		title += " · " + string(m.imageMode())
+	}
+	if m.pv.have && m.pv.info.Width > 0 {
+		title += " · " + itoa(m.pv.info.Width) + "×" + itoa(m.pv.info.Height)
+	}
+	if m.fullPreview {
+		if z := m.pv.view.zoom; z > 1 {
+			title += " · zoom " + zoomLabel(z)
+		}
+		title += " · esc back"
+	}
+	focused := m.focus == focusPreview || m.fullPreview
+	row, ok := m.selectedRow()
+	if !ok {
+		return pane.Box(m.st, title, []string{m.st.Muted.Render("No snapshot selected.")}, r.w, r.h, focused)
+	}
+	lines := m.detailText(row, spin)
+	cols := max(0, r.w-2)
+	s := row.Snapshot
+	switch {
+	case s.State == client.StateRequested:
+		lines = append(lines, "", m.st.Warn.Render(spin+" waiting for the customer's picture…"))
+	case m.mode == ImageModeNone:
+		lines = append(lines, "", m.st.Muted.Render("pictures are off (image mode none)"))
+	case m.pv.err != nil:
+		lines = append(lines, "")
+		lines = append(lines, m.errorLines(m.pv.err, cols)...)
+	case m.pv.have:
+		lines = append(lines, m.pv.frame.Lines...)
+	default:
+		lines = append(lines, "", m.st.Muted.Render(spin+" loading picture…"))
+	}
+	return pane.Box(m.st, title, lines, r.w, r.h, focused)
+}
+
+// detailText is the lines above the picture (detailLines of them).
+func (m *Model) detailText(row snapshots.Row, spin string) []string {
+	s := row.Snapshot
+	lines := []string{snapshots.StateLabel(s.State, row.Op, spin) + "  " + sanitize.Line(s.Type) + "  " + sanitize.Line(s.ID)}
+	d := m.fmtTime(row.When())
+	if row.Customer != "" {
+		d += " · " + row.Customer
+	}
+	if s.RequesterUserID != "" {
+		d += " · by " + sanitize.Line(s.RequesterUserID)
+	}
+	lines = append(lines, m.st.Muted.Render(d))
+	if m.fullPreview {
+		lines = append(lines, m.pictureFacts())
+	}
+	return lines
+}
+
+// pictureFacts describes the picture for the full-screen view: its size as
+// shown (after EXIF orientation), the file's size and type, and the zoom.
+func (m *Model) pictureFacts() string {
+	i := m.pv.info
+	if !m.pv.have || i.Width <= 0 {
+		return m.st.Muted.Render("…")
+	}
+	parts := []string{itoa(i.Width) + "×" + itoa(i.Height) + " px"}
+	if i.Bytes > 0 {
+		parts = append(parts, fmtBytes(int64(i.Bytes)))
+	}
+	if i.MimeType != "" {
+		parts = append(parts, sanitize.Line(i.MimeType))
+	}
+	if i.Orientation > 1 {
+		o := "EXIF orientation " + itoa(i.Orientation)
+		if i.Orientation >= 5 {
+			o += " (stored " + itoa(i.Height) + "×" + itoa(i.Width) + ")"
+		}
+		parts = append(parts, o)
+	}
+	parts = append(parts, "zoom "+zoomLabel(m.pv.view.zoom))
+	return m.st.Muted.Render(strings.Join(parts, " · "))
+}
+
+// errorLines says why a picture cannot be shown, wrapped to the pane, with
+// a hint for pictures refused for their size.
+func (m *Model) errorLines(err error, cols int) []string {
+	text := "✗ " + sanitize.Line(err.Error())
+	var out []string
+	for _, l := range wrapWords(text, max(10, cols)) {
+		out = append(out, m.st.Bad.Render(l))
+	}
+	if errors.Is(err, preview.ErrTooManyPixels) || errors.Is(err, preview.ErrTooLarge) {
+		hint := "too big to preview safely"
+		if !m.opts.NoLocalFiles {
+			hint += "; o opens it in your viewer, s saves it"
+		}
+		for _, l := range wrapWords(hint, max(10, cols)) {
+			out = append(out, m.st.Muted.Render(l))
+		}
+	}
+	return out
+}
+
+// wrapWords breaks plain text into lines of at most w cells, at spaces
+// where it can.
+func wrapWords(s string, w int) []string {
+	var lines []string
+	var cur []rune
+	for _, word := range strings.Fields(s) {
+		wr := []rune(word)
+		for len(wr) > w { // a word longer than the line: cut it
+			if len(cur) > 0 {
+				lines, cur = append(lines, string(cur)), nil
+			}
+			lines, wr = append(lines, string(wr[:w])), wr[w:]
+		}
+		switch {
+		case len(cur) == 0:
+			cur = wr
+		case len(cur)+1+len(wr) <= w:
+			cur = append(append(cur, ' '), wr...)
+		default:
+			lines, cur = append(lines, string(cur)), wr
+		}
+	}
+	if len(cur) > 0 {
+		lines = append(lines, string(cur))
+	}
+	return lines
+}
+
+// fmtBytes formats a byte count: 812 B, 4.3 MB (decimal units, as file
+// managers show them).
+func fmtBytes(n int64) string {
+	switch {
+	case n < 1000:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1000*1000:
+		return strconv.FormatFloat(float64(n)/1e3, 'f', 1, 64) + " kB"
+	default:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB"
+	}
+}

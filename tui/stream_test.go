@@ -1,0 +1,254 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/views/header"
+	"github.com/snapdash/snapdash/views/statusbar"
+)
+
+func live(evs ...client.Event) StreamUpdateMsg {
+	return StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateLive, Events: evs}}
+}
+
+// evAt is ev with a sequence number and a time relative to the start.
+func evAt(typ, snapID string, seq uint64, ago time.Duration) client.Event {
+	e := ev(typ, snapID)
+	e.Seq, e.Timestamp = seq, fixedNow().Add(-ago)
+	return e
+}
+
+func TestReplayedHistoryIsQuiet(t *testing.T) {
+	m := unitModel(t, Options{Bell: true, Output: io.Discard})
+	m.Update(live(
+		evAt(client.EventSnapshotRequested, "old-1", 1, 2*time.Hour),
+		evAt(client.EventSnapshotAcquired, "old-1", 2, 2*time.Hour),
+		evAt(client.EventSnapshotRequested, "old-2", 3, time.Hour), // still pending
+	))
+	if m.bells != 0 || m.status.Text != "" {
+		t.Fatalf("history rang %d bells, status %+v", m.bells, m.status)
+	}
+	if st, _, _ := row(t, m, "old-2"); st != client.StateRequested {
+		t.Fatalf("pending request from before the start: %s", st)
+	}
+	if st, _, _ := row(t, m, "old-1"); st != client.StateUploaded {
+		t.Fatalf("old-1: %s", st)
+	}
+	if got := paneSeqs(m); fmt.Sprint(got) != "[1 2 3]" {
+		t.Fatalf("history in the events pane: %v", got)
+	}
+	// The first live event ends the history: it is news.
+	m.Update(live(evAt(client.EventSnapshotAcquired, "old-2", 4, 0)))
+	if m.bells != 1 || m.status.Kind != statusbar.Notice || !strings.Contains(m.status.Text, "arrived from Ana") {
+		t.Fatalf("live picture: %d bells, status %+v", m.bells, m.status)
+	}
+	if st, _, _ := row(t, m, "old-2"); st != client.StateUploaded {
+		t.Fatalf("the pending request did not resolve: %s", st)
+	}
+}
+
+func TestBurstOfPicturesRingsOnce(t *testing.T) {
+	m := unitModel(t, Options{Bell: true, Output: io.Discard})
+	m.Update(live(evAt(client.EventSnapshotAcquired, "p1", 1, 0), evAt(client.EventSnapshotAcquired, "p2", 2, 0),
+		evAt(client.EventSnapshotAcquired, "p3", 3, 0)))
+	if m.bells != 1 {
+		t.Fatalf("%d bells for one batch", m.bells)
+	}
+	if m.status.Kind != statusbar.Notice || m.status.Text != "3 pictures arrived, the last from Ana" {
+		t.Fatalf("status %+v", m.status)
+	}
+	if m.snaps.Total() != 3 {
+		t.Fatalf("table has %d rows", m.snaps.Total())
+	}
+	if !strings.Contains(m.View(), "★ 3 pictures arrived") {
+		t.Fatalf("not highlighted:\n%s", m.View())
+	}
+	noBell := unitModel(t, Options{Output: io.Discard})
+	noBell.Update(live(evAt(client.EventSnapshotAcquired, "p1", 1, 0)))
+	if noBell.bells != 0 {
+		t.Fatal("rang without Bell")
+	}
+}
+
+func TestStaleListingKeepsNewerEvents(t *testing.T) {
+	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
+	asked := m.store.gen // a listing asked now...
+	m.Update(live(evAt(client.EventSnapshotApproved, "s1", 1, 0), evAt(client.EventSnapshotAcquired, "s2", 2, 0)))
+	// ...answers with what the server had before those events.
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-1", Snapshots: []client.Snapshot{snap("s1", client.StateUploaded, time.Minute)}, Asked: asked})
+	if st, _, _ := row(t, m, "s1"); st != client.StateApproved {
+		t.Fatalf("a stale listing undid the approval: %s", st)
+	}
+	if st, _, _ := row(t, m, "s2"); st != client.StateUploaded {
+		t.Fatalf("a stale listing dropped a new picture: %s", st)
+	}
+	// A listing asked after the events is believed.
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-1", Snapshots: []client.Snapshot{snap("s1", client.StateDiscarded, time.Minute)}, Asked: m.store.gen})
+	if st, _, _ := row(t, m, "s1"); st != client.StateDiscarded {
+		t.Fatalf("a fresh listing was ignored: %s", st)
+	}
+	if _, r := m.store.row("s2"); r != nil {
+		t.Fatal("a fresh listing without s2 kept it")
+	}
+}
+
+func TestEventsPaneKeys(t *testing.T) {
+	m := unitModel(t, Options{})
+	press(m, "e", "tab", "tab")
+	if m.focus != focusEvents || !m.keys.EventsPause.Enabled() {
+		t.Fatalf("focus %v", m.focus)
+	}
+	if v := m.View(); !strings.Contains(v, "p/space pause/follow · f type filter · t this interaction") {
+		t.Fatalf("footer lacks the pane's keys:\n%s", v)
+	}
+	m.Update(live(evAt(client.EventSnapshotRequested, "a1", 1, 0)))
+	press(m, " ")
+	m.Update(live(evAt(client.EventSnapshotAcquired, "a1", 2, 0), evAt("MysteryEvent", "", 3, 0)))
+	if !strings.Contains(m.View(), "Events 4 · paused · +2 new") {
+		t.Fatalf("paused title:\n%s", m.View())
+	}
+	press(m, "p")
+	if !m.events.Following() {
+		t.Fatal("p did not follow again")
+	}
+	press(m, "f")
+	if m.events.TypeFilter() != client.EventSnapshotRequested {
+		t.Fatalf("type filter %q", m.events.TypeFilter())
+	}
+	press(m, "f", "f", "f")
+	if m.events.TypeFilter() != "" {
+		t.Fatalf("f did not come back to every type: %q", m.events.TypeFilter())
+	}
+	m.Update(live(client.Event{Type: client.EventSnapshotRequested, Seq: 4, Timestamp: fixedNow(), InteractionID: "int-other", SnapshotID: "x9"}))
+	press(m, "t")
+	if v := m.View(); strings.Contains(v, "x9") || !strings.Contains(v, "this interaction") {
+		t.Fatalf("this interaction only:\n%s", v)
+	}
+	press(m, "tab") // leaving the pane disables its keys
+	if m.keys.EventsPause.Enabled() {
+		t.Fatal("pane keys enabled outside the pane")
+	}
+}
+
+func TestEventLinesAreReadable(t *testing.T) {
+	m := unitModel(t, Options{Identity: client.Identity{UserID: "agent-me"}})
+	req := evAt(client.EventSnapshotRequested, "snap-1", 1, 0)
+	req.UserID, req.TargetUserID = "agent-me", "cust-1"
+	acq := evAt(client.EventSnapshotAcquired, "snap-1", 2, 0)
+	acq.UserID = "cust-1"
+	cam := client.Event{Type: client.EventSnapshotCameraRequested, Seq: 3, Timestamp: fixedNow(), UserID: "agent-me",
+		TargetUserID: "cust-1", InteractionID: "int-1", SnapshotCameraRequestID: "cr-1", CameraRequestType: client.CameraFlashOn}
+	done := client.Event{Type: client.EventSnapshotCameraRequestProcessed, Seq: 4, Timestamp: fixedNow(), UserID: "cust-1",
+		InteractionID: "int-1", SnapshotCameraRequestID: "cr-1", Succeeded: client.BoolPtr(false), AdditionalInformation: "device has no flash"}
+	odd := client.Event{Type: "Weird\x1b[31mEvent", Seq: 5, Timestamp: fixedNow(),
+		Raw: []byte("{ \"type\": \"WeirdEvent\",\n \"x\": \"\\u001b]52;c;AAAA\\u0007\", \"n\": [1, 2] }")}
+	m.Update(live(req, acq, cam, done, odd))
+	want := []string{
+		"15:09:26 ◷ you requested a meter picture from Ana snap-1",
+		"15:09:26 ● Ana sent a meter picture snap-1",
+		"15:09:26 ◎ you sent camera command Flash on to Ana",
+		"15:09:26 ✗ Ana Flash on: failed: device has no flash",
+		`15:09:26 ? WeirdEvent {"type":"WeirdEvent","x":"\u001b]52;c;AAAA\u0007","n":[1,2]}`,
+	}
+	var got []string
+	for i := 0; i < m.events.Len(); i++ {
+		if e := m.events.At(i); e.Seq != 0 {
+			got = append(got, m.events.Line(e))
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("lines %q", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d:\n got %q\nwant %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestNoLocalFiles(t *testing.T) {
+	m := unitModel(t, Options{NoLocalFiles: true}, snap("s1", client.StateUploaded, time.Minute))
+	for k, what := range map[string]string{"s": "saving pictures", "u": "uploading files", "o": "opening pictures"} {
+		press(m, k)
+		if m.dialog != dialogNone || len(m.ops) != 0 {
+			t.Fatalf("%s opened a dialog or started an action", k)
+		}
+		if m.status.Text != what+" is not available over SSH" {
+			t.Fatalf("%s: status %q", k, m.status.Text)
+		}
+	}
+	if m.keys.Save.Enabled() || m.keys.Upload.Enabled() || m.keys.Open.Enabled() || !m.keys.Copy.Enabled() {
+		t.Fatal("key states")
+	}
+	press(m, "?")
+	v := m.dialogView()
+	if strings.Contains(v, "save") || strings.Contains(v, "upload") || !strings.Contains(v, "copy URL") {
+		t.Fatalf("help:\n%s", v)
+	}
+}
+
+func TestHeaderCountsDownToTheNextTry(t *testing.T) {
+	m := unitModel(t, Options{})
+	wall := time.Date(2026, 3, 14, 15, 0, 0, 0, time.UTC)
+	m.wall = func() time.Time { return wall }
+	_, cmd := m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateReconnecting,
+		RetryAt: wall.Add(4 * time.Second), Since: wall.Add(-time.Second)}})
+	if cmd == nil || !m.cs.ticking {
+		t.Fatal("no countdown tick")
+	}
+	if v := m.View(); !strings.Contains(v, "◌ reconnecting (next try in 4s)") {
+		t.Fatalf("header:\n%s", strings.SplitN(v, "\n", 2)[0])
+	}
+	wall = wall.Add(3 * time.Second)
+	m.Update(ConnTickMsg{Gen: m.cs.gen})
+	if v := m.View(); !strings.Contains(v, "next try in 1s") {
+		t.Fatalf("after 3s:\n%s", strings.SplitN(v, "\n", 2)[0])
+	}
+	m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateOffline,
+		RetryAt: wall.Add(65 * time.Second), Since: time.Date(2026, 3, 14, 14, 58, 7, 0, time.UTC)}})
+	if v := m.View(); !strings.Contains(v, "○ offline (since 14:58:07 · next try in 1m05s)") {
+		t.Fatalf("offline:\n%s", strings.SplitN(v, "\n", 2)[0])
+	}
+	m.Update(live())
+	if m.cs.conn != header.Live {
+		t.Fatal("not live")
+	}
+	if _, cmd := m.Update(ConnTickMsg{Gen: m.cs.gen}); m.cs.ticking {
+		_ = cmd
+		t.Fatal("the countdown kept ticking while live")
+	}
+	m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StatePolling}})
+	if v := m.View(); !strings.Contains(v, "◔ polling (no event stream; re-listing every 5s)") {
+		t.Fatalf("polling:\n%s", strings.SplitN(v, "\n", 2)[0])
+	}
+}
+
+// TestScreenEventsStream is the events pane with server events of every
+// kind, a reconnect and a resync, at 80x24 and 120x40.
+func TestScreenEventsStream(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			m := unitModel(t, Options{Identity: client.Identity{UserID: "agent-me"}}, snap("s1", client.StateUploaded, time.Hour))
+			m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			press(m, "e", "tab", "tab")
+			req := evAt(client.EventSnapshotRequested, "snap-7", 11, 3*time.Minute)
+			req.UserID, req.TargetUserID = "agent-me", "cust-1"
+			acq := evAt(client.EventSnapshotAcquired, "snap-7", 12, 2*time.Minute)
+			acq.UserID = "cust-1"
+			apr := evAt(client.EventSnapshotApproved, "s1", 13, time.Minute)
+			apr.UserID = "supervisor-x"
+			m.Update(live(req, acq, apr))
+			m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateReconnecting, Err: fmt.Errorf("events: the server closed the stream")}})
+			m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateLive, Resync: true,
+				Events: []client.Event{{Type: "ShiftChangedEvent", Seq: 40, Timestamp: fixedNow(), Raw: []byte(`{"type":"ShiftChangedEvent","shift":"night"}`)}}}})
+			golden.RequireEqual(t, []byte(spinnerFrames.Replace(m.View())))
+		})
+	}
+}

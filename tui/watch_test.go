@@ -1,0 +1,186 @@
+package tui
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/snapdash/snapdash/client"
+)
+
+// watchComplete: the watch screen shows every interaction, listed, with
+// rows rebuilt since the last change.
+func watchComplete(m *Model) bool {
+	if m.screen != screenWatch || m.listing || len(m.watchLoads) > 0 || m.watchBuilt != m.store.changes || len(m.store.list) == 0 {
+		return false
+	}
+	for _, e := range m.store.list {
+		if !e.listed || !e.haveIt {
+			return false
+		}
+	}
+	return m.watch.Len() == len(m.store.list)
+}
+
+// TestScreenWatch is the watch screen on the demo data (every state, the
+// hostile name), at 80x24 and 120x40. Run `go test ./tui/ -update` to
+// regenerate.
+func TestScreenWatch(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			f := newFixture(t, fixtureOpts{})
+			o := f.options()
+			o.WarnAfter, o.CriticalAfter = 2*time.Minute, 3*time.Hour
+			tm, p := startProbe(t, o, sz[0], sz[1])
+			p.until(t, tm, 10*time.Second, "the interactions", func(m *Model) bool { return !m.listing && len(m.store.list) > 0 })
+			keys(tm, "w")
+			p.until(t, tm, 10*time.Second, "a complete watch screen", watchComplete)
+			m := finalModel(t, tm)
+			v := m.View()
+			if strings.ContainsAny(v, "\x1b\a") {
+				t.Fatalf("escape in the watch screen: %q", v)
+			}
+			golden.RequireEqual(t, []byte(spinnerFrames.Replace(v)))
+		})
+	}
+}
+
+// TestWatchEnterOpensInteraction: w shows the table, enter lands on the
+// interaction's snapshots with their pane focused, w and esc go back.
+func TestWatchEnterOpensInteraction(t *testing.T) {
+	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, 10*time.Minute))
+	now := fixedNow()
+	m.Update(InteractionsLoadedMsg{Interactions: []client.Interaction{{ID: "int-2", CreatedAt: &now,
+		Data: []byte(`{"customerName":"Bo"}`)}}})
+	cmd := press(m, "w")
+	if m.screen != screenWatch || cmd == nil {
+		t.Fatalf("w: screen %v", m.screen)
+	}
+	if !m.watchLoads["int-2"] || m.watchLoads["int-1"] {
+		t.Fatalf("watch listings in flight: %v (int-1 is listed already)", m.watchLoads)
+	}
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-2", Asked: m.store.gen})
+	if m.watch.Len() != 2 {
+		t.Fatalf("watch rows %d", m.watch.Len())
+	}
+	// The most urgent row (int-1: a picture waiting 10 minutes) is first.
+	if r, _ := m.watch.Selected(); r.InteractionID != "int-1" || r.Awaiting != 1 {
+		t.Fatalf("selected row %+v", r)
+	}
+	for _, k := range []string{"a", "d", "r", "u"} {
+		press(m, k)
+		if m.dialog != dialogNone {
+			t.Fatalf("%s opened a dialog on the watch screen", k)
+		}
+	}
+	press(m, "j")
+	for _, msg := range runCmd(press(m, "enter")) {
+		m.Update(msg)
+	}
+	if m.screen != screenMain || m.selected != "int-2" || m.focus != focusSnapshots {
+		t.Fatalf("enter: screen %v selected %q focus %v", m.screen, m.selected, m.focus)
+	}
+	press(m, "w")
+	press(m, "esc")
+	if m.screen != screenMain {
+		t.Fatal("esc did not leave the watch screen")
+	}
+	if !strings.Contains(m.View(), "Snapshots · Bo") {
+		t.Fatalf("view:\n%s", m.View())
+	}
+}
+
+// TestWatchRowsRebuiltOncePerTick: events change the store at once, the
+// rows only on the next tick (at most once a second).
+func TestWatchRowsRebuiltOncePerTick(t *testing.T) {
+	m := unitModel(t, Options{Watch: true})
+	before := m.watch.Len()
+	for i := 0; i < 100; i++ {
+		m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateLive,
+			Events: []client.Event{ev(client.EventSnapshotRequested, fmt.Sprintf("s%d", i))}}})
+	}
+	if r, _ := m.watch.Selected(); r.Pending != 0 || m.watch.Len() != before {
+		t.Fatalf("rows rebuilt before the tick: %+v", r)
+	}
+	m.Update(watchTick(m))
+	if r, _ := m.watch.Selected(); r.Pending != 100 || m.watch.Len() != 1 {
+		t.Fatalf("after the tick: %+v", r)
+	}
+}
+
+// watchTick runs the watch screen's next tick (it waits a second).
+func watchTick(m *Model) tea.Msg { return m.watch.StartTicking()() }
+
+// TestWatchShowsPendingFromBeforeStart: with the stream's replay, requests
+// made before the dashboard started are pending on the watch screen, as
+// the simulator's own state says.
+func TestWatchShowsPendingFromBeforeStart(t *testing.T) {
+	dir := t.TempDir()
+	f := newFixture(t, fixtureOpts{dataDir: dir})
+	o := f.options()
+	o.NoStream, o.Watch = false, true
+	tm, p := startProbe(t, o, 120, 40)
+	want := map[string]int{}
+	total := 0
+	for id, n := range pendingInState(t, dir) {
+		want[id] = n
+		total += n
+	}
+	if total < 2 {
+		t.Fatalf("the demo should have pending requests: %v", want)
+	}
+	p.until(t, tm, 15*time.Second, "pending requests on the watch screen", func(m *Model) bool {
+		if !watchComplete(m) {
+			return false
+		}
+		n := 0
+		for _, e := range m.store.list {
+			n += e.waiting()
+		}
+		return n == total
+	})
+	m := finalModel(t, tm)
+	for _, e := range m.store.list {
+		if got := e.waiting(); got != want[e.id] {
+			t.Errorf("%s: %d pending, the simulator has %d", e.title(), got, want[e.id])
+		}
+	}
+	v := m.View()
+	if !strings.Contains(v, fmt.Sprintf("%d pending", total)) {
+		t.Fatalf("summary does not count the pending requests:\n%s", v)
+	}
+	if m.status.Text != "" || m.status.Kind != 0 {
+		t.Fatalf("replayed history set the status line: %+v", m.status)
+	}
+}
+
+// pendingInState counts the simulator's pending requests per interaction.
+func pendingInState(t *testing.T, dir string) map[string]int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Snapshots map[string]struct {
+			Snapshot client.Snapshot `json:"snapshot"`
+			Pending  bool            `json:"pending"`
+		} `json:"snapshots"`
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, r := range st.Snapshots {
+		if r.Pending {
+			out[r.Snapshot.InteractionID]++
+		}
+	}
+	return out
+}
