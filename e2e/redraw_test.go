@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -168,7 +169,8 @@ func measureMoves(t *testing.T, mode preview.Mode, w, h, n int) []moveStats {
 		}
 	}
 	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(strings.Join(rec.frame(), "\n"), "Sofía García 1/") {
+	listed := regexp.MustCompile(`Snapshots · Sofía García \d+/3`)
+	for !listed.MatchString(strings.Join(rec.frame(), "\n")) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the dashboard never showed Sofía's snapshots:\n%s", strings.Join(rec.frame(), "\n"))
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/views/preview"
 )
 
@@ -94,6 +95,19 @@ func TestOverlayFollowsTheDashboard(t *testing.T) {
 	}
 	r.key("e")
 	r.until("the sixel again", r.settled)
+	r.frame()
+
+	// A resize: the old graphic is erased, the new size painted.
+	r.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {
+		t.Fatal("old sixel not erased after a resize")
+	}
+	r.until("the sixel at the new size", r.settled)
+	if out := r.frame(); !strings.Contains(out, r.paintAt()) || r.m.lay.prev.w < 40 {
+		t.Fatalf("sixel not painted after the resize at %q", r.paintAt())
+	}
+	r.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	r.until("the sixel at 80x24", r.settled)
 	r.frame()
 
 	// Full screen: a third detail line, another origin.
