@@ -70,6 +70,9 @@ func (m *Model) onRequestDone(msg RequestDoneMsg) tea.Cmd {
 			m.store.put(e, temp)
 		}
 		if m.selected == e.id {
+			// The new row must be in the table before it can be selected:
+			// the server's answer may come before the stream's event.
+			m.refreshLists()
 			m.snaps.Select(id)
 		}
 	}
