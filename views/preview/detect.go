@@ -91,7 +91,7 @@ func Detect(getenv func(string) string, in io.Reader, out io.Writer, budget time
 	if in == nil || out == nil {
 		return env
 	}
-	q, _ := Query(in, out, budget)
+	q, _, _ := queryInput(in, out, budget, QueryStringFor(env.Term, env.InTmux))
 	c := merge(env, q)
 	if c.CellW == 0 || c.CellH == 0 {
 		c.CellW, c.CellH = winsizeCell(out)

@@ -279,3 +279,37 @@ func TestCellSize(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 }
+
+func TestQueryStringForTmuxLeavesOutKitty(t *testing.T) {
+	for _, tc := range []struct {
+		term  string
+		tmux  bool
+		kitty bool
+	}{
+		{"xterm-256color", false, true},
+		{"xterm-kitty", false, true},
+		{"tmux-256color", false, false},
+		{"screen-256color", false, false},
+		{"xterm-256color", true, false},
+	} {
+		q := QueryStringFor(tc.term, tc.tmux)
+		if got := strings.Contains(q, "\x1b_G"); got != tc.kitty {
+			t.Errorf("QueryStringFor(%q, %v) has kitty query %v, want %v", tc.term, tc.tmux, got, tc.kitty)
+		}
+		if !strings.HasSuffix(q, queryDA1) {
+			t.Errorf("QueryStringFor(%q, %v) must end with DA1", tc.term, tc.tmux)
+		}
+	}
+}
+
+func TestDetectInTmuxSendsNoAPC(t *testing.T) {
+	in, out := scriptedTerminal(t, "\x1b[?62;4c", 0)
+	env := map[string]string{"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"}
+	c := Detect(func(k string) string { return env[k] }, in, out, time.Second)
+	if !c.Sixel {
+		t.Fatalf("DA1 ;4 not seen: %+v", c)
+	}
+	if strings.Contains(out.String(), "\x1b_") || !strings.Contains(out.String(), queryDA1) {
+		t.Fatalf("inside tmux the query was %q; want no APC string and DA1", out.String())
+	}
+}

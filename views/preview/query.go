@@ -48,6 +48,23 @@ func Query(in io.Reader, out io.Writer, budget time.Duration) (Caps, error) {
 // typed during the query) and the result of a read still pending after a
 // timeout, then continues with in. Pass it to tea.WithInput.
 func QueryInput(in io.Reader, out io.Writer, budget time.Duration) (Caps, io.Reader, error) {
+	return queryInput(in, out, budget, QueryString)
+}
+
+// QueryStringFor is the query to send to a terminal of the given TERM.
+// Inside tmux or GNU screen the kitty graphics query is left out: both
+// take an unknown APC string as a window title (seen: the pane title became
+// "Gi=31,s=1,..."), and neither passes the reply back; kitty behind them
+// is found from the environment (KITTY_WINDOW_ID) instead.
+func QueryStringFor(term string, inTmux bool) string {
+	t := strings.ToLower(term)
+	if inTmux || strings.HasPrefix(t, "screen") || strings.HasPrefix(t, "tmux") {
+		return queryXTVersion + queryCellSize + queryDA1
+	}
+	return QueryString
+}
+
+func queryInput(in io.Reader, out io.Writer, budget time.Duration, query string) (Caps, io.Reader, error) {
 	if budget <= 0 {
 		budget = DefaultBudget
 	}
@@ -64,7 +81,7 @@ func QueryInput(in io.Reader, out io.Writer, budget time.Duration) (Caps, io.Rea
 	if cr != nil {
 		defer cr.Close()
 	}
-	if _, err := io.WriteString(out, QueryString); err != nil {
+	if _, err := io.WriteString(out, query); err != nil {
 		return Caps{}, in, fmt.Errorf("preview: write terminal query: %w", err)
 	}
 
