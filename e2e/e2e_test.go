@@ -249,6 +249,9 @@ func TestDemoCameraAndHelp(t *testing.T) {
 	tm.waitFor("camera: Switch camera")
 	tm.waitFor("by the customer's device")
 
+	// The cursor starts on Kenji's newest row, a pending request; the
+	// oldest is a picture, which copy URL needs.
+	tm.press("G")
 	tm.press("?")
 	tm.waitFor("Keys", "full preview", "copy URL")
 	tm.press(esc) // the help says "esc or ? closes"

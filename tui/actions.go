@@ -28,7 +28,7 @@ func (m *Model) request(v requestform.Values) tea.Cmd {
 		ID: temp, Type: v.SnapshotType, State: client.StateRequested, InteractionID: e.id,
 		UserID: v.TargetUserID, UserEndpointID: v.TargetUserEndpointID, RequesterUserID: m.opts.Identity.UserID,
 	}})
-	op := m.begin("requesting a " + orDefault(v.SnapshotType, "snapshot") + " picture from " + e.title())
+	op := m.begin("requesting " + pictureOf("a", v.SnapshotType) + " from " + e.title())
 	cmd := client.SnapshotRequestCommand{
 		ApplicationID: m.opts.ApplicationID, UserEndpointID: m.opts.UserEndpointID,
 		TargetUserID: v.TargetUserID, TargetUserEndpointID: v.TargetUserEndpointID,
@@ -74,6 +74,7 @@ func (m *Model) onRequestDone(msg RequestDoneMsg) tea.Cmd {
 			// the server's answer may come before the stream's event.
 			m.refreshLists()
 			m.snaps.Select(id)
+			m.topPending, m.snapsMoved = false, true
 		}
 	}
 	m.succeed("requested " + short(id) + "; waiting for the customer's picture")

@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"errors"
+	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -108,9 +111,11 @@ func (m *Model) ensureSelection() tea.Cmd {
 func (m *Model) onInteraction(msg InteractionLoadedMsg) tea.Cmd {
 	if msg.Err != nil {
 		e := m.store.byID[msg.ID]
-		if e != nil && e.pinned == 0 && slices.Contains(m.recent, msg.ID) {
+		recent := e != nil && e.pinned == 0 && slices.Contains(m.recent, msg.ID)
+		if recent && unknownInteraction(msg.Err) {
 			// A remembered interaction this server does not know (another
-			// server, or expired): forget it quietly.
+			// server, or expired): forget it quietly. Any other error
+			// (timeout, 5xx, offline) says nothing about it: keep it.
 			m.store.drop(msg.ID)
 			m.logEvent(events.Error, "recent interaction dropped: "+msg.Err.Error())
 			cmd := m.forgetRecent(msg.ID)
@@ -122,12 +127,27 @@ func (m *Model) onInteraction(msg InteractionLoadedMsg) tea.Cmd {
 		}
 		if e != nil {
 			e.err = msg.Err
+			// Asked again after the next successful listing (R, resync).
+			e.wantIt = !unknownInteraction(msg.Err)
 		}
 		m.fail(msg.Err)
 		return nil
 	}
 	m.store.setInteraction(msg.Interaction, m.opts.Now())
 	return m.ensureSelection()
+}
+
+// unknownInteraction reports whether err says the interaction does not
+// exist: a 404, or the API's 400 naming the interaction id as unknown.
+func unknownInteraction(err error) bool {
+	if client.IsNotFound(err) {
+		return true
+	}
+	var ae *client.APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest {
+		return false
+	}
+	return strings.HasPrefix(ae.Fields["interactionId"], "unknown")
 }
 
 func (m *Model) onSnapshots(msg SnapshotsLoadedMsg) tea.Cmd {

@@ -32,7 +32,7 @@ func (m *Model) eventEntry(ev client.Event) events.Entry {
 	}
 	en := events.Entry{At: at, Kind: events.Event, Seq: ev.Seq, Type: ev.Type, Interaction: iid,
 		Who: m.who(e, ev.UserID)}
-	typ := orDefault(ev.SnapshotType, "snapshot")
+	typ := ev.SnapshotType
 	// where names the interaction unless the line names its customer.
 	where := ""
 	if title := m.title(e); e != nil && title != en.Who && title != m.target(e, ev.TargetUserID) {
@@ -47,23 +47,23 @@ func (m *Model) eventEntry(ev client.Event) events.Entry {
 	switch ev.Type {
 	case client.EventSnapshotRequested:
 		en.Symbol = "◷"
-		en.Text = "requested " + article(typ) + " picture from " + m.target(e, ev.TargetUserID) + snap + where
+		en.Text = "requested " + pictureOf("a", typ) + " from " + m.target(e, ev.TargetUserID) + snap + where
 	case client.EventSnapshotAcquired:
 		en.Symbol, en.Kind = "●", events.Notice
 		verb := "sent"
 		if e == nil || ev.UserID == "" || ev.UserID != e.data.CustomerUserID {
 			verb = "uploaded"
 		}
-		en.Text = verb + " " + article(typ) + " picture" + snap + where
+		en.Text = verb + " " + pictureOf("a", typ) + snap + where
 		if ev.RelatedSnapshotID != "" {
 			en.Text += " (related to " + sanitize.Truncate(ev.RelatedSnapshotID, 13) + ")"
 		}
 	case client.EventSnapshotApproved:
 		en.Symbol = "✓"
-		en.Text = "approved the " + typ + " picture" + snap + where
+		en.Text = "approved " + pictureOf("the", typ) + snap + where
 	case client.EventSnapshotDiscarded:
 		en.Symbol = "✗"
-		en.Text = "discarded the " + typ + " picture" + snap + where
+		en.Text = "discarded " + pictureOf("the", typ) + snap + where
 	case client.EventSnapshotCameraRequested:
 		en.Symbol = "◎"
 		en.Text = "sent camera command " + cameraLabel(ev.CameraRequestType) + " to " + m.target(e, ev.TargetUserID) + where
@@ -115,12 +115,20 @@ func (m *Model) who(e *ientry, userID string) string {
 	return userID
 }
 
-// article puts "a" or "an" before a snapshot type: "a meter", "an other".
-func article(typ string) string {
-	if typ != "" && strings.ContainsRune("aeiouAEIOU", rune(typ[0])) {
-		return "an " + typ
+// pictureOf names a picture of a snapshot type after det ("a" or "the"):
+// "a meter picture", "an id-document picture", "the meter picture". The
+// type "other" is not an adjective ("an other picture", "the other
+// picture" would misread): "a picture (other)". No type: "a picture".
+func pictureOf(det, typ string) string {
+	switch {
+	case typ == "":
+		return det + " picture"
+	case strings.EqualFold(typ, "other"):
+		return det + " picture (" + typ + ")"
+	case det == "a" && strings.ContainsRune("aeiouAEIOU", rune(typ[0])):
+		det = "an"
 	}
-	return "a " + typ
+	return det + " " + typ + " picture"
 }
 
 // target names the user a request or command is sent to.

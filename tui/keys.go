@@ -124,9 +124,10 @@ func (k KeyMap) Rebind(m map[string][]string) (KeyMap, error) {
 	return k, nil
 }
 
-// ShortHelp implements help.KeyMap: the footer's keys.
+// ShortHelp implements help.KeyMap: the footer's keys, help and quit last.
+// A narrow footer drops watch, camera and filter first (see footer).
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Request, k.Approve, k.Discard, k.Camera, k.Back, k.Filter, k.Help, k.Quit, k.Watch}
+	return []key.Binding{k.Request, k.Approve, k.Discard, k.Camera, k.Back, k.Filter, k.Watch, k.Help, k.Quit}
 }
 
 // eventsHelp is the footer while the events pane has the focus.

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/confirm"
@@ -92,15 +93,22 @@ type Model struct {
 	listErr      error
 	selected     string // selected interaction id
 	shownVersion int    // version of the selected interaction's rows in the table
-	recent       []string
-	status       statusbar.Status
-	ops          map[int]string // in-flight actions by op id
-	nextOp       int
-	cameraReqs   map[string]client.CameraRequestType
-	cameraEarly  map[string]client.Event
-	readOnlyWhy  string
-	cs           connState
-	stream       *client.Stream
+	// topPending puts the table's cursor on the newest row once the selected
+	// interaction is listed, unless the reviewer moved it (snapsMoved) since
+	// selecting it. Replayed history re-arms it: its rows, coming before or
+	// after the listing, would otherwise leave the cursor on a row that is
+	// no longer the first. Live events never move the cursor.
+	topPending  bool
+	snapsMoved  bool
+	recent      []string
+	status      statusbar.Status
+	ops         map[int]string // in-flight actions by op id
+	nextOp      int
+	cameraReqs  map[string]client.CameraRequestType
+	cameraEarly map[string]client.Event
+	readOnlyWhy string
+	cs          connState
+	stream      *client.Stream
 	// started is when the dashboard started (Options.Now): events older
 	// than it are the replayed history until a live one arrives.
 	started  time.Time
@@ -141,7 +149,6 @@ func New(opts Options) *Model {
 	}
 	m := &Model{
 		opts: opts, api: opts.API, ctx: ctx, cancel: cancel, st: st, keys: keys,
-		focus:       focusSnapshots,
 		inter:       interactions.New(st),
 		snaps:       snapshots.New(st),
 		events:      events.New(st, opts.EventScrollback, opts.Location),
@@ -163,6 +170,8 @@ func New(opts Options) *Model {
 		watchLoads:  map[string]bool{},
 	}
 	m.watch = newWatch(m)
+	// Through setFocus, so the table draws its cursor row focused at once.
+	m.setFocus(focusSnapshots)
 	if opts.Watch {
 		m.screen = screenWatch
 	}
@@ -172,10 +181,13 @@ func New(opts Options) *Model {
 		e.pinned = i + 1
 	}
 	if len(opts.Interactions) > 0 {
-		m.selected = opts.Interactions[0]
+		m.selected, m.topPending = opts.Interactions[0], true
 	}
 	if opts.ReadOnly {
-		m.readOnlyWhy = "read-only (--read-only): actions are disabled"
+		m.readOnlyWhy = "read-only: actions are disabled"
+		if r := sanitize.Line(opts.ReadOnlyReason); r != "" {
+			m.readOnlyWhy = "read-only (" + r + "): actions are disabled"
+		}
 	}
 	if opts.NoStream {
 		m.cs.conn, m.cs.note = header.Offline, "no event stream"
@@ -312,6 +324,10 @@ func (m *Model) refreshLists() {
 	if e.version != m.shownVersion {
 		m.snaps.SetRows(rowsOf(e))
 		m.shownVersion = e.version
+		if m.topPending && e.listed {
+			m.snaps.Top()
+			m.topPending = false
+		}
 	}
 }
 

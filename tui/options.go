@@ -58,8 +58,13 @@ type Options struct {
 	// are shown in (default time.Local).
 	Now      func() time.Time
 	Location *time.Location
-	// ReadOnly disables every action that changes a snapshot.
+	// ReadOnly disables every action that changes a snapshot. (A token the
+	// server refuses with 403 turns the dashboard read-only on its own and
+	// says so.)
 	ReadOnly bool
+	// ReadOnlyReason says why ReadOnly is set, in a few words shown in the
+	// status line: "--read-only", "supervisor role"; "" gives no reason.
+	ReadOnlyReason string
 	// ImageMode is the picture mode ("" or auto picks from Caps); "none"
 	// shows no pictures. Caps is what the terminal supports, detected by
 	// the caller before the program starts (preview.Detect).

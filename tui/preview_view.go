@@ -55,7 +55,7 @@ func (m *Model) previewBox(spin string, r rect) []string {
 // detailText is the lines above the picture (detailLines of them).
 func (m *Model) detailText(row snapshots.Row, spin string) []string {
 	s := row.Snapshot
-	lines := []string{snapshots.StateLabel(s.State, row.Op, spin) + "  " + sanitize.Line(s.Type) + "  " + sanitize.Line(s.ID)}
+	lines := []string{m.snaps.Label(row, m.opts.Now(), spin) + "  " + sanitize.Line(s.Type) + "  " + sanitize.Line(s.ID)}
 	d := m.fmtTime(row.When())
 	if row.Customer != "" {
 		d += " · " + row.Customer

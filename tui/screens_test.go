@@ -93,7 +93,7 @@ func screens() []screen {
 		}},
 		{name: "read_only", opts: func(t *testing.T, f *fixture, o *Options) {
 			sofia(t, f, o)
-			o.ReadOnly = true
+			o.ReadOnly, o.ReadOnlyReason = true, "--read-only"
 		}, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
 			waitFor(t, tm, loaded)
 		}},

@@ -92,8 +92,14 @@ func (m *Model) resync() tea.Cmd {
 // interactionFor finds (or creates) the interaction an event belongs to.
 // During the replay at start its details wait for the interaction list,
 // which usually has them, instead of one request per interaction.
+//
+// Replayed history older than the --since window names interactions the
+// dashboard did not ask for: it updates those it shows but adds none.
 func (m *Model) interactionFor(ev client.Event, hist bool) (*ientry, tea.Cmd) {
 	if ev.InteractionID != "" {
+		if m.beforeWindow(ev, hist) {
+			return m.store.byID[ev.InteractionID], nil
+		}
 		e, created := m.store.ensure(ev.InteractionID, ev.Timestamp)
 		switch {
 		case !created:
@@ -108,6 +114,12 @@ func (m *Model) interactionFor(ev client.Event, hist bool) (*ientry, tea.Cmd) {
 		return e, nil
 	}
 	return nil, nil
+}
+
+// beforeWindow reports whether ev is replayed history older than the
+// --since window the interactions are listed for.
+func (m *Model) beforeWindow(ev client.Event, hist bool) bool {
+	return hist && !ev.Timestamp.IsZero() && ev.Timestamp.Before(m.opts.Now().Add(-m.opts.Since))
 }
 
 // noteActivity records when an interaction last had an event (watch).
@@ -129,6 +141,10 @@ func (m *Model) applyEvent(ev client.Event, b *batch) {
 	m.noteActivity(ev)
 	entry := m.eventEntry(ev)
 	defer m.events.Push(entry)
+	if hist && !m.snapsMoved && m.selected != "" &&
+		(ev.InteractionID == m.selected || m.store.owner[ev.SnapshotID] == m.selected) {
+		m.topPending = true // history fills the table: start on its newest row
+	}
 	switch ev.Type {
 	case client.EventSnapshotRequested:
 		e, cmd := m.interactionFor(ev, hist)
@@ -182,7 +198,9 @@ func (m *Model) acquired(ev client.Event, hist bool, b *batch) {
 	e, cmd := m.interactionFor(ev, hist)
 	b.add(cmd)
 	if e == nil {
-		if ev.SnapshotID != "" {
+		// Fetched to find its interaction; not for old history, whose
+		// interaction is outside the window (the answer would add it).
+		if ev.SnapshotID != "" && !m.beforeWindow(ev, hist) {
 			b.orphans = append(b.orphans, ev.SnapshotID)
 		}
 		return

@@ -62,7 +62,7 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Events):
 		m.showEvents = !m.showEvents
 		if !m.showEvents && m.focus == focusEvents {
-			m.focus = focusSnapshots
+			m.setFocus(focusSnapshots)
 		}
 		m.layout()
 	case key.Matches(k, km.Preview):
@@ -150,6 +150,7 @@ func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
 			return m.selectInteraction(after.ID)
 		}
 	case focusSnapshots, focusPreview:
+		m.topPending, m.snapsMoved = false, true // the reviewer's row from now on
 		move(func() { m.snaps.Move(-1) }, func() { m.snaps.Move(1) }, m.snaps.Top, m.snaps.Bottom, m.snaps.Page)
 	case focusEvents:
 		move(func() { m.events.Scroll(1) }, func() { m.events.Scroll(-1) },
@@ -191,6 +192,7 @@ func (m *Model) selectInteraction(id string) tea.Cmd {
 	}
 	m.selected = id
 	m.shownVersion = -1
+	m.topPending, m.snapsMoved = true, false
 	m.inter.Select(id)
 	cmds := []tea.Cmd{m.rememberRecent(id)}
 	if e := m.store.byID[id]; e != nil && !e.listed && !e.loading {
@@ -232,7 +234,9 @@ func (m *Model) updateKeys() {
 	km := &m.keys
 	row, hasRow := m.selectedRow()
 	e := m.store.byID[m.selected]
-	hasInter := e != nil
+	// Acting on an interaction needs its details (customer, session): an
+	// unknown or not yet loaded one (--interaction nope-id) could only fail.
+	hasInter := e != nil && e.haveIt
 	actions := !m.readOnly()
 	picture := hasRow && row.Snapshot.State != client.StateRequested && row.Op == ""
 	reviewable := hasRow && row.Snapshot.State == client.StateUploaded && row.Op == ""

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
@@ -40,10 +39,28 @@ func (m *Model) View() string {
 	return strings.Join(screen, "\n")
 }
 
+// tooSmallView says how big the terminal must be. It never draws more
+// lines than the terminal has: the renderer would keep the last ones and
+// lose the first, which says what is needed. When the sentence does not
+// fit, a one-liner does; when even that does not, its first lines.
 func (m *Model) tooSmallView() string {
-	msg := "snapdash needs a terminal of at least " + itoa(MinWidth) + "×" + itoa(MinHeight) +
-		".\nThis one is " + itoa(m.width) + "×" + itoa(m.height) + ": make it bigger, or press q to quit."
-	return lipgloss.PlaceHorizontal(m.width, lipgloss.Left, m.st.Warn.Width(m.width).Render(msg))
+	need, have := itoa(MinWidth)+"×"+itoa(MinHeight), itoa(m.width)+"×"+itoa(m.height)
+	long := "snapdash needs a terminal of at least " + need +
+		".\nThis one is " + have + ": make it bigger, or press q to quit."
+	short := "need " + need + ", have " + have + " (q quits)"
+	style := m.st.Warn.Width(m.width)
+	var lines []string
+	for _, msg := range []string{long, short} {
+		lines = strings.Split(style.Render(msg), "\n")
+		if len(lines) <= m.height {
+			break
+		}
+	}
+	lines = lines[:min(len(lines), max(1, m.height))]
+	for i, l := range lines {
+		lines[i] = pane.Fit(l, m.width) // a word longer than the width is not wrapped
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m *Model) headerInfo() header.Info {
@@ -212,5 +229,10 @@ func (m *Model) footer(spin string) string {
 		h.Width = m.width - 1
 		return pane.Fit(" "+m.filter.View(), m.width) + "\n" + pane.Fit(" "+h.ShortHelpView(keys), m.width)
 	}
+	// Keys that do not fit are dropped whole, the least needed first;
+	// "? help" stays, and lists them all.
+	km := &m.keys
+	keys = statusbar.Fit(m.help, keys, m.width, []key.Binding{km.Help, km.Quit},
+		[]key.Binding{km.Watch, km.Camera, km.Filter, km.Refresh})
 	return statusbar.View(m.st, m.help, status, spin, extra, keys, m.width)
 }

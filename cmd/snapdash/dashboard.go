@@ -12,6 +12,9 @@ type dashboardOpts struct {
 	since        days
 	watch        bool // start on the watch screen (snapdash watch)
 	readOnly     bool // read-only whatever the config says (watch without --act)
+	// noState remembers no recent interactions (demo: its simulator's
+	// interactions are new every run, and the real list must stay as it is).
+	noState bool
 }
 
 func dashboardCmd() *command {

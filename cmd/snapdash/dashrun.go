@@ -33,22 +33,47 @@ func dashboardOptions(cfg *config.Config, o *dashboardOpts, getenv func(string) 
 		}
 		mode = m
 	}
+	stateDir := config.StateDir(getenv)
+	if o.noState {
+		stateDir = ""
+	}
 	return tui.Options{
 		ServerURL:       cfg.Server,
 		ApplicationID:   cfg.ApplicationID,
 		Theme:           cfg.Theme,
 		KeyBindings:     cfg.Keys,
 		ReadOnly:        cfg.ReadOnly || o.readOnly,
+		ReadOnlyReason:  readOnlyReason(cfg, o),
 		Watch:           o.watch,
 		ImageMode:       mode,
 		Interactions:    o.interactions,
 		Since:           time.Duration(o.since),
-		StateDir:        config.StateDir(getenv),
+		StateDir:        stateDir,
 		Bell:            cfg.Bell,
 		EventScrollback: cfg.Events.Scrollback,
 		WarnAfter:       cfg.Watch.WarnAfter,
 		CriticalAfter:   cfg.Watch.CriticalAfter,
 	}, nil
+}
+
+// readOnlyReason says, for the status line, what made the dashboard
+// read-only: the setting and where it came from, or watch without --act.
+func readOnlyReason(cfg *config.Config, o *dashboardOpts) string {
+	if !cfg.ReadOnly {
+		if o.readOnly {
+			return "watch without --act"
+		}
+		return ""
+	}
+	switch cfg.Origin("read-only") {
+	case config.FromFlag:
+		return "--read-only"
+	case config.FromEnv:
+		return "SNAPDASH_READ_ONLY"
+	case config.FromFile:
+		return "read_only in the config file"
+	}
+	return ""
 }
 
 // runDashboard runs the dashboard on the terminal with the session's client
@@ -106,8 +131,11 @@ func detectCaps(getenv func(string) string, in, out *os.File) preview.Caps {
 // runDemo starts a simulator on loopback with demo data and simulated
 // customers, and runs the dashboard on it as the demo agent. The config
 // file's dashboard settings (theme, keys, ...) apply; its server and
-// credentials do not.
+// credentials do not, and it remembers no recent interactions.
 func (e *env) runDemo(ctx context.Context, o *dashboardOpts) (err error) {
+	demo := *o
+	demo.noState = true // the simulator's ids are new every run: keep the real recent list
+	o = &demo
 	cfg, err := e.loadConfig()
 	if err != nil {
 		return err

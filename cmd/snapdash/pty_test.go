@@ -120,6 +120,7 @@ func TestDashboardInPTY(t *testing.T) {
 	c := newCLI(t, agentEnv(srv))
 	p := startPTY(t, c, "--theme", "light", "--read-only")
 	p.waitFor("Kenji Watanabe")
+	p.waitFor("read-only (--read-only)")
 	if _, err := p.tty.Write([]byte("q")); err != nil {
 		t.Fatal(err)
 	}

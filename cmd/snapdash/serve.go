@@ -83,5 +83,9 @@ func sessionOptions(base tui.Options, cfg *config.Config, info sshserve.SessionI
 		o.Theme = "light"
 	}
 	o.Interactions = slices.Clone(base.Interactions)
+	if o.ReadOnly {
+		// The operator's setting, not one the session's user passed.
+		o.ReadOnlyReason = "the server is read-only"
+	}
 	return o
 }

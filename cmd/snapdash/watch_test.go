@@ -19,6 +19,7 @@ func TestWatchInPTY(t *testing.T) {
 	p.waitFor("every live interaction")
 	p.waitFor("CRITICAL")
 	p.waitFor("READ-ONLY")
+	p.waitFor("read-only (watch without --act)") // why, not a flag nobody passed
 	if _, err := p.tty.Write([]byte("\r")); err != nil {
 		t.Fatal(err)
 	}

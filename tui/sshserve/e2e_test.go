@@ -149,6 +149,11 @@ func TestSupervisorCannotApprove(t *testing.T) {
 	c := dial(t, ts.Addr().String(), boss, clientOpts{w: 120, h: 30})
 	c.waitScreen("READ-ONLY", 10*time.Second)
 	c.waitScreenRE(loadedRE, 10*time.Second)
+	// The status line says why: the key's role, not a flag nobody passed.
+	c.waitScreen("read-only (supervisor role)", 5*time.Second)
+	if strings.Contains(c.screen(), "--read-only") {
+		t.Fatalf("the supervisor is told about --read-only:\n%s", c.screen())
+	}
 	c.send("a")
 	time.Sleep(100 * time.Millisecond)
 	c.send("\r")

@@ -50,7 +50,8 @@ type Options struct {
 
 	// NewSession builds the dashboard options of one session. The server
 	// then sets Renderer, Caps, Overlay and Output from the session's own
-	// terminal, forces ReadOnly for supervisors, sets NoLocalFiles and
+	// terminal, forces ReadOnly for supervisors (ReadOnlyReason "supervisor
+	// role" unless already read-only), sets NoLocalFiles and
 	// disables Opener (they would act on the server's files), and wraps API
 	// with the audit log. An error refuses the session with the error's
 	// text.
@@ -176,7 +177,10 @@ func (s *Server) build(info SessionInfo, sess ssh.Session, log *slog.Logger) (te
 	opts.Output = out
 	opts.Renderer = info.Renderer
 	opts.Caps = info.Caps
-	opts.ReadOnly = opts.ReadOnly || info.Role == RoleSupervisor
+	if info.Role == RoleSupervisor && !opts.ReadOnly {
+		// Say why: the session's user passed no --read-only.
+		opts.ReadOnly, opts.ReadOnlyReason = true, "supervisor role"
+	}
 	opts.Opener = func(string) error {
 		return errors.New("opening files is not available over SSH")
 	}

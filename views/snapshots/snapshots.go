@@ -59,6 +59,22 @@ func StateLabel(s client.SnapshotState, op, spin string) string {
 	return "? " + strings.ToLower(sanitize.Line(string(s)))
 }
 
+// Late reports whether r is a request whose picture has not arrived
+// within the warn-after time (SetWarnAfter).
+func (m Model) Late(r Row, now time.Time) bool {
+	return m.warnAfter > 0 && r.Snapshot.State == client.StateRequested && r.Op == "" && now.Sub(r.When()) > m.warnAfter
+}
+
+// Label returns the state label the table shows for r: StateLabel, or
+// "! late" for a late request. Other views showing the row use it too, so
+// they agree with the table.
+func (m Model) Label(r Row, now time.Time, spin string) string {
+	if m.Late(r, now) {
+		return "! late"
+	}
+	return StateLabel(r.Snapshot.State, r.Op, spin)
+}
+
 // Rel formats t relative to now: "now", "42s", "5m", "3h", "2d".
 func Rel(t, now time.Time) string {
 	if t.IsZero() {
@@ -320,11 +336,8 @@ func (m Model) View(now time.Time, spin string) []string {
 		} else {
 			b.WriteString("  ")
 		}
-		label := StateLabel(r.Snapshot.State, r.Op, spin)
-		late := m.warnAfter > 0 && r.Snapshot.State == client.StateRequested && r.Op == "" && now.Sub(r.When()) > m.warnAfter
-		if late {
-			label = "! late"
-		}
+		label := m.Label(r, now, spin)
+		late := m.Late(r, now)
 		var stateCell string
 		if sel {
 			stateCell = pane.Fit(label, cols[0].width)

@@ -110,3 +110,26 @@ func TestRequesterColumnShowsWhoAsked(t *testing.T) {
 		t.Fatalf("a given display name must win over the id:\n%s", all)
 	}
 }
+
+// TestLabelAgreesWithTheTable: Label (for other views of the row, such as
+// the preview) says "! late" exactly when the table does.
+func TestLabelAgreesWithTheTable(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	m := New(theme.New(theme.Palette{}, nil))
+	m.SetSize(80, 10)
+	m.SetWarnAfter(2 * time.Minute)
+	old, fresh := now.Add(-5*time.Minute), now.Add(-time.Minute)
+	late := Row{Snapshot: client.Snapshot{ID: "late", State: client.StateRequested, CreatedAt: &old}}
+	waiting := Row{Snapshot: client.Snapshot{ID: "waiting", State: client.StateRequested, CreatedAt: &fresh}}
+	m.SetRows([]Row{late, waiting})
+	for _, r := range []Row{late, waiting} {
+		m.Select(r.Snapshot.ID)
+		label := m.Label(r, now, "")
+		if row := m.View(now, "")[1+m.Cursor()]; !strings.Contains(row, label) {
+			t.Errorf("%s: Label %q, table row %q", r.Snapshot.ID, label, row)
+		}
+	}
+	if m.Label(late, now, "") != "! late" || !m.Late(late, now) || m.Late(waiting, now) {
+		t.Fatalf("late %q / %v, waiting late %v", m.Label(late, now, ""), m.Late(late, now), m.Late(waiting, now))
+	}
+}

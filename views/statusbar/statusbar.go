@@ -4,11 +4,14 @@
 package statusbar
 
 import (
+	"slices"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/pane"
 )
 
@@ -60,6 +63,51 @@ func View(st *theme.Styles, h help.Model, s Status, spin, extra string, keys []k
 		line1 = style.Render(pane.Fit(" "+msg, w-ew-1)) + st.Muted.Render(extra) + " "
 	}
 	h.Width = w - 1
-	line2 := " " + h.ShortHelpView(keys)
+	line2 := " " + h.ShortHelpView(helpview.Sanitized([][]key.Binding{keys})[0])
 	return line1 + "\n" + pane.Fit(line2, w)
+}
+
+// Fit returns the bindings of keys that fit in the footer's key line of a
+// terminal w cells wide (what View draws), in their order. When they do not
+// all fit, the bindings in drop go first, in that order; then the others
+// from the end of the line, except those in keep; then keep's, except its
+// first (the help key, which says where the others went). A binding is
+// dropped whole: the line is never cut with "…".
+func Fit(h help.Model, keys []key.Binding, w int, keep, drop []key.Binding) []key.Binding {
+	clean := helpview.Sanitized([][]key.Binding{keys, keep, drop})
+	out, keep, drop := clean[0], clean[1], clean[2]
+	h.Width = 0 // measure the whole line
+	fits := func() bool { return 1+ansi.StringWidth(h.ShortHelpView(out)) <= w }
+	in := func(b key.Binding, set []key.Binding) bool {
+		return slices.ContainsFunc(set, func(s key.Binding) bool { return same(b, s) })
+	}
+	remove := func(pick func(key.Binding) bool, fromEnd bool) bool {
+		for j := range out {
+			i := j
+			if fromEnd {
+				i = len(out) - 1 - j
+			}
+			if out[i].Enabled() && pick(out[i]) {
+				out = slices.Delete(out, i, i+1)
+				return true
+			}
+		}
+		return false
+	}
+	for _, d := range drop {
+		if fits() {
+			return out
+		}
+		remove(func(b key.Binding) bool { return same(b, d) && !in(b, keep) }, false)
+	}
+	for !fits() && remove(func(b key.Binding) bool { return !in(b, keep) }, true) {
+	}
+	for !fits() && len(keep) > 0 && remove(func(b key.Binding) bool { return in(b, keep[1:]) }, true) {
+	}
+	return out
+}
+
+// same reports whether a and b are the same binding: same keys and help.
+func same(a, b key.Binding) bool {
+	return a.Help() == b.Help() && slices.Equal(a.Keys(), b.Keys())
 }
