@@ -229,6 +229,9 @@ func (m *Model) readOnly() bool { return m.readOnlyWhy != "" }
 
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste && !k.Alt {
+		return m.splitKeys(k)
+	}
 	cmd := m.update(msg)
 	m.refreshLists()
 	m.events.SetInteraction(m.selected)
@@ -236,6 +239,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmds := []tea.Cmd{cmd, m.syncPreview(), m.startSpinner(), m.pumpWatch()}
 	if m.quitting {
 		return m, tea.Quit
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// splitKeys handles each rune of k as a key press of its own. Bubble Tea v1
+// delivers the characters of one read as one KeyMsg, so "jj" typed fast,
+// sent by key repeat, or arriving together over a slow SSH link would match
+// no binding and both presses would be lost.
+func (m *Model) splitKeys(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	cmds := make([]tea.Cmd, 0, len(k.Runes))
+	for _, r := range k.Runes {
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+		if m.quitting {
+			return m, tea.Quit
+		}
 	}
 	return m, tea.Batch(cmds...)
 }
