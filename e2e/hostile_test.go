@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"strings"
 	"sync"
@@ -15,7 +14,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/tui"
 	"github.com/snapdash/snapdash/views/preview"
 )
@@ -60,33 +58,8 @@ func TestHostileServerStringsNeverReachTheTerminal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a simulator and a program for a few seconds")
 	}
-	s, err := sim.New(sim.Options{Seed: 1, Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	api, err := client.New(client.Config{Server: s.URL(), Token: s.IssueToken(sim.RoleAgent, time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	id, err := api.Identity(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep, err := api.RegisterEndpoint(ctx, client.RegisterEndpointCommand{KeepAliveSeconds: 3600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var kenji string
-	for _, it := range s.Interactions() {
-		if bytes.Contains(it.Data, []byte(`"customerName":"Kenji Watanabe"`)) {
-			kenji = it.ID
-		}
-	}
+	s, api, id, ep := demoSim(t)
+	kenji := interactionOf(t, s, "Kenji Watanabe")
 
 	out := &capture{}
 	r := lipgloss.NewRenderer(out)

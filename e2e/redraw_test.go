@@ -3,8 +3,6 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"io"
 	"regexp"
 	"strings"
@@ -15,8 +13,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/tui"
 	"github.com/snapdash/snapdash/views/preview"
 )
@@ -118,33 +114,8 @@ func TestCursorMoveRedrawsOnlyWhatChanged(t *testing.T) {
 // alternates j and k n times, waiting for quiet after each.
 func measureMoves(t *testing.T, mode preview.Mode, w, h, n int) []moveStats {
 	t.Helper()
-	s, err := sim.New(sim.Options{Seed: 1, Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	api, err := client.New(client.Config{Server: s.URL(), Token: s.IssueToken(sim.RoleAgent, time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	id, err := api.Identity(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep, err := api.RegisterEndpoint(ctx, client.RegisterEndpointCommand{KeepAliveSeconds: 3600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sofia string
-	for _, it := range s.Interactions() {
-		if bytes.Contains(it.Data, []byte(`"customerName":"Sofía García"`)) {
-			sofia = it.ID
-		}
-	}
+	s, api, id, ep := demoSim(t)
+	sofia := interactionOf(t, s, "Sofía García")
 	out := &counter{}
 	r := lipgloss.NewRenderer(out)
 	r.SetColorProfile(termenv.ANSI256)
