@@ -110,22 +110,10 @@ func (m *Model) ensureSelection() tea.Cmd {
 
 func (m *Model) onInteraction(msg InteractionLoadedMsg) tea.Cmd {
 	if msg.Err != nil {
-		e := m.store.byID[msg.ID]
-		recent := e != nil && e.pinned == 0 && slices.Contains(m.recent, msg.ID)
-		if recent && unknownInteraction(msg.Err) {
-			// A remembered interaction this server does not know (another
-			// server, or expired): forget it quietly. Any other error
-			// (timeout, 5xx, offline) says nothing about it: keep it.
-			m.store.drop(msg.ID)
-			m.logEvent(events.Error, "recent interaction dropped: "+msg.Err.Error())
-			cmd := m.forgetRecent(msg.ID)
-			if m.selected == msg.ID {
-				m.selected = ""
-				return tea.Batch(cmd, m.ensureSelection())
-			}
+		if cmd, ok := m.forgetUnknownRecent(msg.ID, msg.Err); ok {
 			return cmd
 		}
-		if e != nil {
+		if e := m.store.byID[msg.ID]; e != nil {
 			e.err = msg.Err
 			// Asked again after the next successful listing (R, resync).
 			e.wantIt = !unknownInteraction(msg.Err)
@@ -135,6 +123,37 @@ func (m *Model) onInteraction(msg InteractionLoadedMsg) tea.Cmd {
 	}
 	m.store.setInteraction(msg.Interaction, m.opts.Now())
 	return m.ensureSelection()
+}
+
+// forgetUnknownRecent drops a remembered interaction the server says does
+// not exist (another server's, or expired), quietly: a line in the events
+// pane, no error. Both its details and its snapshot listing (the watch
+// screen asks for every interaction's) can say so, in either order; the
+// second answer finds it gone and is ignored too. ok reports whether err
+// was such an answer. Any other error (timeout, 5xx, offline) says nothing
+// about the interaction: it is kept.
+func (m *Model) forgetUnknownRecent(id string, err error) (cmd tea.Cmd, ok bool) {
+	if !unknownInteraction(err) {
+		return nil, false
+	}
+	e := m.store.byID[id]
+	if e == nil {
+		// Every load is for an interaction in the store, so this one was
+		// dropped while the answer was on its way.
+		return nil, true
+	}
+	if e.pinned != 0 || !slices.Contains(m.recent, id) {
+		return nil, false
+	}
+	m.store.drop(id)
+	delete(m.watchLoads, id)
+	m.logEvent(events.Error, "recent interaction dropped: "+err.Error())
+	cmd = m.forgetRecent(id)
+	if m.selected == id {
+		m.selected = ""
+		return tea.Batch(cmd, m.ensureSelection()), true
+	}
+	return cmd, true
 }
 
 // unknownInteraction reports whether err says the interaction does not
@@ -152,6 +171,11 @@ func unknownInteraction(err error) bool {
 
 func (m *Model) onSnapshots(msg SnapshotsLoadedMsg) tea.Cmd {
 	delete(m.watchLoads, msg.InteractionID)
+	if msg.Err != nil {
+		if cmd, ok := m.forgetUnknownRecent(msg.InteractionID, msg.Err); ok {
+			return cmd
+		}
+	}
 	e := m.store.byID[msg.InteractionID]
 	if e == nil {
 		e, _ = m.store.ensure(msg.InteractionID, m.opts.Now())

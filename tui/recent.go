@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -76,6 +77,15 @@ func (m *Model) rememberRecent(id string) tea.Cmd {
 	return m.writeRecent()
 }
 
+// recentFile orders the writes of recent.json. Each write runs in a command
+// of its own, so without it an older list (say, with an interaction just
+// forgotten) could land after a newer one and win.
+type recentFile struct {
+	mu      sync.Mutex
+	asked   uint64 // writes asked, in Update
+	written uint64 // the newest write on disk
+}
+
 // writeRecent saves the recent list (best effort: it is only a convenience).
 func (m *Model) writeRecent() tea.Cmd {
 	dir := m.opts.StateDir
@@ -83,7 +93,17 @@ func (m *Model) writeRecent() tea.Cmd {
 		return nil
 	}
 	b, _ := json.Marshal(m.recent)
+	rf := m.store.recentFile
+	rf.mu.Lock()
+	rf.asked++
+	gen := rf.asked
+	rf.mu.Unlock()
 	return func() tea.Msg {
+		rf.mu.Lock()
+		defer rf.mu.Unlock()
+		if gen < rf.written {
+			return nil // a newer list is on disk already
+		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil
 		}
@@ -91,6 +111,7 @@ func (m *Model) writeRecent() tea.Cmd {
 		if err := os.WriteFile(tmp, b, 0o600); err == nil {
 			_ = os.Rename(tmp, recentPath(dir))
 		}
+		rf.written = gen
 		return nil
 	}
 }

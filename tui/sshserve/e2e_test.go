@@ -133,6 +133,18 @@ func TestApproveOverSSHWithRealDashboard(t *testing.T) {
 			t.Errorf("audit log lacks %q", want)
 		}
 	}
+	// The session's attributes appear once per audit line, in the audit
+	// group only, not also from the session's logger.
+	for _, line := range strings.Split(log, "\n") {
+		if !strings.Contains(line, `msg="audit: `) {
+			continue
+		}
+		for _, k := range []string{"session", "remote", "user", "fingerprint", "comment", "role"} {
+			if strings.Contains(line, " "+k+"=") || strings.Count(line, " audit."+k+"=") != 1 {
+				t.Errorf("audit line with %s not once, in the audit group: %s", k, line)
+			}
+		}
+	}
 	c.send("q")
 	c.waitExit(10 * time.Second)
 	if strings.Contains(c.output(), p.token) || strings.Contains(log, p.token) {

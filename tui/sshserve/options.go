@@ -158,7 +158,7 @@ func (o *Options) fill() error {
 
 // build asks NewSession for the session's options, applies what the server
 // decides, and builds the model. It returns the program's output writer.
-func (s *Server) build(info SessionInfo, sess ssh.Session, log *slog.Logger) (tea.Model, io.Writer, error) {
+func (s *Server) build(info SessionInfo, sess ssh.Session) (tea.Model, io.Writer, error) {
 	opts, err := s.opts.NewSession(info)
 	if err != nil {
 		return nil, nil, err
@@ -187,7 +187,9 @@ func (s *Server) build(info SessionInfo, sess ssh.Session, log *slog.Logger) (te
 	// Save, upload and open would write, read or open files on the server,
 	// as the server's user, not the reviewer's.
 	opts.NoLocalFiles = true
-	opts.API = newAudit(opts.API, info, log)
+	// The server's logger, not the session's: the audit group carries the
+	// session's attributes, which would otherwise be logged twice.
+	opts.API = newAudit(opts.API, info, s.log)
 	if err := tui.CheckOptions(opts); err != nil {
 		return nil, nil, err
 	}

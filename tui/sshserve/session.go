@@ -138,7 +138,7 @@ func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pt
 	s.fillCaps(&info, pr)
 	log = log.With("term", info.Term, "size", fmt.Sprintf("%dx%d", info.Width, info.Height))
 
-	model, out, err := s.build(info, sess, log)
+	model, out, err := s.build(info, sess)
 	if err != nil {
 		log.Error("session refused: could not build the dashboard", "err", err)
 		refuse(sess, "could not start the dashboard: "+cleanLine(err.Error()))

@@ -179,7 +179,7 @@ func New(st *theme.Styles, mode Mode, path, typ string) (Model, tea.Cmd) {
 	m := Model{KeyMap: DefaultKeyMap(), Mode: mode, st: st, path: prompt.NewInput(st), typ: prompt.NewInput(st)}
 	m.path.SetValue(path)
 	m.path.CursorEnd()
-	m.path.Placeholder = "path to a JPEG or PNG"
+	m.path.Placeholder = "path to a JPEG, PNG, GIF or WebP picture"
 	m.typ.SetValue(typ)
 	m.typ.ShowSuggestions = true
 	m.typ.SetSuggestions(requestform.Types())

@@ -236,3 +236,14 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("esc: %#v", out[0])
 	}
 }
+
+// The empty path field names every picture type the upload takes: the
+// client sends JPEG, PNG, GIF and WebP.
+func TestUploadHintNamesEveryAcceptedType(t *testing.T) {
+	v := newDialog(t, Upload, "").View(80)
+	for _, typ := range []string{"JPEG", "PNG", "GIF", "WebP"} {
+		if !strings.Contains(v, typ) {
+			t.Errorf("the upload hint does not name %s:\n%s", typ, v)
+		}
+	}
+}
