@@ -205,8 +205,8 @@ func TestDemoRequestApproveDiscard(t *testing.T) {
 	// (The demo also holds older requests nobody answered: wait for ours.)
 	tm.waitFor("waiting for the customer's picture")
 	// The simulated customer answers: the picture arrives and is drawn.
-	s := tm.waitFor("arrived from Kenji Watanabe")
-	s = tm.waitFor("Preview · ascii · ")
+	tm.waitFor("arrived from Kenji Watanabe")
+	s := tm.waitFor("Preview · ascii · ")
 	if !strings.Contains(s, "now") {
 		t.Fatalf("the new picture is not the newest row:\n%s", s)
 	}

@@ -333,13 +333,6 @@ func (c *sshClient) screen() string {
 	return c.emu.String()
 }
 
-// bytesIn returns how many bytes the server sent so far.
-func (c *sshClient) bytesIn() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.nbytes
-}
-
 // send types s.
 func (c *sshClient) send(s string) {
 	c.t.Helper()

@@ -66,10 +66,8 @@ func TestTabCompletesTypeThenSubmit(t *testing.T) {
 func TestRequiredFieldsAndCancel(t *testing.T) {
 	m, _ := New(theme.New(theme.Palette{}, nil), Values{TargetUserEndpointID: "e"})
 	m, msg := press(m, enter)
-	if msg != nil {
-		if _, ok := msg.(SubmittedMsg); ok {
-			t.Fatal("submitted without a target user")
-		}
+	if _, ok := msg.(SubmittedMsg); ok {
+		t.Fatal("submitted without a target user")
 	}
 	if !strings.Contains(m.View(80), "target user is required") || !strings.Contains(m.View(80), "▸ Target user") {
 		t.Fatalf("missing user not reported at the field:\n%s", m.View(80))

@@ -52,14 +52,6 @@ func drive(t *testing.T, m Model, msg tea.Msg) (Model, []tea.Msg) {
 	return m, out
 }
 
-func typeText(t *testing.T, m Model, s string) Model {
-	t.Helper()
-	for _, r := range s {
-		m, _ = drive(t, m, press(string(r)))
-	}
-	return m
-}
-
 func newDialog(t *testing.T, mode Mode, path string) Model {
 	t.Helper()
 	m, _ := New(theme.New(theme.Palette{}, nil), mode, path, "other")
