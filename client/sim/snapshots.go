@@ -130,11 +130,7 @@ func (s *Server) handleApprove(w http.ResponseWriter, r *http.Request, id identi
 	fe.required("snapshotId", cmd.SnapshotID, "userEndpointId", cmd.UserEndpointID)
 	fe.text("snapshotType", cmd.SnapshotType, 64)
 	s.mu.Lock()
-	s.checkEndpoint(fe, "userEndpointId", cmd.UserEndpointID)
-	rec := s.lookupAcquired(fe, cmd.SnapshotID)
-	if rec != nil && rec.Snapshot.State != client.StateUploaded {
-		fe.add("state", "snapshot is "+string(rec.Snapshot.State))
-	}
+	rec := s.lookupReviewable(fe, cmd.UserEndpointID, cmd.SnapshotID)
 	if len(fe) > 0 {
 		s.mu.Unlock()
 		fe.fail(w)
@@ -158,6 +154,18 @@ func (s *Server) handleApprove(w http.ResponseWriter, r *http.Request, id identi
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// lookupReviewable checks the reviewer's endpoint and finds a snapshot
+// that may still be approved or discarded: acquired and not yet reviewed.
+// Problems go into fe. The caller holds s.mu.
+func (s *Server) lookupReviewable(fe fieldErrors, endpointID, snapshotID string) *snapRec {
+	s.checkEndpoint(fe, "userEndpointId", endpointID)
+	rec := s.lookupAcquired(fe, snapshotID)
+	if rec != nil && rec.Snapshot.State != client.StateUploaded {
+		fe.add("state", "snapshot is "+string(rec.Snapshot.State))
+	}
+	return rec
+}
+
 // handleDiscard serves POST /rtc-api/snapshots/discard.
 func (s *Server) handleDiscard(w http.ResponseWriter, r *http.Request, id identity) {
 	var cmd client.SnapshotDiscardCommand
@@ -167,11 +175,7 @@ func (s *Server) handleDiscard(w http.ResponseWriter, r *http.Request, id identi
 	fe := fieldErrors{}
 	fe.required("snapshotId", cmd.SnapshotID, "userEndpointId", cmd.UserEndpointID)
 	s.mu.Lock()
-	s.checkEndpoint(fe, "userEndpointId", cmd.UserEndpointID)
-	rec := s.lookupAcquired(fe, cmd.SnapshotID)
-	if rec != nil && rec.Snapshot.State != client.StateUploaded {
-		fe.add("state", "snapshot is "+string(rec.Snapshot.State))
-	}
+	rec := s.lookupReviewable(fe, cmd.UserEndpointID, cmd.SnapshotID)
 	if len(fe) > 0 {
 		s.mu.Unlock()
 		fe.fail(w)
