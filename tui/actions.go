@@ -132,16 +132,22 @@ func (m *Model) approve(id, typ string) tea.Cmd {
 }
 
 func (m *Model) onApproveDone(msg ApproveDoneMsg) tea.Cmd {
-	m.end(msg.Op)
-	old := m.rollback[msg.SnapshotID]
-	delete(m.rollback, msg.SnapshotID)
-	m.settle(msg.SnapshotID, msg.Err != nil, old)
-	if msg.Err != nil {
-		m.fail(msg.Err)
-		return nil
-	}
-	m.succeed("approved " + short(msg.SnapshotID))
+	m.reviewed(msg.Op, msg.SnapshotID, msg.Err, "approved")
 	return nil
+}
+
+// reviewed settles an approve or discard: the optimistic row stays, or is
+// put back when the server refused, and the status line says which.
+func (m *Model) reviewed(op int, id string, err error, verb string) {
+	m.end(op)
+	old := m.rollback[id]
+	delete(m.rollback, id)
+	m.settle(id, err != nil, old)
+	if err != nil {
+		m.fail(err)
+		return
+	}
+	m.succeed(verb + " " + short(id))
 }
 
 // discard discards id (after the y/N question).
@@ -160,15 +166,7 @@ func (m *Model) discard(id string) tea.Cmd {
 }
 
 func (m *Model) onDiscardDone(msg DiscardDoneMsg) tea.Cmd {
-	m.end(msg.Op)
-	old := m.rollback[msg.SnapshotID]
-	delete(m.rollback, msg.SnapshotID)
-	m.settle(msg.SnapshotID, msg.Err != nil, old)
-	if msg.Err != nil {
-		m.fail(msg.Err)
-		return nil
-	}
-	m.succeed("discarded " + short(msg.SnapshotID))
+	m.reviewed(msg.Op, msg.SnapshotID, msg.Err, "discarded")
 	return nil
 }
 

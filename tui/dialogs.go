@@ -64,7 +64,11 @@ func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case filter.ChangedMsg:
-		m.snaps.SetFilter(msg.Query)
+		// Commands run concurrently, so these can arrive out of order:
+		// apply what the input holds now, never an older value.
+		if m.dialog == dialogFilter {
+			m.setFilter(m.filter.Value())
+		}
 		return nil
 	case filter.DoneMsg:
 		m.dialog = dialogNone
@@ -100,6 +104,9 @@ func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 		m.prompt, cmd = m.prompt.Update(msg)
 	case dialogFilter:
 		m.filter, cmd = m.filter.Update(msg)
+		if m.dialog == dialogFilter && m.filter.Value() != m.snaps.Filter().String() {
+			m.setFilter(m.filter.Value())
+		}
 	}
 	return cmd
 }

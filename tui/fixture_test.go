@@ -142,7 +142,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, re string) {
 	v, _ := logs.LoadOrStore(tm, &screenLog{tm: tm})
 	sl := v.(*screenLog)
 	rx := regexp.MustCompile(re)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a hang guard; -race on a busy 2-CPU machine is slow
 	chunk := make([]byte, 64<<10)
 	for {
 		for {
