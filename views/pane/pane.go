@@ -141,3 +141,18 @@ func Dialog(st *theme.Styles, title, body string, w int) string {
 	content := st.DialogTitle.Render(title) + "\n\n" + body
 	return st.Dialog.Width(w).Render(content)
 }
+
+// Scroll keeps a cursor within n rows and the window of visible rows
+// starting at off around it, for lists that draw only what fits. It
+// returns the clamped cursor and offset.
+func Scroll(cursor, off, n, visible int) (int, int) {
+	cursor = max(0, min(cursor, n-1))
+	visible = max(1, visible)
+	if cursor < off {
+		off = cursor
+	}
+	if cursor >= off+visible {
+		off = cursor - visible + 1
+	}
+	return cursor, max(0, min(off, n-visible))
+}

@@ -81,3 +81,21 @@ func TestCenter(t *testing.T) {
 		t.Fatalf("centred:\n%s", strings.Join(out, "\n"))
 	}
 }
+
+func TestScroll(t *testing.T) {
+	for _, tc := range []struct{ cursor, off, n, vis, wantC, wantO int }{
+		{0, 0, 0, 5, 0, 0},   // empty list
+		{-3, 2, 10, 5, 0, 0}, // above the top
+		{12, 0, 10, 5, 9, 5}, // past the end
+		{6, 0, 10, 5, 6, 2},  // below the window: scroll down
+		{1, 4, 10, 5, 1, 1},  // above the window: scroll up
+		{3, 8, 10, 5, 3, 3},  // offset past the last full window
+		{2, 0, 10, 0, 2, 2},  // no room: one row
+		{4, 9, 10, 20, 4, 0}, // everything fits
+	} {
+		c, o := Scroll(tc.cursor, tc.off, tc.n, tc.vis)
+		if c != tc.wantC || o != tc.wantO {
+			t.Errorf("Scroll(%d, %d, %d, %d) = %d, %d; want %d, %d", tc.cursor, tc.off, tc.n, tc.vis, c, o, tc.wantC, tc.wantO)
+		}
+	}
+}

@@ -250,25 +250,7 @@ func (m *Model) Bottom() { m.cursor = len(m.view) - 1; m.clamp() }
 func (m *Model) Page(dir int) { m.Move(dir * m.visible()) }
 
 func (m *Model) clamp() {
-	if m.cursor >= len(m.view) {
-		m.cursor = len(m.view) - 1
-	}
-	if m.cursor < 0 {
-		m.cursor = 0
-	}
-	v := m.visible()
-	if m.cursor < m.off {
-		m.off = m.cursor
-	}
-	if m.cursor >= m.off+v {
-		m.off = m.cursor - v + 1
-	}
-	if maxOff := max(0, len(m.view)-v); m.off > maxOff {
-		m.off = maxOff
-	}
-	if m.off < 0 {
-		m.off = 0
-	}
+	m.cursor, m.off = pane.Scroll(m.cursor, m.off, len(m.view), m.visible())
 }
 
 type column struct {

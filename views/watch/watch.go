@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/pane"
 )
 
 // OpenInteractionMsg asks the root to open an interaction (enter on a row).
@@ -254,23 +255,5 @@ func (m *Model) move(n int) { m.cursor += n; m.clamp() }
 func (m Model) visible() int { return max(1, m.height-2) }
 
 func (m *Model) clamp() {
-	if m.cursor >= len(m.rows) {
-		m.cursor = len(m.rows) - 1
-	}
-	if m.cursor < 0 {
-		m.cursor = 0
-	}
-	v := m.visible()
-	if m.cursor < m.off {
-		m.off = m.cursor
-	}
-	if m.cursor >= m.off+v {
-		m.off = m.cursor - v + 1
-	}
-	if mo := max(0, len(m.rows)-v); m.off > mo {
-		m.off = mo
-	}
-	if m.off < 0 {
-		m.off = 0
-	}
+	m.cursor, m.off = pane.Scroll(m.cursor, m.off, len(m.rows), m.visible())
 }
