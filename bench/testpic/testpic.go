@@ -1,0 +1,61 @@
+// Package testpic draws the deterministic photo-like picture that the
+// rendering benchmarks (views/preview) and the comparison script
+// (bench/compare.sh, through bench/cmd/mkjpeg) share.
+package testpic
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// Photo draws a w×h picture that compresses like a photo: smooth
+// gradients, soft discs, texture and noise. The same size always gives the
+// same pixels, however many CPUs draw it.
+func Photo(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	seed := uint32(12345)
+	type disc struct {
+		x, y, r float64
+		c       [3]float64
+	}
+	discs := make([]disc, 12)
+	for i := range discs {
+		seed = seed*1664525 + 1013904223
+		discs[i] = disc{float64(seed % uint32(w)), float64((seed >> 8) % uint32(h)), float64(h) * (0.05 + float64(seed%97)/400),
+			[3]float64{float64(seed % 255), float64((seed >> 5) % 255), float64((seed >> 11) % 255)}}
+	}
+	parts := runtime.GOMAXPROCS(0) * 2
+	rowsPer := (h + parts - 1) / parts
+	var wg sync.WaitGroup
+	for y0 := 0; y0 < h; y0 += rowsPer {
+		wg.Add(1)
+		go func(y0 int) {
+			defer wg.Done()
+			for y := y0; y < min(y0+rowsPer, h); y++ {
+				s := uint32(y*7919 + 1)
+				for x := 0; x < w; x++ {
+					fx, fy := float64(x)/float64(w), float64(y)/float64(h)
+					r := 90 + 120*fx + 20*math.Sin(float64(x)/37)
+					g := 110 + 80*fy + 15*math.Sin(float64(y)/23)
+					b := 160 - 100*fx*fy
+					for _, d := range discs {
+						dist := math.Hypot(float64(x)-d.x, float64(y)-d.y)
+						if a := math.Min(1, math.Max(0, (d.r-dist)/(d.r*0.1))); a > 0 {
+							r, g, b = r*(1-a)+d.c[0]*a, g*(1-a)+d.c[1]*a, b*(1-a)+d.c[2]*a
+						}
+					}
+					s = s*1103515245 + 12345
+					n := float64(int(s>>16&31) - 16)
+					img.SetRGBA(x, y, color.RGBA{clamp8(r + n), clamp8(g + n), clamp8(b + n), 255})
+				}
+			}
+		}(y0)
+	}
+	wg.Wait()
+	return img
+}
+
+func clamp8(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v))) }
