@@ -3,28 +3,30 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
-	"github.com/snapdash/snapdash/views/requestform"
-	"github.com/snapdash/snapdash/views/snapshots"
+	camcorr "github.com/snapdash/snapdash/tui/camera"
+	"github.com/snapdash/snapdash/tui/review"
 )
 
 func short(id string) string { return sanitize.Truncate(id, 24) }
 
 // request asks the customer's device for a picture. A requested row shows
-// at once and is rolled back if the server refuses.
-func (m *Model) request(v requestform.Values) tea.Cmd {
-	e := m.store.byID[m.selected]
-	if e == nil || m.readOnly() {
+// at once and is removed again if the server refuses.
+func (m *Model) request(r RequestSubmitted) tea.Cmd {
+	if ok, why := m.canOn(actRequest, r.InteractionID, ""); !ok {
+		m.setStatusInfo(why)
 		return nil
 	}
+	e, v := m.store.byID[r.InteractionID], r.Values
 	m.tempSeq++
-	temp := "pending-" + itoa(m.tempSeq)
-	m.store.put(e, snapshots.Row{At: m.opts.Now(), Snapshot: client.Snapshot{
+	temp := "pending-" + strconv.Itoa(m.tempSeq)
+	m.store.put(e, record{at: m.opts.Now(), Snapshot: client.Snapshot{
 		ID: temp, Type: v.SnapshotType, State: client.StateRequested, InteractionID: e.id,
 		UserID: v.TargetUserID, UserEndpointID: v.TargetUserEndpointID, RequesterUserID: m.opts.Identity.UserID,
 	}})
@@ -52,7 +54,7 @@ func orDefault(s, d string) string {
 func (m *Model) onRequestDone(msg RequestDoneMsg) tea.Cmd {
 	m.end(msg.Op)
 	e := m.store.byID[msg.InteractionID]
-	var temp snapshots.Row
+	var temp record
 	if e != nil {
 		if r := e.rows[msg.TempID]; r != nil {
 			temp = *r
@@ -66,7 +68,7 @@ func (m *Model) onRequestDone(msg RequestDoneMsg) tea.Cmd {
 	id := msg.Result.SnapshotID
 	if e != nil && id != "" {
 		if _, r := m.store.row(id); r == nil {
-			temp.Snapshot.ID = id
+			temp.ID = id
 			m.store.put(e, temp)
 		}
 		if m.selected == e.id {
@@ -81,145 +83,91 @@ func (m *Model) onRequestDone(msg RequestDoneMsg) tea.Cmd {
 	return nil
 }
 
-// optimistic changes a row's state at once, returning the old row for the
-// rollback.
-func (m *Model) optimistic(id, op string, state client.SnapshotState, typ string) (snapshots.Row, bool) {
-	e, r := m.store.row(id)
-	if r == nil {
-		return snapshots.Row{}, false
+// review1 sends one review operation, if the snapshot may still be
+// reviewed; the table shows it in flight until the server answers.
+func (m *Model) review1(op review.Op) tea.Cmd {
+	a := actApprove
+	if op.Kind == review.Discard {
+		a = actDiscard
 	}
-	old := *r
-	nr := *r
-	nr.Op, nr.Snapshot.State = op, state
-	if typ != "" {
-		nr.Snapshot.Type = typ
-	}
-	m.store.put(e, nr)
-	return old, true
-}
-
-// settle ends an optimistic change: rollback restores the old row unless an
-// event has moved it on meanwhile.
-func (m *Model) settle(id string, rollback bool, old snapshots.Row) {
-	e, r := m.store.row(id)
-	if r == nil {
-		return
-	}
-	nr := *r
-	nr.Op = ""
-	if rollback {
-		nr.Snapshot.State, nr.Snapshot.Type = old.Snapshot.State, old.Snapshot.Type
-	}
-	m.store.put(e, nr)
-}
-
-// approve approves id, with typ overriding the snapshot type when it differs.
-func (m *Model) approve(id, typ string) tea.Cmd {
-	old, ok := m.optimistic(id, "approving", client.StateApproved, typ)
-	if !ok || m.readOnly() {
+	if ok, why := m.canOn(a, "", op.SnapshotID); !ok {
+		m.setStatusInfo(why)
 		return nil
 	}
-	if typ == old.Snapshot.Type {
-		typ = ""
+	cmd, ok := m.review.Start(op)
+	if !ok {
+		return nil
 	}
-	op := m.begin("approving " + short(id))
-	m.rollback[id] = old
-	cmd := client.SnapshotApproveCommand{SnapshotID: id, UserEndpointID: m.opts.UserEndpointID, SnapshotType: typ}
-	api, ctx := m.api, m.ctx
-	return func() tea.Msg {
-		return ApproveDoneMsg{Op: op, SnapshotID: id, Err: api.Approve(ctx, cmd)}
-	}
+	m.store.bump(op.SnapshotID)
+	m.progress(op.Kind.Progressive() + " " + short(op.SnapshotID))
+	return cmd
 }
 
-func (m *Model) onApproveDone(msg ApproveDoneMsg) tea.Cmd {
-	m.reviewed(msg.Op, msg.SnapshotID, msg.Err, "approved")
+// onReviewed settles a review operation. The store changes only when the
+// server accepted it, as its event would; a refusal leaves the row as the
+// server last said.
+func (m *Model) onReviewed(s review.Settled) tea.Cmd {
+	id := s.Op.SnapshotID
+	if s.Err != nil {
+		m.store.bump(id)
+		m.fail(s.Err)
+		return nil
+	}
+	if e, r := m.store.row(id); r != nil {
+		m.store.gen++
+		nr := *r
+		nr.State = s.Op.Kind.State()
+		if s.Op.Type != "" {
+			nr.Type = s.Op.Type
+		}
+		m.store.putEvent(e, nr)
+	}
+	m.succeed(s.Op.Kind.Verb() + " " + short(id))
 	return nil
 }
 
-// reviewed settles an approve or discard: the optimistic row stays, or is
-// put back when the server refused, and the status line says which.
-func (m *Model) reviewed(op int, id string, err error, verb string) {
-	m.end(op)
-	old := m.rollback[id]
-	delete(m.rollback, id)
-	m.settle(id, err != nil, old)
-	if err != nil {
-		m.fail(err)
-		return
-	}
-	m.succeed(verb + " " + short(id))
-}
-
-// discard discards id (after the y/N question).
-func (m *Model) discard(id string) tea.Cmd {
-	old, ok := m.optimistic(id, "discarding", client.StateDiscarded, "")
-	if !ok || m.readOnly() {
+// cameraRequest sends a camera command to the customer's device.
+func (m *Model) cameraRequest(c CameraChosen) tea.Cmd {
+	if ok, why := m.canOn(actCamera, c.InteractionID, ""); !ok {
+		m.setStatusInfo(why)
 		return nil
 	}
-	op := m.begin("discarding " + short(id))
-	m.rollback[id] = old
-	cmd := client.SnapshotDiscardCommand{SnapshotID: id, UserEndpointID: m.opts.UserEndpointID}
-	api, ctx := m.api, m.ctx
-	return func() tea.Msg {
-		return DiscardDoneMsg{Op: op, SnapshotID: id, Err: api.Discard(ctx, cmd)}
-	}
+	e := m.store.byID[c.InteractionID]
+	m.progress("camera: sending " + cameraLabel(c.Type) + " to " + e.title())
+	return m.cam.Send(client.CameraRequestCommand{
+		TargetUserID: c.Target.UserID, TargetUserEndpointID: c.Target.UserEndpointID,
+		SessionType: e.data.SessionType, SessionID: e.data.SessionID, CameraRequestType: c.Type,
+	})
 }
 
-func (m *Model) onDiscardDone(msg DiscardDoneMsg) tea.Cmd {
-	m.reviewed(msg.Op, msg.SnapshotID, msg.Err, "discarded")
-	return nil
-}
-
-// cameraRequest sends a camera command to the interaction's customer.
-func (m *Model) cameraRequest(t client.CameraRequestType) tea.Cmd {
-	e := m.store.byID[m.selected]
-	if e == nil || m.readOnly() {
-		return nil
-	}
-	op := m.begin("camera: sending " + cameraLabel(t) + " to " + e.title())
-	cmd := client.CameraRequestCommand{
-		UserEndpointID: m.opts.UserEndpointID, TargetUserID: e.data.CustomerUserID,
-		TargetUserEndpointID: e.data.CustomerUserEndpointID,
-		SessionType:          e.data.SessionType, SessionID: e.data.SessionID, CameraRequestType: t,
-	}
-	api, ctx := m.api, m.ctx
-	return func() tea.Msg {
-		id, err := api.CameraRequest(ctx, cmd)
-		return CameraDoneMsg{Op: op, Type: t, RequestID: id, Err: err}
-	}
-}
-
-func (m *Model) onCameraDone(msg CameraDoneMsg) tea.Cmd {
-	m.end(msg.Op)
-	if msg.Err != nil {
-		m.fail(msg.Err)
-		return nil
-	}
-	m.succeed("camera: " + cameraLabel(msg.Type) + " sent; waiting for the device")
-	if ev, ok := m.cameraEarly[msg.RequestID]; ok {
-		delete(m.cameraEarly, msg.RequestID)
-		m.cameraOutcome(msg.Type, ev)
+// onCamera shows what became of one of our camera commands.
+func (m *Model) onCamera(o camcorr.Outcome) tea.Cmd {
+	switch {
+	case o.Err != nil:
+		m.fail(o.Err)
+	case o.Answer != nil:
+		m.cameraOutcome(o)
 		return m.ring()
+	default:
+		m.succeed("camera: " + cameraLabel(o.Type) + " sent; waiting for the device")
 	}
-	m.cameraReqs[msg.RequestID] = msg.Type
 	return nil
 }
 
-// uploadFile uploads a local picture to the selected interaction.
-func (m *Model) uploadFile(path, typ string) tea.Cmd {
-	if m.opts.NoLocalFiles {
+// uploadFile uploads a local picture to an interaction, for its customer.
+func (m *Model) uploadFile(u UploadChosen) tea.Cmd {
+	if ok, why := m.canOn(actUpload, u.InteractionID, ""); !ok {
+		m.setStatusInfo(why)
 		return nil
 	}
-	e := m.store.byID[m.selected]
-	if e == nil || m.readOnly() {
-		return nil
-	}
-	path = expandHome(path)
+	e := m.store.byID[u.InteractionID]
+	path := expandHome(u.Path)
 	op := m.begin("uploading " + filepath.Base(path))
+	user, ep := e.customerDevice()
 	cmd := client.UploadCommand{
-		ApplicationID: m.opts.ApplicationID, TargetUserID: e.data.CustomerUserID,
-		TargetUserEndpointID: e.data.CustomerUserEndpointID, InteractionID: e.id,
-		UserEndpointID: m.opts.UserEndpointID, SnapshotType: orDefault(typ, "other"),
+		ApplicationID: m.opts.ApplicationID, TargetUserID: user,
+		TargetUserEndpointID: ep, InteractionID: e.id,
+		UserEndpointID: m.opts.UserEndpointID, SnapshotType: orDefault(u.Type, "other"),
 	}
 	api, ctx, iid := m.api, m.ctx, e.id
 	return func() tea.Msg {
@@ -257,10 +205,10 @@ func expandHome(p string) string {
 
 // copyURL copies a signed URL of the selected picture with OSC 52.
 func (m *Model) copyURL() tea.Cmd {
-	r, ok := m.selectedRow()
-	if !ok || r.Snapshot.State == client.StateRequested {
+	if !m.allowed(actCopy) {
 		return nil
 	}
+	r, _ := m.selectedRow()
 	id := r.Snapshot.ID
 	op := m.begin("copying a signed URL of " + short(id))
 	api, ctx, clip := m.api, m.ctx, m.clipboard()
@@ -293,13 +241,10 @@ func (m *Model) onCopyDone(msg CopyDoneMsg) tea.Cmd {
 
 // openExternal downloads the picture to a temporary file and opens it.
 func (m *Model) openExternal() tea.Cmd {
-	if m.opts.NoLocalFiles {
+	if !m.allowed(actOpen) {
 		return nil
 	}
-	r, ok := m.selectedRow()
-	if !ok || r.Snapshot.State == client.StateRequested {
-		return nil
-	}
+	r, _ := m.selectedRow()
 	id, suffix := r.Snapshot.ID, suffixOf(r.Snapshot)
 	op := m.begin("opening " + short(id))
 	api, ctx, opener := m.api, m.ctx, m.opener()
@@ -324,11 +269,12 @@ func (m *Model) openExternal() tea.Cmd {
 }
 
 // save downloads the picture into path, never overwriting a file.
-func (m *Model) save(id, path string) tea.Cmd {
-	if m.opts.NoLocalFiles {
+func (m *Model) save(sc SaveChosen) tea.Cmd {
+	if ok, why := m.canOn(actSave, "", sc.SnapshotID); !ok {
+		m.setStatusInfo(why)
 		return nil
 	}
-	path = expandHome(path)
+	id, path := sc.SnapshotID, expandHome(sc.Path)
 	op := m.begin("saving " + short(id) + " to " + path)
 	api, ctx := m.api, m.ctx
 	return func() tea.Msg {

@@ -207,11 +207,7 @@ func (m *Model) onSnapshot(msg SnapshotLoadedMsg) tea.Cmd {
 	if e == nil {
 		return nil
 	}
-	nr := snapshotsRow(s)
-	if r != nil && (r.Op != "" || m.store.newer(s.ID, msg.Asked)) {
-		nr.Op, nr.Snapshot.State, nr.Snapshot.Type = r.Op, r.Snapshot.State, r.Snapshot.Type
-	}
-	m.store.put(e, nr)
+	m.store.put(e, m.store.fetched(r, s, msg.Asked))
 	return nil
 }
 

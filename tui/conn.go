@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"strconv"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -111,12 +112,12 @@ func (m *Model) connDetail() string {
 func fmtCountdown(d time.Duration) string {
 	s := int((d + time.Second - 1) / time.Second)
 	if s < 60 {
-		return itoa(s) + "s"
+		return strconv.Itoa(s) + "s"
 	}
 	sec := s % 60
-	out := itoa(s/60) + "m"
+	out := strconv.Itoa(s/60) + "m"
 	if sec < 10 {
 		out += "0"
 	}
-	return out + itoa(sec) + "s"
+	return out + strconv.Itoa(sec) + "s"
 }

@@ -8,201 +8,205 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
-	"github.com/snapdash/snapdash/views/camera"
+	"github.com/snapdash/snapdash/tui/review"
+	camview "github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/dialog"
 	"github.com/snapdash/snapdash/views/filter"
 	"github.com/snapdash/snapdash/views/prompt"
 	"github.com/snapdash/snapdash/views/requestform"
 	"github.com/snapdash/snapdash/views/upload"
 )
 
-// updateDialog handles dialog results and forwards everything else to the
-// open dialog.
+// updateDialog gives msg to the open dialog. A dialog answers in the same
+// call (its Result): the dialog closes here and the answer is acted on
+// here, so the next key, even one that arrived in the same read, goes to
+// whatever has the focus then.
 func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case confirm.AnsweredMsg:
-		m.dialog = dialogNone
-		if !msg.Yes {
-			if msg.Tag == "discard" {
-				m.setStatusInfo("discard cancelled")
-			}
-			return nil
-		}
-		switch msg.Tag {
-		case "quit":
-			return m.quit()
-		case "discard":
-			return m.discard(m.pendingTarget)
-		}
-		return nil
-	case prompt.SubmittedMsg:
-		m.dialog = dialogNone
-		if msg.Tag == "approve" {
-			return m.approve(m.pendingTarget, strings.TrimSpace(msg.Value))
-		}
-		return nil
-	case prompt.CancelledMsg, camera.CancelledMsg, requestform.CancelledMsg, upload.CancelledMsg:
-		m.dialog = dialogNone
-		return nil
-	case camera.ChosenMsg:
-		m.dialog = dialogNone
-		return m.cameraRequest(msg.Type)
-	case requestform.SubmittedMsg:
-		m.dialog = dialogNone
-		return m.request(msg.Values)
-	case upload.SubmittedMsg:
-		m.dialog = dialogNone
-		if msg.Mode == upload.Save {
-			return m.save(m.pendingTarget, msg.Path)
-		}
-		return m.uploadFile(msg.Path, msg.Type)
-	case upload.CompletedMsg:
-		if m.dialog == dialogUpload {
-			var cmd tea.Cmd
-			m.upload, cmd = m.upload.Update(msg)
-			return cmd
-		}
-		return nil
-	case filter.ChangedMsg:
-		// Commands run concurrently, so these can arrive out of order:
-		// apply what the input holds now, never an older value.
-		if m.dialog == dialogFilter {
-			m.setFilter(m.filter.Value())
-		}
-		return nil
-	case filter.DoneMsg:
-		m.dialog = dialogNone
-		if msg.Cleared {
-			m.setFilter("")
-		} else {
-			m.snaps.SetFilter(msg.Query)
-		}
-		return nil
-	}
 	var cmd tea.Cmd
+	var res dialog.Result
 	switch m.dialog {
+	case dialogNone:
+		return nil
 	case dialogHelp:
 		if k, ok := msg.(tea.KeyMsg); ok {
 			// Back is disabled (so hidden) outside the full-screen preview
 			// and a filter, but its keys still close the help.
 			if key.Matches(k, m.keys.Help) || slices.Contains(m.keys.Back.Keys(), k.String()) || k.String() == "q" {
-				m.dialog = dialogNone
+				res = dialog.Closed{Name: "help"}
 			}
 		}
 	case dialogConfirm:
-		if k, ok := msg.(tea.KeyMsg); ok && k.String() == "ctrl+c" && m.confirm.Tag == "quit" {
-			return m.quit()
+		if k, ok := msg.(tea.KeyMsg); ok && k.String() == "ctrl+c" && m.confirm.Name() == "quit" {
+			res = QuitConfirmed{}
+			break
 		}
-		m.confirm, cmd = m.confirm.Update(msg)
+		m.confirm, res = m.confirm.Update(msg)
 	case dialogCamera:
-		m.camera, cmd = m.camera.Update(msg)
+		m.camera, cmd, res = m.camera.Update(msg)
 	case dialogRequest:
-		m.reqForm, cmd = m.reqForm.Update(msg)
+		m.reqForm, cmd, res = m.reqForm.Update(msg)
 	case dialogUpload:
-		m.upload, cmd = m.upload.Update(msg)
+		m.upload, cmd, res = m.upload.Update(msg)
 	case dialogPrompt:
-		m.prompt, cmd = m.prompt.Update(msg)
+		m.prompt, cmd, res = m.prompt.Update(msg)
 	case dialogFilter:
-		m.filter, cmd = m.filter.Update(msg)
-		if m.dialog == dialogFilter && m.filter.Value() != m.snaps.Filter().String() {
+		m.filter, cmd, res = m.filter.Update(msg)
+		if res == nil && m.filter.Value() != m.snaps.Filter().String() {
 			m.setFilter(m.filter.Value())
 		}
 	}
-	return cmd
+	if res == nil {
+		return cmd
+	}
+	m.dialog, m.subject = dialogNone, ""
+	return tea.Batch(cmd, m.answer(res))
+}
+
+// answer acts on a dialog's answer.
+func (m *Model) answer(res dialog.Result) tea.Cmd {
+	switch r := res.(type) {
+	case dialog.Closed:
+		switch r.Name {
+		case "discard":
+			m.setStatusInfo("discard cancelled")
+		case "filter":
+			m.setFilter("")
+		}
+	case filter.Applied:
+		m.snaps.SetFilter(r.Query)
+	case DiscardConfirmed:
+		return m.review1(review.Op{Kind: review.Discard, SnapshotID: r.ID})
+	case ApproveSubmitted:
+		typ := strings.TrimSpace(r.Type)
+		if typ == r.Was {
+			typ = ""
+		}
+		return m.review1(review.Op{Kind: review.Approve, SnapshotID: r.ID, Type: typ})
+	case RequestSubmitted:
+		return m.request(r)
+	case CameraChosen:
+		return m.cameraRequest(r)
+	case UploadChosen:
+		return m.uploadFile(r)
+	case SaveChosen:
+		return m.save(r)
+	case QuitConfirmed:
+		return m.quit()
+	}
+	return nil
 }
 
 func (m *Model) setFilter(s string) {
 	m.snaps.SetFilter(filter.Parse(s))
 }
 
-// openRequest opens the request form prefilled from the interaction.
+// allowed reports whether a may run now; when not, the status line says
+// why.
+func (m *Model) allowed(a action) bool {
+	ok, why := m.can(a)
+	if !ok {
+		m.setStatusInfo(why)
+	}
+	return ok
+}
+
+// openRequest opens the request form prefilled with the customer's device.
 func (m *Model) openRequest() tea.Cmd {
-	e := m.store.byID[m.selected]
-	if e == nil || m.readOnly() {
+	if !m.allowed(actRequest) {
 		return nil
 	}
-	v := requestform.Values{
-		TargetUserID:         e.data.CustomerUserID,
-		TargetUserEndpointID: e.data.CustomerUserEndpointID,
-	}
+	e := m.store.byID[m.selected]
+	user, ep := e.customerDevice()
+	v := requestform.Values{TargetUserID: user, TargetUserEndpointID: ep}
 	if e.data.SessionType != "" || e.data.SessionID != "" {
 		v.Session = strings.TrimSpace(string(e.data.SessionType) + " " + e.data.SessionID)
 	}
+	iid := e.id
 	var cmd tea.Cmd
-	m.reqForm, cmd = requestform.New(m.st, v)
-	m.dialog = dialogRequest
+	m.reqForm, cmd = requestform.New(m.st, v, func(v requestform.Values) dialog.Result {
+		return RequestSubmitted{InteractionID: iid, Values: v}
+	})
+	m.dialog, m.subject = dialogRequest, iid
 	return cmd
 }
 
 // openApprove asks for an optional type override, prefilled with the type.
 func (m *Model) openApprove() tea.Cmd {
-	r, ok := m.selectedRow()
-	if !ok || r.Snapshot.State != client.StateUploaded || m.readOnly() {
+	if !m.allowed(actApprove) {
 		return nil
 	}
-	m.pendingTarget = r.Snapshot.ID
+	r, _ := m.selectedRow()
+	id, was := r.Snapshot.ID, sanitize.Line(r.Snapshot.Type)
 	var cmd tea.Cmd
-	m.prompt, cmd = prompt.New(m.st, "approve", "Approve "+sanitize.Truncate(r.Snapshot.ID, 30),
-		"Snapshot type (enter keeps it)", sanitize.Line(r.Snapshot.Type), "", requestform.Types())
-	m.dialog = dialogPrompt
+	m.prompt, cmd = prompt.New(m.st, "approve", "Approve "+sanitize.Truncate(id, 30),
+		"Snapshot type (enter keeps it)", was, "", requestform.Types(),
+		func(v string) dialog.Result { return ApproveSubmitted{ID: id, Type: v, Was: was} })
+	m.dialog, m.subject = dialogPrompt, id
 	return cmd
 }
 
 // openDiscard asks y/N before discarding.
 func (m *Model) openDiscard() tea.Cmd {
-	r, ok := m.selectedRow()
-	if !ok || r.Snapshot.State != client.StateUploaded || m.readOnly() {
+	if !m.allowed(actDiscard) {
 		return nil
 	}
-	m.pendingTarget = r.Snapshot.ID
+	r, _ := m.selectedRow()
 	q := "Discard snapshot " + r.Snapshot.ID
 	if r.Snapshot.Type != "" {
 		q += " (" + r.Snapshot.Type + ")"
 	}
-	m.confirm = confirm.New(m.st, "discard", "Discard snapshot?", q+"?\nThe customer's picture will be marked discarded.")
-	m.dialog = dialogConfirm
+	m.confirm = confirm.New(m.st, "discard", "Discard snapshot?", q+"?\nThe customer's picture will be marked discarded.",
+		DiscardConfirmed{ID: r.Snapshot.ID})
+	m.dialog, m.subject = dialogConfirm, r.Snapshot.ID
 	return nil
 }
 
-// openCamera opens the camera menu.
+// openCamera opens the camera menu for the customer's device; when the
+// device is not known yet the menu asks for it.
 func (m *Model) openCamera() tea.Cmd {
-	e := m.store.byID[m.selected]
-	if e == nil || m.readOnly() {
+	if !m.allowed(actCamera) {
 		return nil
 	}
-	m.camera = camera.New(m.st, e.title())
-	m.dialog = dialogCamera
-	return nil
+	e := m.store.byID[m.selected]
+	user, ep := e.customerDevice()
+	iid := e.id
+	var cmd tea.Cmd
+	m.camera, cmd = camview.New(m.st, e.title(), camview.Target{UserID: user, UserEndpointID: ep},
+		func(t client.CameraRequestType, to camview.Target) dialog.Result {
+			return CameraChosen{InteractionID: iid, Type: t, Target: to}
+		})
+	m.dialog, m.subject = dialogCamera, iid
+	return cmd
 }
 
 // openUpload opens the path dialog for an upload.
 func (m *Model) openUpload() tea.Cmd {
-	if m.opts.NoLocalFiles {
+	if !m.allowed(actUpload) {
 		return nil
 	}
-	if m.store.byID[m.selected] == nil || m.readOnly() {
-		return nil
-	}
+	iid := m.selected
 	var cmd tea.Cmd
-	m.upload, cmd = upload.New(m.st, upload.Upload, "", "other")
-	m.dialog = dialogUpload
+	m.upload, cmd = upload.New(m.st, upload.Upload, "", "other", func(path, typ string) dialog.Result {
+		return UploadChosen{InteractionID: iid, Path: path, Type: typ}
+	})
+	m.dialog, m.subject = dialogUpload, iid
 	return cmd
 }
 
 // openSave opens the path dialog to save the selected picture.
 func (m *Model) openSave() tea.Cmd {
-	if m.opts.NoLocalFiles {
+	if !m.allowed(actSave) {
 		return nil
 	}
-	r, ok := m.selectedRow()
-	if !ok || r.Snapshot.State == client.StateRequested {
-		return nil
-	}
-	m.pendingTarget = r.Snapshot.ID
-	name := safeFileName(r.Snapshot.ID) + "." + suffixOf(r.Snapshot)
+	r, _ := m.selectedRow()
+	id := r.Snapshot.ID
+	name := safeFileName(id) + "." + suffixOf(r.Snapshot)
 	var cmd tea.Cmd
-	m.upload, cmd = upload.New(m.st, upload.Save, name, "")
-	m.dialog = dialogUpload
+	m.upload, cmd = upload.New(m.st, upload.Save, name, "", func(path, _ string) dialog.Result {
+		return SaveChosen{SnapshotID: id, Path: path}
+	})
+	m.dialog, m.subject = dialogUpload, id
 	return cmd
 }
 

@@ -13,11 +13,50 @@ import (
 // maxRawRunes bounds the JSON of an unknown event shown in the pane.
 const maxRawRunes = 400
 
-// eventEntry turns a server event into one readable line of the events
-// pane: its own time, a symbol, who acted and what happened. Unknown types
-// are shown as they came: the type and the compact JSON. The pane sanitizes
-// every string.
+// eventEntry turns a server event into one line of the events pane: its
+// own time, a symbol, who acted and what happened. Who and what are said
+// again each time the line is drawn (describeEvent), with what is known
+// then. Unknown types are shown as they came: the type and the compact
+// JSON. The pane sanitizes every string.
 func (m *Model) eventEntry(ev client.Event) events.Entry {
+	iid := ev.InteractionID
+	if iid == "" {
+		if e, _ := m.store.row(ev.SnapshotID); e != nil {
+			iid = e.id
+		}
+	}
+	at := ev.Timestamp
+	if at.IsZero() {
+		at = m.opts.Now()
+	}
+	ev.Raw = []byte(rawJSON(ev.Raw)) // bounded: the pane keeps thousands
+	en := events.Entry{At: at, Kind: events.Event, Seq: ev.Seq, Type: ev.Type, Interaction: iid, Event: &ev}
+	switch ev.Type {
+	case client.EventSnapshotRequested:
+		en.Symbol = "◷"
+	case client.EventSnapshotAcquired:
+		en.Symbol, en.Kind = "●", events.Notice
+	case client.EventSnapshotApproved:
+		en.Symbol = "✓"
+	case client.EventSnapshotDiscarded:
+		en.Symbol = "✗"
+	case client.EventSnapshotCameraRequested:
+		en.Symbol = "◎"
+	case client.EventSnapshotCameraRequestProcessed:
+		en.Symbol, en.Kind = "✓", events.OK
+		if ev.Succeeded == nil || !*ev.Succeeded {
+			en.Symbol, en.Kind = "✗", events.Error
+		}
+	default:
+		en.Symbol = "?"
+	}
+	en.Who, en.Text = m.describeEvent(ev)
+	return en
+}
+
+// describeEvent says who acted in ev and what happened, naming users,
+// customers and interactions as the store knows them now.
+func (m *Model) describeEvent(ev client.Event) (who, text string) {
 	e := m.store.byID[ev.InteractionID]
 	if e == nil {
 		e, _ = m.store.row(ev.SnapshotID)
@@ -26,16 +65,11 @@ func (m *Model) eventEntry(ev client.Event) events.Entry {
 	if iid == "" && e != nil {
 		iid = e.id
 	}
-	at := ev.Timestamp
-	if at.IsZero() {
-		at = m.opts.Now()
-	}
-	en := events.Entry{At: at, Kind: events.Event, Seq: ev.Seq, Type: ev.Type, Interaction: iid,
-		Who: m.who(e, ev.UserID)}
+	who = m.who(e, ev.UserID)
 	typ := ev.SnapshotType
 	// where names the interaction unless the line names its customer.
 	where := ""
-	if title := m.title(e); e != nil && title != en.Who && title != m.target(e, ev.TargetUserID) {
+	if title := m.title(e); e != nil && title != who && title != m.target(e, ev.TargetUserID) {
 		where = " · " + title
 	} else if e == nil && iid != "" {
 		where = " · " + short(iid)
@@ -46,49 +80,35 @@ func (m *Model) eventEntry(ev client.Event) events.Entry {
 	}
 	switch ev.Type {
 	case client.EventSnapshotRequested:
-		en.Symbol = "◷"
-		en.Text = "requested " + pictureOf("a", typ) + " from " + m.target(e, ev.TargetUserID) + snap + where
+		text = "requested " + pictureOf("a", typ) + " from " + m.target(e, ev.TargetUserID) + snap + where
 	case client.EventSnapshotAcquired:
-		en.Symbol, en.Kind = "●", events.Notice
 		verb := "sent"
-		if e == nil || ev.UserID == "" || ev.UserID != e.data.CustomerUserID {
+		if e == nil || ev.UserID == "" || ev.UserID != e.customerID() {
 			verb = "uploaded"
 		}
-		en.Text = verb + " " + pictureOf("a", typ) + snap + where
+		text = verb + " " + pictureOf("a", typ) + snap + where
 		if ev.RelatedSnapshotID != "" {
-			en.Text += " (related to " + sanitize.Truncate(ev.RelatedSnapshotID, 13) + ")"
+			text += " (related to " + sanitize.Truncate(ev.RelatedSnapshotID, 13) + ")"
 		}
 	case client.EventSnapshotApproved:
-		en.Symbol = "✓"
-		en.Text = "approved " + pictureOf("the", typ) + snap + where
+		text = "approved " + pictureOf("the", typ) + snap + where
 	case client.EventSnapshotDiscarded:
-		en.Symbol = "✗"
-		en.Text = "discarded " + pictureOf("the", typ) + snap + where
+		text = "discarded " + pictureOf("the", typ) + snap + where
 	case client.EventSnapshotCameraRequested:
-		en.Symbol = "◎"
-		en.Text = "sent camera command " + cameraLabel(ev.CameraRequestType) + " to " + m.target(e, ev.TargetUserID) + where
-		if ev.SnapshotCameraRequestID != "" && len(m.cameraSeen) < maxCameraSeen {
-			m.cameraSeen[ev.SnapshotCameraRequestID] = ev.CameraRequestType
-		}
+		text = "sent camera command " + cameraLabel(ev.CameraRequestType) + " to " + m.target(e, ev.TargetUserID) + where
 	case client.EventSnapshotCameraRequestProcessed:
 		label := "camera command"
-		if t, ok := m.cameraSeen[ev.SnapshotCameraRequestID]; ok {
-			label = cameraLabel(t)
-			delete(m.cameraSeen, ev.SnapshotCameraRequestID)
-		} else if t, ok := m.cameraReqs[ev.SnapshotCameraRequestID]; ok {
+		if t, ok := m.cam.Type(ev.SnapshotCameraRequestID); ok {
 			label = cameraLabel(t)
 		}
-		ok := ev.Succeeded != nil && *ev.Succeeded
-		en.Symbol, en.Kind, en.Text = "✓", events.OK, label+": done"+where
-		if !ok {
-			reason := orDefault(ev.AdditionalInformation, "no reason given")
-			en.Symbol, en.Kind, en.Text = "✗", events.Error, label+": failed: "+reason+where
+		text = label + ": done" + where
+		if ev.Succeeded == nil || !*ev.Succeeded {
+			text = label + ": failed: " + orDefault(ev.AdditionalInformation, "no reason given") + where
 		}
 	default:
-		en.Symbol = "?"
-		en.Text = ev.Type + " " + rawJSON(ev.Raw)
+		text = ev.Type + " " + string(ev.Raw)
 	}
-	return en
+	return who, text
 }
 
 // title is the interaction's name as the pane shows it.
@@ -99,9 +119,6 @@ func (m *Model) title(e *ientry) string {
 	return strings.TrimSpace(sanitize.Line(e.title()))
 }
 
-// maxCameraSeen bounds the camera commands remembered to name their answers.
-const maxCameraSeen = 1024
-
 // who names a user: "you", the interaction's customer, else the user id.
 func (m *Model) who(e *ientry, userID string) string {
 	switch {
@@ -109,7 +126,7 @@ func (m *Model) who(e *ientry, userID string) string {
 		return ""
 	case userID == m.opts.Identity.UserID:
 		return "you"
-	case e != nil && e.data.CustomerName != "" && userID == e.data.CustomerUserID:
+	case e != nil && e.data.CustomerName != "" && (userID == e.data.CustomerUserID || userID == e.customerID()):
 		return strings.TrimSpace(sanitize.Line(e.data.CustomerName))
 	}
 	return userID

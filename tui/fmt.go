@@ -1,14 +1,17 @@
 package tui
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // fmtDur formats a duration like "24h" or "90m" for messages.
 func fmtDur(d time.Duration) string {
 	switch {
 	case d%time.Hour == 0:
-		return itoa(int(d/time.Hour)) + "h"
+		return strconv.Itoa(int(d/time.Hour)) + "h"
 	case d%time.Minute == 0:
-		return itoa(int(d/time.Minute)) + "m"
+		return strconv.Itoa(int(d/time.Minute)) + "m"
 	}
 	return d.String()
 }

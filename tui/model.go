@@ -15,7 +15,9 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
-	"github.com/snapdash/snapdash/views/camera"
+	camcorr "github.com/snapdash/snapdash/tui/camera"
+	"github.com/snapdash/snapdash/tui/review"
+	camview "github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/filter"
@@ -45,11 +47,11 @@ func (f focus) String() string {
 	return [...]string{"interactions", "snapshots", "preview", "events"}[f]
 }
 
-// dialog is the open dialog, if any; it gets keys before any pane.
-type dialog int
+// dialogID is the open dialog, if any; it gets keys before any pane.
+type dialogID int
 
 const (
-	dialogNone dialog = iota
+	dialogNone dialogID = iota
 	dialogHelp
 	dialogFilter
 	dialogConfirm
@@ -72,7 +74,8 @@ type Model struct {
 	focus         focus
 	showEvents    bool
 	fullPreview   bool
-	dialog        dialog
+	dialog        dialogID
+	subject       string // what the open dialog acts on (Focus)
 
 	inter    interactions.Model
 	snaps    snapshots.Model
@@ -82,7 +85,7 @@ type Model struct {
 	spinning bool
 
 	confirm confirm.Model
-	camera  camera.Model
+	camera  camview.Model
 	reqForm requestform.Model
 	upload  upload.Model
 	prompt  prompt.Model
@@ -102,10 +105,10 @@ type Model struct {
 	snapsMoved  bool
 	recent      []string
 	status      statusbar.Status
-	ops         map[int]string // in-flight actions by op id
+	ops         map[int]string // requests, uploads, copies, downloads in flight
 	nextOp      int
-	cameraReqs  map[string]client.CameraRequestType
-	cameraEarly map[string]client.Event
+	review      *review.Model  // approvals and discards in flight
+	cam         *camcorr.Model // camera commands and their answers
 	readOnlyWhy string
 	cs          connState
 	stream      *client.Stream
@@ -115,23 +118,19 @@ type Model struct {
 	liveSeen bool
 	bells    int              // bells rung (tests)
 	wall     func() time.Time // the stream's clock, for the countdown
-	// cameraSeen names camera commands seen as events, for their answers.
-	cameraSeen map[string]client.CameraRequestType
 
-	screen        screenID
-	watch         watch.Model
-	lastEvent     map[string]time.Time // interaction id -> newest event time
-	watchLoads    map[string]bool      // listings the watch screen has in flight
-	watchBuilt    uint64               // store.changes at the last rebuild
-	watchMoved    bool                 // the user moved the watch cursor
-	pv            previewState
-	cache         *preview.Cache
-	mode          preview.Mode
-	pendingTarget string // snapshot to discard / approve while its dialog is open
-	rollback      map[string]snapshots.Row
-	tempSeq       int
-	quitting      bool
-	lay           layoutT
+	screen     screenID
+	watch      watch.Model
+	lastEvent  map[string]time.Time // interaction id -> newest event time
+	watchLoads map[string]bool      // listings the watch screen has in flight
+	watchBuilt uint64               // store.changes at the last rebuild
+	watchMoved bool                 // the user moved the watch cursor
+	pv         previewState
+	cache      *preview.Cache
+	mode       preview.Mode
+	tempSeq    int
+	quitting   bool
+	lay        layoutT
 }
 
 // New builds the root model. Invalid options (see CheckOptions) fall back
@@ -149,26 +148,25 @@ func New(opts Options) *Model {
 	}
 	m := &Model{
 		opts: opts, api: opts.API, ctx: ctx, cancel: cancel, st: st, keys: keys,
-		inter:       interactions.New(st),
-		snaps:       snapshots.New(st),
-		events:      events.New(st, opts.EventScrollback, opts.Location),
-		help:        helpview.New(st),
-		spinner:     spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
-		filter:      filter.New(st),
-		store:       newStore(),
-		ops:         map[int]string{},
-		cameraReqs:  map[string]client.CameraRequestType{},
-		cameraEarly: map[string]client.Event{},
-		rollback:    map[string]snapshots.Row{},
-		cache:       preview.NewCache(64 << 20),
-		mode:        opts.ImageMode,
-		listing:     true,
-		started:     opts.Now(),
-		wall:        time.Now,
-		cameraSeen:  map[string]client.CameraRequestType{},
-		lastEvent:   map[string]time.Time{},
-		watchLoads:  map[string]bool{},
+		inter:      interactions.New(st),
+		snaps:      snapshots.New(st),
+		events:     events.New(st, opts.EventScrollback, opts.Location),
+		help:       helpview.New(st),
+		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
+		filter:     filter.New(st),
+		store:      newStore(),
+		ops:        map[int]string{},
+		review:     review.New(ctx, opts.API, opts.UserEndpointID),
+		cam:        camcorr.New(ctx, opts.API, opts.UserEndpointID),
+		cache:      preview.NewCache(64 << 20),
+		mode:       opts.ImageMode,
+		listing:    true,
+		started:    opts.Now(),
+		wall:       time.Now,
+		lastEvent:  map[string]time.Time{},
+		watchLoads: map[string]bool{},
 	}
+	m.events.SetDescriber(m.describeEvent)
 	m.watch = newWatch(m)
 	// Through setFocus, so the table draws its cursor row focused at once.
 	m.setFocus(focusSnapshots)
@@ -305,12 +303,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case RequestDoneMsg:
 		return m.onRequestDone(msg)
-	case ApproveDoneMsg:
-		return m.onApproveDone(msg)
-	case DiscardDoneMsg:
-		return m.onDiscardDone(msg)
-	case CameraDoneMsg:
-		return m.onCameraDone(msg)
+	case review.DoneMsg:
+		if s, ok := m.review.Update(msg); ok {
+			return m.onReviewed(s)
+		}
+		return nil
+	case camcorr.SentMsg:
+		if o, ok := m.cam.Update(msg); ok {
+			return m.onCamera(o)
+		}
+		return nil
 	case UploadDoneMsg:
 		return m.onUploadDone(msg)
 	case CopyDoneMsg:
@@ -329,7 +331,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 func (m *Model) refreshLists() {
 	if m.store.dirty {
 		m.store.dirty = false
-		m.inter.SetItems(m.store.items())
+		m.inter.SetItems(m.interactionItems())
 		m.inter.Select(m.selected)
 	}
 	e := m.store.byID[m.selected]
@@ -341,7 +343,7 @@ func (m *Model) refreshLists() {
 		return
 	}
 	if e.version != m.shownVersion {
-		m.snaps.SetRows(rowsOf(e))
+		m.snaps.SetRows(m.tableRows(e))
 		m.shownVersion = e.version
 		if m.topPending && e.listed {
 			m.snaps.Top()
@@ -360,7 +362,7 @@ func (m *Model) startSpinner() tea.Cmd {
 }
 
 func (m *Model) needSpinner() bool {
-	if len(m.ops) > 0 || m.pv.loading || m.listing {
+	if m.inFlight() > 0 || m.pv.loading || m.listing {
 		return true
 	}
 	if e := m.store.byID[m.selected]; e != nil {

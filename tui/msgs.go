@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/views/camera"
+	camview "github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/preview"
 )
 
@@ -51,29 +51,6 @@ type RequestDoneMsg struct {
 	InteractionID string
 	Result        client.SnapshotRequestResult
 	Err           error
-}
-
-// ApproveDoneMsg answers an approval.
-type ApproveDoneMsg struct {
-	Op         int
-	SnapshotID string
-	Err        error
-}
-
-// DiscardDoneMsg answers a discard.
-type DiscardDoneMsg struct {
-	Op         int
-	SnapshotID string
-	Err        error
-}
-
-// CameraDoneMsg answers a camera command: the server accepted it (the
-// device's own answer comes later as an event) or refused it.
-type CameraDoneMsg struct {
-	Op        int
-	Type      client.CameraRequestType
-	RequestID string
-	Err       error
 }
 
 // UploadDoneMsg answers an upload.
@@ -131,4 +108,4 @@ type RecentLoadedMsg struct {
 }
 
 // cameraLabel is a shorthand for the menu label of a command.
-func cameraLabel(t client.CameraRequestType) string { return camera.Label(t) }
+func cameraLabel(t client.CameraRequestType) string { return camview.Label(t) }

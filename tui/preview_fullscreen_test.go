@@ -127,7 +127,7 @@ func TestFullscreenKeys(t *testing.T) {
 		}
 	}
 	d.key("esc")
-	if d.m.dialog != dialogNone || !d.m.fullPreview {
+	if d.m.Focus().Dialog != "" || !d.m.fullPreview {
 		t.Fatal("esc in the help should close only the help")
 	}
 

@@ -68,7 +68,7 @@ func TestOverlayFollowsTheDashboard(t *testing.T) {
 
 	for _, open := range [][]string{{"?"}, {"d"}, {"/"}, {"c"}} {
 		r.key(open...)
-		if r.m.dialog == dialogNone {
+		if r.m.Focus().Dialog == "" {
 			t.Fatalf("%v opened no dialog", open)
 		}
 		out := r.frame()
@@ -76,7 +76,7 @@ func TestOverlayFollowsTheDashboard(t *testing.T) {
 			t.Fatalf("%v: sixel not erased (or painted again) under the dialog: %q", open, tail([]byte(out), 300))
 		}
 		r.key("esc")
-		r.until("the dialog closed", func() bool { return r.m.dialog == dialogNone })
+		r.until("the dialog closed", func() bool { return r.m.Focus().Dialog == "" })
 		if out := r.frame(); !strings.Contains(out, r.paintAt()) {
 			t.Fatalf("%v: sixel not painted again after the dialog closed", open)
 		}

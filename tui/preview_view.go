@@ -20,7 +20,7 @@ func (m *Model) previewBox(spin string, r rect) []string {
 		title += " · " + string(m.imageMode())
 	}
 	if m.pv.have && m.pv.info.Width > 0 {
-		title += " · " + itoa(m.pv.info.Width) + "×" + itoa(m.pv.info.Height)
+		title += " · " + strconv.Itoa(m.pv.info.Width) + "×" + strconv.Itoa(m.pv.info.Height)
 	}
 	if m.fullPreview {
 		if z := m.pv.view.zoom; z > 1 {
@@ -77,7 +77,7 @@ func (m *Model) pictureFacts() string {
 	if !m.pv.have || i.Width <= 0 {
 		return m.st.Muted.Render("…")
 	}
-	parts := []string{itoa(i.Width) + "×" + itoa(i.Height) + " px"}
+	parts := []string{strconv.Itoa(i.Width) + "×" + strconv.Itoa(i.Height) + " px"}
 	if i.Bytes > 0 {
 		parts = append(parts, fmtBytes(int64(i.Bytes)))
 	}
@@ -85,9 +85,9 @@ func (m *Model) pictureFacts() string {
 		parts = append(parts, sanitize.Line(i.MimeType))
 	}
 	if i.Orientation > 1 {
-		o := "EXIF orientation " + itoa(i.Orientation)
+		o := "EXIF orientation " + strconv.Itoa(i.Orientation)
 		if i.Orientation >= 5 {
-			o += " (stored " + itoa(i.Height) + "×" + itoa(i.Width) + ")"
+			o += " (stored " + strconv.Itoa(i.Height) + "×" + strconv.Itoa(i.Width) + ")"
 		}
 		parts = append(parts, o)
 	}

@@ -6,17 +6,27 @@ import (
 	"github.com/snapdash/snapdash/views/statusbar"
 )
 
-// begin records an action in flight and shows it in progress.
+// begin records an action in flight and shows it in progress. Review
+// operations and camera commands are counted by their own models; this
+// counts the rest (requests, uploads, copies, downloads).
 func (m *Model) begin(text string) int {
 	m.nextOp++
 	m.ops[m.nextOp] = text
-	m.status = statusbar.Status{Kind: statusbar.Progress, Text: text + "…"}
-	m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.Progress, Text: text})
+	m.progress(text)
 	return m.nextOp
 }
 
 // end forgets an action.
 func (m *Model) end(op int) { delete(m.ops, op) }
+
+// inFlight is how many actions await the server's answer.
+func (m *Model) inFlight() int { return len(m.ops) + m.review.Len() + m.cam.Sending() }
+
+// progress shows an action in progress.
+func (m *Model) progress(text string) {
+	m.status = statusbar.Status{Kind: statusbar.Progress, Text: text + "…"}
+	m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.Progress, Text: text})
+}
 
 // succeed shows a success in the status line and the events pane.
 func (m *Model) succeed(text string) {

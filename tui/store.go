@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/views/interactions"
-	"github.com/snapdash/snapdash/views/snapshots"
 )
 
 // idata is the part of an interaction's free-form data the dashboard uses.
@@ -20,6 +18,24 @@ type idata struct {
 	AgentUserID            string             `json:"agentUserId"`
 	SessionType            client.SessionType `json:"sessionType"`
 	SessionID              string             `json:"sessionId"`
+}
+
+// record is one snapshot as the dashboard knows it: what the server said
+// (a listing, a fetch or an event), never a guess. Operations in flight
+// are laid over it when drawn (package review).
+type record struct {
+	client.Snapshot
+	// at is when the row happened (the event's time for a picture that
+	// arrived live); Snapshot.When() when zero.
+	at time.Time
+}
+
+// when returns the row's time.
+func (s *record) when() time.Time {
+	if !s.at.IsZero() {
+		return s.at
+	}
+	return s.Snapshot.When()
 }
 
 // ientry is everything known about one interaction.
@@ -39,7 +55,7 @@ type ientry struct {
 	// after the interaction list if that list does not have them.
 	wantIt bool
 	err    error
-	rows   map[string]*snapshots.Row
+	rows   map[string]*record
 	// version counts changes to rows, so the table is refreshed only when
 	// the selected interaction's rows changed.
 	version int
@@ -52,6 +68,33 @@ func (e *ientry) title() string {
 	return e.id
 }
 
+// customerDevice returns the customer's user and user endpoint. The API
+// names them itself: every snapshot carries its customer's userId and
+// userEndpointId, and a requested row the target of its request; the
+// newest that has both wins. The interaction's free-form data, which only
+// some servers fill, comes last.
+func (e *ientry) customerDevice() (userID, endpointID string) {
+	var best *record
+	for _, r := range e.rows {
+		if r.UserID == "" || r.UserEndpointID == "" {
+			continue
+		}
+		if best == nil || r.when().After(best.when()) || (r.when().Equal(best.when()) && r.ID > best.ID) {
+			best = r
+		}
+	}
+	if best != nil {
+		return best.UserID, best.UserEndpointID
+	}
+	return e.data.CustomerUserID, e.data.CustomerUserEndpointID
+}
+
+// customerID is the customer's user id, when known.
+func (e *ientry) customerID() string {
+	u, _ := e.customerDevice()
+	return u
+}
+
 func (e *ientry) when() time.Time {
 	if e.it.CreatedAt != nil {
 		return *e.it.CreatedAt
@@ -59,9 +102,11 @@ func (e *ientry) when() time.Time {
 	return e.seen
 }
 
-// customer names the customer whose camera took s.
+// customer names the customer whose camera took s: the name the
+// interaction's data gives, when it names that user, else the user id the
+// API gives.
 func (e *ientry) customer(s client.Snapshot) string {
-	if e.data.CustomerName != "" && (s.UserID == "" || s.UserID == e.data.CustomerUserID) {
+	if e.data.CustomerName != "" && (s.UserID == "" || s.UserID == e.data.CustomerUserID || e.data.CustomerUserID == "") {
 		return e.data.CustomerName
 	}
 	return s.UserID
@@ -70,7 +115,7 @@ func (e *ientry) customer(s client.Snapshot) string {
 func (e *ientry) waiting() int {
 	n := 0
 	for _, r := range e.rows {
-		if r.Snapshot.State == client.StateRequested {
+		if r.State == client.StateRequested {
 			n++
 		}
 	}
@@ -104,9 +149,9 @@ func newStore() *store {
 func (s *store) newer(id string, asked uint64) bool { return s.touched[id] > asked }
 
 // putEvent stores a row changed by the event being applied.
-func (s *store) putEvent(e *ientry, r snapshots.Row) {
+func (s *store) putEvent(e *ientry, r record) {
 	s.put(e, r)
-	s.touched[r.Snapshot.ID] = s.gen
+	s.touched[r.ID] = s.gen
 }
 
 // ensure returns the entry for id, creating it when new.
@@ -114,7 +159,7 @@ func (s *store) ensure(id string, now time.Time) (*ientry, bool) {
 	if e, ok := s.byID[id]; ok {
 		return e, false
 	}
-	e := &ientry{id: id, seen: now, rows: map[string]*snapshots.Row{}}
+	e := &ientry{id: id, seen: now, rows: map[string]*record{}}
 	s.byID[id] = e
 	s.list = append(s.list, e)
 	s.dirty = true
@@ -129,9 +174,6 @@ func (s *store) setInteraction(it client.Interaction, now time.Time) *ientry {
 	e.data = idata{}
 	if len(it.Data) > 0 {
 		_ = json.Unmarshal(it.Data, &e.data) // free-form: what does not parse stays empty
-	}
-	for _, r := range e.rows {
-		r.Customer = e.customer(r.Snapshot)
 	}
 	e.version++
 	s.dirty = true
@@ -153,47 +195,26 @@ func (s *store) sort() {
 	})
 }
 
-// items returns the list view's items.
-func (s *store) items() []interactions.Item {
-	s.sort()
-	out := make([]interactions.Item, len(s.list))
-	for i, e := range s.list {
-		it := interactions.Item{ID: e.id, Title: e.title(), Count: -1, Waiting: e.waiting()}
-		if e.it.CreatedAt != nil {
-			it.CreatedAt = *e.it.CreatedAt
-		}
-		if e.listed || len(e.rows) > 0 {
-			it.Count = len(e.rows) - it.Waiting
-		}
-		out[i] = it
-	}
-	return out
-}
-
-// rowsOf returns the table rows of e in the table's order (newest first,
-// then by id), so that the table's stable sort finds them sorted: sorting
-// pointers here is much cheaper than moving rows there, which matters when
-// a burst of events changes a big table many times a second.
-func rowsOf(e *ientry) []snapshots.Row {
-	ptrs := make([]*snapshots.Row, 0, len(e.rows))
+// sorted returns e's rows in the table's order (newest first, then by id),
+// so that the table's stable sort finds them sorted: sorting pointers here
+// is much cheaper than moving rows there, which matters when a burst of
+// events changes a big table many times a second.
+func (e *ientry) sorted() []*record {
+	ptrs := make([]*record, 0, len(e.rows))
 	for _, r := range e.rows {
 		ptrs = append(ptrs, r)
 	}
-	slices.SortFunc(ptrs, func(a, b *snapshots.Row) int {
-		if c := b.When().Compare(a.When()); c != 0 {
+	slices.SortFunc(ptrs, func(a, b *record) int {
+		if c := b.when().Compare(a.when()); c != 0 {
 			return c
 		}
-		return strings.Compare(b.Snapshot.ID, a.Snapshot.ID)
+		return strings.Compare(b.ID, a.ID)
 	})
-	out := make([]snapshots.Row, len(ptrs))
-	for i, r := range ptrs {
-		out[i] = *r
-	}
-	return out
+	return ptrs
 }
 
 // row finds a snapshot row anywhere.
-func (s *store) row(snapID string) (*ientry, *snapshots.Row) {
+func (s *store) row(snapID string) (*ientry, *record) {
 	iid, ok := s.owner[snapID]
 	if !ok {
 		return nil, nil
@@ -206,15 +227,24 @@ func (s *store) row(snapID string) (*ientry, *snapshots.Row) {
 }
 
 // put stores a row in e.
-func (s *store) put(e *ientry, r snapshots.Row) *snapshots.Row {
-	r.Customer = e.customer(r.Snapshot)
+func (s *store) put(e *ientry, r record) *record {
 	p := &r
-	e.rows[r.Snapshot.ID] = p
-	s.owner[r.Snapshot.ID] = e.id
+	e.rows[r.ID] = p
+	s.owner[r.ID] = e.id
 	e.version++
 	s.dirty = true
 	s.changes++
 	return p
+}
+
+// bump marks the row of snapshot id changed without changing it, so the
+// table draws it again (an operation on it began or ended).
+func (s *store) bump(id string) {
+	if e, r := s.row(id); r != nil {
+		e.version++
+		s.dirty = true
+		s.changes++
+	}
 }
 
 // remove deletes a row.
@@ -228,24 +258,19 @@ func (s *store) remove(e *ientry, id string) {
 }
 
 // listed replaces e's rows by a listing asked at event gen asked, keeping
-// requested rows the listing does not show yet, the optimistic state of rows
-// with an action in flight, and what events said after the listing was
-// asked (its answer may predate them).
+// requested rows the listing does not show yet and what events said after
+// the listing was asked (its answer may predate them).
 func (s *store) listed(e *ientry, snaps []client.Snapshot, asked uint64) {
 	old := e.rows
-	e.rows = make(map[string]*snapshots.Row, len(snaps)+4)
+	e.rows = make(map[string]*record, len(snaps)+4)
 	for _, sn := range snaps {
-		r := snapshots.Row{Snapshot: sn}
-		if o, ok := old[sn.ID]; ok && (o.Op != "" || s.newer(sn.ID, asked)) {
-			r.Op, r.Snapshot.State, r.Snapshot.Type = o.Op, o.Snapshot.State, o.Snapshot.Type
-		}
-		s.put(e, r)
+		s.put(e, s.fetched(old[sn.ID], sn, asked))
 	}
 	for id, o := range old {
 		if _, ok := e.rows[id]; ok {
 			continue
 		}
-		if o.Snapshot.State == client.StateRequested || s.newer(id, asked) {
+		if o.State == client.StateRequested || s.newer(id, asked) {
 			e.rows[id] = o
 			continue
 		}
@@ -256,6 +281,17 @@ func (s *store) listed(e *ientry, snaps []client.Snapshot, asked uint64) {
 	e.version++
 	s.dirty = true
 	s.changes++
+}
+
+// fetched is the row for sn, fetched at event gen asked, where old was
+// known before: the state and type that events gave after asked win over
+// the fetch's (its answer may predate them).
+func (s *store) fetched(old *record, sn client.Snapshot, asked uint64) record {
+	r := record{Snapshot: sn}
+	if old != nil && s.newer(sn.ID, asked) {
+		r.State, r.Type = old.State, old.Type
+	}
+	return r
 }
 
 // drop forgets an interaction and its rows.

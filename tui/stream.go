@@ -3,10 +3,11 @@ package tui
 import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
+	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/header"
-	"github.com/snapdash/snapdash/views/snapshots"
 	"github.com/snapdash/snapdash/views/statusbar"
+	"strconv"
 )
 
 // fetchEach is the most snapshots of one interaction a batch fetches one by
@@ -153,7 +154,7 @@ func (m *Model) applyEvent(ev client.Event, b *batch) {
 			return
 		}
 		if _, r := m.store.row(ev.SnapshotID); r == nil {
-			m.store.putEvent(e, snapshots.Row{At: ev.Timestamp, Snapshot: client.Snapshot{
+			m.store.putEvent(e, record{at: ev.Timestamp, Snapshot: client.Snapshot{
 				ID: ev.SnapshotID, Type: ev.SnapshotType, State: client.StateRequested,
 				UserID: ev.TargetUserID, UserEndpointID: ev.TargetUserEndpointID,
 				RequesterUserID: ev.UserID, InteractionID: e.id,
@@ -168,27 +169,21 @@ func (m *Model) applyEvent(ev client.Event, b *batch) {
 		}
 		nr := *r
 		if ev.Type == client.EventSnapshotApproved {
-			nr.Snapshot.State = client.StateApproved
+			nr.State = client.StateApproved
 		} else {
-			nr.Snapshot.State = client.StateDiscarded
+			nr.State = client.StateDiscarded
 		}
 		if ev.SnapshotType != "" {
-			nr.Snapshot.Type = ev.SnapshotType
+			nr.Type = ev.SnapshotType
 		}
 		m.store.putEvent(e, nr)
-	case client.EventSnapshotCameraRequestProcessed:
-		t, ours := m.cameraReqs[ev.SnapshotCameraRequestID]
-		if !ours {
-			// The device may answer before the server's reply to our
-			// command arrives: keep the outcome until it does.
-			if len(m.ops) > 0 && ev.SnapshotCameraRequestID != "" {
-				m.cameraEarly[ev.SnapshotCameraRequestID] = ev
-			}
-			return
+	case client.EventSnapshotCameraRequested, client.EventSnapshotCameraRequestProcessed:
+		// The device may answer before the server's reply to our command
+		// arrives: the correlator keeps the answer until it does.
+		if o, ours := m.cam.Event(ev); ours {
+			m.cameraOutcome(o)
+			b.bell = b.bell || !hist
 		}
-		delete(m.cameraReqs, ev.SnapshotCameraRequestID)
-		m.cameraOutcome(t, ev)
-		b.bell = b.bell || !hist
 	}
 }
 
@@ -206,18 +201,18 @@ func (m *Model) acquired(ev client.Event, hist bool, b *batch) {
 		return
 	}
 	_, r := m.store.row(ev.SnapshotID)
-	nr := snapshots.Row{Snapshot: client.Snapshot{ID: ev.SnapshotID, Type: ev.SnapshotType,
+	nr := record{Snapshot: client.Snapshot{ID: ev.SnapshotID, Type: ev.SnapshotType,
 		State: client.StateUploaded, InteractionID: e.id, RelatedSnapshotID: ev.RelatedSnapshotID}}
 	if r != nil {
 		nr = *r
-		if nr.Snapshot.State == client.StateRequested {
-			nr.Snapshot.State = client.StateUploaded
+		if nr.State == client.StateRequested {
+			nr.State = client.StateUploaded
 		}
 		if ev.SnapshotType != "" {
-			nr.Snapshot.Type = ev.SnapshotType
+			nr.Type = ev.SnapshotType
 		}
 	}
-	nr.At = ev.Timestamp
+	nr.at = ev.Timestamp
 	m.store.putEvent(e, nr)
 	if e.listed {
 		// A table nobody listed yet gets every detail when it is.
@@ -262,7 +257,7 @@ func (m *Model) finishBatch(b *batch) tea.Cmd {
 			Text: "picture " + short(b.lastID) + " arrived from " + b.lastFrom}
 	case b.arrived > 1:
 		m.status = statusbar.Status{Kind: statusbar.Notice,
-			Text: itoa(b.arrived) + " pictures arrived, the last from " + b.lastFrom}
+			Text: strconv.Itoa(b.arrived) + " pictures arrived, the last from " + b.lastFrom}
 	}
 	if b.bell {
 		cmds = append(cmds, m.ring())
@@ -273,13 +268,13 @@ func (m *Model) finishBatch(b *batch) tea.Cmd {
 
 // cameraOutcome shows the device's answer to our camera command, with the
 // device's reason when it failed. The events pane has the event's own line.
-func (m *Model) cameraOutcome(t client.CameraRequestType, ev client.Event) {
-	label := cameraLabel(t)
-	if ev.Succeeded != nil && *ev.Succeeded {
+func (m *Model) cameraOutcome(o camcorr.Outcome) {
+	label := cameraLabel(o.Type)
+	if o.Succeeded() {
 		m.status = statusbar.Status{Kind: statusbar.OK, Text: "camera: " + label + " done by the customer's device"}
 		return
 	}
-	reason := orDefault(ev.AdditionalInformation, "no reason given")
+	reason := orDefault(o.Answer.AdditionalInformation, "no reason given")
 	m.status = statusbar.Status{Kind: statusbar.Error, Text: "camera: " + label + " failed: " + reason}
 }
 
@@ -295,5 +290,3 @@ func (m *Model) ring() tea.Cmd {
 		return nil
 	}
 }
-
-func snapshotsRow(s client.Snapshot) snapshots.Row { return snapshots.Row{Snapshot: s} }

@@ -177,7 +177,7 @@ func TestNoLocalFiles(t *testing.T) {
 	m := unitModel(t, Options{NoLocalFiles: true}, snap("s1", client.StateUploaded, time.Minute))
 	for k, what := range map[string]string{"s": "saving pictures", "u": "uploading files", "o": "opening pictures"} {
 		press(m, k)
-		if m.dialog != dialogNone || len(m.ops) != 0 {
+		if f := m.Focus(); f.Dialog != "" || f.InFlight != 0 {
 			t.Fatalf("%s opened a dialog or started an action", k)
 		}
 		if m.status.Text != what+" is not available over SSH" {

@@ -2,10 +2,10 @@ package tui
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/snapshots"
 )
@@ -31,13 +31,12 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 		}
 	}
 	km := &m.keys
-	if m.opts.NoLocalFiles {
-		for _, b := range []struct {
-			kb   key.Binding
-			what string
-		}{{km.Save, "saving pictures"}, {km.Upload, "uploading files"}, {km.Open, "opening pictures"}} {
-			if slices.Contains(b.kb.Keys(), k.String()) {
-				m.setStatusInfo(b.what + " is not available over SSH")
+	// An action's key while the action is off (disabled, so not matched
+	// below) says why rather than doing nothing.
+	for _, a := range actions {
+		if b := km.binding(a); !b.Enabled() && slices.Contains(b.Keys(), k.String()) {
+			if ok, why := m.can(a); !ok {
+				m.setStatusInfo(why)
 				return nil
 			}
 		}
@@ -207,16 +206,16 @@ func (m *Model) selectedRow() (snapshots.Row, bool) { return m.snaps.Selected() 
 
 // askQuit quits, or asks first while actions are in flight.
 func (m *Model) askQuit() tea.Cmd {
-	if len(m.ops) == 0 {
+	n := m.inFlight()
+	if n == 0 {
 		return m.quit()
 	}
-	n := len(m.ops)
 	q := "1 action is still in flight; its outcome will not be shown."
 	if n > 1 {
-		q = itoa(n) + " actions are still in flight; their outcome will not be shown."
+		q = strconv.Itoa(n) + " actions are still in flight; their outcome will not be shown."
 	}
-	m.confirm = confirm.New(m.st, "quit", "Quit snapdash?", q+"\nQuit anyway?")
-	m.dialog = dialogConfirm
+	m.confirm = confirm.New(m.st, "quit", "Quit snapdash?", q+"\nQuit anyway?", QuitConfirmed{})
+	m.dialog, m.subject = dialogConfirm, ""
 	return nil
 }
 
@@ -229,26 +228,15 @@ func (m *Model) quit() tea.Cmd {
 	return nil
 }
 
-// updateKeys enables the keys that apply now, so help hides the rest.
+// updateKeys enables the keys that apply now, so the footer and the help
+// show only those; can decides for every action.
 func (m *Model) updateKeys() {
 	km := &m.keys
-	row, hasRow := m.selectedRow()
-	e := m.store.byID[m.selected]
-	// Acting on an interaction needs its details (customer, session): an
-	// unknown or not yet loaded one (--interaction nope-id) could only fail.
-	hasInter := e != nil && e.haveIt
-	actions := !m.readOnly()
-	picture := hasRow && row.Snapshot.State != client.StateRequested && row.Op == ""
-	reviewable := hasRow && row.Snapshot.State == client.StateUploaded && row.Op == ""
-	km.Request.SetEnabled(actions && hasInter)
-	km.Camera.SetEnabled(actions && hasInter)
-	km.Approve.SetEnabled(actions && reviewable)
-	km.Discard.SetEnabled(actions && reviewable)
-	files := !m.opts.NoLocalFiles
-	km.Upload.SetEnabled(actions && hasInter && files)
-	km.Copy.SetEnabled(picture)
-	km.Open.SetEnabled(picture && files)
-	km.Save.SetEnabled(picture && files)
+	for _, a := range actions {
+		ok, _ := m.can(a)
+		km.binding(a).SetEnabled(ok)
+	}
+	_, hasRow := m.selectedRow()
 	pane := m.showEvents && m.focus == focusEvents && m.screen == screenMain
 	km.EventsPause.SetEnabled(pane)
 	km.EventsType.SetEnabled(pane)
@@ -256,14 +244,4 @@ func (m *Model) updateKeys() {
 	km.Preview.SetEnabled(hasRow || m.fullPreview)
 	km.Back.SetEnabled(m.fullPreview || !m.snaps.Filter().Empty())
 	km.ImageMode.SetEnabled(m.mode != ImageModeNone)
-}
-
-func itoa(n int) string {
-	if n < 0 {
-		return "-" + itoa(-n)
-	}
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

@@ -8,9 +8,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
+	camcorr "github.com/snapdash/snapdash/tui/camera"
+	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/views/header"
-	"github.com/snapdash/snapdash/views/prompt"
-	"github.com/snapdash/snapdash/views/requestform"
 	"github.com/snapdash/snapdash/views/statusbar"
 )
 
@@ -43,32 +43,46 @@ func press(m *Model, ks ...string) tea.Cmd {
 	return cmd
 }
 
+// row returns snapshot id as the table shows it: its state, the operation
+// in flight on it, its type.
 func row(t *testing.T, m *Model, id string) (st client.SnapshotState, op, typ string) {
 	t.Helper()
-	_, r := m.store.row(id)
-	if r == nil {
+	r, ok := m.snaps.Row(id)
+	if !ok {
 		t.Fatalf("no row %s", id)
 	}
 	return r.Snapshot.State, r.Op, r.Snapshot.Type
 }
 
-func TestApproveIsOptimisticAndRollsBack(t *testing.T) {
+// typeInto types s into the model one key at a time.
+func typeInto(m *Model, s string) {
+	for _, r := range s {
+		m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+}
+
+func TestApproveShowsInFlightAndARefusalLeavesTheRow(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
 	press(m, "a")
-	if m.dialog != dialogPrompt {
-		t.Fatalf("a opened dialog %v, want the type prompt", m.dialog)
+	if f := m.Focus(); f.Dialog != "approve" || f.Subject != "s1" {
+		t.Fatalf("a opened %+v, want the type prompt for s1", f)
 	}
-	m.Update(prompt.SubmittedMsg{Tag: "approve", Value: "car-damage"})
+	press(m, "ctrl+u")
+	typeInto(m, "car-damage")
+	cmd := press(m, "enter")
+	if f := m.Focus(); f.Dialog != "" || f.InFlight != 1 || cmd == nil {
+		t.Fatalf("enter left %+v", f)
+	}
 	if st, op, typ := row(t, m, "s1"); st != client.StateApproved || op != "approving" || typ != "car-damage" {
-		t.Fatalf("optimistic row = %s %q %s", st, op, typ)
+		t.Fatalf("row in flight = %s %q %s", st, op, typ)
 	}
-	if len(m.ops) != 1 || m.status.Kind != statusbar.Progress {
-		t.Fatalf("ops %v status %+v", m.ops, m.status)
+	if m.status.Kind != statusbar.Progress {
+		t.Fatalf("status %+v", m.status)
 	}
 	apiErr := &client.APIError{Op: "approve", ID: "s1", Status: 400, Fields: map[string]string{"state": "snapshot is APPROVED"}}
-	m.Update(ApproveDoneMsg{Op: m.nextOp, SnapshotID: "s1", Err: apiErr})
+	m.Update(review.DoneMsg{Op: review.Op{Kind: review.Approve, SnapshotID: "s1", Type: "car-damage"}, Err: apiErr})
 	if st, op, typ := row(t, m, "s1"); st != client.StateUploaded || op != "" || typ != "meter" {
-		t.Fatalf("after refusal row = %s %q %s, want rolled back", st, op, typ)
+		t.Fatalf("after refusal row = %s %q %s, want as the server said", st, op, typ)
 	}
 	if m.status.Kind != statusbar.Error || m.status.Text != apiErr.Error() {
 		t.Fatalf("status = %+v, want the server's error %q", m.status, apiErr.Error())
@@ -76,52 +90,93 @@ func TestApproveIsOptimisticAndRollsBack(t *testing.T) {
 	if e, _ := m.events.Last(); e.Text != apiErr.Error() {
 		t.Fatalf("events pane last = %q", e.Text)
 	}
-	if len(m.ops) != 0 {
-		t.Fatalf("ops left: %v", m.ops)
+	if f := m.Focus(); f.InFlight != 0 {
+		t.Fatalf("in flight after the answer: %d", f.InFlight)
 	}
 }
 
 func TestDiscardAsksAndDefaultsToNo(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
 	cmd := press(m, "d")
-	if m.dialog != dialogConfirm || cmd != nil {
-		t.Fatalf("d: dialog %v", m.dialog)
+	if f := m.Focus(); f.Dialog != "discard" || f.Subject != "s1" || cmd != nil {
+		t.Fatalf("d: %+v", f)
 	}
 	// enter answers with the default: no.
-	for _, msg := range runCmd(press(m, "enter")) {
-		m.Update(msg)
+	if cmd := press(m, "enter"); cmd != nil || m.Focus().Dialog != "" {
+		t.Fatalf("enter left %+v", m.Focus())
 	}
-	if st, _, _ := row(t, m, "s1"); st != client.StateUploaded || m.dialog != dialogNone {
-		t.Fatalf("enter discarded (%s) or left dialog %v", st, m.dialog)
+	if st, _, _ := row(t, m, "s1"); st != client.StateUploaded || m.status.Text != "discard cancelled" {
+		t.Fatalf("enter discarded (%s) or said %q", st, m.status.Text)
 	}
 	press(m, "d")
-	for _, msg := range runCmd(press(m, "y")) {
-		m.Update(msg)
+	if cmd := press(m, "y"); cmd == nil || m.Focus().InFlight != 1 {
+		t.Fatal("y sent nothing")
 	}
 	if st, op, _ := row(t, m, "s1"); st != client.StateDiscarded || op != "discarding" {
 		t.Fatalf("y: row %s %q", st, op)
 	}
-	m.Update(DiscardDoneMsg{Op: m.nextOp, SnapshotID: "s1"})
+	m.Update(review.DoneMsg{Op: review.Op{Kind: review.Discard, SnapshotID: "s1"}})
 	if st, op, _ := row(t, m, "s1"); st != client.StateDiscarded || op != "" || m.status.Kind != statusbar.OK {
 		t.Fatalf("after success: %s %q %+v", st, op, m.status)
 	}
 }
 
-// runCmd runs a command that answers at once (dialog results) and returns
-// its messages.
-func runCmd(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
+// TestKeysTypedAheadGoToWhatHasTheFocusNext: keys that arrive together
+// (one read over a slow link) are handled before any command runs. The
+// key after a dialog's answer must go to what has the focus then.
+func TestKeysTypedAheadGoToWhatHasTheFocusNext(t *testing.T) {
+	three := []client.Snapshot{snap("s1", client.StateUploaded, time.Minute), snap("s2", client.StateUploaded, 2*time.Minute),
+		snap("s3", client.StateUploaded, 3*time.Minute)}
+	// d enter y: enter said No; y copies the URL, it does not discard.
+	m := unitModel(t, Options{}, three...)
+	press(m, "d", "enter", "y")
+	if st, op, _ := row(t, m, "s1"); st != client.StateUploaded || op != "" || m.review.Len() != 0 {
+		t.Fatalf("d enter y: row %s %q", st, op)
 	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, runCmd(c)...)
-		}
-		return out
+	// r enter enter: one request; the second enter opens the preview.
+	m = unitModel(t, Options{}, three...)
+	press(m, "r", "enter", "enter")
+	if n := m.Focus().InFlight; n != 1 || !m.fullPreview {
+		t.Fatalf("r enter enter: %d requests in flight, full preview %v", n, m.fullPreview)
 	}
-	return []tea.Msg{msg}
+	// c 1 2: one command; 2 is no key of the table.
+	m = unitModel(t, Options{}, three...)
+	press(m, "c", "1", "2")
+	if n := m.cam.Sending(); n != 1 || m.Focus().Dialog != "" {
+		t.Fatalf("c 1 2: %d commands, focus %+v", n, m.Focus())
+	}
+	// a enter j: the approval goes out and j moves the cursor.
+	m = unitModel(t, Options{}, three...)
+	press(m, "a", "enter", "j")
+	if f := m.Focus(); f.InFlight != 1 || f.Snapshot != "s2" {
+		t.Fatalf("a enter j: %+v", f)
+	}
+	// q enter y with an action in flight: enter said No; y does not quit.
+	press(m, "q", "enter", "y")
+	if m.quitting {
+		t.Fatal("q enter y quit")
+	}
+}
+
+// TestReadOnlyWhileTheDialogIsOpen: a 403 that turns actions off while the
+// approve dialog is open refuses the submit, and the row is not left
+// showing an operation that was never sent.
+func TestReadOnlyWhileTheDialogIsOpen(t *testing.T) {
+	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute), snap("s2", client.StateUploaded, 2*time.Minute))
+	press(m, "a")
+	m.Update(RequestDoneMsg{Op: 99, InteractionID: "int-1", Err: &client.APIError{Op: "request", Status: 403, Message: "forbidden"}})
+	if !m.readOnly() || m.Focus().Dialog != "approve" {
+		t.Fatalf("read-only %v, focus %+v", m.readOnly(), m.Focus())
+	}
+	if cmd := press(m, "enter"); cmd != nil {
+		t.Fatal("a command was returned for a refused approval")
+	}
+	if st, op, _ := row(t, m, "s1"); st != client.StateUploaded || op != "" || m.Focus().InFlight != 0 {
+		t.Fatalf("row %s %q after a refused approval", st, op)
+	}
+	if !strings.Contains(m.status.Text, "read-only") {
+		t.Fatalf("status does not say why: %q", m.status.Text)
+	}
 }
 
 func ev(typ, snapID string) client.Event {
@@ -153,7 +208,7 @@ func TestPendingRequestResolvedByListing(t *testing.T) {
 	m := unitModel(t, Options{})
 	m.Update(StreamUpdateMsg{Update: client.StreamUpdate{Events: []client.Event{
 		ev(client.EventSnapshotRequested, "s9"), ev(client.EventSnapshotRequested, "s10")}}})
-	m.Update(SnapshotsLoadedMsg{InteractionID: "int-1", Snapshots: []client.Snapshot{snap("s9", client.StateUploaded, 0)}, Asked: m.store.gen})
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-1", Snapshots: []client.Snapshot{snap("s9", client.StateUploaded, 0)}, Asked: 2})
 	if st, _, _ := row(t, m, "s9"); st != client.StateUploaded {
 		t.Fatalf("listing left s9 %s", st)
 	}
@@ -165,13 +220,14 @@ func TestPendingRequestResolvedByListing(t *testing.T) {
 func TestOwnRequestShowsAtOnceAndRollsBack(t *testing.T) {
 	m := unitModel(t, Options{})
 	press(m, "r")
-	if m.dialog != dialogRequest {
-		t.Fatalf("r opened %v", m.dialog)
+	if f := m.Focus(); f.Dialog != "request" || f.Subject != "int-1" {
+		t.Fatalf("r opened %+v", f)
 	}
 	if v := m.reqForm.Values(); v.TargetUserID != "cust-1" || v.TargetUserEndpointID != "cep-1" || v.Session != "CALL sess-1" {
 		t.Fatalf("form not prefilled: %+v", v)
 	}
-	m.Update(requestform.SubmittedMsg{Values: requestform.Values{TargetUserID: "cust-1", TargetUserEndpointID: "cep-1", SnapshotType: "meter"}})
+	typeInto(m, "meter")
+	press(m, "enter")
 	if m.snaps.Total() != 1 {
 		t.Fatalf("no requested row while in flight")
 	}
@@ -179,16 +235,16 @@ func TestOwnRequestShowsAtOnceAndRollsBack(t *testing.T) {
 	if r.Snapshot.State != client.StateRequested {
 		t.Fatalf("row %+v", r)
 	}
-	m.Update(RequestDoneMsg{Op: m.nextOp, TempID: r.Snapshot.ID, InteractionID: "int-1", Err: errors.New("request: 400 targetUserEndpointId: unknown")})
+	m.Update(RequestDoneMsg{Op: 1, TempID: r.Snapshot.ID, InteractionID: "int-1", Err: errors.New("request: 400 targetUserEndpointId: unknown")})
 	if m.snaps.Total() != 0 || m.status.Kind != statusbar.Error {
 		t.Fatalf("refused request left %d rows, status %+v", m.snaps.Total(), m.status)
 	}
 	// Accepted: the row takes the server's id, and the event that may come
 	// first does not make a second row.
-	m.Update(requestform.SubmittedMsg{Values: requestform.Values{TargetUserID: "cust-1", TargetUserEndpointID: "cep-1"}})
+	press(m, "r", "enter")
 	r, _ = m.snaps.Selected()
 	m.Update(StreamUpdateMsg{Update: client.StreamUpdate{Events: []client.Event{ev(client.EventSnapshotRequested, "real-1")}}})
-	m.Update(RequestDoneMsg{Op: m.nextOp, TempID: r.Snapshot.ID, InteractionID: "int-1", Result: client.SnapshotRequestResult{SnapshotID: "real-1"}})
+	m.Update(RequestDoneMsg{Op: 2, TempID: r.Snapshot.ID, InteractionID: "int-1", Result: client.SnapshotRequestResult{SnapshotID: "real-1"}})
 	if m.snaps.Total() != 1 {
 		t.Fatalf("%d rows, want 1", m.snaps.Total())
 	}
@@ -224,8 +280,11 @@ func TestReadOnlyDisablesActions(t *testing.T) {
 	m := unitModel(t, Options{ReadOnly: true}, snap("s1", client.StateUploaded, time.Minute))
 	for _, k := range []string{"a", "d", "r", "c", "u"} {
 		press(m, k)
-		if m.dialog != dialogNone {
-			t.Fatalf("%s opened a dialog in read-only mode", k)
+		if f := m.Focus(); f.Dialog != "" {
+			t.Fatalf("%s opened %s in read-only mode", k, f.Dialog)
+		}
+		if !strings.Contains(m.status.Text, "read-only") {
+			t.Fatalf("%s did not say why: %q", k, m.status.Text)
 		}
 	}
 	km := m.keys
@@ -243,38 +302,30 @@ func TestReadOnlyDisablesActions(t *testing.T) {
 
 func TestForbiddenTurnsReadOnly(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
-	press(m, "a")
-	m.Update(prompt.SubmittedMsg{Tag: "approve"})
-	m.Update(ApproveDoneMsg{Op: m.nextOp, SnapshotID: "s1", Err: &client.APIError{Op: "approve", ID: "s1", Status: 403, Message: "forbidden"}})
+	press(m, "a", "enter")
+	m.Update(review.DoneMsg{Op: review.Op{Kind: review.Approve, SnapshotID: "s1"}, Err: &client.APIError{Op: "approve", ID: "s1", Status: 403, Message: "forbidden"}})
 	if !m.readOnly() || m.keys.Approve.Enabled() {
 		t.Fatal("403 did not disable actions")
 	}
-	if st, _, _ := row(t, m, "s1"); st != client.StateUploaded {
-		t.Fatalf("row not rolled back: %s", st)
+	if st, op, _ := row(t, m, "s1"); st != client.StateUploaded || op != "" {
+		t.Fatalf("row after the refusal: %s %q", st, op)
 	}
 }
 
 func TestQuitAsksWhileActionsInFlight(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
-	press(m, "a")
-	_, cmd := m.Update(prompt.SubmittedMsg{Tag: "approve", Value: "meter"})
-	if cmd == nil || len(m.ops) != 1 {
+	if cmd := press(m, "a", "enter"); cmd == nil || m.Focus().InFlight != 1 {
 		t.Fatal("approve did not start")
 	}
 	press(m, "q")
-	if m.dialog != dialogConfirm || m.quitting {
-		t.Fatalf("q with an action in flight: dialog %v quitting %v", m.dialog, m.quitting)
+	if f := m.Focus(); f.Dialog != "quit" || m.quitting {
+		t.Fatalf("q with an action in flight: %+v quitting %v", f, m.quitting)
 	}
-	for _, msg := range runCmd(press(m, "n")) {
-		m.Update(msg)
-	}
-	if m.quitting || m.dialog != dialogNone {
+	press(m, "n")
+	if m.quitting || m.Focus().Dialog != "" {
 		t.Fatal("n quit")
 	}
-	press(m, "q")
-	for _, msg := range runCmd(press(m, "y")) {
-		m.Update(msg)
-	}
+	press(m, "q", "y")
 	if !m.quitting {
 		t.Fatal("y did not quit")
 	}
@@ -298,11 +349,11 @@ func TestKeyRebinding(t *testing.T) {
 	m := unitModel(t, Options{KeyBindings: map[string][]string{"approve": {"A"}, "discard": {"x"}}},
 		snap("s1", client.StateUploaded, time.Minute))
 	press(m, "a")
-	if m.dialog != dialogNone {
+	if m.Focus().Dialog != "" {
 		t.Fatal("a still approves")
 	}
 	press(m, "A")
-	if m.dialog != dialogPrompt {
+	if m.Focus().Dialog != "approve" {
 		t.Fatal("A does not approve")
 	}
 	if _, err := DefaultKeyMap().Rebind(map[string][]string{"approve": {"d"}}); err == nil {
@@ -317,12 +368,10 @@ func TestKeyRebinding(t *testing.T) {
 func TestCameraOutcomeShownWithReason(t *testing.T) {
 	for _, early := range []bool{false, true} {
 		m := unitModel(t, Options{})
-		_, cmd := m.Update(keyMsg("c"))
-		_ = cmd
-		for _, msg := range runCmd(press(m, "2")) {
-			m.Update(msg) // camera.ChosenMsg: sends the command
+		if cmd := press(m, "c", "2"); cmd == nil || m.cam.Sending() != 1 {
+			t.Fatal("c 2 sent nothing")
 		}
-		done := CameraDoneMsg{Op: m.nextOp, Type: client.CameraFlashOn, RequestID: "cam-1"}
+		done := camcorr.SentMsg{Type: client.CameraFlashOn, RequestID: "cam-1"}
 		processed := client.Event{Type: client.EventSnapshotCameraRequestProcessed, SnapshotCameraRequestID: "cam-1",
 			Succeeded: client.BoolPtr(false), AdditionalInformation: "device has no flash", Timestamp: fixedNow()}
 		if early {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -44,7 +45,7 @@ func (m *Model) View() string {
 // lose the first, which says what is needed. When the sentence does not
 // fit, a one-liner does; when even that does not, its first lines.
 func (m *Model) tooSmallView() string {
-	need, have := itoa(MinWidth)+"×"+itoa(MinHeight), itoa(m.width)+"×"+itoa(m.height)
+	need, have := strconv.Itoa(MinWidth)+"×"+strconv.Itoa(MinHeight), strconv.Itoa(m.width)+"×"+strconv.Itoa(m.height)
 	long := "snapdash needs a terminal of at least " + need +
 		".\nThis one is " + have + ": make it bigger, or press q to quit."
 	short := "need " + need + ", have " + have + " (q quits)"

@@ -173,8 +173,8 @@ func (s *store) watchRows(last map[string]time.Time) []watch.Row {
 		l := make([]client.Snapshot, 0, len(e.rows))
 		for _, r := range e.rows {
 			sn := r.Snapshot
-			if sn.Timestamp == nil && sn.CreatedAt == nil && !r.At.IsZero() {
-				at := r.At // a row known only from its event
+			if sn.Timestamp == nil && sn.CreatedAt == nil && !r.at.IsZero() {
+				at := r.at // a row known only from its event
 				sn.Timestamp = &at
 			}
 			l = append(l, sn)

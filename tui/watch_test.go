@@ -75,8 +75,8 @@ func TestWatchEnterOpensInteraction(t *testing.T) {
 	}
 	for _, k := range []string{"a", "d", "r", "u"} {
 		press(m, k)
-		if m.dialog != dialogNone {
-			t.Fatalf("%s opened a dialog on the watch screen", k)
+		if f := m.Focus(); f.Dialog != "" {
+			t.Fatalf("%s opened %s on the watch screen", k, f.Dialog)
 		}
 	}
 	press(m, "j")

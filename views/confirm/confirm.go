@@ -1,6 +1,7 @@
 // Package confirm is a yes/no question whose default answer is No: only y
 // says yes; enter, n, esc and q say no. It guards discards and quitting
-// while actions are in flight.
+// while actions are in flight. The answer is the Result of the Update that
+// received the key (see package dialog).
 package confirm
 
 import (
@@ -8,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/dialog"
 	"github.com/snapdash/snapdash/views/pane"
 )
 
@@ -28,38 +30,37 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Yes, k.No} }
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
-// AnsweredMsg carries the answer; Tag says which question it was.
-type AnsweredMsg struct {
-	Tag string
-	Yes bool
-}
-
 // Model is one question.
 type Model struct {
 	KeyMap   KeyMap
-	Tag      string
+	name     string
 	title    string
 	question string
+	yes      dialog.Result
 	st       *theme.Styles
 }
 
-// New asks question under title; tag comes back in AnsweredMsg.
-func New(st *theme.Styles, tag, title, question string) Model {
-	return Model{KeyMap: DefaultKeyMap(), Tag: tag, title: sanitize.Line(title), question: sanitize.Text(question), st: st}
+// New asks question under title. Yes answers with yes; No answers with
+// dialog.Closed{Name: name}.
+func New(st *theme.Styles, name, title, question string, yes dialog.Result) Model {
+	return Model{KeyMap: DefaultKeyMap(), name: name, title: sanitize.Line(title), question: sanitize.Text(question), yes: yes, st: st}
 }
 
-// Update answers on y or no-keys; other keys are ignored.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+// Name says which question this is ("discard", "quit").
+func (m Model) Name() string { return m.name }
+
+// Update answers on y or a no-key; any other key is ignored and the
+// question stays open (the Result is nil).
+func (m Model) Update(msg tea.Msg) (Model, dialog.Result) {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil
 	}
-	tag := m.Tag
 	switch {
 	case key.Matches(k, m.KeyMap.Yes):
-		return m, func() tea.Msg { return AnsweredMsg{Tag: tag, Yes: true} }
+		return m, m.yes
 	case key.Matches(k, m.KeyMap.No):
-		return m, func() tea.Msg { return AnsweredMsg{Tag: tag} }
+		return m, dialog.Closed{Name: m.name}
 	}
 	return m, nil
 }

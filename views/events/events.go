@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/pane"
@@ -66,6 +67,12 @@ type Entry struct {
 	Who string
 	// Text says what happened.
 	Text string
+	// Event, when set, is the server event the line is about: Who and
+	// Text are then asked of the pane's describer each time the line is
+	// drawn (SetDescriber), so a line names what is known when it is
+	// drawn (a customer whose details came after the event), not only
+	// what was known when it arrived.
+	Event *client.Event
 }
 
 // DefaultScrollback is how many entries are kept when none is configured.
@@ -94,6 +101,7 @@ type Model struct {
 	inter    string   // the interaction "this interaction only" means
 	onlyInt  bool
 	matching int // entries held that pass the filters
+	describe Describer
 }
 
 // New returns an empty pane keeping at most scrollback entries.
@@ -106,6 +114,13 @@ func New(st *theme.Styles, scrollback int, loc *time.Location) Model {
 	}
 	return Model{st: st, limit: scrollback, loc: loc}
 }
+
+// Describer says who acted and what happened in a server event, with what
+// is known now.
+type Describer func(ev client.Event) (who, text string)
+
+// SetDescriber sets the describer of entries that carry an Event.
+func (m *Model) SetDescriber(d Describer) { m.describe = d }
 
 // SetSize sets the inner size.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.clampScroll() }
@@ -319,10 +334,15 @@ func (m Model) Line(e Entry) string {
 		sym = e.Kind.symbol()
 	}
 	s := e.At.In(m.loc).Format("15:04:05") + " " + sym + " "
-	if e.Who != "" {
-		s += e.Who + " "
+	who, text := e.Who, e.Text
+	if e.Event != nil && m.describe != nil {
+		who, text = m.describe(*e.Event)
+		who, text = sanitize.Line(who), sanitize.Line(text)
 	}
-	return s + e.Text
+	if who != "" {
+		s += who + " "
+	}
+	return s + text
 }
 
 // View draws the visible entries, oldest first.

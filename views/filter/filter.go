@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/dialog"
 )
 
 // Fields are the searchable columns of one row, already lower-cased.
@@ -120,15 +121,11 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Apply, k.Clea
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
-// ChangedMsg tells the root the filter text changed, so it can narrow the
-// table as the user types.
-type ChangedMsg struct{ Query Query }
-
-// DoneMsg tells the root the input closed; Cleared is true after esc.
-type DoneMsg struct {
-	Query   Query
-	Cleared bool
-}
+// Applied is the Result of enter: the filter closes and Query stays
+// applied. Esc answers dialog.Closed{Name: "filter"}: the filter is
+// cleared. While the input is open the root reads Value after each Update,
+// so the table narrows as the user types.
+type Applied struct{ Query Query }
 
 // Model is the filter input line.
 type Model struct {
@@ -169,28 +166,23 @@ func (m *Model) SetWidth(w int) {
 	m.input.Width = max(1, w-3)
 }
 
-// Update handles keys while the filter is open.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+// Update handles keys while the filter is open. The Result is nil while
+// it stays open.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, dialog.Result) {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case key.Matches(k, m.KeyMap.Apply):
 			m.input.Blur()
-			q := Parse(m.input.Value())
-			return m, func() tea.Msg { return DoneMsg{Query: q} }
+			return m, nil, Applied{Query: Parse(m.input.Value())}
 		case key.Matches(k, m.KeyMap.Clear):
 			m.input.Blur()
 			m.input.SetValue("")
-			return m, func() tea.Msg { return DoneMsg{Cleared: true} }
+			return m, nil, dialog.Closed{Name: "filter"}
 		}
 	}
-	before := m.input.Value()
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
-	if v := m.input.Value(); v != before {
-		q := Parse(v)
-		return m, tea.Batch(cmd, func() tea.Msg { return ChangedMsg{Query: q} })
-	}
-	return m, cmd
+	return m, cmd, nil
 }
 
 // View draws the input line.

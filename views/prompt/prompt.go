@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/dialog"
 	"github.com/snapdash/snapdash/views/pane"
 )
 
@@ -29,24 +30,21 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Submit, k.Can
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
-// SubmittedMsg carries the value; Tag says which prompt it was.
-type SubmittedMsg struct{ Tag, Value string }
-
-// CancelledMsg says the prompt was closed without a value.
-type CancelledMsg struct{ Tag string }
 
 // Model is the open prompt.
 type Model struct {
 	KeyMap       KeyMap
-	Tag          string
+	name         string
+	submit       func(value string) dialog.Result
 	title, label string
 	note         string
 	input        textinput.Model
 	st           *theme.Styles
 }
 
-// New opens a prompt; suggestions complete with tab.
-func New(st *theme.Styles, tag, title, label, value, note string, suggestions []string) (Model, tea.Cmd) {
+// New opens a prompt named name; suggestions complete with tab. Enter
+// answers with submit(the value); esc with dialog.Closed{Name: name}.
+func New(st *theme.Styles, name, title, label, value, note string, suggestions []string, submit func(value string) dialog.Result) (Model, tea.Cmd) {
 	in := NewInput(st)
 	in.SetValue(value)
 	in.CursorEnd()
@@ -54,7 +52,7 @@ func New(st *theme.Styles, tag, title, label, value, note string, suggestions []
 		in.ShowSuggestions = true
 		in.SetSuggestions(suggestions)
 	}
-	m := Model{KeyMap: DefaultKeyMap(), Tag: tag, title: sanitize.Line(title), label: label, note: sanitize.Line(note), input: in, st: st}
+	m := Model{KeyMap: DefaultKeyMap(), name: name, submit: submit, title: sanitize.Line(title), label: label, note: sanitize.Line(note), input: in, st: st}
 	return m, m.input.Focus()
 }
 
@@ -88,21 +86,25 @@ func NewInput(st *theme.Styles) textinput.Model {
 	return in
 }
 
-// Update edits the value and answers on enter or esc.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+// Name says which prompt this is ("approve").
+func (m Model) Name() string { return m.name }
+
+// Update edits the value and answers on enter or esc; the Result is nil
+// while the prompt stays open.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, dialog.Result) {
 	if k, ok := msg.(tea.KeyMsg); ok {
-		tag := m.Tag
 		switch {
 		case key.Matches(k, m.KeyMap.Submit):
-			v := m.input.Value()
-			return m, func() tea.Msg { return SubmittedMsg{Tag: tag, Value: v} }
+			m.input.Blur()
+			return m, nil, m.submit(m.input.Value())
 		case key.Matches(k, m.KeyMap.Cancel):
-			return m, func() tea.Msg { return CancelledMsg{Tag: tag} }
+			m.input.Blur()
+			return m, nil, dialog.Closed{Name: m.name}
 		}
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
-	return m, cmd
+	return m, cmd, nil
 }
 
 // View draws the dialog.

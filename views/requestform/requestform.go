@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/dialog"
 	"github.com/snapdash/snapdash/views/pane"
 	"github.com/snapdash/snapdash/views/prompt"
 )
@@ -46,12 +47,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Next, k.Prev, k.Submit, k.Cancel}}
 }
 
-// SubmittedMsg carries the completed form.
-type SubmittedMsg struct{ Values Values }
-
-// CancelledMsg says the form was closed.
-type CancelledMsg struct{}
-
 var labels = [...]string{"Target user", "Target endpoint", "Snapshot type"}
 
 // Model is the open form.
@@ -62,11 +57,14 @@ type Model struct {
 	focus   int
 	session string
 	err     string
+	submit  func(Values) dialog.Result
 }
 
-// New opens the form prefilled with v.
-func New(st *theme.Styles, v Values) (Model, tea.Cmd) {
-	m := Model{KeyMap: DefaultKeyMap(), st: st, session: sanitize.Line(v.Session)}
+// New opens the form prefilled with v. Enter answers with submit(the
+// values) once the required fields are filled; esc with
+// dialog.Closed{Name: "request"}.
+func New(st *theme.Styles, v Values, submit func(Values) dialog.Result) (Model, tea.Cmd) {
+	m := Model{KeyMap: DefaultKeyMap(), st: st, session: sanitize.Line(v.Session), submit: submit}
 	for i, val := range []string{v.TargetUserID, v.TargetUserEndpointID, v.SnapshotType} {
 		in := prompt.NewInput(st)
 		in.SetValue(sanitize.Line(val))
@@ -103,8 +101,9 @@ func (m *Model) move(d int) tea.Cmd {
 	return m.inputs[m.focus].Focus()
 }
 
-// Update edits, moves between fields, submits and cancels.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+// Update edits, moves between fields, submits and cancels. The Result is
+// nil while the form stays open.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, dialog.Result) {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case key.Matches(k, m.KeyMap.Submit):
@@ -112,26 +111,28 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			switch {
 			case v.TargetUserID == "":
 				m.err = "target user is required"
-				return m, m.focusOn(0)
+				return m, m.focusOn(0), nil
 			case v.TargetUserEndpointID == "":
 				m.err = "target endpoint is required"
-				return m, m.focusOn(1)
+				return m, m.focusOn(1), nil
 			}
-			return m, func() tea.Msg { return SubmittedMsg{Values: v} }
+			m.inputs[m.focus].Blur()
+			return m, nil, m.submit(v)
 		case key.Matches(k, m.KeyMap.Cancel):
-			return m, func() tea.Msg { return CancelledMsg{} }
+			m.inputs[m.focus].Blur()
+			return m, nil, dialog.Closed{Name: "request"}
 		case k.String() == "tab" && m.focus == 2 && len(m.inputs[2].MatchedSuggestions()) > 0 &&
 			m.inputs[2].Value() != m.inputs[2].CurrentSuggestion():
 			// tab completes the type first, then moves on
 		case key.Matches(k, m.KeyMap.Next):
-			return m, m.move(1)
+			return m, m.move(1), nil
 		case key.Matches(k, m.KeyMap.Prev):
-			return m, m.move(-1)
+			return m, m.move(-1), nil
 		}
 	}
 	var cmd tea.Cmd
 	m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
-	return m, cmd
+	return m, cmd, nil
 }
 
 func (m *Model) focusOn(i int) tea.Cmd {

@@ -209,6 +209,17 @@ func (m Model) Len() int { return len(m.view) }
 // Total returns the number of rows before filtering.
 func (m Model) Total() int { return len(m.rows) }
 
+// Row returns the row of snapshot id as the table holds it, filtered out
+// or not.
+func (m Model) Row(id string) (Row, bool) {
+	for _, r := range m.rows {
+		if r.row.Snapshot.ID == id {
+			return r.row, true
+		}
+	}
+	return Row{}, false
+}
+
 // Cursor returns the cursor's index in the filtered rows.
 func (m Model) Cursor() int { return m.cursor }
 

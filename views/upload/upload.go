@@ -19,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/dialog"
 	"github.com/snapdash/snapdash/views/pane"
 	"github.com/snapdash/snapdash/views/prompt"
 	"github.com/snapdash/snapdash/views/requestform"
@@ -53,17 +54,6 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Complete, k.S
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
-// SubmittedMsg carries the chosen path (and type for uploads). The path has
-// been checked: for an upload it names a regular file, for a save a file
-// that does not exist yet in an existing directory.
-type SubmittedMsg struct {
-	Mode       Mode
-	Path, Type string
-}
-
-// CancelledMsg says the dialog was closed.
-type CancelledMsg struct{}
-
 // CompletedMsg is the answer of a completion: the directory entries that
 // start with what was typed (directories end with a slash). IsFile says
 // that what was typed already names an existing file that is not a
@@ -72,13 +62,6 @@ type CompletedMsg struct {
 	For        string
 	Candidates []string
 	IsFile     bool
-}
-
-// checkedMsg is the answer of the check made on enter; the dialog turns it
-// into SubmittedMsg, or shows the error and stays open.
-type checkedMsg struct {
-	path, typ string
-	err       error
 }
 
 // expandHome turns a leading "~/" into the home directory.
@@ -133,32 +116,32 @@ func Complete(typed string) tea.Cmd {
 
 // check verifies the chosen path before the dialog hands it over: an upload
 // must read a regular file (a FIFO or a device would block or never end), a
-// save must not replace a file and needs an existing directory.
-func check(mode Mode, path, typ string) tea.Cmd {
-	return func() tea.Msg {
-		p := expandHome(path)
-		if mode == Save {
-			if _, err := os.Lstat(p); err == nil {
-				return checkedMsg{path: path, typ: typ, err: errors.New("a file of that name already exists; choose another")}
-			}
-			dir := filepath.Dir(p)
-			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				return checkedMsg{path: path, typ: typ, err: fmt.Errorf("no directory %s", dir)}
-			}
-			return checkedMsg{path: path, typ: typ}
+// save must not replace a file and needs an existing directory. It runs in
+// Update, not in a command: one stat of a local path, and the dialog must
+// answer in the Update that received enter (see package dialog).
+func check(mode Mode, path string) error {
+	p := expandHome(path)
+	if mode == Save {
+		if _, err := os.Lstat(p); err == nil {
+			return errors.New("a file of that name already exists; choose another")
 		}
-		fi, err := os.Stat(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			err = errors.New("no such file")
-		case err != nil:
-		case fi.IsDir():
-			err = errors.New("that is a directory; tab lists its files")
-		case !fi.Mode().IsRegular():
-			err = errors.New("not a regular file")
+		dir := filepath.Dir(p)
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("no directory %s", dir)
 		}
-		return checkedMsg{path: path, typ: typ, err: err}
+		return nil
 	}
+	fi, err := os.Stat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		err = errors.New("no such file")
+	case err != nil:
+	case fi.IsDir():
+		err = errors.New("that is a directory; tab lists its files")
+	case !fi.Mode().IsRegular():
+		err = errors.New("not a regular file")
+	}
+	return err
 }
 
 // Model is the open dialog.
@@ -172,11 +155,14 @@ type Model struct {
 	cands  []string
 	title  string
 	err    string
+	submit func(path, typ string) dialog.Result
 }
 
-// New opens the dialog with path prefilled (and type, for uploads).
-func New(st *theme.Styles, mode Mode, path, typ string) (Model, tea.Cmd) {
-	m := Model{KeyMap: DefaultKeyMap(), Mode: mode, st: st, path: prompt.NewInput(st), typ: prompt.NewInput(st)}
+// New opens the dialog with path prefilled (and type, for uploads). Enter
+// answers with submit(the checked path, the type); esc with
+// dialog.Closed{Name: "upload"} or {Name: "save"}.
+func New(st *theme.Styles, mode Mode, path, typ string, submit func(path, typ string) dialog.Result) (Model, tea.Cmd) {
+	m := Model{KeyMap: DefaultKeyMap(), Mode: mode, st: st, path: prompt.NewInput(st), typ: prompt.NewInput(st), submit: submit}
 	m.path.SetValue(path)
 	m.path.CursorEnd()
 	m.path.Placeholder = "path to a JPEG, PNG, GIF or WebP picture"
@@ -231,16 +217,30 @@ func (m *Model) focusPath() tea.Cmd {
 	return m.path.Focus()
 }
 
-// Update edits, completes, submits and cancels.
-func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+// Name is "upload" or "save".
+func (m Model) Name() string {
+	if m.Mode == Save {
+		return "save"
+	}
+	return "upload"
+}
+
+// Update edits, completes, submits and cancels. The Result is nil while
+// the dialog stays open.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, dialog.Result) {
+	cmd, res := m.update(msg)
+	return m, cmd, res
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Cmd, dialog.Result) {
 	switch msg := msg.(type) {
 	case CompletedMsg:
 		if msg.For != m.path.Value() {
-			return m, nil
+			return nil, nil
 		}
 		if msg.IsFile && m.Mode == Upload {
 			m.cands = nil
-			return m, m.focusType()
+			return m.focusType(), nil
 		}
 		m.cands = msg.Candidates
 		if p := commonPrefix(msg.Candidates); len(p) > len(msg.For) {
@@ -250,32 +250,28 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if len(msg.Candidates) == 1 {
 			m.cands = nil
 		}
-		return m, nil
-	case checkedMsg:
-		if msg.path != strings.TrimSpace(m.path.Value()) {
-			return m, nil // edited since: the user presses enter again
-		}
-		if msg.err != nil {
-			m.err = msg.err.Error()
-			return m, m.focusPath()
-		}
-		mode := m.Mode
-		return m, func() tea.Msg { return SubmittedMsg{Mode: mode, Path: msg.path, Type: msg.typ} }
+		return nil, nil
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.KeyMap.Submit):
 			p, t := strings.TrimSpace(m.path.Value()), strings.TrimSpace(m.typ.Value())
 			if p == "" {
-				return m, nil
+				return nil, nil
 			}
-			return m, check(m.Mode, p, t)
+			if err := check(m.Mode, p); err != nil {
+				m.err = err.Error()
+				return m.focusPath(), nil
+			}
+			m.path.Blur()
+			m.typ.Blur()
+			return nil, m.submit(p, t)
 		case key.Matches(msg, m.KeyMap.Cancel):
-			return m, func() tea.Msg { return CancelledMsg{} }
+			return nil, dialog.Closed{Name: m.Name()}
 		case key.Matches(msg, m.KeyMap.Complete) && m.focus == 0:
-			return m, Complete(m.path.Value())
+			return Complete(m.path.Value()), nil
 		case msg.String() == "shift+tab" || (msg.String() == "tab" && m.focus == 1 && m.typ.Value() == m.typ.CurrentSuggestion()):
 			if m.Mode == Upload {
-				return m, m.focusPath()
+				return m.focusPath(), nil
 			}
 		}
 	}
@@ -289,7 +285,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	} else {
 		m.typ, cmd = m.typ.Update(msg)
 	}
-	return m, cmd
+	return cmd, nil
 }
 
 // View draws the dialog.

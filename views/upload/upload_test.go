@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/dialog"
 )
 
 func press(s string) tea.KeyMsg {
@@ -27,26 +28,31 @@ func press(s string) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
 
-// drive sends msg and keeps feeding the dialog the messages its commands
-// answer with (completions, checks), returning the dialog and the messages
-// meant for the root (SubmittedMsg, CancelledMsg).
-func drive(t *testing.T, m Model, msg tea.Msg) (Model, []tea.Msg) {
+// submitted is the dialog's answer in these tests.
+type submitted struct {
+	Mode       Mode
+	Path, Type string
+}
+
+// drive sends msg and keeps feeding the dialog the completions its
+// commands answer with, returning the dialog and its results.
+func drive(t *testing.T, m Model, msg tea.Msg) (Model, []dialog.Result) {
 	t.Helper()
-	var out []tea.Msg
+	var out []dialog.Result
 	queue := []tea.Msg{msg}
 	for len(queue) > 0 {
 		var cmd tea.Cmd
-		m, cmd = m.Update(queue[0])
+		var res dialog.Result
+		m, cmd, res = m.Update(queue[0])
 		queue = queue[1:]
+		if res != nil {
+			out = append(out, res)
+		}
 		if cmd == nil {
 			continue
 		}
-		switch r := cmd().(type) {
-		case CompletedMsg, checkedMsg:
+		if r, ok := cmd().(CompletedMsg); ok {
 			queue = append(queue, r)
-		case nil:
-		default:
-			out = append(out, r)
 		}
 	}
 	return m, out
@@ -54,7 +60,9 @@ func drive(t *testing.T, m Model, msg tea.Msg) (Model, []tea.Msg) {
 
 func newDialog(t *testing.T, mode Mode, path string) Model {
 	t.Helper()
-	m, _ := New(theme.New(theme.Palette{}, nil), mode, path, "other")
+	m, _ := New(theme.New(theme.Palette{}, nil), mode, path, "other", func(p, typ string) dialog.Result {
+		return submitted{Mode: mode, Path: p, Type: typ}
+	})
 	return m
 }
 
@@ -105,7 +113,7 @@ func TestUploadChecksThePathBeforeSubmitting(t *testing.T) {
 	if len(out) != 1 {
 		t.Fatalf("a regular file was not submitted: %v", out)
 	}
-	if s, ok := out[0].(SubmittedMsg); !ok || s.Mode != Upload || s.Path != filepath.Join(dir, "photo.jpg") || s.Type != "other" {
+	if s, ok := out[0].(submitted); !ok || s.Mode != Upload || s.Path != filepath.Join(dir, "photo.jpg") || s.Type != "other" {
 		t.Fatalf("submitted %#v", out[0])
 	}
 }
@@ -124,23 +132,8 @@ func TestSaveRefusesExistingFilesAndMissingDirectories(t *testing.T) {
 	}
 	m := newDialog(t, Save, filepath.Join(dir, "new.jpg"))
 	_, out := drive(t, m, press("enter"))
-	if len(out) != 1 || out[0].(SubmittedMsg).Mode != Save {
+	if len(out) != 1 || out[0].(submitted).Mode != Save {
 		t.Fatalf("a new file in an existing directory was not submitted: %v", out)
-	}
-}
-
-func TestStaleCheckIsIgnored(t *testing.T) {
-	dir := files(t)
-	m := newDialog(t, Upload, filepath.Join(dir, "photo.jpg"))
-	m, cmd := m.Update(press("enter"))
-	res := cmd()
-	m, _ = drive(t, m, press("x")) // typed while the check ran
-	m, cmd = m.Update(res)
-	if cmd != nil {
-		t.Fatalf("a check of a path since edited submitted it: %#v", cmd())
-	}
-	if m.Path() != filepath.Join(dir, "photo.jpgx") {
-		t.Fatalf("path %q", m.Path())
 	}
 }
 
@@ -215,7 +208,7 @@ func TestCandidatesAreSanitized(t *testing.T) {
 // running snapdash (over SSH, the server's).
 func TestNoHostClipboard(t *testing.T) {
 	m := newDialog(t, Upload, "")
-	if _, cmd := m.Update(press("ctrl+v")); cmd != nil {
+	if _, cmd, _ := m.Update(press("ctrl+v")); cmd != nil {
 		t.Fatalf("ctrl+v returned a command (%T)", cmd())
 	}
 }
@@ -224,7 +217,7 @@ func TestCancel(t *testing.T) {
 	m := newDialog(t, Upload, "x")
 	if _, out := drive(t, m, press("esc")); len(out) != 1 {
 		t.Fatalf("esc: %v", out)
-	} else if _, ok := out[0].(CancelledMsg); !ok {
+	} else if out[0] != (dialog.Closed{Name: "upload"}) {
 		t.Fatalf("esc: %#v", out[0])
 	}
 }

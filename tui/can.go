@@ -1,0 +1,106 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/snapdash/snapdash/client"
+)
+
+// action is something the reviewer can do to the platform or a file.
+type action int
+
+const (
+	actRequest action = iota
+	actApprove
+	actDiscard
+	actCamera
+	actUpload
+	actCopy
+	actOpen
+	actSave
+)
+
+// binding returns the key of a.
+func (km *KeyMap) binding(a action) *key.Binding {
+	return [...]*key.Binding{&km.Request, &km.Approve, &km.Discard, &km.Camera, &km.Upload, &km.Copy, &km.Open, &km.Save}[a]
+}
+
+// actions lists every action, in key map order.
+var actions = [...]action{actRequest, actApprove, actDiscard, actCamera, actUpload, actCopy, actOpen, actSave}
+
+// can reports whether a may run now on the selection and, when not, why
+// in words for the status line. It alone decides: the footer and the help
+// show the keys it allows, a key it refuses says why, and each action asks
+// it again before anything is sent.
+func (m *Model) can(a action) (ok bool, why string) {
+	r, _ := m.selectedRow()
+	return m.canOn(a, m.selected, r.Snapshot.ID)
+}
+
+// canOn is can for interaction iid and snapshot sid, which a dialog names
+// as they were when it opened.
+func (m *Model) canOn(a action, iid, sid string) (ok bool, why string) {
+	switch a {
+	case actUpload, actOpen, actSave:
+		if m.opts.NoLocalFiles {
+			return false, [...]string{actUpload: "uploading files", actOpen: "opening pictures", actSave: "saving pictures"}[a] +
+				" is not available over SSH"
+		}
+	}
+	switch a {
+	case actRequest, actApprove, actDiscard, actCamera, actUpload:
+		if m.readOnly() {
+			return false, m.readOnlyWhy
+		}
+	}
+	switch a {
+	case actRequest, actCamera, actUpload:
+		e := m.store.byID[iid]
+		switch {
+		case e == nil:
+			return false, "no interaction is selected"
+		case !e.haveIt:
+			// Acting on an interaction needs its details (its session): an
+			// unknown or not yet loaded one (--interaction nope-id) could
+			// only fail.
+			return false, "the interaction's details are not loaded yet"
+		}
+		return true, ""
+	}
+	_, r := m.store.row(sid)
+	if r == nil {
+		return false, "no snapshot is selected"
+	}
+	if op, busy := m.review.Pending(sid); busy {
+		return false, "already " + op.Kind.Progressive() + " " + short(sid)
+	}
+	switch a {
+	case actApprove, actDiscard:
+		if r.State != client.StateUploaded {
+			verb := "approved"
+			if a == actDiscard {
+				verb = "discarded"
+			}
+			return false, "only an uploaded picture can be " + verb + "; this one is " + stateWord(r.State)
+		}
+	default: // copy, open, save
+		if r.State == client.StateRequested {
+			return false, "the picture has not arrived yet"
+		}
+	}
+	return true, ""
+}
+
+// stateWord names a state in lower case for messages.
+func stateWord(s client.SnapshotState) string {
+	switch s {
+	case client.StateRequested:
+		return "requested"
+	case client.StateUploaded:
+		return "uploaded"
+	case client.StateApproved:
+		return "approved"
+	case client.StateDiscarded:
+		return "discarded"
+	}
+	return "in an unknown state"
+}
