@@ -30,7 +30,6 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Submit, k.Can
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
-
 // Model is the open prompt.
 type Model struct {
 	KeyMap       KeyMap
