@@ -55,13 +55,13 @@ func (m *Model) setConn(u client.StreamUpdate) tea.Cmd {
 	if (m.cs.conn == header.Reconnecting || m.cs.conn == header.Offline) && !m.cs.ticking {
 		m.cs.ticking = true
 		m.cs.gen++
-		return connTick(m.cs.gen)
+		return m.connTick(m.cs.gen)
 	}
 	return nil
 }
 
-func connTick(gen int) tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return ConnTickMsg{Gen: gen} })
+func (m *Model) connTick(gen int) tea.Cmd {
+	return m.opts.Tick(time.Second, func(time.Time) tea.Msg { return ConnTickMsg{Gen: gen} })
 }
 
 // onConnTick keeps the countdown going while it is needed.
@@ -73,7 +73,7 @@ func (m *Model) onConnTick(msg ConnTickMsg) tea.Cmd {
 		m.cs.ticking = false
 		return nil
 	}
-	return connTick(m.cs.gen)
+	return m.connTick(m.cs.gen)
 }
 
 // connDetail is what follows the state in the header.

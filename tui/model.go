@@ -268,9 +268,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.spinning = false
 			return nil
 		}
-		var cmd tea.Cmd
-		m.spinner, cmd = m.spinner.Update(msg)
-		return cmd
+		// The next frame through Options.Tick, not the spinner's own timer.
+		m.spinner, _ = m.spinner.Update(msg)
+		return m.spinTick()
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case InteractionsLoadedMsg:
@@ -358,7 +358,12 @@ func (m *Model) startSpinner() tea.Cmd {
 		return nil
 	}
 	m.spinning = true
-	return m.spinner.Tick
+	return m.spinTick()
+}
+
+func (m *Model) spinTick() tea.Cmd {
+	id := m.spinner.ID()
+	return m.opts.Tick(m.spinner.Spinner.FPS, func(t time.Time) tea.Msg { return spinner.TickMsg{ID: id, Time: t} })
 }
 
 func (m *Model) needSpinner() bool {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/theme"
@@ -58,6 +59,11 @@ type Options struct {
 	// are shown in (default time.Local).
 	Now      func() time.Time
 	Location *time.Location
+	// Tick schedules fn after d, as tea.Tick does (the default): every
+	// timer of the dashboard (spinner, countdowns, the preview's rest
+	// delay, the watch screen's refresh) goes through it, so a test can
+	// hold time still or run it by hand.
+	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	// ReadOnly disables every action that changes a snapshot. (A token the
 	// server refuses with 403 turns the dashboard read-only on its own and
 	// says so.)
@@ -138,6 +144,9 @@ func CheckOptions(o Options) error {
 }
 
 func (o Options) withDefaults() Options {
+	if o.Tick == nil {
+		o.Tick = tea.Tick
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}

@@ -148,7 +148,7 @@ func (m *Model) wantPicture(id, key string, o preview.Options) tea.Cmd {
 		return m.startJob(id, key, o, false)
 	}
 	seq := m.pv.seq
-	return tea.Tick(m.opts.PreviewDelay, func(time.Time) tea.Msg { return PreviewDueMsg{Seq: seq} })
+	return m.opts.Tick(m.opts.PreviewDelay, func(time.Time) tea.Msg { return PreviewDueMsg{Seq: seq} })
 }
 
 // show puts a rendered frame in the pane.

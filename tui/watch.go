@@ -35,6 +35,7 @@ func newWatch(m *Model) watch.Model {
 	wk.Top, wk.Bottom = rebind(k.Top, "most urgent"), rebind(k.Bottom, "least urgent")
 	wk.Open = rebind(k.Preview, "open")
 	w.KeyMap = wk
+	w.SetTick(m.opts.Tick)
 	return w
 }
 

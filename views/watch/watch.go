@@ -66,9 +66,10 @@ type Model struct {
 	// KeyMap are the keys Update answers; the root may rebind them.
 	KeyMap KeyMap
 
-	st  *theme.Styles
-	th  Thresholds
-	now func() time.Time
+	st    *theme.Styles
+	th    Thresholds
+	now   func() time.Time
+	timer func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
 	rows []entry
 	// awaitN is how many leading rows have a picture awaiting review; they
@@ -202,9 +203,17 @@ func (m *Model) StopTicking() {
 	m.ticking = false
 }
 
+// SetTick sets the timer the refresh loop uses (tea.Tick by default), so
+// tests can hold time still.
+func (m *Model) SetTick(tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd) { m.timer = tick }
+
 func (m Model) tick() tea.Cmd {
 	gen := m.gen
-	return tea.Tick(TickInterval, func(time.Time) tea.Msg { return TickMsg{gen: gen} })
+	timer := m.timer
+	if timer == nil {
+		timer = tea.Tick
+	}
+	return timer(TickInterval, func(time.Time) tea.Msg { return TickMsg{gen: gen} })
 }
 
 // Update moves the cursor, opens the selected interaction on enter and keeps
