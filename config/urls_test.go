@@ -74,8 +74,8 @@ func TestAllowInsecureHTTPFromEveryPlace(t *testing.T) {
 func TestURLErrorsHideThePassword(t *testing.T) {
 	for _, key := range []string{"server", "token-url"} {
 		for _, bad := range []string{
-			"https://user:hunter2@auvious.video:99999", // does not parse
-			"https://user:hunter2@auvious.video",       // parses, but user info is not allowed
+			"https://user:hunter2@auvious.video:port", // does not parse
+			"https://user:hunter2@auvious.video",      // parses, but user info is not allowed
 			"https://user:hun ter2%zz@auvious.video",
 			"ftp://user:hunter2@auvious.video",
 			"http://user:hunter2@auvious.example",
