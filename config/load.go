@@ -406,7 +406,7 @@ func settings() []setting {
 	g, s = str(func(c *Config) *string { return &c.ImageMode })
 	add("image-mode", "SNAPDASH_IMAGE_MODE", "image_mode", "picture rendering: "+strings.Join(ImageModes(), ", "), g, s)
 	list = append(list, boolSetting("allow-insecure-http", "SNAPDASH_ALLOW_INSECURE_HTTP", "allow_insecure_http",
-		"allow a plain http:// server that is not on this machine (credentials cross the network in clear)",
+		"accept a non-loopback http:// server (credentials in clear)",
 		func(c *Config) *bool { return &c.AllowInsecureHTTP }))
 	list = append(list, boolSetting("read-only", "SNAPDASH_READ_ONLY", "read_only",
 		"dashboard: view only, no approve/discard/request", func(c *Config) *bool { return &c.ReadOnly }))
