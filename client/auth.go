@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/snapdash/snapdash/internal/urlsafe"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -155,6 +156,13 @@ type authTransport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Header.Set("User-Agent", t.c.cfg.UserAgent)
+	if !urlsafe.SameOrigin(req.URL, t.c.origin) {
+		// The token is meant for the server's origin only.
+		r.Header.Del("Authorization")
+		return t.base.RoundTrip(r)
+	}
 	tok, err := t.c.tokens.token(req.Context())
 	if err != nil {
 		if req.Body != nil {
@@ -162,9 +170,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	r := req.Clone(req.Context())
 	r.Header.Set("Authorization", "Bearer "+tok)
-	r.Header.Set("User-Agent", t.c.cfg.UserAgent)
 	resp, err := t.base.RoundTrip(r)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized {
 		t.c.tokens.invalidate(tok)

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/snapdash/snapdash/internal/urlsafe"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -50,6 +52,10 @@ type Config struct {
 	Referer string
 	// Retry controls how idempotent requests are retried.
 	Retry RetryPolicy
+	// AllowInsecureHTTP accepts a plain http:// Server or TokenURL that is
+	// not a loopback address. Without it New refuses one: the token or
+	// client secret would cross the network in clear.
+	AllowInsecureHTTP bool
 	// HTTPClient, when set, provides the transport; its Timeout and
 	// redirect policy are not used.
 	HTTPClient *http.Client
@@ -63,6 +69,7 @@ type Config struct {
 type Client struct {
 	cfg    Config
 	base   string       // scheme://host[/prefix], no trailing slash
+	origin *url.URL     // base's scheme, host and port: where the token may go
 	api    *http.Client // authenticated API calls; Authorization set per request
 	plain  *http.Client // signed URLs: never carries Authorization
 	tokens *tokenSource
@@ -94,6 +101,13 @@ func New(cfg Config) (*Client, error) {
 	} else if _, err := normalizeServer(cfg.TokenURL); err != nil {
 		return nil, fmt.Errorf("client: token URL: %w", err)
 	}
+	if !cfg.AllowInsecureHTTP {
+		for _, s := range []string{base, cfg.TokenURL} {
+			if u, err := url.Parse(s); err == nil && urlsafe.Insecure(u) {
+				return nil, fmt.Errorf("client: %q: plain http would send credentials in clear; use https (http is allowed for loopback addresses only)", urlsafe.Redact(s))
+			}
+		}
+	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
@@ -115,14 +129,19 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
 		rt = cfg.HTTPClient.Transport
 	}
-	c := &Client{
-		cfg:   cfg,
-		base:  base,
-		api:   &http.Client{Transport: rt, CheckRedirect: limitRedirects},
-		plain: &http.Client{Transport: rt, CheckRedirect: plainRedirects},
-		log:   log,
+	origin, err := url.Parse(base)
+	if err != nil {
+		return nil, errors.New("client: the server URL is malformed")
 	}
-	c.tokens = newTokenSource(cfg, &http.Client{Transport: &uaTransport{base: rt, ua: cfg.UserAgent}})
+	c := &Client{
+		cfg:    cfg,
+		base:   base,
+		origin: &url.URL{Scheme: origin.Scheme, Host: origin.Host},
+		api:    &http.Client{Transport: rt, CheckRedirect: limitRedirects},
+		plain:  &http.Client{Transport: rt, CheckRedirect: plainRedirects},
+		log:    log,
+	}
+	c.tokens = newTokenSource(cfg, &http.Client{Transport: &uaTransport{base: rt, ua: cfg.UserAgent}, CheckRedirect: noTokenRedirects})
 	return c, nil
 }
 
@@ -175,13 +194,25 @@ func pathID(op, field, id string) (string, error) {
 	return url.PathEscape(id), nil
 }
 
-// limitRedirects follows at most 5 redirects; net/http already drops the
-// Authorization header when one leaves the original domain.
+// limitRedirects follows at most 5 redirects, and keeps the Authorization
+// header only on a redirect to the origin (scheme, host and port) of the
+// first request: net/http compares host names only, so it would carry the
+// token to another port of the same host, or from https to http.
 func limitRedirects(req *http.Request, via []*http.Request) error {
 	if len(via) >= 5 {
 		return errors.New("too many redirects")
 	}
+	if !urlsafe.SameOrigin(req.URL, via[0].URL) {
+		req.Header.Del("Authorization")
+	}
 	return nil
+}
+
+// noTokenRedirects refuses every redirect of a token request: following one
+// would send the client secret in the request body to wherever it points.
+func noTokenRedirects(req *http.Request, _ []*http.Request) error {
+	return fmt.Errorf("the token endpoint redirects to %s; token requests follow no redirects (set the token URL to the final address)",
+		urlsafe.Redact(req.URL.String()))
 }
 
 // plainRedirects is limitRedirects for the unauthenticated client, which also

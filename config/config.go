@@ -123,6 +123,9 @@ type Config struct {
 	UserEndpointID string `yaml:"user_endpoint_id"`
 	// LogFile receives the structured log; empty means no log.
 	LogFile string `yaml:"log_file"`
+	// AllowInsecureHTTP accepts a plain http:// server or token URL that
+	// is not a loopback address; without it only loopback may use http.
+	AllowInsecureHTTP bool `yaml:"allow_insecure_http"`
 	// MaxImageMB caps a picture downloaded or uploaded, in MiB (default
 	// DefaultMaxImageMB).
 	MaxImageMB int `yaml:"max_image_mb"`
@@ -184,6 +187,9 @@ func (c Config) String() string {
 	}
 	fmt.Fprintf(&b, " application_id=%s user_endpoint_id=%s", c.ApplicationID, c.UserEndpointID)
 	fmt.Fprintf(&b, " max_image_mb=%d", c.MaxImageMB)
+	if c.AllowInsecureHTTP {
+		b.WriteString(" allow_insecure_http=true")
+	}
 	fmt.Fprintf(&b, " theme=%s image_mode=%s read_only=%t bell=%t", c.Theme, c.ImageMode, c.ReadOnly, c.Bell)
 	fmt.Fprintf(&b, " config=%s", c.Path)
 	return b.String()
@@ -204,6 +210,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("user_endpoint_id", c.UserEndpointID),
 		slog.String("config", c.Path),
 		slog.Int("max_image_mb", c.MaxImageMB),
+		slog.Bool("allow_insecure_http", c.AllowInsecureHTTP),
 		slog.String("theme", c.Theme),
 		slog.String("image_mode", c.ImageMode),
 		slog.Bool("read_only", c.ReadOnly),

@@ -236,16 +236,16 @@ func TestGlobalFlags(t *testing.T) {
 	g := NewGlobalFlags()
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	g.Register(fs)
-	if err := fs.Parse([]string{"--server", "http://a.example", "--read-only", "--token", testSecret}); err != nil {
+	if err := fs.Parse([]string{"--server", "https://a.example", "--read-only", "--token", testSecret}); err != nil {
 		t.Fatal(err)
 	}
 	fs2 := flag.NewFlagSet("y", flag.ContinueOnError)
 	g.Register(fs2)
-	if err := fs2.Parse([]string{"--server=http://b.example"}); err != nil {
+	if err := fs2.Parse([]string{"--server=https://b.example"}); err != nil {
 		t.Fatal(err)
 	}
 	v := g.Values()
-	if v["server"] != "http://b.example" || v["read-only"] != "true" {
+	if v["server"] != "https://b.example" || v["read-only"] != "true" {
 		t.Errorf("values %v", v)
 	}
 	var buf bytes.Buffer
@@ -258,7 +258,7 @@ func TestGlobalFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.ReadOnly || c.Server != "http://b.example" {
+	if !c.ReadOnly || c.Server != "https://b.example" {
 		t.Errorf("%v", c)
 	}
 	if _, err := Load(LoadOptions{Flags: map[string]string{"read-only": "maybe"}, Getenv: env(nil)}); err == nil {

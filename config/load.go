@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/snapdash/snapdash/internal/urlsafe"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -185,11 +186,11 @@ func (c *Config) finish(getenv func(string) string) error {
 		c.Server = DefaultServer
 	}
 	c.Server = strings.TrimRight(c.Server, "/")
-	if err := checkURL(c.Server); err != nil {
+	if err := c.checkURL(c.Server); err != nil {
 		return fmt.Errorf("server: %w", err)
 	}
 	if c.TokenURL != "" {
-		if err := checkURL(c.TokenURL); err != nil {
+		if err := c.checkURL(c.TokenURL); err != nil {
 			return fmt.Errorf("token_url: %w", err)
 		}
 	}
@@ -281,15 +282,37 @@ func (c *Config) resolveCredentials() {
 	delete(c.Origins, "client-secret")
 }
 
-func checkURL(s string) error {
+// checkURL checks a server or token URL; its messages never show the URL's
+// user info or query, which may hold a password.
+func (c *Config) checkURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a URL", s)
+		return fmt.Errorf("%q is not a URL", urlsafe.Redact(s))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q: want an http(s)://host URL", s)
+		return fmt.Errorf("%q: want an http(s)://host URL", urlsafe.Redact(s))
+	}
+	if u.User != nil {
+		return fmt.Errorf("%q: user info is not allowed in the URL; set token, or client_id and client_secret", urlsafe.Redact(s))
+	}
+	if urlsafe.Insecure(u) && !c.AllowInsecureHTTP {
+		return fmt.Errorf("%q: plain http would send credentials in clear, so it is allowed for loopback addresses only; "+
+			"use https, or pass --allow-insecure-http (SNAPDASH_ALLOW_INSECURE_HTTP, config allow_insecure_http)", urlsafe.Redact(s))
 	}
 	return nil
+}
+
+// InsecureURLs lists the configured server and token URLs that are plain
+// http to another machine (allowed only with AllowInsecureHTTP), for a
+// warning.
+func (c *Config) InsecureURLs() []string {
+	var out []string
+	for _, s := range []string{c.Server, c.TokenURL} {
+		if u, err := url.Parse(s); err == nil && s != "" && urlsafe.Insecure(u) {
+			out = append(out, urlsafe.Redact(s))
+		}
+	}
+	return out
 }
 
 // setting is one global setting with its flag, environment variable and
@@ -304,6 +327,27 @@ type setting struct {
 func str(f func(*Config) *string) (func(*Config) string, func(*Config, string) error) {
 	return func(c *Config) string { return *f(c) },
 		func(c *Config, v string) error { *f(c) = v; return nil }
+}
+
+// boolSetting is a setting holding a boolean; the flag may stand alone.
+func boolSetting(name, env, key, usage string, f func(*Config) *bool) setting {
+	return setting{
+		name: name, env: env, key: key, usage: usage, isBool: true,
+		get: func(c *Config) string {
+			if *f(c) {
+				return "true"
+			}
+			return ""
+		},
+		set: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not a boolean", v)
+			}
+			*f(c) = b
+			return nil
+		},
+	}
 }
 
 func secret(f func(*Config) *Secret) (func(*Config) string, func(*Config, string) error) {
@@ -361,24 +405,11 @@ func settings() []setting {
 	add("theme", "SNAPDASH_THEME", "theme", "dashboard theme: dark, light or high-contrast", g, s)
 	g, s = str(func(c *Config) *string { return &c.ImageMode })
 	add("image-mode", "SNAPDASH_IMAGE_MODE", "image_mode", "picture rendering: "+strings.Join(ImageModes(), ", "), g, s)
-	list = append(list, setting{
-		name: "read-only", env: "SNAPDASH_READ_ONLY", key: "read_only", isBool: true,
-		usage: "dashboard: view only, no approve/discard/request",
-		get: func(c *Config) string {
-			if c.ReadOnly {
-				return "true"
-			}
-			return ""
-		},
-		set: func(c *Config, v string) error {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return fmt.Errorf("%q is not a boolean", v)
-			}
-			c.ReadOnly = b
-			return nil
-		},
-	})
+	list = append(list, boolSetting("allow-insecure-http", "SNAPDASH_ALLOW_INSECURE_HTTP", "allow_insecure_http",
+		"accept a non-loopback http:// server (credentials in clear)",
+		func(c *Config) *bool { return &c.AllowInsecureHTTP }))
+	list = append(list, boolSetting("read-only", "SNAPDASH_READ_ONLY", "read_only",
+		"dashboard: view only, no approve/discard/request", func(c *Config) *bool { return &c.ReadOnly }))
 	return list
 }
 

@@ -28,6 +28,7 @@ type env struct {
 	version        string
 	globals        *config.GlobalFlags
 	json           bool // --json of the running command
+	warnedInsecure bool // the plain-http warning was given
 }
 
 // command is one subcommand. flags binds the command's own flags to

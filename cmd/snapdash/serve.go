@@ -17,8 +17,9 @@ import (
 func serveCmd() *command {
 	var (
 		addr, authorizedKeys, hostKey string
-		idle                          time.Duration
-		maxSessions                   int
+		idle, loginTimeout            time.Duration
+		maxSessions, maxPending       int
+		maxPerAddress                 int
 	)
 	return &command{
 		name: "serve", summary: "serve the dashboard over SSH to the keys in authorized_keys until interrupted",
@@ -29,6 +30,9 @@ func serveCmd() *command {
 			fs.StringVar(&hostKey, "host-key", "", "the server's host key `file`, created on first start (config ssh.host_key)")
 			fs.DurationVar(&idle, "idle-timeout", sshserve.DefaultIdleTimeout, "end a session after this long without a key press")
 			fs.IntVar(&maxSessions, "max-sessions", sshserve.DefaultMaxSessions, "most concurrent sessions")
+			fs.DurationVar(&loginTimeout, "login-timeout", sshserve.DefaultLoginTimeout, "close a connection that has not logged in after this long")
+			fs.IntVar(&maxPending, "max-unauthenticated", sshserve.DefaultMaxUnauthenticated, "most connections not logged in yet")
+			fs.IntVar(&maxPerAddress, "max-per-address", sshserve.DefaultMaxPerAddress, "most connections not logged in yet from one address")
 		},
 		run: func(ctx context.Context, e *env, _ []string) error {
 			return e.withSession("serve", func(s *session) error {
@@ -57,6 +61,7 @@ func serveCmd() *command {
 					srv, err := sshserve.New(sshserve.Options{
 						Addr: addr, HostKeyPath: hostKey, AuthorizedKeys: authorizedKeys,
 						Roles: s.cfg.SSH.Roles, IdleTimeout: idle, MaxSessions: maxSessions, Logger: s.log,
+						LoginTimeout: loginTimeout, MaxUnauthenticated: maxPending, MaxPerAddress: maxPerAddress,
 						NewSession: func(info sshserve.SessionInfo) (tui.Options, error) {
 							return sessionOptions(base, s.cfg, info), nil
 						},

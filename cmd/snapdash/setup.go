@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/snapdash/snapdash/client"
@@ -51,7 +54,10 @@ func (e *env) loadConfig() (*config.Config, error) {
 }
 
 // openLog returns a logger writing to path (appending, mode 0600), or one
-// that discards everything when path is empty. Logs never go to stdout.
+// that discards everything when path is empty. An existing log file that
+// others may read is made private first, as the log may name keys, users
+// and snapshots; when that fails (the file is someone else's) it is refused
+// the way a config file holding a secret is. Logs never go to stdout.
 func openLog(path string) (*slog.Logger, io.Closer, error) {
 	if path == "" {
 		return slog.New(slog.DiscardHandler), io.NopCloser(nil), nil
@@ -60,7 +66,42 @@ func openLog(path string) (*slog.Logger, io.Closer, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("log file: %w", err)
 	}
+	if err := makePrivate(f); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), f, nil
+}
+
+// makePrivate sets an open regular file that group or others may read to
+// mode 0600. Devices and pipes (--log-file /dev/stderr) are left alone.
+func makePrivate(f *os.File) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("log file: %w", err)
+	}
+	mode := info.Mode().Perm()
+	if !info.Mode().IsRegular() || mode&0o077 == 0 {
+		return nil
+	}
+	if err := f.Chmod(0o600); err != nil {
+		return fmt.Errorf("log file %s is readable by others (mode %04o) and cannot be made private (%v); run: chmod 600 %s",
+			f.Name(), mode, unwrapPathError(err), f.Name())
+	}
+	return nil
+}
+
+// unwrapPathError drops the *PathError wrapper, whose message repeats the
+// path.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // connect loads the configuration, opens the log and builds a client. It
@@ -86,6 +127,7 @@ func (e *env) newSession(cmd string, cfg *config.Config) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.warnInsecure(cfg, s.log)
 	if err := s.dial(e.version); err != nil {
 		s.close(err)
 		return nil, err
@@ -103,6 +145,20 @@ func (e *env) openSession(cmd string, cfg *config.Config) (*session, error) {
 	return &session{cfg: cfg, log: log, closer: closer}, nil
 }
 
+// warnInsecure says once, on stderr and in the log, that the configured
+// server or token URL is plain http to another machine (Load lets one
+// through only with --allow-insecure-http).
+func (e *env) warnInsecure(cfg *config.Config, log *slog.Logger) {
+	urls := cfg.InsecureURLs()
+	if len(urls) == 0 || e.warnedInsecure {
+		return
+	}
+	e.warnedInsecure = true
+	const msg = "plain http to another machine: credentials and tokens cross the network in clear"
+	fmt.Fprintf(e.stderr, "snapdash: warning: %s (%s)\n", msg, strings.Join(urls, ", "))
+	log.Warn(msg, "urls", urls)
+}
+
 // dial builds the session's client from its configuration.
 func (s *session) dial(version string) error {
 	c, err := client.New(client.Config{
@@ -111,7 +167,9 @@ func (s *session) dial(version string) error {
 		ClientID:     s.cfg.ClientID,
 		ClientSecret: s.cfg.ClientSecret.Reveal(),
 		TokenURL:     s.cfg.TokenURL,
-		UserAgent:    userAgent(version),
+		// Load refused such URLs unless allowed, and openSession warned.
+		AllowInsecureHTTP: s.cfg.AllowInsecureHTTP,
+		UserAgent:         userAgent(version),
 		// The same cap applies to pictures downloaded and uploaded.
 		MaxImageBytes: int64(s.cfg.MaxImageMB) << 20,
 		Logger:        s.log,

@@ -38,6 +38,15 @@ type Options struct {
 	// MaxSessions caps concurrent sessions (default 32); a session beyond
 	// the cap is told so and closed.
 	MaxSessions int
+	// LoginTimeout closes a connection that has not logged in this long
+	// after it was opened, however busy it keeps (default 30s).
+	LoginTimeout time.Duration
+	// MaxUnauthenticated caps connections that have not logged in yet
+	// (default 64), and MaxPerAddress those of them from one remote
+	// address (default 8). A new connection beyond either cap closes the
+	// oldest one not logged in (from its own address first). Logged-in
+	// connections are capped apart, at 2*MaxSessions+16.
+	MaxUnauthenticated, MaxPerAddress int
 	// QueryBudget is how long each session's terminal may take to answer
 	// the capability query (default 200ms).
 	QueryBudget time.Duration
@@ -137,6 +146,15 @@ func (o *Options) fill() error {
 	}
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = DefaultMaxSessions
+	}
+	if o.LoginTimeout <= 0 {
+		o.LoginTimeout = DefaultLoginTimeout
+	}
+	if o.MaxUnauthenticated <= 0 {
+		o.MaxUnauthenticated = DefaultMaxUnauthenticated
+	}
+	if o.MaxPerAddress <= 0 {
+		o.MaxPerAddress = DefaultMaxPerAddress
 	}
 	if o.QueryBudget <= 0 {
 		o.QueryBudget = DefaultQueryBudget

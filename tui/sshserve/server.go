@@ -7,7 +7,9 @@
 // (read-only). The server keeps its ed25519 host key in a file it creates on
 // first start. Sessions end after an idle time, beyond a session cap they are
 // refused with a message, a panic ends only its own session, and on shutdown
-// every session is told before it is closed. Every action a session takes
+// every session is told before it is closed. Connections that have not
+// logged in have a deadline and caps of their own (see Options), so a
+// flood of idle sockets cannot lock reviewers out. Every action a session takes
 // against the API is written to the log with the key that took it.
 package sshserve
 
@@ -44,7 +46,7 @@ type Server struct {
 	ln   net.Listener
 
 	slots chan struct{} // one token per running session
-	conns chan struct{} // one token per open connection, authenticated or not
+	gate  *connGate     // connection caps and the login deadline
 
 	mu       sync.Mutex
 	sessions map[*liveSession]struct{}
@@ -64,7 +66,7 @@ func New(opts Options) (*Server, error) {
 		opts:     opts,
 		log:      opts.Logger,
 		slots:    make(chan struct{}, opts.MaxSessions),
-		conns:    make(chan struct{}, 2*opts.MaxSessions+16),
+		gate:     newConnGate(opts, opts.Logger),
 		sessions: map[*liveSession]struct{}{},
 	}
 	keys, err := newKeyStore(opts.AuthorizedKeys, opts.Roles, opts.DefaultRole, s.log)
@@ -98,7 +100,9 @@ func New(opts Options) (*Server, error) {
 	// No password or keyboard-interactive handler is set, so the server
 	// offers public key authentication only; no forwarding callbacks are
 	// set, so every forwarding request is refused.
-	srv.ConnCallback = s.admit
+	srv.ConnCallback = s.gate.admit
+	srv.ServerConfigCallback = s.gate.serverConfig
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
 	srv.ConnectionFailedCallback = func(c net.Conn, err error) {
 		if !errors.Is(err, io.EOF) {
 			s.log.Info("connection failed", "remote", c.RemoteAddr().String(), "err", err)
@@ -110,7 +114,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.ssh, s.ln = srv, ln
 	s.log.Info("ssh server listening", "addr", ln.Addr().String(),
-		"host_key", gossh.FingerprintSHA256(signer.PublicKey()), "max_sessions", opts.MaxSessions)
+		"host_key", gossh.FingerprintSHA256(signer.PublicKey()), "max_sessions", opts.MaxSessions,
+		"login_timeout", opts.LoginTimeout.String(), "max_unauthenticated", opts.MaxUnauthenticated,
+		"max_per_address", opts.MaxPerAddress)
 	return s, nil
 }
 
@@ -124,24 +130,6 @@ func (s *Server) withTimeouts() ssh.Option {
 		}
 		return nil
 	}
-}
-
-// admit caps open connections (handshakes included) at twice the session
-// cap plus some slack, so a flood of idle TCP connections cannot exhaust the
-// server's file descriptors; the session cap, with its message, is enforced
-// per session.
-func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
-	select {
-	case s.conns <- struct{}{}:
-	default:
-		s.log.Warn("connection refused: too many open connections", "remote", c.RemoteAddr().String(), "max", cap(s.conns))
-		return nil
-	}
-	go func() {
-		<-ctx.Done()
-		<-s.conns
-	}()
-	return c
 }
 
 // Addr returns the address the server listens on.

@@ -391,47 +391,65 @@ func TestResizeReachesTheModel(t *testing.T) {
 	c.waitScreen("size=120x40", 2*time.Second)
 }
 
-func TestConnectionCap(t *testing.T) {
+func TestConnectionCaps(t *testing.T) {
 	alice := newTestKey(t, "alice")
-	ts := startServer(t, Options{MaxSessions: 1}, alice) // 2*1+16 = 18 connections
+	// Logged-in connections: 2*1+16 = 18; strangers: 4, whatever address.
+	ts := startServer(t, Options{MaxSessions: 1, MaxUnauthenticated: 4, MaxPerAddress: 100}, alice)
+	addr := ts.Addr().String()
 	var idle []net.Conn
 	defer func() {
 		for _, c := range idle {
 			_ = c.Close()
 		}
 	}()
-	for range 18 {
-		c, err := net.Dial("tcp", ts.Addr().String())
+	for range 5 {
+		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		idle = append(idle, c)
+		awaitAdmitted(t, c)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(ts.log.String(), "too many open connections") {
-		c, err := net.Dial("tcp", ts.Addr().String())
-		if err == nil {
-			idle = append(idle, c)
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("a connection beyond the cap was kept")
-		}
-		time.Sleep(20 * time.Millisecond)
+	// The fifth stranger closed the first one, the oldest.
+	if err := awaitClosed(idle[0], 10*time.Second); err != nil {
+		t.Fatalf("oldest stranger: %v", err)
 	}
-	for _, c := range idle {
+	if !strings.Contains(ts.log.String(), "too many connections not logged in") {
+		t.Error("the stranger cap is not logged")
+	}
+
+	var logged []*gossh.Client
+	defer func() {
+		for _, c := range logged {
+			_ = c.Close()
+		}
+	}()
+	for i := range 18 {
+		c, err := dialSSH(t, addr, alice, "alice")
+		if err != nil {
+			t.Fatalf("login %d: %v", i, err)
+		}
+		logged = append(logged, c)
+	}
+	if c, err := dialSSH(t, addr, alice, "alice"); err == nil {
 		_ = c.Close()
+		t.Fatal("a 19th logged-in connection was kept")
 	}
-	idle = nil
-	// Once the idle connections are gone a real client gets in again.
-	deadline = time.Now().Add(5 * time.Second)
+	if !strings.Contains(ts.log.String(), "too many open connections") {
+		t.Error("the connection cap is not logged")
+	}
+	_ = logged[0].Close()
+	logged = logged[1:]
+	// The slot is given back once the server has seen the close.
+	deadline := time.Now().Add(5 * time.Second)
 	for {
-		conn, err := dialSSH(t, ts.Addr().String(), alice, "alice")
+		conn, err := dialSSH(t, addr, alice, "alice")
 		if err == nil {
 			_ = conn.Close()
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("still refused after the flood ended: %v", err)
+			t.Fatalf("still refused after a connection closed: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
