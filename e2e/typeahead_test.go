@@ -1,0 +1,115 @@
+//go:build !windows
+
+package e2e
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/client/sim"
+)
+
+// startOn runs the built binary against the simulator s as the demo agent,
+// with interaction iid selected first.
+func startOn(t *testing.T, s *sim.Server, iid string) *term {
+	t.Helper()
+	return startEnv(t, []string{
+		"SNAPDASH_SERVER=" + s.URL(), "SNAPDASH_TOKEN=" + s.IssueToken(sim.RoleAgent, time.Hour),
+		"SNAPDASH_APPLICATION_ID=snapdash-e2e",
+	}, "--interaction", iid)
+}
+
+// newestFirst returns iid's snapshots in the table's order, the pending
+// requests (which the event replay shows) included.
+func newestFirst(t *testing.T, s *sim.Server, api *client.Client, iid string) []client.Snapshot {
+	t.Helper()
+	snaps, err := api.ListSnapshots(context.Background(), iid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snaps = append(snaps, s.Requested(iid)...)
+	slices.SortFunc(snaps, func(a, b client.Snapshot) int {
+		if c := b.When().Compare(a.When()); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	return snaps
+}
+
+// TestTypedAheadDiscardAnsweredNoKeepsThePicture writes d, enter, y in one
+// write, as a slow link delivers them: enter answers No, so y is the
+// table's (copy the link) and the picture is not discarded.
+func TestTypedAheadDiscardAnsweredNoKeepsThePicture(t *testing.T) {
+	s, api, _, _ := demoSim(t)
+	// An uploaded picture, and how far down its table it is.
+	var iid, target string
+	down := 0
+	for _, it := range s.Interactions() {
+		for i, sn := range newestFirst(t, s, api, it.ID) {
+			if sn.State == client.StateUploaded {
+				iid, target, down = it.ID, sn.ID, i
+				break
+			}
+		}
+		if iid != "" {
+			break
+		}
+	}
+	if iid == "" {
+		t.Fatal("no uploaded picture in the demo")
+	}
+	tm := startOn(t, s, iid)
+	tm.waitFor("● uploaded", "Preview · ascii")
+	for range down {
+		tm.press("j")
+	}
+	tm.waitFor("● uploaded  ", target[:14]) // the preview's details name it
+	if _, err := tm.pty.Write([]byte("d" + enter + "y")); err != nil {
+		t.Fatal(err)
+	}
+	// The positive sign that y was handled, and by the table.
+	tm.waitFor("copied a signed URL of " + target[:8])
+	got, err := api.GetSnapshot(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != client.StateUploaded {
+		t.Fatalf("the picture is %s after d, enter (No), y", got.State)
+	}
+	if strings.Contains(tm.screen(), "discarding") || strings.Contains(tm.screen(), "Discard snapshot?") {
+		t.Fatalf("the screen shows a discard:\n%s", tm.screen())
+	}
+	tm.press("q")
+	if err := tm.exit(); err != nil {
+		t.Fatalf("snapdash exited with %v", err)
+	}
+}
+
+// TestTypedAheadRequestSendsOneRequest writes r, enter, enter in one
+// write: the first enter sends the request, the second opens the preview
+// full screen; the customer's phone is asked once.
+func TestTypedAheadRequestSendsOneRequest(t *testing.T) {
+	s, _, _, _ := demoSim(t)
+	iid := interactionOf(t, s, "Kenji Watanabe")
+	before := len(s.Requested(iid))
+	tm := startOn(t, s, iid)
+	tm.waitFor("Kenji Watanabe", "Preview")
+	if _, err := tm.pty.Write([]byte("r" + enter + enter)); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitFor("waiting for the customer's picture")
+	// The second enter went to the table: the preview is full screen.
+	tm.waitFor("Preview · ascii · esc back")
+	if after := len(s.Requested(iid)); after != before+1 {
+		t.Fatalf("%d requests sent, want 1", after-before)
+	}
+	tm.press(esc, "q")
+	if err := tm.exit(); err != nil {
+		t.Fatalf("snapdash exited with %v", err)
+	}
+}
