@@ -18,6 +18,7 @@ import (
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
 	camview "github.com/snapdash/snapdash/views/camera"
+	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/filter"
@@ -68,6 +69,7 @@ type Model struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	st     *theme.Styles
+	c      *common.Common // shared with the components: styles, clock, spinner frame
 	keys   KeyMap
 
 	width, height int
@@ -146,11 +148,13 @@ func New(opts Options) *Model {
 	if err != nil {
 		keys = DefaultKeyMap()
 	}
+	c := common.New(st, opts.Now, opts.Location)
 	m := &Model{
 		opts: opts, api: opts.API, ctx: ctx, cancel: cancel, st: st, keys: keys,
-		inter:      interactions.New(st),
-		snaps:      snapshots.New(st),
-		events:     events.New(st, opts.EventScrollback, opts.Location),
+		c:          c,
+		inter:      interactions.New(c),
+		snaps:      snapshots.New(c),
+		events:     events.New(c, opts.EventScrollback),
 		help:       helpview.New(st),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
 		filter:     filter.New(st),
@@ -166,6 +170,7 @@ func New(opts Options) *Model {
 		lastEvent:  map[string]time.Time{},
 		watchLoads: map[string]bool{},
 	}
+	m.c.Spinner = m.spinner.View()
 	m.events.SetDescriber(m.describeEvent)
 	m.watch = newWatch(m)
 	// Through setFocus, so the table draws its cursor row focused at once.
@@ -270,6 +275,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		// The next frame through Options.Tick, not the spinner's own timer.
 		m.spinner, _ = m.spinner.Update(msg)
+		m.c.Spinner = m.spinner.View()
 		return m.spinTick()
 	case tea.KeyMsg:
 		return m.handleKey(msg)

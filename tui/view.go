@@ -124,7 +124,7 @@ func (m *Model) interBox(spin string) []string {
 		lines = []string{m.st.Muted.Render("No interactions"), m.st.Muted.Render("in the last " + fmtDur(m.opts.Since) + "."),
 			"", m.st.Muted.Render("New ones appear"), m.st.Muted.Render("as events arrive.")}
 	default:
-		lines = m.inter.View(m.opts.Now())
+		lines = m.inter.View()
 	}
 	return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusInteractions)
 }
@@ -151,7 +151,7 @@ func (m *Model) snapsBox(spin string) []string {
 	case m.snaps.Total() == 0 && e.err != nil:
 		lines = []string{m.st.Bad.Render("✗ " + sanitize.Line(e.err.Error())), m.st.Muted.Render("R retries")}
 	default:
-		lines = m.snaps.View(m.opts.Now(), spin)
+		lines = m.snaps.View()
 	}
 	return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusSnapshots)
 }

@@ -25,7 +25,7 @@ const watchConcurrency = 8
 
 // newWatch builds the watch table with the dashboard's keys and thresholds.
 func newWatch(m *Model) watch.Model {
-	w := watch.New(m.st, watch.Thresholds{Warn: m.opts.WarnAfter, Critical: m.opts.CriticalAfter}, m.opts.Now)
+	w := watch.New(m.c, watch.Thresholds{Warn: m.opts.WarnAfter, Critical: m.opts.CriticalAfter})
 	k := m.keys
 	wk := watch.DefaultKeyMap()
 	wk.Up, wk.Down, wk.PageUp, wk.PageDown = k.Up, k.Down, k.PageUp, k.PageDown

@@ -13,6 +13,7 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/pane"
 )
 
@@ -104,15 +105,13 @@ type Model struct {
 	describe Describer
 }
 
-// New returns an empty pane keeping at most scrollback entries.
-func New(st *theme.Styles, scrollback int, loc *time.Location) Model {
+// New returns an empty pane keeping at most scrollback entries, drawing
+// with the program's shared state (its styles and time zone).
+func New(c *common.Common, scrollback int) Model {
 	if scrollback <= 0 {
 		scrollback = DefaultScrollback
 	}
-	if loc == nil {
-		loc = time.Local
-	}
-	return Model{st: st, limit: scrollback, loc: loc}
+	return Model{st: c.Styles, limit: scrollback, loc: c.Location}
 }
 
 // Describer says who acted and what happened in a server event, with what

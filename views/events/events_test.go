@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/common"
 )
 
 func TestRingKeepsScrollbackAndShowsNewest(t *testing.T) {
-	m := New(theme.New(theme.Palette{}, nil), 100, time.UTC)
+	m := New(common.New(theme.New(theme.Palette{}, nil), nil, time.UTC), 100)
 	m.SetSize(60, 5)
 	for i := 0; i < 250; i++ {
 		m.Push(Entry{Kind: Event, Text: fmt.Sprintf("line %d\x1b[31m", i)})
@@ -38,7 +39,7 @@ func TestRingKeepsScrollbackAndShowsNewest(t *testing.T) {
 
 func newPane(t *testing.T, scrollback, h int) Model {
 	t.Helper()
-	m := New(theme.New(theme.Palette{}, nil), scrollback, time.UTC)
+	m := New(common.New(theme.New(theme.Palette{}, nil), nil, time.UTC), scrollback)
 	m.SetSize(80, h)
 	return m
 }

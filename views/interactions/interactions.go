@@ -10,6 +10,7 @@ import (
 
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/pane"
 	"github.com/snapdash/snapdash/views/snapshots"
 )
@@ -29,6 +30,7 @@ type Item struct {
 
 // Model is the list's state.
 type Model struct {
+	c             *common.Common
 	st            *theme.Styles
 	items         []Item
 	cursor, off   int
@@ -36,8 +38,8 @@ type Model struct {
 	focused       bool
 }
 
-// New returns an empty list.
-func New(st *theme.Styles) Model { return Model{st: st} }
+// New returns an empty list drawing with the program's shared state.
+func New(c *common.Common) Model { return Model{c: c, st: c.Styles} }
 
 // SetSize sets the inner size.
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.clamp() }
@@ -117,7 +119,8 @@ func (m *Model) clamp() {
 }
 
 // View draws the visible items.
-func (m Model) View(now time.Time) []string {
+func (m Model) View() []string {
+	now := m.c.Now()
 	if m.width <= 0 || m.height <= 0 {
 		return nil
 	}

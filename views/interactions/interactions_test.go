@@ -7,11 +7,12 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/common"
 )
 
 func TestListDrawsSafeFixedWidthLines(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	m := New(theme.New(theme.Palette{}, nil))
+	m := New(common.New(theme.New(theme.Palette{}, nil), func() time.Time { return now }, time.UTC))
 	m.SetSize(22, 3)
 	m.SetItems([]Item{
 		{ID: "i1", Title: "Mallory \x1b]0;pwned\x07\x1b[31m", Count: 2, Waiting: 1, CreatedAt: now.Add(-45 * time.Minute)},
@@ -19,7 +20,7 @@ func TestListDrawsSafeFixedWidthLines(t *testing.T) {
 		{ID: "i3\x1b[2J", Title: "Ana", Count: 0},
 		{ID: "i4", Title: "Bo", Count: 1},
 	})
-	lines := m.View(now)
+	lines := m.View()
 	if len(lines) != 3 {
 		t.Fatalf("%d lines for a height of 3", len(lines))
 	}
@@ -35,7 +36,7 @@ func TestListDrawsSafeFixedWidthLines(t *testing.T) {
 	if it, _ := m.Selected(); it.ID != "i4" || m.Position() != "4/4" {
 		t.Fatalf("bottom: %+v %s", it, m.Position())
 	}
-	if v := m.View(now); !strings.HasPrefix(v[len(v)-1], "› Bo") {
+	if v := m.View(); !strings.HasPrefix(v[len(v)-1], "› Bo") {
 		t.Fatalf("the cursor scrolled out of view: %q", v)
 	}
 	// The selection stays on the same interaction when the list changes.

@@ -13,6 +13,7 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/filter"
 	"github.com/snapdash/snapdash/views/pane"
 )
@@ -119,6 +120,7 @@ type entry struct {
 
 // Model is the table state: all rows, the filtered view, cursor and scroll.
 type Model struct {
+	c             *common.Common
 	st            *theme.Styles
 	rows          []entry
 	view          []int // indexes into rows that pass the filter
@@ -132,8 +134,8 @@ type Model struct {
 // SetWarnAfter marks requests waiting longer than d as late (0: never).
 func (m *Model) SetWarnAfter(d time.Duration) { m.warnAfter = d }
 
-// New returns an empty table.
-func New(st *theme.Styles) Model { return Model{st: st} }
+// New returns an empty table drawing with the program's shared state.
+func New(c *common.Common) Model { return Model{c: c, st: c.Styles} }
 
 // SetSize sets the table's inner size (header row included).
 func (m *Model) SetSize(w, h int) {
@@ -293,8 +295,9 @@ func columns(w int) (cols []column, idW int) {
 	return cols, 0
 }
 
-// View draws the visible rows. spin is the spinner frame for pending rows.
-func (m Model) View(now time.Time, spin string) []string {
+// View draws the visible rows, with the shared clock and spinner frame.
+func (m Model) View() []string {
+	now, spin := m.c.Now(), m.c.Spinner
 	if m.width <= 0 || m.height <= 0 {
 		return nil
 	}

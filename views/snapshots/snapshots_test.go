@@ -8,6 +8,7 @@ import (
 
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/filter"
 )
 
@@ -26,7 +27,7 @@ func rows(n int, now time.Time) []Row {
 
 func TestWindowedViewDrawsOnlyVisibleRows(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	m := New(theme.New(theme.Palette{}, nil))
+	m := New(common.New(theme.New(theme.Palette{}, nil), func() time.Time { return now }, time.UTC))
 	m.SetSize(80, 11)
 	in := rows(1000, now)
 	// hand them over oldest first: the table sorts newest first
@@ -34,7 +35,7 @@ func TestWindowedViewDrawsOnlyVisibleRows(t *testing.T) {
 		in[i], in[j] = in[j], in[i]
 	}
 	m.SetRows(in)
-	lines := m.View(now, "")
+	lines := m.View()
 	if len(lines) != 11 { // header + 10 rows
 		t.Fatalf("%d lines", len(lines))
 	}
@@ -43,7 +44,7 @@ func TestWindowedViewDrawsOnlyVisibleRows(t *testing.T) {
 	}
 	m.Page(1)
 	m.Bottom()
-	lines = m.View(now, "")
+	lines = m.View()
 	if !strings.Contains(lines[len(lines)-1], "s0999") || m.Position() != "1000/1000" {
 		t.Fatalf("bottom: %q %s", lines[len(lines)-1], m.Position())
 	}
@@ -59,7 +60,7 @@ func TestWindowedViewDrawsOnlyVisibleRows(t *testing.T) {
 
 func TestSelectionFollowsTheSnapshot(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	m := New(theme.New(theme.Palette{}, nil))
+	m := New(common.New(theme.New(theme.Palette{}, nil), func() time.Time { return now }, time.UTC))
 	m.SetSize(80, 10)
 	m.SetRows(rows(5, now))
 	m.Move(2)
@@ -91,14 +92,14 @@ func TestStateLabelsHaveSymbolAndWord(t *testing.T) {
 // used to stay empty), sanitized like every server string.
 func TestRequesterColumnShowsWhoAsked(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	m := New(theme.New(theme.Palette{}, nil))
+	m := New(common.New(theme.New(theme.Palette{}, nil), func() time.Time { return now }, time.UTC))
 	m.SetSize(120, 5)
 	at := now.Add(-time.Minute)
 	m.SetRows([]Row{
 		{Snapshot: client.Snapshot{ID: "s1", State: client.StateUploaded, CreatedAt: &at, RequesterUserID: "agent-\x1b[31mada"}},
 		{Snapshot: client.Snapshot{ID: "s2", State: client.StateUploaded, CreatedAt: &at, RequesterUserID: "agent-bob"}, Requester: "Bob B."},
 	})
-	lines := m.View(now, "")
+	lines := m.View()
 	if !strings.Contains(lines[0], "REQUESTER") {
 		t.Fatalf("no REQUESTER column at 120 cells: %q", lines[0])
 	}
@@ -115,7 +116,7 @@ func TestRequesterColumnShowsWhoAsked(t *testing.T) {
 // the preview) says "! late" exactly when the table does.
 func TestLabelAgreesWithTheTable(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	m := New(theme.New(theme.Palette{}, nil))
+	m := New(common.New(theme.New(theme.Palette{}, nil), func() time.Time { return now }, time.UTC))
 	m.SetSize(80, 10)
 	m.SetWarnAfter(2 * time.Minute)
 	old, fresh := now.Add(-5*time.Minute), now.Add(-time.Minute)
@@ -125,7 +126,7 @@ func TestLabelAgreesWithTheTable(t *testing.T) {
 	for _, r := range []Row{late, waiting} {
 		m.Select(r.Snapshot.ID)
 		label := m.Label(r, now, "")
-		if row := m.View(now, "")[1+m.Cursor()]; !strings.Contains(row, label) {
+		if row := m.View()[1+m.Cursor()]; !strings.Contains(row, label) {
 			t.Errorf("%s: Label %q, table row %q", r.Snapshot.ID, label, row)
 		}
 	}

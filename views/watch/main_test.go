@@ -12,6 +12,7 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/common"
 )
 
 func TestMain(m *testing.M) {
@@ -101,7 +102,7 @@ func fixtureRows() []Row {
 
 func newModel(t testing.TB, rows []Row, w, h int) Model {
 	t.Helper()
-	m := New(styles(t), Thresholds{}, fixedNow)
+	m := New(common.New(styles(t), fixedNow, time.UTC), Thresholds{})
 	m.SetSize(w, h)
 	m.SetRows(rows)
 	return m

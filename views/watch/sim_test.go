@@ -11,6 +11,7 @@ import (
 
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
+	"github.com/snapdash/snapdash/views/common"
 )
 
 // simTruth is the simulator's own record of every snapshot, pending requests
@@ -187,7 +188,7 @@ func TestRealSimulatorDemo(t *testing.T) {
 	}
 	rows := check("demo")
 
-	m := New(styles(t), Thresholds{}, fixedNow)
+	m := New(common.New(styles(t), fixedNow, time.UTC), Thresholds{})
 	m.SetSize(120, 20)
 	m.SetRows(rows)
 	out := m.View()

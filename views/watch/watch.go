@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/pane"
 )
 
@@ -87,13 +88,11 @@ type Model struct {
 	ticking bool
 }
 
-// New returns an empty table drawn with st, judging lateness by th (zero
-// fields mean the defaults) against the clock now (nil is time.Now).
-func New(st *theme.Styles, th Thresholds, now func() time.Time) Model {
-	if now == nil {
-		now = time.Now
-	}
-	return Model{KeyMap: DefaultKeyMap(), st: st, th: th.normalized(), now: now}
+// New returns an empty table drawn with the program's shared state (its
+// styles and clock), judging lateness by th (zero fields mean the
+// defaults).
+func New(c *common.Common, th Thresholds) Model {
+	return Model{KeyMap: DefaultKeyMap(), st: c.Styles, th: th.normalized(), now: c.Now}
 }
 
 // Thresholds returns the thresholds in use.

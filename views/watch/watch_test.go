@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/common"
 )
 
 func keyMsg(s string) tea.KeyMsg {
@@ -262,7 +263,7 @@ func TestViewFits(t *testing.T) {
 	for _, st := range []*theme.Styles{styles(t), theme.New(styles(t).Palette, colour)} {
 		for w := 0; w <= 230; w += 3 {
 			for _, h := range []int{0, 1, 2, 3, 5, 24} {
-				m := New(st, Thresholds{}, fixedNow)
+				m := New(common.New(st, fixedNow, time.UTC), Thresholds{})
 				m.SetSize(w, h)
 				m.SetRows(rows)
 				m, _ = press(m, "j", "j", "j")
