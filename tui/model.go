@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/confirm"
@@ -22,7 +23,6 @@ import (
 	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/interactions"
-	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/prompt"
 	"github.com/snapdash/snapdash/views/requestform"
 	"github.com/snapdash/snapdash/views/snapshots"
@@ -125,8 +125,8 @@ type Model struct {
 	watchBuilt    uint64               // store.changes at the last rebuild
 	watchMoved    bool                 // the user moved the watch cursor
 	pv            previewState
-	cache         *preview.Cache
-	mode          preview.Mode
+	cache         *termgfx.Cache
+	mode          termgfx.Mode
 	pendingTarget string // snapshot to discard / approve while its dialog is open
 	rollback      map[string]snapshots.Row
 	tempSeq       int
@@ -160,7 +160,7 @@ func New(opts Options) *Model {
 		cameraReqs:  map[string]client.CameraRequestType{},
 		cameraEarly: map[string]client.Event{},
 		rollback:    map[string]snapshots.Row{},
-		cache:       preview.NewCache(64 << 20),
+		cache:       termgfx.NewCache(64 << 20),
 		mode:        opts.ImageMode,
 		listing:     true,
 		started:     opts.Now(),
