@@ -25,9 +25,9 @@ R="$WORK/render"
 
 names=() cmds=()
 add() { names+=("$1"); cmds+=("$2"); }
-# render uses preview.DecodeForPane (DCT-scaled JPEG decode: 1/8 for the
+# render uses imaging.DecodeForBox (DCT-scaled JPEG decode: 1/8 for the
 # text panes; the 1200x900 sixel pane needs more than 1/4, so that one is a
-# full decode either way); -full uses preview.Decode, for comparison.
+# full decode either way); -full uses imaging.Decode, for comparison.
 add "snapdash halfblock"  "$R -mode halfblock -cols $COLS -rows $ROWS $PIC"
 add "snapdash ascii"      "$R -mode ascii -cols $COLS -rows $ROWS $PIC"
 add "halfblock full-dec"  "$R -full -mode halfblock -cols $COLS -rows $ROWS $PIC"

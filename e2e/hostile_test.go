@@ -14,8 +14,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
-	"github.com/snapdash/snapdash/views/preview"
 )
 
 // capture keeps every byte the program writes.
@@ -65,7 +65,7 @@ func TestHostileServerStringsNeverReachTheTerminal(t *testing.T) {
 	r := lipgloss.NewRenderer(out)
 	r.SetColorProfile(termenv.ANSI256)
 	m := tui.New(tui.Options{API: api, ServerURL: s.URL() + "/" + osTitle, Identity: id, UserEndpointID: ep, Renderer: r,
-		ImageMode: preview.ModeASCII, Interactions: []string{kenji}, PreviewDelay: time.Millisecond,
+		ImageMode: termgfx.ModeASCII, Interactions: []string{kenji}, PreviewDelay: time.Millisecond,
 		Clipboard: func(string) error { return nil }})
 	t.Cleanup(m.Close)
 	rec := &recorder{Model: m}

@@ -13,8 +13,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
-	"github.com/snapdash/snapdash/views/preview"
 )
 
 // counter counts what the program writes to its terminal.
@@ -80,10 +80,10 @@ func TestCursorMoveRedrawsOnlyWhatChanged(t *testing.T) {
 		t.Skip("runs a simulator and a program for a few seconds")
 	}
 	for _, tc := range []struct {
-		mode     preview.Mode
+		mode     termgfx.Mode
 		maxLines int
 	}{
-		{preview.ModeASCII, 20}, // table rows + title, details, picture, footer
+		{termgfx.ModeASCII, 20}, // table rows + title, details, picture, footer
 		{tui.ImageModeNone, 8},  // table rows + title, details, footer
 	} {
 		t.Run(string(tc.mode), func(t *testing.T) {
@@ -112,7 +112,7 @@ func TestCursorMoveRedrawsOnlyWhatChanged(t *testing.T) {
 // measureMoves runs the dashboard on the demo simulator with the
 // interaction that has three pictures, warms the picture cache, then
 // alternates j and k n times, waiting for quiet after each.
-func measureMoves(t *testing.T, mode preview.Mode, w, h, n int) []moveStats {
+func measureMoves(t *testing.T, mode termgfx.Mode, w, h, n int) []moveStats {
 	t.Helper()
 	s, api, id, ep := demoSim(t)
 	sofia := interactionOf(t, s, "Sofía García")

@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/theme"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
@@ -25,7 +26,6 @@ import (
 	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/interactions"
-	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/prompt"
 	"github.com/snapdash/snapdash/views/requestform"
 	"github.com/snapdash/snapdash/views/snapshots"
@@ -128,8 +128,8 @@ type Model struct {
 	watchBuilt uint64               // store.changes at the last rebuild
 	watchMoved bool                 // the user moved the watch cursor
 	pv         previewState
-	cache      *preview.Cache
-	mode       preview.Mode
+	cache      *termgfx.Cache
+	mode       termgfx.Mode
 	tempSeq    int
 	quitting   bool
 	lay        layoutT
@@ -162,7 +162,7 @@ func New(opts Options) *Model {
 		ops:        map[int]string{},
 		review:     review.New(ctx, opts.API, opts.UserEndpointID),
 		cam:        camcorr.New(ctx, opts.API, opts.UserEndpointID),
-		cache:      preview.NewCache(64 << 20),
+		cache:      termgfx.NewCache(64 << 20),
 		mode:       opts.ImageMode,
 		listing:    true,
 		started:    opts.Now(),

@@ -4,8 +4,9 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/imaging"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	camview "github.com/snapdash/snapdash/views/camera"
-	"github.com/snapdash/snapdash/views/preview"
 )
 
 // Every message below is the single result of one tea.Cmd: data or Err.
@@ -86,8 +87,8 @@ type PreviewMsg struct {
 	Seq        int
 	Key        string
 	SnapshotID string
-	Frame      preview.Frame
-	Info       preview.Info
+	Frame      termgfx.Frame
+	Info       imaging.Info
 	Err        error
 }
 

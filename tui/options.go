@@ -10,8 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/theme"
-	"github.com/snapdash/snapdash/views/preview"
 )
 
 // API is the part of *client.Client the dashboard uses. Tests pass the real
@@ -73,9 +73,9 @@ type Options struct {
 	ReadOnlyReason string
 	// ImageMode is the picture mode ("" or auto picks from Caps); "none"
 	// shows no pictures. Caps is what the terminal supports, detected by
-	// the caller before the program starts (preview.Detect).
-	ImageMode preview.Mode
-	Caps      preview.Caps
+	// the caller before the program starts (termgfx.Detect).
+	ImageMode termgfx.Mode
+	Caps      termgfx.Caps
 	// Interactions are shown first and the first is selected (--interaction).
 	Interactions []string
 	// Since is how far back the interactions endpoint is asked (default 24h).
@@ -106,7 +106,7 @@ type Options struct {
 	Output io.Writer
 	// Overlay paints sixel and kitty graphics; Run builds it. Nil draws only
 	// the text lines of a frame.
-	Overlay *preview.Overlay
+	Overlay *termgfx.Overlay
 	// Clipboard copies text (default: OSC 52 written to Output, which also
 	// works over SSH). Opener opens a file in the local viewer (default
 	// xdg-open or open). Both are hooks for tests.
@@ -120,7 +120,7 @@ type Options struct {
 }
 
 // ImageModeNone is the ImageMode that shows no pictures.
-const ImageModeNone preview.Mode = "none"
+const ImageModeNone termgfx.Mode = "none"
 
 // CheckOptions reports options New cannot honour: no API, an unknown theme
 // or image mode, an unknown action or a key bound twice.
@@ -132,7 +132,7 @@ func CheckOptions(o Options) error {
 		return err
 	}
 	if o.ImageMode != "" && o.ImageMode != ImageModeNone {
-		if _, err := preview.ParseMode(string(o.ImageMode)); err != nil {
+		if _, err := termgfx.ParseMode(string(o.ImageMode)); err != nil {
 			return err
 		}
 	}
@@ -160,7 +160,7 @@ func (o Options) withDefaults() Options {
 		o.PreviewDelay = 80 * time.Millisecond
 	}
 	if o.ImageMode == "" {
-		o.ImageMode = preview.ModeAuto
+		o.ImageMode = termgfx.ModeAuto
 	}
 	return o
 }

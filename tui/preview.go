@@ -7,7 +7,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/imaging"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/views/snapshots"
 )
 
@@ -18,15 +19,15 @@ type previewState struct {
 	seq     int    // bumps whenever the wanted picture changes (debounce)
 	want    string // cache key of the frame wanted
 	snapID  string
-	opts    preview.Options
+	opts    termgfx.Options
 	loading bool // want is being fetched, decoded or rendered
 	// frame is what the pane shows, drawn for frameKey: want once it is
 	// loaded; while zooming or panning, the previous frame of the same
 	// picture stays up until the new one is ready.
-	frame    preview.Frame
+	frame    termgfx.Frame
 	frameKey string
 	have     bool
-	info     preview.Info
+	info     imaging.Info
 	err      error
 
 	ld   *loader
@@ -37,16 +38,16 @@ type previewState struct {
 type fullView struct {
 	snapID     string
 	zoom       float64 // 0 or 1: fit
-	panX, panY float64 // -1..1, see preview.Options
+	panX, panY float64 // -1..1, see termgfx.Options
 	wasFull    bool    // the full-screen view was open at the last sync
 }
 
 // previewOptions returns the render options for the current pane size
 // (and, full screen, the zoom and pan).
-func (m *Model) previewOptions() preview.Options {
+func (m *Model) previewOptions() termgfx.Options {
 	cols, rows := m.pictureSize()
 	c := m.opts.Caps
-	o := preview.Options{
+	o := termgfx.Options{
 		Cols: cols, Rows: rows, Mode: m.imageMode(),
 		Color: !m.st.NoColor, TrueColor: c.TrueColor && !m.st.NoColor,
 		CellW: c.CellW, CellH: c.CellH, Zoom: 1,
@@ -60,10 +61,10 @@ func (m *Model) previewOptions() preview.Options {
 // imageMode is the mode pictures are drawn in now: the chosen one, as the
 // terminal supports it; half blocks are only colour, so without colour
 // (NO_COLOR) they become ASCII.
-func (m *Model) imageMode() preview.Mode {
+func (m *Model) imageMode() termgfx.Mode {
 	md := m.mode.Resolve(m.opts.Caps)
-	if md == preview.ModeHalfblock && m.st.NoColor {
-		md = preview.ModeASCII
+	if md == termgfx.ModeHalfblock && m.st.NoColor {
+		md = termgfx.ModeASCII
 	}
 	return md
 }
@@ -109,7 +110,7 @@ func (m *Model) syncPreview() tea.Cmd {
 		*v = fullView{snapID: r.Snapshot.ID, zoom: 1, wasFull: m.fullPreview}
 	}
 	o := m.previewOptions()
-	key := preview.Key(r.Snapshot.ID, o)
+	key := termgfx.Key(r.Snapshot.ID, o)
 	var cmd tea.Cmd
 	if key != m.pv.want {
 		cmd = m.wantPicture(r.Snapshot.ID, key, o)
@@ -120,7 +121,7 @@ func (m *Model) syncPreview() tea.Cmd {
 // wantPicture makes key the wanted frame: shown now when cached, else
 // adopted from a prefetch in flight, else fetched after PreviewDelay (at
 // once when the decoded picture is cached: no download to spare).
-func (m *Model) wantPicture(id, key string, o preview.Options) tea.Cmd {
+func (m *Model) wantPicture(id, key string, o termgfx.Options) tea.Cmd {
 	old := m.pv
 	m.resetPreview()
 	m.pv.want, m.pv.snapID, m.pv.opts = key, id, o
@@ -144,7 +145,7 @@ func (m *Model) wantPicture(id, key string, o preview.Options) tea.Cmd {
 	if ld.jobs[key] != nil {
 		return nil // a prefetch is already on it
 	}
-	if e, ok := m.cache.GetImage(imageKey(id)); ok && e.Info.Covers(o) {
+	if e, ok := m.cache.GetImage(imageKey(id)); ok && e.Info.Covers(o.PixelBox()) {
 		return m.startJob(id, key, o, false)
 	}
 	seq := m.pv.seq
@@ -152,7 +153,7 @@ func (m *Model) wantPicture(id, key string, o preview.Options) tea.Cmd {
 }
 
 // show puts a rendered frame in the pane.
-func (m *Model) show(key string, f preview.Frame, info preview.Info) {
+func (m *Model) show(key string, f termgfx.Frame, info imaging.Info) {
 	m.pv.frame, m.pv.frameKey, m.pv.have, m.pv.info = f, key, true, info
 	m.pv.loading, m.pv.err = false, nil
 }
@@ -199,8 +200,8 @@ func (m *Model) onPreview(msg PreviewMsg) tea.Cmd {
 // permanent reports whether an error comes from the picture itself, so
 // trying again cannot help.
 func permanent(err error) bool {
-	return errors.Is(err, preview.ErrUnsupported) || errors.Is(err, preview.ErrTooLarge) ||
-		errors.Is(err, preview.ErrTooManyPixels)
+	return errors.Is(err, imaging.ErrUnsupported) || errors.Is(err, imaging.ErrTooLarge) ||
+		errors.Is(err, imaging.ErrTooManyPixels)
 }
 
 // graphicShown reports whether a pixel graphic (sixel, kitty) is on

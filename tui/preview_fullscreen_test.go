@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
 // TestFullscreen compares the full-screen preview, fitted and zoomed in
@@ -154,10 +154,10 @@ func TestImageModeKey(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		profile termenv.Profile
-		cycle   []preview.Mode
+		cycle   []termgfx.Mode
 	}{
-		{"truecolor", termenv.TrueColor, []preview.Mode{preview.ModeSixel, preview.ModeASCII, preview.ModeHalfblock, preview.ModeSixel}},
-		{"no-color", termenv.Ascii, []preview.Mode{preview.ModeSixel, preview.ModeASCII, preview.ModeSixel}},
+		{"truecolor", termenv.TrueColor, []termgfx.Mode{termgfx.ModeSixel, termgfx.ModeASCII, termgfx.ModeHalfblock, termgfx.ModeSixel}},
+		{"no-color", termenv.Ascii, []termgfx.Mode{termgfx.ModeSixel, termgfx.ModeASCII, termgfx.ModeSixel}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t, fixtureOpts{})
@@ -165,8 +165,8 @@ func TestImageModeKey(t *testing.T) {
 			sofia(t, f, &o)
 			o.Renderer = lipgloss.NewRenderer(io.Discard)
 			o.Renderer.SetColorProfile(c.profile)
-			o.ImageMode = preview.ModeAuto
-			o.Caps = preview.Caps{Sixel: true, TrueColor: true, CellW: 10, CellH: 20}
+			o.ImageMode = termgfx.ModeAuto
+			o.Caps = termgfx.Caps{Sixel: true, TrueColor: true, CellW: 10, CellH: 20}
 			d := newDriver(t, o, 120, 40)
 			d.until("the picture", d.settled)
 			for i, want := range c.cycle {

@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
 // driver runs a Model the way Bubble Tea does, but on the test's
@@ -164,5 +164,5 @@ func (f *fixture) upload(t *testing.T, iid string, data []byte) string {
 func frameKeyOf(m *Model, id string) string {
 	o := m.previewOptions()
 	o.Zoom, o.PanX, o.PanY = 1, 0, 0
-	return preview.Key(id, o)
+	return termgfx.Key(id, o)
 }

@@ -4,7 +4,8 @@ import (
 	"context"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/imaging"
+	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
 // Bounds of the picture loader.
@@ -23,7 +24,7 @@ const (
 // decode slots.
 type loader struct {
 	jobs   map[string]*loadJob     // in flight, by frame key
-	infos  map[string]preview.Info // snapshot id -> picture info
+	infos  map[string]imaging.Info // snapshot id -> picture info
 	failed map[string]error        // snapshot id -> why its picture cannot be shown
 	// tried holds the frame keys prefetched for the current selection, so
 	// that a prefetch failing for a passing reason (network) is not retried
@@ -47,14 +48,14 @@ type loadJob struct {
 func (m *Model) loader() *loader {
 	if m.pv.ld == nil {
 		m.pv.ld = &loader{
-			jobs: map[string]*loadJob{}, infos: map[string]preview.Info{}, failed: map[string]error{},
+			jobs: map[string]*loadJob{}, infos: map[string]imaging.Info{}, failed: map[string]error{},
 			tried: map[string]bool{}, slots: make(chan struct{}, decodeSlots),
 		}
 	}
 	return m.pv.ld
 }
 
-func (l *loader) remember(id string, info preview.Info) {
+func (l *loader) remember(id string, info imaging.Info) {
 	if len(l.infos) >= maxRemembered {
 		clear(l.infos)
 	}
@@ -72,7 +73,7 @@ func imageKey(id string) string { return "img|" + id }
 func bytesKey(id string) string { return "file|" + id }
 
 // startJob loads the frame key of snapshot id in a tea.Cmd.
-func (m *Model) startJob(id, key string, o preview.Options, prefetch bool) tea.Cmd {
+func (m *Model) startJob(id, key string, o termgfx.Options, prefetch bool) tea.Cmd {
 	ld := m.loader()
 	ctx, cancel := context.WithCancel(m.ctx)
 	ld.next++
@@ -92,17 +93,17 @@ func (m *Model) startJob(id, key string, o preview.Options, prefetch bool) tea.C
 // loadFrame downloads (unless cached), decodes (unless a decoded picture
 // big enough is cached) and renders one picture. The download runs
 // outside the decode slots, so a slow network does not hold them.
-func loadFrame(ctx context.Context, api API, cache *preview.Cache, slots chan struct{}, id string,
-	o preview.Options) (preview.Frame, preview.Info, error) {
+func loadFrame(ctx context.Context, api API, cache *termgfx.Cache, slots chan struct{}, id string,
+	o termgfx.Options) (termgfx.Frame, imaging.Info, error) {
 	e, haveImg := cache.GetImage(imageKey(id))
-	haveImg = haveImg && e.Info.Covers(o)
+	haveImg = haveImg && e.Info.Covers(o.PixelBox())
 	var data []byte
 	if !haveImg {
 		var ok bool
 		if data, ok = cache.GetBytes(bytesKey(id)); !ok {
 			file, err := api.Download(ctx, id)
 			if err != nil {
-				return preview.Frame{}, preview.Info{}, err
+				return termgfx.Frame{}, imaging.Info{}, err
 			}
 			data = file.Bytes
 			cache.PutBytes(bytesKey(id), data)
@@ -112,7 +113,7 @@ func loadFrame(ctx context.Context, api API, cache *preview.Cache, slots chan st
 	case slots <- struct{}{}:
 		defer func() { <-slots }()
 	case <-ctx.Done():
-		return preview.Frame{}, preview.Info{}, ctx.Err()
+		return termgfx.Frame{}, imaging.Info{}, ctx.Err()
 	}
 	img, info := e.Image, e.Info
 	if !haveImg {
@@ -120,13 +121,13 @@ func loadFrame(ctx context.Context, api API, cache *preview.Cache, slots chan st
 		// allocated and the pane says why. A text-size pane gets a JPEG
 		// decoded straight to a fraction of its size.
 		var err error
-		img, info, err = preview.DecodeForPane(ctx, data, preview.Limits{}, o)
+		img, info, err = imaging.DecodeForBox(ctx, data, imaging.Limits{}, o.PixelBox())
 		if err != nil {
-			return preview.Frame{}, info, err
+			return termgfx.Frame{}, info, err
 		}
 		cache.PutImage(imageKey(id), img, info)
 	}
-	f, err := preview.Render(ctx, img, o)
+	f, err := termgfx.Render(ctx, img, o)
 	return f, info, err
 }
 
@@ -137,7 +138,7 @@ type neighbour struct {
 
 // neighbours returns the rows above and below the selection that have a
 // picture, keyed for options o at fit (moving resets the zoom).
-func (m *Model) neighbours(o preview.Options) []neighbour {
+func (m *Model) neighbours(o termgfx.Options) []neighbour {
 	o.Zoom, o.PanX, o.PanY = 1, 0, 0
 	var out []neighbour
 	for _, d := range []int{1, -1} {
@@ -147,7 +148,7 @@ func (m *Model) neighbours(o preview.Options) []neighbour {
 		if !ok || r.Snapshot.ID == m.pv.snapID || !hasPicture(r) {
 			continue
 		}
-		out = append(out, neighbour{id: r.Snapshot.ID, key: preview.Key(r.Snapshot.ID, o)})
+		out = append(out, neighbour{id: r.Snapshot.ID, key: termgfx.Key(r.Snapshot.ID, o)})
 	}
 	return out
 }

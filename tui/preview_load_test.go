@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/imaging"
+	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
 // TestPrefetchRepaintsInOneFrame: once the neighbours are prefetched,
@@ -162,17 +163,17 @@ func TestPreviewErrorPanes(t *testing.T) {
 // over the pixel cap, corrupt; each fails with a clear error before any
 // pixel is allocated.
 func TestLoadFrameLimits(t *testing.T) {
-	cache := preview.NewCache(64 << 20)
+	cache := termgfx.NewCache(64 << 20)
 	slots := make(chan struct{}, 1)
-	o := preview.Options{Cols: 40, Rows: 10, Mode: preview.ModeASCII, Zoom: 1}
+	o := termgfx.Options{Cols: 40, Rows: 10, Mode: termgfx.ModeASCII, Zoom: 1}
 	for _, c := range []struct {
 		name string
 		data []byte
 		want error
 	}{
-		{"bytes", append(pngHeader(10, 10), make([]byte, preview.DefaultMaxBytes)...), preview.ErrTooLarge},
-		{"pixels", pngHeader(8000, 7000), preview.ErrTooManyPixels},
-		{"corrupt", []byte("\xff\xd8\xff\xdb truncated JPEG"), preview.ErrUnsupported},
+		{"bytes", append(pngHeader(10, 10), make([]byte, imaging.DefaultMaxBytes)...), imaging.ErrTooLarge},
+		{"pixels", pngHeader(8000, 7000), imaging.ErrTooManyPixels},
+		{"corrupt", []byte("\xff\xd8\xff\xdb truncated JPEG"), imaging.ErrUnsupported},
 	} {
 		api := stubAPI{download: func(context.Context, string) (client.Image, error) {
 			return client.Image{Bytes: c.data, MimeType: "image/png"}, nil

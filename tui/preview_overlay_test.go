@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
 // overlayRig is a dashboard in sixel mode whose Overlay writes to a buffer.
 type overlayRig struct {
 	*driver
-	ov  *preview.Overlay
+	ov  *termgfx.Overlay
 	out *bytes.Buffer
 }
 
@@ -22,10 +22,10 @@ func newOverlayRig(t *testing.T, w, h int) *overlayRig {
 	f := newFixture(t, fixtureOpts{})
 	o := f.options()
 	sofia(t, f, &o)
-	o.ImageMode = preview.ModeSixel
-	o.Caps = preview.Caps{Sixel: true, CellW: 10, CellH: 20}
+	o.ImageMode = termgfx.ModeSixel
+	o.Caps = termgfx.Caps{Sixel: true, CellW: 10, CellH: 20}
 	out := &bytes.Buffer{}
-	o.Overlay = preview.NewOverlay(out, o.Caps)
+	o.Overlay = termgfx.NewOverlay(out, o.Caps)
 	return &overlayRig{driver: newDriver(t, o, w, h), ov: o.Overlay, out: out}
 }
 
@@ -59,7 +59,7 @@ func erased(s string) bool { return strings.Contains(s, "\x1b7\x1b[0m\x1b[?7l") 
 func TestOverlayFollowsTheDashboard(t *testing.T) {
 	r := newOverlayRig(t, 80, 24)
 	r.until("the sixel", r.settled)
-	if r.m.pv.frame.Mode != preview.ModeSixel || r.m.pv.frame.Graphic == "" {
+	if r.m.pv.frame.Mode != termgfx.ModeSixel || r.m.pv.frame.Graphic == "" {
 		t.Fatalf("frame mode %s, graphic %d bytes", r.m.pv.frame.Mode, len(r.m.pv.frame.Graphic))
 	}
 	if out := r.frame(); !strings.Contains(out, r.paintAt()) {
@@ -170,10 +170,10 @@ func TestOverlayKitty(t *testing.T) {
 	f := newFixture(t, fixtureOpts{})
 	o := f.options()
 	sofia(t, f, &o)
-	o.ImageMode = preview.ModeKitty
-	o.Caps = preview.Caps{Kitty: true, TrueColor: true, CellW: 9, CellH: 18}
+	o.ImageMode = termgfx.ModeKitty
+	o.Caps = termgfx.Caps{Kitty: true, TrueColor: true, CellW: 9, CellH: 18}
 	out := &bytes.Buffer{}
-	o.Overlay = preview.NewOverlay(out, o.Caps)
+	o.Overlay = termgfx.NewOverlay(out, o.Caps)
 	r := &overlayRig{driver: newDriver(t, o, 120, 40), ov: o.Overlay, out: out}
 	r.until("the kitty picture", r.settled)
 	if s := r.frame(); strings.Count(s, "\x1b_Ga=T") != 1 {

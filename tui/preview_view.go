@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/views/pane"
-	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/snapshots"
 )
 
@@ -103,7 +103,7 @@ func (m *Model) errorLines(err error, cols int) []string {
 	for _, l := range wrapWords(text, max(10, cols)) {
 		out = append(out, m.st.Bad.Render(l))
 	}
-	if errors.Is(err, preview.ErrTooManyPixels) || errors.Is(err, preview.ErrTooLarge) {
+	if errors.Is(err, imaging.ErrTooManyPixels) || errors.Is(err, imaging.ErrTooLarge) {
 		hint := "too big to preview safely"
 		if !m.opts.NoLocalFiles {
 			hint += "; o opens it in your viewer, s saves it"

@@ -10,12 +10,12 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
 // Run runs the dashboard on in and out until the user quits or ctx ends.
 // It uses the alternate screen; for sixel and kitty it wraps out in a
-// preview.Overlay so pictures are painted beside the line renderer.
+// termgfx.Overlay so pictures are painted beside the line renderer.
 func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	if err := CheckOptions(opts); err != nil {
 		return err
@@ -25,7 +25,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	}
 	w := out
 	if opts.Overlay == nil && opts.ImageMode != ImageModeNone && (opts.Caps.Sixel || opts.Caps.Kitty) {
-		opts.Overlay = preview.NewOverlay(out, opts.Caps)
+		opts.Overlay = termgfx.NewOverlay(out, opts.Caps)
 		w = opts.Overlay
 	} else if opts.Overlay != nil {
 		w = opts.Overlay

@@ -6,10 +6,10 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/pane"
-	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/statusbar"
 )
 
@@ -217,7 +217,7 @@ func (m *Model) footer(spin string) string {
 		status = statusbar.Status{Kind: statusbar.Info, Text: m.readOnlyWhy}
 	}
 	extra := "image " + string(m.imageMode())
-	if m.mode == preview.ModeAuto {
+	if m.mode == termgfx.ModeAuto {
 		extra += " (auto)"
 	} else if m.mode == ImageModeNone {
 		extra = "images off"

@@ -1,5 +1,5 @@
 // Package testpic draws the deterministic photo-like picture that the
-// rendering benchmarks (views/preview) and the comparison script
+// rendering benchmarks (internal/imaging, internal/termgfx) and the comparison script
 // (bench/compare.sh, through bench/cmd/mkjpeg) share.
 package testpic
 

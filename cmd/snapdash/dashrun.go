@@ -11,8 +11,8 @@ import (
 
 	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/config"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
-	"github.com/snapdash/snapdash/views/preview"
 )
 
 // queryBudget bounds the terminal capability query before the dashboard
@@ -27,7 +27,7 @@ func dashboardOptions(cfg *config.Config, o *dashboardOpts, getenv func(string) 
 	}
 	mode := tui.ImageModeNone
 	if cfg.ImageMode != "none" {
-		m, err := preview.ParseMode(cfg.ImageMode)
+		m, err := termgfx.ParseMode(cfg.ImageMode)
 		if err != nil {
 			return tui.Options{}, err
 		}
@@ -119,13 +119,13 @@ func (e *env) terminal() (*os.File, *os.File, error) {
 
 // detectCaps asks the terminal what it can show, in raw mode so that the
 // replies are not echoed, before Bubble Tea owns the input.
-func detectCaps(getenv func(string) string, in, out *os.File) preview.Caps {
+func detectCaps(getenv func(string) string, in, out *os.File) termgfx.Caps {
 	state, err := term.MakeRaw(int(in.Fd()))
 	if err != nil {
-		return preview.DetectEnv(getenv)
+		return termgfx.DetectEnv(getenv)
 	}
 	defer term.Restore(int(in.Fd()), state)
-	return preview.Detect(getenv, in, out, queryBudget)
+	return termgfx.Detect(getenv, in, out, queryBudget)
 }
 
 // runDemo starts a simulator on loopback with demo data and simulated

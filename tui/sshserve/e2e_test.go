@@ -11,8 +11,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
-	"github.com/snapdash/snapdash/views/preview"
 )
 
 // platform is a real simulator reached through the real client, as the
@@ -69,7 +69,7 @@ func (p *platform) newSession(info SessionInfo) (tui.Options, error) {
 	}
 	return tui.Options{
 		API: p.api, ServerURL: p.sim.URL(), Identity: p.id, UserEndpointID: p.ep,
-		ApplicationID: "snapdash-ssh-test", Theme: theme, ImageMode: preview.ModeASCII,
+		ApplicationID: "snapdash-ssh-test", Theme: theme, ImageMode: termgfx.ModeASCII,
 		Interactions: []string{p.sofia}, PreviewDelay: time.Millisecond,
 	}, nil
 }

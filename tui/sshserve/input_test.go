@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
 func TestStripReplies(t *testing.T) {
@@ -136,7 +136,7 @@ func TestProbeReaderUnblocksAtEnd(t *testing.T) {
 	}
 }
 
-// A silent terminal costs the budget and nothing else: preview.Detect's own
+// A silent terminal costs the budget and nothing else: termgfx.Detect's own
 // reader must not keep a key typed afterwards.
 func TestProbeWithRealDetectOnSilentTerminal(t *testing.T) {
 	src := chunkReader{ch: make(chan string, 4)}
@@ -145,7 +145,7 @@ func TestProbeWithRealDetectOnSilentTerminal(t *testing.T) {
 	defer in.Close()
 	var out bytes.Buffer
 	start := time.Now()
-	caps := preview.Detect(func(k string) string {
+	caps := termgfx.Detect(func(k string) string {
 		return map[string]string{"TERM": "xterm-kitty"}[k]
 	}, probeReader{in}, &out, 100*time.Millisecond)
 	if d := time.Since(start); d < 90*time.Millisecond || d > time.Second {

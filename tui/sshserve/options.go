@@ -12,8 +12,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
-	"github.com/snapdash/snapdash/views/preview"
 )
 
 // Options configure the server. AuthorizedKeys and NewSession are required.
@@ -69,8 +69,8 @@ type Options struct {
 	// tui.New). It is a hook for tests.
 	NewModel func(info SessionInfo, opts tui.Options) (tea.Model, error)
 	// Detect finds what the session's terminal can show (default
-	// preview.Detect). It is a hook for tests.
-	Detect func(getenv func(string) string, in io.Reader, out io.Writer, budget time.Duration) preview.Caps
+	// termgfx.Detect). It is a hook for tests.
+	Detect func(getenv func(string) string, in io.Reader, out io.Writer, budget time.Duration) termgfx.Caps
 }
 
 // SessionInfo describes one SSH session to NewSession. Strings that come
@@ -100,8 +100,8 @@ type SessionInfo struct {
 	DarkBackground bool
 	// Caps is what the session's terminal can show, detected before the
 	// program starts; ImageMode is the best picture mode for it.
-	Caps      preview.Caps
-	ImageMode preview.Mode
+	Caps      termgfx.Caps
+	ImageMode termgfx.Mode
 	// Context is done when the session ends.
 	Context context.Context
 }
@@ -169,7 +169,7 @@ func (o *Options) fill() error {
 		o.NewModel = func(_ SessionInfo, opts tui.Options) (tea.Model, error) { return tui.New(opts), nil }
 	}
 	if o.Detect == nil {
-		o.Detect = preview.Detect
+		o.Detect = termgfx.Detect
 	}
 	return nil
 }
@@ -189,7 +189,7 @@ func (s *Server) build(info SessionInfo, sess ssh.Session) (tea.Model, io.Writer
 	var out io.Writer = sess
 	opts.Overlay = nil
 	if opts.ImageMode != tui.ImageModeNone && (info.Caps.Sixel || info.Caps.Kitty) {
-		opts.Overlay = preview.NewOverlay(sess, info.Caps)
+		opts.Overlay = termgfx.NewOverlay(sess, info.Caps)
 		out = opts.Overlay
 	}
 	opts.Output = out

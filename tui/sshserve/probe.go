@@ -8,10 +8,10 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish/bubbletea"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
-// Terminal queries sent by the probe besides preview.Detect's own.
+// Terminal queries sent by the probe besides termgfx.Detect's own.
 const (
 	queryBackground = "\x1b]11;?\x1b\\" // OSC 11: background colour
 	queryDA1        = "\x1b[c"          // primary device attributes, the sentinel
@@ -20,7 +20,7 @@ const (
 
 // probeResult is what the session's terminal told the probe.
 type probeResult struct {
-	caps       preview.Caps
+	caps       termgfx.Caps
 	background []byte // the OSC 11 reply; nil when there was none
 	answered   bool   // a DA1 reply arrived within the budget
 	elapsed    time.Duration
@@ -28,7 +28,7 @@ type probeResult struct {
 
 // probe asks the session's terminal, before the program reads any input,
 // for its background colour and what pictures it can show. The queries go
-// out in one burst (OSC 11, then preview.Detect's XTVERSION, cell size,
+// out in one burst (OSC 11, then termgfx.Detect's XTVERSION, cell size,
 // kitty query and DA1); every terminal answers DA1, in order, so its reply
 // ends the wait. A terminal that answers nothing costs QueryBudget. Keys
 // typed meanwhile are kept for the program (see sessionInput).
@@ -43,22 +43,22 @@ func (s *Server) probe(sess ssh.Session, in *sessionInput, env map[string]string
 	deadline := start.Add(budget)
 	_, _ = io.WriteString(sess, queryBackground)
 
-	capsc := make(chan preview.Caps, 1)
+	capsc := make(chan termgfx.Caps, 1)
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("terminal detection panicked", "panic", describePanic(r))
-				capsc <- preview.DetectEnv(getenv)
+				capsc <- termgfx.DetectEnv(getenv)
 			}
 		}()
 		capsc <- s.opts.Detect(getenv, probeReader{in}, sess, budget)
 	}()
-	var caps preview.Caps
+	var caps termgfx.Caps
 	select {
 	case caps = <-capsc:
 	case <-time.After(budget + budget/2):
 		// Detection overran; its pending read returns io.EOF at endProbe.
-		caps = preview.DetectEnv(getenv)
+		caps = termgfx.DetectEnv(getenv)
 	}
 	answered := in.waitFor(time.Now(), hasDA1)
 	if !answered && time.Now().Before(deadline) {
@@ -80,7 +80,7 @@ func (s *Server) probe(sess ssh.Session, in *sessionInput, env map[string]string
 // fillCaps records the probe's findings in info.
 func (s *Server) fillCaps(info *SessionInfo, pr probeResult) {
 	info.Caps = pr.caps
-	info.ImageMode = preview.Auto(pr.caps)
+	info.ImageMode = termgfx.Auto(pr.caps)
 }
 
 // replaySession is the session as bubbletea.MakeRenderer sees it: reads

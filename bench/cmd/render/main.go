@@ -1,4 +1,4 @@
-// Command render decodes a picture and renders it with views/preview, the
+// Command render decodes a picture and renders it with internal/imaging and internal/termgfx, the
 // way snapdash's preview pane does, writing the result to stdout: the
 // lines for ascii/halfblock, the DCS for sixel, the APCs and placeholder
 // lines for kitty. It exists to time snapdash against chafa and img2sixel
@@ -17,24 +17,25 @@ import (
 	"strings"
 	"time"
 
+	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/sanitize"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/termgfx"
 	"golang.org/x/term"
 )
 
 // detectTerminal queries the terminal with stdin in raw mode (the replies
 // arrive on stdin and must not be echoed or line-buffered).
-func detectTerminal() preview.Caps {
+func detectTerminal() termgfx.Caps {
 	fd := int(os.Stdin.Fd())
 	if !term.IsTerminal(fd) {
-		return preview.DetectEnv(os.Getenv)
+		return termgfx.DetectEnv(os.Getenv)
 	}
 	old, err := term.MakeRaw(fd)
 	if err != nil {
-		return preview.DetectEnv(os.Getenv)
+		return termgfx.DetectEnv(os.Getenv)
 	}
 	defer term.Restore(fd, old)
-	return preview.Detect(os.Getenv, os.Stdin, os.Stdout, 500*time.Millisecond)
+	return termgfx.Detect(os.Getenv, os.Stdin, os.Stdout, 500*time.Millisecond)
 }
 
 func main() {
@@ -45,8 +46,8 @@ func main() {
 	cellH := flag.Int("cellh", 20, "cell height in pixels")
 	colour := flag.Bool("color", true, "colour (ascii)")
 	trueColor := flag.Bool("truecolor", true, "24-bit colour (ascii, halfblock)")
-	full := flag.Bool("full", false, "decode at full resolution (preview.Decode) instead of preview.DecodeForPane")
-	demo := flag.Bool("tea", false, "run a small Bubble Tea dashboard showing the picture (and two variants) through preview.Overlay")
+	full := flag.Bool("full", false, "decode at full resolution (imaging.Decode) instead of imaging.DecodeForBox")
+	demo := flag.Bool("tea", false, "run a small Bubble Tea dashboard showing the picture (and two variants) through termgfx.Overlay")
 	detect := flag.Bool("detect", false, "ask the terminal (stdin/stdout) what it supports; mode auto and the cell size follow")
 	flag.Parse()
 	if flag.NArg() != 1 {
@@ -55,8 +56,8 @@ func main() {
 	}
 	if *detect {
 		caps := detectTerminal()
-		m, err := preview.ParseMode(*mode)
-		if err == nil && (m == preview.ModeAuto || !m.Supported(caps)) {
+		m, err := termgfx.ParseMode(*mode)
+		if err == nil && (m == termgfx.ModeAuto || !m.Supported(caps)) {
 			*mode = string(m.Resolve(caps))
 		}
 		if caps.CellW > 0 && caps.CellH > 0 {
@@ -81,33 +82,31 @@ func main() {
 }
 
 func run(path, mode string, cols, rows, cellW, cellH int, colour, trueColor, full bool) error {
-	m, err := preview.ParseMode(mode)
+	m, err := termgfx.ParseMode(mode)
 	if err != nil {
 		return err
 	}
-	if m == preview.ModeAuto {
-		m = preview.ModeHalfblock
+	if m == termgfx.ModeAuto {
+		m = termgfx.ModeHalfblock
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
-	o := preview.Options{
+	o := termgfx.Options{
 		Cols: cols, Rows: rows, Mode: m, Color: colour, TrueColor: trueColor,
 		CellW: cellW, CellH: cellH, Zoom: 1, ImageID: 1,
 	}
-	decode := preview.DecodeForPane
+	box := o.PixelBox()
 	if full {
-		decode = func(ctx context.Context, data []byte, lim preview.Limits, _ preview.Options) (image.Image, preview.Info, error) {
-			return preview.Decode(ctx, data, lim)
-		}
+		box = image.Point{} // a zero box decodes in full
 	}
-	img, _, err := decode(ctx, data, preview.Limits{}, o)
+	img, _, err := imaging.DecodeForBox(ctx, data, imaging.Limits{}, box)
 	if err != nil {
 		return err
 	}
-	f, err := preview.Render(ctx, img, o)
+	f, err := termgfx.Render(ctx, img, o)
 	if err != nil {
 		return err
 	}
@@ -117,7 +116,7 @@ func run(path, mode string, cols, rows, cellW, cellH int, colour, trueColor, ful
 			return err
 		}
 	}
-	if m != preview.ModeSixel {
+	if m != termgfx.ModeSixel {
 		if _, err := w.WriteString(strings.Join(f.Lines, "\n") + "\n"); err != nil {
 			return err
 		}
@@ -128,13 +127,13 @@ func run(path, mode string, cols, rows, cellW, cellH int, colour, trueColor, ful
 // demoMain decodes the picture, derives two variants (mirrored, and a
 // zoomed-in crop) and runs the -tea demo.
 func demoMain(path, mode string, cols, rows int, detect bool) error {
-	var caps preview.Caps
+	var caps termgfx.Caps
 	if detect {
 		caps = detectTerminal()
 	} else {
-		caps = preview.DetectEnv(os.Getenv)
+		caps = termgfx.DetectEnv(os.Getenv)
 	}
-	m, err := preview.ParseMode(mode)
+	m, err := termgfx.ParseMode(mode)
 	if err != nil {
 		return err
 	}
@@ -143,7 +142,7 @@ func demoMain(path, mode string, cols, rows int, detect bool) error {
 	if err != nil {
 		return err
 	}
-	img, _, err := preview.Decode(context.Background(), data, preview.Limits{})
+	img, _, err := imaging.Decode(context.Background(), data, imaging.Limits{})
 	if err != nil {
 		return err
 	}

@@ -10,25 +10,25 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/internal/sanitize"
-	"github.com/snapdash/snapdash/views/preview"
+	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
 // The -tea demo: a miniature dashboard (a list, a preview pane, a status
-// line) run by Bubble Tea with its output going through preview.Overlay,
+// line) run by Bubble Tea with its output going through termgfx.Overlay,
 // stepping through a few pictures by itself so erasing and repainting are
 // exercised in a real terminal. Used for docs/sixel-xterm.png.
 
 type demoStep struct{}
 
 type demoModel struct {
-	ov     *preview.Overlay
-	caps   preview.Caps
-	mode   preview.Mode
+	ov     *termgfx.Overlay
+	caps   termgfx.Caps
+	mode   termgfx.Mode
 	pics   []image.Image
 	names  []string
 	sel    int
 	steps  int
-	frame  preview.Frame
+	frame  termgfx.Frame
 	cols   int
 	rows   int
 	status string
@@ -37,7 +37,7 @@ type demoModel struct {
 const paneTop, paneLeft = 2, 24
 
 func (m *demoModel) render() {
-	f, err := preview.Render(context.Background(), m.pics[m.sel], preview.Options{
+	f, err := termgfx.Render(context.Background(), m.pics[m.sel], termgfx.Options{
 		Cols: m.cols, Rows: m.rows, Mode: m.mode, Color: true, TrueColor: m.caps.TrueColor,
 		CellW: m.caps.CellW, CellH: m.caps.CellH, ImageID: uint32(m.sel + 1),
 	})
@@ -101,8 +101,8 @@ func (m *demoModel) View() string {
 }
 
 // runDemo shows pics in a Bubble Tea program on the terminal.
-func runDemo(caps preview.Caps, mode preview.Mode, pics []image.Image, names []string, cols, rows int) error {
-	ov := preview.NewOverlay(os.Stdout, caps)
+func runDemo(caps termgfx.Caps, mode termgfx.Mode, pics []image.Image, names []string, cols, rows int) error {
+	ov := termgfx.NewOverlay(os.Stdout, caps)
 	m := &demoModel{ov: ov, caps: caps, mode: mode, pics: pics, names: names, cols: cols, rows: rows, status: "starting"}
 	_, err := tea.NewProgram(m, tea.WithOutput(ov), tea.WithAltScreen()).Run()
 	return err

@@ -1,0 +1,177 @@
+package imaging
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Fixtures made by libjpeg-turbo's cjpeg from one 203x141 picture (odd
+// sizes: partial MCUs on both edges): 4:2:0, 4:4:4 with optimized tables,
+// 4:2:2, 4:4:0, grayscale, restart markers every 7 MCUs, progressive.
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "jpeg", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// planeError compares a reduced plane with the full plane box-averaged
+// s×s, over the whole blocks, and returns the mean and worst difference.
+func planeError(got []byte, gotStride int, full []byte, fullStride, w, h, s int) (float64, float64) {
+	var sum, worst float64
+	n := 0
+	for y := 0; y < h/s; y++ {
+		for x := 0; x < w/s; x++ {
+			acc := 0
+			for j := 0; j < s; j++ {
+				for i := 0; i < s; i++ {
+					acc += int(full[(y*s+j)*fullStride+x*s+i])
+				}
+			}
+			ref := float64(acc) / float64(s*s)
+			d := ref - float64(got[y*gotStride+x])
+			if d < 0 {
+				d = -d
+			}
+			sum += d
+			worst = max(worst, d)
+			n++
+		}
+	}
+	return sum / float64(n), worst
+}
+
+// TestReducedJPEGMatchesFullDecode checks each plane against image/jpeg's
+// planes averaged over the same blocks: the reduced IDCT is the exact box
+// average, so only rounding (and clamping) may differ.
+func TestReducedJPEGMatchesFullDecode(t *testing.T) {
+	for _, name := range []string{"s420.jpg", "s444.jpg", "s422.jpg", "s440.jpg", "gray.jpg", "restart.jpg"} {
+		data := readFixture(t, name)
+		full, err := jpeg.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []int{2, 4, 8} {
+			got, err := decodeJPEGReduced(context.Background(), data, s)
+			if err != nil {
+				t.Fatalf("%s 1/%d: %v", name, s, err)
+			}
+			if b := got.Bounds(); b.Dx() != (203+s-1)/s || b.Dy() != (141+s-1)/s {
+				t.Fatalf("%s 1/%d: bounds %v", name, s, b)
+			}
+			type plane struct {
+				name string
+				got  []byte
+				gs   int
+				full []byte
+				fs   int
+				w, h int
+			}
+			var planes []plane
+			switch f := full.(type) {
+			case *image.Gray:
+				g := got.(*image.Gray)
+				planes = append(planes, plane{"Y", g.Pix, g.Stride, f.Pix, f.Stride, 203, 141})
+			case *image.YCbCr:
+				g := got.(*image.YCbCr)
+				if g.SubsampleRatio != f.SubsampleRatio {
+					t.Fatalf("%s: ratio %v, want %v", name, g.SubsampleRatio, f.SubsampleRatio)
+				}
+				hs, vs := chromaShift(f.SubsampleRatio)
+				cw, ch := (203+(1<<hs)-1)>>hs, (141+(1<<vs)-1)>>vs
+				planes = append(planes, plane{"Y", g.Y, g.YStride, f.Y, f.YStride, 203, 141},
+					plane{"Cb", g.Cb, g.CStride, f.Cb, f.CStride, cw, ch},
+					plane{"Cr", g.Cr, g.CStride, f.Cr, f.CStride, cw, ch})
+			default:
+				t.Fatalf("%s: image/jpeg gave %T", name, full)
+			}
+			for _, p := range planes {
+				mean, worst := planeError(p.got, p.gs, p.full, p.fs, p.w, p.h, s)
+				if mean > 0.6 || worst > 4 {
+					t.Errorf("%s 1/%d %s: mean error %.2f, worst %.1f", name, s, p.name, mean, worst)
+				}
+			}
+		}
+	}
+}
+
+func TestReducedJPEGFallsBack(t *testing.T) {
+	ctx := context.Background()
+	if _, err := decodeJPEGReduced(ctx, readFixture(t, "progressive.jpg"), 8); !errors.Is(err, errFastJPEG) {
+		t.Fatalf("progressive: %v", err)
+	}
+	// DecodeForBox still shows it, in full.
+	img, info, err := DecodeForBox(ctx, readFixture(t, "progressive.jpg"), Limits{}, image.Pt(10, 10))
+	if err != nil || info.Scale != 1 || img.Bounds().Dx() != 203 {
+		t.Fatalf("progressive via DecodeForBox: %v %+v", err, info)
+	}
+	img, info, err = DecodeForBox(ctx, readFixture(t, "s420.jpg"), Limits{}, image.Pt(10, 10))
+	if err != nil || info.Scale != 8 || info.Width != 203 || img.Bounds().Dx() != 26 {
+		t.Fatalf("s420 via DecodeForBox: %v %+v %v", err, info, img.Bounds())
+	}
+	if !info.Covers(image.Pt(10, 10)) || info.Covers(image.Pt(30, 30)) || info.Covers(image.Pt(60, 40)) {
+		t.Fatal("Covers is wrong about a 1/8 decode")
+	}
+	// A pane as large as the picture needs a full decode.
+	_, info, err = DecodeForBox(ctx, readFixture(t, "s420.jpg"), Limits{}, image.Pt(1000, 400))
+	if err != nil || info.Scale != 1 {
+		t.Fatalf("large pane: %v %+v", err, info)
+	}
+}
+
+func TestReducedJPEGSurvivesDamage(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"s420.jpg", "restart.jpg", "gray.jpg"} {
+		data := readFixture(t, name)
+		for cut := 0; cut < len(data); cut += 97 {
+			_, _ = decodeJPEGReduced(ctx, data[:cut], 4)
+		}
+		for i := 2; i < len(data); i += 53 {
+			bad := append([]byte(nil), data...)
+			bad[i] ^= 0x5A
+			_, _ = decodeJPEGReduced(ctx, bad, 8)
+			_, _, _ = DecodeForBox(ctx, bad, Limits{}, image.Pt(20, 20))
+		}
+	}
+	if _, err := decodeJPEGReduced(ctx, readFixture(t, "s420.jpg")[:600], 8); err == nil {
+		t.Fatal("a truncated scan decoded without error")
+	}
+}
+
+func TestJPEGScale(t *testing.T) {
+	cases := []struct{ w, h, bw, bh, want int }{
+		{4000, 3000, 120, 80, 8},
+		{4000, 3000, 1200, 800, 1}, // 3000/800 = 3.75: 1/2 would do, but is not used
+		{4000, 3000, 1000, 700, 4}, // 4000/1000 = 4
+		{4000, 3000, 900, 900, 4},  // width limits: 4000/900 = 4.4
+		{1000, 1000, 1200, 800, 1},
+		{4000, 300, 120, 80, 8},
+	}
+	for _, c := range cases {
+		if got := jpegScale(c.w, c.h, c.bw, c.bh); got != c.want {
+			t.Errorf("jpegScale(%d,%d,%d,%d) = %d, want %d", c.w, c.h, c.bw, c.bh, got, c.want)
+		}
+	}
+}
+
+func FuzzDecodeForBox(f *testing.F) {
+	for _, name := range []string{"s420.jpg", "restart.jpg", "gray.jpg", "progressive.jpg"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "jpeg", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _, _ = DecodeForBox(context.Background(), data, Limits{MaxPixels: 4 << 20}, image.Pt(20, 20))
+	})
+}

@@ -1,0 +1,246 @@
+package termgfx
+
+import (
+	"context"
+	"image"
+	"slices"
+	"strconv"
+)
+
+// The sixel encoder. go-sixel is correct but spends most of its time in a
+// per-pixel median cut and in walking every palette entry across the full
+// width of every band; this one quantizes a 15-bit histogram instead of the
+// pixels, maps each pixel through the histogram box it fell in, and emits
+// each colour only over the span of the band where it occurs.
+
+// histBits is the precision per channel of the quantizer's histogram.
+const histBits = 5
+
+// histKey returns the 15-bit histogram key of a colour.
+func histKey(r, g, b uint8) int {
+	return int(r>>(8-histBits))<<(2*histBits) | int(g>>(8-histBits))<<histBits | int(b>>(8-histBits))
+}
+
+// hbin is one non-empty histogram cell.
+type hbin struct {
+	key     int
+	n       uint32
+	r, g, b uint64   // sums of the exact channel values
+	chans   [3]uint8 // the cell's quantized channels
+}
+
+// quantize builds an adaptive palette of at most ncolors entries by median
+// cut over the histogram of px, and returns it with a 15-bit lookup table.
+func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8) {
+	w, h := px.Rect.Dx(), px.Rect.Dy()
+	idx := make([]int32, 1<<(3*histBits))
+	for i := range idx {
+		idx[i] = -1
+	}
+	bins := make([]hbin, 0, 4096)
+	for y := 0; y < h; y++ {
+		row := px.Pix[y*px.Stride : y*px.Stride+w*4]
+		for i := 0; i < len(row); i += 4 {
+			r, g, b := row[i], row[i+1], row[i+2]
+			k := histKey(r, g, b)
+			j := idx[k]
+			if j < 0 {
+				j = int32(len(bins))
+				idx[k] = j
+				bins = append(bins, hbin{key: k, chans: [3]uint8{r >> (8 - histBits), g >> (8 - histBits), b >> (8 - histBits)}})
+			}
+			e := &bins[j]
+			e.n++
+			e.r += uint64(r)
+			e.g += uint64(g)
+			e.b += uint64(b)
+		}
+	}
+	// Median cut: boxes are ranges of bins; always split the box with the
+	// largest (pixel count × channel range), at its weighted median.
+	type box struct {
+		lo, hi int // bins[lo:hi]
+		n      uint64
+		ch     int
+		rng    int
+	}
+	measure := func(bx *box) {
+		var mn, mx [3]uint8 = [3]uint8{255, 255, 255}, [3]uint8{}
+		bx.n = 0
+		for _, e := range bins[bx.lo:bx.hi] {
+			bx.n += uint64(e.n)
+			for c := 0; c < 3; c++ {
+				mn[c] = min(mn[c], e.chans[c])
+				mx[c] = max(mx[c], e.chans[c])
+			}
+		}
+		bx.ch, bx.rng = 0, -1
+		for c := 0; c < 3; c++ {
+			if r := int(mx[c]) - int(mn[c]); r > bx.rng {
+				bx.ch, bx.rng = c, r
+			}
+		}
+	}
+	boxes := []box{{lo: 0, hi: len(bins)}}
+	measure(&boxes[0])
+	for len(boxes) < ncolors {
+		best, score := -1, uint64(0)
+		for i, bx := range boxes {
+			if bx.hi-bx.lo < 2 || bx.rng <= 0 {
+				continue
+			}
+			if s := bx.n * uint64(bx.rng); s > score {
+				best, score = i, s
+			}
+		}
+		if best < 0 {
+			break
+		}
+		bx := boxes[best]
+		c := bx.ch
+		part := bins[bx.lo:bx.hi]
+		slices.SortFunc(part, func(a, b hbin) int { return int(a.chans[c]) - int(b.chans[c]) })
+		var acc uint64
+		cut := bx.lo + 1
+		for i, e := range part {
+			acc += uint64(e.n)
+			if acc*2 >= bx.n {
+				cut = bx.lo + i + 1
+				break
+			}
+		}
+		if cut >= bx.hi {
+			cut = bx.hi - 1
+		}
+		a, b := box{lo: bx.lo, hi: cut}, box{lo: cut, hi: bx.hi}
+		measure(&a)
+		measure(&b)
+		boxes[best] = a
+		boxes = append(boxes, b)
+	}
+	palette := make([][3]uint8, len(boxes))
+	lut := make([]uint8, 1<<(3*histBits))
+	for i, bx := range boxes {
+		var n, r, g, b uint64
+		for _, e := range bins[bx.lo:bx.hi] {
+			n += uint64(e.n)
+			r += e.r
+			g += e.g
+			b += e.b
+			lut[e.key] = uint8(i)
+		}
+		if n > 0 {
+			palette[i] = [3]uint8{uint8((r + n/2) / n), uint8((g + n/2) / n), uint8((b + n/2) / n)}
+		}
+	}
+	return palette, lut
+}
+
+// encodeSixelFast encodes an opaque picture as a sixel DCS string with an
+// adaptive palette of at most ncolors (2..256) registers.
+func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, error) {
+	if ncolors < 2 || ncolors > 256 {
+		ncolors = 256
+	}
+	w, h := px.Rect.Dx(), px.Rect.Dy()
+	if w <= 0 || h <= 0 {
+		return "", nil
+	}
+	palette, lut := quantize(px, ncolors)
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	out := make([]byte, 0, w*h/3+len(palette)*20+64)
+	// P2=1: bits left at 0 are transparent, so the last band's unused
+	// rows never paint below the picture.
+	out = append(out, "\x1bP0;1;8q\"1;1;"...)
+	out = strconv.AppendInt(out, int64(w), 10)
+	out = append(out, ';')
+	out = strconv.AppendInt(out, int64(h), 10)
+	for i, c := range palette {
+		out = append(out, '#')
+		out = strconv.AppendInt(out, int64(i), 10)
+		out = append(out, ";2;"...)
+		for j := 0; j < 3; j++ {
+			if j > 0 {
+				out = append(out, ';')
+			}
+			out = strconv.AppendInt(out, int64((int(c[j])*100+127)/255), 10)
+		}
+	}
+	np := len(palette)
+	bits := make([]byte, np*w)
+	minX := make([]int, np)
+	maxX := make([]int, np)
+	used := make([]int, 0, np)
+	for i := range minX {
+		minX[i] = -1
+	}
+	for y0 := 0; y0 < h; y0 += 6 {
+		if y0 > 0 && y0%96 == 0 && ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		used = used[:0]
+		for dy := 0; dy < 6 && y0+dy < h; dy++ {
+			bit := byte(1) << dy
+			row := px.Pix[(y0+dy)*px.Stride : (y0+dy)*px.Stride+w*4]
+			for x := 0; x < w; x++ {
+				i := x * 4
+				c := int(lut[histKey(row[i], row[i+1], row[i+2])])
+				if minX[c] < 0 {
+					minX[c], maxX[c] = x, x
+					used = append(used, c)
+				} else if x < minX[c] {
+					minX[c] = x
+				} else if x > maxX[c] {
+					maxX[c] = x
+				}
+				bits[c*w+x] |= bit
+			}
+		}
+		if y0 > 0 {
+			out = append(out, '-')
+		}
+		slices.Sort(used)
+		for k, c := range used {
+			if k > 0 {
+				out = append(out, '$')
+			}
+			out = append(out, '#')
+			out = strconv.AppendInt(out, int64(c), 10)
+			lo, hi := minX[c], maxX[c]
+			if lo > 0 {
+				out = appendSixelRun(out, '?', lo)
+			}
+			span := bits[c*w+lo : c*w+hi+1]
+			run, prev := 0, byte(0)
+			for i, v := range span {
+				if i > 0 && v != prev {
+					out = appendSixelRun(out, '?'+prev, run)
+					run = 0
+				}
+				prev = v
+				run++
+				span[i] = 0
+			}
+			out = appendSixelRun(out, '?'+prev, run)
+			minX[c] = -1
+		}
+	}
+	out = append(out, "\x1b\\"...)
+	return string(out), nil
+}
+
+// appendSixelRun appends n copies of sixel character ch, compressed with
+// the repeat introducer when that is shorter.
+func appendSixelRun(out []byte, ch byte, n int) []byte {
+	if n > 3 {
+		out = append(out, '!')
+		out = strconv.AppendInt(out, int64(n), 10)
+		return append(out, ch)
+	}
+	for ; n > 0; n-- {
+		out = append(out, ch)
+	}
+	return out
+}
