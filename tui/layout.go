@@ -32,7 +32,7 @@ func (m *Model) layout() {
 	m.watch.SetSize(max(0, w-2), max(0, bodyH-2))
 	if m.showEvents {
 		eh := max(5, bodyH/4)
-		if m.fullPreview {
+		if m.preview.Full() {
 			eh = 0
 		}
 		if eh > 0 {
@@ -41,7 +41,7 @@ func (m *Model) layout() {
 		}
 	}
 	switch {
-	case m.fullPreview:
+	case m.preview.Full():
 		l.prev = rect{0, bodyY, w, bodyH}
 	case w >= 110:
 		l.wide = true
@@ -65,13 +65,6 @@ func (m *Model) layout() {
 	if m.opts.Overlay != nil {
 		m.opts.Overlay.Invalidate()
 	}
-}
-
-// pictureSize is the picture's area in cells: the preview pane inside its
-// border, below the detail lines.
-func (m *Model) pictureSize() (cols, rows int) {
-	p := m.lay.prev
-	return max(0, p.w-2), max(0, p.h-2-m.detailLines())
 }
 
 func (m *Model) tooSmall() bool {

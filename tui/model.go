@@ -7,6 +7,7 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -26,6 +27,7 @@ import (
 	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/interactions"
+	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/prompt"
 	"github.com/snapdash/snapdash/views/requestform"
 	"github.com/snapdash/snapdash/views/snapshots"
@@ -75,7 +77,6 @@ type Model struct {
 	width, height int
 	focus         focus
 	showEvents    bool
-	fullPreview   bool
 	dialog        dialogID
 	subject       string // what the open dialog acts on (Focus)
 
@@ -127,9 +128,7 @@ type Model struct {
 	watchLoads map[string]bool      // listings the watch screen has in flight
 	watchBuilt uint64               // store.changes at the last rebuild
 	watchMoved bool                 // the user moved the watch cursor
-	pv         previewState
-	cache      *termgfx.Cache
-	mode       termgfx.Mode
+	preview    *preview.Model
 	tempSeq    int
 	quitting   bool
 	lay        layoutT
@@ -162,15 +161,15 @@ func New(opts Options) *Model {
 		ops:        map[int]string{},
 		review:     review.New(ctx, opts.API, opts.UserEndpointID),
 		cam:        camcorr.New(ctx, opts.API, opts.UserEndpointID),
-		cache:      termgfx.NewCache(64 << 20),
-		mode:       opts.ImageMode,
 		listing:    true,
 		started:    opts.Now(),
 		wall:       time.Now,
 		lastEvent:  map[string]time.Time{},
 		watchLoads: map[string]bool{},
 	}
-	m.c.Spinner = m.spinner.View()
+	m.c.Spinner = m.spinFrame()
+	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewCache(64 << 20),
+		Caps: opts.Caps, Mode: opts.ImageMode, Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
 	m.events.SetDescriber(m.describeEvent)
 	m.watch = newWatch(m)
 	// Through setFocus, so the table draws its cursor row focused at once.
@@ -240,6 +239,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.events.SetInteraction(m.selected)
 	m.updateKeys()
 	cmds := []tea.Cmd{cmd, m.syncPreview(), m.startSpinner(), m.pumpWatch()}
+	// The panes' spinner frame: still while a picture's pixels are up.
+	m.c.Spinner = m.bodySpin(m.spinFrame())
 	if m.quitting {
 		return m, tea.Quit
 	}
@@ -275,7 +276,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		// The next frame through Options.Tick, not the spinner's own timer.
 		m.spinner, _ = m.spinner.Update(msg)
-		m.c.Spinner = m.spinner.View()
 		return m.spinTick()
 	case tea.KeyMsg:
 		return m.handleKey(msg)
@@ -325,10 +325,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onCopyDone(msg)
 	case FileDoneMsg:
 		return m.onFileDone(msg)
-	case PreviewDueMsg:
-		return m.onPreviewDue(msg)
-	case PreviewMsg:
-		return m.onPreview(msg)
+	case preview.DueMsg, preview.FrameMsg:
+		return m.preview.Update(msg)
 	}
 	return m.updateDialog(msg)
 }
@@ -367,13 +365,23 @@ func (m *Model) startSpinner() tea.Cmd {
 	return m.spinTick()
 }
 
+// spinFrame is the spinner's frame now (without padding when there is no
+// colour).
+func (m *Model) spinFrame() string {
+	spin := m.spinner.View()
+	if m.st.NoColor {
+		spin = strings.TrimSpace(spin)
+	}
+	return spin
+}
+
 func (m *Model) spinTick() tea.Cmd {
 	id := m.spinner.ID()
 	return m.opts.Tick(m.spinner.Spinner.FPS, func(t time.Time) tea.Msg { return spinner.TickMsg{ID: id, Time: t} })
 }
 
 func (m *Model) needSpinner() bool {
-	if m.inFlight() > 0 || m.pv.loading || m.listing {
+	if m.inFlight() > 0 || m.preview.Loading() || m.listing {
 		return true
 	}
 	if e := m.store.byID[m.selected]; e != nil {

@@ -4,8 +4,6 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/internal/imaging"
-	"github.com/snapdash/snapdash/internal/termgfx"
 	camview "github.com/snapdash/snapdash/views/camera"
 )
 
@@ -77,19 +75,6 @@ type FileDoneMsg struct {
 	Opened bool
 	Path   string
 	Err    error
-}
-
-// PreviewDueMsg fires when the selection has rested long enough to fetch.
-type PreviewDueMsg struct{ Seq int }
-
-// PreviewMsg carries a rendered picture (or why there is none).
-type PreviewMsg struct {
-	Seq        int
-	Key        string
-	SnapshotID string
-	Frame      termgfx.Frame
-	Info       imaging.Info
-	Err        error
 }
 
 // StreamUpdateMsg carries one or more merged batches from the event stream.

@@ -12,6 +12,7 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/views/preview"
 )
 
 // API is the part of *client.Client the dashboard uses. Tests pass the real
@@ -120,7 +121,7 @@ type Options struct {
 }
 
 // ImageModeNone is the ImageMode that shows no pictures.
-const ImageModeNone termgfx.Mode = "none"
+const ImageModeNone = preview.ModeNone
 
 // CheckOptions reports options New cannot honour: no API, an unknown theme
 // or image mode, an unknown action or a key bound twice.

@@ -38,11 +38,11 @@ func TestFullscreen(t *testing.T) {
 					d.until("the full-screen picture", d.settled)
 					d.key(c.keys...)
 					d.until("the zoomed picture", d.settled)
-					if d.m.pv.view.zoom != c.zoom || !d.m.fullPreview {
-						t.Fatalf("zoom %v full %t, want %v", d.m.pv.view.zoom, d.m.fullPreview, c.zoom)
+					if zoomOf(d.m) != c.zoom || !d.m.preview.Full() {
+						t.Fatalf("zoom %v full %t, want %v", zoomOf(d.m), d.m.preview.Full(), c.zoom)
 					}
-					if c.zoom > 1 && (d.m.pv.opts.PanX <= 0 || d.m.pv.opts.PanY <= 0) {
-						t.Fatalf("pan %v,%v: l and j did not pan", d.m.pv.opts.PanX, d.m.pv.opts.PanY)
+					if _, px, py := d.m.preview.Zoom(); c.zoom > 1 && (px <= 0 || py <= 0) {
+						t.Fatalf("pan %v,%v: l and j did not pan", px, py)
 					}
 					golden.RequireEqual(t, d.view())
 				})
@@ -82,14 +82,14 @@ func TestFullscreenKeys(t *testing.T) {
 	d.until("the first picture", d.settled)
 
 	d.key("+", "+", "+", "+", "+", "+", "+", "+", "+", "+") // past the last level
-	if z := d.m.pv.view.zoom; z != zoomLevels[len(zoomLevels)-1] {
+	if z := zoomOf(d.m); z != 16 {
 		t.Fatalf("zoom %v after many +", z)
 	}
 	for range 40 {
 		d.key("h", "k") // far past the edge
 	}
-	if pv := d.m.pv.view; pv.panX != -1 || pv.panY != -1 {
-		t.Fatalf("pan %v,%v, want clamped to -1,-1", pv.panX, pv.panY)
+	if _, px, py := d.m.preview.Zoom(); px != -1 || py != -1 {
+		t.Fatalf("pan %v,%v, want clamped to -1,-1", px, py)
 	}
 	if r, _ := d.m.selectedRow(); r.Snapshot.ID != first.Snapshot.ID {
 		t.Fatal("k while zoomed moved the selection instead of panning")
@@ -103,19 +103,19 @@ func TestFullscreenKeys(t *testing.T) {
 	}
 	// A 1/8 decode was enough for the fitted text pane; 16× needs more
 	// pixels, so the picture was decoded again from the cached file.
-	if e, ok := d.m.cache.GetImage(imageKey(first.Snapshot.ID)); !ok || e.Info.Scale != 1 {
-		t.Errorf("zoomed picture decoded at scale %d, want a full decode", e.Info.Scale)
+	if info, ok := d.m.preview.Decoded(first.Snapshot.ID); !ok || info.Scale != 1 {
+		t.Errorf("zoomed picture decoded at scale %d, want a full decode", info.Scale)
 	}
 	d.key("-")
-	if z := d.m.pv.view.zoom; z != 12 {
+	if z := zoomOf(d.m); z != 12 {
 		t.Fatalf("zoom %v after -, want 12", z)
 	}
 	d.key("0")
-	if pv := d.m.pv.view; pv.zoom != 1 || pv.panX != 0 || pv.panY != 0 {
-		t.Fatalf("0 did not fit: %+v", pv)
+	if z, px, py := d.m.preview.Zoom(); z != 1 || px != 0 || py != 0 {
+		t.Fatalf("0 did not fit: %v %v,%v", z, px, py)
 	}
 	d.key("+", "=")
-	if d.m.pv.view.zoom != 1 {
+	if zoomOf(d.m) != 1 {
 		t.Fatal("= did not fit")
 	}
 
@@ -127,21 +127,21 @@ func TestFullscreenKeys(t *testing.T) {
 		}
 	}
 	d.key("esc")
-	if d.m.Focus().Dialog != "" || !d.m.fullPreview {
+	if d.m.Focus().Dialog != "" || !d.m.preview.Full() {
 		t.Fatal("esc in the help should close only the help")
 	}
 
 	for _, back := range []string{"esc", "enter", "q"} {
 		d.key("+")
 		d.key(back)
-		if d.m.fullPreview || d.m.quitting {
-			t.Fatalf("%s: full %t quitting %t", back, d.m.fullPreview, d.m.quitting)
+		if d.m.preview.Full() || d.m.quitting {
+			t.Fatalf("%s: full %t quitting %t", back, d.m.preview.Full(), d.m.quitting)
 		}
-		if d.m.pv.view.zoom > 1 {
-			t.Fatalf("%s: zoom %v kept after leaving", back, d.m.pv.view.zoom)
+		if zoomOf(d.m) > 1 {
+			t.Fatalf("%s: zoom %v kept after leaving", back, zoomOf(d.m))
 		}
 		d.key("enter")
-		if !d.m.fullPreview {
+		if !d.m.preview.Full() {
 			t.Fatal("enter did not open the full-screen preview")
 		}
 	}
@@ -174,8 +174,8 @@ func TestImageModeKey(t *testing.T) {
 					d.key("i")
 					d.until("the picture in the next mode", d.settled)
 				}
-				if d.m.pv.frame.Mode != want {
-					t.Fatalf("step %d: frame mode %s, want %s", i, d.m.pv.frame.Mode, want)
+				if f, _, _ := d.m.preview.Frame(); f.Mode != want {
+					t.Fatalf("step %d: frame mode %s, want %s", i, frameOf(d.m).Mode, want)
 				}
 				v := ansi.Strip(d.m.View())
 				if !strings.Contains(v, "Preview · "+string(want)) || !strings.Contains(v, "image "+string(want)) {

@@ -96,9 +96,7 @@ func (d *driver) handle(msg tea.Msg) {
 // settled reports whether the wanted picture (or its error) is shown and
 // no job is running.
 func (d *driver) settled() bool {
-	pv := d.m.pv
-	return pv.want != "" && !pv.loading && (pv.err != nil || pv.have && pv.frameKey == pv.want) &&
-		len(d.m.loader().jobs) == 0
+	return d.m.preview.Settled()
 }
 
 // view is the screen as a golden file holds it.
@@ -162,7 +160,14 @@ func (f *fixture) upload(t *testing.T, iid string, data []byte) string {
 // frameKeyOf is the cache key of snapshot id's frame at the pane's
 // current options, at fit.
 func frameKeyOf(m *Model, id string) string {
-	o := m.previewOptions()
-	o.Zoom, o.PanX, o.PanY = 1, 0, 0
-	return termgfx.Key(id, o)
+	return m.preview.KeyFor(id)
 }
+
+// zoomOf is the full-screen zoom (1: fit).
+func zoomOf(m *Model) float64 { z, _, _ := m.preview.Zoom(); return z }
+
+// frameOf is the frame on screen.
+func frameOf(m *Model) termgfx.Frame { f, _, _ := m.preview.Frame(); return f }
+
+// hasFrame reports whether a frame is on screen.
+func hasFrame(m *Model) bool { _, _, ok := m.preview.Frame(); return ok }

@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/internal/imaging"
-	"github.com/snapdash/snapdash/internal/termgfx"
+	"github.com/snapdash/snapdash/views/preview"
 )
 
 // TestPrefetchRepaintsInOneFrame: once the neighbours are prefetched,
@@ -40,20 +39,20 @@ func TestPrefetchRepaintsInOneFrame(t *testing.T) {
 	}
 	nextKey := frameKeyOf(d.m, next.Snapshot.ID)
 	d.until("the next picture prefetched", func() bool {
-		return d.m.cache.Contains(nextKey) && len(d.m.loader().jobs) == 0
+		return d.m.preview.Cached(nextKey) && d.m.preview.Jobs() == 0
 	})
 
 	_, cmd := d.m.Update(keyMsg("j")) // the command is deliberately never run
 	_ = cmd
-	pv := d.m.pv
-	if pv.want != nextKey || !pv.have || pv.loading || pv.frameKey != nextKey {
-		t.Fatalf("after j: want %q have %t loading %t frame %q", pv.want, pv.have, pv.loading, pv.frameKey)
+	fr, key, have := d.m.preview.Frame()
+	if d.m.preview.Wanted() != nextKey || !have || d.m.preview.Loading() || key != nextKey {
+		t.Fatalf("after j: want %q have %t loading %t frame %q", d.m.preview.Wanted(), have, d.m.preview.Loading(), key)
 	}
 	view := d.m.View()
 	if strings.Contains(view, "loading picture") {
 		t.Fatalf("next View still loading:\n%s", view)
 	}
-	for _, l := range pv.frame.Lines {
+	for _, l := range fr.Lines {
 		if strings.TrimSpace(l) != "" && !strings.Contains(view, l) {
 			t.Fatalf("next View lacks the picture line %q:\n%s", l, view)
 		}
@@ -89,7 +88,7 @@ func TestPreviewCancelledWhenSelectionMovesOn(t *testing.T) {
 		return client.Image{}, ctx.Err()
 	}}
 	d := newDriver(t, o, 120, 40)
-	d.until("the first job", func() bool { return len(d.m.loader().jobs) == 1 })
+	d.until("the first job", func() bool { return d.m.preview.Jobs() == 1 })
 	first := <-started
 	d.key("j")
 	time.Sleep(50 * time.Millisecond)
@@ -104,10 +103,8 @@ func TestPreviewCancelledWhenSelectionMovesOn(t *testing.T) {
 		defer mu.Unlock()
 		return errors.Is(ended[first], context.Canceled)
 	})
-	for key, j := range d.m.loader().jobs {
-		if j.snapID == first {
-			t.Fatalf("job %s still registered", key)
-		}
+	if d.m.preview.Loads(first) {
+		t.Fatalf("the job of %s is still registered", first)
 	}
 	if strings.Contains(d.m.View(), "context canceled") {
 		t.Fatal("a cancelled job's error reached the screen")
@@ -144,57 +141,18 @@ func TestPreviewErrorPanes(t *testing.T) {
 					t.Errorf("pane lacks %q:\n%s", w, view)
 				}
 			}
-			if !permanent(d.m.pv.err) || d.m.loader().failed[id] == nil {
-				t.Fatalf("error %v not remembered as permanent", d.m.pv.err)
+			if !preview.Permanent(d.m.preview.Err()) || d.m.preview.Failed(id) == nil {
+				t.Fatalf("error %v not remembered as permanent", d.m.preview.Err())
 			}
 			// Moving away and back shows the error at once, with no
 			// download.
 			d.key("j")
 			d.until("the next picture", d.settled)
 			d.key("k")
-			if d.m.pv.err == nil || d.m.pv.loading {
+			if d.m.preview.Err() == nil || d.m.preview.Loading() {
 				t.Fatal("coming back did not show the remembered error at once")
 			}
 		})
-	}
-}
-
-// TestLoadFrameLimits feeds the decode path directly: over the byte cap,
-// over the pixel cap, corrupt; each fails with a clear error before any
-// pixel is allocated.
-func TestLoadFrameLimits(t *testing.T) {
-	cache := termgfx.NewCache(64 << 20)
-	slots := make(chan struct{}, 1)
-	o := termgfx.Options{Cols: 40, Rows: 10, Mode: termgfx.ModeASCII, Zoom: 1}
-	for _, c := range []struct {
-		name string
-		data []byte
-		want error
-	}{
-		{"bytes", append(pngHeader(10, 10), make([]byte, imaging.DefaultMaxBytes)...), imaging.ErrTooLarge},
-		{"pixels", pngHeader(8000, 7000), imaging.ErrTooManyPixels},
-		{"corrupt", []byte("\xff\xd8\xff\xdb truncated JPEG"), imaging.ErrUnsupported},
-	} {
-		api := stubAPI{download: func(context.Context, string) (client.Image, error) {
-			return client.Image{Bytes: c.data, MimeType: "image/png"}, nil
-		}}
-		_, _, err := loadFrame(context.Background(), api, cache, slots, c.name, o)
-		if !errors.Is(err, c.want) {
-			t.Errorf("%s: %v, want %v", c.name, err, c.want)
-		}
-		if _, ok := cache.GetImage(imageKey(c.name)); ok {
-			t.Errorf("%s: a refused picture was cached", c.name)
-		}
-	}
-	// A cancelled context never takes a decode slot.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	slots <- struct{}{} // every slot busy
-	api := stubAPI{download: func(context.Context, string) (client.Image, error) {
-		return client.Image{Bytes: pngHeader(10, 10)}, nil
-	}}
-	if _, _, err := loadFrame(ctx, api, cache, slots, "busy", o); !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled job waiting for a slot: %v", err)
 	}
 }
 
@@ -225,7 +183,7 @@ func TestPrefetchFailureNotRetriedEveryMessage(t *testing.T) {
 	for range 50 {
 		d.send(struct{}{})
 	}
-	d.until("quiet", func() bool { return len(d.m.loader().jobs) == 0 })
+	d.until("quiet", func() bool { return d.m.preview.Jobs() == 0 })
 	mu.Lock()
 	defer mu.Unlock()
 	for id, n := range calls {

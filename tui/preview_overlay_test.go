@@ -41,8 +41,8 @@ func (r *overlayRig) frame() string {
 // paintAt is the sequence that paints the sixel at the pane's picture
 // origin as the layout has it now.
 func (r *overlayRig) paintAt() string {
-	p, f := r.m.lay.prev, r.m.pv.frame
-	row := p.y + 1 + r.m.detailLines() + f.GraphicRow
+	p, f := r.m.lay.prev, frameOf(r.m)
+	row := p.y + 1 + r.m.preview.DetailLines() + f.GraphicRow
 	col := p.x + 1 + f.GraphicCol
 	return fmt.Sprintf("\x1b7\x1b[%d;%dH\x1bP", row+1, col+1)
 }
@@ -59,8 +59,8 @@ func erased(s string) bool { return strings.Contains(s, "\x1b7\x1b[0m\x1b[?7l") 
 func TestOverlayFollowsTheDashboard(t *testing.T) {
 	r := newOverlayRig(t, 80, 24)
 	r.until("the sixel", r.settled)
-	if r.m.pv.frame.Mode != termgfx.ModeSixel || r.m.pv.frame.Graphic == "" {
-		t.Fatalf("frame mode %s, graphic %d bytes", r.m.pv.frame.Mode, len(r.m.pv.frame.Graphic))
+	if f := frameOf(r.m); f.Mode != termgfx.ModeSixel || f.Graphic == "" {
+		t.Fatalf("frame mode %s, graphic %d bytes", frameOf(r.m).Mode, len(frameOf(r.m).Graphic))
 	}
 	if out := r.frame(); !strings.Contains(out, r.paintAt()) {
 		t.Fatalf("sixel not painted at the pane origin %q:\n%q", r.paintAt(), tail([]byte(out), 300))
@@ -150,9 +150,9 @@ func TestOverlayNoStalePixelsOnMove(t *testing.T) {
 	r := newOverlayRig(t, 120, 40)
 	r.until("the sixel", r.settled)
 	r.frame()
-	r.m.cache.Purge() // nothing prefetched: the next picture must load
+	r.m.preview.Purge() // nothing prefetched: the next picture must load
 	r.key("j")
-	if r.m.pv.have {
+	if hasFrame(r.m) {
 		t.Fatal("a picture is shown before it loaded")
 	}
 	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {

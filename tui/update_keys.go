@@ -25,9 +25,12 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 	if m.screen == screenWatch {
 		return m.watchKey(k)
 	}
-	if m.fullPreview {
-		if cmd, ok := m.fullscreenKey(k); ok {
-			return cmd
+	if m.preview.Full() {
+		if m.preview.Key(k) {
+			if !m.preview.Full() {
+				m.layout() // back from the full screen
+			}
+			return nil
 		}
 	}
 	km := &m.keys
@@ -48,9 +51,8 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 		m.dialog = dialogHelp
 	case key.Matches(k, km.Back):
 		switch {
-		case m.fullPreview:
-			m.fullPreview = false
-			m.layout()
+		case m.preview.Full():
+			m.setFull(false)
 		case !m.snaps.Filter().Empty():
 			m.setFilter("")
 		}
@@ -69,8 +71,7 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 			m.setFocus(focusSnapshots)
 			return nil
 		}
-		m.fullPreview = !m.fullPreview
-		m.layout()
+		m.setFull(!m.preview.Full())
 	case key.Matches(k, km.Filter):
 		m.dialog = dialogFilter
 		var cmd tea.Cmd
@@ -241,7 +242,7 @@ func (m *Model) updateKeys() {
 	km.EventsPause.SetEnabled(pane)
 	km.EventsType.SetEnabled(pane)
 	km.EventsMine.SetEnabled(pane)
-	km.Preview.SetEnabled(hasRow || m.fullPreview)
-	km.Back.SetEnabled(m.fullPreview || !m.snaps.Filter().Empty())
-	km.ImageMode.SetEnabled(m.mode != ImageModeNone)
+	km.Preview.SetEnabled(hasRow || m.preview.Full())
+	km.Back.SetEnabled(m.preview.Full() || !m.snaps.Filter().Empty())
+	km.ImageMode.SetEnabled(m.preview.Chosen() != ImageModeNone)
 }

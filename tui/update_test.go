@@ -136,8 +136,8 @@ func TestKeysTypedAheadGoToWhatHasTheFocusNext(t *testing.T) {
 	// r enter enter: one request; the second enter opens the preview.
 	m = unitModel(t, Options{}, three...)
 	press(m, "r", "enter", "enter")
-	if n := m.Focus().InFlight; n != 1 || !m.fullPreview {
-		t.Fatalf("r enter enter: %d requests in flight, full preview %v", n, m.fullPreview)
+	if n := m.Focus().InFlight; n != 1 || !m.preview.Full() {
+		t.Fatalf("r enter enter: %d requests in flight, full preview %v", n, m.preview.Full())
 	}
 	// c 1 2: one command; 2 is no key of the table.
 	m = unitModel(t, Options{}, three...)

@@ -10,6 +10,7 @@ import (
 	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/pane"
+	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/statusbar"
 )
 
@@ -25,13 +26,10 @@ func (m *Model) View() string {
 	if m.tooSmall() {
 		return m.tooSmallView()
 	}
-	spin := m.spinner.View()
-	if m.st.NoColor {
-		spin = strings.TrimSpace(spin)
-	}
+	spin := m.spinFrame()
 	var screen []string
 	screen = append(screen, header.View(m.st, m.headerInfo(), m.width))
-	body := m.bodyLines(m.bodySpin(spin))
+	body := m.bodyLines(m.c.Spinner)
 	if d := m.dialogView(); d != "" {
 		body = strings.Split(pane.Center(strings.Join(body, "\n"), d, m.width, len(body)), "\n")
 	}
@@ -81,12 +79,12 @@ func (m *Model) bodyLines(spin string) []string {
 		r := l.watch
 		return pane.Box(m.st, "Watch · every live interaction",
 			strings.Split(m.watch.View(), "\n"), r.w, r.h, true)
-	case m.fullPreview:
-		lines = m.previewBox(spin, l.prev)
+	case m.preview.Full():
+		lines = m.previewBox(l.prev)
 	case l.wide:
-		lines = joinH(m.interBox(spin), m.snapsBox(spin), m.previewBox(spin, l.prev))
+		lines = joinH(m.interBox(spin), m.snapsBox(spin), m.previewBox(l.prev))
 	default:
-		right := append(m.snapsBox(spin), m.previewBox(spin, l.prev)...)
+		right := append(m.snapsBox(spin), m.previewBox(l.prev)...)
 		lines = joinH(m.interBox(spin), right)
 	}
 	if m.showEvents && l.events.h > 0 {
@@ -161,8 +159,8 @@ func (m *Model) dialogView() string {
 	w := m.width
 	switch m.dialog {
 	case dialogHelp:
-		if m.fullPreview && m.screen == screenMain {
-			return helpview.View(m.st, m.help, fullHelp{f: DefaultFullKeyMap(), k: m.keys}, w, "esc or ? closes · the full-screen preview's keys come first")
+		if m.preview.Full() && m.screen == screenMain {
+			return helpview.View(m.st, m.help, fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, w, "esc or ? closes · the full-screen preview's keys come first")
 		}
 		if m.screen == screenWatch {
 			return helpview.View(m.st, m.help, watchHelp{w: m.watch.KeyMap, k: m.keys}, w, "esc or ? closes · the watch screen changes nothing")
@@ -194,8 +192,8 @@ func (m *Model) footer(spin string) string {
 		if m.screen == screenWatch {
 			keys = watchHelp{w: m.watch.KeyMap, k: m.keys}.ShortHelp()
 		}
-		if m.fullPreview && m.screen == screenMain {
-			keys = fullHelp{f: m.fullKeys(), k: m.keys}.ShortHelp()
+		if m.preview.Full() && m.screen == screenMain {
+			keys = fullHelp{f: m.preview.KeyMap(), k: m.keys}.ShortHelp()
 		}
 	case dialogFilter:
 		keys = m.filter.KeyMap.ShortHelp()
@@ -216,10 +214,10 @@ func (m *Model) footer(spin string) string {
 	if status.Text == "" && m.readOnly() {
 		status = statusbar.Status{Kind: statusbar.Info, Text: m.readOnlyWhy}
 	}
-	extra := "image " + string(m.imageMode())
-	if m.mode == termgfx.ModeAuto {
+	extra := "image " + string(m.preview.Mode())
+	if m.preview.Chosen() == termgfx.ModeAuto {
 		extra += " (auto)"
-	} else if m.mode == ImageModeNone {
+	} else if m.preview.Chosen() == ImageModeNone {
 		extra = "images off"
 	}
 	if m.screen == screenWatch {

@@ -143,7 +143,7 @@ func (m *Model) onWatchTick(msg watch.TickMsg) tea.Cmd {
 
 // openInteraction leaves the watch screen for the interaction's snapshots.
 func (m *Model) openInteraction(id string) tea.Cmd {
-	m.fullPreview = false
+	m.setFull(false)
 	m.closeWatch()
 	e, created := m.store.ensure(id, m.opts.Now())
 	var cmds []tea.Cmd

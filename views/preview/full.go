@@ -1,4 +1,4 @@
-package tui
+package preview
 
 import (
 	"math"
@@ -73,31 +73,29 @@ func (k FullKeyMap) FullHelp() [][]key.Binding {
 // zoomLevels are the steps of + and -; 1 fits the picture to the pane.
 var zoomLevels = [...]float64{1, 1.5, 2, 3, 4, 6, 8, 12, 16}
 
-// fullKeys returns the full-screen keys, enabled as they apply now: pan,
+// KeyMap returns the full-screen keys, enabled as they apply now: pan,
 // zoom out and fit only while zoomed in.
-func (m *Model) fullKeys() FullKeyMap {
+func (m *Model) KeyMap() FullKeyMap {
 	k := DefaultFullKeyMap()
-	zoomed := m.pv.view.zoom > 1
+	zoomed := m.view.zoom > 1
 	for _, b := range []*key.Binding{&k.ZoomOut, &k.Fit, &k.Left, &k.Right, &k.Up, &k.Down, &k.Pan} {
 		b.SetEnabled(zoomed)
 	}
-	k.ZoomIn.SetEnabled(m.pv.view.zoom < zoomLevels[len(zoomLevels)-1] && (m.pv.have || m.pv.loading))
+	k.ZoomIn.SetEnabled(m.view.zoom < zoomLevels[len(zoomLevels)-1] && (m.have || m.loading))
 	return k
 }
 
-// fullscreenKey handles a key while the full-screen preview is open; false
-// passes it on to the dashboard's keys.
-func (m *Model) fullscreenKey(k tea.KeyMsg) (tea.Cmd, bool) {
-	fk := m.fullKeys()
-	v := &m.pv.view
+// Key handles a key while the full-screen view is open; false passes it
+// on to the dashboard's keys. Back closes the full-screen view.
+func (m *Model) Key(k tea.KeyMsg) bool {
+	fk := m.KeyMap()
 	switch {
 	case key.Matches(k, fk.Back):
-		m.fullPreview = false
-		m.layout()
+		m.full = false
 	case key.Matches(k, fk.ZoomIn):
-		m.setZoom(nextZoom(v.zoom, 1))
+		m.setZoom(nextZoom(m.view.zoom, 1))
 	case key.Matches(k, fk.ZoomOut):
-		m.setZoom(nextZoom(v.zoom, -1))
+		m.setZoom(nextZoom(m.view.zoom, -1))
 	case key.Matches(k, fk.Fit):
 		m.setZoom(1)
 	case key.Matches(k, fk.Left):
@@ -109,9 +107,9 @@ func (m *Model) fullscreenKey(k tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(k, fk.Down):
 		m.pan(0, 1)
 	default:
-		return nil, false
+		return false
 	}
-	return nil, true
+	return true
 }
 
 // nextZoom returns the zoom level after z in direction dir.
@@ -137,7 +135,7 @@ func nextZoom(z float64, dir int) float64 {
 
 // setZoom zooms to z, keeping the pan; fit centres the picture again.
 func (m *Model) setZoom(z float64) {
-	v := &m.pv.view
+	v := &m.view
 	v.zoom = z
 	if z <= 1 {
 		v.zoom, v.panX, v.panY = 1, 0, 0
@@ -148,7 +146,7 @@ func (m *Model) setZoom(z float64) {
 // -1 and 1 are the picture's edges: at zoom z about 1/z of the picture
 // shows, and the pan range spans the other 1-1/z.
 func (m *Model) pan(dx, dy float64) {
-	v := &m.pv.view
+	v := &m.view
 	if v.zoom <= 1 {
 		return
 	}
@@ -163,39 +161,4 @@ func zoomLabel(z float64) string {
 		return "fit"
 	}
 	return strconv.FormatFloat(z, 'f', -1, 64) + "×"
-}
-
-// fullHelp is the help screen's key map while the full-screen preview is
-// open: its own keys first, then the dashboard's.
-type fullHelp struct {
-	f FullKeyMap
-	k KeyMap
-}
-
-// ShortHelp implements help.KeyMap.
-func (h fullHelp) ShortHelp() []key.Binding {
-	return append(h.f.ShortHelp(), h.k.Approve, h.k.Discard, h.k.Help)
-}
-
-// FullHelp implements help.KeyMap.
-func (h fullHelp) FullHelp() [][]key.Binding {
-	k := h.k
-	up, down, quit := k.Up, k.Down, k.Quit
-	up.SetHelp(up.Help().Key, "previous snapshot (at fit)")
-	down.SetHelp(down.Help().Key, "next snapshot (at fit)")
-	// q goes back here; the other quit keys still quit.
-	var qk []string
-	for _, s := range quit.Keys() {
-		if s != "q" {
-			qk = append(qk, s)
-		}
-	}
-	quit.SetHelp(strings.Join(qk, "/"), "quit")
-	quit.SetEnabled(len(qk) > 0)
-	return [][]key.Binding{
-		{h.f.ZoomIn, h.f.ZoomOut, h.f.Fit, h.f.Pan, h.f.Back},
-		{up, down, k.Top, k.Bottom},
-		{k.Approve, k.Discard, k.Copy, k.Open, k.Save, k.ImageMode},
-		{k.Help, quit},
-	}
 }

@@ -1,4 +1,4 @@
-package tui
+package preview
 
 import (
 	"errors"
@@ -9,62 +9,62 @@ import (
 	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/views/pane"
-	"github.com/snapdash/snapdash/views/snapshots"
 )
 
-// previewBox draws the preview pane (or the full-screen preview) in r:
+// View draws the pane (or the full screen) w×h cells with its border:
 // the title, the detail lines and the picture, or why there is none.
-func (m *Model) previewBox(spin string, r rect) []string {
+func (m *Model) View(w, h int, focused bool) []string {
+	st, spin := m.c.Styles, m.c.Spinner
 	title := "Preview"
-	if m.mode != ImageModeNone {
-		title += " · " + string(m.imageMode())
+	if m.mode != ModeNone {
+		title += " · " + string(m.Mode())
 	}
-	if m.pv.have && m.pv.info.Width > 0 {
-		title += " · " + strconv.Itoa(m.pv.info.Width) + "×" + strconv.Itoa(m.pv.info.Height)
+	if m.have && m.info.Width > 0 {
+		title += " · " + strconv.Itoa(m.info.Width) + "×" + strconv.Itoa(m.info.Height)
 	}
-	if m.fullPreview {
-		if z := m.pv.view.zoom; z > 1 {
+	if m.full {
+		if z := m.view.zoom; z > 1 {
 			title += " · zoom " + zoomLabel(z)
 		}
 		title += " · esc back"
 	}
-	focused := m.focus == focusPreview || m.fullPreview
-	row, ok := m.selectedRow()
-	if !ok {
-		return pane.Box(m.st, title, []string{m.st.Muted.Render("No snapshot selected.")}, r.w, r.h, focused)
+	focused = focused || m.full
+	if !m.sel.OK {
+		return pane.Box(st, title, []string{st.Muted.Render("No snapshot selected.")}, w, h, focused)
 	}
-	lines := m.detailText(row, spin)
-	cols := max(0, r.w-2)
-	s := row.Snapshot
+	lines := m.detailText()
+	cols := max(0, w-2)
+	s := m.sel.Row.Snapshot
 	switch {
 	case s.State == client.StateRequested:
-		lines = append(lines, "", m.st.Warn.Render(spin+" waiting for the customer's picture…"))
-	case m.mode == ImageModeNone:
-		lines = append(lines, "", m.st.Muted.Render("pictures are off (image mode none)"))
-	case m.pv.err != nil:
+		lines = append(lines, "", st.Warn.Render(spin+" waiting for the customer's picture…"))
+	case m.mode == ModeNone:
+		lines = append(lines, "", st.Muted.Render("pictures are off (image mode none)"))
+	case m.err != nil:
 		lines = append(lines, "")
-		lines = append(lines, m.errorLines(m.pv.err, cols)...)
-	case m.pv.have:
-		lines = append(lines, m.pv.frame.Lines...)
+		lines = append(lines, m.errorLines(m.err, cols)...)
+	case m.have:
+		lines = append(lines, m.frame.Lines...)
 	default:
-		lines = append(lines, "", m.st.Muted.Render(spin+" loading picture…"))
+		lines = append(lines, "", st.Muted.Render(spin+" loading picture…"))
 	}
-	return pane.Box(m.st, title, lines, r.w, r.h, focused)
+	return pane.Box(st, title, lines, w, h, focused)
 }
 
-// detailText is the lines above the picture (detailLines of them).
-func (m *Model) detailText(row snapshots.Row, spin string) []string {
+// detailText is the lines above the picture (DetailLines of them).
+func (m *Model) detailText() []string {
+	row := m.sel.Row
 	s := row.Snapshot
-	lines := []string{m.snaps.Label(row, m.opts.Now(), spin) + "  " + sanitize.Line(s.Type) + "  " + sanitize.Line(s.ID)}
-	d := m.fmtTime(row.When())
+	lines := []string{m.sel.Label + "  " + sanitize.Line(s.Type) + "  " + sanitize.Line(s.ID)}
+	d := m.sel.When
 	if row.Customer != "" {
-		d += " · " + row.Customer
+		d += " · " + sanitize.Line(row.Customer)
 	}
 	if s.RequesterUserID != "" {
 		d += " · by " + sanitize.Line(s.RequesterUserID)
 	}
-	lines = append(lines, m.st.Muted.Render(d))
-	if m.fullPreview {
+	lines = append(lines, m.c.Styles.Muted.Render(d))
+	if m.full {
 		lines = append(lines, m.pictureFacts())
 	}
 	return lines
@@ -73,9 +73,9 @@ func (m *Model) detailText(row snapshots.Row, spin string) []string {
 // pictureFacts describes the picture for the full-screen view: its size as
 // shown (after EXIF orientation), the file's size and type, and the zoom.
 func (m *Model) pictureFacts() string {
-	i := m.pv.info
-	if !m.pv.have || i.Width <= 0 {
-		return m.st.Muted.Render("…")
+	i := m.info
+	if !m.have || i.Width <= 0 {
+		return m.c.Styles.Muted.Render("…")
 	}
 	parts := []string{strconv.Itoa(i.Width) + "×" + strconv.Itoa(i.Height) + " px"}
 	if i.Bytes > 0 {
@@ -91,8 +91,8 @@ func (m *Model) pictureFacts() string {
 		}
 		parts = append(parts, o)
 	}
-	parts = append(parts, "zoom "+zoomLabel(m.pv.view.zoom))
-	return m.st.Muted.Render(strings.Join(parts, " · "))
+	parts = append(parts, "zoom "+zoomLabel(m.view.zoom))
+	return m.c.Styles.Muted.Render(strings.Join(parts, " · "))
 }
 
 // errorLines says why a picture cannot be shown, wrapped to the pane, with
@@ -101,15 +101,15 @@ func (m *Model) errorLines(err error, cols int) []string {
 	text := "✗ " + sanitize.Line(err.Error())
 	var out []string
 	for _, l := range wrapWords(text, max(10, cols)) {
-		out = append(out, m.st.Bad.Render(l))
+		out = append(out, m.c.Styles.Bad.Render(l))
 	}
 	if errors.Is(err, imaging.ErrTooManyPixels) || errors.Is(err, imaging.ErrTooLarge) {
 		hint := "too big to preview safely"
-		if !m.opts.NoLocalFiles {
+		if !m.cfg.NoLocalFiles {
 			hint += "; o opens it in your viewer, s saves it"
 		}
 		for _, l := range wrapWords(hint, max(10, cols)) {
-			out = append(out, m.st.Muted.Render(l))
+			out = append(out, m.c.Styles.Muted.Render(l))
 		}
 	}
 	return out

@@ -1,4 +1,4 @@
-package tui
+package preview
 
 import (
 	"context"
@@ -19,7 +19,7 @@ const (
 )
 
 // loader owns the picture jobs of one program. It lives in the Model and
-// is only touched on the Update goroutine; the jobs themselves run in
+// is only touched on the program's Update goroutine; the jobs themselves run in
 // tea.Cmds and share only the cache (safe for concurrent use) and the
 // decode slots.
 type loader struct {
@@ -44,15 +44,11 @@ type loadJob struct {
 	cancel   context.CancelFunc
 }
 
-// loader returns the program's loader, built on first use.
-func (m *Model) loader() *loader {
-	if m.pv.ld == nil {
-		m.pv.ld = &loader{
-			jobs: map[string]*loadJob{}, infos: map[string]imaging.Info{}, failed: map[string]error{},
-			tried: map[string]bool{}, slots: make(chan struct{}, decodeSlots),
-		}
+func newLoader() *loader {
+	return &loader{
+		jobs: map[string]*loadJob{}, infos: map[string]imaging.Info{}, failed: map[string]error{},
+		tried: map[string]bool{}, slots: make(chan struct{}, decodeSlots),
 	}
-	return m.pv.ld
 }
 
 func (l *loader) remember(id string, info imaging.Info) {
@@ -74,19 +70,19 @@ func bytesKey(id string) string { return "file|" + id }
 
 // startJob loads the frame key of snapshot id in a tea.Cmd.
 func (m *Model) startJob(id, key string, o termgfx.Options, prefetch bool) tea.Cmd {
-	ld := m.loader()
-	ctx, cancel := context.WithCancel(m.ctx)
+	ld := m.ld
+	ctx, cancel := context.WithCancel(m.cfg.Ctx)
 	ld.next++
 	j := &loadJob{n: ld.next, snapID: id, prefetch: prefetch, cancel: cancel}
 	ld.jobs[key] = j
-	api, cache, slots, n := m.api, m.cache, ld.slots, j.n
+	api, cache, slots, n := m.cfg.API, m.cfg.Cache, ld.slots, j.n
 	return func() tea.Msg {
 		defer cancel()
 		f, info, err := loadFrame(ctx, api, cache, slots, id, o)
 		if err == nil {
 			cache.Put(key, f)
 		}
-		return PreviewMsg{Seq: n, Key: key, SnapshotID: id, Frame: f, Info: info, Err: err}
+		return FrameMsg{Seq: n, Key: key, SnapshotID: id, Frame: f, Info: info, Err: err}
 	}
 }
 
@@ -136,16 +132,13 @@ type neighbour struct {
 	id, key string
 }
 
-// neighbours returns the rows above and below the selection that have a
-// picture, keyed for options o at fit (moving resets the zoom).
+// neighbours returns the selection's neighbours that have a picture,
+// keyed for options o at fit (moving resets the zoom).
 func (m *Model) neighbours(o termgfx.Options) []neighbour {
 	o.Zoom, o.PanX, o.PanY = 1, 0, 0
 	var out []neighbour
-	for _, d := range []int{1, -1} {
-		s := m.snaps
-		s.Move(d)
-		r, ok := s.Selected()
-		if !ok || r.Snapshot.ID == m.pv.snapID || !hasPicture(r) {
+	for _, r := range m.sel.Neighbours {
+		if r.Snapshot.ID == m.snapID || !HasPicture(r) {
 			continue
 		}
 		out = append(out, neighbour{id: r.Snapshot.ID, key: termgfx.Key(r.Snapshot.ID, o)})
@@ -159,13 +152,13 @@ func (m *Model) neighbours(o termgfx.Options) []neighbour {
 // starts loading the neighbours into the cache, so that moving to one
 // repaints within the same Update, without a command.
 func (m *Model) prefetch() tea.Cmd {
-	ld := m.loader()
+	ld := m.ld
 	var near []neighbour
-	if m.pv.want != "" {
-		near = m.neighbours(m.pv.opts)
+	if m.want != "" {
+		near = m.neighbours(m.opts)
 	}
 	for key, j := range ld.jobs {
-		keep := key == m.pv.want
+		keep := key == m.want
 		for _, n := range near {
 			keep = keep || key == n.key
 		}
@@ -174,14 +167,14 @@ func (m *Model) prefetch() tea.Cmd {
 			delete(ld.jobs, key)
 		}
 	}
-	if m.pv.loading || (!m.pv.have && m.pv.err == nil) {
+	if m.loading || (!m.have && m.err == nil) {
 		return nil // the shown picture first
 	}
-	o := m.pv.opts
+	o := m.opts
 	o.Zoom, o.PanX, o.PanY = 1, 0, 0
 	var cmds []tea.Cmd
 	for _, n := range near {
-		if ld.jobs[n.key] != nil || ld.failed[n.id] != nil || ld.tried[n.key] || m.cache.Contains(n.key) {
+		if ld.jobs[n.key] != nil || ld.failed[n.id] != nil || ld.tried[n.key] || m.cfg.Cache.Contains(n.key) {
 			continue
 		}
 		ld.tried[n.key] = true
