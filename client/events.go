@@ -201,9 +201,9 @@ type streamDeps struct {
 type status struct {
 	state     StreamState
 	transport Transport
-	retryAt time.Time
-	since   time.Time
-	err     error
+	retryAt   time.Time
+	since     time.Time
+	err       error
 }
 
 // Stream is a live feed of platform events that survives disconnects,

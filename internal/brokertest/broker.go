@@ -34,7 +34,7 @@ type Broker struct {
 	wsPort  int
 	opts    Options
 
-	mu  sync.Mutex
+	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{}
 	log    *lockedBuffer

@@ -45,4 +45,3 @@ func (p *Publisher) Publish(topic string, payload []byte) {
 func (p *Publisher) PublishAsync(topic string, payload []byte) mqtt.Token {
 	return p.cl.Publish(topic, 1, false, payload)
 }
-
