@@ -31,8 +31,10 @@ type StreamOptions struct {
 	InteractionIDs []string
 	// LastEventID resumes after this sequence number (sent as
 	// Last-Event-ID); 0 starts with new events only, unless Replay is set.
+	// SSE only: MQTT events have no sequence number; the broker's session
+	// brings what was missed during a reconnect instead.
 	LastEventID uint64
-	// Replay, when LastEventID is 0, asks for every event the server still
+	// Replay (SSE only), when LastEventID is 0, asks for every event the server still
 	// holds (Last-Event-ID: 0) until the first event arrives, so history
 	// from before the start (requests still pending, recent activity)
 	// comes first, then live events. A server that no longer holds its
@@ -257,8 +259,13 @@ func (s *Stream) Close() {
 // Updates is closed it is exact.
 func (s *Stream) LastEventID() uint64 { return s.delivered.Load() }
 
-// Stream opens the live event stream (GET /rtc-api/events) and keeps it open
-// until ctx is cancelled or Close is called: it reconnects after any end of
+// Stream opens the live event stream over the Config's transport (see
+// Transport; auto by default) and keeps it open until ctx is cancelled or
+// Close is called. Over MQTT it subscribes to the endpoint's topic with QoS 1
+// in a kept session, reconnects with backoff and with a renewed token before
+// the old one expires, drops events whose id was delivered already, and sets
+// Resync when the broker lost the session. Over SSE (GET /rtc-api/events) it
+// reconnects after any end of
 // the connection with capped exponential backoff and jitter, resumes with
 // Last-Event-ID, drops replayed duplicates, renews the token after a 401,
 // replaces a connection that stayed silent for IdleTimeout, and falls back to

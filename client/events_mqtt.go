@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -309,6 +310,9 @@ func (s *Stream) handleMQTT(payload []byte) {
 	if ev.Type == EventResyncRequired {
 		s.markResync()
 		return
+	}
+	if len(s.opts.InteractionIDs) > 0 && !slices.Contains(s.opts.InteractionIDs, ev.InteractionID) {
+		return // the topic carries all of the endpoint's events: filter here
 	}
 	if ev.ID != "" && !s.seen.add(ev.ID) {
 		return

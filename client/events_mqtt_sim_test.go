@@ -66,3 +66,20 @@ func TestMQTTFromSimulator(t *testing.T) {
 		}
 	}
 }
+
+// TestMQTTInteractionFilter: the topic carries all of the endpoint's
+// events, so --interaction filters them on arrival.
+func TestMQTTInteractionFilter(t *testing.T) {
+	e := newMQTTEnv(t, sim.Options{}, brokertest.Options{}, nil)
+	st := e.c.Stream(context.Background(), client.StreamOptions{UserEndpointID: e.ep, InteractionIDs: []string{"int-wanted"}})
+	defer st.Close()
+	var l mqttLog
+	follow(t, st, &l, 20*time.Second, "live", live)
+	pub := e.broker.Publisher(t, "", "")
+	pub.Publish(e.topic, []byte(`{"type":"SnapshotAcquiredEvent","id":"other","interactionId":"int-other"}`))
+	pub.Publish(e.topic, []byte(`{"type":"SnapshotAcquiredEvent","id":"wanted","interactionId":"int-wanted"}`))
+	follow(t, st, &l, 20*time.Second, "wanted", func(client.StreamUpdate) bool { return l.has("wanted") })
+	if l.has("other") || len(l.ids) != 1 {
+		t.Fatalf("delivered %v", l.ids)
+	}
+}
