@@ -62,26 +62,47 @@ func (t *tokenSource) token(ctx context.Context) (string, error) {
 	return tok.AccessToken, nil
 }
 
+// tokenUntil returns the access token to send and when it is due for
+// renewal: zero for a static token, which is never renewed. The MQTT
+// transport reconnects before that time, as a broker checks the token only
+// when a connection opens.
+func (t *tokenSource) tokenUntil(ctx context.Context) (string, time.Time, error) {
+	if t.cc == nil {
+		return t.static, time.Time{}, nil
+	}
+	tok, at, err := t.currentUntil(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return tok.AccessToken, at, nil
+}
+
 // current returns the cached OAuth2 token, fetching a new one when there is
 // none or it is due for renewal. Concurrent callers share one fetch.
 func (t *tokenSource) current(ctx context.Context) (*oauth2.Token, error) {
+	tok, _, err := t.currentUntil(ctx)
+	return tok, err
+}
+
+// currentUntil is current with the time the token is due for renewal.
+func (t *tokenSource) currentUntil(ctx context.Context) (*oauth2.Token, time.Time, error) {
 	select {
 	case t.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, time.Time{}, ctx.Err()
 	}
 	defer func() { <-t.sem }()
 	now := t.now()
 	if t.tok != nil && now.Before(t.renewAt) {
-		return t.tok, nil
+		return t.tok, t.renewAt, nil
 	}
 	// The token request runs under the caller's context (and so its timeout).
 	tok, err := t.cc.Token(context.WithValue(ctx, oauth2.HTTPClient, t.hc))
 	if err != nil {
-		return nil, tokenError(err)
+		return nil, time.Time{}, tokenError(err)
 	}
 	if tok.AccessToken == "" {
-		return nil, errors.New("token: the token endpoint sent no access token")
+		return nil, time.Time{}, errors.New("token: the token endpoint sent no access token")
 	}
 	expiry := tok.Expiry
 	if expiry.IsZero() {
@@ -90,7 +111,7 @@ func (t *tokenSource) current(ctx context.Context) (*oauth2.Token, error) {
 		}
 	}
 	t.tok, t.renewAt = tok, renewTime(now, expiry)
-	return tok, nil
+	return tok, t.renewAt, nil
 }
 
 // renewTime is when a token fetched at now and expiring at expiry should be

@@ -59,6 +59,11 @@ type Config struct {
 	// HTTPClient, when set, provides the transport; its Timeout and
 	// redirect policy are not used.
 	HTTPClient *http.Client
+	// Events is the transport of Stream (default TransportAuto).
+	Events Transport
+	// MQTTURL is the broker's WebSocket URL for TransportMQTT (and auto);
+	// defaults to DefaultMQTTURL(Server).
+	MQTTURL string
 	// Logger receives debug logs of requests and retries; nil discards them.
 	// Tokens, secrets and signed-URL signatures are never logged.
 	Logger *slog.Logger
@@ -107,6 +112,18 @@ func New(cfg Config) (*Client, error) {
 				return nil, fmt.Errorf("client: %q: plain http would send credentials in clear; use https (http is allowed for loopback addresses only)", urlsafe.Redact(s))
 			}
 		}
+	}
+	if cfg.Events, err = ParseTransport(string(cfg.Events)); err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	if cfg.MQTTURL == "" {
+		cfg.MQTTURL, _ = DefaultMQTTURL(base)
+	} else if err := checkMQTTURL(cfg.MQTTURL); err != nil {
+		return nil, err
+	}
+	if u, err := url.Parse(cfg.MQTTURL); err == nil && !cfg.AllowInsecureHTTP && strings.EqualFold(u.Scheme, "ws") && !urlsafe.IsLoopback(u.Host) {
+		// The MQTT password is the access token.
+		return nil, fmt.Errorf("client: MQTT URL %q: plain ws would send the token in clear; use wss (ws is allowed for loopback addresses only)", urlsafe.Redact(cfg.MQTTURL))
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent

@@ -17,6 +17,7 @@ const (
 	DefaultStreamMaxBackoff   = 30 * time.Second
 	DefaultStreamPollInterval = 5 * time.Second
 	DefaultStreamBufferSize   = 10000
+	DefaultRelistInterval     = 30 * time.Second
 )
 
 // StreamOptions selects what the event stream carries and how it behaves
@@ -30,8 +31,10 @@ type StreamOptions struct {
 	InteractionIDs []string
 	// LastEventID resumes after this sequence number (sent as
 	// Last-Event-ID); 0 starts with new events only, unless Replay is set.
+	// SSE only: MQTT events have no sequence number; the broker's session
+	// brings what was missed during a reconnect instead.
 	LastEventID uint64
-	// Replay, when LastEventID is 0, asks for every event the server still
+	// Replay (SSE only), when LastEventID is 0, asks for every event the server still
 	// holds (Last-Event-ID: 0) until the first event arrives, so history
 	// from before the start (requests still pending, recent activity)
 	// comes first, then live events. A server that no longer holds its
@@ -51,6 +54,10 @@ type StreamOptions struct {
 	// 10,000). Beyond it the oldest are dropped and the next update carries
 	// Resync so the consumer re-lists instead of silently missing them.
 	BufferSize int
+	// RelistInterval is how often an update with Relist is sent while the
+	// transport is MQTT, which carries only this endpoint's own events
+	// (default 30s).
+	RelistInterval time.Duration
 }
 
 func (o StreamOptions) withDefaults() StreamOptions {
@@ -65,6 +72,9 @@ func (o StreamOptions) withDefaults() StreamOptions {
 	}
 	if o.BufferSize <= 0 {
 		o.BufferSize = DefaultStreamBufferSize
+	}
+	if o.RelistInterval <= 0 {
+		o.RelistInterval = DefaultRelistInterval
 	}
 	return o
 }
@@ -115,6 +125,9 @@ type StreamUpdate struct {
 	Events []Event
 	// State is the stream's current state.
 	State StreamState
+	// Transport is the transport State is about: TransportSSE,
+	// TransportMQTT or TransportPoll (empty until one was tried).
+	Transport Transport
 	// RetryAt is when the next connection attempt is due (Reconnecting,
 	// Offline) or when the events endpoint is probed again (Polling).
 	RetryAt time.Time
@@ -126,6 +139,12 @@ type StreamUpdate struct {
 	// not replay everything, events were dropped for a slow consumer, or the
 	// stream is polling.
 	Resync bool
+	// Relist asks a consumer that shows more than this endpoint's own
+	// events (a supervisor's organization-wide view) to re-list: the MQTT
+	// transport sets it every RelistInterval, as it carries only this
+	// endpoint's events. Nothing was lost; a consumer showing only its own
+	// events may ignore it.
+	Relist bool
 	// Err is why the stream is not live, or an event that could not be
 	// decoded; nil otherwise.
 	Err error
@@ -170,6 +189,9 @@ func defaultTuning() streamTuning {
 
 // streamDeps is what a Stream needs from the Client.
 type streamDeps struct {
+	mode      Transport                   // "" is auto
+	mqttURL   string                      // "": no MQTT in auto mode
+	mqtt      mqttDeps                    // used when mqttURL is set
 	eventsURL string                      // {server}/rtc-api/events
 	transport http.RoundTripper           // adds the bearer token; nil = http.DefaultTransport
 	renew     func(context.Context) error // forces a new token; nil: cannot
@@ -179,10 +201,11 @@ type streamDeps struct {
 
 // status is the stream's state as last reported.
 type status struct {
-	state   StreamState
-	retryAt time.Time
-	since   time.Time
-	err     error
+	state     StreamState
+	transport Transport
+	retryAt   time.Time
+	since     time.Time
+	err       error
 }
 
 // Stream is a live feed of platform events that survives disconnects,
@@ -204,6 +227,7 @@ type Stream struct {
 	mu     sync.Mutex // guards the fields below (producer -> deliverer)
 	pend   []Event
 	resync bool
+	relist bool
 	dirty  bool // status changed or an event error is waiting
 	st     status
 	evErr  error
@@ -213,6 +237,8 @@ type Stream struct {
 	prevID []byte // the ID slice of the previous message (see handle)
 	maxBuf int
 	conn   connStats
+
+	seen *idSet // event ids already delivered (MQTT redelivers with QoS 1)
 }
 
 // Updates returns the channel of updates. It is closed once the stream has
@@ -233,8 +259,13 @@ func (s *Stream) Close() {
 // Updates is closed it is exact.
 func (s *Stream) LastEventID() uint64 { return s.delivered.Load() }
 
-// Stream opens the live event stream (GET /rtc-api/events) and keeps it open
-// until ctx is cancelled or Close is called: it reconnects after any end of
+// Stream opens the live event stream over the Config's transport (see
+// Transport; auto by default) and keeps it open until ctx is cancelled or
+// Close is called. Over MQTT it subscribes to the endpoint's topic with QoS 1
+// in a kept session, reconnects with backoff and with a renewed token before
+// the old one expires, drops events whose id was delivered already, and sets
+// Resync when the broker lost the session. Over SSE (GET /rtc-api/events) it
+// reconnects after any end of
 // the connection with capped exponential backoff and jitter, resumes with
 // Last-Event-ID, drops replayed duplicates, renews the token after a 401,
 // replaces a connection that stayed silent for IdleTimeout, and falls back to
@@ -242,6 +273,9 @@ func (s *Stream) LastEventID() uint64 { return s.delivered.Load() }
 // events endpoint. Events arrive on Updates in batches, in order, each once.
 func (c *Client) Stream(ctx context.Context, opts StreamOptions) *Stream {
 	deps := streamDeps{
+		mode:      c.cfg.Events,
+		mqttURL:   c.cfg.MQTTURL,
+		mqtt:      c.mqttDeps(),
 		eventsURL: c.endpointURL("/rtc-api/events", nil),
 		transport: c.authTransport(),
 		renew:     c.renewToken, // fails for a static token: then 401 means Offline
@@ -264,6 +298,7 @@ func newStream(ctx context.Context, deps streamDeps, opts StreamOptions, tune st
 		last:    opts.LastEventID,
 		maxBuf:  tune.maxEventBytes,
 	}
+	s.seen = newIDSet(s.opts.BufferSize)
 	s.delivered.Store(opts.LastEventID)
 	s.hc = s.httpClient()
 	runDone := make(chan struct{})
@@ -293,6 +328,15 @@ func (s *Stream) setStatus(st status) {
 	s.mu.Lock()
 	s.st = st
 	s.dirty = true
+	s.mu.Unlock()
+	s.signal()
+}
+
+// markRelist queues an update asking the consumer to re-list what this
+// transport does not carry.
+func (s *Stream) markRelist() {
+	s.mu.Lock()
+	s.relist = true
 	s.mu.Unlock()
 	s.signal()
 }
@@ -341,16 +385,18 @@ func dropOldest(evs []Event, limit int) []Event {
 func (s *Stream) take() (StreamUpdate, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.pend) == 0 && !s.resync && !s.dirty {
+	if len(s.pend) == 0 && !s.resync && !s.relist && !s.dirty {
 		return StreamUpdate{}, false
 	}
 	u := StreamUpdate{
-		Events:  s.pend,
-		State:   s.st.state,
-		RetryAt: s.st.retryAt,
-		Since:   s.st.since,
-		Resync:  s.resync,
-		Err:     s.st.err,
+		Events:    s.pend,
+		State:     s.st.state,
+		Transport: s.st.transport,
+		RetryAt:   s.st.retryAt,
+		Since:     s.st.since,
+		Resync:    s.resync,
+		Relist:    s.relist,
+		Err:       s.st.err,
 	}
 	if s.evErr != nil {
 		u.Err = s.evErr
@@ -359,7 +405,7 @@ func (s *Stream) take() (StreamUpdate, bool) {
 		u.Events = dropOldest(u.Events, s.opts.BufferSize)
 		u.Resync = true
 	}
-	s.pend, s.resync, s.dirty, s.evErr = nil, false, false, nil
+	s.pend, s.resync, s.relist, s.dirty, s.evErr = nil, false, false, false, nil
 	return u, true
 }
 
@@ -374,8 +420,9 @@ func (s *Stream) merge(cur, next StreamUpdate) StreamUpdate {
 	case next.State != cur.State && !errors.As(cur.Err, &evErr):
 		cur.Err = nil
 	}
-	cur.State, cur.RetryAt, cur.Since = next.State, next.RetryAt, next.Since
+	cur.State, cur.Transport, cur.RetryAt, cur.Since = next.State, next.Transport, next.RetryAt, next.Since
 	cur.Resync = cur.Resync || next.Resync
+	cur.Relist = cur.Relist || next.Relist
 	cur.Events = append(cur.Events, next.Events...)
 	if len(cur.Events) > s.opts.BufferSize {
 		cur.Events = dropOldest(cur.Events, s.opts.BufferSize)

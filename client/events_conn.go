@@ -109,18 +109,52 @@ func (s *Stream) streamURL() string {
 	return s.deps.eventsURL + "?" + q.Encode()
 }
 
-// run connects, reconnects and falls back to polling until ctx is done.
+// run picks the transport and runs it until ctx is done. SSE and auto fall
+// back to polling when the server has no events endpoint (auto tries the MQTT
+// broker first), and probe the endpoint again now and then.
 func (s *Stream) run(ctx context.Context) {
+	first := TransportSSE
+	switch s.deps.mode {
+	case TransportMQTT, TransportPoll:
+		first = s.deps.mode
+	}
+	s.setStatus(status{state: StateConnecting, transport: first, since: time.Now()})
+	switch s.deps.mode {
+	case TransportPoll:
+		for s.poll(ctx) {
+		}
+		return
+	case TransportMQTT:
+		_ = s.runMQTT(ctx, false)
+		return
+	}
+	for {
+		if !s.runSSE(ctx) {
+			return
+		}
+		if s.deps.mode != TransportSSE && s.deps.mqttURL != "" {
+			if err := s.runMQTT(ctx, true); !errors.Is(err, errNoBroker) {
+				return // ctx done: MQTT, once it reached a broker, is kept
+			}
+		}
+		if !s.poll(ctx) {
+			return
+		}
+	}
+}
+
+// runSSE connects and reconnects to the events endpoint. It returns false
+// when ctx is done, true when the server has no events endpoint.
+func (s *Stream) runSSE(ctx context.Context) bool {
 	var (
 		failures int  // attempts in a row that made no progress
 		renewed  bool // a token renewal was tried since the last success
 		outage   = time.Now()
 	)
-	s.setStatus(status{state: StateConnecting, since: outage})
 	for {
 		err := s.attempt(ctx)
 		if ctx.Err() != nil {
-			return
+			return false
 		}
 		c := s.conn
 		now := time.Now()
@@ -136,10 +170,7 @@ func (s *Stream) run(ctx context.Context) {
 		state := StateReconnecting
 		switch {
 		case errors.Is(err, errNoEventsEndpoint):
-			if !s.poll(ctx) {
-				return
-			}
-			continue
+			return true
 		case IsUnauthorized(err):
 			if s.deps.renew != nil && !renewed {
 				// The token was revoked or expired early: renew it and
@@ -165,9 +196,9 @@ func (s *Stream) run(ctx context.Context) {
 		if s.deps.log != nil {
 			s.deps.log.Debug("events: connection ended", "err", err, "state", state.String(), "retry_in", delay, "last_event_id", s.last)
 		}
-		s.setStatus(status{state: state, retryAt: now.Add(delay), since: outage, err: err})
+		s.setStatus(status{state: state, transport: TransportSSE, retryAt: now.Add(delay), since: outage, err: err})
 		if !sleepCtx(ctx, delay) {
-			return
+			return false
 		}
 	}
 }
@@ -262,7 +293,7 @@ func (s *Stream) watch(ctx context.Context, act *activity, cancel context.Cancel
 func (s *Stream) validate(resp *http.Response) error {
 	if resp.StatusCode == http.StatusOK && isEventStream(resp.Header.Get("Content-Type")) {
 		s.conn.live, s.conn.liveAt = true, time.Now()
-		s.setStatus(status{state: StateLive, since: s.conn.liveAt})
+		s.setStatus(status{state: StateLive, transport: TransportSSE, since: s.conn.liveAt})
 		return nil
 	}
 	defer resp.Body.Close()

@@ -37,6 +37,10 @@ func ImageModes() []string {
 	return []string{"auto", "ascii", "halfblock", "sixel", "kitty", "none"}
 }
 
+// Transports lists the accepted values of events.transport: auto picks SSE
+// when the server has the events endpoint, else MQTT, else polling.
+func Transports() []string { return []string{"auto", "sse", "mqtt", "poll"} }
+
 // Roles lists the roles an SSH user can be given in ssh.roles.
 func Roles() []string { return []string{"reviewer", "supervisor"} }
 
@@ -78,10 +82,15 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 // MarshalText redacts the secret in JSON, YAML and other text encodings.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// Events holds the event pane's settings.
+// Events holds the event stream's and the event pane's settings.
 type Events struct {
 	// Scrollback is how many events the pane keeps (default 10000).
 	Scrollback int `yaml:"scrollback"`
+	// Transport is how live events arrive: see Transports (default auto).
+	Transport string `yaml:"transport"`
+	// MQTTURL is the MQTT broker's WebSocket URL (default
+	// wss://{server host}/ws; ws:// for a local broker).
+	MQTTURL string `yaml:"mqtt_url"`
 }
 
 // Watch holds the thresholds after which a pending snapshot request is
@@ -187,6 +196,10 @@ func (c Config) String() string {
 	}
 	fmt.Fprintf(&b, " application_id=%s user_endpoint_id=%s", c.ApplicationID, c.UserEndpointID)
 	fmt.Fprintf(&b, " max_image_mb=%d", c.MaxImageMB)
+	fmt.Fprintf(&b, " events=%s", c.Events.Transport)
+	if c.Events.MQTTURL != "" {
+		fmt.Fprintf(&b, " mqtt_url=%s", c.Events.MQTTURL)
+	}
 	if c.AllowInsecureHTTP {
 		b.WriteString(" allow_insecure_http=true")
 	}
@@ -211,6 +224,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("config", c.Path),
 		slog.Int("max_image_mb", c.MaxImageMB),
 		slog.Bool("allow_insecure_http", c.AllowInsecureHTTP),
+		slog.String("events", c.Events.Transport),
+		slog.String("mqtt_url", c.Events.MQTTURL),
 		slog.String("theme", c.Theme),
 		slog.String("image_mode", c.ImageMode),
 		slog.Bool("read_only", c.ReadOnly),

@@ -219,6 +219,18 @@ func (c *Config) finish(getenv func(string) string) error {
 	if !slices.Contains(ImageModes(), c.ImageMode) {
 		return fmt.Errorf("image_mode %q: want one of %s", c.ImageMode, strings.Join(ImageModes(), ", "))
 	}
+	c.Events.Transport = strings.ToLower(strings.TrimSpace(c.Events.Transport))
+	if c.Events.Transport == "" {
+		c.Events.Transport = "auto"
+	}
+	if !slices.Contains(Transports(), c.Events.Transport) {
+		return fmt.Errorf("events.transport %q: want one of %s", c.Events.Transport, strings.Join(Transports(), ", "))
+	}
+	if c.Events.MQTTURL != "" {
+		if err := c.checkWSURL(c.Events.MQTTURL); err != nil {
+			return fmt.Errorf("events.mqtt_url: %w", err)
+		}
+	}
 	switch {
 	case c.Events.Scrollback < 0:
 		return fmt.Errorf("events.scrollback %d: must not be negative", c.Events.Scrollback)
@@ -302,8 +314,8 @@ func (c *Config) checkURL(s string) error {
 	return nil
 }
 
-// InsecureURLs lists the configured server and token URLs that are plain
-// http to another machine (allowed only with AllowInsecureHTTP), for a
+// InsecureURLs lists the configured server, token and MQTT URLs that are plain
+// http (ws) to another machine (allowed only with AllowInsecureHTTP), for a
 // warning.
 func (c *Config) InsecureURLs() []string {
 	var out []string
@@ -312,7 +324,27 @@ func (c *Config) InsecureURLs() []string {
 			out = append(out, urlsafe.Redact(s))
 		}
 	}
+	if u, err := url.Parse(c.Events.MQTTURL); err == nil && u.Scheme == "ws" && !urlsafe.IsLoopback(u.Host) {
+		out = append(out, urlsafe.Redact(c.Events.MQTTURL))
+	}
 	return out
+}
+
+// checkWSURL accepts a broker's wss:// URL, or ws:// to a loopback address
+// (the MQTT password is the access token) unless AllowInsecureHTTP.
+func (c *Config) checkWSURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", urlsafe.Redact(s))
+	}
+	if (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" || u.User != nil {
+		return fmt.Errorf("%q: want a wss://host/path URL (ws:// for a local broker)", urlsafe.Redact(s))
+	}
+	if u.Scheme == "ws" && !urlsafe.IsLoopback(u.Host) && !c.AllowInsecureHTTP {
+		return fmt.Errorf("%q: plain ws would send the token in clear, so it is allowed for loopback addresses only; "+
+			"use wss, or pass --allow-insecure-http (SNAPDASH_ALLOW_INSECURE_HTTP, config allow_insecure_http)", urlsafe.Redact(s))
+	}
+	return nil
 }
 
 // setting is one global setting with its flag, environment variable and
@@ -383,6 +415,10 @@ func settings() []setting {
 	add("user-endpoint-id", "SNAPDASH_USER_ENDPOINT_ID", "user_endpoint_id", "reuse this user endpoint instead of registering one", g, s)
 	g, s = str(func(c *Config) *string { return &c.LogFile })
 	add("log-file", "SNAPDASH_LOG_FILE", "log_file", "write a structured log to this file", g, s)
+	g, s = str(func(c *Config) *string { return &c.Events.Transport })
+	add("events", "SNAPDASH_EVENTS", "events.transport", "live events: auto, sse, mqtt or poll (default auto)", g, s)
+	g, s = str(func(c *Config) *string { return &c.Events.MQTTURL })
+	add("mqtt-url", "SNAPDASH_MQTT_URL", "events.mqtt_url", "MQTT broker WebSocket URL (default wss://<server host>/ws)", g, s)
 	list = append(list, setting{
 		name: "max-image-mb", env: "SNAPDASH_MAX_IMAGE_MB", key: "max_image_mb",
 		usage: "largest picture to download or upload, in MiB (default 32)",

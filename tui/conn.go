@@ -18,6 +18,7 @@ import (
 type connState struct {
 	conn    header.Conn
 	note    string    // fixed detail (no stream, no endpoint)
+	via     string    // the live transport when not SSE ("mqtt")
 	retryAt time.Time // next connection attempt (reconnecting, offline)
 	since   time.Time // start of the outage (offline)
 	gen     int       // generation of the countdown tick
@@ -41,6 +42,10 @@ func (m *Model) setConn(u client.StreamUpdate) tea.Cmd {
 		m.cs.conn = header.Connecting
 	}
 	m.cs.note, m.cs.retryAt, m.cs.since = "", u.RetryAt, u.Since
+	m.cs.via = ""
+	if u.Transport == client.TransportMQTT {
+		m.cs.via = string(u.Transport)
+	}
 	var ee *client.EventError
 	if errors.As(u.Err, &ee) {
 		m.logEvent(events.Error, "an event could not be read: "+ee.Error())

@@ -51,6 +51,10 @@ func (m *Model) onStream(msg StreamUpdateMsg) tea.Cmd {
 			m.logEvent(events.Event, "resync: the server could not replay every event; re-listing")
 		}
 		cmds = append(cmds, m.resync())
+	} else if u.Relist {
+		// MQTT brings only this endpoint's events: the rest of the
+		// organization is re-listed on the stream's timer.
+		cmds = append(cmds, m.resync())
 	}
 	b := &batch{fetch: map[string][]string{}}
 	for _, ev := range u.Events {

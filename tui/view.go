@@ -66,7 +66,7 @@ func (m *Model) headerInfo() header.Info {
 	id := m.opts.Identity
 	return header.Info{
 		Server: m.opts.ServerURL, User: id.UserID, Org: id.Organization, Roles: id.Roles,
-		Conn: m.cs.conn, ConnDetail: m.connDetail(), ReadOnly: m.readOnly(),
+		Conn: m.cs.conn, ConnDetail: m.connDetail(), Via: m.cs.via, ReadOnly: m.readOnly(),
 	}
 }
 

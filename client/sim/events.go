@@ -67,6 +67,7 @@ func (s *Server) publishLocked(ev client.Event) client.Event {
 	}
 	ev.Raw = nil
 	s.ring.push(ev)
+	s.publishMQTT(ev)
 	close(s.notify)
 	s.notify = make(chan struct{})
 	s.deviceHook(ev)

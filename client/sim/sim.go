@@ -131,6 +131,10 @@ type Options struct {
 	PictureWidth int
 	// Logger receives debug logs (default: discarded).
 	Logger *slog.Logger
+	// MQTTBroker, when set (tcp://127.0.0.1:1883, or a ws:// URL), also
+	// publishes every event to that broker as the platform does: QoS 1 on
+	// user/{userId}/{userEndpointId} of each user endpoint it concerns.
+	MQTTBroker string
 }
 
 // Server is a running simulator. All methods are safe for concurrent use.
@@ -168,6 +172,8 @@ type Server struct {
 	srvMu   sync.Mutex
 	httpSrv *http.Server
 	ln      net.Listener
+
+	mqtt *mqttPublisher // nil without Options.MQTTBroker
 }
 
 // New builds a server: it reloads DataDir when it holds a saved state, else
@@ -235,6 +241,11 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	s.handler = s.routes()
+	if opts.MQTTBroker != "" {
+		if s.mqtt, err = newMQTTPublisher(opts.MQTTBroker, opts.EventBuffer, s.log); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -312,6 +323,9 @@ func (s *Server) Close() error {
 		}
 		s.srvMu.Unlock()
 		s.wg.Wait()
+		if s.mqtt != nil {
+			s.mqtt.close()
+		}
 		err = s.save()
 	})
 	return err

@@ -167,6 +167,8 @@ func (s *session) dial(version string) error {
 		ClientID:     s.cfg.ClientID,
 		ClientSecret: s.cfg.ClientSecret.Reveal(),
 		TokenURL:     s.cfg.TokenURL,
+		Events:       client.Transport(s.cfg.Events.Transport),
+		MQTTURL:      s.cfg.Events.MQTTURL,
 		// Load refused such URLs unless allowed, and openSession warned.
 		AllowInsecureHTTP: s.cfg.AllowInsecureHTTP,
 		UserAgent:         userAgent(version),

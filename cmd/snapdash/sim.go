@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"text/tabwriter"
 	"time"
 
@@ -18,6 +19,7 @@ const demoApplicationID = "snapdash-demo"
 func simCmd() *command {
 	var (
 		addr, data string
+		broker     string
 		seed       int64
 		delay      time.Duration
 	)
@@ -29,6 +31,7 @@ func simCmd() *command {
 			fs.StringVar(&data, "data", "", "keep the simulator's state in `DIR` across restarts")
 			fs.Int64Var(&seed, "seed", 1, "seed of ids and pictures")
 			fs.DurationVar(&delay, "acquire-delay", sim.DefaultAcquireDelay, "how long a simulated device takes to answer")
+			fs.StringVar(&broker, "mqtt-broker", "", "also publish events to this MQTT broker `URL` (tcp://127.0.0.1:1883), as the platform does")
 		},
 		run: func(ctx context.Context, e *env, _ []string) error {
 			cfg, err := e.loadConfig()
@@ -42,7 +45,7 @@ func simCmd() *command {
 			defer closer.Close()
 			srv, err := sim.New(sim.Options{
 				Seed: seed, DataDir: data, Demo: true, Customers: true,
-				AcquireDelay: delay, Logger: log,
+				AcquireDelay: delay, Logger: log, MQTTBroker: broker,
 			})
 			if err != nil {
 				return fmt.Errorf("sim: %w", err)
@@ -51,7 +54,7 @@ func simCmd() *command {
 				return fmt.Errorf("sim: %w", err)
 			}
 			log.Info("simulator started", "url", srv.URL(), "data", data)
-			printSimBanner(e, srv, addr)
+			printSimBanner(e, srv, addr, broker)
 			<-ctx.Done()
 			fmt.Fprintln(e.stderr, "snapdash: sim: stopping")
 			if err := srv.Close(); err != nil {
@@ -65,7 +68,7 @@ func simCmd() *command {
 
 // printSimBanner tells the user where the simulator is and how to use it.
 // The credentials are the simulator's fixed demo values, not secrets.
-func printSimBanner(e *env, srv *sim.Server, listen string) {
+func printSimBanner(e *env, srv *sim.Server, listen, broker string) {
 	w := e.stdout
 	fmt.Fprintf(w, "snapdash simulator listening on %s\n\nDemo credentials:\n", srv.URL())
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -81,10 +84,24 @@ func printSimBanner(e *env, srv *sim.Server, listen string) {
 			break
 		}
 	}
-	fmt.Fprintf(w, "  export SNAPDASH_APPLICATION_ID=%s\n  snapdash\n\nPress Ctrl-C to stop.\n", demoApplicationID)
+	fmt.Fprintf(w, "  export SNAPDASH_APPLICATION_ID=%s\n  snapdash\n", demoApplicationID)
+	if broker != "" {
+		fmt.Fprintf(w, "\nEvents also go to the MQTT broker at %s; follow them with\n  snapdash --events mqtt --mqtt-url ws://<broker host>:<its websocket port>/ws\n", redactBroker(broker))
+	}
+	fmt.Fprintln(w, "\nPress Ctrl-C to stop.")
 	if !loopback(listen) {
 		fmt.Fprintln(e.stderr, "snapdash: sim: warning: reachable beyond this machine, and the demo credentials are public")
 	}
+}
+
+// redactBroker drops user info from a broker URL before it is printed.
+func redactBroker(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	u.User = nil
+	return u.String()
 }
 
 // loopback reports whether the listen address only accepts local

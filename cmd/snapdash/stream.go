@@ -159,6 +159,9 @@ func followEvents(ctx context.Context, e *env, stream *client.Stream) error {
 	for u := range stream.Updates() {
 		if u.State != last || (u.Err != nil && u.State != client.StateLive) {
 			msg := u.State.String()
+			if u.Transport == client.TransportSSE || u.Transport == client.TransportMQTT {
+				msg += " (" + string(u.Transport) + ")"
+			}
 			if !u.RetryAt.IsZero() && u.State != client.StateLive {
 				msg += fmt.Sprintf(", next try in %s", time.Until(u.RetryAt).Round(time.Second))
 			}

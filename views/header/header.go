@@ -45,7 +45,10 @@ type Info struct {
 	Conn              Conn
 	// ConnDetail follows the state, e.g. "retry in 4s".
 	ConnDetail string
-	ReadOnly   bool
+	// Via names the transport while live when it is not the default SSE
+	// stream: "mqtt" shows "● live · mqtt".
+	Via      string
+	ReadOnly bool
 }
 
 // View draws the header line w cells wide.
@@ -65,6 +68,9 @@ func View(st *theme.Styles, in Info, w int) string {
 		left += "  " + who
 	}
 	right := in.Conn.Label()
+	if v := sanitize.Line(in.Via); v != "" && in.Conn == Live {
+		right += " · " + v
+	}
 	if in.ConnDetail != "" {
 		right += " (" + sanitize.Line(in.ConnDetail) + ")"
 	}
