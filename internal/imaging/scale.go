@@ -192,12 +192,23 @@ func boxShrink(ctx context.Context, img image.Image, r image.Rectangle, fx, fy i
 		err := shrink4(ctx, s.Pix, s.Stride, s.PixOffset(r.Min.X, r.Min.Y), out.Pix, out.Stride, ow, oh, fx, fy)
 		return out, err
 	}
-	conv := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
-	stddraw.Draw(conv, conv.Bounds(), img, r.Min, stddraw.Src)
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	// Other pixel types (paletted GIF, 16-bit PNG, WebP with alpha):
+	// convert one strip of fy rows at a time, so that a large picture is
+	// never copied whole.
+	out := image.NewRGBA(image.Rect(0, 0, ow, oh))
+	strip := image.NewRGBA(image.Rect(0, 0, ow*fx, fy))
+	for oy := 0; oy < oh; oy++ {
+		if oy%16 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		stddraw.Draw(strip, strip.Bounds(), img, image.Pt(r.Min.X, r.Min.Y+oy*fy), stddraw.Src)
+		if err := shrink4(ctx, strip.Pix, strip.Stride, 0, out.Pix[oy*out.Stride:], out.Stride, ow, 1, fx, fy); err != nil {
+			return nil, err
+		}
 	}
-	return boxShrink(ctx, conv, conv.Bounds(), fx, fy)
+	return out, nil
 }
 
 // shrink4 box-averages a 4-bytes-per-pixel buffer starting at offset base.
