@@ -162,7 +162,7 @@ func New(opts Options) *Model {
 		ops:        map[int]string{},
 		review:     review.New(ctx, opts.API, opts.UserEndpointID),
 		cam:        camcorr.New(ctx, opts.API, opts.UserEndpointID),
-		cache:      termgfx.NewCache(64 << 20),
+		cache:      termgfx.NewBudgetCache(64<<20, opts.PictureBudget),
 		mode:       opts.ImageMode,
 		listing:    true,
 		started:    opts.Now(),
@@ -200,9 +200,13 @@ func New(opts Options) *Model {
 	return m
 }
 
-// Close stops the event stream and every request in flight. Quitting does
-// it; call it when the program ended another way.
-func (m *Model) Close() { m.cancel() }
+// Close stops the event stream and every request in flight, and gives the
+// picture cache's memory back to the shared budget. Quitting does it; call
+// it when the program ended another way.
+func (m *Model) Close() {
+	m.cancel()
+	m.cache.Close()
+}
 
 // Init starts loading: interactions, the pinned ones, the recent list and
 // the event stream.
