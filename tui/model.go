@@ -168,7 +168,7 @@ func New(opts Options) *Model {
 		watchLoads: map[string]bool{},
 	}
 	m.c.Spinner = m.spinFrame()
-	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewCache(64 << 20),
+	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget),
 		Caps: opts.Caps, Mode: opts.ImageMode, Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
 	m.events.SetDescriber(m.describeEvent)
 	m.watch = newWatch(m)
@@ -199,9 +199,13 @@ func New(opts Options) *Model {
 	return m
 }
 
-// Close stops the event stream and every request in flight. Quitting does
-// it; call it when the program ended another way.
-func (m *Model) Close() { m.cancel() }
+// Close stops the event stream and every request in flight, and gives the
+// picture cache's memory back to the shared budget. Quitting does it; call
+// it when the program ended another way.
+func (m *Model) Close() {
+	m.cancel()
+	m.preview.Close()
+}
 
 // Init starts loading: interactions, the pinned ones, the recent list and
 // the event stream.

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/preview"
@@ -118,6 +119,10 @@ type Options struct {
 	// PreviewDelay is how long the selection must rest before a picture is
 	// fetched (default 80ms), so scrolling does not download every row.
 	PreviewDelay time.Duration
+	// PictureBudget is the memory budget picture decoding and caching
+	// share; a server gives all its sessions one. Nil: one of its own
+	// (imaging.DefaultBudgetBytes).
+	PictureBudget *imaging.Budget
 }
 
 // ImageModeNone is the ImageMode that shows no pictures.
@@ -162,6 +167,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ImageMode == "" {
 		o.ImageMode = termgfx.ModeAuto
+	}
+	if o.PictureBudget == nil {
+		o.PictureBudget = imaging.NewBudget(0)
 	}
 	return o
 }

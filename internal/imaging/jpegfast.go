@@ -16,7 +16,14 @@ import (
 // sequential Huffman JPEGs with one interleaved scan (what cameras and
 // phones write); anything else, and any error, falls back to image/jpeg.
 
-var errFastJPEG = errors.New("not a plain baseline JPEG")
+var (
+	errFastJPEG = errors.New("not a plain baseline JPEG")
+	// errHuffTable is an invalid (over-subscribed) Huffman table.
+	errHuffTable = fmt.Errorf("%w: invalid Huffman table", errFastJPEG)
+	// errFastJPEGPanic marks a recovered panic: a bug, which the fuzz
+	// targets report, although the caller still falls back safely.
+	errFastJPEGPanic = fmt.Errorf("%w: internal error", errFastJPEG)
+)
 
 // unzigzag maps zig-zag order to natural order.
 var unzigzag = [64]int{
@@ -49,6 +56,12 @@ func (h *huffTable) build(counts [16]int, vals []uint8) error {
 	code, k := int32(0), int32(0)
 	for l := 1; l <= 16; l++ {
 		n := int32(counts[l-1])
+		// Canonical codes of length l are code..code+n-1 and must fit in
+		// l bits (T.81 annex C): an over-subscribed table would index
+		// past the lookup table.
+		if code+n > 1<<l {
+			return errHuffTable
+		}
 		h.valptr[l] = k
 		h.mincode[l] = code
 		if n == 0 {
@@ -67,9 +80,6 @@ func (h *huffTable) build(counts [16]int, vals []uint8) error {
 		}
 		code = (code + n) << 1
 		k += n
-		if code > 1<<17 {
-			return errFastJPEG
-		}
 	}
 	h.maxcode[17] = 1 << 30
 	return nil
@@ -177,13 +187,20 @@ func (b *bitReader) restart() error {
 }
 
 // decodeJPEGReduced decodes data at 1/scale (scale 2, 4 or 8). It returns
-// errFastJPEG for anything it does not handle, so the caller can fall back.
-func decodeJPEGReduced(ctx context.Context, data []byte, scale int) (img image.Image, err error) {
+// errFastJPEG for anything it does not handle, so the caller can fall
+// back. It checks the frame it is about to decode, before allocating:
+// ErrTooManyPixels over maxPixels (0 means DefaultMaxPixels), and
+// errFastJPEG when want is not zero and the frame's size differs from it
+// (the size image/jpeg's DecodeConfig found and the limits passed).
+func decodeJPEGReduced(ctx context.Context, data []byte, scale, maxPixels int, want image.Point) (img image.Image, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a corrupt file must never crash the program
-			img, err = nil, fmt.Errorf("%w: %v", errFastJPEG, r)
+			img, err = nil, fmt.Errorf("%w: %v", errFastJPEGPanic, r)
 		}
 	}()
+	if maxPixels <= 0 {
+		maxPixels = DefaultMaxPixels
+	}
 	if scale != 2 && scale != 4 && scale != 8 {
 		return nil, errFastJPEG
 	}
@@ -201,13 +218,23 @@ func decodeJPEGReduced(ctx context.Context, data []byte, scale int) (img image.I
 	}
 	p := 2
 	for {
-		for p < len(data) && data[p] == 0xFF && p+1 < len(data) && data[p+1] == 0xFF {
+		for p+1 < len(data) && data[p] == 0xFF && data[p+1] == 0xFF { // fill bytes
 			p++
 		}
-		if p+4 > len(data) || data[p] != 0xFF {
+		if p+2 > len(data) || data[p] != 0xFF {
 			return nil, errFastJPEG
 		}
 		marker := data[p+1]
+		if marker == 0xD9 || marker == 0x00 {
+			return nil, errFastJPEG
+		}
+		if isStandaloneJPEGMarker(marker) { // TEM, RSTn, SOI: no length
+			p += 2
+			continue
+		}
+		if p+4 > len(data) {
+			return nil, errFastJPEG
+		}
 		n := int(data[p+2])<<8 | int(data[p+3])
 		if n < 2 || p+2+n > len(data) {
 			return nil, errFastJPEG
@@ -256,12 +283,18 @@ func decodeJPEGReduced(ctx context.Context, data []byte, scale int) (img image.I
 				seg = seg[17+total:]
 			}
 		case marker == 0xC0 || marker == 0xC1: // baseline / extended sequential, Huffman
-			if len(seg) < 6 || seg[0] != 8 {
-				return nil, errFastJPEG
+			if len(seg) < 6 || seg[0] != 8 || comps != nil {
+				return nil, errFastJPEG // one frame only
 			}
 			height, width = int(seg[1])<<8|int(seg[2]), int(seg[3])<<8|int(seg[4])
 			nc := int(seg[5])
 			if (nc != 1 && nc != 3) || len(seg) < 6+3*nc || width == 0 || height == 0 {
+				return nil, errFastJPEG
+			}
+			if width*height > maxPixels {
+				return nil, tooManyPixels(width, height, maxPixels)
+			}
+			if want != (image.Point{}) && (width != want.X || height != want.Y) {
 				return nil, errFastJPEG
 			}
 			for i := 0; i < nc; i++ {
@@ -297,8 +330,6 @@ func decodeJPEGReduced(ctx context.Context, data []byte, scale int) (img image.I
 				return nil, errFastJPEG
 			}
 			return decodeScan(ctx, data[p:], comps, &qt, &dc, &ac, width, height, restartEach, scale)
-		case marker == 0xD9:
-			return nil, errFastJPEG
 		}
 	}
 }

@@ -61,7 +61,7 @@ func TestReducedJPEGMatchesFullDecode(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, s := range []int{2, 4, 8} {
-			got, err := decodeJPEGReduced(context.Background(), data, s)
+			got, err := decodeJPEGReduced(context.Background(), data, s, 0, image.Point{})
 			if err != nil {
 				t.Fatalf("%s 1/%d: %v", name, s, err)
 			}
@@ -106,7 +106,7 @@ func TestReducedJPEGMatchesFullDecode(t *testing.T) {
 
 func TestReducedJPEGFallsBack(t *testing.T) {
 	ctx := context.Background()
-	if _, err := decodeJPEGReduced(ctx, readFixture(t, "progressive.jpg"), 8); !errors.Is(err, errFastJPEG) {
+	if _, err := decodeJPEGReduced(ctx, readFixture(t, "progressive.jpg"), 8, 0, image.Point{}); !errors.Is(err, errFastJPEG) {
 		t.Fatalf("progressive: %v", err)
 	}
 	// DecodeForBox still shows it, in full.
@@ -133,16 +133,16 @@ func TestReducedJPEGSurvivesDamage(t *testing.T) {
 	for _, name := range []string{"s420.jpg", "restart.jpg", "gray.jpg"} {
 		data := readFixture(t, name)
 		for cut := 0; cut < len(data); cut += 97 {
-			_, _ = decodeJPEGReduced(ctx, data[:cut], 4)
+			_, _ = decodeJPEGReduced(ctx, data[:cut], 4, 0, image.Point{})
 		}
 		for i := 2; i < len(data); i += 53 {
 			bad := append([]byte(nil), data...)
 			bad[i] ^= 0x5A
-			_, _ = decodeJPEGReduced(ctx, bad, 8)
+			_, _ = decodeJPEGReduced(ctx, bad, 8, 0, image.Point{})
 			_, _, _ = DecodeForBox(ctx, bad, Limits{}, image.Pt(20, 20))
 		}
 	}
-	if _, err := decodeJPEGReduced(ctx, readFixture(t, "s420.jpg")[:600], 8); err == nil {
+	if _, err := decodeJPEGReduced(ctx, readFixture(t, "s420.jpg")[:600], 8, 0, image.Point{}); err == nil {
 		t.Fatal("a truncated scan decoded without error")
 	}
 }
@@ -163,15 +163,75 @@ func TestJPEGScale(t *testing.T) {
 	}
 }
 
-func FuzzDecodeForBox(f *testing.F) {
+// jpegSeeds are the fuzz targets' seeds: the fixtures and the crafted
+// hostile files.
+func jpegSeeds(f *testing.F) [][]byte {
+	var seeds [][]byte
 	for _, name := range []string{"s420.jpg", "restart.jpg", "gray.jpg", "progressive.jpg"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "jpeg", name))
 		if err != nil {
 			f.Fatal(err)
 		}
+		seeds = append(seeds, b)
+	}
+	return append(seeds, zeroScanGray(40, 24), overSubscribedJPEG(), progressiveBomb(64, 64, 3))
+}
+
+// FuzzDecodeForBox checks that no input crashes, hangs or exceeds the
+// pixel limit through DecodeForBox, and that what it returns matches the
+// size it reports.
+func FuzzDecodeForBox(f *testing.F) {
+	for _, b := range jpegSeeds(f) {
 		f.Add(b)
 	}
+	const maxPixels = 4 << 20
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _, _ = DecodeForBox(context.Background(), data, Limits{MaxPixels: 4 << 20}, image.Pt(20, 20))
+		img, info, err := DecodeForBox(context.Background(), data, Limits{MaxPixels: maxPixels}, image.Pt(20, 20))
+		if err != nil {
+			return
+		}
+		w, h := info.Width, info.Height
+		if info.Orientation >= 5 {
+			w, h = h, w
+		}
+		if w*h > maxPixels {
+			t.Fatalf("decoded %dx%d over the %d pixel limit", w, h, maxPixels)
+		}
+		b := img.Bounds()
+		bw, bh := b.Dx(), b.Dy()
+		if info.Orientation >= 5 {
+			bw, bh = bh, bw
+		}
+		if s := info.Scale; bw > (w+s-1)/s || bh > (h+s-1)/s {
+			t.Fatalf("%v picture at 1/%d reported as %dx%d", b, s, info.Width, info.Height)
+		}
+	})
+}
+
+// FuzzJPEGFrameSize runs the fast decoder against image/jpeg: it must
+// never panic (a recovered panic is a bug), and whenever both accept a
+// file they must agree on the frame's size, so the pixel limit checked on
+// image/jpeg's header holds for the frame the fast decoder allocates.
+func FuzzJPEGFrameSize(f *testing.F) {
+	for _, b := range jpegSeeds(f) {
+		f.Add(b, uint8(8))
+	}
+	f.Add(decoyJPEG(64, 64), uint8(8))
+	f.Fuzz(func(t *testing.T, data []byte, scale uint8) {
+		s := []int{2, 4, 8}[scale%3]
+		img, err := decodeJPEGReduced(context.Background(), data, s, 4<<20, image.Point{})
+		if errors.Is(err, errFastJPEGPanic) {
+			t.Fatal(err)
+		}
+		if err != nil {
+			return
+		}
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if b := img.Bounds(); b.Dx() != (cfg.Width+s-1)/s || b.Dy() != (cfg.Height+s-1)/s {
+			t.Fatalf("fast decoder: %v at 1/%d; image/jpeg: %dx%d", b, s, cfg.Width, cfg.Height)
+		}
 	})
 }

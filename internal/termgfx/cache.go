@@ -11,9 +11,12 @@ import (
 
 // Cache keeps rendered frames and decoded pictures, least recently used
 // first out, within a byte budget. It is safe for concurrent use (renders
-// run in tea.Cmd goroutines). Build one per program or SSH session.
+// run in tea.Cmd goroutines). Build one per program or SSH session; give
+// the caches of a process one shared imaging.Budget (NewBudgetCache).
 type Cache struct {
 	mu       sync.Mutex
+	budget   *imaging.Budget
+	closed   bool
 	maxBytes int64
 	bytes    int64
 	ll       *list.List
@@ -55,11 +58,32 @@ type ImageEntry struct {
 }
 
 // NewCache returns a cache holding at most maxBytes (at least 1 MiB).
-func NewCache(maxBytes int64) *Cache {
+func NewCache(maxBytes int64) *Cache { return NewBudgetCache(maxBytes, nil) }
+
+// NewBudgetCache returns a cache holding at most maxBytes (at least 1 MiB)
+// that also charges what it keeps to b's share for caches, shared with
+// the other caches of the process: when that share is full, the cache
+// drops its own oldest entries, or keeps nothing new. A nil b has no
+// shared limit. Close the cache when its program ends, to give its bytes
+// back.
+func NewBudgetCache(maxBytes int64, b *imaging.Budget) *Cache {
 	if maxBytes < 1<<20 {
 		maxBytes = 1 << 20
 	}
-	return &Cache{maxBytes: maxBytes, ll: list.New(), items: map[string]*list.Element{}}
+	return &Cache{budget: b, maxBytes: maxBytes, ll: list.New(), items: map[string]*list.Element{}}
+}
+
+// Budget returns the shared budget the cache charges (nil when none), for
+// the decodes that fill it.
+func (c *Cache) Budget() *imaging.Budget { return c.budget }
+
+// Close drops everything, gives the bytes back to the budget, and makes
+// later Puts keep nothing (jobs still running when the program ends).
+func (c *Cache) Close() {
+	c.Purge()
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
 }
 
 // Key builds a cache key for a snapshot rendered with o.
@@ -158,6 +182,7 @@ func (c *Cache) Purge() {
 	defer c.mu.Unlock()
 	c.ll.Init()
 	c.items = map[string]*list.Element{}
+	c.budget.ReleaseCache(c.bytes)
 	c.bytes = 0
 }
 
@@ -191,8 +216,16 @@ func (c *Cache) put(key string, v any, size int64) {
 	if el, ok := c.items[key]; ok {
 		c.removeElement(el)
 	}
-	if size > c.maxBytes {
+	if size > c.maxBytes || c.closed {
 		return
+	}
+	for !c.budget.ChargeCache(size) {
+		back := c.ll.Back()
+		if back == nil {
+			return // the caches' share is full with other sessions' pictures
+		}
+		c.removeElement(back)
+		c.stats.Evictions++
 	}
 	c.items[key] = c.ll.PushFront(&cacheEntry{key: key, val: v, size: size})
 	c.bytes += size
@@ -211,4 +244,5 @@ func (c *Cache) removeElement(el *list.Element) {
 	c.ll.Remove(el)
 	delete(c.items, e.key)
 	c.bytes -= e.size
+	c.budget.ReleaseCache(e.size)
 }

@@ -100,7 +100,8 @@ func Detect(getenv func(string) string, in io.Reader, out io.Writer, budget time
 }
 
 // CellSize returns the size of one cell in pixels from a window's size in
-// cells and in pixels, or zeros when the pixel size is unknown. Over SSH
+// cells and in pixels, bounded by ClampCell, or zeros when the pixel size
+// is unknown. Over SSH
 // the client sends both in its pty request (wish: Pty.Window's Width,
 // Height, WidthPixels, HeightPixels).
 func CellSize(cols, rows, widthPx, heightPx int) (int, int) {
@@ -108,10 +109,10 @@ func CellSize(cols, rows, widthPx, heightPx int) (int, int) {
 		return 0, 0
 	}
 	w, h := widthPx/cols, heightPx/rows
-	if w < 2 || h < 2 || w > 512 || h > 512 {
+	if w < 2 || h < 2 {
 		return 0, 0
 	}
-	return w, h
+	return ClampCell(w, h)
 }
 
 // WithWindowPixels fills in an unknown cell size from the window's size in

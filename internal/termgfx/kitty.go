@@ -37,6 +37,9 @@ func renderKitty(ctx context.Context, img image.Image, o Options, f *Frame) erro
 	src, pw, ph := imaging.Layout(b.Dx(), b.Dy(), maxCols*cw, maxRows*ch, 1, o.Zoom, o.PanX, o.PanY)
 	cols := clampInt((pw+cw-1)/cw, 1, maxCols)
 	rows := clampInt((ph+ch-1)/ch, 1, maxRows)
+	// The placement (c, r) makes the terminal scale the picture to the
+	// cells, so a smaller transmission costs nothing on screen.
+	pw, ph = graphicSize(pw, ph, src.Dx(), src.Dy())
 	px, err := imaging.Resample(ctx, img, src, pw, ph)
 	if err != nil {
 		return err

@@ -280,8 +280,8 @@ func (p *replyParser) csi(params string, final byte, raw []byte) {
 		if len(f) == 3 {
 			h, err1 := strconv.Atoi(f[1])
 			w, err2 := strconv.Atoi(f[2])
-			if err1 == nil && err2 == nil && h > 0 && w > 0 && h < 1000 && w < 1000 {
-				p.caps.CellW, p.caps.CellH = w, h
+			if err1 == nil && err2 == nil && h > 0 && w > 0 {
+				p.caps.CellW, p.caps.CellH = ClampCell(w, h)
 			}
 		}
 	default:

@@ -7,6 +7,8 @@ import (
 	"image"
 	"math"
 	"strings"
+
+	"github.com/snapdash/snapdash/internal/imaging"
 )
 
 // Default cell size in pixels, used for pixel modes when the terminal did
@@ -99,6 +101,9 @@ func Render(ctx context.Context, img image.Image, o Options) (Frame, error) {
 		f.Lines = blankLines(o.Cols, o.Rows)
 		return f, nil
 	}
+	if err := checkTextFrame(o.Cols, o.Rows); err != nil {
+		return f, err
+	}
 	var err error
 	switch o.Mode {
 	case ModeASCII:
@@ -111,6 +116,9 @@ func Render(ctx context.Context, img image.Image, o Options) (Frame, error) {
 		err = renderKitty(ctx, img, o, &f)
 	default:
 		return f, fmt.Errorf("preview: unknown mode %q", o.Mode)
+	}
+	if err == nil && f.Size() > MaxFrameBytes {
+		err = fmt.Errorf("%w: %s, the limit is %s", ErrFrameTooLarge, imaging.HumanBytes(f.Size()), imaging.HumanBytes(MaxFrameBytes))
 	}
 	if err != nil {
 		return Frame{Mode: o.Mode, Cols: o.Cols, Rows: o.Rows}, err
@@ -143,10 +151,11 @@ func (o Options) PixelBox() image.Point {
 	return image.Pt(int(math.Ceil(w*z)), int(math.Ceil(h*z)))
 }
 
-// cellSize returns the cell size to assume for pixel modes.
+// cellSize returns the cell size to assume for pixel modes, within the
+// bounds of ClampCell whatever the options say.
 func (o Options) cellSize() (int, int) {
 	if o.CellW > 0 && o.CellH > 0 {
-		return o.CellW, o.CellH
+		return ClampCell(o.CellW, o.CellH)
 	}
 	return DefaultCellW, DefaultCellH
 }

@@ -25,6 +25,7 @@ func renderSixel(ctx context.Context, img image.Image, o Options, f *Frame) erro
 	}
 	b := img.Bounds()
 	src, pw, ph := imaging.Layout(b.Dx(), b.Dy(), paneW, paneH, 1, o.Zoom, o.PanX, o.PanY)
+	pw, ph = graphicSize(pw, ph, src.Dx(), src.Dy())
 	if ph > 6 {
 		ph -= ph % 6
 	}

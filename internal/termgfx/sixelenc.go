@@ -2,9 +2,12 @@ package termgfx
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"slices"
 	"strconv"
+
+	"github.com/snapdash/snapdash/internal/imaging"
 )
 
 // The sixel encoder. go-sixel is correct but spends most of its time in a
@@ -179,6 +182,9 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 	for y0 := 0; y0 < h; y0 += 6 {
 		if y0 > 0 && y0%96 == 0 && ctx.Err() != nil {
 			return "", ctx.Err()
+		}
+		if len(out) > MaxFrameBytes { // noise costs a run per colour per band
+			return "", fmt.Errorf("%w: the sixel passed %s", ErrFrameTooLarge, imaging.HumanBytes(MaxFrameBytes))
 		}
 		used = used[:0]
 		for dy := 0; dy < 6 && y0+dy < h; dy++ {

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
+	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
 )
@@ -53,17 +54,21 @@ type Options struct {
 	// ShutdownGrace is how long Serve waits for sessions to end after its
 	// context is cancelled before closing their connections (default 5s).
 	ShutdownGrace time.Duration
+	// PictureBudget is the memory all sessions share for decoding and
+	// caching pictures (default imaging.NewBudget(0), 1 GiB): it replaces
+	// each session's own.
+	PictureBudget *imaging.Budget
 	// Logger receives the server's structured log and the audit lines
 	// (default: discard). Nothing is ever written to stdout.
 	Logger *slog.Logger
 
 	// NewSession builds the dashboard options of one session. The server
 	// then sets Renderer, Caps, Overlay and Output from the session's own
-	// terminal, forces ReadOnly for supervisors (ReadOnlyReason "supervisor
-	// role" unless already read-only), sets NoLocalFiles and
-	// disables Opener (they would act on the server's files), and wraps API
-	// with the audit log. An error refuses the session with the error's
-	// text.
+	// terminal, PictureBudget to the server's, forces ReadOnly for
+	// supervisors (ReadOnlyReason "supervisor role" unless already
+	// read-only), sets NoLocalFiles and disables Opener (they would act on
+	// the server's files), and wraps API with the audit log. An error
+	// refuses the session with the error's text.
 	NewSession func(info SessionInfo) (tui.Options, error)
 	// NewModel builds the root model from the final options (default
 	// tui.New). It is a hook for tests.
@@ -171,6 +176,9 @@ func (o *Options) fill() error {
 	if o.Detect == nil {
 		o.Detect = termgfx.Detect
 	}
+	if o.PictureBudget == nil {
+		o.PictureBudget = imaging.NewBudget(0)
+	}
 	return nil
 }
 
@@ -195,6 +203,7 @@ func (s *Server) build(info SessionInfo, sess ssh.Session) (tea.Model, io.Writer
 	opts.Output = out
 	opts.Renderer = info.Renderer
 	opts.Caps = info.Caps
+	opts.PictureBudget = s.opts.PictureBudget
 	if info.Role == RoleSupervisor && !opts.ReadOnly {
 		// Say why: the session's user passed no --read-only.
 		opts.ReadOnly, opts.ReadOnlyReason = true, "supervisor role"

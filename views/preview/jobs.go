@@ -117,7 +117,7 @@ func loadFrame(ctx context.Context, api API, cache *termgfx.Cache, slots chan st
 		// allocated and the pane says why. A text-size pane gets a JPEG
 		// decoded straight to a fraction of its size.
 		var err error
-		img, info, err = imaging.DecodeForBox(ctx, data, imaging.Limits{}, o.PixelBox())
+		img, info, err = imaging.DecodeForBox(ctx, data, imaging.Limits{Budget: cache.Budget()}, o.PixelBox())
 		if err != nil {
 			return termgfx.Frame{}, info, err
 		}

@@ -326,9 +326,17 @@ func (m *Model) onFrame(msg FrameMsg) {
 // Permanent reports whether an error comes from the picture itself, so
 // trying again cannot help.
 func Permanent(err error) bool {
-	return errors.Is(err, imaging.ErrUnsupported) || errors.Is(err, imaging.ErrTooLarge) ||
-		errors.Is(err, imaging.ErrTooManyPixels)
+	return errors.Is(err, imaging.ErrUnsupported) || tooBig(err)
 }
+
+// tooBig reports whether a picture was refused for what it would cost.
+func tooBig(err error) bool {
+	return errors.Is(err, imaging.ErrTooLarge) || errors.Is(err, imaging.ErrTooManyPixels) ||
+		errors.Is(err, imaging.ErrTooManyScans) || errors.Is(err, imaging.ErrOverBudget)
+}
+
+// Close gives the picture cache's memory back to the shared budget.
+func (m *Model) Close() { m.cfg.Cache.Close() }
 
 // Decoded returns the info of snapshot id's decoded picture in the cache,
 // if it is there (its Scale says at what fraction it was decoded).

@@ -1,12 +1,10 @@
 package preview
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/views/pane"
 )
@@ -103,7 +101,7 @@ func (m *Model) errorLines(err error, cols int) []string {
 	for _, l := range wrapWords(text, max(10, cols)) {
 		out = append(out, m.c.Styles.Bad.Render(l))
 	}
-	if errors.Is(err, imaging.ErrTooManyPixels) || errors.Is(err, imaging.ErrTooLarge) {
+	if tooBig(err) {
 		hint := "too big to preview safely"
 		if !m.cfg.NoLocalFiles {
 			hint += "; o opens it in your viewer, s saves it"
