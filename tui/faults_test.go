@@ -257,8 +257,7 @@ func TestFaultResyncRelists(t *testing.T) {
 	took := answersKeys(t, tm, p)
 	fe.sim.SetFaults(sim.Faults{})
 	p.until(t, tm, 15*time.Second, "the re-listed interaction", func(m *Model) bool {
-		e := m.store.byID[quiet]
-		return e != nil && e.haveIt
+		return shownAs(m, quiet, "Quiet One")
 	})
 	fe.publish(fe.sim, 5)
 	waitSeq(t, tm, p, 35, 10*time.Second)

@@ -77,7 +77,7 @@ func TestRecentForgottenOnlyWhenUnknown(t *testing.T) {
 	}
 	for id, err := range transient {
 		m.Update(InteractionLoadedMsg{ID: id, Err: err})
-		if m.store.byID[id] == nil || !slices.Contains(m.recent, id) {
+		if !shown(m, id) || !slices.Contains(m.recent, id) {
 			t.Fatalf("%s forgotten after %v", id, err)
 		}
 	}
@@ -87,7 +87,7 @@ func TestRecentForgottenOnlyWhenUnknown(t *testing.T) {
 	}
 	for id, err := range missing {
 		m.Update(InteractionLoadedMsg{ID: id, Err: err})
-		if m.store.byID[id] != nil || slices.Contains(m.recent, id) {
+		if shown(m, id) || slices.Contains(m.recent, id) {
 			t.Fatalf("%s kept after %v", id, err)
 		}
 	}
@@ -115,13 +115,13 @@ func TestReplayOlderThanSinceAddsNoInteraction(t *testing.T) {
 	recent := client.Event{Type: client.EventSnapshotRequested, Seq: 4, InteractionID: "new-int", SnapshotID: "s-new",
 		SnapshotType: "meter", Timestamp: fixedNow().Add(-time.Hour)}
 	_, cmd := m.Update(live(old, oldAcq, listed, recent))
-	if m.store.byID["old-int"] != nil {
+	if shown(m, "old-int") {
 		t.Fatal("an interaction named only by events older than --since was added")
 	}
-	if m.store.byID["new-int"] == nil {
+	if !shown(m, "new-int") {
 		t.Fatal("an interaction named by an event inside --since was not added")
 	}
-	if _, r := m.store.row("s-listed"); r == nil {
+	if _, ok := m.snaps.Row("s-listed"); !ok {
 		t.Fatal("an old pending request of a listed interaction was not applied")
 	}
 	n := 0
@@ -141,7 +141,7 @@ func TestReplayOlderThanSinceAddsNoInteraction(t *testing.T) {
 	if slices.ContainsFunc(api.calls, func(c string) bool { return strings.Contains(c, "old") }) {
 		t.Fatalf("calls for the old interaction: %q", api.calls)
 	}
-	if m.store.byID["old-int"] != nil {
+	if shown(m, "old-int") {
 		t.Fatal("the old interaction was added by a fetch")
 	}
 }
@@ -164,6 +164,11 @@ func (a *recordAPI) GetSnapshot(_ context.Context, id string) (client.Snapshot, 
 
 func (a *recordAPI) ListSnapshots(_ context.Context, id string) ([]client.Snapshot, error) {
 	a.calls = append(a.calls, "snapshots "+id)
+	return nil, nil
+}
+
+func (a *recordAPI) ListInteractions(context.Context, time.Time, time.Time) ([]client.Interaction, error) {
+	a.calls = append(a.calls, "interactions")
 	return nil, nil
 }
 

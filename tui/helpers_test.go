@@ -24,3 +24,23 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 	}
 	return []tea.Msg{msg}
 }
+
+// shown reports whether the interactions pane lists interaction id.
+func shown(m *Model, id string) bool {
+	for _, it := range m.inter.Items() {
+		if it.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// shownAs reports whether the interactions pane lists id under title.
+func shownAs(m *Model, id, title string) bool {
+	for _, it := range m.inter.Items() {
+		if it.ID == id {
+			return it.Title == title
+		}
+	}
+	return false
+}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,17 +21,13 @@ func TestHeaderNamesMQTTWhenLiveOverIt(t *testing.T) {
 }
 
 func TestRelistReListsWithoutAResyncLine(t *testing.T) {
-	m := unitModel(t, Options{})
+	api := &recordAPI{}
+	m := unitModel(t, Options{API: api})
 	m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateLive, Transport: client.TransportMQTT}})
-	e := m.store.byID["int-1"]
-	if e == nil {
-		t.Fatal("no interaction")
-	}
-	m.selected = "" // so that the re-list marks it for listing again
-	e.listed = true
 	_, cmd := m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateLive, Transport: client.TransportMQTT, Relist: true}})
-	if cmd == nil || e.listed {
-		t.Fatal("a relist did not re-list")
+	runCmd(cmd)
+	if !slices.Contains(api.calls, "snapshots int-1") {
+		t.Fatalf("a relist did not re-list the selected interaction: %q", api.calls)
 	}
 	if v := strings.Join(m.events.View(), "\n"); strings.Contains(v, "resync") {
 		t.Fatalf("a timed relist logged a resync:\n%s", v)

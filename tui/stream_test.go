@@ -79,7 +79,7 @@ func TestBurstOfPicturesRingsOnce(t *testing.T) {
 
 func TestStaleListingKeepsNewerEvents(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
-	asked := m.store.gen // a listing asked now...
+	asked := uint64(0) // a listing asked now, before any event...
 	m.Update(live(evAt(client.EventSnapshotApproved, "s1", 1, 0), evAt(client.EventSnapshotAcquired, "s2", 2, 0)))
 	// ...answers with what the server had before those events.
 	m.Update(SnapshotsLoadedMsg{InteractionID: "int-1", Snapshots: []client.Snapshot{snap("s1", client.StateUploaded, time.Minute)}, Asked: asked})
@@ -90,11 +90,11 @@ func TestStaleListingKeepsNewerEvents(t *testing.T) {
 		t.Fatalf("a stale listing dropped a new picture: %s", st)
 	}
 	// A listing asked after the events is believed.
-	m.Update(SnapshotsLoadedMsg{InteractionID: "int-1", Snapshots: []client.Snapshot{snap("s1", client.StateDiscarded, time.Minute)}, Asked: m.store.gen})
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-1", Snapshots: []client.Snapshot{snap("s1", client.StateDiscarded, time.Minute)}, Asked: 2})
 	if st, _, _ := row(t, m, "s1"); st != client.StateDiscarded {
 		t.Fatalf("a fresh listing was ignored: %s", st)
 	}
-	if _, r := m.store.row("s2"); r != nil {
+	if _, ok := m.snaps.Row("s2"); ok {
 		t.Fatal("a fresh listing without s2 kept it")
 	}
 }

@@ -45,23 +45,16 @@ func TestWatchDropsStaleRecent(t *testing.T) {
 	live := len(f.sim.Interactions())
 	tm, p := startProbe(t, o, 120, 40)
 	p.until(t, tm, 10*time.Second, "the watch screen filled in", func(m *Model) bool {
-		if m.listing || len(m.watchLoads) > 0 || m.watchBuilt != m.store.changes {
+		items := m.inter.Items()
+		if m.listing || len(m.watchLoads) > 0 || shown(m, staleID) || len(items) != live {
 			return false
 		}
-		n := 0
-		for _, e := range m.store.list {
-			if e.id == staleID {
-				if e.err == nil {
-					return false // still asking
-				}
-				continue
-			}
-			if !e.listed || !e.haveIt {
+		for _, it := range items {
+			if it.Count < 0 || it.Title == it.ID {
 				return false
 			}
-			n++
 		}
-		return n == live && !slices.Contains(m.recent, staleID)
+		return watchAgrees(m, items) && !slices.Contains(m.recent, staleID)
 	})
 	// The file is written by a command: give it a moment, the program
 	// still running.
@@ -73,8 +66,8 @@ func TestWatchDropsStaleRecent(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	m := finalModel(t, tm)
-	if m.store.byID[staleID] != nil {
-		t.Errorf("stale interaction kept: err %v", m.store.byID[staleID].err)
+	if shown(m, staleID) {
+		t.Error("stale interaction kept")
 	}
 	if m.watch.Len() != live {
 		t.Errorf("watch rows %d, want %d", m.watch.Len(), live)
@@ -112,7 +105,7 @@ func TestWatchStaleRecentEitherOrder(t *testing.T) {
 				m.Update(msg())
 			}
 			m.rebuildWatch()
-			if m.store.byID[staleID] != nil || slices.Contains(m.recent, staleID) || m.watchLoads[staleID] {
+			if shown(m, staleID) || slices.Contains(m.recent, staleID) || m.watchLoads[staleID] {
 				t.Fatalf("stale interaction kept (recent %q, loads %v)", m.recent, m.watchLoads)
 			}
 			if m.watch.Len() != 1 {
@@ -126,7 +119,7 @@ func TestWatchStaleRecentEitherOrder(t *testing.T) {
 	m := unitModel(t, Options{StateDir: t.TempDir(), API: &recordAPI{}, Watch: true})
 	m.Update(RecentLoadedMsg{IDs: []string{staleID}})
 	m.Update(SnapshotsLoadedMsg{InteractionID: staleID, Err: &client.APIError{Op: "list snapshots", ID: staleID, Status: 503}})
-	if m.store.byID[staleID] == nil || !slices.Contains(m.recent, staleID) {
+	if !shown(m, staleID) || !slices.Contains(m.recent, staleID) {
 		t.Fatal("forgotten after a 503")
 	}
 }

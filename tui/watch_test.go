@@ -12,20 +12,43 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/views/interactions"
+	"github.com/snapdash/snapdash/views/watch"
 )
 
 // watchComplete: the watch screen shows every interaction, listed, with
 // rows rebuilt since the last change.
 func watchComplete(m *Model) bool {
-	if m.screen != screenWatch || m.listing || len(m.watchLoads) > 0 || m.watchBuilt != m.store.changes || len(m.store.list) == 0 {
+	items := m.inter.Items()
+	if m.Focus().Screen != "watch" || m.listing || len(m.watchLoads) > 0 || len(items) == 0 {
 		return false
 	}
-	for _, e := range m.store.list {
-		if !e.listed || !e.haveIt {
+	for _, it := range items {
+		if it.Count < 0 || it.Title == it.ID { // not listed, or no details yet
 			return false
 		}
 	}
-	return m.watch.Len() == len(m.store.list)
+	return watchAgrees(m, items)
+}
+
+// watchAgrees reports whether the watch table shows every interaction the
+// list shows, with the same pending requests: rebuilt since the last change.
+func watchAgrees(m *Model, items []interactions.Item) bool {
+	rows := m.watch.Rows()
+	if len(rows) != len(items) {
+		return false
+	}
+	byID := map[string]watch.Row{}
+	for _, r := range rows {
+		byID[r.InteractionID] = r
+	}
+	for _, it := range items {
+		r, ok := byID[it.ID]
+		if !ok || r.Pending != it.Waiting || r.Awaiting+r.Approved+r.Discarded != it.Count {
+			return false
+		}
+	}
+	return true
 }
 
 // TestScreenWatch is the watch screen on the demo data (every state, the
@@ -38,7 +61,7 @@ func TestScreenWatch(t *testing.T) {
 			o := f.options()
 			o.WarnAfter, o.CriticalAfter = 2*time.Minute, 3*time.Hour
 			tm, p := startProbe(t, o, sz[0], sz[1])
-			p.until(t, tm, 10*time.Second, "the interactions", func(m *Model) bool { return !m.listing && len(m.store.list) > 0 })
+			p.until(t, tm, 10*time.Second, "the interactions", func(m *Model) bool { return !m.listing && len(m.inter.Items()) > 0 })
 			keys(tm, "w")
 			p.until(t, tm, 10*time.Second, "a complete watch screen", watchComplete)
 			m := finalModel(t, tm)
@@ -65,7 +88,7 @@ func TestWatchEnterOpensInteraction(t *testing.T) {
 	if !m.watchLoads["int-2"] || m.watchLoads["int-1"] {
 		t.Fatalf("watch listings in flight: %v (int-1 is listed already)", m.watchLoads)
 	}
-	m.Update(SnapshotsLoadedMsg{InteractionID: "int-2", Asked: m.store.gen})
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-2"})
 	if m.watch.Len() != 2 {
 		t.Fatalf("watch rows %d", m.watch.Len())
 	}
@@ -140,15 +163,15 @@ func TestWatchShowsPendingFromBeforeStart(t *testing.T) {
 			return false
 		}
 		n := 0
-		for _, e := range m.store.list {
-			n += e.waiting()
+		for _, it := range m.inter.Items() {
+			n += it.Waiting
 		}
 		return n == total
 	})
 	m := finalModel(t, tm)
-	for _, e := range m.store.list {
-		if got := e.waiting(); got != want[e.id] {
-			t.Errorf("%s: %d pending, the simulator has %d", e.title(), got, want[e.id])
+	for _, r := range m.watch.Rows() {
+		if r.Pending != want[r.InteractionID] {
+			t.Errorf("%s: %d pending, the simulator has %d", r.Customer, r.Pending, want[r.InteractionID])
 		}
 	}
 	v := m.View()

@@ -134,6 +134,15 @@ func (m *Model) SetRows(rows []Row) {
 // Len returns the number of rows.
 func (m Model) Len() int { return len(m.rows) }
 
+// Rows returns a copy of the rows, most urgent first.
+func (m Model) Rows() []Row {
+	out := make([]Row, len(m.rows))
+	for i, e := range m.rows {
+		out[i] = e.row
+	}
+	return out
+}
+
 // Selected returns the row under the cursor, with its strings as given.
 func (m Model) Selected() (Row, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.rows) {
