@@ -399,3 +399,70 @@ func TestServerStringsAreSanitized(t *testing.T) {
 		t.Fatalf("escape reached the screen: %q", v)
 	}
 }
+
+// TestEventLinesNameWhatIsKnownWhenDrawn: a replayed picture that arrives
+// before its interaction's details first names the customer by user id;
+// once the details are in, the same line says who it was.
+func TestEventLinesNameWhatIsKnownWhenDrawn(t *testing.T) {
+	m := unitModel(t, Options{})
+	acq := client.Event{Type: client.EventSnapshotAcquired, Seq: 7, InteractionID: "int-9", SnapshotID: "s-9",
+		SnapshotType: "meter", UserID: "cust-9", Timestamp: fixedNow()}
+	m.Update(live(acq))
+	line := func() string {
+		for i := 0; i < m.events.Len(); i++ {
+			if e := m.events.At(i); e.Seq == 7 {
+				return m.events.Line(e)
+			}
+		}
+		t.Fatal("no line for the event")
+		return ""
+	}
+	if l := line(); !strings.Contains(l, "cust-9 uploaded a meter picture") {
+		t.Fatalf("before the details: %q", l)
+	}
+	now := fixedNow()
+	m.Update(InteractionLoadedMsg{ID: "int-9", Interaction: client.Interaction{ID: "int-9", CreatedAt: &now,
+		Data: []byte(`{"customerName":"Mallory","customerUserId":"cust-9"}`)}})
+	if l := line(); !strings.Contains(l, "Mallory sent a meter picture") {
+		t.Fatalf("after the details: %q", l)
+	}
+}
+
+// TestCustomerDeviceFromTheAPI: an interaction whose data names no
+// customer still has one: its newest snapshot's userId and userEndpointId.
+// With none known, the camera menu asks instead of failing.
+func TestCustomerDeviceFromTheAPI(t *testing.T) {
+	m := unitModel(t, Options{})
+	now := fixedNow()
+	m.Update(InteractionsLoadedMsg{Interactions: []client.Interaction{{ID: "int-x", CreatedAt: &now}}})
+	older, newer := fixedNow().Add(-time.Hour), fixedNow().Add(-time.Minute)
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-x", Snapshots: []client.Snapshot{
+		{ID: "x1", InteractionID: "int-x", State: client.StateApproved, UserID: "old-user", UserEndpointID: "old-ep", CreatedAt: &older},
+		{ID: "x2", InteractionID: "int-x", State: client.StateUploaded, UserID: "cust-x", UserEndpointID: "ep-x", CreatedAt: &newer},
+	}})
+	m.selectInteraction("int-x")
+	press(m, "r")
+	if v := m.reqForm.Values(); v.TargetUserID != "cust-x" || v.TargetUserEndpointID != "ep-x" {
+		t.Fatalf("request form prefilled with %+v, want the newest snapshot's customer", v)
+	}
+	press(m, "esc", "c")
+	if f := m.Focus(); f.Dialog != "camera" || m.camera.Asking() {
+		t.Fatalf("camera menu: %+v asking %v", f, m.camera.Asking())
+	}
+	press(m, "esc")
+	// No snapshot, no data: the menu asks for the device.
+	m.Update(InteractionsLoadedMsg{Interactions: []client.Interaction{{ID: "int-y", CreatedAt: &now}}})
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-y"})
+	m.selectInteraction("int-y")
+	press(m, "c")
+	if !m.camera.Asking() || !strings.Contains(m.View(), "Customer user id") {
+		t.Fatalf("the camera menu does not ask for the device:\n%s", m.View())
+	}
+	typeInto(m, "u9")
+	press(m, "tab")
+	typeInto(m, "e9")
+	press(m, "tab")
+	if cmd := press(m, "2"); cmd == nil || m.cam.Sending() != 1 || m.Focus().Dialog != "" {
+		t.Fatalf("the command was not sent: %+v", m.Focus())
+	}
+}
