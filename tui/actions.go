@@ -12,6 +12,7 @@ import (
 	"github.com/snapdash/snapdash/internal/sanitize"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
+	"github.com/snapdash/snapdash/views/events"
 )
 
 func short(id string) string { return sanitize.Truncate(id, 24) }
@@ -91,6 +92,10 @@ func (m *Model) review1(op review.Op) tea.Cmd {
 		a = actDiscard
 	}
 	if ok, why := m.canOn(a, "", op.SnapshotID); !ok {
+		if m.marks[op.SnapshotID] {
+			// One of a bulk review: its own line says why it was skipped.
+			m.logEvent(events.Error, short(op.SnapshotID)+": "+why)
+		}
 		m.setStatusInfo(why)
 		return nil
 	}
@@ -109,10 +114,11 @@ func (m *Model) review1(op review.Op) tea.Cmd {
 func (m *Model) onReviewed(s review.Settled) tea.Cmd {
 	id := s.Op.SnapshotID
 	if s.Err != nil {
-		m.store.bump(id)
+		m.store.bump(id) // a marked one stays marked
 		m.fail(s.Err)
 		return nil
 	}
+	delete(m.marks, id)
 	if e, r := m.store.row(id); r != nil {
 		m.store.gen++
 		nr := *r

@@ -66,6 +66,9 @@ func (m *Model) canOn(a action, iid, sid string) (ok bool, why string) {
 		}
 		return true, ""
 	}
+	if (a == actApprove || a == actDiscard) && sid == m.selectedID() && len(m.marks) > 0 {
+		return true, "" // the marked ones, each asked of the server in turn
+	}
 	_, r := m.store.row(sid)
 	if r == nil {
 		return false, "no snapshot is selected"
@@ -103,4 +106,10 @@ func stateWord(s client.SnapshotState) string {
 		return "discarded"
 	}
 	return "in an unknown state"
+}
+
+// selectedID is the selected snapshot's id ("" when none).
+func (m *Model) selectedID() string {
+	r, _ := m.selectedRow()
+	return r.Snapshot.ID
 }

@@ -93,6 +93,8 @@ func (m *Model) answer(res dialog.Result) tea.Cmd {
 		return m.save(r)
 	case QuitConfirmed:
 		return m.quit()
+	case BulkConfirmed:
+		return m.bulk(r)
 	}
 	return nil
 }

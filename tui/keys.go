@@ -20,6 +20,9 @@ type KeyMap struct {
 	Refresh, Events, ImageMode              key.Binding
 	// Watch toggles the watch screen (every live interaction).
 	Watch key.Binding
+	// NextReview and PrevReview walk the snapshots awaiting review across
+	// every interaction; Mark and MarkAll pick snapshots for a bulk review.
+	NextReview, PrevReview, Mark, MarkAll key.Binding
 	// The events pane's own keys, enabled while it has the focus.
 	EventsPause, EventsType, EventsMine key.Binding
 	Help, Quit                          key.Binding
@@ -55,6 +58,11 @@ func DefaultKeyMap() KeyMap {
 		ImageMode: b("i", "image mode", "i"),
 		Watch:     b("w", "watch", "w"),
 		// space arrives as the key " " in Bubble Tea v1.
+		NextReview: b("n", "next to review", "n"),
+		PrevReview: b("N", "previous to review", "N"),
+		Mark:       b("space", "mark", " "),
+		MarkAll:    b("ctrl+a", "mark all shown", "ctrl+a"),
+		// space arrives as the key " " in Bubble Tea v1.
 		EventsPause: b("p/space", "pause/follow", "p", " "),
 		EventsType:  b("f", "type filter", "f"),
 		EventsMine:  b("t", "this interaction", "t"),
@@ -73,7 +81,8 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"request": &k.Request, "approve": &k.Approve, "discard": &k.Discard, "camera": &k.Camera,
 		"upload": &k.Upload, "copy": &k.Copy, "open": &k.Open, "save": &k.Save,
 		"refresh": &k.Refresh, "events": &k.Events, "image_mode": &k.ImageMode,
-		"watch": &k.Watch, "events_pause": &k.EventsPause, "events_filter": &k.EventsType,
+		"watch": &k.Watch, "next_review": &k.NextReview, "prev_review": &k.PrevReview,
+		"mark": &k.Mark, "mark_all": &k.MarkAll, "events_pause": &k.EventsPause, "events_filter": &k.EventsType,
 		"events_interaction": &k.EventsMine,
 		"help":               &k.Help, "quit": &k.Quit,
 	}
@@ -115,7 +124,7 @@ func (k KeyMap) Rebind(m map[string][]string) (KeyMap, error) {
 	owner := map[string]string{}
 	for _, n := range ActionNames() {
 		for _, kk := range bs[n].Keys() {
-			if o, ok := owner[kk]; ok {
+			if o, ok := owner[kk]; ok && !paneScoped(o, n) {
 				return k, fmt.Errorf("key %q is bound to both %s and %s", kk, o, n)
 			}
 			owner[kk] = n
@@ -143,4 +152,13 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Preview, k.Copy, k.Open, k.Save, k.ImageMode, k.Filter, k.Events, k.Watch},
 		{k.EventsPause, k.EventsType, k.EventsMine, k.Back, k.Help, k.Quit},
 	}
+}
+
+// paneScoped reports whether actions a and b never apply at once, so they
+// may share a key: the events pane's own keys work only while it has the
+// focus, and marking only while the table has it.
+func paneScoped(a, b string) bool {
+	events := func(n string) bool { return strings.HasPrefix(n, "events_") }
+	table := func(n string) bool { return n == "mark" || n == "mark_all" }
+	return (events(a) && table(b)) || (table(a) && events(b))
 }

@@ -13,7 +13,10 @@ type rect struct{ x, y, w, h int }
 type layoutT struct {
 	inter, snaps, prev, events rect
 	watch                      rect
-	wide                       bool
+	// side is the strip right of the full-screen picture that a dialog
+	// takes while it is open.
+	side rect
+	wide bool
 }
 
 // layout computes the panes from the window size and hands each its size.
@@ -43,6 +46,12 @@ func (m *Model) layout() {
 	switch {
 	case m.preview.Full():
 		l.prev = rect{0, bodyY, w, bodyH}
+		if m.besideDialog() {
+			if dw, _ := m.dialogSize(); dw > 0 && w-dw-2 >= 24 {
+				l.prev.w = w - dw - 2
+				l.side = rect{l.prev.w, bodyY, w - l.prev.w, bodyH}
+			}
+		}
 	case w >= 110:
 		l.wide = true
 		iw := min(34, max(24, w/5))

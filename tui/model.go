@@ -78,7 +78,8 @@ type Model struct {
 	focus         focus
 	showEvents    bool
 	dialog        dialogID
-	subject       string // what the open dialog acts on (Focus)
+	subject       string   // what the open dialog acts on (Focus)
+	laidFor       dialogID // the dialog the layout was computed with
 
 	inter    interactions.Model
 	snaps    snapshots.Model
@@ -104,17 +105,22 @@ type Model struct {
 	// selecting it. Replayed history re-arms it: its rows, coming before or
 	// after the listing, would otherwise leave the cursor on a row that is
 	// no longer the first. Live events never move the cursor.
-	topPending  bool
-	snapsMoved  bool
-	recent      []string
-	status      statusbar.Status
-	ops         map[int]string // requests, uploads, copies, downloads in flight
-	nextOp      int
-	review      *review.Model  // approvals and discards in flight
-	cam         *camcorr.Model // camera commands and their answers
-	readOnlyWhy string
-	cs          connState
-	stream      *client.Stream
+	topPending bool
+	snapsMoved bool
+	recent     []string
+	status     statusbar.Status
+	ops        map[int]string // requests, uploads, copies, downloads in flight
+	nextOp     int
+	review     *review.Model   // approvals and discards in flight
+	marks      map[string]bool // snapshots picked for a bulk review
+	// toReview counts the snapshots awaiting review, recounted when the
+	// store changed (at reviewCounted).
+	toReview      int
+	reviewCounted uint64
+	cam           *camcorr.Model // camera commands and their answers
+	readOnlyWhy   string
+	cs            connState
+	stream        *client.Stream
 	// started is when the dashboard started (Options.Now): events older
 	// than it are the replayed history until a live one arrives.
 	started  time.Time
@@ -159,6 +165,7 @@ func New(opts Options) *Model {
 		filter:     filter.New(st),
 		store:      newStore(),
 		ops:        map[int]string{},
+		marks:      map[string]bool{},
 		review:     review.New(ctx, opts.API, opts.UserEndpointID),
 		cam:        camcorr.New(ctx, opts.API, opts.UserEndpointID),
 		listing:    true,
@@ -239,6 +246,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.splitKeys(k)
 	}
 	cmd := m.update(msg)
+	if m.preview.Full() && m.dialog != m.laidFor {
+		m.layout() // the picture makes room for a dialog, or takes it back
+	}
+	m.laidFor = m.dialog
 	m.refreshLists()
 	m.events.SetInteraction(m.selected)
 	m.updateKeys()
@@ -337,6 +348,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 // refreshLists pushes store changes into the list and table views.
 func (m *Model) refreshLists() {
+	if m.store.changes != m.reviewCounted {
+		m.toReview, m.reviewCounted = m.awaitingTotal(), m.store.changes
+	}
 	if m.store.dirty {
 		m.store.dirty = false
 		m.inter.SetItems(m.interactionItems())

@@ -47,7 +47,7 @@ func (m *Model) syncPreview() tea.Cmd {
 // screen now, in the preview pane.
 func (m *Model) graphicShown() bool {
 	f, _, have := m.preview.Frame()
-	return have && f.Graphic != "" && m.dialog == dialogNone && m.screen == screenMain &&
+	return have && f.Graphic != "" && !m.dialogCovers() && m.screen == screenMain &&
 		m.width > 0 && !m.tooSmall() && !m.quitting
 }
 

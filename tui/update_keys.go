@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/snapshots"
 )
@@ -51,6 +52,9 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 		m.dialog = dialogHelp
 	case key.Matches(k, km.Back):
 		switch {
+		case len(m.marks) > 0:
+			m.clearMarks()
+			m.setStatusInfo("unmarked")
 		case m.preview.Full():
 			m.setFull(false)
 		case !m.snaps.Filter().Empty():
@@ -104,9 +108,23 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Request):
 		return m.openRequest()
 	case key.Matches(k, km.Approve):
+		if len(m.marks) > 0 {
+			return m.openBulk(review.Approve)
+		}
 		return m.openApprove()
 	case key.Matches(k, km.Discard):
+		if len(m.marks) > 0 {
+			return m.openBulk(review.Discard)
+		}
 		return m.openDiscard()
+	case key.Matches(k, km.NextReview):
+		return m.queueStep(1)
+	case key.Matches(k, km.PrevReview):
+		return m.queueStep(-1)
+	case key.Matches(k, km.Mark):
+		m.toggleMark()
+	case key.Matches(k, km.MarkAll):
+		m.markShown()
 	case key.Matches(k, km.Camera):
 		return m.openCamera()
 	case key.Matches(k, km.Upload):
@@ -192,6 +210,7 @@ func (m *Model) selectInteraction(id string) tea.Cmd {
 	}
 	m.selected = id
 	m.shownVersion = -1
+	m.clearMarks()
 	m.topPending, m.snapsMoved = true, false
 	m.inter.Select(id)
 	cmds := []tea.Cmd{m.rememberRecent(id)}
@@ -243,6 +262,9 @@ func (m *Model) updateKeys() {
 	km.EventsType.SetEnabled(pane)
 	km.EventsMine.SetEnabled(pane)
 	km.Preview.SetEnabled(hasRow || m.preview.Full())
-	km.Back.SetEnabled(m.preview.Full() || !m.snaps.Filter().Empty())
+	km.Back.SetEnabled(m.preview.Full() || !m.snaps.Filter().Empty() || len(m.marks) > 0)
+	table := m.screen == screenMain && (m.focus == focusSnapshots || m.focus == focusPreview)
+	km.Mark.SetEnabled(table && hasRow && !m.readOnly())
+	km.MarkAll.SetEnabled(table && m.snaps.Len() > 0 && !m.readOnly())
 	km.ImageMode.SetEnabled(m.preview.Chosen() != ImageModeNone)
 }

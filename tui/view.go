@@ -31,7 +31,7 @@ func (m *Model) View() string {
 	screen = append(screen, header.View(m.st, m.headerInfo(), m.width))
 	body := m.bodyLines(m.c.Spinner)
 	if d := m.dialogView(); d != "" {
-		body = strings.Split(pane.Center(strings.Join(body, "\n"), d, m.width, len(body)), "\n")
+		body = m.placeDialog(body, d)
 	}
 	screen = append(screen, body...)
 	screen = append(screen, m.footer(spin))
@@ -67,6 +67,7 @@ func (m *Model) headerInfo() header.Info {
 	return header.Info{
 		Server: m.opts.ServerURL, User: id.UserID, Org: id.Organization, Roles: id.Roles,
 		Conn: m.cs.conn, ConnDetail: m.connDetail(), Via: m.cs.via, ReadOnly: m.readOnly(),
+		ToReview: m.toReview,
 	}
 }
 

@@ -72,9 +72,11 @@ func (m *Model) rebuildWatch() {
 }
 
 // pumpWatch keeps up to watchConcurrency listings in flight until every
-// interaction is listed. It runs after every message while the screen shows.
+// interaction is listed: the watch screen shows them all, and the review
+// queue (n, N) and the counts of pictures awaiting review cover them all.
+// It runs after every message, once the interaction list is in.
 func (m *Model) pumpWatch() tea.Cmd {
-	if m.screen != screenWatch || len(m.watchLoads) >= watchConcurrency {
+	if m.listing || len(m.watchLoads) >= watchConcurrency {
 		return nil
 	}
 	var cmds []tea.Cmd

@@ -3,6 +3,7 @@
 package header
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -49,6 +50,9 @@ type Info struct {
 	// stream: "mqtt" shows "● live · mqtt".
 	Via      string
 	ReadOnly bool
+	// ToReview counts the pictures awaiting review everywhere; shown when
+	// not zero.
+	ToReview int
 }
 
 // View draws the header line w cells wide.
@@ -68,6 +72,9 @@ func View(st *theme.Styles, in Info, w int) string {
 		left += "  " + who
 	}
 	right := in.Conn.Label()
+	if in.ToReview > 0 {
+		right = strconv.Itoa(in.ToReview) + " to review  " + right
+	}
 	if v := sanitize.Line(in.Via); v != "" && in.Conn == Live {
 		right += " · " + v
 	}

@@ -26,6 +26,8 @@ type Item struct {
 	Count int
 	// Waiting is the number of requests whose picture has not arrived.
 	Waiting int
+	// Awaiting is the number of pictures awaiting review.
+	Awaiting int
 }
 
 // Model is the list's state.
@@ -134,6 +136,9 @@ func (m Model) View() []string {
 		var right string
 		if it.Waiting > 0 {
 			right = "◷" + strconv.Itoa(it.Waiting) + " "
+		}
+		if it.Awaiting > 0 {
+			right += "●" + strconv.Itoa(it.Awaiting) + " "
 		}
 		if it.Count >= 0 {
 			right += strconv.Itoa(it.Count) + " "

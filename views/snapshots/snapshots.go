@@ -29,6 +29,9 @@ type Row struct {
 	Op string
 	// At is when the row happened; Snapshot.When() when zero.
 	At time.Time
+	// Marked is set when the row is picked for a bulk review; it is drawn
+	// as ◆ beside the cursor column.
+	Marked bool
 }
 
 // When returns the row's time.
@@ -222,6 +225,14 @@ func (m Model) Row(id string) (Row, bool) {
 	return Row{}, false
 }
 
+// At returns row i of the filtered rows, in the table's order.
+func (m Model) At(i int) (Row, bool) {
+	if i < 0 || i >= len(m.view) {
+		return Row{}, false
+	}
+	return m.rows[m.view[i]].row, true
+}
+
 // Cursor returns the cursor's index in the filtered rows.
 func (m Model) Cursor() int { return m.cursor }
 
@@ -328,9 +339,14 @@ func (m Model) View() []string {
 		b.Reset()
 		sel := vi == m.cursor
 		if sel {
-			b.WriteString("› ")
+			b.WriteString("›")
 		} else {
-			b.WriteString("  ")
+			b.WriteString(" ")
+		}
+		if r.Marked {
+			b.WriteString("◆")
+		} else {
+			b.WriteString(" ")
 		}
 		label := m.Label(r, now, spin)
 		late := m.Late(r, now)

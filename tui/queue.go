@@ -1,0 +1,239 @@
+package tui
+
+import (
+	"strconv"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/tui/review"
+	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/snapshots"
+)
+
+// The review queue: every snapshot awaiting review (uploaded, and no
+// approval or discard on its way), across every interaction, in the
+// interactions' order and each table's order. n and N walk it.
+
+// awaitsReview reports whether r awaits the reviewer.
+func (m *Model) awaitsReview(r *record) bool {
+	if r.State != client.StateUploaded {
+		return false
+	}
+	_, busy := m.review.Pending(r.ID)
+	return !busy
+}
+
+// awaiting counts the snapshots of e awaiting review.
+func (m *Model) awaiting(e *ientry) int {
+	n := 0
+	for _, r := range e.rows {
+		if m.awaitsReview(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// awaitingTotal counts every snapshot awaiting review, for the header.
+func (m *Model) awaitingTotal() int {
+	n := 0
+	for _, e := range m.store.list {
+		n += m.awaiting(e)
+	}
+	return n
+}
+
+// queuePos is one place in the queue.
+type queuePos struct{ iid, sid string }
+
+// queueStep selects the next (dir 1) or previous (dir -1) snapshot
+// awaiting review after the selection, wrapping around, opening its
+// interaction.
+func (m *Model) queueStep(dir int) tea.Cmd {
+	m.store.sort()
+	var all []queuePos
+	pos := -1 // the selection's place, or just before its interaction's rows
+	cur, _ := m.selectedRow()
+	for _, e := range m.store.list {
+		if e.id == m.selected && pos < 0 {
+			pos = len(all) - 1
+		}
+		for _, r := range e.sorted() {
+			if e.id == m.selected && r.ID == cur.Snapshot.ID {
+				pos = len(all)
+			}
+			all = append(all, queuePos{e.id, r.ID})
+		}
+	}
+	n := len(all)
+	waiting := 0
+	for _, q := range all {
+		if _, r := m.store.row(q.sid); r != nil && m.awaitsReview(r) {
+			waiting++
+		}
+	}
+	if waiting == 0 {
+		msg := "nothing awaits review"
+		if k := m.unlisted(); k > 0 {
+			msg += " (still listing " + strconv.Itoa(k) + " interactions)"
+		}
+		m.setStatusInfo(msg)
+		return nil
+	}
+	if dir < 0 && pos < 0 {
+		pos = 0
+	}
+	for k := 1; k <= n; k++ {
+		i := ((pos+dir*k)%n + n) % n
+		q := all[i]
+		_, r := m.store.row(q.sid)
+		if r == nil || !m.awaitsReview(r) {
+			continue
+		}
+		cmd := m.selectInteraction(q.iid)
+		m.refreshLists()
+		if !m.snaps.Select(q.sid) {
+			// The table's filter hides it: show it rather than stop.
+			m.setFilter("")
+			m.snaps.Select(q.sid)
+		}
+		m.topPending, m.snapsMoved = false, true
+		m.setFocus(focusSnapshots)
+		m.setStatusInfo(strconv.Itoa(waiting) + " awaiting review")
+		return cmd
+	}
+	return nil
+}
+
+// unlisted counts the interactions whose snapshots are not known yet.
+func (m *Model) unlisted() int {
+	n := 0
+	for _, e := range m.store.list {
+		if !e.listed && e.err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Marks: the snapshots picked for a bulk review, in the selected
+// interaction. Switching interaction clears them, so a bulk action never
+// reaches rows the reviewer cannot see.
+
+// toggleMark marks or unmarks the selected snapshot.
+func (m *Model) toggleMark() {
+	r, ok := m.selectedRow()
+	if !ok {
+		return
+	}
+	id := r.Snapshot.ID
+	if m.marks[id] {
+		delete(m.marks, id)
+	} else if _, rec := m.store.row(id); rec != nil && m.awaitsReview(rec) {
+		m.marks[id] = true
+	} else {
+		m.setStatusInfo("only a picture awaiting review can be marked")
+		return
+	}
+	m.store.bump(id)
+	m.snaps.Move(1) // as in lazygit and mutt: mark and move on
+	m.topPending, m.snapsMoved = false, true
+	m.setStatusInfo(strconv.Itoa(len(m.marks)) + " marked · a approves them, d discards them, esc unmarks")
+}
+
+// markShown marks every snapshot awaiting review that the table shows;
+// when they all are marked already, it unmarks them.
+func (m *Model) markShown() {
+	var ids []string
+	for i := range m.snaps.Len() {
+		r, _ := m.snaps.At(i)
+		if _, rec := m.store.row(r.Snapshot.ID); rec != nil && m.awaitsReview(rec) {
+			ids = append(ids, r.Snapshot.ID)
+		}
+	}
+	all := len(ids) > 0
+	for _, id := range ids {
+		all = all && m.marks[id]
+	}
+	for _, id := range ids {
+		if all {
+			delete(m.marks, id)
+		} else {
+			m.marks[id] = true
+		}
+		m.store.bump(id)
+	}
+	switch {
+	case len(ids) == 0:
+		m.setStatusInfo("nothing shown awaits review")
+	case all:
+		m.setStatusInfo("unmarked " + strconv.Itoa(len(ids)))
+	default:
+		m.setStatusInfo(strconv.Itoa(len(m.marks)) + " marked · a approves them, d discards them, esc unmarks")
+	}
+}
+
+// clearMarks unmarks everything.
+func (m *Model) clearMarks() {
+	for id := range m.marks {
+		delete(m.marks, id)
+		m.store.bump(id)
+	}
+}
+
+// markedIDs returns the marked snapshots in the table's order.
+func (m *Model) markedIDs() []string {
+	var ids []string
+	if e := m.store.byID[m.selected]; e != nil {
+		for _, r := range e.sorted() {
+			if m.marks[r.ID] {
+				ids = append(ids, r.ID)
+			}
+		}
+	}
+	return ids
+}
+
+// BulkConfirmed is y to reviewing the marked snapshots.
+type BulkConfirmed struct {
+	Kind review.Kind
+	IDs  []string
+}
+
+// openBulk asks once before approving or discarding every marked
+// snapshot.
+func (m *Model) openBulk(k review.Kind) tea.Cmd {
+	ids := m.markedIDs()
+	if len(ids) == 0 {
+		return nil
+	}
+	verb, name := "Approve", "approve"
+	if k == review.Discard {
+		verb, name = "Discard", "discard"
+	}
+	what := strconv.Itoa(len(ids)) + " marked snapshots"
+	if len(ids) == 1 {
+		what = "1 marked snapshot"
+	}
+	q := verb + " " + what + "? Each keeps its type."
+	if k == review.Discard {
+		q = verb + " " + what + "?\nThe customer's pictures will be marked discarded."
+	}
+	m.confirm = confirm.New(m.st, name+" marked", verb+" "+what+"?", q, BulkConfirmed{Kind: k, IDs: ids})
+	m.dialog, m.subject = dialogConfirm, ""
+	return nil
+}
+
+// bulk sends one operation per marked snapshot; each outcome is a line of
+// the events pane, and a refused one stays marked.
+func (m *Model) bulk(b BulkConfirmed) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, id := range b.IDs {
+		cmds = append(cmds, m.review1(review.Op{Kind: b.Kind, SnapshotID: id}))
+	}
+	m.progress(b.Kind.Progressive() + " " + strconv.Itoa(len(b.IDs)) + " snapshots")
+	return tea.Batch(cmds...)
+}
+
+// markOf is how the table shows a row's mark.
+func (m *Model) markOf(r snapshots.Row) bool { return m.marks[r.Snapshot.ID] }
