@@ -326,7 +326,7 @@ func TestActionsNeedTheInteractionsDetails(t *testing.T) {
 // T10: the footer's short help fits the width: lower-priority keys are
 // dropped, never cut with "…", and "? help" always shows.
 func TestFooterFitsTheWidth(t *testing.T) {
-	for _, w := range []int{70, 80, 90, 120} {
+	for _, w := range []int{70, 80, 90, 120, 200} {
 		m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
 		m.Update(teaSize(w, 30))
 		m.setFilter("meter") // esc back is offered too
@@ -338,8 +338,16 @@ func TestFooterFitsTheWidth(t *testing.T) {
 		if ansi.StringWidth(foot) > w {
 			t.Errorf("%d columns: footer is %d wide", w, ansi.StringWidth(foot))
 		}
-		if w >= 120 && !strings.Contains(foot, "w watch") {
+		// Most used first; wide, every key that applies now.
+		if w >= 120 && !strings.Contains(foot, "n next") {
 			t.Errorf("%d columns: footer %q drops keys it has room for", w, foot)
+		}
+		if w >= 200 {
+			for _, k := range []string{"enter preview", "y copy", "s save", "u upload", "o open", "e events", "tab pane"} {
+				if !strings.Contains(foot, k) {
+					t.Errorf("%d columns: footer %q lacks %q", w, foot, k)
+				}
+			}
 		}
 	}
 }

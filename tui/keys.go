@@ -162,3 +162,19 @@ func paneScoped(a, b string) bool {
 	table := func(n string) bool { return n == "mark" || n == "mark_all" }
 	return (events(a) && table(b)) || (table(a) && events(b))
 }
+
+// footerHelp is the footer's keys on the main screen, most used first, in
+// short words; the footer shows as many as fit (statusbar.Fit) and "? help"
+// lists them all.
+func (k KeyMap) footerHelp() []key.Binding {
+	short := func(b key.Binding, desc string) key.Binding {
+		b.SetHelp(b.Help().Key, desc)
+		return b
+	}
+	return []key.Binding{
+		k.Request, k.Approve, k.Discard, short(k.NextReview, "next"), k.Camera,
+		short(k.Preview, "preview"), short(k.Copy, "copy"), k.Save, k.Upload, k.Open, k.Mark,
+		k.Filter, k.Events, short(k.ImageMode, "image"), short(k.NextPane, "pane"), k.Watch, k.Back,
+		k.Help, k.Quit,
+	}
+}

@@ -80,6 +80,10 @@ type Model struct {
 	dialog        dialogID
 	subject       string   // what the open dialog acts on (Focus)
 	laidFor       dialogID // the dialog the layout was computed with
+	// statusSeen is the status message at the end of the last Update and
+	// statusAt when it was set, for fading (see fadeAfter).
+	statusSeen statusbar.Status
+	statusAt   time.Time
 
 	inter    interactions.Model
 	snaps    snapshots.Model
@@ -253,7 +257,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.refreshLists()
 	m.events.SetInteraction(m.selected)
 	m.updateKeys()
-	cmds := []tea.Cmd{cmd, m.syncPreview(), m.startSpinner(), m.pumpWatch()}
+	cmds := []tea.Cmd{cmd, m.syncPreview(), m.startSpinner(), m.pumpWatch(), m.noteStatus()}
 	// The panes' spinner frame: still while a picture's pixels are up.
 	m.c.Spinner = m.bodySpin(m.spinFrame())
 	if m.quitting {

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/statusbar"
@@ -54,4 +57,40 @@ func (m *Model) setStatusInfo(text string) {
 // logEvent adds a line to the events pane only.
 func (m *Model) logEvent(kind events.Kind, text string) {
 	m.events.Push(events.Entry{At: m.opts.Now(), Kind: kind, Text: text})
+}
+
+// fadeAfter is how long a success or a neutral message stays in the
+// status line; errors and work in progress stay until the next one.
+const fadeAfter = 5 * time.Second
+
+// statusFadeMsg redraws the status line when its message is due to fade.
+type statusFadeMsg struct{}
+
+// fades reports whether messages of kind k fade.
+func fades(k statusbar.Kind) bool { return k == statusbar.OK || k == statusbar.Info }
+
+// noteStatus starts the fade of a message that changed since the last
+// Update.
+func (m *Model) noteStatus() tea.Cmd {
+	if m.status == m.statusSeen {
+		return nil
+	}
+	m.statusSeen, m.statusAt = m.status, m.opts.Now()
+	if !fades(m.status.Kind) || m.status.Text == "" {
+		return nil
+	}
+	return m.opts.Tick(fadeAfter, func(time.Time) tea.Msg { return statusFadeMsg{} })
+}
+
+// shownStatus is the status line's message now: a faded one is gone; with
+// none, read-only mode says why actions are off.
+func (m *Model) shownStatus() statusbar.Status {
+	s := m.status
+	if fades(s.Kind) && !m.statusAt.IsZero() && m.opts.Now().Sub(m.statusAt) >= fadeAfter {
+		s = statusbar.Status{}
+	}
+	if s.Text == "" && m.readOnly() {
+		s = statusbar.Status{Kind: statusbar.Info, Text: m.readOnlyWhy}
+	}
+	return s
 }

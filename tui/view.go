@@ -181,12 +181,13 @@ func (m *Model) dialogView() string {
 	return ""
 }
 
-// footer draws the status line (or the filter input) and the short help.
-func (m *Model) footer(spin string) string {
+// footerKeys returns the key hints the footer shows now, as many as fit,
+// most used first; "? help" always stays and lists them all.
+func (m *Model) footerKeys() []key.Binding {
 	var keys []key.Binding
 	switch m.dialog {
 	case dialogNone:
-		keys = m.keys.ShortHelp()
+		keys = m.keys.footerHelp()
 		if m.keys.EventsPause.Enabled() {
 			keys = m.keys.eventsHelp()
 		}
@@ -197,7 +198,7 @@ func (m *Model) footer(spin string) string {
 			keys = fullHelp{f: m.preview.KeyMap(), k: m.keys}.ShortHelp()
 		}
 	case dialogFilter:
-		keys = m.filter.KeyMap.ShortHelp()
+		return m.filter.KeyMap.ShortHelp()
 	case dialogConfirm:
 		keys = m.confirm.KeyMap.ShortHelp()
 	case dialogCamera:
@@ -211,10 +212,14 @@ func (m *Model) footer(spin string) string {
 	case dialogHelp:
 		keys = []key.Binding{m.keys.Help, m.keys.Back}
 	}
-	status := m.status
-	if status.Text == "" && m.readOnly() {
-		status = statusbar.Status{Kind: statusbar.Info, Text: m.readOnlyWhy}
-	}
+	km := &m.keys
+	return statusbar.Fit(m.help, keys, m.width, []key.Binding{km.Help, km.Quit}, nil)
+}
+
+// footer draws the status line (or the filter input) and the short help.
+func (m *Model) footer(spin string) string {
+	keys := m.footerKeys()
+	status := m.shownStatus()
 	extra := "image " + string(m.preview.Mode())
 	if m.preview.Chosen() == termgfx.ModeAuto {
 		extra += " (auto)"
@@ -229,10 +234,5 @@ func (m *Model) footer(spin string) string {
 		h.Width = m.width - 1
 		return pane.Fit(" "+m.filter.View(), m.width) + "\n" + pane.Fit(" "+h.ShortHelpView(keys), m.width)
 	}
-	// Keys that do not fit are dropped whole, the least needed first;
-	// "? help" stays, and lists them all.
-	km := &m.keys
-	keys = statusbar.Fit(m.help, keys, m.width, []key.Binding{km.Help, km.Quit},
-		[]key.Binding{km.Watch, km.Camera, km.Filter, km.Refresh})
 	return statusbar.View(m.st, m.help, status, spin, extra, keys, m.width)
 }

@@ -103,6 +103,7 @@ type Model struct {
 	onlyInt  bool
 	matching int // entries held that pass the filters
 	describe Describer
+	now      func() time.Time
 }
 
 // New returns an empty pane keeping at most scrollback entries, drawing
@@ -111,7 +112,7 @@ func New(c *common.Common, scrollback int) Model {
 	if scrollback <= 0 {
 		scrollback = DefaultScrollback
 	}
-	return Model{st: c.Styles, limit: scrollback, loc: c.Location}
+	return Model{st: c.Styles, limit: scrollback, loc: c.Location, now: c.Now}
 }
 
 // Describer says who acted and what happened in a server event, with what
@@ -326,13 +327,26 @@ func (m Model) visible() []int {
 	return idx
 }
 
+// stamp is an entry's time as the pane shows it: the time of day, with
+// the date in front when it is not today.
+func (m Model) stamp(t time.Time) string {
+	at := t.In(m.loc)
+	if m.now != nil {
+		ny, nm, nd := m.now().In(m.loc).Date()
+		if y, mo, d := at.Date(); y != ny || mo != nm || d != nd {
+			return at.Format("Jan 02 15:04:05")
+		}
+	}
+	return at.Format("15:04:05")
+}
+
 // Line formats one entry as the pane draws it, without styling.
 func (m Model) Line(e Entry) string {
 	sym := e.Symbol
 	if sym == "" {
 		sym = e.Kind.symbol()
 	}
-	s := e.At.In(m.loc).Format("15:04:05") + " " + sym + " "
+	s := m.stamp(e.At) + " " + sym + " "
 	who, text := e.Who, e.Text
 	if e.Event != nil && m.describe != nil {
 		who, text = m.describe(*e.Event)

@@ -39,7 +39,8 @@ func TestRingKeepsScrollbackAndShowsNewest(t *testing.T) {
 
 func newPane(t *testing.T, scrollback, h int) Model {
 	t.Helper()
-	m := New(common.New(theme.New(theme.Palette{}, nil), nil, time.UTC), scrollback)
+	today := func() time.Time { return time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC) }
+	m := New(common.New(theme.New(theme.Palette{}, nil), today, time.UTC), scrollback)
 	m.SetSize(80, h)
 	return m
 }
@@ -133,5 +134,10 @@ func TestLineShowsTimeSymbolWhoWhat(t *testing.T) {
 	m.Push(Entry{At: at, Seq: 9, Type: "SnapshotAcquiredEvent", Symbol: "●", Who: "Ana\x1b[31m", Text: "sent a meter picture"})
 	if got := m.Line(m.At(0)); got != "15:09:26 ● Ana sent a meter picture" {
 		t.Fatalf("line %q", got)
+	}
+	// Not today: the date comes first.
+	m.Push(Entry{At: at.AddDate(0, 0, -1), Seq: 10, Text: "older"})
+	if got := m.Line(m.At(1)); got != "Mar 13 15:09:26 • older" && !strings.HasPrefix(got, "Mar 13 15:09:26 ") {
+		t.Fatalf("line of yesterday %q", got)
 	}
 }

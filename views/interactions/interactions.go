@@ -89,6 +89,18 @@ func (m *Model) Select(id string) bool {
 	return false
 }
 
+// ClickRow moves the cursor to the item drawn on line (0 is the first
+// shown); false when no item is drawn there.
+func (m *Model) ClickRow(line int) bool {
+	i := m.off + line
+	if line < 0 || line >= max(1, m.height) || i >= len(m.items) {
+		return false
+	}
+	m.cursor = i
+	m.clamp()
+	return true
+}
+
 // Move moves the cursor by n items.
 func (m *Model) Move(n int) { m.cursor += n; m.clamp() }
 

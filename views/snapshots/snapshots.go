@@ -256,6 +256,18 @@ func (m *Model) Select(id string) bool {
 	return false
 }
 
+// ClickRow moves the cursor to the row drawn on line (0 is the column
+// headers, 1 the first row shown); false when no row is drawn there.
+func (m *Model) ClickRow(line int) bool {
+	vi := m.off + line - 1
+	if line < 1 || line > m.visible() || vi >= len(m.view) {
+		return false
+	}
+	m.cursor = vi
+	m.clamp()
+	return true
+}
+
 func (m *Model) visible() int { return max(1, m.height-1) }
 
 // Move moves the cursor by n rows (negative is up), clamped.

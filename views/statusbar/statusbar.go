@@ -111,3 +111,26 @@ func Fit(h help.Model, keys []key.Binding, w int, keep, drop []key.Binding) []ke
 func same(a, b key.Binding) bool {
 	return a.Help() == b.Help() && slices.Equal(a.Keys(), b.Keys())
 }
+
+// HintAt returns the key hint drawn at column x of the key line View
+// draws for keys (a click on it does what the key does).
+func HintAt(keys []key.Binding, x int) (key.Binding, bool) {
+	col := 1 // the line starts with a space
+	const sep = 3 // " · "
+	first := true
+	for _, b := range helpview.Sanitized([][]key.Binding{keys})[0] {
+		if !b.Enabled() {
+			continue
+		}
+		if !first {
+			col += sep
+		}
+		first = false
+		w := ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
+		if x >= col && x < col+w {
+			return b, true
+		}
+		col += w
+	}
+	return key.Binding{}, false
+}
