@@ -115,7 +115,7 @@ func same(a, b key.Binding) bool {
 // HintAt returns the key hint drawn at column x of the key line View
 // draws for keys (a click on it does what the key does).
 func HintAt(keys []key.Binding, x int) (key.Binding, bool) {
-	col := 1 // the line starts with a space
+	col := 1      // the line starts with a space
 	const sep = 3 // " · "
 	first := true
 	for _, b := range helpview.Sanitized([][]key.Binding{keys})[0] {
