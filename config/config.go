@@ -147,6 +147,11 @@ type Config struct {
 	ReadOnly bool `yaml:"read_only"`
 	// Bell rings the terminal bell when a new picture arrives.
 	Bell bool `yaml:"bell"`
+	// NoMouse leaves the mouse to the terminal (config `mouse: false`,
+	// SNAPDASH_MOUSE=false, --no-mouse); the dashboard takes it by default.
+	NoMouse bool `yaml:"-"`
+	// Mouse is the config file's `mouse:` as written (nil when absent).
+	Mouse *bool `yaml:"mouse"`
 	// Keys rebinds dashboard actions: action name to its keys.
 	Keys KeyBindings `yaml:"keys"`
 	// Events holds the event pane's settings.

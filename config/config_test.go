@@ -289,3 +289,30 @@ func TestStateDir(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestMouse: on by default; off from the file (`mouse: false`), the
+// environment (SNAPDASH_MOUSE=false) or the flag (--mouse=false), each
+// over the one before.
+func TestMouse(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(LoadOptions{Getenv: env(map[string]string{"HOME": dir})})
+	if err != nil || c.NoMouse {
+		t.Fatalf("default: no mouse %v (%v)", c.NoMouse, err)
+	}
+	p := writeFile(t, dir, "mouse: false\n", 0o600)
+	c, err = Load(LoadOptions{Flags: map[string]string{"config": p}, Getenv: env(map[string]string{"HOME": dir})})
+	if err != nil || !c.NoMouse {
+		t.Fatalf("file: no mouse %v (%v)", c.NoMouse, err)
+	}
+	c, err = Load(LoadOptions{Flags: map[string]string{"config": p}, Getenv: env(map[string]string{"HOME": dir, "SNAPDASH_MOUSE": "true"})})
+	if err != nil || c.NoMouse {
+		t.Fatalf("env over file: no mouse %v (%v)", c.NoMouse, err)
+	}
+	c, err = Load(LoadOptions{Flags: map[string]string{"mouse": "false"}, Getenv: env(map[string]string{"HOME": dir, "SNAPDASH_MOUSE": "true"})})
+	if err != nil || !c.NoMouse {
+		t.Fatalf("flag over env: no mouse %v (%v)", c.NoMouse, err)
+	}
+	if _, err := Load(LoadOptions{Getenv: env(map[string]string{"HOME": dir, "SNAPDASH_MOUSE": "sometimes"})}); err == nil {
+		t.Fatal("SNAPDASH_MOUSE=sometimes accepted")
+	}
+}

@@ -54,6 +54,9 @@ func Load(opts LoadOptions) (*Config, error) {
 	if err := readFile(c, explicit); err != nil {
 		return nil, err
 	}
+	if c.Mouse != nil {
+		c.NoMouse = !*c.Mouse
+	}
 	for _, s := range settings() {
 		if c.FileFound && s.get(c) != "" {
 			c.Origins[s.name] = FromFile
@@ -444,6 +447,24 @@ func settings() []setting {
 	list = append(list, boolSetting("allow-insecure-http", "SNAPDASH_ALLOW_INSECURE_HTTP", "allow_insecure_http",
 		"accept a non-loopback http:// server (credentials in clear)",
 		func(c *Config) *bool { return &c.AllowInsecureHTTP }))
+	list = append(list, setting{
+		name: "mouse", env: "SNAPDASH_MOUSE", key: "mouse", isBool: true,
+		usage: "dashboard: clicks and the wheel (false leaves the mouse to the terminal's text selection)",
+		get: func(c *Config) string {
+			if c.NoMouse {
+				return "false"
+			}
+			return ""
+		},
+		set: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not a boolean", v)
+			}
+			c.NoMouse = !b
+			return nil
+		},
+	})
 	list = append(list, boolSetting("read-only", "SNAPDASH_READ_ONLY", "read_only",
 		"dashboard: view only, no approve/discard/request", func(c *Config) *bool { return &c.ReadOnly }))
 	return list

@@ -80,6 +80,7 @@ type Model struct {
 	dialog        dialogID
 	subject       string   // what the open dialog acts on (Focus)
 	laidFor       dialogID // the dialog the layout was computed with
+	lastClick     click    // the last click on a snapshot, for double clicks
 	// statusSeen is the status message at the end of the last Update and
 	// statusAt when it was set, for fading (see fadeAfter).
 	statusSeen statusbar.Status
@@ -320,12 +321,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case watch.OpenInteractionMsg:
 		return m.openInteraction(msg.ID)
 	case tea.MouseMsg:
-		if m.screen == screenWatch && m.dialog == dialogNone {
-			var cmd tea.Cmd
-			m.watch, cmd = m.watch.Update(msg)
-			return cmd
-		}
-		return nil
+		return m.onMouse(msg)
 	case RequestDoneMsg:
 		return m.onRequestDone(msg)
 	case review.DoneMsg:

@@ -66,6 +66,9 @@ type Options struct {
 	// delay, the watch screen's refresh) goes through it, so a test can
 	// hold time still or run it by hand.
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	// NoMouse leaves the mouse to the terminal (its own text selection);
+	// by default clicks and the wheel work in the dashboard.
+	NoMouse bool
 	// ReadOnly disables every action that changes a snapshot. (A token the
 	// server refuses with 403 turns the dashboard read-only on its own and
 	// says so.)

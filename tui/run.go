@@ -35,12 +35,23 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	}
 	m := New(opts)
 	defer m.Close()
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(w), tea.WithAltScreen())
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(w),
+		tea.WithAltScreen()}, m.ProgramOptions()...)...)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}
 	return err
+}
+
+// ProgramOptions are the program options the dashboard asks for besides
+// input and output: the mouse (cell motion) unless NoMouse. SSH serving
+// passes them to each session's program too.
+func (m *Model) ProgramOptions() []tea.ProgramOption {
+	if m.opts.NoMouse {
+		return nil
+	}
+	return []tea.ProgramOption{tea.WithMouseCellMotion()}
 }
 
 // clipboard returns the copy hook: the option, or OSC 52 on the output.

@@ -15,6 +15,7 @@ type dashboardOpts struct {
 	// noState remembers no recent interactions (demo: its simulator's
 	// interactions are new every run, and the real list must stay as it is).
 	noState bool
+	noMouse bool // --no-mouse: the terminal keeps the mouse (text selection)
 }
 
 func dashboardCmd() *command {
@@ -33,6 +34,7 @@ func dashboardCmd() *command {
 func (o *dashboardOpts) register(fs *flag.FlagSet) {
 	fs.Var(&o.interactions, "interaction", "show this interaction `ID` first (repeatable)")
 	fs.Var(&o.since, "since", "list interactions of this `period`, e.g. 8h or 7d")
+	fs.BoolVar(&o.noMouse, "no-mouse", false, "leave the mouse to the terminal's own text selection")
 }
 
 func demoCmd() *command {

@@ -50,6 +50,7 @@ func dashboardOptions(cfg *config.Config, o *dashboardOpts, getenv func(string) 
 		Since:           time.Duration(o.since),
 		StateDir:        stateDir,
 		Bell:            cfg.Bell,
+		NoMouse:         cfg.NoMouse || o.noMouse,
 		EventScrollback: cfg.Events.Scrollback,
 		WarnAfter:       cfg.Watch.WarnAfter,
 		CriticalAfter:   cfg.Watch.CriticalAfter,

@@ -147,9 +147,12 @@ func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pt
 	safe := newSafeModel(model, func(v any, stack []byte) {
 		log.Error("dashboard panicked; ending this session only", "panic", describePanic(v), "stack", string(stack))
 	})
-	p := tea.NewProgram(safe,
-		tea.WithInput(in), tea.WithOutput(out), tea.WithContext(ctx),
-		tea.WithAltScreen(), tea.WithoutSignalHandler())
+	popts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out), tea.WithContext(ctx),
+		tea.WithAltScreen(), tea.WithoutSignalHandler()}
+	if d, ok := model.(interface{ ProgramOptions() []tea.ProgramOption }); ok {
+		popts = append(popts, d.ProgramOptions()...) // the mouse, unless the options turn it off
+	}
+	p := tea.NewProgram(safe, popts...)
 	if !ss.start(p) {
 		reason, code := ss.result()
 		_, _ = fmt.Fprintf(sess, "snapdash: %s\r\n", reason)
