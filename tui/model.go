@@ -150,6 +150,9 @@ type Model struct {
 func New(opts Options) *Model {
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
+	if opts.Tick == nil {
+		opts.Tick = tickUntil(ctx)
+	}
 	st, err := theme.Load(opts.Theme, opts.Renderer)
 	if err != nil {
 		st, _ = theme.Load("", opts.Renderer)
@@ -408,4 +411,22 @@ func (m *Model) needSpinner() bool {
 		}
 	}
 	return m.status.Kind == statusbar.Progress
+}
+
+// tickUntil is tea.Tick ending with ctx: a timer still running when the
+// program ends (a message due to fade in 5 s) returns at once, so a closed
+// session leaves no goroutine behind.
+func tickUntil(ctx context.Context) func(time.Duration, func(time.Time) tea.Msg) tea.Cmd {
+	return func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case now := <-t.C:
+				return fn(now)
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	}
 }

@@ -61,7 +61,8 @@ type Options struct {
 	// are shown in (default time.Local).
 	Now      func() time.Time
 	Location *time.Location
-	// Tick schedules fn after d, as tea.Tick does (the default): every
+	// Tick schedules fn after d, as tea.Tick does (the default, which
+	// also ends with the program, leaving no timer behind): every
 	// timer of the dashboard (spinner, countdowns, the preview's rest
 	// delay, the watch screen's refresh) goes through it, so a test can
 	// hold time still or run it by hand.
@@ -153,9 +154,6 @@ func CheckOptions(o Options) error {
 }
 
 func (o Options) withDefaults() Options {
-	if o.Tick == nil {
-		o.Tick = tea.Tick
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
