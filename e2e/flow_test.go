@@ -1,0 +1,99 @@
+//go:build !windows
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/snapdash/snapdash/client"
+)
+
+// TestMouseClickSelectsARow writes an SGR mouse click on the table's third
+// row to the pty: the row is selected and the preview shows it.
+func TestMouseClickSelectsARow(t *testing.T) {
+	s, api, _, _ := demoSim(t)
+	iid := interactionOf(t, s, "Sofía García")
+	rows := newestFirst(t, s, api, iid)
+	if len(rows) < 3 {
+		t.Fatalf("Sofía García has %d snapshots", len(rows))
+	}
+	tm := startOn(t, s, iid)
+	tm.waitFor("Snapshots · Sofía García", "Preview · ascii")
+	// 120 columns: the list is 24 wide, the table's border is on row 2
+	// (1-based), its header on row 3, its third row on row 6.
+	for _, ev := range []string{"\x1b[<0;30;6M", "\x1b[<0;30;6m"} {
+		if _, err := tm.pty.Write([]byte(ev)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tm.waitFor(rows[2].ID[:14], "3/3")
+	tm.press("q")
+	if err := tm.exit(); err != nil {
+		t.Fatalf("snapdash exited with %v", err)
+	}
+}
+
+// TestNextToReviewCrossesInteractions: n from an interaction with nothing
+// awaiting review opens another one, on a picture awaiting review.
+func TestNextToReviewCrossesInteractions(t *testing.T) {
+	s, api, _, _ := demoSim(t)
+	iid := interactionOf(t, s, "Eleni Papadopoulou")
+	for _, sn := range newestFirst(t, s, api, iid) {
+		if sn.State == client.StateUploaded {
+			t.Fatalf("Eleni's interaction has a picture awaiting review: %s", sn.ID)
+		}
+	}
+	tm := startOn(t, s, iid)
+	tm.waitFor("Snapshots · Eleni Papadopoulou", "to review")
+	tm.press("n")
+	scr := tm.waitFor("awaiting review")
+	if strings.Contains(scr, "Snapshots · Eleni") {
+		t.Fatalf("n stayed on Eleni's interaction:\n%s", scr)
+	}
+	if !strings.Contains(scr, "● uploaded  ") {
+		t.Fatalf("the preview does not show a picture awaiting review:\n%s", scr)
+	}
+	tm.press("q")
+	if err := tm.exit(); err != nil {
+		t.Fatalf("snapdash exited with %v", err)
+	}
+}
+
+// TestBulkApprove marks every picture awaiting review with ctrl+a, approves
+// them with one question, and the simulator has them all approved.
+func TestBulkApprove(t *testing.T) {
+	s, api, _, _ := demoSim(t)
+	iid := interactionOf(t, s, "Sofía García")
+	var want []string
+	for _, sn := range newestFirst(t, s, api, iid) {
+		if sn.State == client.StateUploaded {
+			want = append(want, sn.ID)
+		}
+	}
+	if len(want) < 2 {
+		t.Fatalf("Sofía García has %d pictures awaiting review", len(want))
+	}
+	tm := startOn(t, s, iid)
+	tm.waitFor("Snapshots · Sofía García", "Preview · ascii")
+	tm.press("\x01") // ctrl+a
+	tm.waitFor(fmt.Sprintf("%d marked", len(want)))
+	tm.press("a")
+	tm.waitFor(fmt.Sprintf("Approve %d marked snapshots?", len(want)))
+	tm.press("y", "e") // and the events pane, where each outcome has its line
+	for _, id := range want {
+		tm.waitFor("approved " + id[:8])
+	}
+	for _, id := range want {
+		got, err := api.GetSnapshot(context.Background(), id)
+		if err != nil || got.State != client.StateApproved {
+			t.Fatalf("%s is %s (%v)", id, got.State, err)
+		}
+	}
+	tm.press("q")
+	if err := tm.exit(); err != nil {
+		t.Fatalf("snapdash exited with %v", err)
+	}
+}
