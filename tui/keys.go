@@ -59,9 +59,9 @@ func DefaultKeyMap() KeyMap {
 		Watch:     b("w", "watch", "w"),
 		// space arrives as the key " " in Bubble Tea v1.
 		NextReview: b("n", "next to review", "n"),
-		PrevReview: b("N", "previous to review", "N"),
+		PrevReview: b("N", "prev to review", "N"),
 		Mark:       b("space", "mark", " "),
-		MarkAll:    b("ctrl+a", "mark all shown", "ctrl+a"),
+		MarkAll:    b("ctrl+a", "mark all", "ctrl+a"),
 		// space arrives as the key " " in Bubble Tea v1.
 		EventsPause: b("p/space", "pause/follow", "p", " "),
 		EventsType:  b("f", "type filter", "f"),
@@ -147,7 +147,9 @@ func (k KeyMap) eventsHelp() []key.Binding {
 // FullHelp implements help.KeyMap: the `?` screen, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.NextPane, k.PrevPane},
+		{pair(k.Up, k.Down, "up/down"), pair(k.Top, k.Bottom, "newest/oldest"), pair(k.PageUp, k.PageDown, "page"),
+			pair(k.NextPane, k.PrevPane, "next/prev pane"), pair(k.NextReview, k.PrevReview, "next/prev to review"),
+			pair(k.Mark, k.MarkAll, "mark / all")},
 		{k.Request, k.Approve, k.Discard, k.Camera, k.Upload, k.Refresh},
 		{k.Preview, k.Copy, k.Open, k.Save, k.ImageMode, k.Filter, k.Events, k.Watch},
 		{k.EventsPause, k.EventsType, k.EventsMine, k.Back, k.Help, k.Quit},
@@ -177,4 +179,13 @@ func (k KeyMap) footerHelp() []key.Binding {
 		k.Filter, k.Events, short(k.ImageMode, "image"), short(k.NextPane, "pane"), k.Watch, k.Back,
 		k.Help, k.Quit,
 	}
+}
+
+// pair shows two bindings on one line of the help (so the help fits a
+// 70×20 terminal): both keys, one description.
+func pair(a, b key.Binding, desc string) key.Binding {
+	keys := append(append([]string{}, a.Keys()...), b.Keys()...)
+	p := key.NewBinding(key.WithKeys(keys...), key.WithHelp(a.Help().Key+" "+b.Help().Key, desc))
+	p.SetEnabled(a.Enabled() || b.Enabled())
+	return p
 }

@@ -80,6 +80,7 @@ type Model struct {
 	dialog        dialogID
 	subject       string   // what the open dialog acts on (Focus)
 	laidFor       dialogID // the dialog the layout was computed with
+	quitAsked     int      // the actions in flight the quit question names
 	lastClick     click    // the last click on a snapshot, for double clicks
 	// statusSeen is the status message at the end of the last Update and
 	// statusAt when it was set, for fading (see fadeAfter).
@@ -254,6 +255,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.splitKeys(k)
 	}
 	cmd := m.update(msg)
+	if m.dialog == dialogConfirm && m.confirm.Name() == "quit" && m.inFlight() != m.quitAsked {
+		m.askQuitAbout(m.inFlight())
+	}
 	if m.preview.Full() && m.dialog != m.laidFor {
 		m.layout() // the picture makes room for a dialog, or takes it back
 	}

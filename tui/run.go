@@ -59,24 +59,22 @@ func (m *Model) clipboard() func(string) error {
 	if m.opts.Clipboard != nil {
 		return m.opts.Clipboard
 	}
-	out, tmux := m.opts.Output, m.opts.Caps.InTmux
+	out := m.opts.Output
 	return func(text string) error {
 		if out == nil {
 			return errors.New("copy: no terminal to send OSC 52 to")
 		}
-		_, err := io.WriteString(out, OSC52(text, tmux))
+		_, err := io.WriteString(out, OSC52(text))
 		return err
 	}
 }
 
 // OSC52 returns the escape sequence that asks the terminal to put text on
-// the clipboard; inside tmux it is wrapped for passthrough.
-func OSC52(text string, tmux bool) string {
-	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\a"
-	if tmux {
-		return "\x1bPtmux;\x1b" + seq + "\x1b\\"
-	}
-	return seq
+// the clipboard. It is sent plain inside tmux too: tmux with
+// `set -g set-clipboard on` takes it and forwards it to the outer
+// terminal, while a passthrough-wrapped one is dropped.
+func OSC52(text string) string {
+	return "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\a"
 }
 
 // opener returns the hook that opens a file in the local viewer.
@@ -91,6 +89,9 @@ func (m *Model) opener() func(string) error {
 		}
 		cmd := exec.Command(name, path)
 		if err := cmd.Start(); err != nil {
+			if errors.Is(err, exec.ErrNotFound) {
+				return errors.New("no picture viewer: " + name + " is not installed (on Debian and Ubuntu: apt install xdg-utils); s saves the picture instead")
+			}
 			return err
 		}
 		go func() { _ = cmd.Wait() }() // reap the viewer without blocking

@@ -230,13 +230,23 @@ func (m *Model) askQuit() tea.Cmd {
 	if n == 0 {
 		return m.quit()
 	}
-	q := "1 action is still in flight; its outcome will not be shown."
-	if n > 1 {
-		q = strconv.Itoa(n) + " actions are still in flight; their outcome will not be shown."
-	}
-	m.confirm = confirm.New(m.st, "quit", "Quit snapdash?", q+"\nQuit anyway?", QuitConfirmed{})
+	m.askQuitAbout(n)
 	m.dialog, m.subject = dialogConfirm, ""
 	return nil
+}
+
+// askQuitAbout (re)words the quit question for n actions in flight; the
+// root calls it again as they end, so it never names one that finished.
+func (m *Model) askQuitAbout(n int) {
+	q := "1 action is still in flight; its outcome will not be shown.\nQuit anyway?"
+	switch {
+	case n == 0:
+		q = "Every action has been answered.\nQuit?"
+	case n > 1:
+		q = strconv.Itoa(n) + " actions are still in flight; their outcome will not be shown.\nQuit anyway?"
+	}
+	m.confirm = confirm.New(m.st, "quit", "Quit snapdash?", q, QuitConfirmed{})
+	m.quitAsked = n
 }
 
 func (m *Model) quit() tea.Cmd {

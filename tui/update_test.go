@@ -464,3 +464,17 @@ func TestCustomerDeviceFromTheAPI(t *testing.T) {
 		t.Fatalf("the command was not sent: %+v", m.Focus())
 	}
 }
+
+// TestQuitQuestionFollowsWhatIsInFlight: the question never names an
+// action that has been answered since it was asked.
+func TestQuitQuestionFollowsWhatIsInFlight(t *testing.T) {
+	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
+	press(m, "a", "enter", "q")
+	if v := m.View(); !strings.Contains(v, "1 action is still in flight") {
+		t.Fatalf("quit question:\n%s", v)
+	}
+	m.Update(review.DoneMsg{Op: review.Op{Kind: review.Approve, SnapshotID: "s1"}})
+	if v := m.View(); strings.Contains(v, "still in flight") || !strings.Contains(v, "Every action has been answered") {
+		t.Fatalf("quit question after the answer:\n%s", v)
+	}
+}

@@ -161,12 +161,12 @@ func (m *Model) dialogView() string {
 	switch m.dialog {
 	case dialogHelp:
 		if m.preview.Full() && m.screen == screenMain {
-			return helpview.View(m.st, m.help, fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, w, "esc or ? closes · the full-screen preview's keys come first")
+			return helpview.View(m.st, m.help, fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, w, m.helpRows(), "esc or ? closes · the full-screen preview's keys come first")
 		}
 		if m.screen == screenWatch {
-			return helpview.View(m.st, m.help, watchHelp{w: m.watch.KeyMap, k: m.keys}, w, "esc or ? closes · the watch screen changes nothing")
+			return helpview.View(m.st, m.help, watchHelp{w: m.watch.KeyMap, k: m.keys}, w, m.helpRows(), "esc or ? closes · the watch screen changes nothing")
 		}
-		return helpview.View(m.st, m.help, m.keys, w, "esc or ? closes · actions hidden here are not available now")
+		return helpview.View(m.st, m.help, m.keys, w, m.helpRows(), "esc or ? closes · actions hidden here are not available now")
 	case dialogConfirm:
 		return m.confirm.View(w)
 	case dialogCamera:
@@ -236,3 +236,7 @@ func (m *Model) footer(spin string) string {
 	}
 	return statusbar.View(m.st, m.help, status, spin, extra, keys, m.width)
 }
+
+// helpRows is how many keys a column of the help can hold: the body less
+// the dialog's border, title and footer lines.
+func (m *Model) helpRows() int { return max(4, m.height-3-6) }

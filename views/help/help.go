@@ -29,16 +29,22 @@ func New(st *theme.Styles) help.Model {
 
 // View draws the full help of km as a dialog at most maxW wide. Key names
 // come from the user's config file: they are sanitized like any text from
-// outside.
-func View(st *theme.Styles, h help.Model, km help.KeyMap, maxW int, footer string) string {
+// outside. When km's columns are too wide for maxW they are poured into
+// columns of at most maxRows keys (0: no limit), so no column is cut.
+func View(st *theme.Styles, h help.Model, km help.KeyMap, maxW, maxRows int, footer string) string {
 	h.ShowAll = true
 	h.Width = maxW - 6
 	groups := Sanitized(km.FullHelp())
+	if widest(groups)+4 > maxW-4 && maxRows > 0 {
+		groups = pour(groups, maxRows)
+	}
 	body := h.FullHelpView(groups)
 	if footer != "" {
 		body += "\n\n" + st.Muted.Render(sanitize.Text(footer))
 	}
-	return pane.Dialog(st, "Keys", body, min(maxW-4, max(40, widest(groups)+4)))
+	// Wide enough for the footer line too, so it does not wrap.
+	w := max(40, widest(groups)+4, ansi.StringWidth(sanitize.Text(footer))+2)
+	return pane.Dialog(st, "Keys", body, min(maxW-4, w))
 }
 
 // Sanitized returns copies of the bindings with their help texts made safe
@@ -70,4 +76,26 @@ func widest(groups [][]key.Binding) int {
 		w += cw + 4
 	}
 	return w
+}
+
+// pour flows the enabled bindings of groups, in order, into columns of at
+// most rows bindings each.
+func pour(groups [][]key.Binding, rows int) [][]key.Binding {
+	var out [][]key.Binding
+	var col []key.Binding
+	for _, g := range groups {
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			if len(col) == rows {
+				out, col = append(out, col), nil
+			}
+			col = append(col, b)
+		}
+	}
+	if len(col) > 0 {
+		out = append(out, col)
+	}
+	return out
 }

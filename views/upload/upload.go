@@ -166,6 +166,9 @@ func New(st *theme.Styles, mode Mode, path, typ string, submit func(path, typ st
 	m.path.SetValue(path)
 	m.path.CursorEnd()
 	m.path.Placeholder = "path to a JPEG, PNG, GIF or WebP picture"
+	if mode == Save {
+		m.path.Placeholder = "a new file's path (an existing one is never overwritten)"
+	}
 	m.typ.SetValue(typ)
 	m.typ.ShowSuggestions = true
 	m.typ.SetSuggestions(requestform.Types())
