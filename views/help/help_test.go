@@ -24,7 +24,7 @@ func TestHelpShowsEnabledKeysSanitized(t *testing.T) {
 		c: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 	}
 	km.b.SetEnabled(false)
-	v := View(st, New(st), km, 80, "esc closes")
+	v := View(st, New(st), km, 80, 20, "esc closes")
 	if strings.ContainsAny(v, "\x1b\x07") {
 		t.Fatalf("escape reached the help: %q", v)
 	}
