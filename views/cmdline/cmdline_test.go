@@ -235,10 +235,9 @@ func TestHostileStringsAreNeverDrawnRaw(t *testing.T) {
 	}
 	m = keys(t, m, "up")
 	check("history line")
-	if m.Value() != "refresh]52;c;cHduZWQ=" && strings.ContainsRune(m.Value(), 0x1b) {
-		t.Fatalf("history value %q", m.Value())
+	if m.Value() != "refresh" {
+		t.Fatalf("history value %q, want the line without its escapes", m.Value())
 	}
-	m = open(t, nil)
 	m, _ = New(theme.New(theme.Palette{}, nil), cmds, nil)
 	m = keys(t, m, "x "+evil)
 	check("typed")
