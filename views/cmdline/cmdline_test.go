@@ -210,7 +210,7 @@ func TestUnknownCommandSaysSoWithCloseMatches(t *testing.T) {
 // TestHostileStringsAreNeverDrawnRaw: typed or pasted controls, candidates
 // from the server and lines from the history file are all drawn clean.
 func TestHostileStringsAreNeverDrawnRaw(t *testing.T) {
-	evil := "\x1b]52;c;cHduZWQ=\x07\x1b[2J\u202e\x9b31m"
+	evil := "\x1b]52;c;cHduZWQ=\x07\x1b[2J\u202e\u009b31m"
 	cmds := append(commands(), Command{Name: "x", Args: "ARG", Help: "h" + evil, Aliases: []string{"y" + evil},
 		Complete: func(string) []string { return []string{"a" + evil, "b" + evil, evil} }})
 	dir := t.TempDir()

@@ -61,6 +61,7 @@ func TestFilterByCustomer(t *testing.T) {
 			t.Errorf("%q shows %d rows, want %d", q, m.Len(), want)
 		}
 	}
+	m.SetFilter(filter.ParseFor(sp, "nobody"))
 	if !strings.Contains(m.View(), "No live interaction matches the filter.") {
 		t.Fatalf("empty filtered view:\n%s", m.View())
 	}
