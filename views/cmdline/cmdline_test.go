@@ -1,10 +1,12 @@
 package cmdline
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/snapdash/snapdash/theme"
@@ -254,4 +256,35 @@ func TestHostileStringsAreNeverDrawnRaw(t *testing.T) {
 	m = keys(t, m, "zz"+evil)
 	m, _ = send(t, m, "enter")
 	check("unknown")
+}
+
+var _ help.KeyMap = KeyMap{}
+
+// TestManyCandidatesKeepTheCurrentInView: cycling far through a long list
+// keeps the current candidate on the hint line, which says how many more
+// there are and never grows past the width.
+func TestManyCandidatesKeepTheCurrentInView(t *testing.T) {
+	var ids []string
+	for i := range 300 {
+		ids = append(ids, fmt.Sprintf("id-%03d", i))
+	}
+	cmds := []Command{{Name: "interaction", Args: "ID", Complete: prefixed(ids...)}}
+	m, _ := New(theme.New(theme.Palette{}, nil), cmds, nil)
+	m = keys(t, m, "interaction ", "tab")
+	for i := range 120 {
+		want := ids[i%maxCandidates]
+		if m.Value() != "interaction "+want {
+			t.Fatalf("tab %d: %q, want %q", i+1, m.Value(), want)
+		}
+		for _, w := range []int{20, 40, 120} {
+			h := strings.SplitN(m.View(w), "\n", 2)[1]
+			if ansi.StringWidth(h) > w || !strings.Contains(h, "▸"+want) {
+				t.Fatalf("tab %d at width %d: hint %q", i+1, w, h)
+			}
+			if w == 40 && !strings.Contains(h, "+") {
+				t.Fatalf("tab %d: no count of the candidates cut off: %q", i+1, h)
+			}
+		}
+		m = keys(t, m, "tab")
+	}
 }
