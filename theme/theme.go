@@ -33,8 +33,12 @@ type Palette struct {
 	HeaderFg  lipgloss.TerminalColor
 	HeaderBg  lipgloss.TerminalColor
 	DialogBdr lipgloss.TerminalColor
-	// BadgeFg is the text of the READ-ONLY badge, drawn on Bad.
+	// BadgeFg is the text of the READ-ONLY badge, drawn on BadgeBg.
 	BadgeFg lipgloss.TerminalColor
+	// BadgeBg is the READ-ONLY badge's background; nil means Bad. A theme
+	// whose Bad must be bright (to read as text on black) needs a darker
+	// one here, so the badge's bold text is not black.
+	BadgeBg lipgloss.TerminalColor
 }
 
 // Names lists the built-in palettes.
@@ -68,16 +72,22 @@ func Lookup(name string) (Palette, error) {
 			DialogBdr: lipgloss.Color("25"), BadgeFg: lipgloss.Color("231"),
 		}, nil
 	case "high-contrast":
+		// Every text here reads at 7:1 or more as drawn, on the black
+		// background this theme assumes. Terminals that brighten bold
+		// text draw bold black (colour 0) as grey, so black text is never
+		// bold: the selection is bold white on navy, and the READ-ONLY
+		// badge bold white on dark red. Bad is a light red, as pure red
+		// (9) on black is only 5.3:1.
 		return Palette{
 			Name: "high-contrast", Fg: lipgloss.Color("15"), Muted: lipgloss.Color("15"),
 			Accent: lipgloss.Color("11"), Border: lipgloss.Color("15"), Focus: lipgloss.Color("11"),
-			SelFg: lipgloss.Color("0"), SelBg: lipgloss.Color("11"),
+			SelFg: lipgloss.Color("15"), SelBg: lipgloss.Color("18"),
 			// Fg and Border are both white here: the blurred selection is
-			// black on white, never white on white.
+			// black on white, never white on white (and not bold).
 			BlurFg: lipgloss.Color("0"), BlurBg: lipgloss.Color("15"),
-			Good: lipgloss.Color("10"), Bad: lipgloss.Color("9"), Warn: lipgloss.Color("11"),
+			Good: lipgloss.Color("10"), Bad: lipgloss.Color("203"), Warn: lipgloss.Color("11"),
 			Info: lipgloss.Color("14"), HeaderFg: lipgloss.Color("0"), HeaderBg: lipgloss.Color("15"),
-			DialogBdr: lipgloss.Color("11"), BadgeFg: lipgloss.Color("0"),
+			DialogBdr: lipgloss.Color("11"), BadgeFg: lipgloss.Color("15"), BadgeBg: lipgloss.Color("88"),
 		}, nil
 	}
 	return Palette{}, fmt.Errorf("unknown theme %q (want one of dark, light, high-contrast)", name)
@@ -117,7 +127,11 @@ func New(p Palette, r *lipgloss.Renderer) *Styles {
 	s.Accent = n().Foreground(p.Accent)
 	s.Bold = n().Bold(true)
 	s.Header = n().Foreground(p.HeaderFg).Background(p.HeaderBg)
-	s.HeaderBadge = n().Foreground(p.BadgeFg).Background(p.Bad).Bold(true)
+	badgeBg := p.BadgeBg
+	if badgeBg == nil {
+		badgeBg = p.Bad
+	}
+	s.HeaderBadge = n().Foreground(p.BadgeFg).Background(badgeBg).Bold(true)
 	s.Edge = n().Foreground(p.Border)
 	s.EdgeFocused = n().Foreground(p.Focus)
 	s.Title = n().Foreground(p.Muted).Bold(true)

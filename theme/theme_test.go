@@ -3,6 +3,7 @@ package theme
 import (
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,7 +84,7 @@ func TestPairsAreReadable(t *testing.T) {
 			{"selection", p.SelFg, p.SelBg, 4.5},
 			{"unfocused selection", p.BlurFg, p.BlurBg, 4.5},
 			{"header", p.HeaderFg, p.HeaderBg, 4.5},
-			{"read-only badge", p.BadgeFg, p.Bad, 3},
+			{"read-only badge", p.BadgeFg, badgeBg(p), 3},
 		} {
 			if c := contrast(t, pair.fg, pair.bg); c < pair.min {
 				t.Errorf("%s: %s %v on %v has contrast %.1f, want at least %.1f", name, pair.what, pair.fg, pair.bg, c, pair.min)
@@ -105,5 +106,72 @@ func TestUnfocusedSelectionUsesItsOwnColours(t *testing.T) {
 	// ANSI 0 foreground is 30, ANSI 15 background is 107.
 	if !strings.Contains(out, "30") || !strings.Contains(out, "107") || strings.Contains(out, "97") {
 		t.Fatalf("high-contrast unfocused selection = %q, want black (30) on white (107)", out)
+	}
+}
+
+func badgeBg(p Palette) lipgloss.TerminalColor {
+	if p.BadgeBg != nil {
+		return p.BadgeBg
+	}
+	return p.Bad
+}
+
+// drawnFg is the colour a terminal may draw for foreground fg: the
+// terminal's default (taken as white) when none is set, and for bold text
+// in one of the eight base colours its bright twin, as terminals that
+// brighten bold text do (bold black turns grey).
+func drawnFg(fg lipgloss.TerminalColor, bold bool) lipgloss.TerminalColor {
+	c, ok := fg.(lipgloss.Color)
+	if !ok {
+		return lipgloss.Color("15")
+	}
+	if n, err := strconv.Atoi(string(c)); err == nil && bold && n < 8 {
+		return lipgloss.Color(strconv.Itoa(n + 8))
+	}
+	return c
+}
+
+// TestHighContrastReadsAtSevenAsDrawn checks every style of the
+// high-contrast theme, found by reflection so a style added later is
+// checked too: its text (and a dialog's border) on its background, or on
+// the black terminal background the theme assumes, reads at 7:1 or more
+// (WCAG AAA) even where bold black is drawn grey.
+func TestHighContrastReadsAtSevenAsDrawn(t *testing.T) {
+	// The computation itself: bold black on bright yellow, as the theme
+	// once drew its selection, is about 3.7:1 as drawn.
+	if c := contrast(t, drawnFg(lipgloss.Color("0"), true), lipgloss.Color("11")); c > 4 {
+		t.Fatalf("bold black on yellow computed as %.1f:1, want about 3.7 (grey on yellow)", c)
+	}
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	st, err := Load("high-contrast", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := reflect.ValueOf(*st)
+	checked := 0
+	for i := 0; i < v.NumField(); i++ {
+		s, ok := v.Field(i).Interface().(lipgloss.Style)
+		if !ok {
+			continue
+		}
+		name := v.Type().Field(i).Name
+		var bg lipgloss.TerminalColor = lipgloss.Color("0")
+		if b, ok := s.GetBackground().(lipgloss.Color); ok {
+			bg = b
+		}
+		pairs := map[string]lipgloss.TerminalColor{"text": drawnFg(s.GetForeground(), s.GetBold())}
+		if b, ok := s.GetBorderTopForeground().(lipgloss.Color); ok {
+			pairs["border"] = b
+		}
+		for what, fg := range pairs {
+			checked++
+			if c := contrast(t, fg, bg); c < 7 {
+				t.Errorf("%s %s: %v on %v (bold %v) is %.2f:1 as drawn, want at least 7", name, what, fg, bg, s.GetBold(), c)
+			}
+		}
+	}
+	if checked < 25 {
+		t.Fatalf("only %d pairs checked; the reflection missed styles", checked)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/common"
+	"github.com/snapdash/snapdash/views/filter"
 	"github.com/snapdash/snapdash/views/pane"
 	"github.com/snapdash/snapdash/views/snapshots"
 )
@@ -28,13 +29,25 @@ type Item struct {
 	Waiting int
 	// Awaiting is the number of pictures awaiting review.
 	Awaiting int
+	// Agent is the agent handling the interaction, when known; the filter
+	// searches it (agent:).
+	Agent string
+}
+
+// entry is an item with its columns folded for the filter, once, in
+// SetItems.
+type entry struct {
+	Item
+	fields map[string]string
 }
 
 // Model is the list's state.
 type Model struct {
 	c             *common.Common
 	st            *theme.Styles
-	items         []Item
+	items         []entry
+	view          []int // indexes into items that pass the filter
+	query         filter.Query
 	cursor, off   int
 	width, height int
 	focused       bool
@@ -52,36 +65,83 @@ func (m *Model) SetFocused(f bool) { m.focused = f }
 // SetItems replaces the items, keeping the cursor on the same interaction.
 func (m *Model) SetItems(items []Item) {
 	sel, ok := m.Selected()
-	m.items = items
-	for i := range m.items {
-		m.items[i].Title = sanitize.Line(m.items[i].Title)
-		m.items[i].ID = sanitize.Line(m.items[i].ID)
+	m.items = make([]entry, len(items))
+	for i, it := range items {
+		it.Title = sanitize.Line(it.Title)
+		it.ID = sanitize.Line(it.ID)
+		it.Agent = sanitize.Line(it.Agent)
+		m.items[i] = entry{Item: it, fields: map[string]string{
+			"customer": filter.Fold(it.Title), "id": filter.Fold(it.ID), "agent": filter.Fold(it.Agent),
+		}}
 	}
-	if ok {
-		m.Select(sel.ID)
+	m.refilter(sel.ID, ok)
+}
+
+// SetFilter shows only the interactions matching q (parsed with
+// filter.InteractionsSpec: customer, id and agent), keeping the cursor on
+// the same interaction when it still shows.
+func (m *Model) SetFilter(q filter.Query) {
+	sel, ok := m.Selected()
+	m.query = q
+	m.refilter(sel.ID, ok)
+}
+
+// Filter returns the active filter.
+func (m Model) Filter() filter.Query { return m.query }
+
+func (m *Model) refilter(keepID string, keep bool) {
+	// A new slice: an earlier copy of the model keeps its own view.
+	view := make([]int, 0, len(m.items))
+	for i := range m.items {
+		if m.query.Empty() || m.query.MatchMap(m.items[i].fields) {
+			view = append(view, i)
+		}
+	}
+	m.view = view
+	if keep {
+		m.Select(keepID)
 	}
 	m.clamp()
 }
 
-// Items returns the items in display order.
-func (m Model) Items() []Item { return m.items }
+// Items returns every item in display order, filtered out or not.
+func (m Model) Items() []Item {
+	out := make([]Item, len(m.items))
+	for i, e := range m.items {
+		out[i] = e.Item
+	}
+	return out
+}
 
-// Len returns the number of items.
-func (m Model) Len() int { return len(m.items) }
+// Shown returns the items the filter lets through, in display order.
+func (m Model) Shown() []Item {
+	out := make([]Item, len(m.view))
+	for i, ii := range m.view {
+		out[i] = m.items[ii].Item
+	}
+	return out
+}
+
+// Len returns how many items pass the filter.
+func (m Model) Len() int { return len(m.view) }
+
+// Total returns the number of items before filtering.
+func (m Model) Total() int { return len(m.items) }
 
 // Selected returns the item under the cursor.
 func (m Model) Selected() (Item, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.items) {
+	if m.cursor < 0 || m.cursor >= len(m.view) {
 		return Item{}, false
 	}
-	return m.items[m.cursor], true
+	return m.items[m.view[m.cursor]].Item, true
 }
 
-// Select moves the cursor to the interaction with id.
+// Select moves the cursor to the interaction with id; false when the filter
+// hides it or there is none.
 func (m *Model) Select(id string) bool {
-	for i := range m.items {
-		if m.items[i].ID == id {
-			m.cursor = i
+	for vi, ii := range m.view {
+		if m.items[ii].ID == id {
+			m.cursor = vi
 			m.clamp()
 			return true
 		}
@@ -108,14 +168,14 @@ func (m *Model) Move(n int) { m.cursor += n; m.clamp() }
 func (m *Model) Top() { m.cursor = 0; m.clamp() }
 
 // Bottom moves to the last item.
-func (m *Model) Bottom() { m.cursor = len(m.items) - 1; m.clamp() }
+func (m *Model) Bottom() { m.cursor = len(m.view) - 1; m.clamp() }
 
 // Page moves by one screenful.
 func (m *Model) Page(dir int) { m.Move(dir * max(1, m.height)) }
 
 func (m *Model) clamp() {
-	if m.cursor >= len(m.items) {
-		m.cursor = len(m.items) - 1
+	if m.cursor >= len(m.view) {
+		m.cursor = len(m.view) - 1
 	}
 	if m.cursor < 0 {
 		m.cursor = 0
@@ -127,7 +187,7 @@ func (m *Model) clamp() {
 	if m.cursor >= m.off+h {
 		m.off = m.cursor - h + 1
 	}
-	if mo := max(0, len(m.items)-h); m.off > mo {
+	if mo := max(0, len(m.view)-h); m.off > mo {
 		m.off = mo
 	}
 }
@@ -141,10 +201,13 @@ func (m Model) View() []string {
 	if len(m.items) == 0 {
 		return []string{m.st.Muted.Render(pane.Fit("No interactions yet.", m.width))}
 	}
+	if len(m.view) == 0 {
+		return []string{m.st.Muted.Render(pane.Fit("No interaction matches the filter.", m.width))}
+	}
 	lines := make([]string, 0, m.height)
-	end := min(len(m.items), m.off+m.height)
+	end := min(len(m.view), m.off+m.height)
 	for i := m.off; i < end; i++ {
-		it := m.items[i]
+		it := m.items[m.view[i]]
 		var right string
 		if it.Waiting > 0 {
 			right = "◷" + strconv.Itoa(it.Waiting) + " "
@@ -181,10 +244,11 @@ func shortRel(t, now time.Time) string {
 	return strings.TrimSuffix(snapshots.Rel(t, now), " ago")
 }
 
-// Position describes the cursor for the pane title.
+// Position describes the cursor for the pane title: "3/12", or "0" when
+// nothing shows.
 func (m Model) Position() string {
-	if len(m.items) == 0 {
+	if len(m.view) == 0 {
 		return "0"
 	}
-	return strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.items))
+	return strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.view))
 }

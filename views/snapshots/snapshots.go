@@ -162,10 +162,10 @@ func (m *Model) SetRows(rows []Row) {
 		r.Requester = sanitize.Line(r.Requester)
 		e := entry{row: r, typ: sanitize.Line(r.Snapshot.Type), id: sanitize.Line(r.Snapshot.ID)}
 		e.fields = filter.Fields{
-			Type:     strings.ToLower(e.typ),
-			State:    strings.ToLower(string(r.Snapshot.State)),
-			ID:       strings.ToLower(e.id),
-			Customer: strings.ToLower(r.Customer),
+			Type:     filter.Fold(e.typ),
+			State:    filter.Fold(string(r.Snapshot.State)),
+			ID:       filter.Fold(e.id),
+			Customer: filter.Fold(r.Customer),
 		}
 		ents[i] = e
 	}

@@ -134,3 +134,20 @@ func TestLabelAgreesWithTheTable(t *testing.T) {
 		t.Fatalf("late %q / %v, waiting late %v", m.Label(late, now, ""), m.Late(late, now), m.Late(waiting, now))
 	}
 }
+
+// TestFilterIgnoresAccents: the table folds its columns as the filter
+// does, so `garcia` finds Sofía García's snapshots.
+func TestFilterIgnoresAccents(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	m := New(common.New(theme.New(theme.Palette{}, nil), func() time.Time { return now }, time.UTC))
+	m.SetSize(80, 10)
+	rs := rows(4, now)
+	rs[1].Customer, rs[2].Customer = "Sofía García", "SOFIA GARCIA"
+	m.SetRows(rs)
+	for _, q := range []string{"garcia", "customer:GARCÍA", "c:sofi\u0301a"} {
+		m.SetFilter(filter.Parse(q))
+		if m.Len() != 2 || m.Total() != 4 {
+			t.Errorf("%q kept %d of %d rows, want 2 of 4", q, m.Len(), m.Total())
+		}
+	}
+}

@@ -20,8 +20,11 @@ func (m Model) View() string {
 	now := m.now()
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.summary(now), m.cache.header)
-	if len(m.rows) == 0 {
+	switch {
+	case len(m.all) == 0:
 		lines = append(lines, m.st.Muted.Render(pane.Fit("  No live interactions.", m.width)))
+	case len(m.rows) == 0:
+		lines = append(lines, m.st.Muted.Render(pane.Fit("  No live interaction matches the filter.", m.width)))
 	}
 	end := min(len(m.rows), m.off+m.visible())
 	var b strings.Builder
@@ -82,13 +85,13 @@ func (m *Model) buildCache() {
 // the totals, and the cursor's position on the right.
 func (m Model) summary(now time.Time) string {
 	crit, late := m.counts(now)
-	ok := len(m.rows) - crit - late
+	ok := len(m.all) - crit - late
 	right := " " + m.Position()
 	parts := [...]struct {
 		text  string
 		style lipgloss.Style
 	}{
-		{strconv.Itoa(len(m.rows)) + " live", m.st.Bold},
+		{strconv.Itoa(len(m.all)) + " live", m.st.Bold},
 		{"‼ " + strconv.Itoa(crit) + " critical", m.countStyle(crit, LevelCritical)},
 		{"! " + strconv.Itoa(late) + " late", m.countStyle(late, LevelLate)},
 		{"✓ " + strconv.Itoa(ok) + " ok", m.st.Base},

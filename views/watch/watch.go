@@ -10,6 +10,7 @@ import (
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/common"
+	"github.com/snapdash/snapdash/views/filter"
 	"github.com/snapdash/snapdash/views/pane"
 )
 
@@ -60,6 +61,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 type entry struct {
 	row                 Row
 	customer, agent, id string
+	// fields are the columns the filter searches, folded.
+	fields map[string]string
 }
 
 // Model is the watch table: rows most urgent first, a cursor and a window.
@@ -72,10 +75,14 @@ type Model struct {
 	now   func() time.Time
 	timer func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
-	rows []entry
-	// awaitN is how many leading rows have a picture awaiting review; they
-	// are ordered oldest first, so the late and critical ones are a prefix
-	// found by binary search.
+	// all are every row, most urgent first; rows are those the filter
+	// lets through (all itself when there is no filter), which the cursor
+	// moves over and View draws.
+	all, rows []entry
+	query     filter.Query
+	// awaitN is how many leading rows of all have a picture awaiting
+	// review; they are ordered oldest first, so the late and critical ones
+	// are a prefix found by binary search.
 	awaitN                  int
 	totalPend, totalAwaited int
 
@@ -116,26 +123,68 @@ func (m *Model) SetRows(rows []Row) {
 	for i, r := range rows {
 		ents[i] = entry{row: r, customer: sanitize.Line(r.Customer), agent: sanitize.Line(r.Agent),
 			id: sanitize.Line(r.InteractionID)}
+		ents[i].fields = map[string]string{"customer": filter.Fold(ents[i].customer)}
 		m.totalPend += r.Pending
 		m.totalAwaited += r.Awaiting
 	}
 	slices.SortFunc(ents, func(a, b entry) int { return compare(a.row, b.row) })
-	m.rows = ents
+	m.all = ents
 	m.awaitN = 0
 	for m.awaitN < len(ents) && ents[m.awaitN].row.awaitingKnown() {
 		m.awaitN++
 	}
-	if hadSel {
-		m.Select(sel.InteractionID)
+	m.refilter(sel.InteractionID, hadSel)
+}
+
+// SetFilter shows only the rows matching q (parsed with filter.WatchSpec:
+// the customer, accents ignored), keeping the cursor on the same
+// interaction when it still shows. The summary line still counts every
+// live interaction.
+func (m *Model) SetFilter(q filter.Query) {
+	sel, hadSel := m.Selected()
+	m.query = q
+	m.refilter(sel.InteractionID, hadSel)
+}
+
+// Filter returns the active filter.
+func (m Model) Filter() filter.Query { return m.query }
+
+func (m *Model) refilter(keepID string, keep bool) {
+	if m.query.Empty() {
+		m.rows = m.all
+	} else {
+		rows := make([]entry, 0, len(m.all))
+		for _, e := range m.all {
+			if m.query.MatchMap(e.fields) {
+				rows = append(rows, e)
+			}
+		}
+		m.rows = rows
+	}
+	if keep {
+		m.Select(keepID)
 	}
 	m.clamp()
 }
 
-// Len returns the number of rows.
+// Len returns the number of rows the filter lets through.
 func (m Model) Len() int { return len(m.rows) }
 
-// Rows returns a copy of the rows, most urgent first.
+// Total returns the number of rows before filtering.
+func (m Model) Total() int { return len(m.all) }
+
+// Rows returns a copy of every row, filtered out or not, most urgent first.
 func (m Model) Rows() []Row {
+	out := make([]Row, len(m.all))
+	for i, e := range m.all {
+		out[i] = e.row
+	}
+	return out
+}
+
+// Shown returns a copy of the rows the filter lets through, most urgent
+// first.
+func (m Model) Shown() []Row {
 	out := make([]Row, len(m.rows))
 	for i, e := range m.rows {
 		out[i] = e.row
@@ -171,7 +220,8 @@ func (m Model) Position() string {
 	return strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.rows))
 }
 
-// Counts returns how many rows are critical and late at the current time.
+// Counts returns how many rows, filtered out or not, are critical and late
+// at the current time.
 func (m Model) Counts() (critical, late int) {
 	return m.counts(m.now())
 }
@@ -184,7 +234,7 @@ func (m Model) counts(now time.Time) (critical, late int) {
 		lo, hi := 0, m.awaitN
 		for lo < hi {
 			mid := int(uint(lo+hi) >> 1)
-			if m.rows[mid].row.OldestAwaiting.Before(lim) {
+			if m.all[mid].row.OldestAwaiting.Before(lim) {
 				lo = mid + 1
 			} else {
 				hi = mid
