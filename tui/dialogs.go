@@ -10,6 +10,7 @@ import (
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/tui/review"
 	camview "github.com/snapdash/snapdash/views/camera"
+	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/dialog"
 	"github.com/snapdash/snapdash/views/filter"
@@ -50,9 +51,11 @@ func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 		m.upload, cmd, res = m.upload.Update(msg)
 	case dialogPrompt:
 		m.prompt, cmd, res = m.prompt.Update(msg)
+	case dialogCmdline:
+		m.cmdline, cmd, res = m.cmdline.Update(msg)
 	case dialogFilter:
 		m.filter, cmd, res = m.filter.Update(msg)
-		if res == nil && m.filter.Value() != m.snaps.Filter().String() {
+		if res == nil && m.filter.Value() != m.shownFilter().String() {
 			m.setFilter(m.filter.Value())
 		}
 	}
@@ -74,7 +77,7 @@ func (m *Model) answer(res dialog.Result) tea.Cmd {
 			m.setFilter("")
 		}
 	case filter.Applied:
-		m.snaps.SetFilter(r.Query)
+		m.setFilter(r.Query.String())
 	case DiscardConfirmed:
 		return m.review1(review.Op{Kind: review.Discard, SnapshotID: r.ID})
 	case ApproveSubmitted:
@@ -95,12 +98,10 @@ func (m *Model) answer(res dialog.Result) tea.Cmd {
 		return m.quit()
 	case BulkConfirmed:
 		return m.bulk(r)
+	case cmdline.Run:
+		return m.runCommand(r)
 	}
 	return nil
-}
-
-func (m *Model) setFilter(s string) {
-	m.snaps.SetFilter(filter.Parse(s))
 }
 
 // allowed reports whether a may run now; when not, the status line says

@@ -45,6 +45,8 @@ func (m *Model) dialogName() string {
 		return "help"
 	case dialogFilter:
 		return "filter"
+	case dialogCmdline:
+		return "cmdline"
 	case dialogConfirm:
 		return m.confirm.Name()
 	case dialogCamera:

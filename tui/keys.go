@@ -23,6 +23,8 @@ type KeyMap struct {
 	// NextReview and PrevReview walk the snapshots awaiting review across
 	// every interaction; Mark and MarkAll pick snapshots for a bulk review.
 	NextReview, PrevReview, Mark, MarkAll key.Binding
+	// Command opens the `:` command line.
+	Command key.Binding
 	// The events pane's own keys, enabled while it has the focus.
 	EventsPause, EventsType, EventsMine key.Binding
 	Help, Quit                          key.Binding
@@ -62,6 +64,7 @@ func DefaultKeyMap() KeyMap {
 		PrevReview: b("N", "prev to review", "N"),
 		Mark:       b("space", "mark", " "),
 		MarkAll:    b("ctrl+a", "mark all", "ctrl+a"),
+		Command:    b(":", "command", ":"),
 		// space arrives as the key " " in Bubble Tea v1.
 		EventsPause: b("p/space", "pause/follow", "p", " "),
 		EventsType:  b("f", "type filter", "f"),
@@ -82,7 +85,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"upload": &k.Upload, "copy": &k.Copy, "open": &k.Open, "save": &k.Save,
 		"refresh": &k.Refresh, "events": &k.Events, "image_mode": &k.ImageMode,
 		"watch": &k.Watch, "next_review": &k.NextReview, "prev_review": &k.PrevReview,
-		"mark": &k.Mark, "mark_all": &k.MarkAll, "events_pause": &k.EventsPause, "events_filter": &k.EventsType,
+		"mark": &k.Mark, "mark_all": &k.MarkAll, "command": &k.Command, "events_pause": &k.EventsPause, "events_filter": &k.EventsType,
 		"events_interaction": &k.EventsMine,
 		"help":               &k.Help, "quit": &k.Quit,
 	}
@@ -150,7 +153,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{pair(k.Up, k.Down, "up/down"), pair(k.Top, k.Bottom, "newest/oldest"), pair(k.PageUp, k.PageDown, "page"),
 			pair(k.NextPane, k.PrevPane, "next/prev pane"), pair(k.NextReview, k.PrevReview, "next/prev to review"),
 			pair(k.Mark, k.MarkAll, "mark / all")},
-		{k.Request, k.Approve, k.Discard, k.Camera, k.Upload, k.Refresh},
+		{k.Request, k.Approve, k.Discard, k.Camera, k.Upload, k.Refresh, k.Command},
 		{k.Preview, k.Copy, k.Open, k.Save, k.ImageMode, k.Filter, k.Events, k.Watch},
 		{k.EventsPause, k.EventsType, k.EventsMine, k.Back, k.Help, k.Quit},
 	}
@@ -176,7 +179,7 @@ func (k KeyMap) footerHelp() []key.Binding {
 	return []key.Binding{
 		k.Request, k.Approve, k.Discard, short(k.NextReview, "next"), k.Camera,
 		short(k.Preview, "preview"), short(k.Copy, "copy"), k.Save, k.Upload, k.Open, k.Mark,
-		k.Filter, k.Events, short(k.ImageMode, "image"), short(k.NextPane, "pane"), k.Watch, k.Back,
+		k.Filter, k.Command, k.Events, short(k.ImageMode, "image"), short(k.NextPane, "pane"), k.Watch, k.Back,
 		k.Help, k.Quit,
 	}
 }

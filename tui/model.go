@@ -20,6 +20,7 @@ import (
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
 	camview "github.com/snapdash/snapdash/views/camera"
+	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/events"
@@ -62,6 +63,7 @@ const (
 	dialogRequest
 	dialogUpload
 	dialogPrompt
+	dialogCmdline
 )
 
 // Model is the root model. Build it with New.
@@ -81,7 +83,11 @@ type Model struct {
 	subject       string   // what the open dialog acts on (Focus)
 	laidFor       dialogID // the dialog the layout was computed with
 	quitAsked     int      // the actions in flight the quit question names
-	lastClick     click    // the last click on a snapshot, for double clicks
+	filterOn      filterTarget
+	// pendingSelect is an interaction a filter moved the list's cursor to,
+	// opened after the Update that filtered.
+	pendingSelect string
+	lastClick     click // the last click on a snapshot, for double clicks
 	// statusSeen is the status message at the end of the last Update and
 	// statusAt when it was set, for fading (see fadeAfter).
 	statusSeen statusbar.Status
@@ -100,6 +106,8 @@ type Model struct {
 	upload  upload.Model
 	prompt  prompt.Model
 	filter  filter.Model
+	cmdline cmdline.Model
+	history *cmdline.History // the command line's, kept in StateDir
 
 	store        *store
 	listing      bool // the interactions endpoint is being asked
@@ -184,6 +192,7 @@ func New(opts Options) *Model {
 		watchLoads: map[string]bool{},
 	}
 	m.c.Spinner = m.spinFrame()
+	m.history, _ = cmdline.OpenHistory(opts.StateDir) // unreadable: in memory only, said when a line is run
 	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget),
 		Caps: opts.Caps, Mode: opts.ImageMode, Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
 	m.events.SetDescriber(m.describeEvent)
@@ -262,6 +271,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout() // the picture makes room for a dialog, or takes it back
 	}
 	m.laidFor = m.dialog
+	if id := m.pendingSelect; id != "" {
+		m.pendingSelect = ""
+		cmd = tea.Batch(cmd, m.selectInteraction(id))
+	}
 	m.refreshLists()
 	m.events.SetInteraction(m.selected)
 	m.updateKeys()

@@ -27,7 +27,7 @@ func (m *Model) dialogSize() (w, h int) {
 // besideDialog reports whether the open dialog is one the full-screen
 // preview makes room for (the help is read, not decided on).
 func (m *Model) besideDialog() bool {
-	return m.dialog != dialogNone && m.dialog != dialogHelp && m.dialog != dialogFilter
+	return m.dialog != dialogNone && m.dialog != dialogHelp && m.dialog != dialogFilter && m.dialog != dialogCmdline
 }
 
 // dialogSpot returns where the open dialog's top-left corner goes, in body

@@ -15,7 +15,8 @@ func (m *Model) interactionItems() []interactions.Item {
 	m.store.sort()
 	out := make([]interactions.Item, len(m.store.list))
 	for i, e := range m.store.list {
-		it := interactions.Item{ID: e.id, Title: e.title(), Count: -1, Waiting: e.waiting(), Awaiting: m.awaiting(e)}
+		it := interactions.Item{ID: e.id, Title: e.title(), Count: -1, Waiting: e.waiting(), Awaiting: m.awaiting(e),
+			Agent: orDefault(e.data.AgentUserID, e.it.CreatedBy)}
 		if e.it.CreatedAt != nil {
 			it.CreatedAt = *e.it.CreatedAt
 		}

@@ -28,7 +28,7 @@ import (
 var keyAlphabet = []string{
 	"j", "j", "k", "g", "G", "d", "d", "a", "a", "r", "r", "c", "c", "y", "y", "n", "N", "q",
 	"enter", "enter", "enter", "esc", "esc", "tab", "1", "2", "3", "x", "/", "?", "e", "w", "u", "s", "ctrl+c",
-	"shift+tab", "backspace", "up", "down", "n", "N", " ", " ", "ctrl+a",
+	"shift+tab", "backspace", "up", "down", "n", "N", " ", " ", "ctrl+a", ":",
 }
 
 // actionCall is one call to the server that changes something.
@@ -222,7 +222,8 @@ func (d *keyDriver) checkKeys(seq string, from int) {
 		switch {
 		case p.quit:
 			okQuit := (b.Dialog == "" && b.InFlight == 0 && (p.key == "q" || p.key == "ctrl+c")) ||
-				(b.Dialog == "quit" && (p.key == "y" || p.key == "ctrl+c"))
+				(b.Dialog == "quit" && (p.key == "y" || p.key == "ctrl+c")) ||
+				(b.Dialog == "cmdline" && p.key == "enter" && b.InFlight == 0) // :q
 			if !okQuit {
 				d.t.Fatalf("%s: %q quit from %+v", seq, p.key, b)
 			}

@@ -57,8 +57,8 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 			m.setStatusInfo("unmarked")
 		case m.preview.Full():
 			m.setFull(false)
-		case !m.snaps.Filter().Empty():
-			m.setFilter("")
+		default:
+			m.clearFilter()
 		}
 	case key.Matches(k, km.NextPane):
 		m.cycleFocus(1)
@@ -77,13 +77,9 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 		}
 		m.setFull(!m.preview.Full())
 	case key.Matches(k, km.Filter):
-		m.dialog = dialogFilter
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Open(m.snaps.Filter().String())
-		if m.focus != focusSnapshots {
-			m.setFocus(focusSnapshots)
-		}
-		return cmd
+		return m.openFilter()
+	case key.Matches(k, km.Command):
+		return m.openCmdline()
 	case key.Matches(k, km.Refresh):
 		return m.refresh()
 	case key.Matches(k, km.Watch):
@@ -272,7 +268,7 @@ func (m *Model) updateKeys() {
 	km.EventsType.SetEnabled(pane)
 	km.EventsMine.SetEnabled(pane)
 	km.Preview.SetEnabled(hasRow || m.preview.Full())
-	km.Back.SetEnabled(m.preview.Full() || !m.snaps.Filter().Empty() || len(m.marks) > 0)
+	km.Back.SetEnabled(m.preview.Full() || !m.snaps.Filter().Empty() || !m.inter.Filter().Empty() || len(m.marks) > 0)
 	table := m.screen == screenMain && (m.focus == focusSnapshots || m.focus == focusPreview)
 	km.Mark.SetEnabled(table && hasRow && !m.readOnly())
 	km.MarkAll.SetEnabled(table && m.snaps.Len() > 0 && !m.readOnly())

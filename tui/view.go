@@ -115,11 +115,11 @@ func (m *Model) interBox(spin string) []string {
 	title := "Interactions " + m.inter.Position()
 	var lines []string
 	switch {
-	case m.inter.Len() == 0 && m.listing:
+	case m.inter.Total() == 0 && m.listing:
 		lines = []string{m.st.Muted.Render(spin + " Loading interactions…")}
-	case m.inter.Len() == 0 && m.listErr != nil:
+	case m.inter.Total() == 0 && m.listErr != nil:
 		lines = []string{m.st.Bad.Render("✗ could not list interactions"), m.st.Muted.Render("R retries")}
-	case m.inter.Len() == 0:
+	case m.inter.Total() == 0:
 		lines = []string{m.st.Muted.Render("No interactions"), m.st.Muted.Render("in the last " + fmtDur(m.opts.Since) + "."),
 			"", m.st.Muted.Render("New ones appear"), m.st.Muted.Render("as events arrive.")}
 	default:
@@ -199,6 +199,8 @@ func (m *Model) footerKeys() []key.Binding {
 		}
 	case dialogFilter:
 		return m.filter.KeyMap.ShortHelp()
+	case dialogCmdline:
+		return m.cmdline.KeyMap.ShortHelp()
 	case dialogConfirm:
 		keys = m.confirm.KeyMap.ShortHelp()
 	case dialogCamera:
@@ -228,6 +230,9 @@ func (m *Model) footer(spin string) string {
 	}
 	if m.screen == screenWatch {
 		extra = m.watchLegend()
+	}
+	if m.dialog == dialogCmdline {
+		return m.cmdline.View(m.width)
 	}
 	if m.dialog == dialogFilter {
 		h := m.help

@@ -103,6 +103,11 @@ func (m *Model) watchKey(k tea.KeyMsg) tea.Cmd {
 		return m.askQuit()
 	case key.Matches(k, km.Help):
 		m.dialog = dialogHelp
+	case key.Matches(k, km.Filter):
+		return m.openFilter()
+	case key.Matches(k, km.Command):
+		return m.openCmdline()
+	case slices.Contains(km.Back.Keys(), k.String()) && m.clearFilter():
 	case key.Matches(k, km.Watch), slices.Contains(km.Back.Keys(), k.String()):
 		m.closeWatch()
 	case key.Matches(k, km.Refresh):

@@ -146,6 +146,9 @@ func (m *Model) Mode() termgfx.Mode {
 	return md
 }
 
+// SetMode chooses the picture mode (auto, none or a mode).
+func (m *Model) SetMode(md termgfx.Mode) { m.mode = md }
+
 // Chosen is the mode chosen (auto, none or a mode).
 func (m *Model) Chosen() termgfx.Mode { return m.mode }
 
