@@ -3,7 +3,6 @@ package termgfx
 import (
 	"context"
 	"image"
-	"strconv"
 	"strings"
 
 	"github.com/snapdash/snapdash/internal/imaging"
@@ -13,6 +12,7 @@ const (
 	sgrReset  = "\x1b[0m"
 	upperHalf = "▀"
 	lowerHalf = "▄"
+	fullBlock = "█"
 )
 
 // rgb is an opaque colour.
@@ -40,6 +40,17 @@ func renderHalfblock(ctx context.Context, img image.Image, o Options, f *Frame) 
 		i := y*px.Stride + x*4
 		return rgb{px.Pix[i], px.Pix[i+1], px.Pix[i+2]}, true
 	}
+	// Every pixel's Lab value is needed once or twice per cell; convert
+	// each once.
+	tg := make([]target, gw*gh)
+	okPix := make([]bool, gw*gh)
+	for y := 0; y < gh; y++ {
+		for x := 0; x < gw; x++ {
+			if c, ok := at(x, y); ok {
+				tg[y*gw+x], okPix[y*gw+x] = newTarget(c), true
+			}
+		}
+	}
 	lines := make([]string, o.Rows)
 	var sb strings.Builder
 	for row := 0; row < o.Rows; row++ {
@@ -47,108 +58,26 @@ func renderHalfblock(ctx context.Context, img image.Image, o Options, f *Frame) 
 			return err
 		}
 		sb.Reset()
-		var w sgrWriter
-		w.sb, w.true = &sb, o.TrueColor
+		e := newSGREncoder(&sb, o.TrueColor)
+		t, b := 2*row*gw, (2*row+1)*gw
 		for col := 0; col < o.Cols; col++ {
-			top, okT := at(col, 2*row)
-			bot, okB := at(col, 2*row+1)
+			okT, okB := okPix[t+col], okPix[b+col]
 			switch {
 			case okT && okB:
-				if top == bot {
-					// A space with a background needs no foreground.
-					w.set(nil, &bot)
-					sb.WriteByte(' ')
-				} else {
-					w.set(&top, &bot)
-					sb.WriteString(upperHalf)
-				}
+				e.cell(tg[t+col], tg[b+col])
 			case okT:
-				w.set(&top, nil)
-				sb.WriteString(upperHalf)
+				e.fgOnly(upperHalf, tg[t+col])
 			case okB:
-				w.set(&bot, nil)
-				sb.WriteString(lowerHalf)
+				e.fgOnly(lowerHalf, tg[b+col])
 			default:
-				w.set(nil, nil)
-				sb.WriteByte(' ')
+				e.blank()
 			}
 		}
-		w.set(nil, nil)
+		e.end()
 		lines[row] = sb.String()
 	}
 	f.Lines = lines
 	return nil
-}
-
-// sgrWriter emits SGR colour changes only when the colours change, and a
-// reset whenever it goes back to default colours (so a line always ends
-// with the terminal's default colours).
-type sgrWriter struct {
-	sb       *strings.Builder
-	true     bool
-	fg, bg   rgb
-	hasFg    bool
-	hasBg    bool
-	fgK, bgK int // 256-colour indexes when !true
-}
-
-func (w *sgrWriter) set(fg, bg *rgb) {
-	wantFg, wantBg := fg != nil, bg != nil
-	if !wantFg && !wantBg {
-		if w.hasFg || w.hasBg {
-			w.sb.WriteString(sgrReset)
-			w.hasFg, w.hasBg = false, false
-		}
-		return
-	}
-	// Dropping a colour needs a reset; then both are re-emitted.
-	if (w.hasFg && !wantFg) || (w.hasBg && !wantBg) {
-		w.sb.WriteString(sgrReset)
-		w.hasFg, w.hasBg = false, false
-	}
-	var params []byte
-	if wantFg && (!w.hasFg || !w.same(w.fg, w.fgK, *fg)) {
-		params = w.appendColor(params, 38, *fg)
-		w.fg, w.hasFg = *fg, true
-		w.fgK = xterm256(fg.r, fg.g, fg.b)
-	}
-	if wantBg && (!w.hasBg || !w.same(w.bg, w.bgK, *bg)) {
-		if len(params) > 0 {
-			params = append(params, ';')
-		}
-		params = w.appendColor(params, 48, *bg)
-		w.bg, w.hasBg = *bg, true
-		w.bgK = xterm256(bg.r, bg.g, bg.b)
-	}
-	if len(params) > 0 {
-		w.sb.WriteString("\x1b[")
-		w.sb.Write(params)
-		w.sb.WriteByte('m')
-	}
-}
-
-// same reports whether c would be emitted identically to the current
-// colour (cur, whose 256-colour index is k).
-func (w *sgrWriter) same(cur rgb, k int, c rgb) bool {
-	if w.true {
-		return cur == c
-	}
-	return k == xterm256(c.r, c.g, c.b)
-}
-
-func (w *sgrWriter) appendColor(p []byte, base int, c rgb) []byte {
-	p = strconv.AppendInt(p, int64(base), 10)
-	if w.true {
-		p = append(p, ";2;"...)
-		p = strconv.AppendInt(p, int64(c.r), 10)
-		p = append(p, ';')
-		p = strconv.AppendInt(p, int64(c.g), 10)
-		p = append(p, ';')
-		p = strconv.AppendInt(p, int64(c.b), 10)
-		return p
-	}
-	p = append(p, ";5;"...)
-	return strconv.AppendInt(p, int64(xterm256(c.r, c.g, c.b)), 10)
 }
 
 var cubeLevels = [6]int{0, 95, 135, 175, 215, 255}
