@@ -28,7 +28,7 @@ const maxShowCells = 2000
 func showCmd() *command {
 	var size string
 	return &command{
-		name: "show", args: "FILE|SNAPSHOT_ID", summary: "print a picture file or a snapshot's picture in the terminal",
+		name: "show", args: "FILE|SNAPSHOT_ID [--image-mode MODE]", summary: "print a picture file or a snapshot's picture in the terminal",
 		group: "read", minArgs: 1, maxArgs: 1,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&size, "size", "", "draw within `COLSxROWS` cells (default: the terminal's size, 80x24 when not a terminal)")
