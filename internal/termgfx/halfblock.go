@@ -21,7 +21,8 @@ type rgb struct{ r, g, b uint8 }
 // renderHalfblock draws two vertically stacked pixels per cell: '▀' with
 // the upper pixel as foreground and the lower as background. The picture
 // is fitted into Cols × 2·Rows pixels, each as wide as a cell and half as
-// tall, centred, with blank cells around it.
+// tall, centred, with blank cells around it. sgrEncoder (sgrenc.go) picks
+// the glyph and colours of each cell for the fewest bytes.
 func renderHalfblock(ctx context.Context, img image.Image, o Options, f *Frame) error {
 	gw, gh := o.Cols, o.Rows*2
 	b := img.Bounds()
@@ -40,35 +41,34 @@ func renderHalfblock(ctx context.Context, img image.Image, o Options, f *Frame) 
 		i := y*px.Stride + x*4
 		return rgb{px.Pix[i], px.Pix[i+1], px.Pix[i+2]}, true
 	}
-	// Every pixel's Lab value is needed once or twice per cell; convert
-	// each once.
-	tg := make([]target, gw*gh)
-	okPix := make([]bool, gw*gh)
-	for y := 0; y < gh; y++ {
-		for x := 0; x < gw; x++ {
-			if c, ok := at(x, y); ok {
-				tg[y*gw+x], okPix[y*gw+x] = newTarget(c), true
-			}
-		}
-	}
+	// Each pixel's Lab value is needed once or twice per cell: convert the
+	// two pixel rows of a cell row once.
+	tg := make([]target, 2*gw)
+	okPix := make([]bool, 2*gw)
 	lines := make([]string, o.Rows)
 	var sb strings.Builder
 	for row := 0; row < o.Rows; row++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		for i := range tg {
+			c, ok := at(i%gw, 2*row+i/gw)
+			okPix[i] = ok
+			if ok {
+				tg[i] = newTarget(c)
+			}
+		}
 		sb.Reset()
 		e := newSGREncoder(&sb, o.TrueColor)
-		t, b := 2*row*gw, (2*row+1)*gw
 		for col := 0; col < o.Cols; col++ {
-			okT, okB := okPix[t+col], okPix[b+col]
+			okT, okB := okPix[col], okPix[gw+col]
 			switch {
 			case okT && okB:
-				e.cell(tg[t+col], tg[b+col])
+				e.cell(tg[col], tg[gw+col])
 			case okT:
-				e.fgOnly(upperHalf, tg[t+col])
+				e.fgOnly(upperHalf, tg[col])
 			case okB:
-				e.fgOnly(lowerHalf, tg[b+col])
+				e.fgOnly(lowerHalf, tg[gw+col])
 			default:
 				e.blank()
 			}

@@ -17,8 +17,8 @@ import (
 // difference of the resized one on average (cellimg tests measure it).
 
 // matchDeltaE is the largest ΔE at which a colour already set, or a palette
-// entry, stands in for a pixel. Per pixel it is about two JNDs; across a
-// photograph the mean error stays near one JND (lab.JND).
+// entry, stands in for a pixel: about one and a half JNDs for a pixel, and
+// well under one JND (lab.JND) on average across a photograph.
 const matchDeltaE = 3.5
 
 // resetSGR is the shortest SGR reset (an empty parameter means 0).
@@ -221,8 +221,8 @@ func (e *sgrEncoder) fgOnly(glyph string, t target) {
 	e.apply(c)
 }
 
-// glyphAnyFg draws a glyph that shows no foreground (a space) on the
-// default background.
+// blank draws a space on the default background; the foreground, which
+// a space does not show, is left as it is.
 func (e *sgrEncoder) blank() {
 	if e.bg.ok {
 		if e.fg.ok {
