@@ -176,8 +176,12 @@ func (e *env) showPicture(ctx context.Context, data []byte, mode termgfx.Mode, c
 	if err != nil {
 		return err
 	}
+	g := f.Graphic
+	if mode == termgfx.ModeKitty && caps.InTmux && isTerm {
+		g = termgfx.TmuxPassthrough(g)
+	}
 	w := bufio.NewWriterSize(e.stdout, 64<<10)
-	w.WriteString(f.Graphic)
+	w.WriteString(g)
 	switch mode {
 	case termgfx.ModeSixel:
 		w.WriteString("\n")

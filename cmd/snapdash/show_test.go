@@ -83,6 +83,11 @@ func TestShowFileNotATerminal(t *testing.T) {
 	if !strings.HasPrefix(r.stdout, "\x1bP") || !strings.Contains(r.stdout, "\x1b\\") {
 		t.Fatalf("sixel: %q", r.stdout[:min(len(r.stdout), 40)])
 	}
+	// Kitty: the picture sent once, then the placeholder cells that show it.
+	r = c.ok("show", "--image-mode", "kitty", "--size", "20x5", photoPath)
+	if !strings.HasPrefix(r.stdout, "\x1b_Ga=T") || strings.Count(r.stdout, "\U0010EEEE") < 20 || strings.Contains(r.stdout, "\x1bPtmux") {
+		t.Fatalf("kitty: %q", r.stdout[:min(len(r.stdout), 80)])
+	}
 }
 
 func TestShowBadInput(t *testing.T) {
