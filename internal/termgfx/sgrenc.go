@@ -17,9 +17,11 @@ import (
 // difference of the resized one on average (cellimg tests measure it).
 
 // matchDeltaE is the largest ΔE at which a colour already set, or a palette
-// entry, stands in for a pixel: about one and a half JNDs for a pixel, and
-// well under one JND (lab.JND) on average across a photograph.
-const matchDeltaE = 3.5
+// entry, stands in for a pixel: a little over one JND (lab.JND) for a
+// pixel, about half of one on average across a photograph, which leaves
+// room for the dashboard's shrink-on-decode of large JPEGs (imaging) within
+// one JND overall.
+const matchDeltaE = 3.0
 
 // resetSGR is the shortest SGR reset (an empty parameter means 0).
 const resetSGR = "\x1b[m"
