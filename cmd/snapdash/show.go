@@ -160,9 +160,15 @@ func (e *env) showPicture(ctx context.Context, data []byte, mode termgfx.Mode, c
 			mode = termgfx.Auto(caps)
 		}
 	}
+	// As in the dashboard, NO_COLOR (or a dumb terminal) turns half blocks,
+	// which are nothing but colour, into plain characters.
+	noColor := e.getenv("NO_COLOR") != "" || caps.Term == "dumb"
+	if noColor && mode == termgfx.ModeHalfblock {
+		mode = termgfx.ModeASCII
+	}
 	o := termgfx.Options{
 		Cols: cols, Rows: rows, Mode: mode, Zoom: 1,
-		Color: caps.Term != "dumb", TrueColor: caps.TrueColor,
+		Color: !noColor, TrueColor: caps.TrueColor && !noColor,
 		CellW: caps.CellW, CellH: caps.CellH,
 		ImageID: uint32(1 + os.Getpid()%254),
 	}

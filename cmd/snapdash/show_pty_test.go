@@ -22,7 +22,7 @@ func showInPTY(t *testing.T, da1 string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c := newCLI(t, map[string]string{"TERM": "xterm-256color"})
+	c := newCLI(t, map[string]string{"TERM": "xterm-256color", "NO_COLOR": ""})
 	cmd := c.command(ctx, append([]string{"show"}, args...)...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 60, Rows: 20})
 	if err != nil {
@@ -100,7 +100,7 @@ func TestShowPipedAsksTheTerminalNothing(t *testing.T) {
 	defer tty.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := newCLI(t, map[string]string{"TERM": "xterm-256color"}).command(ctx, "show", photoPath)
+	cmd := newCLI(t, map[string]string{"TERM": "xterm-256color", "NO_COLOR": ""}).command(ctx, "show", photoPath)
 	var out, errb bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, &out, &errb
 	if err := cmd.Run(); err != nil {

@@ -40,7 +40,7 @@ func checkCells(t *testing.T, out string, cols, rows int) []string {
 }
 
 func TestShowFileNotATerminal(t *testing.T) {
-	c := newCLI(t, nil)
+	c := newCLI(t, map[string]string{"NO_COLOR": ""})
 	r := c.ok("show", photoPath)
 	lines := checkCells(t, r.stdout, 80, 24)
 	// 150x103 px in 80x48 half-block pixels: as tall as 80x24 allows.
@@ -78,6 +78,11 @@ func TestShowFileNotATerminal(t *testing.T) {
 		if w := ansi.StringWidth(l); w > 40 {
 			t.Fatalf("ascii line %d is %d wide", i, w)
 		}
+	}
+	// NO_COLOR: plain characters, as in the dashboard.
+	nc := newCLI(t, map[string]string{"NO_COLOR": "1"})
+	if r := nc.ok("show", "--size", "30x8", photoPath); strings.Contains(r.stdout, "\x1b") || strings.Count(r.stdout, "\n") > 8 {
+		t.Fatalf("NO_COLOR: %q", r.stdout)
 	}
 	r = c.ok("show", "--image-mode", "sixel", "--size", "20x5", photoPath)
 	if !strings.HasPrefix(r.stdout, "\x1bP") || !strings.Contains(r.stdout, "\x1b\\") {
@@ -130,7 +135,9 @@ func TestShowBadInput(t *testing.T) {
 
 func TestShowSnapshot(t *testing.T) {
 	srv := startSim(t, false)
-	c := newCLI(t, agentEnv(srv))
+	env := agentEnv(srv)
+	env["NO_COLOR"] = ""
+	c := newCLI(t, env)
 	s := snapshotIn(t, srv, client.StateUploaded)
 	r := c.ok("show", "--size", "60x20", s.ID)
 	checkCells(t, r.stdout, 60, 20)
