@@ -71,7 +71,7 @@ func commands() []*command {
 		dashboardCmd(), demoCmd(), watchCmd(), serveCmd(), simCmd(),
 		interactionsCmd(), listCmd(), getCmd(),
 		requestCmd(), approveCmd(), discardCmd(), cameraCmd(),
-		uploadCmd(), acquireCmd(), urlCmd(), fetchCmd(),
+		uploadCmd(), acquireCmd(), urlCmd(), fetchCmd(), showCmd(),
 		eventsCmd(), versionCmd(), helpCmd(),
 	}
 }

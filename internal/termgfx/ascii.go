@@ -50,8 +50,7 @@ func renderASCII(ctx context.Context, img image.Image, o Options, f *Frame) erro
 		}
 		sb.Reset()
 		sb.WriteString(blank[:ox])
-		var w sgrWriter
-		w.sb, w.true = &sb, o.TrueColor
+		e := newSGREncoder(&sb, o.TrueColor)
 		line := matrix[y]
 		for x := 0; x < dw; x++ {
 			ch := byte(' ')
@@ -60,14 +59,14 @@ func renderASCII(ctx context.Context, img image.Image, o Options, f *Frame) erro
 				ch = line[x].Char
 				c = rgb{line[x].R, line[x].G, line[x].B}
 			}
+			// A space shows no foreground: it keeps whatever is set.
 			if o.Color && ch != ' ' {
-				w.set(&c, nil)
-			} else if o.Color {
-				w.set(nil, nil)
+				e.fgOnly(string(rune(ch)), newTarget(c))
+			} else {
+				sb.WriteByte(ch)
 			}
-			sb.WriteByte(ch)
 		}
-		w.set(nil, nil)
+		e.end()
 		sb.WriteString(blank[:o.Cols-ox-dw])
 		lines[row] = sb.String()
 	}

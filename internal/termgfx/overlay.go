@@ -210,16 +210,22 @@ func (o *Overlay) wrap(seq string) string {
 	return "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
 }
 
-// wrapKitty wraps each APC chunk separately, keeping every passthrough
-// sequence small (tmux drops over-long ones).
+// wrapKitty wraps a kitty graphic for tmux when inside tmux.
 func (o *Overlay) wrapKitty(g string) string {
 	if !o.caps.InTmux {
 		return g
 	}
+	return TmuxPassthrough(g)
+}
+
+// TmuxPassthrough wraps each escape string of g (the APC chunks of a kitty
+// graphic) in its own tmux passthrough sequence, keeping every one small
+// (tmux drops over-long ones).
+func TmuxPassthrough(g string) string {
 	var sb strings.Builder
 	for _, part := range strings.SplitAfter(g, "\x1b\\") {
 		if part != "" {
-			sb.WriteString(o.wrap(part))
+			sb.WriteString("\x1bPtmux;" + strings.ReplaceAll(part, "\x1b", "\x1b\x1b") + "\x1b\\")
 		}
 	}
 	return sb.String()

@@ -184,3 +184,25 @@ func clampInt(v, lo, hi int) int {
 	}
 	return v
 }
+
+// Fit returns the cells, at most o.Cols×o.Rows, that a w×h picture fills
+// at zoom 1 in o.Mode: the pane to render it into so that it has no blank
+// margin, as `snapdash show` prints it.
+func Fit(w, h int, o Options) (cols, rows int) {
+	if w <= 0 || h <= 0 || o.Cols <= 0 || o.Rows <= 0 {
+		return 0, 0
+	}
+	switch o.Mode {
+	case ModeSixel, ModeKitty:
+		cw, ch := o.cellSize()
+		_, pw, ph := imaging.Layout(w, h, o.Cols*cw, o.Rows*ch, 1, 1, 0, 0)
+		pw, ph = graphicSize(pw, ph, w, h)
+		return min((pw+cw-1)/cw, o.Cols), min((ph+ch-1)/ch, o.Rows)
+	case ModeASCII:
+		_, dw, dh := imaging.Layout(w, h, o.Cols, o.Rows, o.cellAspect(), 1, 0, 0)
+		return dw, dh
+	default:
+		_, dw, dh := imaging.Layout(w, h, o.Cols, o.Rows*2, o.cellAspect()/2, 1, 0, 0)
+		return dw, (dh + 1) / 2
+	}
+}

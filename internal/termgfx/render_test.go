@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/snapdash/snapdash/internal/cellimg"
 )
 
 func checkShape(t *testing.T, f Frame, cols, rows int) {
@@ -85,14 +87,14 @@ func TestRenderAspect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var painted []int
-	for i, l := range f.Lines {
-		if strings.TrimSpace(ansi.Strip(l)) != "" {
-			painted = append(painted, i)
-		}
+	// Flat areas are drawn as coloured spaces: decode the cells to see
+	// which are painted.
+	px, err := cellimg.Decode(f.String())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(painted) != 10 || painted[0] != 15 {
-		t.Fatalf("painted rows %v, want 10 rows from 15", painted)
+	if r := cellimg.Painted(px); r != image.Rect(0, 30, 40, 50) {
+		t.Fatalf("painted pixels %v, want 10 cell rows from row 15 (%v)", r, image.Rect(0, 30, 40, 50))
 	}
 	// Square cells (CellW == CellH) make the same picture half as tall again.
 	f, err = Render(context.Background(), testPicture(200, 100), Options{Cols: 40, Rows: 40, Mode: ModeASCII, CellW: 10, CellH: 10})

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/snapdash/snapdash/internal/imaging"
+	"github.com/snapdash/snapdash/internal/lab"
 )
 
 // The sixel encoder. go-sixel is correct but spends most of its time in a
@@ -34,7 +35,7 @@ type hbin struct {
 
 // quantize builds an adaptive palette of at most ncolors entries by median
 // cut over the histogram of px, and returns it with a 15-bit lookup table.
-func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8) {
+func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8, []lab.Color) {
 	w, h := px.Rect.Dx(), px.Rect.Dy()
 	idx := make([]int32, 1<<(3*histBits))
 	for i := range idx {
@@ -123,6 +124,13 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8) {
 	}
 	palette := make([][3]uint8, len(boxes))
 	lut := make([]uint8, 1<<(3*histBits))
+	// The Lab value of each histogram cell's mean colour stands for its
+	// pixels when the encoder compares them with neighbouring colours.
+	klab := make([]lab.Color, 1<<(3*histBits))
+	for _, e := range bins {
+		n := uint64(e.n)
+		klab[e.key] = lab.FromRGB(uint8((e.r+n/2)/n), uint8((e.g+n/2)/n), uint8((e.b+n/2)/n))
+	}
 	for i, bx := range boxes {
 		var n, r, g, b uint64
 		for _, e := range bins[bx.lo:bx.hi] {
@@ -136,7 +144,7 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8) {
 			palette[i] = [3]uint8{uint8((r + n/2) / n), uint8((g + n/2) / n), uint8((b + n/2) / n)}
 		}
 	}
-	return palette, lut
+	return palette, lut, klab
 }
 
 // encodeSixelFast encodes an opaque picture as a sixel DCS string with an
@@ -149,7 +157,7 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 	if w <= 0 || h <= 0 {
 		return "", nil
 	}
-	palette, lut := quantize(px, ncolors)
+	palette, lut, klab := quantize(px, ncolors)
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -179,6 +187,13 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 	for i := range minX {
 		minX[i] = -1
 	}
+	palLab := make([]lab.Color, len(palette))
+	for i, c := range palette {
+		palLab[i] = lab.FromRGB(c[0], c[1], c[2])
+	}
+	const tol2 = sixelMatchDeltaE * sixelMatchDeltaE
+	above := make([]uint8, w)
+	var nodes []sixelNode
 	for y0 := 0; y0 < h; y0 += 6 {
 		if y0 > 0 && y0%96 == 0 && ctx.Err() != nil {
 			return "", ctx.Err()
@@ -190,9 +205,19 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 		for dy := 0; dy < 6 && y0+dy < h; dy++ {
 			bit := byte(1) << dy
 			row := px.Pix[(y0+dy)*px.Stride : (y0+dy)*px.Stride+w*4]
+			var prev uint8
 			for x := 0; x < w; x++ {
 				i := x * 4
-				c := int(lut[histKey(row[i], row[i+1], row[i+2])])
+				k := histKey(row[i], row[i+1], row[i+2])
+				c := int(lut[k])
+				// A colour already used just above (same sixel) or to the
+				// left (same run) that looks the same as this pixel costs
+				// fewer bytes than its own.
+				if dy > 0 && c != int(above[x]) && lab.Dist2(palLab[above[x]], klab[k]) <= tol2 {
+					c = int(above[x])
+				} else if x > 0 && c != int(prev) && lab.Dist2(palLab[prev], klab[k]) <= tol2 {
+					c = int(prev)
+				}
 				if minX[c] < 0 {
 					minX[c], maxX[c] = x, x
 					used = append(used, c)
@@ -202,34 +227,19 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 					maxX[c] = x
 				}
 				bits[c*w+x] |= bit
+				if x > 0 {
+					above[x-1] = prev
+				}
+				prev = uint8(c)
 			}
+			above[w-1] = prev
 		}
 		if y0 > 0 {
 			out = append(out, '-')
 		}
-		slices.Sort(used)
-		for k, c := range used {
-			if k > 0 {
-				out = append(out, '$')
-			}
-			out = append(out, '#')
-			out = strconv.AppendInt(out, int64(c), 10)
-			lo, hi := minX[c], maxX[c]
-			if lo > 0 {
-				out = appendSixelRun(out, '?', lo)
-			}
-			span := bits[c*w+lo : c*w+hi+1]
-			run, prev := 0, byte(0)
-			for i, v := range span {
-				if i > 0 && v != prev {
-					out = appendSixelRun(out, '?'+prev, run)
-					run = 0
-				}
-				prev = v
-				run++
-				span[i] = 0
-			}
-			out = appendSixelRun(out, '?'+prev, run)
+		nodes = bandNodes(nodes[:0], bits, w, used, minX, maxX)
+		out = packNodes(out, nodes, bits, w)
+		for _, c := range used {
 			minX[c] = -1
 		}
 	}
@@ -247,6 +257,96 @@ func appendSixelRun(out []byte, ch byte, n int) []byte {
 	}
 	for ; n > 0; n-- {
 		out = append(out, ch)
+	}
+	return out
+}
+
+// sixelMatchDeltaE is the largest ΔE between a pixel and the palette entry
+// of its neighbour at which the encoder draws it with that entry.
+const sixelMatchDeltaE = 3.0
+
+// sixelGap is the longest gap inside one colour's run of a band that is
+// written as skipped sixels; a longer gap splits the run in two, and other
+// colours' runs fill the space between on the same line.
+const sixelGap = 10
+
+// sixelNode is a run of one colour in a band: columns sx..ex.
+type sixelNode struct{ c, sx, ex int }
+
+// bandNodes splits each used colour's columns in a band into runs at gaps
+// longer than sixelGap, sorted by first column.
+func bandNodes(nodes []sixelNode, bits []byte, w int, used, minX, maxX []int) []sixelNode {
+	for _, c := range used {
+		row := bits[c*w : c*w+w]
+		x, hi := minX[c], maxX[c]
+		for x <= hi {
+			sx, ex := x, x
+			for x++; x <= hi; x++ {
+				if row[x] == 0 {
+					continue
+				}
+				if x-ex-1 > sixelGap {
+					break
+				}
+				ex = x
+			}
+			nodes = append(nodes, sixelNode{c, sx, ex})
+			for x <= hi && row[x] == 0 {
+				x++
+			}
+		}
+	}
+	slices.SortFunc(nodes, func(a, b sixelNode) int {
+		if a.sx != b.sx {
+			return a.sx - b.sx
+		}
+		return a.c - b.c
+	})
+	return nodes
+}
+
+// packNodes writes a band's runs, as many per line as fit one after the
+// other (each line starts at column 0 after '$'), and clears their bits.
+func packNodes(out []byte, nodes []sixelNode, bits []byte, w int) []byte {
+	done := 0
+	head := 0
+	for line := 0; done < len(nodes); line++ {
+		if line > 0 {
+			out = append(out, '$')
+		}
+		x, cur := 0, -1
+		for i := head; i < len(nodes); i++ {
+			n := &nodes[i]
+			if n.c < 0 || n.sx < x {
+				continue
+			}
+			if n.c != cur {
+				out = append(out, '#')
+				out = strconv.AppendInt(out, int64(n.c), 10)
+				cur = n.c
+			}
+			if n.sx > x {
+				out = appendSixelRun(out, '?', n.sx-x)
+			}
+			span := bits[n.c*w+n.sx : n.c*w+n.ex+1]
+			run, prev := 0, byte(0)
+			for j, v := range span {
+				if j > 0 && v != prev {
+					out = appendSixelRun(out, '?'+prev, run)
+					run = 0
+				}
+				prev = v
+				run++
+				span[j] = 0
+			}
+			out = appendSixelRun(out, '?'+prev, run)
+			x = n.ex + 1
+			n.c = -1
+			done++
+		}
+		for head < len(nodes) && nodes[head].c < 0 {
+			head++
+		}
 	}
 	return out
 }
