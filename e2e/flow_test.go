@@ -97,3 +97,33 @@ func TestBulkApprove(t *testing.T) {
 		t.Fatalf("snapdash exited with %v", err)
 	}
 }
+
+// TestCommandLineAndAccentFilter: `:i` with a customer's name opens the
+// interaction; `/` on the interactions pane finds Sofía García by
+// "garcia".
+func TestCommandLineAndAccentFilter(t *testing.T) {
+	s, _, _, _ := demoSim(t)
+	tm := startOn(t, s, interactionOf(t, s, "Kenji Watanabe"))
+	tm.waitFor("Snapshots · Kenji Watanabe")
+	tm.press(":")
+	tm.waitFor("interaction") // the hint lists the commands
+	for _, k := range []string{"i", " ", "m", "a", "l", "l", "o", "r", "y", enter} {
+		tm.press(k)
+	}
+	tm.waitFor("Snapshots · Mallory")
+	tm.press("\x1b[Z") // shift+tab: the interactions pane
+	tm.press("/")
+	for _, k := range []string{"g", "a", "r", "c", "i", "a"} {
+		tm.press(k)
+	}
+	scr := tm.waitFor("Interactions 1/1")
+	if !strings.Contains(scr, "Sofía García") || strings.Contains(scr, "Kenji Wat") {
+		t.Fatalf("the filter did not keep only Sofía García:\n%s", scr)
+	}
+	tm.press(enter)
+	tm.waitFor("Snapshots · Sofía García")
+	tm.press("q")
+	if err := tm.exit(); err != nil {
+		t.Fatalf("snapdash exited with %v", err)
+	}
+}
