@@ -19,6 +19,7 @@ import (
 	"github.com/snapdash/snapdash/theme"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
+	"github.com/snapdash/snapdash/tui/upstream"
 	camview "github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/common"
@@ -134,7 +135,7 @@ type Model struct {
 	cam           *camcorr.Model // camera commands and their answers
 	readOnlyWhy   string
 	cs            connState
-	stream        *client.Stream
+	stream        upstream.EventStream
 	// started is when the dashboard started (Options.Now): events older
 	// than it are the replayed history until a live one arrives.
 	started  time.Time
@@ -243,7 +244,12 @@ func (m *Model) Init() tea.Cmd {
 	if !m.opts.NoStream && m.opts.UserEndpointID != "" {
 		// Replay: the server's history first, so requests still pending
 		// from before the start are shown (the API does not list them).
-		m.stream = m.api.Stream(m.ctx, client.StreamOptions{UserEndpointID: m.opts.UserEndpointID, Replay: true})
+		so := client.StreamOptions{UserEndpointID: m.opts.UserEndpointID, Replay: true}
+		if m.opts.Events != nil {
+			m.stream = m.opts.Events(m.ctx, so)
+		} else {
+			m.stream = m.api.Stream(m.ctx, so)
+		}
 		cmds = append(cmds, waitStream(m.stream.Updates()))
 	} else if !m.opts.NoStream {
 		m.cs.conn, m.cs.note = header.Offline, "no user endpoint"

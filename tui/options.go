@@ -13,6 +13,7 @@ import (
 	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/theme"
+	"github.com/snapdash/snapdash/tui/upstream"
 	"github.com/snapdash/snapdash/views/preview"
 )
 
@@ -67,6 +68,10 @@ type Options struct {
 	// delay, the watch screen's refresh) goes through it, so a test can
 	// hold time still or run it by hand.
 	Tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	// Events, when set, opens the event stream instead of API.Stream:
+	// `snapdash serve` hands every session a subscription to one shared
+	// stream (package upstream).
+	Events func(ctx context.Context, opts client.StreamOptions) upstream.EventStream
 	// NoMouse leaves the mouse to the terminal (its own text selection);
 	// by default clicks and the wheel work in the dashboard.
 	NoMouse bool

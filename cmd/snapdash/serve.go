@@ -9,9 +9,11 @@ import (
 	"slices"
 	"time"
 
+	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/config"
 	"github.com/snapdash/snapdash/tui"
 	"github.com/snapdash/snapdash/tui/sshserve"
+	"github.com/snapdash/snapdash/tui/upstream"
 )
 
 func serveCmd() *command {
@@ -49,7 +51,14 @@ func serveCmd() *command {
 				if err != nil {
 					return err
 				}
-				base.API, base.StateDir = s.client, "" // sessions share no state
+				// One upstream for every session: one event stream, one
+				// listing and one picture cache against the platform.
+				shared := upstream.New(s.client, upstream.Options{})
+				defer shared.Close()
+				base.API, base.StateDir = shared, "" // sessions share no state of their own
+				base.Events = func(ctx context.Context, o client.StreamOptions) upstream.EventStream {
+					return shared.Events(ctx, o.UserEndpointID)
+				}
 				if err := tui.CheckOptions(base); err != nil {
 					return err
 				}

@@ -1,0 +1,257 @@
+// Package upstream is one upstream for many dashboards: `snapdash serve`
+// gives every SSH session the same Shared, so 50 reviewers cost one event
+// stream, one interactions listing (and its refresh) and one picture cache
+// against the platform, not fifty. What is a session's own stays its own:
+// each session's actions go out as they are asked for, one per key press,
+// and each session's selection, filters, marks and role live in its own
+// dashboard.
+//
+// Reads are shared: concurrent identical reads make one request
+// (single flight), and an answer is reused for a short time (TTL); the
+// events that change an interaction drop its cached listing at once.
+// Events come from one stream, fanned out to every session, with the
+// recent history replayed to a session that joins late.
+package upstream
+
+import (
+	"context"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/snapdash/snapdash/client"
+	"golang.org/x/sync/singleflight"
+)
+
+// API is what Shared reads and writes through; *client.Client satisfies
+// it.
+type API interface {
+	ListInteractions(ctx context.Context, start, end time.Time) ([]client.Interaction, error)
+	GetInteraction(ctx context.Context, id string) (client.Interaction, error)
+	ListSnapshots(ctx context.Context, interactionID string) ([]client.Snapshot, error)
+	GetSnapshot(ctx context.Context, id string) (client.Snapshot, error)
+	Request(ctx context.Context, cmd client.SnapshotRequestCommand) (client.SnapshotRequestResult, error)
+	Approve(ctx context.Context, cmd client.SnapshotApproveCommand) error
+	Discard(ctx context.Context, cmd client.SnapshotDiscardCommand) error
+	CameraRequest(ctx context.Context, cmd client.CameraRequestCommand) (string, error)
+	Upload(ctx context.Context, cmd client.UploadCommand, image io.Reader) (client.SnapshotUploadResult, error)
+	SignedURL(ctx context.Context, snapshotID string, internal bool) (client.SignedURL, error)
+	Download(ctx context.Context, snapshotID string) (client.Image, error)
+	Stream(ctx context.Context, opts client.StreamOptions) *client.Stream
+}
+
+// Options tune a Shared; zero values take the defaults.
+type Options struct {
+	// TTL is how long a read is reused (default 3 s).
+	TTL time.Duration
+	// PictureBytes bounds the shared cache of downloaded pictures
+	// (default 128 MiB).
+	PictureBytes int64
+	// History is how many recent events a late session is replayed
+	// (default 2000).
+	History int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Shared is the upstream of every session of one server. Build it with
+// New; it is safe for concurrent use.
+type Shared struct {
+	api  API
+	opts Options
+	ctx  context.Context
+	stop context.CancelFunc
+
+	flight singleflight.Group
+
+	mu      sync.Mutex
+	reads   map[string]cached // key -> a recent answer
+	byInter map[string][]string
+	pics    *pictureCache
+
+	hub *hub
+
+	// calls counts the reads that reached the API, for tests and the
+	// load benchmark.
+	calls map[string]int
+}
+
+type cached struct {
+	at  time.Time
+	val any
+}
+
+// New returns a Shared reading through api.
+func New(api API, opts Options) *Shared {
+	if opts.TTL <= 0 {
+		opts.TTL = 3 * time.Second
+	}
+	if opts.PictureBytes <= 0 {
+		opts.PictureBytes = 128 << 20
+	}
+	if opts.History <= 0 {
+		opts.History = 2000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s := &Shared{api: api, opts: opts, ctx: ctx, stop: stop, reads: map[string]cached{},
+		byInter: map[string][]string{}, pics: newPictureCache(opts.PictureBytes), calls: map[string]int{}}
+	s.hub = newHub(s)
+	return s
+}
+
+// Close ends the shared event stream; the sessions' streams end with it.
+func (s *Shared) Close() { s.stop() }
+
+// Calls returns how many reads of each kind reached the API.
+func (s *Shared) Calls() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.calls))
+	for k, v := range s.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// read returns the answer of key: a recent one, or one fetched once for
+// every caller asking at the same time. inter names the interaction the
+// answer is about, so an event there drops it.
+func read[T any](ctx context.Context, s *Shared, kind, key, inter string, fetch func(context.Context) (T, error)) (T, error) {
+	full := kind + "|" + key
+	s.mu.Lock()
+	if c, ok := s.reads[full]; ok && s.opts.Now().Sub(c.at) < s.opts.TTL {
+		s.mu.Unlock()
+		return c.val.(T), nil
+	}
+	s.mu.Unlock()
+	ch := s.flight.DoChan(full, func() (any, error) {
+		s.mu.Lock()
+		s.calls[kind]++
+		s.mu.Unlock()
+		// Not the first caller's context: its session may end while the
+		// others wait for the same answer.
+		fctx, cancel := context.WithTimeout(s.ctx, 60*time.Second)
+		defer cancel()
+		v, err := fetch(fctx)
+		if err == nil {
+			s.mu.Lock()
+			s.reads[full] = cached{at: s.opts.Now(), val: v}
+			if inter != "" {
+				s.byInter[inter] = append(s.byInter[inter], full)
+			}
+			s.mu.Unlock()
+		}
+		return v, err
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			var zero T
+			return zero, r.Err
+		}
+		return r.Val.(T), nil
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// forget drops what is cached about interaction id (an event changed it).
+func (s *Shared) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range s.byInter[id] {
+		delete(s.reads, k)
+	}
+	delete(s.byInter, id)
+}
+
+// ListInteractions is the shared listing: sessions asking for the same
+// window (to the minute) within the TTL share one request.
+func (s *Shared) ListInteractions(ctx context.Context, start, end time.Time) ([]client.Interaction, error) {
+	key := end.Sub(start).Round(time.Minute).String()
+	return read(ctx, s, "interactions", key, "", func(c context.Context) ([]client.Interaction, error) {
+		return s.api.ListInteractions(c, start, end)
+	})
+}
+
+// GetInteraction is shared like ListInteractions.
+func (s *Shared) GetInteraction(ctx context.Context, id string) (client.Interaction, error) {
+	return read(ctx, s, "interaction", id, id, func(c context.Context) (client.Interaction, error) {
+		return s.api.GetInteraction(c, id)
+	})
+}
+
+// ListSnapshots is shared; an event about the interaction drops it.
+func (s *Shared) ListSnapshots(ctx context.Context, interactionID string) ([]client.Snapshot, error) {
+	return read(ctx, s, "snapshots", interactionID, interactionID, func(c context.Context) ([]client.Snapshot, error) {
+		return s.api.ListSnapshots(c, interactionID)
+	})
+}
+
+// GetSnapshot is shared for the TTL, so a picture announced by an event
+// is fetched once for every session.
+func (s *Shared) GetSnapshot(ctx context.Context, id string) (client.Snapshot, error) {
+	return read(ctx, s, "snapshot", id, "", func(c context.Context) (client.Snapshot, error) {
+		return s.api.GetSnapshot(c, id)
+	})
+}
+
+// Download is shared through a bounded cache of pictures: a picture
+// several reviewers look at is downloaded once.
+func (s *Shared) Download(ctx context.Context, id string) (client.Image, error) {
+	if img, ok := s.pics.get(id); ok {
+		return img, nil
+	}
+	img, err := read(ctx, s, "download", id, "", func(c context.Context) (client.Image, error) {
+		return s.api.Download(c, id)
+	})
+	if err == nil {
+		s.pics.put(id, img)
+		s.mu.Lock()
+		delete(s.reads, "download|"+id) // the picture cache holds it, bounded
+		s.mu.Unlock()
+	}
+	return img, err
+}
+
+// The actions are each session's own: they go out as asked.
+
+// Request asks a customer's device for a picture.
+func (s *Shared) Request(ctx context.Context, cmd client.SnapshotRequestCommand) (client.SnapshotRequestResult, error) {
+	return s.api.Request(ctx, cmd)
+}
+
+// Approve approves a snapshot.
+func (s *Shared) Approve(ctx context.Context, cmd client.SnapshotApproveCommand) error {
+	return s.api.Approve(ctx, cmd)
+}
+
+// Discard discards a snapshot.
+func (s *Shared) Discard(ctx context.Context, cmd client.SnapshotDiscardCommand) error {
+	return s.api.Discard(ctx, cmd)
+}
+
+// CameraRequest sends a camera command.
+func (s *Shared) CameraRequest(ctx context.Context, cmd client.CameraRequestCommand) (string, error) {
+	return s.api.CameraRequest(ctx, cmd)
+}
+
+// Upload uploads a picture.
+func (s *Shared) Upload(ctx context.Context, cmd client.UploadCommand, image io.Reader) (client.SnapshotUploadResult, error) {
+	return s.api.Upload(ctx, cmd, image)
+}
+
+// SignedURL asks for a signed URL of a picture (each time: it expires).
+func (s *Shared) SignedURL(ctx context.Context, snapshotID string, internal bool) (client.SignedURL, error) {
+	return s.api.SignedURL(ctx, snapshotID, internal)
+}
+
+// Stream opens an event stream of its own, as the API does; sessions use
+// Events instead, which shares one.
+func (s *Shared) Stream(ctx context.Context, opts client.StreamOptions) *client.Stream {
+	return s.api.Stream(ctx, opts)
+}

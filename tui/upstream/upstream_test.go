@@ -1,0 +1,179 @@
+package upstream
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/client/sim"
+)
+
+// counted is the simulator behind a handler that counts what reaches it.
+type counted struct {
+	sim    *sim.Server
+	api    *client.Client
+	ep     string
+	mu     sync.Mutex
+	byPath map[string]int
+}
+
+func (c *counted) n(prefix string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for p, k := range c.byPath {
+		if strings.HasPrefix(p, prefix) {
+			n += k
+		}
+	}
+	return n
+}
+
+func newCounted(t *testing.T) *counted {
+	t.Helper()
+	s, err := sim.New(sim.Options{Seed: 1, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &counted{sim: s, byPath: map[string]int{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.mu.Lock()
+		c.byPath[r.Method+" "+r.URL.Path]++
+		c.mu.Unlock()
+		s.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	api, err := client.New(client.Config{Server: srv.URL, Token: s.IssueToken(sim.RoleAgent, time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.api = api
+	if c.ep, err = api.RegisterEndpoint(context.Background(), client.RegisterEndpointCommand{KeepAliveSeconds: 3600}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestOneStreamForEverySession: ten sessions subscribe; the platform sees
+// one event stream, and every session gets every event, a late one with
+// the history first.
+func TestOneStreamForEverySession(t *testing.T) {
+	c := newCounted(t)
+	sh := New(c.api, Options{})
+	t.Cleanup(sh.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var subs []EventStream
+	for range 10 {
+		subs = append(subs, sh.Events(ctx, c.ep))
+	}
+	iid := c.sim.Interactions()[0].ID
+	c.sim.Publish(client.Event{Type: "MarkerEvent", InteractionID: iid})
+	for i, sb := range subs {
+		waitEvent(t, sb, "MarkerEvent", i)
+	}
+	late := sh.Events(ctx, c.ep)
+	waitEvent(t, late, "MarkerEvent", 10)
+	if n := c.n("GET /rtc-api/events"); n != 1 {
+		t.Fatalf("%d event streams reached the platform, want 1", n)
+	}
+	// A session that ends stops its subscription only.
+	subs[0].Close()
+	c.sim.Publish(client.Event{Type: "SecondEvent", InteractionID: iid})
+	waitEvent(t, subs[1], "SecondEvent", 1)
+	// Closing the Shared ends every subscription.
+	sh.Close()
+	for _, sb := range subs[1:] {
+		for range sb.Updates() {
+		}
+	}
+}
+
+func waitEvent(t *testing.T, sb EventStream, typ string, who int) {
+	t.Helper()
+	deadline := time.After(20 * time.Second) // a hang guard
+	for {
+		select {
+		case u, ok := <-sb.Updates():
+			if !ok {
+				t.Fatalf("session %d: stream ended before %s", who, typ)
+			}
+			for _, ev := range u.Events {
+				if ev.Type == typ {
+					return
+				}
+			}
+		case <-deadline:
+			t.Fatalf("session %d never got %s", who, typ)
+		}
+	}
+}
+
+// TestReadsAreShared: fifty sessions listing at once make one request;
+// an event about an interaction makes its next listing ask again.
+func TestReadsAreShared(t *testing.T) {
+	c := newCounted(t)
+	now := time.Now()
+	sh := New(c.api, Options{TTL: time.Hour, Now: func() time.Time { return now }})
+	t.Cleanup(sh.Close)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var failed atomic.Int32
+	iid := c.sim.Interactions()[0].ID
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := sh.ListInteractions(ctx, now.Add(-24*time.Hour), now); err != nil {
+				failed.Add(1)
+			}
+			if _, err := sh.ListSnapshots(ctx, iid); err != nil {
+				failed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if failed.Load() > 0 {
+		t.Fatalf("%d reads failed", failed.Load())
+	}
+	if n, m := c.n("GET /rtc-api/interactions"), c.n("GET /rtc-api/snapshots"); n != 1 || m != 1 {
+		t.Fatalf("%d interaction listings and %d snapshot listings reached the platform, want 1 and 1", n, m)
+	}
+	// An event about the interaction drops its listing.
+	sub := sh.Events(ctx, c.ep)
+	defer sub.Close()
+	c.sim.Publish(client.Event{Type: "MarkerEvent", InteractionID: iid})
+	waitEvent(t, sub, "MarkerEvent", 0)
+	if _, err := sh.ListSnapshots(ctx, iid); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.n("GET /rtc-api/snapshots"); m != 2 {
+		t.Fatalf("%d snapshot listings after the event, want 2", m)
+	}
+	// Pictures: downloaded once for every session.
+	snaps, _ := c.api.ListSnapshots(ctx, iid)
+	var id string
+	for _, s := range snaps {
+		if s.State != client.StateRequested {
+			id = s.ID
+		}
+	}
+	if id == "" {
+		t.Skip("no picture in the first demo interaction")
+	}
+	before := c.n("GET ")
+	for range 5 {
+		if _, err := sh.Download(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.n("GET ") - before; got > 2 { // the signed URL and the picture
+		t.Fatalf("five downloads made %d requests", got)
+	}
+}
