@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,9 +26,10 @@ func (m *Model) end(op int) { delete(m.ops, op) }
 // inFlight is how many actions await the server's answer.
 func (m *Model) inFlight() int { return len(m.ops) + m.review.Len() + m.cam.Sending() }
 
-// progress shows an action in progress.
+// progress shows an action in progress ("approving 05895d86-…", one
+// ellipsis even when the text ends with a cut id).
 func (m *Model) progress(text string) {
-	m.status = statusbar.Status{Kind: statusbar.Progress, Text: text + "…"}
+	m.status = statusbar.Status{Kind: statusbar.Progress, Text: strings.TrimSuffix(text, "…") + "…"}
 	m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.Progress, Text: text})
 }
 

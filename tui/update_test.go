@@ -478,3 +478,13 @@ func TestQuitQuestionFollowsWhatIsInFlight(t *testing.T) {
 		t.Fatalf("quit question after the answer:\n%s", v)
 	}
 }
+
+// TestOneEllipsis: a progress message about a long id ends with one
+// ellipsis, not the id's and the message's.
+func TestOneEllipsis(t *testing.T) {
+	m := unitModel(t, Options{}, snap("0123456789abcdef0123456789abcdef", client.StateUploaded, time.Minute))
+	press(m, "a", "enter")
+	if strings.Contains(m.status.Text, "……") {
+		t.Fatalf("status %q", m.status.Text)
+	}
+}
