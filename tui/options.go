@@ -17,25 +17,17 @@ import (
 	"github.com/snapdash/snapdash/views/preview"
 )
 
-// API is the part of *client.Client the dashboard uses. Tests pass the real
-// client talking to the real simulator; the interface only keeps the
-// dashboard compiling against the contract rather than an implementation.
-type API interface {
-	ListInteractions(ctx context.Context, start, end time.Time) ([]client.Interaction, error)
-	GetInteraction(ctx context.Context, id string) (client.Interaction, error)
-	ListSnapshots(ctx context.Context, interactionID string) ([]client.Snapshot, error)
-	GetSnapshot(ctx context.Context, id string) (client.Snapshot, error)
-	Request(ctx context.Context, cmd client.SnapshotRequestCommand) (client.SnapshotRequestResult, error)
-	Approve(ctx context.Context, cmd client.SnapshotApproveCommand) error
-	Discard(ctx context.Context, cmd client.SnapshotDiscardCommand) error
-	CameraRequest(ctx context.Context, cmd client.CameraRequestCommand) (string, error)
-	Upload(ctx context.Context, cmd client.UploadCommand, image io.Reader) (client.SnapshotUploadResult, error)
-	SignedURL(ctx context.Context, snapshotID string, internal bool) (client.SignedURL, error)
-	Download(ctx context.Context, snapshotID string) (client.Image, error)
-	Stream(ctx context.Context, opts client.StreamOptions) *client.Stream
-}
+// API is the part of *client.Client the dashboard uses: the same contract
+// the shared upstream of `snapdash serve` reads through and offers
+// (upstream.Shared satisfies it too). Tests pass the real client talking
+// to the real simulator; the interface only keeps the dashboard compiling
+// against the contract rather than an implementation.
+type API = upstream.API
 
-var _ API = (*client.Client)(nil)
+var (
+	_ API = (*client.Client)(nil)
+	_ API = (*upstream.Shared)(nil)
+)
 
 // Options configure one dashboard program (one local run or one SSH
 // session). Only API is required.
