@@ -63,8 +63,13 @@ func TestLoad(t *testing.T) {
 	// SNAPDASH_LOAD_MODEL=bare serves the one-line test model instead of
 	// the dashboard: what the SSH layer itself costs per session.
 	bare := os.Getenv("SNAPDASH_LOAD_MODEL") == "bare"
-	opts := Options{NewSession: p.newSession, NewModel: realTUI, MaxSessions: n + 8}
-	marker, what := loadMarker, "real tui"
+	api := &countingAPI{Client: p.api}
+	shared := os.Getenv("SNAPDASH_LOAD_UPSTREAM") == "shared"
+	opts := Options{NewSession: p.loadSessions(api, shared), NewModel: realTUI, MaxSessions: n + 8}
+	marker, what := loadMarker, "real tui, an upstream per session"
+	if shared {
+		what = "real tui, one shared upstream"
+	}
 	if bare {
 		opts.NewModel, marker, what = nil, `count=\d`, "bare test model"
 	}
@@ -102,6 +107,7 @@ func TestLoad(t *testing.T) {
 	cmd.Stderr = &childErr
 
 	before := heapInuse()
+	requests0, started := api.n.Load(), time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -140,16 +146,19 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("incomplete run (%d sessions):\n%s%s", res.Sessions, childOut.String(), childErr.String())
 	}
 	per := (float64(after) - float64(before)) / float64(n)
+	requests, elapsed := api.n.Load()-requests0, time.Since(started)
 	report := fmt.Sprintf(`ssh load (%s): %d concurrent sessions on loopback (server + model + sim in one process, clients in another), GOMAXPROCS=%d
   heap in use per session (HeapInuse delta / %d): %.0f KiB  (before %.1f MiB, with sessions %.1f MiB)
   first screen (dial, auth, probe, first picture drawn): p50 %.0f ms  p99 %.0f ms
   keystroke to first output byte (j/k, all sessions at once): p50 %.1f ms  p99 %.1f ms  (%d moves)
   bytes per cursor move: first chunk (list redraw) median %d B; until quiet (new preview drawn) median %d B, p99 %d B
+  upstream requests to the platform: %d in %.0f s (%.0f per minute, %.1f per session)
   errors: %d %v`,
 		what, n, runtime.GOMAXPROCS(0), n, per/1024, float64(before)/(1<<20), float64(after)/(1<<20),
 		pct(res.FirstScreenMs, 50), pct(res.FirstScreenMs, 99),
 		pct(res.KeyLatencyMs, 50), pct(res.KeyLatencyMs, 99), len(res.KeyLatencyMs),
 		pctInt(res.FirstBytes, 50), pctInt(res.MoveBytes, 50), pctInt(res.MoveBytes, 99),
+		requests, elapsed.Seconds(), float64(requests)/elapsed.Minutes(), float64(requests)/float64(n),
 		len(res.Errors), firstN(res.Errors, 3))
 	t.Log("\n" + report)
 	if out := os.Getenv("SNAPDASH_LOAD_OUT"); out != "" {
