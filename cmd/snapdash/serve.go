@@ -79,6 +79,9 @@ func serveCmd() *command {
 						return err
 					}
 					fmt.Fprintf(e.stdout, "snapdash: serving the dashboard over SSH on %s\n", srv.Addr())
+					// Reviewers check it on their first connection; the log may
+					// be a file nobody reads at start.
+					fmt.Fprintf(e.stderr, "snapdash: host key %s\n", srv.HostKeyFingerprint())
 					return srv.Serve(ctx)
 				})
 			})

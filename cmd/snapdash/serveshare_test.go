@@ -126,6 +126,9 @@ func TestServeSharesOneUpstream(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
+	if want := "snapdash: host key " + ssh.FingerprintSHA256(hostSigner.PublicKey()); !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr does not give the host key's fingerprint %q: %q", want, stderr.String())
+	}
 	if n := count("POST /rtc-api/users/endpoints"); n != 1 {
 		t.Errorf("%d user endpoints registered, want 1", n)
 	}

@@ -45,6 +45,8 @@ type Server struct {
 	ssh  *ssh.Server
 	ln   net.Listener
 
+	hostFP string // the host key's SHA256 fingerprint
+
 	slots chan struct{} // one token per running session
 	gate  *connGate     // connection caps and the login deadline
 
@@ -112,7 +114,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ssh listen: %w", err)
 	}
-	s.ssh, s.ln = srv, ln
+	s.ssh, s.ln, s.hostFP = srv, ln, gossh.FingerprintSHA256(signer.PublicKey())
 	s.log.Info("ssh server listening", "addr", ln.Addr().String(),
 		"host_key", gossh.FingerprintSHA256(signer.PublicKey()), "max_sessions", opts.MaxSessions,
 		"login_timeout", opts.LoginTimeout.String(), "max_unauthenticated", opts.MaxUnauthenticated,
@@ -131,6 +133,10 @@ func (s *Server) withTimeouts() ssh.Option {
 		return nil
 	}
 }
+
+// HostKeyFingerprint is the host key's SHA256 fingerprint, for reviewers
+// to check on their first connection.
+func (s *Server) HostKeyFingerprint() string { return s.hostFP }
 
 // Addr returns the address the server listens on.
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
