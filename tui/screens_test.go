@@ -75,6 +75,25 @@ func screens() []screen {
 			keys(tm, "u")
 			waitFor(t, tm, "Upload a picture")
 		}},
+		{name: "command_line", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
+			waitFor(t, tm, loaded)
+			keys(tm, ":")
+			typeText(tm, "i ke")
+			keys(tm, "tab")
+			waitFor(t, tm, "Kenji Watanabe")
+		}},
+		{name: "marks", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
+			waitFor(t, tm, loaded)
+			keys(tm, "ctrl+a")
+			waitFor(t, tm, "marked")
+			keys(tm, "a")
+			waitFor(t, tm, "marked snapshots?")
+		}},
+		{name: "fullscreen_discard", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
+			waitFor(t, tm, loaded)
+			keys(tm, "enter", "d")
+			waitFor(t, tm, "Discard snapshot")
+		}},
 		{name: "discard_confirm", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
 			waitFor(t, tm, loaded)
 			keys(tm, "d")

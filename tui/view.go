@@ -158,6 +158,10 @@ func (m *Model) snapsBox(spin string) []string {
 // dialogView draws the open dialog, if any.
 func (m *Model) dialogView() string {
 	w := m.width
+	if m.preview.Full() && m.screen == screenMain && m.besideDialog() {
+		// Narrow enough to stand beside the picture.
+		w = min(w, max(40, w/2))
+	}
 	switch m.dialog {
 	case dialogHelp:
 		if m.preview.Full() && m.screen == screenMain {

@@ -65,7 +65,9 @@ func TestLoad(t *testing.T) {
 	bare := os.Getenv("SNAPDASH_LOAD_MODEL") == "bare"
 	api := &countingAPI{Client: p.api}
 	shared := os.Getenv("SNAPDASH_LOAD_UPSTREAM") == "shared"
-	opts := Options{NewSession: p.loadSessions(api, shared), NewModel: realTUI, MaxSessions: n + 8}
+	opts := Options{NewSession: p.loadSessions(t, api, shared), NewModel: realTUI, MaxSessions: n + 8,
+		// Every load client dials from 127.0.0.1 at once.
+		MaxUnauthenticated: n + 8, MaxPerAddress: n + 8}
 	marker, what := loadMarker, "real tui, an upstream per session"
 	if shared {
 		what = "real tui, one shared upstream"

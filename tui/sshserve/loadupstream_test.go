@@ -3,6 +3,7 @@ package sshserve
 import (
 	"context"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/snapdash/snapdash/client"
@@ -50,10 +51,11 @@ func (a *countingAPI) Stream(ctx context.Context, o client.StreamOptions) *clien
 // loadSessions returns the load run's NewSession: every session on its
 // own upstream (as before `serve` shared one), or all on one Shared
 // (SNAPDASH_LOAD_UPSTREAM=shared, as `serve` does).
-func (p *platform) loadSessions(api *countingAPI, shared bool) func(SessionInfo) (tui.Options, error) {
+func (p *platform) loadSessions(t testing.TB, api *countingAPI, shared bool) func(SessionInfo) (tui.Options, error) {
 	var sh *upstream.Shared
 	if shared {
 		sh = upstream.New(api, upstream.Options{})
+		t.Cleanup(sh.Close)
 	}
 	return func(info SessionInfo) (tui.Options, error) {
 		o, err := p.newSession(info)
