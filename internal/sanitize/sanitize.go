@@ -57,32 +57,48 @@ func clean(s string, keepNL bool) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	// A space right after something removed, following a space, is
+	// dropped: "Mallory \x1b[31m Smith" reads "Mallory Smith", not with
+	// a double space where the escape was.
+	lastSpace, dropped := false, false
+	write := func(r rune) {
+		if r == ' ' && lastSpace && dropped {
+			return
+		}
+		b.WriteRune(r)
+		lastSpace, dropped = r == ' ', false
+	}
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			b.WriteRune(utf8.RuneError)
+			write(utf8.RuneError)
 			i++
 			continue
 		case r == 0x1b: // ESC: skip the whole sequence
 			i += escLen(s[i:])
+			dropped = true
 			continue
 		case r == 0x9b || r == 0x9d || r == 0x90 || r == 0x9e || r == 0x9f || r == 0x98: // C1 CSI/OSC/DCS/PM/APC/SOS
 			i += size
 			i += stringEnd(s[i:], r == 0x9b)
+			dropped = true
 			continue
 		case r == '\n' && keepNL:
-			b.WriteByte('\n')
+			write('\n')
 		case r == '\t' || r == '\n' || r == '\r':
-			b.WriteByte(' ')
+			write(' ')
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			// other C0/C1 controls are dropped
+			dropped = true
 		case isBidi(r):
 			// bidirectional overrides can disguise text
+			dropped = true
 		case !unicode.IsPrint(r) && !unicode.IsSpace(r) && r != 0x200d:
 			// unassigned or format characters
+			dropped = true
 		default:
-			b.WriteRune(r)
+			write(r)
 		}
 		i += size
 	}

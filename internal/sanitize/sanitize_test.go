@@ -64,3 +64,18 @@ func FuzzLine(f *testing.F) {
 		}
 	})
 }
+
+// TestNoDoubleSpaceWhereSomethingWasRemoved: a name with an escape between
+// two words reads with one space, as it would have without the escape.
+func TestNoDoubleSpaceWhereSomethingWasRemoved(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mallory \x1b[31m Smith":     "Mallory Smith",
+		"Ana \u202e Lee":             "Ana Lee",
+		"two  spaces stay":           "two  spaces stay",
+		"tab\tand \x1b]0;x\x07 more": "tab and more",
+	} {
+		if got := Line(in); got != want {
+			t.Errorf("Line(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
