@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/charmbracelet/lipgloss"
 	"os"
 	"time"
 
@@ -95,10 +96,20 @@ func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) er
 	if opts.Identity, err = s.client.Identity(ctx); err != nil {
 		return err
 	}
+	if opts.Theme == "" {
+		opts.Theme = "dark"
+	}
+	if s.cfg.Origin("theme") == config.FromDefault && !lipgloss.HasDarkBackground() {
+		// A light terminal gets the light theme, as SSH sessions do. The
+		// answer was asked at start (bubbletea's init asks the terminal's
+		// background on stdout), so this waits for nothing.
+		opts.Theme = "light"
+	}
 	return s.withEndpoint(ctx, func(ep string) error {
 		opts.UserEndpointID = ep
 		opts.Caps = detectCaps(e.getenv, in, out)
-		s.log.Info("dashboard", "caps", opts.Caps.String(), "image_mode", opts.ImageMode, "user", opts.Identity.UserID)
+		s.log.Info("dashboard", "caps", opts.Caps.String(), "image_mode", opts.ImageMode, "theme", opts.Theme,
+			"user", opts.Identity.UserID)
 		err := tui.Run(ctx, opts, in, out)
 		if errors.Is(err, context.Canceled) {
 			return nil // interrupted: a normal way to leave

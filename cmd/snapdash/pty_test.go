@@ -7,7 +7,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +30,13 @@ type ptyRun struct {
 
 func startPTY(t *testing.T, c *cli, args ...string) *ptyRun {
 	t.Helper()
+	return startPTYOn(t, c, "rgb:0000/0000/0000", args...)
+}
+
+// startPTYOn is startPTY in a terminal whose background is bg (an OSC 11
+// colour, e.g. rgb:ffff/ffff/ffff for a light one).
+func startPTYOn(t *testing.T, c *cli, bg string, args ...string) *ptyRun {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	cmd := c.command(ctx, args...)
@@ -44,7 +53,7 @@ func startPTY(t *testing.T, c *cli, args ...string) *ptyRun {
 			p.mu.Lock()
 			p.out.Write(buf[:n])
 			p.mu.Unlock()
-			answerQueries(f, buf[:n])
+			answerQueriesOn(f, buf[:n], bg)
 			if err != nil {
 				return
 			}
@@ -63,9 +72,12 @@ func startPTY(t *testing.T, c *cli, args ...string) *ptyRun {
 // answerQueries answers the terminal queries a real terminal answers:
 // bubbletea's init asks the background colour (OSC 11) and the cursor
 // position, and waits 5s for a terminal that stays silent.
-func answerQueries(w io.Writer, chunk []byte) {
+func answerQueries(w io.Writer, chunk []byte) { answerQueriesOn(w, chunk, "rgb:0000/0000/0000") }
+
+// answerQueriesOn answers as a terminal whose background is bg.
+func answerQueriesOn(w io.Writer, chunk []byte, bg string) {
 	if bytes.Contains(chunk, []byte("\x1b]11;?")) {
-		io.WriteString(w, "\x1b]11;rgb:0000/0000/0000\x1b\\")
+		io.WriteString(w, "\x1b]11;"+bg+"\x1b\\")
 	}
 	if bytes.Contains(chunk, []byte("\x1b[6n")) {
 		io.WriteString(w, "\x1b[1;1R")
@@ -111,6 +123,32 @@ func TestDemoDashboardInPTY(t *testing.T) {
 	}
 	if err := p.wait(); err != nil {
 		t.Fatalf("demo exited with %v; output:\n%q", err, p.output())
+	}
+}
+
+// TestLightTerminalGetsTheLightTheme: locally, as over SSH, a terminal
+// that answers a light background gets the light theme unless one was
+// configured.
+func TestLightTerminalGetsTheLightTheme(t *testing.T) {
+	t.Parallel()
+	for bg, want := range map[string]string{"rgb:ffff/ffff/ffff": "theme=light", "rgb:0000/0000/0000": "theme=dark"} {
+		log := filepath.Join(t.TempDir(), "snapdash.log")
+		c := newCLI(t, map[string]string{"SNAPDASH_IMAGE_MODE": "ascii"})
+		p := startPTYOn(t, c, bg, "demo", "--log-file", log)
+		p.waitFor("Kenji Watanabe")
+		if _, err := p.tty.Write([]byte("q")); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.wait(); err != nil {
+			t.Fatalf("demo exited with %v", err)
+		}
+		data, err := os.ReadFile(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), want) {
+			t.Errorf("background %s: the log does not say %s:\n%s", bg, want, data)
+		}
 	}
 }
 
