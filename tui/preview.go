@@ -6,7 +6,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/views/preview"
-	"github.com/snapdash/snapdash/views/snapshots"
 )
 
 // pictureSize is the picture's area in cells: the preview pane inside its
@@ -98,9 +97,6 @@ func (m *Model) setFull(on bool) {
 		m.layout()
 	}
 }
-
-// hasPicture reports whether a row has a picture to show.
-func hasPicture(r snapshots.Row) bool { return preview.HasPicture(r) }
 
 // fullHelp is the help screen's key map while the full-screen preview is
 // open: its own keys first, then the dashboard's.

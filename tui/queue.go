@@ -7,7 +7,6 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/views/confirm"
-	"github.com/snapdash/snapdash/views/snapshots"
 )
 
 // The review queue: every snapshot awaiting review (uploaded, and no
@@ -234,6 +233,3 @@ func (m *Model) bulk(b BulkConfirmed) tea.Cmd {
 	m.progress(b.Kind.Progressive() + " " + strconv.Itoa(len(b.IDs)) + " snapshots")
 	return tea.Batch(cmds...)
 }
-
-// markOf is how the table shows a row's mark.
-func (m *Model) markOf(r snapshots.Row) bool { return m.marks[r.Snapshot.ID] }

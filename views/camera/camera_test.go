@@ -86,7 +86,7 @@ func TestAsksForAnUnknownCustomer(t *testing.T) {
 	if res != nil || !strings.Contains(m.View(80), "user endpoint is required") {
 		t.Fatalf("empty endpoint accepted (%#v):\n%s", res, m.View(80))
 	}
-	m, res = press(m, "esc")
+	_, res = press(m, "esc")
 	if res != (dialog.Closed{Name: "camera"}) {
 		t.Fatalf("esc gave %#v", res)
 	}
