@@ -68,6 +68,20 @@ func (s *Server) issue(role Role, lifetime time.Duration, clientID string) (stri
 		Exp:          now.Add(lifetime).Unix(),
 		JTI:          hex.EncodeToString(j[:]),
 	}
+	if s.opts.OpaqueTokens {
+		// Opaque tokens carry nothing a client could read: the server
+		// remembers what each stands for.
+		tok := "opaque-" + hex.EncodeToString(j[:])
+		s.tokMu.Lock()
+		for t, oc := range s.opaque {
+			if now.Unix() >= oc.Exp {
+				delete(s.opaque, t) // forget expired ones, so the map stays small
+			}
+		}
+		s.opaque[tok] = c
+		s.tokMu.Unlock()
+		return tok, c
+	}
 	header := b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 	payload, _ := json.Marshal(c)
 	signing := header + "." + b64.EncodeToString(payload)
@@ -76,11 +90,18 @@ func (s *Server) issue(role Role, lifetime time.Duration, clientID string) (stri
 	return signing + "." + b64.EncodeToString(mac.Sum(nil)), c
 }
 
-// verify checks a bearer token's signature and expiry.
+// verify checks a bearer token's signature (or, for an opaque token, that
+// this server issued it) and expiry.
 func (s *Server) verify(tok string) (identity, error) {
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
-		return identity{}, errors.New("malformed token")
+		s.tokMu.Lock()
+		c, ok := s.opaque[tok]
+		s.tokMu.Unlock()
+		if !ok {
+			return identity{}, errors.New("malformed token")
+		}
+		return s.claimsIdentity(c)
 	}
 	mac := hmac.New(sha256.New, s.jwtKey)
 	mac.Write([]byte(parts[0] + "." + parts[1]))
@@ -96,6 +117,12 @@ func (s *Server) verify(tok string) (identity, error) {
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return identity{}, errors.New("malformed token")
 	}
+	return s.claimsIdentity(c)
+}
+
+// claimsIdentity checks the expiry of a verified token's claims and says
+// who it speaks for.
+func (s *Server) claimsIdentity(c claims) (identity, error) {
 	if s.now().Unix() >= c.Exp {
 		return identity{}, errors.New("access token expired")
 	}

@@ -111,13 +111,16 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, _ identity
 			filter[v] = true
 		}
 	}
+	ep := q.Get("userEndpointId")
+	if strings.TrimSpace(ep) == "" {
+		writeFields(w, http.StatusBadRequest, map[string]string{"userEndpointId": "required"})
+		return
+	}
 	s.mu.Lock()
-	if ep := q.Get("userEndpointId"); ep != "" {
-		if _, ok := s.liveEndpoint(ep); !ok {
-			s.mu.Unlock()
-			writeFields(w, http.StatusBadRequest, map[string]string{"userEndpointId": "unknown user endpoint"})
-			return
-		}
+	if _, ok := s.liveEndpoint(ep); !ok {
+		s.mu.Unlock()
+		writeFields(w, http.StatusBadRequest, map[string]string{"userEndpointId": "unknown user endpoint"})
+		return
 	}
 	for iid := range filter {
 		if _, ok := s.st.Interactions[iid]; !ok {

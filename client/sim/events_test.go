@@ -110,7 +110,8 @@ func TestStreamPingFilterDrop(t *testing.T) {
 		t.Fatalf("union filter: %+v", ev)
 	}
 	c.close()
-	wantFields(t, e.do("GET", "/rtc-api/events?interactionId=nope", e.agent, nil), 400, map[string]string{"interactionId": "unknown"})
+	wantFields(t, e.do("GET", "/rtc-api/events?interactionId=nope&userEndpointId="+e.register(e.agent), e.agent, nil), 400, map[string]string{"interactionId": "unknown"})
+	wantFields(t, e.do("GET", "/rtc-api/events", e.agent, nil), 400, map[string]string{"userEndpointId": "required"})
 	wantFields(t, e.do("GET", "/rtc-api/events?userEndpointId=nope", e.agent, nil), 400, map[string]string{"userEndpointId": "unknown"})
 
 	// DropStreamAfter closes each connection after N events.

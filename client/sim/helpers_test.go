@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -205,8 +206,17 @@ type sseConn struct {
 	done chan struct{}
 }
 
+// stream opens the event stream; without a userEndpointId in query it
+// registers an endpoint for token first, as the stream requires one.
 func (e *env) stream(token, query, lastID string) *sseConn {
 	e.t.Helper()
+	if !strings.Contains(query, "userEndpointId=") {
+		sep := "?"
+		if query != "" {
+			sep = "&"
+		}
+		query += sep + "userEndpointId=" + url.QueryEscape(e.register(token))
+	}
 	req, _ := http.NewRequest("GET", e.url+"/rtc-api/events"+query, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	if lastID != "" {

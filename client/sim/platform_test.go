@@ -54,9 +54,9 @@ func TestSignedURL(t *testing.T) {
 	q := u.Query()
 	sig := q.Get("signature")
 	q.Set("signature", strings.ToUpper(sig[:4])+sig[4:]+"x")
-	wantFields(t, get(f.url+u.Path+"?"+q.Encode()), 403, map[string]string{"signature": "invalid"})
-	wantFields(t, get(f.url+strings.Replace(u.Path, id, id[:len(id)-1]+"z", 1)+"?"+u.RawQuery), 403, map[string]string{"signature": "invalid"})
-	wantFields(t, get(f.url+strings.Replace(u.Path, parts[5], strconv.FormatInt(exp+60000, 10), 1)+"?"+u.RawQuery), 403, map[string]string{"signature": "invalid"})
+	wantFields(t, get(f.url+u.Path+"?"+q.Encode()), 400, map[string]string{"signature": "invalid"})
+	wantFields(t, get(f.url+strings.Replace(u.Path, id, id[:len(id)-1]+"z", 1)+"?"+u.RawQuery), 400, map[string]string{"signature": "invalid"})
+	wantFields(t, get(f.url+strings.Replace(u.Path, parts[5], strconv.FormatInt(exp+60000, 10), 1)+"?"+u.RawQuery), 400, map[string]string{"signature": "invalid"})
 	wantFields(t, get(f.url+strings.Replace(u.Path, parts[5], "soon", 1)+"?"+u.RawQuery), 400, map[string]string{"expiration": "milliseconds"})
 	wantFields(t, get(f.url+u.Path), 400, map[string]string{"signature": "required"})
 	// External URL: different, also served here.
@@ -70,7 +70,7 @@ func TestSignedURL(t *testing.T) {
 	}
 	// Expired.
 	clk.Add(time.Minute)
-	wantFields(t, get(su.URL), 403, map[string]string{"expiration": "expired"})
+	wantFields(t, get(su.URL), 400, map[string]string{"expiration": "expired"})
 	// Demo snapshots have generated pictures.
 	var list []client.Snapshot
 	_ = json.Unmarshal(f.do("GET", "/rtc-api/snapshots?interactionId="+f.in.ID, f.agent, nil).body, &list)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -80,8 +81,13 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 const maxJSONBody = 1 << 20
 
 // decodeJSON reads a JSON command body; it writes the 400 itself and
-// returns false on failure.
+// returns false on failure. Like the vendor's server it refuses a body not
+// declared as application/json.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if media, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || media != "application/json" {
+		writeFields(w, http.StatusBadRequest, map[string]string{"Content-Type": "must be application/json"})
+		return false
+	}
 	body := http.MaxBytesReader(w, r.Body, maxJSONBody)
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(v); err != nil {

@@ -95,11 +95,11 @@ func (s *Server) handleSigned(w http.ResponseWriter, r *http.Request) {
 	}
 	want := s.sign(sid, exp)
 	if !hmac.Equal([]byte(sig), []byte(want)) {
-		writeFields(w, http.StatusForbidden, map[string]string{"signature": "invalid"})
+		writeFields(w, http.StatusBadRequest, map[string]string{"signature": "invalid"})
 		return
 	}
 	if s.now().UnixMilli() >= exp {
-		writeFields(w, http.StatusForbidden, map[string]string{"expiration": "signed URL expired"})
+		writeFields(w, http.StatusBadRequest, map[string]string{"expiration": "signed URL expired"})
 		return
 	}
 	b, mimeType, ok := s.imageBytes(sid)

@@ -123,9 +123,10 @@ type Options struct {
 	MaxUploadBytes int64
 	// SignedURLLifetime is how long a signed URL is valid (default 15m).
 	SignedURLLifetime time.Duration
-	// UploadNoContent makes /snapshots/upload answer an empty 204 as the
-	// vendor documents, instead of 200 {"snapshotId"}.
-	UploadNoContent bool
+	// OpaqueTokens makes the token endpoint and IssueToken hand out opaque
+	// bearer tokens (random strings, not JWTs) as a platform may: the user
+	// id is then only in the token response's sub.
+	OpaqueTokens bool
 	// PictureWidth is the width of generated pictures (default 1280; the
 	// height is 3/4 of it). Tests under -race may want 320.
 	PictureWidth int
@@ -163,6 +164,9 @@ type Server struct {
 	faultMu  sync.Mutex
 	faults   Faults
 	faultRng *rand.Rand
+
+	tokMu  sync.Mutex
+	opaque map[string]claims // opaque token -> what it stands for
 
 	picMu    sync.Mutex
 	picCache map[string][]byte
@@ -220,6 +224,7 @@ func New(opts Options) (*Server, error) {
 		faults:   opts.Faults,
 		faultRng: rand.New(rand.NewPCG(uint64(opts.Seed), 0xfa017)),
 		picCache: map[string][]byte{},
+		opaque:   map[string]claims{},
 		creds: []Credential{
 			{ClientID: "snapdash-agent", ClientSecret: "demo-agent-secret", Role: RoleAgent, UserID: AgentUserID},
 			{ClientID: "snapdash-supervisor", ClientSecret: "demo-supervisor-secret", Role: RoleSupervisor, UserID: SupervisorUserID},

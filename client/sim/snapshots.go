@@ -291,12 +291,8 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, _ identity) 
 		writeFields(w, http.StatusBadRequest, map[string]string{"interactionId": "required"})
 		return
 	}
+	// An interaction the server does not know simply has no snapshots.
 	s.mu.RLock()
-	if _, ok := s.st.Interactions[iid]; !ok {
-		s.mu.RUnlock()
-		writeFields(w, http.StatusBadRequest, map[string]string{"interactionId": "unknown interaction"})
-		return
-	}
 	out := make([]client.Snapshot, 0, 8)
 	for _, rec := range s.st.Snapshots {
 		if !rec.Pending && rec.Snapshot.InteractionID == iid {
@@ -311,7 +307,11 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, _ identity) 
 		}
 		return out[i].ID < out[j].ID
 	})
-	writeJSON(w, http.StatusOK, out)
+	wire := make([]wireSnapshot, len(out))
+	for i, sn := range out {
+		wire[i] = toWire(sn)
+	}
+	writeJSON(w, http.StatusOK, wire)
 }
 
 // handleGet serves GET /rtc-api/snapshots/{snapshotId}.
@@ -331,6 +331,6 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, _ identity) {
 	case pending:
 		writeFields(w, http.StatusBadRequest, map[string]string{"snapshotId": "snapshot has not been acquired yet"})
 	default:
-		writeJSON(w, http.StatusOK, snap)
+		writeJSON(w, http.StatusOK, toWire(snap))
 	}
 }

@@ -288,7 +288,6 @@ func TestUnknownIDs(t *testing.T) {
 		{"approve", "userEndpointId", "unknown user endpoint"},
 		{"acquire", "snapshotId", "unknown snapshot"},
 		{"acquire", "userEndpointId", "unknown user endpoint"},
-		{"list", "interactionId", "unknown interaction"},
 		{"keepalive", "userEndpointId", "unknown user endpoint"},
 		{"unregister", "userEndpointId", "unknown user endpoint"},
 	} {

@@ -22,6 +22,7 @@ func simCmd() *command {
 		broker     string
 		seed       int64
 		delay      time.Duration
+		opaque     bool
 	)
 	return &command{
 		name: "sim", summary: "serve the built-in simulator (demo data, simulated customers) until interrupted",
@@ -31,6 +32,7 @@ func simCmd() *command {
 			fs.StringVar(&data, "data", "", "keep the simulator's state in `DIR` across restarts")
 			fs.Int64Var(&seed, "seed", 1, "seed of ids and pictures")
 			fs.DurationVar(&delay, "acquire-delay", sim.DefaultAcquireDelay, "how long a simulated device takes to answer")
+			fs.BoolVar(&opaque, "opaque-tokens", false, "issue opaque bearer tokens (not JWTs); the user id is then only in the token response")
 			fs.StringVar(&broker, "mqtt-broker", "", "also publish events to this MQTT broker `URL` (tcp://127.0.0.1:1883), as the platform does")
 		},
 		run: func(ctx context.Context, e *env, _ []string) error {
@@ -45,7 +47,7 @@ func simCmd() *command {
 			defer closer.Close()
 			srv, err := sim.New(sim.Options{
 				Seed: seed, DataDir: data, Demo: true, Customers: true,
-				AcquireDelay: delay, Logger: log, MQTTBroker: broker,
+				AcquireDelay: delay, Logger: log, MQTTBroker: broker, OpaqueTokens: opaque,
 			})
 			if err != nil {
 				return fmt.Errorf("sim: %w", err)
