@@ -219,39 +219,59 @@ func (id Identity) HasRole(role string) bool {
 	return false
 }
 
-// Identity decodes, without verifying it, the JWT access token: sub (or
-// user_name) gives UserID, organization the Organization, authorities (or
-// roles) the Roles. With client credentials it fetches the token first; an
-// opaque token falls back to the token response's sub and organization.
+// Identity says who the client acts as. A JWT access token's claims give
+// it (sub or user_name, organization, authorities or roles); a token
+// fetched with client credentials adds the token response's sub and
+// organization; Config.UserID, when set, names the user whatever the token
+// says. A plain token that is not a JWT is fine for every call: only the
+// user id is then unknown, and Identity returns what it knows with an
+// *UnknownUserError. Other errors are the token request's.
 func (c *Client) Identity(ctx context.Context) (Identity, error) {
+	var id Identity
 	if !c.tokens.renewable() {
-		claims, err := parseClaims(c.tokens.static)
+		if claims, err := parseClaims(c.tokens.static); err == nil {
+			id = claims.identity()
+		}
+	} else {
+		ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+		defer cancel()
+		tok, err := c.tokens.current(ctx)
 		if err != nil {
-			return Identity{}, fmt.Errorf("identity: %w", err)
+			return Identity{}, err // already says "token: …"
 		}
-		return claims.identity(), nil
+		claims, _ := parseClaims(tok.AccessToken)
+		id = claims.identity()
+		if id.UserID == "" {
+			id.UserID, _ = tok.Extra("sub").(string)
+		}
+		if id.Organization == "" {
+			id.Organization, _ = tok.Extra("organization").(string)
+		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	tok, err := c.tokens.current(ctx)
-	if err != nil {
-		return Identity{}, fmt.Errorf("identity: %w", err)
-	}
-	claims, err := parseClaims(tok.AccessToken)
-	id := claims.identity()
-	if id.UserID == "" {
-		id.UserID, _ = tok.Extra("sub").(string)
-	}
-	if id.Organization == "" {
-		id.Organization, _ = tok.Extra("organization").(string)
+	if c.cfg.UserID != "" {
+		id.UserID = c.cfg.UserID
 	}
 	if id.UserID == "" {
-		if err == nil {
-			err = errors.New("the token names no user")
-		}
-		return Identity{}, fmt.Errorf("identity: %w", err)
+		return id, &UnknownUserError{Hint: c.cfg.UserIDHint}
 	}
 	return id, nil
+}
+
+// UnknownUserError says that neither the token nor the configuration names
+// the user the client acts as. Only what needs the user id fails with it
+// (the MQTT feed, which logs in as the user); everything else works.
+type UnknownUserError struct {
+	// Hint tells the user how to give the id (Config.UserIDHint).
+	Hint string
+}
+
+// Error implements error.
+func (e *UnknownUserError) Error() string {
+	msg := "your user id is unknown: the token names no user"
+	if e.Hint != "" {
+		msg += "; " + e.Hint
+	}
+	return msg
 }
 
 // claims are the JWT payload members snapdash reads.

@@ -257,10 +257,18 @@ func TestIdentity(t *testing.T) {
 	if !id.HasRole("supervisor") || !id.HasRole("ROLE_SUPERVISOR") || id.HasRole("agent") {
 		t.Error("HasRole")
 	}
+	// A token that is not a JWT is accepted; only the user id is unknown,
+	// and the configured one names it.
 	for _, bad := range []string{"opaque", "a.!!!.c", "a." + "bm90IGpzb24" + ".c"} {
-		c, _ := New(Config{Server: "https://x", Token: bad})
-		if _, err := c.Identity(ctx); err == nil || strings.Contains(err.Error(), bad) {
+		c, _ := New(Config{Server: "https://x", Token: bad, UserIDHint: "pass --user-id"})
+		_, err := c.Identity(ctx)
+		var unknown *UnknownUserError
+		if !errors.As(err, &unknown) || strings.Contains(err.Error(), bad) || !strings.HasSuffix(err.Error(), "pass --user-id") {
 			t.Errorf("%q: err %v", bad, err)
+		}
+		c, _ = New(Config{Server: "https://x", Token: bad, UserID: "me-1"})
+		if id, err := c.Identity(ctx); err != nil || id.UserID != "me-1" {
+			t.Errorf("%q with a user id: %+v, %v", bad, id, err)
 		}
 	}
 	// OAuth with an opaque token: the token response's sub and organization.

@@ -40,6 +40,13 @@ type Config struct {
 	ClientID, ClientSecret string
 	// TokenURL defaults to Server + "/security/oauth/token".
 	TokenURL string
+	// UserID is the user the client acts as, for tokens that do not say
+	// (a plain token that is not a JWT, a token response without sub).
+	// When set it wins over the token's claims.
+	UserID string
+	// UserIDHint ends the message of an *UnknownUserError: how the user
+	// can give the id (e.g. the command-line flag).
+	UserIDHint string
 	// UserAgent is sent on every request, defaults to DefaultUserAgent.
 	UserAgent string
 	// Timeout bounds each call (all its attempts and retry waits included),

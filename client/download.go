@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,19 +48,30 @@ func (c *Client) FetchSigned(ctx context.Context, signedURL string) (Image, erro
 // Download fetches a snapshot's picture: an internal signed URL, then its
 // bytes.
 func (c *Client) Download(ctx context.Context, snapshotID string) (Image, error) {
+	return c.DownloadProgress(ctx, snapshotID, nil)
+}
+
+// DownloadProgress is Download telling progress, when not nil, how many of
+// the picture's bytes have arrived and how many there are (-1 when the
+// server does not say), as they arrive.
+func (c *Client) DownloadProgress(ctx context.Context, snapshotID string, progress func(done, total int64)) (Image, error) {
 	su, err := c.SignedURL(ctx, snapshotID, true)
 	if err != nil {
 		return Image{}, err
 	}
-	return c.fetchImage(ctx, "download", snapshotID, su.URL)
+	return c.fetchImage(ctx, "download", snapshotID, su.URL, progress)
 }
 
-func (c *Client) fetchImage(ctx context.Context, op, id, raw string) (Image, error) {
+func (c *Client) fetchImage(ctx context.Context, op, id, raw string, progress ...func(done, total int64)) (Image, error) {
 	if err := checkFetchURL(raw); err != nil {
 		return Image{}, &ValidationError{Op: op, Field: "url", Reason: err.Error()}
 	}
-	resp, err := c.do(ctx, &request{op: op, id: id, method: http.MethodGet, rawURL: raw, noAuth: true,
-		header: http.Header{"Accept": {"image/*"}}, limit: c.cfg.MaxImageBytes})
+	req := &request{op: op, id: id, method: http.MethodGet, rawURL: raw, noAuth: true,
+		header: http.Header{"Accept": {"image/*"}}, limit: c.cfg.MaxImageBytes}
+	if len(progress) > 0 {
+		req.progress = progress[0]
+	}
+	resp, err := c.do(ctx, req)
 	if err != nil {
 		return Image{}, err
 	}
@@ -75,6 +87,24 @@ func (c *Client) fetchImage(ctx context.Context, op, id, raw string) (Image, err
 		return Image{}, badResponse(op, id, "not a picture but %s%s", mt, msg)
 	}
 	return Image{Bytes: resp.body, MimeType: mt}, nil
+}
+
+// progressReader reports the bytes read through it.
+type progressReader struct {
+	r     io.Reader
+	done  int64
+	total int64
+	fn    func(done, total int64)
+}
+
+// Read implements io.Reader.
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.done += int64(n)
+		p.fn(p.done, p.total)
+	}
+	return n, err
 }
 
 // checkFetchURL accepts absolute http(s) URLs only.

@@ -117,8 +117,9 @@ type Endpoint struct {
 // OpenEndpoint registers a user endpoint, reusing reuseID when it is not
 // empty (a fresh one is registered if the server refuses it), and keeps it
 // alive every keepAlive−5s (at least every keepAlive/2) in a goroutine until
-// Close. keepAlive ≤ 0 means 60s. Keepalives need the user id, taken from the
-// token (Identity). Close unregisters only an endpoint OpenEndpoint created:
+// Close. keepAlive ≤ 0 means 60s. Keepalives need the user id (Identity);
+// when it is unknown (an opaque token) the endpoint is kept alive by
+// registering its id again instead, which needs none. Close unregisters only an endpoint OpenEndpoint created:
 // a reused one belongs to whoever handed its id over.
 func (c *Client) OpenEndpoint(ctx context.Context, reuseID string, keepAlive time.Duration) (*Endpoint, error) {
 	if keepAlive <= 0 {
@@ -126,7 +127,8 @@ func (c *Client) OpenEndpoint(ctx context.Context, reuseID string, keepAlive tim
 	}
 	seconds := max(1, int(keepAlive/time.Second))
 	ident, err := c.Identity(ctx)
-	if err != nil {
+	var unknown *UnknownUserError
+	if err != nil && !errors.As(err, &unknown) {
 		return nil, err
 	}
 	id, err := c.RegisterEndpoint(ctx, RegisterEndpointCommand{UserEndpointID: reuseID, KeepAliveSeconds: seconds})
@@ -174,6 +176,13 @@ func (e *Endpoint) keepAlive(ctx context.Context, userID string, seconds int, in
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if userID == "" {
+			_, err := e.c.RegisterEndpoint(ctx, RegisterEndpointCommand{UserEndpointID: e.id, KeepAliveSeconds: seconds})
+			if err != nil && ctx.Err() == nil {
+				e.c.log.Warn("endpoint refresh failed", "endpoint", e.id, "err", err)
+			}
+			continue
 		}
 		err := e.c.KeepAlive(ctx, KeepAliveCommand{UserEndpointID: e.id, UserID: userID})
 		var ae *APIError

@@ -224,7 +224,7 @@ func TestStreamSimRestartWithNewKeysRenewsTokenAndResyncs(t *testing.T) {
 	// (ResyncRequiredEvent), yet the stream comes back by itself.
 	env := newSimEnv(t, sim.Options{Seed: 5})
 	addr := env.srv.URL()[len("http://"):]
-	st := env.c.Stream(context.Background(), client.StreamOptions{})
+	st := env.c.Stream(context.Background(), client.StreamOptions{UserEndpointID: env.endpoint})
 	t.Cleanup(st.Close)
 	l := newEventLog(t)
 	readUntil(t, st, 10*time.Second, func(u client.StreamUpdate) bool { l.add(u); return u.State == client.StateLive })
@@ -235,6 +235,11 @@ func TestStreamSimRestartWithNewKeysRenewsTokenAndResyncs(t *testing.T) {
 	}
 	srv2 := startSim(t, sim.Options{Seed: 6}, addr)
 	t.Cleanup(func() { _ = srv2.Close() })
+	// The new server forgot the endpoint the stream names: register it
+	// again, as an endpoint's keepalive does when it is refused.
+	if _, err := env.c.RegisterEndpoint(context.Background(), client.RegisterEndpointCommand{UserEndpointID: env.endpoint, KeepAliveSeconds: 3600}); err != nil {
+		t.Fatal(err)
+	}
 	readUntil(t, st, 30*time.Second, func(u client.StreamUpdate) bool {
 		if u.Resync {
 			l.resyncs++

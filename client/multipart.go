@@ -34,7 +34,9 @@ func imageSuffix(mime string) (string, bool) {
 // Upload sends a picture the requester already has (optionally tied to an
 // earlier snapshot by RelatedSnapshotID). The image's type is detected from
 // its bytes; SnapshotMimeType and SnapshotSuffix default to it. The image
-// is streamed, not buffered. A 200 with the new id and an empty 204 are both
+// is streamed, not buffered; when its size is known (a file, or any
+// io.Seeker) the request carries a Content-Length, as some gateways
+// demand one. A 200 with the new id and an empty 204 are both
 // success (the id is then empty).
 func (c *Client) Upload(ctx context.Context, cmd UploadCommand, image io.Reader) (SnapshotUploadResult, error) {
 	const op = "upload"
@@ -108,9 +110,11 @@ type imageSource struct {
 	r            io.Reader
 	seeker       io.Seeker
 	start        int64 // seeker offset of the first byte
+	size         int64 // the image's length, -1 when unknown (not a seeker)
 	head         []byte
 	mime, suffix string
 	max          int64
+	boundary     string // the same on every attempt, so the length holds
 
 	mu      sync.Mutex
 	opened  int
@@ -121,11 +125,20 @@ func newImageSource(op string, r io.Reader, wantMime, wantSuffix string, max int
 	if r == nil {
 		return nil, &ValidationError{Op: op, Field: "image", Reason: "is required"}
 	}
-	s := &imageSource{r: r, max: max}
+	s := &imageSource{r: r, max: max, size: -1, boundary: multipart.NewWriter(io.Discard).Boundary()}
 	if sk, ok := r.(io.Seeker); ok {
 		if off, err := sk.Seek(0, io.SeekCurrent); err == nil {
 			s.seeker, s.start = sk, off
+			if end, err := sk.Seek(0, io.SeekEnd); err == nil && end >= off {
+				s.size = end - off
+			}
+			if _, err := sk.Seek(off, io.SeekStart); err != nil {
+				return nil, fmt.Errorf("%s: reading the image: %w", op, err)
+			}
 		}
+	}
+	if s.size > max {
+		return nil, &ValidationError{Op: op, Field: "image", Reason: fmt.Sprintf("is larger than %d bytes", max)}
 	}
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)
@@ -191,19 +204,37 @@ func (s *imageSource) request(op, id, path string, fields []formField) *request 
 	}
 }
 
-// body starts writing the form into a pipe and returns its reading end.
+// body starts writing the form into a pipe and returns its reading end,
+// which knows the form's length when the image's size is known.
 func (s *imageSource) body(fields []formField) (io.Reader, string, error) {
 	img, err := s.open()
 	if err != nil {
 		return nil, "", err
 	}
+	length := int64(-1)
+	if s.size >= 0 {
+		// The form's length is that of the form around an empty image
+		// plus the image's: the parts' headers do not depend on it.
+		var cw countWriter
+		mw := multipart.NewWriter(&cw)
+		if err := mw.SetBoundary(s.boundary); err != nil {
+			return nil, "", err
+		}
+		if err := s.writeForm(mw, fields, bytes.NewReader(nil), 0); err != nil {
+			return nil, "", err
+		}
+		length = cw.n + s.size
+	}
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
+	if err := mw.SetBoundary(s.boundary); err != nil {
+		return nil, "", err
+	}
 	ct := mw.FormDataContentType()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		err := s.writeForm(mw, fields, img)
+		err := s.writeForm(mw, fields, img, s.size)
 		if err != nil {
 			s.mu.Lock()
 			s.lastErr = err
@@ -211,7 +242,7 @@ func (s *imageSource) body(fields []formField) (io.Reader, string, error) {
 		}
 		pw.CloseWithError(err)
 	}()
-	return &pipeBody{pr: pr, done: done}, ct, nil
+	return &pipeBody{pr: pr, done: done, length: length}, ct, nil
 }
 
 // open returns the image stream for one attempt, rewinding it for a retry.
@@ -231,7 +262,10 @@ func (s *imageSource) open() (io.Reader, error) {
 	return io.MultiReader(bytes.NewReader(s.head), s.r), nil
 }
 
-func (s *imageSource) writeForm(mw *multipart.Writer, fields []formField, img io.Reader) error {
+// writeForm writes the form; size is the image's length when known (-1
+// otherwise), which the image must then match exactly: the request's
+// Content-Length was computed from it.
+func (s *imageSource) writeForm(mw *multipart.Writer, fields []formField, img io.Reader, size int64) error {
 	for _, f := range fields {
 		if f.value == "" {
 			continue
@@ -247,12 +281,19 @@ func (s *imageSource) writeForm(mw *multipart.Writer, fields []formField, img io
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(part, io.LimitReader(img, s.max+1))
+	limit := s.max + 1
+	if size >= 0 {
+		limit = size + 1
+	}
+	n, err := io.Copy(part, io.LimitReader(img, limit))
 	if err != nil {
 		return err
 	}
-	if n > s.max {
+	switch {
+	case n > s.max:
 		return fmt.Errorf("the image is larger than %d bytes", s.max)
+	case size >= 0 && n != size:
+		return fmt.Errorf("the image changed while it was sent (%d bytes, expected %d)", n, size)
 	}
 	return mw.Close()
 }
@@ -273,8 +314,22 @@ var errBodyAbandoned = errors.New("request body abandoned")
 // pipeBody is the reading end of the form pipe. Close stops the writer and
 // waits for it, so no goroutine outlives the call.
 type pipeBody struct {
-	pr   *io.PipeReader
-	done chan struct{}
+	pr     *io.PipeReader
+	done   chan struct{}
+	length int64 // -1 when unknown: sent chunked
+}
+
+// ContentLength is the form's length in bytes, -1 when unknown; attempt
+// sends it as the request's Content-Length.
+func (b *pipeBody) ContentLength() int64 { return b.length }
+
+// countWriter counts the bytes written to it.
+type countWriter struct{ n int64 }
+
+// Write implements io.Writer.
+func (w *countWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
 }
 
 // Read implements io.Reader.

@@ -162,9 +162,16 @@ func TestUploadTooLarge(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}), func(cfg *Config) { cfg.MaxImageBytes = 1000 })
 	img := append(ctPNG(t), make([]byte, 5000)...)
-	err := c.Acquire(context.Background(), AcquireCommand{SnapshotID: "s", UserEndpointID: "e", SnapshotType: "t"}, bytes.NewReader(img))
+	// A stream of unknown length is cut off while it is sent.
+	err := c.Acquire(context.Background(), AcquireCommand{SnapshotID: "s", UserEndpointID: "e", SnapshotType: "t"}, io.MultiReader(bytes.NewReader(img)))
 	if err == nil || !strings.Contains(err.Error(), "acquire s: the image is larger than 1000 bytes") {
 		t.Errorf("err = %v", err)
+	}
+	// One whose size is known is refused before anything is sent.
+	sent := hits.Load()
+	err = c.Acquire(context.Background(), AcquireCommand{SnapshotID: "s", UserEndpointID: "e", SnapshotType: "t"}, bytes.NewReader(img))
+	if err == nil || err.Error() != "acquire: image is larger than 1000 bytes" || hits.Load() != sent {
+		t.Errorf("err = %v, %d requests", err, hits.Load()-sent)
 	}
 }
 

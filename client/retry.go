@@ -205,6 +205,9 @@ func (c *Client) attempt(ctx context.Context, r *request, token string) (*respon
 	if err != nil {
 		return nil, failFatal, fmt.Errorf("%s: %w", prefix, redactURLError(err))
 	}
+	if sb, ok := body.(interface{ ContentLength() int64 }); ok && sb.ContentLength() >= 0 {
+		req.ContentLength = sb.ContentLength() // streamed, yet not chunked
+	}
 	for k, v := range r.header {
 		req.Header[k] = v
 	}
@@ -243,7 +246,11 @@ func (c *Client) attempt(ctx context.Context, r *request, token string) (*respon
 	if resp.ContentLength > r.limit {
 		return out, failFatal, badResponse(r.op, r.id, "response of %d bytes is over the %d-byte limit", resp.ContentLength, r.limit)
 	}
-	b, err := readCapped(resp.Body, r.limit, resp.ContentLength)
+	var rd io.Reader = resp.Body
+	if r.progress != nil {
+		rd = &progressReader{r: resp.Body, total: resp.ContentLength, fn: r.progress}
+	}
+	b, err := readCapped(rd, r.limit, resp.ContentLength)
 	if err != nil {
 		return out, failNetwork, fmt.Errorf("%s: reading response: %w", prefix, redactURLError(err))
 	}
@@ -273,6 +280,9 @@ type request struct {
 	bodyErr func() error
 	noAuth  bool
 	limit   int64
+	// progress, when set, is told how much of the response body has been
+	// read, and its length (-1 when unknown).
+	progress func(done, total int64)
 }
 
 func (r *request) canReplay() bool { return r.replay == nil || r.replay() }

@@ -111,6 +111,23 @@ type Snapshot struct {
 	CreatedAt                *time.Time                        `json:"createdAt,omitempty"`
 	Version                  int64                             `json:"version,omitempty"`
 	Approved                 *bool                             `json:"approved,omitempty"`
+
+	// Raw is the object as the server sent it, every member and byte kept
+	// (set when the snapshot was decoded from a response), for output that
+	// must be the API's own JSON.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the snapshot and keeps its bytes in Raw.
+func (s *Snapshot) UnmarshalJSON(b []byte) error {
+	type plain Snapshot // without this method
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*s = Snapshot(p)
+	s.Raw = append(json.RawMessage(nil), b...)
+	return nil
 }
 
 // When returns the best known time of the snapshot: createdAt, else timestamp.
@@ -230,6 +247,21 @@ type Interaction struct {
 	Type           string          `json:"type,omitempty"`
 	Data           json.RawMessage `json:"data,omitempty"`
 	Version        int64           `json:"version,omitempty"`
+
+	// Raw is the object as the server sent it (see Snapshot.Raw).
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the interaction and keeps its bytes in Raw.
+func (in *Interaction) UnmarshalJSON(b []byte) error {
+	type plain Interaction // without this method
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*in = Interaction(p)
+	in.Raw = append(json.RawMessage(nil), b...)
+	return nil
 }
 
 // InteractionPage is one page of GET /interactions.
