@@ -42,7 +42,7 @@ func (c *Client) SignedURL(ctx context.Context, snapshotID string, internal bool
 // Authorization header. The body is capped at MaxImageBytes and must be a
 // picture.
 func (c *Client) FetchSigned(ctx context.Context, signedURL string) (Image, error) {
-	return c.fetchImage(ctx, "fetch signed url", "", signedURL)
+	return c.fetchImage(ctx, "fetch signed url", "", signedURL, nil)
 }
 
 // Download fetches a snapshot's picture: an internal signed URL, then its
@@ -62,15 +62,13 @@ func (c *Client) DownloadProgress(ctx context.Context, snapshotID string, progre
 	return c.fetchImage(ctx, "download", snapshotID, su.URL, progress)
 }
 
-func (c *Client) fetchImage(ctx context.Context, op, id, raw string, progress ...func(done, total int64)) (Image, error) {
+func (c *Client) fetchImage(ctx context.Context, op, id, raw string, progress func(done, total int64)) (Image, error) {
 	if err := checkFetchURL(raw); err != nil {
 		return Image{}, &ValidationError{Op: op, Field: "url", Reason: err.Error()}
 	}
 	req := &request{op: op, id: id, method: http.MethodGet, rawURL: raw, noAuth: true,
 		header: http.Header{"Accept": {"image/*"}}, limit: c.cfg.MaxImageBytes}
-	if len(progress) > 0 {
-		req.progress = progress[0]
-	}
+	req.progress = progress
 	resp, err := c.do(ctx, req)
 	if err != nil {
 		return Image{}, err

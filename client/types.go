@@ -73,6 +73,21 @@ func (s SnapshotState) Valid() bool {
 // SnapshotRequestResult is the answer to a snapshot request.
 type SnapshotRequestResult struct {
 	SnapshotID string `json:"snapshotId,omitempty"`
+
+	// Raw is the object as the server sent it (see Snapshot.Raw).
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the result and keeps its bytes in Raw.
+func (r *SnapshotRequestResult) UnmarshalJSON(b []byte) error {
+	type plain SnapshotRequestResult // without this method
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*r = SnapshotRequestResult(p)
+	r.Raw = append(json.RawMessage(nil), b...)
+	return nil
 }
 
 // SnapshotUploadResult is the answer to an upload (documented as a 204 with
@@ -145,6 +160,21 @@ func (s Snapshot) When() time.Time {
 type SignedURL struct {
 	URL        string     `json:"url,omitempty"`
 	ValidUntil *time.Time `json:"validUntil,omitempty"`
+
+	// Raw is the object as the server sent it (see Snapshot.Raw).
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the signed URL and keeps its bytes in Raw.
+func (u *SignedURL) UnmarshalJSON(b []byte) error {
+	type plain SignedURL // without this method
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*u = SignedURL(p)
+	u.Raw = append(json.RawMessage(nil), b...)
+	return nil
 }
 
 // CreateSignedURLCommand is the body of POST /snapshots/signedUrl.

@@ -125,6 +125,9 @@ type Config struct {
 	ClientSecret Secret `yaml:"client_secret"`
 	// TokenURL overrides the OAuth2 token endpoint.
 	TokenURL string `yaml:"token_url"`
+	// UserID is the user the token acts as, for a token that does not say
+	// (a plain token that is not a JWT); it wins over the token's claims.
+	UserID string `yaml:"user_id"`
 	// ApplicationID is sent with snapshot requests and uploads.
 	ApplicationID string `yaml:"application_id"`
 	// UserEndpointID reuses an existing user endpoint instead of
@@ -199,6 +202,9 @@ func (c Config) String() string {
 	if c.TokenURL != "" {
 		fmt.Fprintf(&b, " token_url=%s", c.TokenURL)
 	}
+	if c.UserID != "" {
+		fmt.Fprintf(&b, " user_id=%s", c.UserID)
+	}
 	fmt.Fprintf(&b, " application_id=%s user_endpoint_id=%s", c.ApplicationID, c.UserEndpointID)
 	fmt.Fprintf(&b, " max_image_mb=%d", c.MaxImageMB)
 	fmt.Fprintf(&b, " events=%s", c.Events.Transport)
@@ -224,6 +230,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("client_id", c.ClientID),
 		slog.String("client_secret", presence(c.ClientSecret)),
 		slog.String("token_url", c.TokenURL),
+		slog.String("user_id", c.UserID),
 		slog.String("application_id", c.ApplicationID),
 		slog.String("user_endpoint_id", c.UserEndpointID),
 		slog.String("config", c.Path),

@@ -412,6 +412,8 @@ func settings() []setting {
 	add("client-secret", "SNAPDASH_CLIENT_SECRET", "client_secret", "OAuth2 client secret (prefer the environment variable)", g, s)
 	g, s = str(func(c *Config) *string { return &c.TokenURL })
 	add("token-url", "SNAPDASH_TOKEN_URL", "token_url", "OAuth2 token URL (default <server>/security/oauth/token)", g, s)
+	g, s = str(func(c *Config) *string { return &c.UserID })
+	add("user-id", "SNAPDASH_USER_ID", "user_id", "your user id, when the token does not say (a token that is not a JWT)", g, s)
 	g, s = str(func(c *Config) *string { return &c.ApplicationID })
 	add("application-id", "SNAPDASH_APPLICATION_ID", "application_id", "application id sent with requests and uploads", g, s)
 	g, s = str(func(c *Config) *string { return &c.UserEndpointID })

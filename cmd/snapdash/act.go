@@ -88,6 +88,9 @@ func requestCmd() *command {
 						return err
 					}
 					if e.json {
+						if len(res.Raw) > 0 {
+							return writeRawJSON(e.stdout, res.Raw)
+						}
 						return writeJSON(e.stdout, res)
 					}
 					fmt.Fprintln(e.stdout, sanitize.Line(res.SnapshotID))
@@ -99,14 +102,20 @@ func requestCmd() *command {
 }
 
 // finish prints the result of an action on a snapshot: the snapshot as the
-// server now has it with --json, else one line.
-func finish(ctx context.Context, e *env, s *session, id, verb string) error {
+// server now has it with --json, else one line. The action went through:
+// when the snapshot cannot be read back, what is known is printed with a
+// one-line warning and the command still succeeds, so that a script does
+// not retry an action that was done.
+func finish(ctx context.Context, e *env, s *session, id, verb string, state client.SnapshotState) error {
 	if e.json {
 		sn, err := s.client.GetSnapshot(ctx, id)
-		if err != nil {
-			return err
+		if err == nil {
+			return writeSnapshotJSON(e.stdout, sn)
 		}
-		return writeJSON(e.stdout, sn)
+		fmt.Fprintf(e.stderr, "snapdash: warning: %s %s, but reading it back failed: %s\n",
+			verb, sanitize.Line(id), sanitize.Line(err.Error()))
+		s.log.Warn("read back", "id", id, "err", err)
+		return writeJSON(e.stdout, map[string]string{"id": id, "state": string(state)})
 	}
 	fmt.Fprintf(e.stdout, "%s %s\n", verb, sanitize.Line(id))
 	return nil
@@ -126,7 +135,7 @@ func approveCmd() *command {
 				if err != nil {
 					return err
 				}
-				return finish(ctx, e, s, args[0], "approved")
+				return finish(ctx, e, s, args[0], "approved", client.StateApproved)
 			})
 		},
 	}
@@ -141,7 +150,7 @@ func discardCmd() *command {
 				if err := s.client.Discard(ctx, client.SnapshotDiscardCommand{SnapshotID: args[0], UserEndpointID: ep}); err != nil {
 					return err
 				}
-				return finish(ctx, e, s, args[0], "discarded")
+				return finish(ctx, e, s, args[0], "discarded", client.StateDiscarded)
 			})
 		},
 	}
@@ -179,18 +188,29 @@ func uploadCmd() *command {
 					return err
 				}
 				return s.withEndpoint(ctx, func(ep string) error {
-					res, err := s.client.Upload(ctx, client.UploadCommand{
+					bar := e.progress("upload", -1)
+					sn, found, err := s.client.UploadFound(ctx, client.UploadCommand{
 						RelatedSnapshotID: related, ApplicationID: app,
 						TargetUserID: tgt.user, TargetUserEndpointID: tgt.endpoint,
 						InteractionID: interaction, UserEndpointID: ep, SnapshotType: typ,
-					}, f)
+					}, newProgressFile(f, bar))
+					bar.done()
 					if err != nil {
 						return err
 					}
-					if e.json {
-						return writeJSON(e.stdout, res)
+					if !found {
+						// The upload succeeded: say what is missing, exit 0.
+						fmt.Fprintf(e.stderr, "snapdash: upload: done, but the server did not say which snapshot it made and the listing of %s does not tell; see snapdash list %s\n",
+							sanitize.Line(interaction), sanitize.Line(interaction))
+						return nil
 					}
-					fmt.Fprintln(e.stdout, sanitize.Line(res.SnapshotID))
+					if e.json {
+						if len(sn.Raw) == 0 {
+							return writeJSON(e.stdout, map[string]string{"id": sn.ID})
+						}
+						return writeSnapshotJSON(e.stdout, sn)
+					}
+					fmt.Fprintln(e.stdout, sanitize.Line(sn.ID))
 					return nil
 				})
 			})
@@ -216,7 +236,9 @@ func acquireCmd() *command {
 			}
 			defer f.Close()
 			return e.withEndpoint(ctx, "acquire", func(s *session, ep string) error {
-				err := s.client.Acquire(ctx, client.AcquireCommand{SnapshotID: args[0], UserEndpointID: ep, SnapshotType: typ}, f)
+				bar := e.progress("acquire", -1)
+				err := s.client.Acquire(ctx, client.AcquireCommand{SnapshotID: args[0], UserEndpointID: ep, SnapshotType: typ}, newProgressFile(f, bar))
+				bar.done()
 				if err != nil {
 					return err
 				}

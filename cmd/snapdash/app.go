@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/snapdash/snapdash/config"
 	"github.com/snapdash/snapdash/internal/sanitize"
@@ -29,6 +30,15 @@ type env struct {
 	globals        *config.GlobalFlags
 	json           bool // --json of the running command
 	warnedInsecure bool // the plain-http warning was given
+	warnedUserID   bool // the unknown-user-id warning was given
+	// stdlog, when set, redirects the standard library's logger (main sets
+	// log.SetOutput); nothing of it may reach stderr.
+	stdlog func(io.Writer)
+	// stderrTTY reports whether stderr is a terminal (progress bars);
+	// nil means it is when it is an *os.File on a terminal.
+	stderrTTY func() bool
+	// now is the clock of progress bars and of "new" events (nil: time.Now).
+	now func() time.Time
 }
 
 // command is one subcommand. flags binds the command's own flags to
@@ -90,6 +100,9 @@ func findCommand(cmds []*command, name string) *command {
 func run(ctx context.Context, args []string, e *env) int {
 	if e.globals == nil {
 		e.globals = config.NewGlobalFlags()
+	}
+	if e.stdlog != nil {
+		e.stdlog(io.Discard) // until a session opens its log file
 	}
 	err := dispatch(ctx, args, e)
 	switch {

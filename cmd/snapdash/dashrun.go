@@ -93,7 +93,7 @@ func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) er
 	if err != nil {
 		return err
 	}
-	if opts.Identity, err = s.client.Identity(ctx); err != nil {
+	if opts.Identity, err = e.identity(ctx, s, "the dashboard (to tell your own requests and events)"); err != nil {
 		return err
 	}
 	if opts.Theme == "" {

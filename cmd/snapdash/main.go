@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -21,6 +23,10 @@ func main() {
 		stderr:  os.Stderr,
 		getenv:  os.Getenv,
 		version: version,
+		stdlog: func(w io.Writer) {
+			log.SetFlags(0)
+			log.SetOutput(w)
+		},
 	})
 	stop()
 	os.Exit(code)

@@ -1,19 +1,28 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"image"
+	_ "image/gif" // decoders for checkDecodes
+	_ "image/jpeg"
+	_ "image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	_ "golang.org/x/image/webp"
 	"golang.org/x/term"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/sanitize"
 )
 
 func interactionsCmd() *command {
@@ -31,19 +40,56 @@ func interactionsCmd() *command {
 					return err
 				}
 				if e.json {
-					if list == nil {
-						list = []client.Interaction{}
+					raw, err := rawList(list, func(in client.Interaction) []byte { return in.Raw })
+					if err != nil {
+						return err
 					}
-					return writeJSON(e.stdout, list)
+					return writeRawJSON(e.stdout, raw)
 				}
+				customers := interactionCustomers(ctx, s, list)
 				t := newTable(e.stdout, "ID", "CREATED", "TYPE", "CUSTOMER", "CREATED BY")
-				for _, in := range list {
-					t.row(in.ID, whenPtr(in.CreatedAt), in.Type, customerName(in.Data), in.CreatedBy)
+				for i, in := range list {
+					t.row(in.ID, whenPtr(in.CreatedAt), in.Type, customers[i], in.CreatedBy)
 				}
 				return t.flush()
 			})
 		},
 	}
+}
+
+// interactionCustomers names the customer of each interaction: the name
+// its data gives (data.customerName, which many integrations record), else
+// what the API itself gives, the customer user ids of its snapshots (a few
+// listings at a time; a failed one leaves the cell empty).
+func interactionCustomers(ctx context.Context, s *session, list []client.Interaction) []string {
+	out := make([]string, len(list))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, in := range list {
+		if out[i] = customerName(in.Data); out[i] != "" || in.ID == "" {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			snaps, err := s.client.ListSnapshots(ctx, in.ID)
+			if err != nil {
+				s.log.Debug("customer of interaction", "id", in.ID, "err", err)
+				return
+			}
+			var users []string
+			for _, sn := range snaps {
+				if sn.UserID != "" && !slices.Contains(users, sn.UserID) {
+					users = append(users, sn.UserID)
+				}
+			}
+			out[i] = strings.Join(users, ",")
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // customerName reads data.customerName, which the simulator and many
@@ -67,7 +113,10 @@ func listCmd() *command {
 			fs.StringVar(&interaction, "interaction", "", "interaction id (required; may also be given as the argument)")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
-			if interaction == "" && len(args) == 1 {
+			if len(args) == 1 {
+				if interaction != "" && interaction != args[0] {
+					return usagef("list: two interactions given (%q and --interaction %q): give one", args[0], interaction)
+				}
 				interaction = args[0]
 			}
 			if interaction == "" {
@@ -79,10 +128,11 @@ func listCmd() *command {
 					return err
 				}
 				if e.json {
-					if list == nil {
-						list = []client.Snapshot{}
+					raw, err := rawList(list, func(sn client.Snapshot) []byte { return sn.Raw })
+					if err != nil {
+						return err
 					}
-					return writeJSON(e.stdout, list)
+					return writeRawJSON(e.stdout, raw)
 				}
 				t := newTable(e.stdout, "ID", "STATE", "TYPE", "CREATED", "CUSTOMER", "RELATED")
 				for _, sn := range list {
@@ -105,7 +155,7 @@ func getCmd() *command {
 					return err
 				}
 				if e.json {
-					return writeJSON(e.stdout, sn)
+					return writeSnapshotJSON(e.stdout, sn)
 				}
 				return printSnapshot(e, sn)
 			})
@@ -114,8 +164,11 @@ func getCmd() *command {
 }
 
 func printSnapshot(e *env, sn client.Snapshot) error {
+	// A server writes a default result ({"succeeded": false}) for a
+	// picture nobody reviewed yet: an approval is only shown once there
+	// was one, or the result says why one failed.
 	var approval string
-	if r := sn.ApprovalProcessingResult; r != nil {
+	if r := sn.ApprovalProcessingResult; r != nil && (sn.State == client.StateApproved || r.AdditionalInformation != "" || (r.Succeeded != nil && *r.Succeeded)) {
 		approval = strings.TrimSpace(boolWord(r.Succeeded, "succeeded", "failed") + " " + r.AdditionalInformation)
 	}
 	return fields(e.stdout,
@@ -154,6 +207,9 @@ func urlCmd() *command {
 					return err
 				}
 				if e.json {
+					if len(u.Raw) > 0 {
+						return writeRawJSON(e.stdout, u.Raw)
+					}
 					return writeJSON(e.stdout, u)
 				}
 				// Only the URL, so that $(snapdash url ID) works; it is
@@ -194,9 +250,15 @@ func fetchCmd() *command {
 				return usagef("fetch: refusing to write a picture to the terminal; use -o FILE, or pipe -o - into a program")
 			}
 			return e.withSession("fetch", func(s *session) error {
-				img, err := s.client.Download(ctx, args[0])
+				bar := e.progress("fetch", -1)
+				img, err := s.client.DownloadProgress(ctx, args[0], bar.update)
+				bar.done()
 				if err != nil {
 					return err
+				}
+				if err := checkDecodes(img); err != nil {
+					fmt.Fprintf(e.stderr, "snapdash: warning: fetch %s: the picture does not decode (%s); saved as the server sent it\n",
+						sanitize.Line(args[0]), sanitize.Line(err.Error()))
 				}
 				if out == "-" {
 					_, err := e.stdout.Write(img.Bytes)
@@ -210,6 +272,13 @@ func fetchCmd() *command {
 			})
 		},
 	}
+}
+
+// checkDecodes decodes the whole picture, so that a truncated or corrupt
+// one is told apart from a good one.
+func checkDecodes(img client.Image) error {
+	_, _, err := image.Decode(bytes.NewReader(img.Bytes))
+	return err
 }
 
 // stdoutIsTerminal reports whether standard output is a terminal.

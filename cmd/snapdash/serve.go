@@ -62,7 +62,7 @@ func serveCmd() *command {
 				if err := tui.CheckOptions(base); err != nil {
 					return err
 				}
-				if base.Identity, err = s.client.Identity(ctx); err != nil {
+				if base.Identity, err = e.identity(ctx, s, "the dashboard (to tell your own requests and events)"); err != nil {
 					return err
 				}
 				return s.withEndpoint(ctx, func(ep string) error {

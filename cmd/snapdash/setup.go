@@ -73,6 +73,15 @@ func openLog(path string) (*slog.Logger, io.Closer, error) {
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), f, nil
 }
 
+// stdlogWriter passes the standard logger's lines to the session's log.
+type stdlogWriter struct{ log *slog.Logger }
+
+// Write implements io.Writer: one call is one line of the standard logger.
+func (w stdlogWriter) Write(p []byte) (int, error) {
+	w.log.Warn("go runtime", "msg", strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
 // makePrivate sets an open regular file that group or others may read to
 // mode 0600. Devices and pipes (--log-file /dev/stderr) are left alone.
 func makePrivate(f *os.File) error {
@@ -141,6 +150,11 @@ func (e *env) openSession(cmd string, cfg *config.Config) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.stdlog != nil {
+		// The standard logger (net/http's "Unsolicited response …" and
+		// the like) must never reach stderr: to the log file, or nowhere.
+		e.stdlog(stdlogWriter{log})
+	}
 	log.Info("start", "version", e.version, "command", cmd, "config", cfg)
 	return &session{cfg: cfg, log: log, closer: closer}, nil
 }
@@ -167,6 +181,8 @@ func (s *session) dial(version string) error {
 		ClientID:     s.cfg.ClientID,
 		ClientSecret: s.cfg.ClientSecret.Reveal(),
 		TokenURL:     s.cfg.TokenURL,
+		UserID:       s.cfg.UserID,
+		UserIDHint:   userIDHint,
 		Events:       client.Transport(s.cfg.Events.Transport),
 		MQTTURL:      s.cfg.Events.MQTTURL,
 		// Load refused such URLs unless allowed, and openSession warned.
@@ -178,6 +194,27 @@ func (s *session) dial(version string) error {
 	})
 	s.client = c
 	return err
+}
+
+// userIDHint says how to give the user id when the token does not name it.
+const userIDHint = "pass --user-id ID or set SNAPDASH_USER_ID (config key user_id)"
+
+// identity returns who the session acts as. A user id nobody could tell
+// (a token that is not a JWT, and no --user-id) is said once, in one line,
+// with what it is needed for; the rest of the identity is still returned
+// and the command goes on.
+func (e *env) identity(ctx context.Context, s *session, neededFor string) (client.Identity, error) {
+	id, err := s.client.Identity(ctx)
+	var unknown *client.UnknownUserError
+	if errors.As(err, &unknown) {
+		if !e.warnedUserID {
+			e.warnedUserID = true
+			fmt.Fprintf(e.stderr, "snapdash: warning: your user id is unknown (the token names no user); %s needs it: %s\n", neededFor, userIDHint)
+		}
+		s.log.Warn("user id unknown", "needed_for", neededFor)
+		return id, nil
+	}
+	return id, err
 }
 
 // userAgent is the User-Agent of every request: snapdash/<version>, the
@@ -237,14 +274,29 @@ func (s *session) applicationID(ctx context.Context, cmd, interactionID string) 
 }
 
 // withSession runs fn with a connected session and closes it afterwards.
+// An error is named after the command first, then the step that failed
+// ("approve: token: 401 …"), unless it already starts with the command.
 func (e *env) withSession(cmd string, fn func(s *session) error) error {
 	s, err := e.connect(cmd)
 	if err != nil {
 		return err
 	}
-	err = fn(s)
+	err = stepError(cmd, fn(s))
 	s.close(err)
 	return err
+}
+
+// stepError prefixes err with the command's name when its message does not
+// start with it; the error stays inspectable (errors.As).
+func stepError(cmd string, err error) error {
+	if err == nil || errors.As(err, new(silentError)) {
+		return err
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, cmd+" ") || strings.HasPrefix(msg, cmd+":") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", cmd, err)
 }
 
 // withEndpoint is withSession plus a user endpoint for the call's lifetime.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -129,32 +130,77 @@ func cameraWait(ctx context.Context, e *env, s *session, cmd client.CameraReques
 	}
 }
 
+// clockSlack is how far the server's clock may be behind ours before an
+// event it stamped after we started looks older.
+const clockSlack = 5 * time.Second
+
 func eventsCmd() *command {
 	var (
 		interactions stringList
-		sinceID      uint64
+		since        optionalSeq
 	)
 	return &command{
 		name: "events", summary: "follow the live event stream until interrupted", group: "stream", jsonFlag: true,
 		flags: func(fs *flag.FlagSet) {
 			fs.Var(&interactions, "interaction", "only events of this interaction `ID` (repeatable)")
-			fs.Uint64Var(&sinceID, "since-id", 0, "replay events after this sequence number `N`")
+			fs.Var(&since, "since-id", "first replay the events after this sequence number `N` (0: all the server holds)")
 		},
 		run: func(ctx context.Context, e *env, _ []string) error {
+			now := e.now
+			if now == nil {
+				now = time.Now
+			}
+			// Without --since-id only new events are printed, whether or
+			// not the server replays its history to a fresh connection.
+			var notBefore time.Time
+			if !since.set {
+				notBefore = now().Add(-clockSlack)
+			}
 			return e.withEndpoint(ctx, "events", func(s *session, ep string) error {
-				stream := s.client.Stream(ctx, client.StreamOptions{
-					UserEndpointID: ep, InteractionIDs: interactions, LastEventID: sinceID,
-				})
+				if s.cfg.Events.Transport == string(client.TransportMQTT) {
+					// The broker's user name and topic are the user id.
+					if _, err := s.client.Identity(ctx); err != nil {
+						return fmt.Errorf("the MQTT feed logs in as you: %w", err)
+					}
+				}
+				opts := client.StreamOptions{UserEndpointID: ep, InteractionIDs: interactions,
+					LastEventID: since.n, Replay: since.set}
+				stream := s.client.Stream(ctx, opts)
 				defer stream.Close()
-				return followEvents(ctx, e, stream)
+				return followEvents(ctx, e, stream, notBefore)
 			})
 		},
 	}
 }
 
-// followEvents prints events until the context ends. State changes go to
+// optionalSeq is a sequence-number flag that knows whether it was given.
+type optionalSeq struct {
+	n   uint64
+	set bool
+}
+
+// String implements flag.Value.
+func (o *optionalSeq) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return strconv.FormatUint(o.n, 10)
+}
+
+// Set implements flag.Value.
+func (o *optionalSeq) Set(v string) error {
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a sequence number", v)
+	}
+	o.n, o.set = n, true
+	return nil
+}
+
+// followEvents prints events until the context ends; events stamped before
+// notBefore (history a server replays) are skipped. State changes go to
 // stderr, so stdout holds only events.
-func followEvents(ctx context.Context, e *env, stream *client.Stream) error {
+func followEvents(ctx context.Context, e *env, stream *client.Stream, notBefore time.Time) error {
 	last := client.StateConnecting
 	for u := range stream.Updates() {
 		if u.State != last || (u.Err != nil && u.State != client.StateLive) {
@@ -175,6 +221,9 @@ func followEvents(ctx context.Context, e *env, stream *client.Stream) error {
 			fmt.Fprintln(e.stderr, "snapdash: events: some events could not be replayed; re-list what you need")
 		}
 		for _, ev := range u.Events {
+			if !notBefore.IsZero() && !ev.Timestamp.IsZero() && ev.Timestamp.Before(notBefore) {
+				continue
+			}
 			var err error
 			if e.json {
 				err = client.WriteEventJSON(e.stdout, ev)
