@@ -82,7 +82,7 @@ func commands() []*command {
 		interactionsCmd(), listCmd(), getCmd(),
 		requestCmd(), approveCmd(), discardCmd(), cameraCmd(),
 		uploadCmd(), acquireCmd(), urlCmd(), fetchCmd(), showCmd(),
-		eventsCmd(), versionCmd(), helpCmd(),
+		eventsCmd(), completionCmd(), versionCmd(), helpCmd(), completeCmd(),
 	}
 }
 
@@ -145,6 +145,10 @@ func dispatch(ctx context.Context, args []string, e *env) error {
 	rest := fs.Args()
 	if len(rest) == 0 {
 		return root.run(ctx, e, nil)
+	}
+	if rest[0] == "__complete" {
+		// The words are the user's half-typed command line: not parsed.
+		return runComplete(ctx, e, rest[1:])
 	}
 	cmd := findCommand(cmds, rest[0])
 	if cmd == nil || cmd == root {

@@ -216,13 +216,15 @@ func TestRequestAcquireUpload(t *testing.T) {
 		t.Error("acquired picture differs from the file")
 	}
 
-	var res client.SnapshotUploadResult
+	// The simulator answers the upload with an empty 204, as the vendor
+	// does: --json prints the snapshot the upload made.
+	var res client.Snapshot
 	r = c.ok("upload", pic, "--interaction", d.InteractionID, "--target-user", d.UserID,
 		"--target-endpoint", d.UserEndpointID, "--type", "other", "--related", id, "--json")
-	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || res.SnapshotID == "" {
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || res.ID == "" {
 		t.Fatalf("upload --json: %q %v", r.stdout, err)
 	}
-	if s, ok := srv.Snapshot(res.SnapshotID); !ok || s.RelatedSnapshotID != id || s.Type != "other" {
+	if s, ok := srv.Snapshot(res.ID); !ok || s.RelatedSnapshotID != id || s.Type != "other" {
 		t.Errorf("uploaded: %+v", s)
 	}
 
