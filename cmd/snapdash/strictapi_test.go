@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,9 +73,17 @@ func (f *fakeAPI) request(key string) (seenRequest, bool) {
 	return r, ok
 }
 
-// env is the environment of a CLI signed in to f with an opaque token.
+// env is the environment of a CLI signed in to f with a JWT (not signed:
+// the fake server does not check it), so that each test here is about its
+// own subject; the token modes have their own test.
 func (f *fakeAPI) env() map[string]string {
-	return map[string]string{"SNAPDASH_SERVER": f.srv.URL, "SNAPDASH_TOKEN": "opaque-token"}
+	return map[string]string{"SNAPDASH_SERVER": f.srv.URL, "SNAPDASH_TOKEN": testJWT()}
+}
+
+// testJWT is an unsigned JWT naming agent-1.
+func testJWT() string {
+	b64 := base64.RawURLEncoding.EncodeToString
+	return b64([]byte(`{"alg":"none"}`)) + "." + b64([]byte(`{"sub":"agent-1"}`)) + ".x"
 }
 
 func jsonAnswer(body string) http.HandlerFunc {
@@ -240,14 +249,17 @@ func TestStandardLoggerNeverReachesStderr(t *testing.T) {
 		}
 	}()
 	logFile := filepath.Join(t.TempDir(), "snapdash.log")
-	c := newCLI(t, map[string]string{"SNAPDASH_SERVER": "http://" + ln.Addr().String(), "SNAPDASH_TOKEN": "opaque-token"})
-	r := c.run("approve", "s1")
-	if strings.Contains(r.stderr, "Unsolicited") || r.code != 0 || r.stderr != "" {
+	c := newCLI(t, map[string]string{"SNAPDASH_SERVER": "http://" + ln.Addr().String(), "SNAPDASH_TOKEN": testJWT()})
+	// The log file shows the transport did complain; stderr stays clean.
+	r := c.run("approve", "s1", "--log-file", logFile)
+	if log, _ := os.ReadFile(logFile); !strings.Contains(string(log), "Unsolicited") {
+		t.Errorf("the log file holds no Unsolicited line:\n%s", log)
+	}
+	if r.code != 0 || r.stderr != "" {
 		t.Errorf("approve: %s", r)
 	}
-	c.run("approve", "s1", "--log-file", logFile)
-	if log, _ := os.ReadFile(logFile); !strings.Contains(string(log), "Unsolicited") {
-		t.Logf("the log file holds no Unsolicited line (the transport may not have noticed in time):\n%s", log)
+	if r := c.run("approve", "s1"); r.code != 0 || r.stderr != "" {
+		t.Errorf("approve without a log file: %s", r)
 	}
 }
 
