@@ -170,3 +170,40 @@ func TestRoles(t *testing.T) {
 		t.Errorf("event %+v", ev)
 	}
 }
+
+// TestOpaqueTokens: with OpaqueTokens the token endpoint and IssueToken
+// hand out bearer tokens that are not JWTs; the token response's sub is
+// then the only place that names the user. They authenticate like the
+// JWTs do, expire, and a token the server never issued is refused.
+func TestOpaqueTokens(t *testing.T) {
+	clk := newClock()
+	e := start(t, Options{Now: clk.Now, Demo: true, TokenLifetime: time.Minute, OpaqueTokens: true})
+	r := tokenForm(e, url.Values{"grant_type": {"client_credentials"}, "client_id": {"snapdash-supervisor"}, "client_secret": {"demo-supervisor-secret"}}, "", "")
+	var tr client.TokenResponse
+	if r.status != 200 || json.Unmarshal(r.body, &tr) != nil || strings.Count(tr.AccessToken, ".") == 2 || tr.AccessToken == "" ||
+		tr.Sub != SupervisorUserID || tr.Organization != OrganizationID {
+		t.Fatalf("token response: %d %s", r.status, r.body)
+	}
+	path := "/rtc-api/interactions/" + e.s.Interactions()[0].ID
+	if r := e.do("GET", path, tr.AccessToken, nil); r.status != 200 {
+		t.Fatalf("opaque token: %d %s", r.status, r.body)
+	}
+	agent := e.s.IssueToken(RoleAgent, 0)
+	if strings.Contains(agent, ".") {
+		t.Fatalf("IssueToken gave %q, want an opaque token", agent)
+	}
+	if r := e.do("POST", "/rtc-api/users/endpoints", agent, client.RegisterEndpointCommand{KeepAliveSeconds: 60}); r.status != 200 {
+		t.Fatalf("agent action with an opaque token: %d %s", r.status, r.body)
+	}
+	// The supervisor's opaque token keeps its role.
+	if r := e.do("POST", "/rtc-api/snapshots/discard", tr.AccessToken, client.SnapshotDiscardCommand{SnapshotID: "x", UserEndpointID: "y"}); r.status != 403 {
+		t.Errorf("supervisor discard: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", path, "opaque-0000", nil); r.status != 401 {
+		t.Errorf("unknown opaque token: %d %s", r.status, r.body)
+	}
+	clk.Add(61 * time.Second)
+	if r := e.do("GET", path, agent, nil); r.status != 401 {
+		t.Errorf("expired opaque token: %d %s", r.status, r.body)
+	}
+}
