@@ -31,14 +31,14 @@ func imageSuffix(mime string) (string, bool) {
 	return "", false
 }
 
-// Upload sends a picture the requester already has (optionally tied to an
-// earlier snapshot by RelatedSnapshotID). The image's type is detected from
-// its bytes; SnapshotMimeType and SnapshotSuffix default to it. The image
-// is streamed, not buffered; when its size is known (a file, or any
-// io.Seeker) the request carries a Content-Length, as some gateways
-// demand one. A 200 with the new id and an empty 204 are both
-// success (the id is then empty).
-func (c *Client) Upload(ctx context.Context, cmd UploadCommand, image io.Reader) (SnapshotUploadResult, error) {
+// prepareUpload checks an upload of a picture the requester already has
+// (optionally tied to an earlier snapshot by RelatedSnapshotID) and builds
+// its request. The image's type is detected from its bytes;
+// SnapshotMimeType and SnapshotSuffix default to it. The image is streamed,
+// not buffered; when its size is known (a file, or any io.Seeker) the
+// request carries a Content-Length, as some gateways demand one. Nothing
+// is sent: sendUpload does that.
+func (c *Client) prepareUpload(cmd UploadCommand, image io.Reader) (*request, error) {
 	const op = "upload"
 	if err := firstError(
 		required(op, "applicationId", cmd.ApplicationID),
@@ -48,11 +48,11 @@ func (c *Client) Upload(ctx context.Context, cmd UploadCommand, image io.Reader)
 		required(op, "userEndpointId", cmd.UserEndpointID),
 		required(op, "snapshotType", cmd.SnapshotType),
 	); err != nil {
-		return SnapshotUploadResult{}, err
+		return nil, err
 	}
 	img, err := newImageSource(op, image, cmd.SnapshotMimeType, cmd.SnapshotSuffix, c.cfg.MaxImageBytes)
 	if err != nil {
-		return SnapshotUploadResult{}, err
+		return nil, err
 	}
 	fields := []formField{
 		{"relatedSnapshotId", cmd.RelatedSnapshotID},
@@ -63,7 +63,13 @@ func (c *Client) Upload(ctx context.Context, cmd UploadCommand, image io.Reader)
 		{"userEndpointId", cmd.UserEndpointID},
 		{"snapshotType", cmd.SnapshotType},
 	}
-	resp, err := c.do(ctx, img.request(op, cmd.InteractionID, snapshotsPath+"/upload", fields))
+	return img.request(op, cmd.InteractionID, snapshotsPath+"/upload", fields), nil
+}
+
+// sendUpload sends a prepared upload and returns the id the answer names,
+// if any (the vendor's 204 names none).
+func (c *Client) sendUpload(ctx context.Context, r *request) (SnapshotUploadResult, error) {
+	resp, err := c.do(ctx, r)
 	if err != nil {
 		return SnapshotUploadResult{}, err
 	}
@@ -71,7 +77,7 @@ func (c *Client) Upload(ctx context.Context, cmd UploadCommand, image io.Reader)
 	if resp.status == http.StatusNoContent || len(bytes.TrimSpace(resp.body)) == 0 {
 		return out, nil
 	}
-	if err := decodeJSON(op, cmd.InteractionID, resp, &out); err != nil {
+	if err := decodeJSON(r.op, r.id, resp, &out); err != nil {
 		return SnapshotUploadResult{}, err
 	}
 	return out, nil

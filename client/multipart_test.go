@@ -34,12 +34,17 @@ type ctForm struct {
 	image         []byte
 }
 
-// ctFormServer parses every multipart request and answers with answer.
+// ctFormServer parses every multipart request and answers with answer; the
+// listings an upload reads to find its snapshot get an empty list.
 func ctFormServer(t *testing.T, answer func(w http.ResponseWriter, n int)) (http.Handler, func() []ctForm) {
 	var mu sync.Mutex
 	var forms []ctForm
 	var n atomic.Int32
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/rtc-api/snapshots" {
+			io.WriteString(w, "[]")
+			return
+		}
 		f := ctForm{contentLength: r.ContentLength, fields: map[string]string{}}
 		mr, err := r.MultipartReader()
 		if err != nil {

@@ -9,7 +9,20 @@ import (
 // findDelays are the waits before each listing that looks for an uploaded
 // snapshot: a server may list a new snapshot a moment after answering.
 func findDelays() [4]time.Duration {
-	return [...]time.Duration{0, 200 * time.Millisecond, 500 * time.Millisecond, time.Second}
+	return [...]time.Duration{0, 100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond}
+}
+
+// Upload sends a picture the requester already has (optionally tied to an
+// earlier snapshot by RelatedSnapshotID) and returns the new snapshot's id.
+// The image's type is detected from its bytes; SnapshotMimeType and
+// SnapshotSuffix default to it. The image is streamed, not buffered; when
+// its size is known (a file, or any io.Seeker) the request carries a
+// Content-Length, as some gateways demand one. The vendor answers with an
+// empty 204: the id is then found as UploadFound does, and is empty when it
+// cannot be told (the upload succeeded all the same).
+func (c *Client) Upload(ctx context.Context, cmd UploadCommand, image io.Reader) (SnapshotUploadResult, error) {
+	sn, _, err := c.uploadFind(ctx, cmd, image, false)
+	return SnapshotUploadResult{SnapshotID: sn.ID}, err
 }
 
 // UploadFound is Upload that also learns which snapshot the upload made.
@@ -20,13 +33,26 @@ func findDelays() [4]time.Duration {
 // the upload itself succeeded all the same (err is nil). The snapshot is
 // read back (with its Raw JSON) when the server answered with an id.
 func (c *Client) UploadFound(ctx context.Context, cmd UploadCommand, image io.Reader) (sn Snapshot, found bool, err error) {
+	return c.uploadFind(ctx, cmd, image, true)
+}
+
+// uploadFind uploads and finds the new snapshot; readBack reads it when
+// the answer named its id.
+func (c *Client) uploadFind(ctx context.Context, cmd UploadCommand, image io.Reader, readBack bool) (Snapshot, bool, error) {
+	req, err := c.prepareUpload(cmd, image)
+	if err != nil {
+		return Snapshot{}, false, err
+	}
 	before, lerr := c.ListSnapshots(ctx, cmd.InteractionID)
 	if err := ctx.Err(); err != nil {
 		return Snapshot{}, false, err
 	}
-	res, err := c.Upload(ctx, cmd, image)
+	res, err := c.sendUpload(ctx, req)
 	if err != nil {
 		return Snapshot{}, false, err
+	}
+	if res.SnapshotID != "" && !readBack {
+		return Snapshot{ID: res.SnapshotID}, true, nil
 	}
 	if res.SnapshotID != "" {
 		sn, gerr := c.GetSnapshot(ctx, res.SnapshotID)
