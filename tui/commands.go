@@ -178,7 +178,10 @@ func (m *Model) onSnapshots(msg SnapshotsLoadedMsg) tea.Cmd {
 	}
 	e := m.store.byID[msg.InteractionID]
 	if e == nil {
-		e, _ = m.store.ensure(msg.InteractionID, m.opts.Now())
+		// Dropped while the answer was on its way: a remembered
+		// interaction the server does not know lists as empty (as the
+		// vendor's does) and must not come back.
+		return nil
 	}
 	if msg.Err != nil {
 		e.loading, e.relist, e.err = false, false, msg.Err
