@@ -194,7 +194,7 @@ func positionalValues(ctx context.Context, e *env, cmd *command, pos []string) [
 		if len(pos) == 0 {
 			return serverIDs(ctx, e, true, client.StateUploaded)
 		}
-	case "get", "url", "fetch", "acquire":
+	case "get", "url", "fetch", "acquire", "show":
 		if len(pos) == 0 {
 			return serverIDs(ctx, e, true, "")
 		}

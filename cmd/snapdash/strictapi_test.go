@@ -364,10 +364,9 @@ func TestFetchWarnsAboutAPictureThatDoesNotDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f *fakeAPI
-	f = newFakeAPI(t, map[string]http.HandlerFunc{
+	f := newFakeAPI(t, map[string]http.HandlerFunc{
 		"POST /rtc-api/snapshots/signedUrl": func(w http.ResponseWriter, r *http.Request) {
-			jsonAnswer(`{"url":"`+f.srv.URL+`/pic/s1"}`)(w, r)
+			jsonAnswer(`{"url":"http://`+r.Host+`/pic/s1"}`)(w, r)
 		},
 		"GET /pic/s1": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "image/jpeg")
