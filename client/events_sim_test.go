@@ -236,9 +236,17 @@ func TestStreamSimRestartWithNewKeysRenewsTokenAndResyncs(t *testing.T) {
 	srv2 := startSim(t, sim.Options{Seed: 6}, addr)
 	t.Cleanup(func() { _ = srv2.Close() })
 	// The new server forgot the endpoint the stream names: register it
-	// again, as an endpoint's keepalive does when it is refused.
-	if _, err := env.c.RegisterEndpoint(context.Background(), client.RegisterEndpointCommand{UserEndpointID: env.endpoint, KeepAliveSeconds: 3600}); err != nil {
-		t.Fatal(err)
+	// again, as an endpoint's keepalive does when it is refused (a POST on
+	// a connection the old server closed is not retried: try again).
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		_, err := env.c.RegisterEndpoint(context.Background(), client.RegisterEndpointCommand{UserEndpointID: env.endpoint, KeepAliveSeconds: 3600})
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	readUntil(t, st, 30*time.Second, func(u client.StreamUpdate) bool {
 		if u.Resync {
