@@ -42,10 +42,15 @@ type connStats struct {
 // activity records when bytes last arrived on a connection. r3labs/sse does
 // not surface comment lines (": ping"), so the idle watchdog looks at reads of
 // the response body instead.
-type activity struct{ at atomic.Int64 }
+type activity struct {
+	clock streamClock
+	at    atomic.Int64
+}
 
-func (a *activity) touch()              { a.at.Store(time.Now().UnixNano()) }
-func (a *activity) idle() time.Duration { return time.Duration(time.Now().UnixNano() - a.at.Load()) }
+func (a *activity) touch() { a.at.Store(a.clock.Now().UnixNano()) }
+func (a *activity) idle() time.Duration {
+	return time.Duration(a.clock.Now().UnixNano() - a.at.Load())
+}
 
 type activityKey struct{}
 
@@ -223,7 +228,7 @@ func (s *Stream) tooLong(err error) error {
 func (s *Stream) attempt(ctx context.Context) error {
 	s.conn = connStats{}
 	s.prevID = nil
-	act := &activity{}
+	act := &activity{clock: s.tune.clock}
 	act.touch()
 	ctx, cancel := context.WithCancel(context.WithValue(ctx, activityKey{}, act))
 	var idled atomic.Bool
@@ -270,16 +275,15 @@ func (s *Stream) attempt(ctx context.Context) error {
 // watch cancels the connection when no byte arrived for IdleTimeout.
 func (s *Stream) watch(ctx context.Context, act *activity, cancel context.CancelFunc, idled *atomic.Bool) {
 	limit := s.opts.IdleTimeout
-	t := time.NewTimer(limit)
-	defer t.Stop()
+	tick := s.tune.clock.After(limit)
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick:
 		}
 		if quiet := act.idle(); quiet < limit {
-			t.Reset(limit - quiet)
+			tick = s.tune.clock.After(limit - quiet)
 			continue
 		}
 		idled.Store(true)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -36,15 +37,93 @@ func TestStreamSilenceBeyondIdleTimeoutReconnects(t *testing.T) {
 	}
 }
 
+// TestStreamPingsKeepAQuietConnection runs the idle watchdog on a clock the
+// test moves: 100ms at a time, each step followed by a ping the stream has
+// read, for 20 times the 150ms IdleTimeout. Only the pings are there to
+// keep the connection.
 func TestStreamPingsKeepAQuietConnection(t *testing.T) {
 	noLeaks(t)
-	// r3labs/sse never shows comments; the body reads still count.
-	srv := newSSEServer(t, func(int) connPolicy { return connPolicy{ping: 30 * time.Millisecond} })
-	st := startStream(t, srv, StreamOptions{IdleTimeout: 150 * time.Millisecond}, testTuning())
+	clock := newManualClock()
+	tune := testTuning()
+	tune.clock = clock
+	tune.batchWindow = 0 // the clock moves for the watchdog alone
+	pings := make(chan chan int)
+	srv := newSSEServer(t, func(int) connPolicy { return connPolicy{pings: pings} })
+	deps := srv.deps()
+	rm := &readMark{base: deps.transport, changed: make(chan struct{})}
+	deps.transport = rm
+	st := newStream(context.Background(), deps, StreamOptions{IdleTimeout: 150 * time.Millisecond}, tune)
+	t.Cleanup(st.Close)
 	collect(t, st, 5*time.Second, func(c *collected) bool { return c.saw(StateLive) })
-	time.Sleep(600 * time.Millisecond)
-	if n := srv.connections(); n != 1 {
-		t.Fatalf("%d connections: a pinging connection was replaced", n)
+	for range 30 {
+		clock.advance(100 * time.Millisecond)
+		wrote := make(chan int)
+		select {
+		case pings <- wrote:
+		case <-time.After(30 * time.Second):
+			t.Fatal("no connection took the ping")
+		}
+		rm.waitRead(t, <-wrote)
+	}
+	srv.publish(1, EventSnapshotApproved)
+	c := collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) == 1 })
+	if n := srv.connections(); n != 1 || c.saw(StateReconnecting) {
+		t.Fatalf("%d connections, states %v: a pinging connection was replaced", n, c.states)
+	}
+}
+
+// readMark wraps a transport; its response bodies note how many bytes had
+// been read when each Read began. The stream reads on only after it has
+// handled (and timed) what it read before.
+type readMark struct {
+	base    http.RoundTripper
+	mu      sync.Mutex
+	before  int           // bytes read when the latest Read began
+	changed chan struct{} // closed and replaced when before grows
+}
+
+func (m *readMark) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := m.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &markedBody{ReadCloser: resp.Body, m: m}
+	return resp, nil
+}
+
+type markedBody struct {
+	io.ReadCloser
+	m    *readMark
+	read int
+}
+
+func (b *markedBody) Read(p []byte) (int, error) {
+	b.m.mu.Lock()
+	b.m.before = b.read
+	close(b.m.changed)
+	b.m.changed = make(chan struct{})
+	b.m.mu.Unlock()
+	n, err := b.ReadCloser.Read(p)
+	b.read += n
+	return n, err
+}
+
+// waitRead waits until a Read began after n bytes had been read.
+func (m *readMark) waitRead(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		m.mu.Lock()
+		before, changed := m.before, m.changed
+		m.mu.Unlock()
+		if before >= n {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("the stream never read %d bytes (read %d)", n, before)
+		}
 	}
 }
 
