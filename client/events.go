@@ -251,7 +251,7 @@ type Stream struct {
 
 	// Owned by the connection goroutine.
 	last   uint64 // highest seq received (dedup and Last-Event-ID)
-	prevID []byte // the ID slice of the previous message (see handle)
+	prevID string // the id of the previous message (see handle)
 	maxBuf int
 	conn   connStats
 

@@ -308,16 +308,24 @@ func TestStreamEventsWithoutIDAreNotDuplicates(t *testing.T) {
 		writeFlush(w, renderEvent(7, EventSnapshotAcquired, eventJSON(7, EventSnapshotAcquired)))
 		// r3labs hands this message id 7 (inherited); it is a new event.
 		writeFlush(w, "event: CustomEvent\ndata: {\"type\":\"CustomEvent\",\"note\":\"no id\"}\n\n")
+		writeFlush(w, "event: OtherEvent\ndata: {\"type\":\"OtherEvent\",\"note\":\"no id either\"}\n\n")
 		writeFlush(w, renderEvent(8, EventSnapshotApproved, eventJSON(8, EventSnapshotApproved)))
+		writeFlush(w, "event: CustomEvent\ndata: {\"type\":\"CustomEvent\",\"note\":\"after 8\"}\n\n")
+		writeFlush(w, renderEvent(9, EventSnapshotApproved, eventJSON(9, EventSnapshotApproved)))
 		hold(w, r)
 	})
 	st := startStream(t, srv, StreamOptions{}, testTuning())
-	c := collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) >= 3 })
-	if c.events[0].Seq != 7 || c.events[1].Seq != 0 || c.events[1].Type != "CustomEvent" || c.events[2].Seq != 8 {
-		t.Fatalf("events = %+v", c.events)
+	c := collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) >= 6 })
+	var got []string
+	for _, ev := range c.events {
+		got = append(got, fmt.Sprintf("%d:%s", ev.Seq, ev.Type))
+	}
+	want := "[7:SnapshotAcquiredEvent 0:CustomEvent 0:OtherEvent 8:SnapshotApprovedEvent 0:CustomEvent 9:SnapshotApprovedEvent]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("events = %v, want %s", got, want)
 	}
 	st.Close()
-	if st.LastEventID() != 8 {
+	if st.LastEventID() != 9 {
 		t.Fatalf("LastEventID = %d", st.LastEventID())
 	}
 }

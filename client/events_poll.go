@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
 )
 
@@ -45,12 +44,4 @@ func (s *Stream) poll(ctx context.Context) bool {
 			s.markResync()
 		}
 	}
-}
-
-// jitter returns a random duration in [0, d).
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d)
 }
