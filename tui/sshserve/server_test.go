@@ -228,7 +228,9 @@ func TestSessionCap(t *testing.T) {
 	first.WaitFor("count=1")
 	first.Send("q")
 	first.waitExit()
-	// The slot is free again.
+	// The slot is free again once the server has ended the session (its
+	// client hears the end a moment before).
+	waitSessions(t, ts.Server, 0)
 	third := dial(t, ts.Addr().String(), alice, clientOpts{})
 	third.WaitFor("count=0")
 }

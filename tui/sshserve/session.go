@@ -104,13 +104,16 @@ func (s *Server) handle(sess ssh.Session) {
 		refuse(sess, fmt.Sprintf("the server is at its limit of %d sessions; try again later", s.opts.MaxSessions))
 		return
 	}
-	defer s.release()
 	ss := &liveSession{id: id}
 	if !s.register(ss) {
+		s.release()
 		refuse(sess, "server shutting down")
 		return
 	}
 	defer s.unregister(ss)
+	// Released before unregistering: a session Sessions no longer counts
+	// has given its slot back.
+	defer s.release()
 	s.run(sess, ss, who, pty, winCh, log)
 }
 
