@@ -70,6 +70,20 @@ func (m *manualClock) fireWithin(d time.Duration) bool {
 	return true
 }
 
+// fireNext waits until a timer is set to fire at most d from now, and
+// moves the clock to it.
+func (m *manualClock) fireNext(t *testing.T, d time.Duration) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !m.fireWithin(d) {
+		select {
+		case <-m.added:
+		case <-deadline:
+			t.Fatalf("no timer set within %s of %s", d, m.Now())
+		}
+	}
+}
+
 // runTimersWithin keeps firing, until the test ends, every timer set to
 // fire at most d after it is set: time moves on only when something waits
 // for it, never on its own.

@@ -127,6 +127,9 @@ func (m *readMark) waitRead(t *testing.T, n int) {
 	}
 }
 
+// TestStreamNotFoundFallsBackToPollingAndProbes polls on a clock the test
+// moves: a resync per PollInterval and none between, the probe 12
+// intervals after polling began.
 func TestStreamNotFoundFallsBackToPollingAndProbes(t *testing.T) {
 	noLeaks(t)
 	var endpoint atomic.Bool // the gateway gains the endpoint later
@@ -137,10 +140,21 @@ func TestStreamNotFoundFallsBackToPollingAndProbes(t *testing.T) {
 		return connPolicy{}
 	})
 	srv.publish(1, EventSnapshotAcquired)
+	clock := newManualClock()
+	tune := testTuning()
+	tune.clock = clock
+	tune.batchWindow = 0 // the clock moves for polling alone
 	opts := StreamOptions{PollInterval: 20 * time.Millisecond, MaxBackoff: 20 * time.Millisecond}
-	st := startStream(t, srv, opts, testTuning())
-	start := time.Now()
-	c := collect(t, st, 5*time.Second, func(c *collected) bool { return c.resyncs >= 4 })
+	st := startStream(t, srv, opts, tune)
+	c := collect(t, st, 5*time.Second, func(c *collected) bool { return c.saw(StatePolling) && c.resyncs >= 1 })
+	for i := 2; i <= 4; i++ {
+		clock.fireNext(t, opts.PollInterval)
+		c2 := collect(t, st, 5*time.Second, func(c *collected) bool { return c.resyncs >= 1 })
+		c.updates, c.resyncs = append(c.updates, c2.updates...), c.resyncs+c2.resyncs
+	}
+	if c.resyncs != 4 {
+		t.Fatalf("%d resyncs in 3 poll intervals, want 4 (one at the start)", c.resyncs)
+	}
 	for _, u := range c.updates {
 		if u.State != StatePolling && u.State != StateConnecting {
 			t.Fatalf("state %v while the endpoint is missing", u.State)
@@ -149,14 +163,12 @@ func TestStreamNotFoundFallsBackToPollingAndProbes(t *testing.T) {
 			t.Fatalf("polling is not an error: %v", u.Err)
 		}
 	}
-	if d := time.Since(start); d < 50*time.Millisecond {
-		t.Fatalf("4 resyncs within %s: faster than PollInterval", d)
-	}
 	last := c.updates[len(c.updates)-1]
 	if last.RetryAt.Sub(last.Since) != 12*20*time.Millisecond {
 		t.Fatalf("probe at %v after %v, want 240ms later", last.RetryAt, last.Since)
 	}
 	endpoint.Store(true)
+	clock.advance(12 * 20 * time.Millisecond) // the probe finds the endpoint
 	c = collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) == 1 })
 	if !c.saw(StateLive) {
 		t.Fatalf("states %v after the endpoint appeared", c.states)
