@@ -117,21 +117,35 @@ func TestOAuthTokenCachedAndShared(t *testing.T) {
 	}
 }
 
+// TestOAuthRenewsEarly moves the token source's clock instead of waiting:
+// an hour's token is kept until 40 s before it expires, then renewed.
 func TestOAuthRenewsEarly(t *testing.T) {
-	c, s := ctNewOAuth(t, 1) // one second: renewed after 0.75 s
+	c, s := ctNewOAuth(t, 3600)
+	var mu sync.Mutex
+	now := time.Now()
+	c.tokens.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	setNow := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
 	ctx := context.Background()
 	if _, err := c.GetSnapshot(ctx, "s1"); err != nil {
 		t.Fatal(err)
 	}
+	// The token expires an hour after it was fetched (by the wall clock,
+	// which x/oauth2 reads); the first check allows a minute between the
+	// fetch and this line.
+	fetched := time.Now()
+	setNow(fetched.Add(3600*time.Second - 40*time.Second - time.Minute))
 	if _, err := c.GetSnapshot(ctx, "s1"); err != nil || s.issued.Load() != 1 {
-		t.Fatalf("second call: %v, %d tokens", err, s.issued.Load())
+		t.Fatalf("a minute before renewal is due: %v, %d tokens, want the first one kept", err, s.issued.Load())
 	}
-	time.Sleep(800 * time.Millisecond)
+	setNow(fetched.Add(3600*time.Second - 39*time.Second))
 	if _, err := c.GetSnapshot(ctx, "s1"); err != nil || s.issued.Load() != 2 {
-		t.Fatalf("after 0.8 s: %v, %d tokens, want a renewal", err, s.issued.Load())
+		t.Fatalf("39 s before expiry: %v, %d tokens, want a renewal", err, s.issued.Load())
 	}
 	if got := renewTime(time.Unix(0, 0), time.Unix(3600, 0)); got != time.Unix(3560, 0) {
 		t.Errorf("1 h token renewed at %v, want 40 s early", got)
+	}
+	if got := renewTime(time.Unix(0, 0), time.Unix(1, 0)); got != time.Unix(0, 750*int64(time.Millisecond)) {
+		t.Errorf("1 s token renewed at %v, want after 0.75 s", got)
 	}
 }
 

@@ -174,7 +174,23 @@ type streamTuning struct {
 	offlineAfter  int           // failed attempts in a row before Offline
 	maxEventBytes int           // initial ClientMaxBufferSize
 	hardMaxEvent  int           // ClientMaxBufferSize never grows beyond this
+	clock         streamClock   // times batching and the idle watchdog
+	queued        func(Event)   // nil, or called after each event is queued
 }
+
+// streamClock is the time of batching and of the idle watchdog; tests use
+// one they move themselves, so that neither depends on how busy the
+// machine is.
+type streamClock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+// wallClock is the real time.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time                         { return time.Now() }
+func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 func defaultTuning() streamTuning {
 	return streamTuning{
@@ -184,6 +200,7 @@ func defaultTuning() streamTuning {
 		offlineAfter:  3,
 		maxEventBytes: 1 << 20,
 		hardMaxEvent:  16 << 20,
+		clock:         wallClock{},
 	}
 }
 
@@ -234,7 +251,7 @@ type Stream struct {
 
 	// Owned by the connection goroutine.
 	last   uint64 // highest seq received (dedup and Last-Event-ID)
-	prevID []byte // the ID slice of the previous message (see handle)
+	prevID string // the id of the previous message (see handle)
 	maxBuf int
 	conn   connStats
 
@@ -368,6 +385,9 @@ func (s *Stream) push(ev Event) {
 		s.resync = true
 	}
 	s.mu.Unlock()
+	if s.tune.queued != nil {
+		s.tune.queued(ev)
+	}
 	s.signal()
 }
 
@@ -447,9 +467,11 @@ func (s *Stream) deliver(ctx context.Context) {
 				return
 			case <-s.wake:
 			}
-			if wait := s.tune.batchWindow - time.Since(lastSent); wait > 0 {
-				if !sleepCtx(ctx, wait) {
+			if wait := s.tune.batchWindow - s.tune.clock.Now().Sub(lastSent); wait > 0 {
+				select {
+				case <-ctx.Done():
 					return
+				case <-s.tune.clock.After(wait):
 				}
 			}
 			if cur, have = s.take(); !have {
@@ -463,7 +485,7 @@ func (s *Stream) deliver(ctx context.Context) {
 			if seq := lastSeq(cur.Events); seq != 0 {
 				s.delivered.Store(seq)
 			}
-			cur, have, lastSent = StreamUpdate{}, false, time.Now()
+			cur, have, lastSent = StreamUpdate{}, false, s.tune.clock.Now()
 		case <-s.wake:
 			if next, ok := s.take(); ok {
 				cur = s.merge(cur, next)

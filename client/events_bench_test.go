@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,21 +19,8 @@ import (
 func benchEventJSON(seq int) string {
 	return `{"type":"SnapshotAcquiredEvent","id":"3f1c9a52-7d0e-4b8e-9f61-` + strings.Repeat("0", 12) +
 		`","userId":"agent-1","userEndpointId":"9b2d7c1e-agent","timestamp":"2025-01-02T03:04:05.678Z",` +
-		`"interactionId":"int-42","snapshotId":"snap-` + itoa(seq) + `","snapshotType":"car-damage",` +
-		`"snapshotLocation":"snapshots/org-1/snap-` + itoa(seq) + `.jpeg"}`
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for ; n > 0; n /= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-	}
-	return string(b[i:])
+		`"interactionId":"int-42","snapshotId":"snap-` + strconv.Itoa(seq) + `","snapshotType":"car-damage",` +
+		`"snapshotLocation":"snapshots/org-1/snap-` + strconv.Itoa(seq) + `.jpeg"}`
 }
 
 // benchPayload renders n events and serves them on one connection.

@@ -42,10 +42,15 @@ type connStats struct {
 // activity records when bytes last arrived on a connection. r3labs/sse does
 // not surface comment lines (": ping"), so the idle watchdog looks at reads of
 // the response body instead.
-type activity struct{ at atomic.Int64 }
+type activity struct {
+	clock streamClock
+	at    atomic.Int64
+}
 
-func (a *activity) touch()              { a.at.Store(time.Now().UnixNano()) }
-func (a *activity) idle() time.Duration { return time.Duration(time.Now().UnixNano() - a.at.Load()) }
+func (a *activity) touch() { a.at.Store(a.clock.Now().UnixNano()) }
+func (a *activity) idle() time.Duration {
+	return time.Duration(a.clock.Now().UnixNano() - a.at.Load())
+}
 
 type activityKey struct{}
 
@@ -222,8 +227,8 @@ func (s *Stream) tooLong(err error) error {
 // attempt runs one connection from request to end and returns why it ended.
 func (s *Stream) attempt(ctx context.Context) error {
 	s.conn = connStats{}
-	s.prevID = nil
-	act := &activity{}
+	s.prevID = ""
+	act := &activity{clock: s.tune.clock}
 	act.touch()
 	ctx, cancel := context.WithCancel(context.WithValue(ctx, activityKey{}, act))
 	var idled atomic.Bool
@@ -270,16 +275,15 @@ func (s *Stream) attempt(ctx context.Context) error {
 // watch cancels the connection when no byte arrived for IdleTimeout.
 func (s *Stream) watch(ctx context.Context, act *activity, cancel context.CancelFunc, idled *atomic.Bool) {
 	limit := s.opts.IdleTimeout
-	t := time.NewTimer(limit)
-	defer t.Stop()
+	tick := s.tune.clock.After(limit)
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick:
 		}
 		if quiet := act.idle(); quiet < limit {
-			t.Reset(limit - quiet)
+			tick = s.tune.clock.After(limit - quiet)
 			continue
 		}
 		idled.Store(true)
@@ -318,11 +322,13 @@ func isEventStream(ct string) bool {
 func (s *Stream) handle(msg *sse.Event) {
 	s.conn.events++
 	// r3labs gives a message without an id: line the previous message's
-	// ID slice itself (a message with its own id gets a fresh copy), so
-	// sharing the backing array means "no id of its own".
-	inherited := len(msg.ID) > 0 && len(s.prevID) > 0 && &msg.ID[0] == &s.prevID[0]
+	// id (the SSE last event ID), so an id equal to the previous message's
+	// means "no id of its own". A server repeats an id only when it replays
+	// after Last-Event-ID, as the first message of a connection, where
+	// there is no previous message.
+	inherited := len(msg.ID) > 0 && s.prevID != "" && string(msg.ID) == s.prevID
 	if len(msg.ID) > 0 {
-		s.prevID = msg.ID
+		s.prevID = string(msg.ID)
 	}
 	var seq uint64
 	if !inherited && len(msg.ID) > 0 {
@@ -375,11 +381,6 @@ func (s *Stream) resyncRequired(seq uint64) {
 // baseBackoff, capped at MaxBackoff, with jitter in [d/2, d], and never less
 // than the server's Retry-After (itself capped at 10 minutes).
 func (s *Stream) backoff(failures int, retryAfter time.Duration) time.Duration {
-	d := s.tune.baseBackoff
-	for i := 0; i < failures && d < s.opts.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, s.opts.MaxBackoff)
-	d = d/2 + jitter(d/2)
+	d := jitteredBackoff(s.tune.baseBackoff, s.opts.MaxBackoff, failures)
 	return max(d, min(retryAfter, 10*time.Minute))
 }

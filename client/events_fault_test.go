@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -36,18 +37,99 @@ func TestStreamSilenceBeyondIdleTimeoutReconnects(t *testing.T) {
 	}
 }
 
+// TestStreamPingsKeepAQuietConnection runs the idle watchdog on a clock the
+// test moves: 100ms at a time, each step followed by a ping the stream has
+// read, for 20 times the 150ms IdleTimeout. Only the pings are there to
+// keep the connection.
 func TestStreamPingsKeepAQuietConnection(t *testing.T) {
 	noLeaks(t)
-	// r3labs/sse never shows comments; the body reads still count.
-	srv := newSSEServer(t, func(int) connPolicy { return connPolicy{ping: 30 * time.Millisecond} })
-	st := startStream(t, srv, StreamOptions{IdleTimeout: 150 * time.Millisecond}, testTuning())
+	clock := newManualClock()
+	tune := testTuning()
+	tune.clock = clock
+	tune.batchWindow = 0 // the clock moves for the watchdog alone
+	pings := make(chan chan int)
+	srv := newSSEServer(t, func(int) connPolicy { return connPolicy{pings: pings} })
+	deps := srv.deps()
+	rm := &readMark{base: deps.transport, changed: make(chan struct{})}
+	deps.transport = rm
+	st := newStream(context.Background(), deps, StreamOptions{IdleTimeout: 150 * time.Millisecond}, tune)
+	t.Cleanup(st.Close)
 	collect(t, st, 5*time.Second, func(c *collected) bool { return c.saw(StateLive) })
-	time.Sleep(600 * time.Millisecond)
-	if n := srv.connections(); n != 1 {
-		t.Fatalf("%d connections: a pinging connection was replaced", n)
+	for range 30 {
+		clock.advance(100 * time.Millisecond)
+		wrote := make(chan int)
+		select {
+		case pings <- wrote:
+		case <-time.After(30 * time.Second):
+			t.Fatal("no connection took the ping")
+		}
+		rm.waitRead(t, <-wrote)
+	}
+	srv.publish(1, EventSnapshotApproved)
+	c := collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) == 1 })
+	if n := srv.connections(); n != 1 || c.saw(StateReconnecting) {
+		t.Fatalf("%d connections, states %v: a pinging connection was replaced", n, c.states)
 	}
 }
 
+// readMark wraps a transport; its response bodies note how many bytes had
+// been read when each Read began. The stream reads on only after it has
+// handled (and timed) what it read before.
+type readMark struct {
+	base    http.RoundTripper
+	mu      sync.Mutex
+	before  int           // bytes read when the latest Read began
+	changed chan struct{} // closed and replaced when before grows
+}
+
+func (m *readMark) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := m.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &markedBody{ReadCloser: resp.Body, m: m}
+	return resp, nil
+}
+
+type markedBody struct {
+	io.ReadCloser
+	m    *readMark
+	read int
+}
+
+func (b *markedBody) Read(p []byte) (int, error) {
+	b.m.mu.Lock()
+	b.m.before = b.read
+	close(b.m.changed)
+	b.m.changed = make(chan struct{})
+	b.m.mu.Unlock()
+	n, err := b.ReadCloser.Read(p)
+	b.read += n
+	return n, err
+}
+
+// waitRead waits until a Read began after n bytes had been read.
+func (m *readMark) waitRead(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		m.mu.Lock()
+		before, changed := m.before, m.changed
+		m.mu.Unlock()
+		if before >= n {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("the stream never read %d bytes (read %d)", n, before)
+		}
+	}
+}
+
+// TestStreamNotFoundFallsBackToPollingAndProbes polls on a clock the test
+// moves: a resync per PollInterval and none between, the probe 12
+// intervals after polling began.
 func TestStreamNotFoundFallsBackToPollingAndProbes(t *testing.T) {
 	noLeaks(t)
 	var endpoint atomic.Bool // the gateway gains the endpoint later
@@ -58,10 +140,21 @@ func TestStreamNotFoundFallsBackToPollingAndProbes(t *testing.T) {
 		return connPolicy{}
 	})
 	srv.publish(1, EventSnapshotAcquired)
+	clock := newManualClock()
+	tune := testTuning()
+	tune.clock = clock
+	tune.batchWindow = 0 // the clock moves for polling alone
 	opts := StreamOptions{PollInterval: 20 * time.Millisecond, MaxBackoff: 20 * time.Millisecond}
-	st := startStream(t, srv, opts, testTuning())
-	start := time.Now()
-	c := collect(t, st, 5*time.Second, func(c *collected) bool { return c.resyncs >= 4 })
+	st := startStream(t, srv, opts, tune)
+	c := collect(t, st, 5*time.Second, func(c *collected) bool { return c.saw(StatePolling) && c.resyncs >= 1 })
+	for i := 2; i <= 4; i++ {
+		clock.fireNext(t, opts.PollInterval)
+		c2 := collect(t, st, 5*time.Second, func(c *collected) bool { return c.resyncs >= 1 })
+		c.updates, c.resyncs = append(c.updates, c2.updates...), c.resyncs+c2.resyncs
+	}
+	if c.resyncs != 4 {
+		t.Fatalf("%d resyncs in 3 poll intervals, want 4 (one at the start)", c.resyncs)
+	}
 	for _, u := range c.updates {
 		if u.State != StatePolling && u.State != StateConnecting {
 			t.Fatalf("state %v while the endpoint is missing", u.State)
@@ -70,14 +163,12 @@ func TestStreamNotFoundFallsBackToPollingAndProbes(t *testing.T) {
 			t.Fatalf("polling is not an error: %v", u.Err)
 		}
 	}
-	if d := time.Since(start); d < 50*time.Millisecond {
-		t.Fatalf("4 resyncs within %s: faster than PollInterval", d)
-	}
 	last := c.updates[len(c.updates)-1]
 	if last.RetryAt.Sub(last.Since) != 12*20*time.Millisecond {
 		t.Fatalf("probe at %v after %v, want 240ms later", last.RetryAt, last.Since)
 	}
 	endpoint.Store(true)
+	clock.advance(12 * 20 * time.Millisecond) // the probe finds the endpoint
 	c = collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) == 1 })
 	if !c.saw(StateLive) {
 		t.Fatalf("states %v after the endpoint appeared", c.states)
@@ -229,16 +320,24 @@ func TestStreamEventsWithoutIDAreNotDuplicates(t *testing.T) {
 		writeFlush(w, renderEvent(7, EventSnapshotAcquired, eventJSON(7, EventSnapshotAcquired)))
 		// r3labs hands this message id 7 (inherited); it is a new event.
 		writeFlush(w, "event: CustomEvent\ndata: {\"type\":\"CustomEvent\",\"note\":\"no id\"}\n\n")
+		writeFlush(w, "event: OtherEvent\ndata: {\"type\":\"OtherEvent\",\"note\":\"no id either\"}\n\n")
 		writeFlush(w, renderEvent(8, EventSnapshotApproved, eventJSON(8, EventSnapshotApproved)))
+		writeFlush(w, "event: CustomEvent\ndata: {\"type\":\"CustomEvent\",\"note\":\"after 8\"}\n\n")
+		writeFlush(w, renderEvent(9, EventSnapshotApproved, eventJSON(9, EventSnapshotApproved)))
 		hold(w, r)
 	})
 	st := startStream(t, srv, StreamOptions{}, testTuning())
-	c := collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) >= 3 })
-	if c.events[0].Seq != 7 || c.events[1].Seq != 0 || c.events[1].Type != "CustomEvent" || c.events[2].Seq != 8 {
-		t.Fatalf("events = %+v", c.events)
+	c := collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) >= 6 })
+	var got []string
+	for _, ev := range c.events {
+		got = append(got, fmt.Sprintf("%d:%s", ev.Seq, ev.Type))
+	}
+	want := "[7:SnapshotAcquiredEvent 0:CustomEvent 0:OtherEvent 8:SnapshotApprovedEvent 0:CustomEvent 9:SnapshotApprovedEvent]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("events = %v, want %s", got, want)
 	}
 	st.Close()
-	if st.LastEventID() != 8 {
+	if st.LastEventID() != 9 {
 		t.Fatalf("LastEventID = %d", st.LastEventID())
 	}
 }

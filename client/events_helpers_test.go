@@ -21,6 +21,7 @@ type connPolicy struct {
 	replayDup bool          // resend the Last-Event-ID event itself first
 	silent    bool          // after the replay, send nothing at all
 	ping      time.Duration // send ": ping" this often
+	pings     chan chan int // send ": ping" on demand; answer the body bytes written
 }
 
 // sseServer is an event-stream server under the test's full control: it
@@ -131,7 +132,7 @@ func (s *sseServer) serve(w http.ResponseWriter, r *http.Request) {
 		defer t.Stop()
 		ping = t.C
 	}
-	sent := 0
+	sent, wrote := 0, 0
 	for {
 		s.mu.Lock()
 		msgs := s.log[min(from, len(s.log)):]
@@ -144,6 +145,7 @@ func (s *sseServer) serve(w http.ResponseWriter, r *http.Request) {
 			if _, err := w.Write([]byte(m)); err != nil {
 				return
 			}
+			wrote += len(m)
 			from++
 			sent++
 		}
@@ -161,6 +163,11 @@ func (s *sseServer) serve(w http.ResponseWriter, r *http.Request) {
 		case <-ping:
 			_, _ = w.Write([]byte(": ping\n\n"))
 			_ = rc.Flush()
+		case done := <-p.pings:
+			n, _ := w.Write([]byte(": ping\n\n"))
+			_ = rc.Flush()
+			wrote += n
+			done <- wrote
 		}
 	}
 }

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
 )
 
@@ -16,7 +15,7 @@ const pollProbes = 12
 // when ctx is done. With TransportPoll nothing is probed: it polls until ctx
 // is done.
 func (s *Stream) poll(ctx context.Context) bool {
-	now := time.Now()
+	now := s.tune.clock.Now()
 	probe := max(s.opts.MaxBackoff, pollProbes*s.opts.PollInterval)
 	probeAt := now.Add(probe)
 	if s.deps.mode == TransportPoll {
@@ -31,26 +30,17 @@ func (s *Stream) poll(ctx context.Context) bool {
 	s.setStatus(status{state: StatePolling, transport: TransportPoll, retryAt: probeAt, since: since})
 	s.markResync()
 
-	tick := time.NewTicker(s.opts.PollInterval)
-	defer tick.Stop()
-	done := time.NewTimer(probe)
-	defer done.Stop()
+	tick := s.tune.clock.After(s.opts.PollInterval)
+	done := s.tune.clock.After(probe)
 	for {
 		select {
 		case <-ctx.Done():
 			return false
-		case <-done.C:
+		case <-done:
 			return true
-		case <-tick.C:
+		case <-tick:
 			s.markResync()
+			tick = s.tune.clock.After(s.opts.PollInterval)
 		}
 	}
-}
-
-// jitter returns a random duration in [0, d).
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d)
 }

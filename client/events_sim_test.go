@@ -3,6 +3,8 @@ package client_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +19,20 @@ type simEnv struct {
 	srv      *sim.Server
 	c        *client.Client
 	endpoint string
+	streams  *atomic.Int32 // event-stream connections the client opened
+}
+
+// countStreams counts the requests for the event stream.
+type countStreams struct {
+	base http.RoundTripper
+	n    *atomic.Int32
+}
+
+func (c countStreams) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == "/rtc-api/events" {
+		c.n.Add(1)
+	}
+	return c.base.RoundTrip(r)
 }
 
 func startSim(t *testing.T, opts sim.Options, addr string) *sim.Server {
@@ -41,7 +57,9 @@ func newSimEnv(t *testing.T, opts sim.Options) *simEnv {
 			cred = cr
 		}
 	}
-	c, err := client.New(client.Config{Server: srv.URL(), ClientID: cred.ClientID, ClientSecret: cred.ClientSecret})
+	streams := &atomic.Int32{}
+	hc := &http.Client{Transport: countStreams{base: http.DefaultTransport.(*http.Transport).Clone(), n: streams}}
+	c, err := client.New(client.Config{Server: srv.URL(), ClientID: cred.ClientID, ClientSecret: cred.ClientSecret, HTTPClient: hc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +67,7 @@ func newSimEnv(t *testing.T, opts sim.Options) *simEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &simEnv{srv: srv, c: c, endpoint: ep}
+	return &simEnv{srv: srv, c: c, endpoint: ep, streams: streams}
 }
 
 func simLeaks(t *testing.T) {
@@ -133,6 +151,10 @@ func TestStreamSimDropStreamAfterLosesNothing(t *testing.T) {
 	l.check(1, 30)
 	if l.resyncs != 0 {
 		t.Fatalf("%d resyncs although the sim held every event", l.resyncs)
+	}
+	// The stream was cut at least every 7 events: 30 took 5 connections.
+	if n := env.streams.Load(); n < 5 {
+		t.Fatalf("%d stream connections for 30 events cut every 7: the drops did not happen", n)
 	}
 }
 

@@ -58,25 +58,10 @@ func TestStreamDropsReplayedDuplicates(t *testing.T) {
 	srv.publish(12, EventSnapshotRequested)
 	st := startStream(t, srv, StreamOptions{}, testTuning())
 	c := collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) >= 12 })
-	// Give a duplicate a chance to show up before checking.
-	time.Sleep(50 * time.Millisecond)
-	drain(st, c)
-	checkSeqs(t, c.events, 1, 12)
-}
-
-// drain adds whatever updates are ready without waiting.
-func drain(st *Stream, c *collected) {
-	for {
-		select {
-		case u, ok := <-st.Updates():
-			if !ok {
-				return
-			}
-			c.add(u)
-		default:
-			return
-		}
-	}
+	// Event 13 comes after any duplicate of the first 12 would have.
+	srv.publish(1, EventSnapshotRequested)
+	c2 := collect(t, st, 5*time.Second, func(c *collected) bool { return lastSeq(c.events) == 13 })
+	checkSeqs(t, append(c.events, c2.events...), 1, 13)
 }
 
 func TestStreamRequestURLAndHeaders(t *testing.T) {
@@ -110,44 +95,64 @@ func TestStreamBurstDeliveredOnceInOrderAndCoalesced(t *testing.T) {
 	}
 }
 
+// TestStreamBatchesAtMostOnePer16ms runs the stream on a clock that moves
+// only when the stream waits for it: however the machine schedules the
+// goroutines, n updates take at least n-1 batch windows of stream time.
 func TestStreamBatchesAtMostOnePer16ms(t *testing.T) {
 	noLeaks(t)
+	clock := newManualClock()
+	tune := testTuning()
+	tune.clock = clock
+	clock.runTimersWithin(t, tune.batchWindow)
 	srv := newSSEServer(t, nil)
-	st := startStream(t, srv, StreamOptions{}, testTuning())
+	st := startStream(t, srv, StreamOptions{IdleTimeout: time.Hour}, tune)
 	collect(t, st, 5*time.Second, func(c *collected) bool { return c.saw(StateLive) })
+	start := clock.Now()
+	srv.publish(1, EventSnapshotAcquired)
+	c := collect(t, st, 5*time.Second, func(c *collected) bool { return len(c.events) == 1 })
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for range 100 {
+		for range 99 {
 			srv.publish(1, EventSnapshotAcquired)
 			time.Sleep(time.Millisecond)
 		}
 	}()
-	var times []time.Time
-	c := &collected{}
-	for len(c.events) < 100 {
-		u := <-st.Updates()
-		if len(u.Events) > 0 {
-			times = append(times, time.Now())
-		}
-		c.add(u)
-	}
+	c2 := collect(t, st, 10*time.Second, func(c *collected) bool { return len(c.events) >= 99 })
 	<-done
-	checkSeqs(t, c.events, 1, 100)
-	for i := 1; i < len(times); i++ {
-		if gap := times[i].Sub(times[i-1]); gap < 12*time.Millisecond {
-			t.Fatalf("updates %d and %d only %s apart", i-1, i, gap)
+	checkSeqs(t, append(c.events, c2.events...), 1, 100)
+	updates := 0
+	for _, u := range append(c.updates, c2.updates...) {
+		if len(u.Events) > 0 {
+			updates++
 		}
+	}
+	if elapsed := clock.Now().Sub(start); elapsed < time.Duration(updates-1)*tune.batchWindow {
+		t.Fatalf("%d updates within %s of stream time: more than one per %s", updates, elapsed, tune.batchWindow)
 	}
 }
 
+// TestStreamSlowConsumerDropsOldestAndResyncs: the consumer reads nothing
+// until the stream has received all 1000 events, then finds at most
+// BufferSize of them held for it, with Resync.
 func TestStreamSlowConsumerDropsOldestAndResyncs(t *testing.T) {
 	noLeaks(t)
 	srv := newSSEServer(t, nil)
-	st := startStream(t, srv, StreamOptions{BufferSize: 100}, testTuning())
+	all := make(chan struct{})
+	tune := testTuning()
+	tune.queued = func(ev Event) {
+		if ev.Seq == 1000 {
+			close(all)
+		}
+	}
+	st := startStream(t, srv, StreamOptions{BufferSize: 100}, tune)
 	collect(t, st, 5*time.Second, func(c *collected) bool { return c.saw(StateLive) })
 	srv.publish(1000, EventSnapshotAcquired)
-	time.Sleep(300 * time.Millisecond) // the consumer is busy
+	select {
+	case <-all: // the consumer was busy all along
+	case <-time.After(30 * time.Second):
+		t.Fatal("the stream never received event 1000")
+	}
 	c := collect(t, st, 5*time.Second, func(c *collected) bool { return lastSeq(c.events) == 1000 })
 	if c.resyncs == 0 {
 		t.Fatal("events were dropped without Resync")

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -55,13 +54,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // backoff returns the jittered delay before retry number n (1-based): a
 // random duration in [d/2, d] where d = BaseDelay·2^(n-1), capped at MaxDelay.
 func (p RetryPolicy) backoff(n int) time.Duration {
-	d := p.BaseDelay
-	for i := 1; i < n && d < p.MaxDelay; i++ {
-		d *= 2
-	}
-	d = min(d, p.MaxDelay)
-	half := d / 2
-	return half + rand.N(half+1)
+	return jitteredBackoff(p.BaseDelay, p.MaxDelay, n-1)
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.

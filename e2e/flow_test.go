@@ -21,17 +21,15 @@ func TestMouseClickSelectsARow(t *testing.T) {
 		t.Fatalf("Sofía García has %d snapshots", len(rows))
 	}
 	tm := startOn(t, s, iid)
-	tm.waitFor("Snapshots · Sofía García", "Preview · ascii")
+	tm.WaitFor("Snapshots · Sofía García", "Preview · ascii")
 	// 120 columns: the list is 24 wide, the table's border is on row 2
 	// (1-based), its header on row 3, its third row on row 6.
 	for _, ev := range []string{"\x1b[<0;30;6M", "\x1b[<0;30;6m"} {
-		if _, err := tm.pty.Write([]byte(ev)); err != nil {
-			t.Fatal(err)
-		}
+		tm.Send(ev)
 	}
-	tm.waitFor(rows[2].ID[:14], "3/3")
+	tm.WaitFor(rows[2].ID[:14], "3/3")
 	tm.press("q")
-	if err := tm.exit(); err != nil {
+	if err := tm.Exit(); err != nil {
 		t.Fatalf("snapdash exited with %v", err)
 	}
 }
@@ -47,9 +45,9 @@ func TestNextToReviewCrossesInteractions(t *testing.T) {
 		}
 	}
 	tm := startOn(t, s, iid)
-	tm.waitFor("Snapshots · Eleni Papadopoulou", "to review")
+	tm.WaitFor("Snapshots · Eleni Papadopoulou", "to review")
 	tm.press("n")
-	scr := tm.waitFor("awaiting review")
+	scr := tm.WaitFor("awaiting review")
 	if strings.Contains(scr, "Snapshots · Eleni") {
 		t.Fatalf("n stayed on Eleni's interaction:\n%s", scr)
 	}
@@ -57,7 +55,7 @@ func TestNextToReviewCrossesInteractions(t *testing.T) {
 		t.Fatalf("the preview does not show a picture awaiting review:\n%s", scr)
 	}
 	tm.press("q")
-	if err := tm.exit(); err != nil {
+	if err := tm.Exit(); err != nil {
 		t.Fatalf("snapdash exited with %v", err)
 	}
 }
@@ -77,14 +75,14 @@ func TestBulkApprove(t *testing.T) {
 		t.Fatalf("Sofía García has %d pictures awaiting review", len(want))
 	}
 	tm := startOn(t, s, iid)
-	tm.waitFor("Snapshots · Sofía García", "Preview · ascii")
+	tm.WaitFor("Snapshots · Sofía García", "Preview · ascii")
 	tm.press("\x01") // ctrl+a
-	tm.waitFor(fmt.Sprintf("%d marked", len(want)))
+	tm.WaitFor(fmt.Sprintf("%d marked", len(want)))
 	tm.press("a")
-	tm.waitFor(fmt.Sprintf("Approve %d marked snapshots?", len(want)))
+	tm.WaitFor(fmt.Sprintf("Approve %d marked snapshots?", len(want)))
 	tm.press("y", "e") // and the events pane, where each outcome has its line
 	for _, id := range want {
-		tm.waitFor("approved " + id[:8])
+		tm.WaitFor("approved " + id[:8])
 	}
 	for _, id := range want {
 		got, err := api.GetSnapshot(context.Background(), id)
@@ -93,7 +91,7 @@ func TestBulkApprove(t *testing.T) {
 		}
 	}
 	tm.press("q")
-	if err := tm.exit(); err != nil {
+	if err := tm.Exit(); err != nil {
 		t.Fatalf("snapdash exited with %v", err)
 	}
 }
@@ -104,26 +102,26 @@ func TestBulkApprove(t *testing.T) {
 func TestCommandLineAndAccentFilter(t *testing.T) {
 	s, _, _, _ := demoSim(t)
 	tm := startOn(t, s, interactionOf(t, s, "Kenji Watanabe"))
-	tm.waitFor("Snapshots · Kenji Watanabe")
+	tm.WaitFor("Snapshots · Kenji Watanabe")
 	tm.press(":")
-	tm.waitFor("interaction") // the hint lists the commands
+	tm.WaitFor("interaction") // the hint lists the commands
 	for _, k := range []string{"i", " ", "m", "a", "l", "l", "o", "r", "y", enter} {
 		tm.press(k)
 	}
-	tm.waitFor("Snapshots · Mallory")
+	tm.WaitFor("Snapshots · Mallory")
 	tm.press("\x1b[Z") // shift+tab: the interactions pane
 	tm.press("/")
 	for _, k := range []string{"g", "a", "r", "c", "i", "a"} {
 		tm.press(k)
 	}
-	scr := tm.waitFor("Interactions 1/1")
+	scr := tm.WaitFor("Interactions 1/1")
 	if !strings.Contains(scr, "Sofía García") || strings.Contains(scr, "Kenji Wat") {
 		t.Fatalf("the filter did not keep only Sofía García:\n%s", scr)
 	}
 	tm.press(enter)
-	tm.waitFor("Snapshots · Sofía García")
+	tm.WaitFor("Snapshots · Sofía García")
 	tm.press("q")
-	if err := tm.exit(); err != nil {
+	if err := tm.Exit(); err != nil {
 		t.Fatalf("snapdash exited with %v", err)
 	}
 }

@@ -4,9 +4,11 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,26 +17,9 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/termgfx"
+	"github.com/snapdash/snapdash/internal/termtest"
 	"github.com/snapdash/snapdash/tui"
 )
-
-// capture keeps every byte the program writes.
-type capture struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (c *capture) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.buf.Write(p)
-}
-
-func (c *capture) bytes() []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]byte(nil), c.buf.Bytes()...)
-}
 
 // Payloads a hostile server could put in any string: a window title, a
 // clipboard write, a cursor position query (its answer would arrive as
@@ -61,48 +46,30 @@ func TestHostileServerStringsNeverReachTheTerminal(t *testing.T) {
 	s, api, id, ep := demoSim(t)
 	kenji := interactionOf(t, s, "Kenji Watanabe")
 
-	out := &capture{}
+	outR, out := io.Pipe()
 	r := lipgloss.NewRenderer(out)
 	r.SetColorProfile(termenv.ANSI256)
 	m := tui.New(tui.Options{API: api, ServerURL: s.URL() + "/" + osTitle, Identity: id, UserEndpointID: ep, Renderer: r,
 		ImageMode: termgfx.ModeASCII, Interactions: []string{kenji}, PreviewDelay: time.Millisecond,
 		Clipboard: func(string) error { return nil }})
 	t.Cleanup(m.Close)
-	rec := &recorder{Model: m}
 	in, keys := io.Pipe()
-	p := tea.NewProgram(rec, tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler())
+	// The terminal answers queries like a real one: a query that leaked
+	// would come back as typed keys.
+	tm := termtest.New(t, keys, outR, termtest.Options{Width: 160, Height: 50})
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithoutSignalHandler())
 	done := make(chan struct{})
 	go func() { _, _ = p.Run(); close(done) }()
-	t.Cleanup(func() { p.Quit(); <-done; _ = keys.Close() })
+	t.Cleanup(func() { p.Quit(); <-done; _ = keys.Close(); _ = out.Close() })
 	p.Send(tea.WindowSizeMsg{Width: 160, Height: 50})
 
-	waitFrame := func(want ...string) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			f := strings.Join(rec.frame(), "\n")
-			ok := true
-			for _, w := range want {
-				ok = ok && strings.Contains(f, w)
-			}
-			if ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("never drew %q:\n%s", want, f)
-			}
-			time.Sleep(30 * time.Millisecond)
-		}
-	}
 	press := func(ks ...string) {
 		for _, k := range ks {
-			if _, err := keys.Write([]byte(k)); err != nil {
-				t.Fatal(err)
-			}
-			time.Sleep(120 * time.Millisecond)
+			tm.Send(k)
+			time.Sleep(60 * time.Millisecond) // keys written together arrive as one key message
 		}
 	}
-	waitFrame("Kenji Watanabe", "● live")
+	tm.WaitFor("Kenji Watanabe", "● live")
 
 	now := time.Now().UTC()
 	evilSnap := "evil" + osTitle + "-1" + dsr
@@ -119,29 +86,43 @@ func TestHostileServerStringsNeverReachTheTerminal(t *testing.T) {
 	} {
 		s.Publish(ev)
 	}
-	waitFrame("evil-1", "req-2")
+	tm.WaitFor("evil-1", "req-2")
 
 	// The events pane, every row of the table with its preview, the
 	// approve prompt and the discard question of the hostile snapshot, the
-	// server's answer to approving it, the help and the filter.
-	press("e", "g")
-	for range 4 {
+	// server's answer to approving it, the help and the filter; each step
+	// waits for what it draws.
+	press("e")
+	tm.WaitFor("╭─ Events")
+	press("g")
+	rowsRE := regexp.MustCompile(`Snapshots · Kenji Watanabe 1/(\d+)`)
+	n, _ := strconv.Atoi(rowsRE.FindStringSubmatch(tm.WaitMatch(rowsRE.String()))[1])
+	for i := 2; i <= n; i++ {
 		press("j")
+		tm.WaitFor(fmt.Sprintf("Snapshots · Kenji Watanabe %d/%d", i, n))
 	}
 	press("/", "e", "v", "i", "l", "\r") // the filter leaves the hostile snapshot alone
-	waitFrame("evil-1", "1/1 of")
+	tm.WaitFor("evil-1", "1/1 of")
 	press("a")
-	waitFrame("Approve evil-1")
+	tm.WaitFor("Approve evil-1")
 	press("\r")
-	waitFrame("✗ approve evil-1") // the server's refusal, with the id it echoes
+	tm.WaitFor("✗ approve evil-1") // the server's refusal, with the id it echoes
 	press("d")
-	waitFrame("Discard snapshot?", "evil-1")
+	tm.WaitFor("Discard snapshot?", "evil-1")
 	press("n")
-	press("?", "?", "\x1b")
-	press("\x1b[Z", "G", "g") // the interactions list, with the unknown one
-	time.Sleep(500 * time.Millisecond)
+	tm.WaitGone("Discard snapshot?")
+	press("?")
+	tm.WaitFor("Keys", "full preview")
+	press("?")
+	tm.WaitGone("full preview")
+	press("\x1b", "\x1b[Z") // the interactions list, with the unknown one
+	tm.WaitFor("┏━ Interactions")
+	press("G")
+	tm.WaitFor("Snapshots · Eleni Papadopoulou")
+	press("g", "j")
+	tm.WaitFor("› int ") // its id, sanitized
 
-	got := out.bytes()
+	got := tm.Output()
 	for _, bad := range strings.Split(forbidden, "|") {
 		if i := bytes.Index(got, []byte(bad)); i >= 0 {
 			lo, hi := max(0, i-60), min(len(got), i+60)

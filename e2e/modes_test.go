@@ -21,24 +21,24 @@ var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
 func TestDemoHostileNameWithNoColor(t *testing.T) {
 	hasDemo(t)
 	tm := startEnv(t, []string{"NO_COLOR=1"}, "demo")
-	tm.waitFor("Mallory", "● live")
-	for i := 0; i < 5 && !strings.Contains(tm.screen(), "┏━ Interactions"); i++ {
+	tm.WaitFor("Mallory", "● live")
+	for i := 0; i < 5 && !strings.Contains(tm.Screen(), "┏━ Interactions"); i++ {
 		tm.press(shiftTab) // until the interactions list has the keyboard
 		time.Sleep(100 * time.Millisecond)
 	}
-	for i := 0; i < 5 && !strings.Contains(tm.screen(), "Snapshots · Mallory"); i++ {
+	for i := 0; i < 5 && !strings.Contains(tm.Screen(), "Snapshots · Mallory"); i++ {
 		tm.press("j")
 		time.Sleep(200 * time.Millisecond)
 	}
-	tm.waitFor("Snapshots · Mallory", "● uploaded")
+	tm.WaitFor("Snapshots · Mallory", "● uploaded")
 	tm.press("c")
-	tm.waitFor("to Mallory")
+	tm.WaitFor("to Mallory")
 	tm.press("\x1b")
-	tm.waitGone("to Mallory")
+	tm.WaitGone("to Mallory")
 	tm.press("e")
-	tm.waitFor("Events")
+	tm.WaitFor("Events")
 
-	out := tm.output()
+	out := tm.Output()
 	for _, bad := range []string{"pwned", "\x1b]0;", "\x1b]2;", "\x1b[31m"} {
 		if bytes.Contains(out, []byte(bad)) {
 			t.Errorf("the hostile name's %q reached the terminal", bad)
@@ -48,7 +48,7 @@ func TestDemoHostileNameWithNoColor(t *testing.T) {
 		t.Errorf("NO_COLOR is set, yet the program wrote %q", m)
 	}
 	tm.press("q")
-	if err := tm.exit(); err != nil {
+	if err := tm.Exit(); err != nil {
 		t.Fatalf("snapdash exited with %v", err)
 	}
 }
@@ -58,7 +58,7 @@ func TestDemoHostileNameWithNoColor(t *testing.T) {
 func TestDemoReadOnly(t *testing.T) {
 	hasDemo(t)
 	tm := start(t, "demo", "--read-only")
-	s := tm.waitFor("READ-ONLY", "● uploaded", "actions are disabled")
+	s := tm.WaitFor("READ-ONLY", "● uploaded", "actions are disabled")
 	lines := strings.Split(strings.TrimRight(s, "\n "), "\n")
 	footer := lines[len(lines)-1]
 	for _, k := range []string{"approve", "discard", "request", "camera"} {
@@ -70,20 +70,29 @@ func TestDemoReadOnly(t *testing.T) {
 	// still waiting for theirs, which have nothing to act on).
 	tm.press("G")
 	tm.press("a", "d", "r", "c", "u")
-	time.Sleep(300 * time.Millisecond)
-	s = tm.screen()
-	for _, dialog := range []string{"Approve ", "Discard snapshot?", "Request a snapshot", "Switch camera", "Upload a picture"} {
+	// y copies a link, which read-only mode allows: its confirmation is the
+	// sign that the keys before it were handled. A dialog opened by one of
+	// them would have taken the y.
+	dialogs := []string{"Approve ", "Discard snapshot?", "Request a snapshot", "Switch camera", "Upload a picture"}
+	tm.press("y")
+	s = tm.Until("the copy's confirmation or a dialog", func(s string) bool {
+		for _, d := range dialogs {
+			if strings.Contains(s, d) {
+				return true
+			}
+		}
+		return strings.Contains(s, "copied a signed URL")
+	})
+	for _, dialog := range dialogs {
 		if strings.Contains(s, dialog) {
 			t.Fatalf("read-only mode opened %q:\n%s", dialog, s)
 		}
 	}
-	tm.press("y")
-	tm.waitFor("copied a signed URL")
-	if !bytes.Contains(tm.output(), []byte("\x1b]52;c;")) {
+	if !bytes.Contains(tm.Output(), []byte("\x1b]52;c;")) {
 		t.Error("y sent no OSC 52 clipboard sequence")
 	}
 	tm.press("q")
-	if err := tm.exit(); err != nil {
+	if err := tm.Exit(); err != nil {
 		t.Fatalf("snapdash exited with %v", err)
 	}
 }

@@ -64,16 +64,14 @@ func TestTypedAheadDiscardAnsweredNoKeepsThePicture(t *testing.T) {
 		t.Fatal("no uploaded picture in the demo")
 	}
 	tm := startOn(t, s, iid)
-	tm.waitFor("● uploaded", "Preview · ascii")
+	tm.WaitFor("● uploaded", "Preview · ascii")
 	for range down {
 		tm.press("j")
 	}
-	tm.waitFor("● uploaded  ", target[:14]) // the preview's details name it
-	if _, err := tm.pty.Write([]byte("d" + enter + "y")); err != nil {
-		t.Fatal(err)
-	}
+	tm.WaitFor("● uploaded  ", target[:14]) // the preview's details name it
+	tm.Send("d" + enter + "y")
 	// The positive sign that y was handled, and by the table.
-	tm.waitFor("copied a signed URL of " + target[:8])
+	tm.WaitFor("copied a signed URL of " + target[:8])
 	got, err := api.GetSnapshot(context.Background(), target)
 	if err != nil {
 		t.Fatal(err)
@@ -81,11 +79,11 @@ func TestTypedAheadDiscardAnsweredNoKeepsThePicture(t *testing.T) {
 	if got.State != client.StateUploaded {
 		t.Fatalf("the picture is %s after d, enter (No), y", got.State)
 	}
-	if strings.Contains(tm.screen(), "discarding") || strings.Contains(tm.screen(), "Discard snapshot?") {
-		t.Fatalf("the screen shows a discard:\n%s", tm.screen())
+	if strings.Contains(tm.Screen(), "discarding") || strings.Contains(tm.Screen(), "Discard snapshot?") {
+		t.Fatalf("the screen shows a discard:\n%s", tm.Screen())
 	}
 	tm.press("q")
-	if err := tm.exit(); err != nil {
+	if err := tm.Exit(); err != nil {
 		t.Fatalf("snapdash exited with %v", err)
 	}
 }
@@ -98,18 +96,16 @@ func TestTypedAheadRequestSendsOneRequest(t *testing.T) {
 	iid := interactionOf(t, s, "Kenji Watanabe")
 	before := len(s.Requested(iid))
 	tm := startOn(t, s, iid)
-	tm.waitFor("Kenji Watanabe", "Preview")
-	if _, err := tm.pty.Write([]byte("r" + enter + enter)); err != nil {
-		t.Fatal(err)
-	}
-	tm.waitFor("waiting for the customer's picture")
+	tm.WaitFor("Kenji Watanabe", "Preview")
+	tm.Send("r" + enter + enter)
+	tm.WaitFor("waiting for the customer's picture")
 	// The second enter went to the table: the preview is full screen.
-	tm.waitFor("Preview · ascii · esc back")
+	tm.WaitFor("Preview · ascii · esc back")
 	if after := len(s.Requested(iid)); after != before+1 {
 		t.Fatalf("%d requests sent, want 1", after-before)
 	}
 	tm.press(esc, "q")
-	if err := tm.exit(); err != nil {
+	if err := tm.Exit(); err != nil {
 		t.Fatalf("snapdash exited with %v", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client/sim"
+	"github.com/snapdash/snapdash/internal/termtest"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -83,7 +84,7 @@ func TestServeSharesOneUpstream(t *testing.T) {
 		HostKeyCallback: ssh.FixedHostKey(hostSigner.PublicKey()), Timeout: 10 * time.Second}
 
 	const sessions = 4
-	var screens [sessions]*syncBuffer
+	var screens [sessions]*termtest.Term
 	for i := range sessions {
 		conn, err := ssh.Dial("tcp", addr, conf)
 		if err != nil {
@@ -103,27 +104,10 @@ func TestServeSharesOneUpstream(t *testing.T) {
 		if err := sess.Shell(); err != nil {
 			t.Fatal(err)
 		}
-		screens[i] = &syncBuffer{}
-		go func(sc *syncBuffer) {
-			buf := make([]byte, 4096)
-			for {
-				n, err := out.Read(buf)
-				sc.Write(buf[:n])
-				answerQueries(in, buf[:n])
-				if err != nil {
-					return
-				}
-			}
-		}(screens[i])
+		screens[i] = termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40})
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for i := range sessions {
-		for !strings.Contains(screens[i].String(), "Kenji Watanabe") || !strings.Contains(screens[i].String(), "live") {
-			if time.Now().After(deadline) {
-				t.Fatalf("session %d never showed the dashboard live:\n%q\nserver stderr: %s", i, screens[i].String(), stderr.String())
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+	for _, sc := range screens {
+		sc.WaitFor("Kenji Watanabe", "live")
 	}
 	if want := "snapdash: host key " + ssh.FingerprintSHA256(hostSigner.PublicKey()); !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr does not give the host key's fingerprint %q: %q", want, stderr.String())

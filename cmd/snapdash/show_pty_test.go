@@ -108,3 +108,16 @@ func TestShowPipedAsksTheTerminalNothing(t *testing.T) {
 	}
 	checkCells(t, out.String(), 80, 24)
 }
+
+// answerQueries answers the two queries every terminal answers: the
+// background colour (OSC 11) and the cursor position. showInPTY needs a
+// terminal that answers no more than that (the shared harness's emulator
+// also answers device attributes, which picks the picture mode here).
+func answerQueries(w io.Writer, chunk []byte) {
+	if bytes.Contains(chunk, []byte("\x1b]11;?")) {
+		_, _ = io.WriteString(w, "\x1b]11;rgb:0000/0000/0000\x1b\\")
+	}
+	if bytes.Contains(chunk, []byte("\x1b[6n")) {
+		_, _ = io.WriteString(w, "\x1b[1;1R")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/snapdash/snapdash/internal/termtest"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -95,25 +96,8 @@ func TestServeOverSSH(t *testing.T) {
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	var screen syncBuffer
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := out.Read(buf)
-			screen.Write(buf[:n])
-			answerQueries(in, buf[:n])
-			if err != nil {
-				return
-			}
-		}
-	}()
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(screen.String(), "Kenji Watanabe") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the dashboard never showed over SSH:\n%q\nserver stderr: %s", screen.String(), stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	tm := termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40})
+	tm.WaitFor("Kenji Watanabe")
 	io.WriteString(in, "q")
 	done := make(chan error, 1)
 	go func() { done <- sess.Wait() }()

@@ -5,7 +5,6 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestWatchInPTY: `snapdash watch` opens on the watch screen (the demo's
@@ -16,23 +15,28 @@ func TestWatchInPTY(t *testing.T) {
 	srv := startSim(t, false)
 	c := newCLI(t, agentEnv(srv))
 	p := startPTY(t, c, "watch", "--image-mode", "none")
-	p.waitFor("every live interaction")
-	p.waitFor("CRITICAL")
-	p.waitFor("READ-ONLY")
-	p.waitFor("read-only (watch without --act)") // why, not a flag nobody passed
-	if _, err := p.tty.Write([]byte("\r")); err != nil {
-		t.Fatal(err)
+	p.WaitFor("every live interaction")
+	p.WaitFor("CRITICAL")
+	p.WaitFor("READ-ONLY")
+	p.WaitFor("read-only (watch without --act)") // why, not a flag nobody passed
+	p.Send("\r")
+	// The dashboard's footer is the sign the opened interaction is drawn.
+	if scr := p.WaitFor("Snapshots · ", "? help"); strings.Contains(scr, "r request") {
+		t.Fatalf("watch without --act offers actions:\n%s", scr)
 	}
-	p.waitFor("Snapshots · ")
-	time.Sleep(300 * time.Millisecond)
-	if out := p.output(); strings.Contains(out, "r request") {
-		t.Fatalf("watch without --act offers actions:\n%q", out)
+	// r does nothing; the help that ? opens after it shows it was handled.
+	p.Type("r", "?")
+	scr := p.Until("the help or a request form", func(s string) bool {
+		return strings.Contains(s, "full preview") || strings.Contains(s, "Request a snapshot")
+	})
+	if strings.Contains(scr, "Request a snapshot") {
+		t.Fatalf("watch without --act opened the request form:\n%s", scr)
 	}
-	if _, err := p.tty.Write([]byte("q")); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.wait(); err != nil {
-		t.Fatalf("watch exited with %v; output:\n%q", err, p.output())
+	p.Send("\x1b")
+	p.WaitGone("full preview")
+	p.Send("q")
+	if err := p.Exit(); err != nil {
+		t.Fatalf("watch exited with %v; screen:\n%s", err, p.Screen())
 	}
 }
 
@@ -42,18 +46,14 @@ func TestWatchActInPTY(t *testing.T) {
 	srv := startSim(t, false)
 	c := newCLI(t, agentEnv(srv))
 	p := startPTY(t, c, "watch", "--act", "--image-mode", "none")
-	p.waitFor("CRITICAL")
-	if _, err := p.tty.Write([]byte("\r")); err != nil {
-		t.Fatal(err)
-	}
-	p.waitFor("r request")
-	if strings.Contains(p.output(), "READ-ONLY") {
+	p.WaitFor("CRITICAL")
+	p.Send("\r")
+	p.WaitFor("r request")
+	if strings.Contains(p.Screen(), "READ-ONLY") {
 		t.Fatal("watch --act is read-only")
 	}
-	if _, err := p.tty.Write([]byte("q")); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.wait(); err != nil {
-		t.Fatalf("watch exited with %v; output:\n%q", err, p.output())
+	p.Send("q")
+	if err := p.Exit(); err != nil {
+		t.Fatalf("watch exited with %v; screen:\n%s", err, p.Screen())
 	}
 }

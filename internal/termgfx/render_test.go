@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/snapdash/snapdash/internal/cellimg"
 )
@@ -49,7 +50,8 @@ func TestRenderGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkShape(t, f, tc.o.Cols, tc.o.Rows)
-			golden(t, tc.name, f.String()+"\n")
+			// testdata/TestRenderGolden/<name>.golden; go test -update rewrites it.
+			golden.RequireEqualEscape(t, []byte(f.String()+"\n"), true)
 		})
 	}
 }

@@ -2,7 +2,6 @@ package sshserve
 
 import (
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -30,7 +29,7 @@ func TestSessionsShareOnePictureBudget(t *testing.T) {
 	}, alice)
 	for i := 0; i < 2; i++ {
 		c := dial(t, ts.Addr().String(), alice, clientOpts{})
-		c.waitScreen("count=0", 10*time.Second)
+		c.WaitFor("count=0")
 		if b := <-got; b != budget {
 			t.Fatalf("session %d got budget %p, want the server's %p", i, b, budget)
 		}

@@ -3,12 +3,14 @@ package sshserve
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/vt"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/internal/termgfx"
@@ -102,13 +104,13 @@ func TestApproveOverSSHWithRealDashboard(t *testing.T) {
 	before := p.snapshots(t)
 
 	c := dial(t, ts.Addr().String(), alice, clientOpts{w: 100, h: 30})
-	c.waitScreen("Sofía García", 10*time.Second)
-	c.waitScreenRE(loadedRE, 10*time.Second)
-	c.waitScreen("● uploaded", 5*time.Second)
-	c.send("a")
-	c.waitScreen("Approve ", 5*time.Second)
-	c.send("\r")
-	c.waitScreen("approved", 10*time.Second)
+	c.WaitFor("Sofía García")
+	c.WaitMatch(loadedRE)
+	c.WaitFor("● uploaded")
+	c.Send("a")
+	c.WaitFor("Approve ")
+	c.Send("\r")
+	c.WaitFor("approved")
 
 	var approved string
 	deadline := time.Now().Add(5 * time.Second)
@@ -124,7 +126,7 @@ func TestApproveOverSSHWithRealDashboard(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if approved == "" {
-		t.Fatalf("no snapshot approved in the simulator; screen:\n%s", c.screen())
+		t.Fatalf("no snapshot approved in the simulator; screen:\n%s", c.Screen())
 	}
 	log := ts.log.String()
 	for _, want := range []string{`msg="audit: approve done"`, "snapshot=" + approved,
@@ -145,8 +147,8 @@ func TestApproveOverSSHWithRealDashboard(t *testing.T) {
 			}
 		}
 	}
-	c.send("q")
-	c.waitExit(10 * time.Second)
+	c.Send("q")
+	c.waitExit()
 	if strings.Contains(c.output(), p.token) || strings.Contains(log, p.token) {
 		t.Fatal("the API token reached the session or the log")
 	}
@@ -159,17 +161,24 @@ func TestSupervisorCannotApprove(t *testing.T) {
 		Roles: map[string]string{"boss@hq": RoleSupervisor}}, boss)
 	before := p.snapshots(t)
 	c := dial(t, ts.Addr().String(), boss, clientOpts{w: 120, h: 30})
-	c.waitScreen("READ-ONLY", 10*time.Second)
-	c.waitScreenRE(loadedRE, 10*time.Second)
+	c.WaitFor("READ-ONLY")
+	c.WaitMatch(loadedRE)
 	// The status line says why: the key's role, not a flag nobody passed.
-	c.waitScreen("read-only (supervisor role)", 5*time.Second)
-	if strings.Contains(c.screen(), "--read-only") {
-		t.Fatalf("the supervisor is told about --read-only:\n%s", c.screen())
+	c.WaitFor("read-only (supervisor role)")
+	if strings.Contains(c.Screen(), "--read-only") {
+		t.Fatalf("the supervisor is told about --read-only:\n%s", c.Screen())
 	}
-	c.send("a")
-	time.Sleep(100 * time.Millisecond)
-	c.send("\r")
-	time.Sleep(300 * time.Millisecond)
+	// a is refused; enter then opens the full preview, the sign that a
+	// opened no prompt (a prompt would have taken the enter as yes).
+	approving := regexp.MustCompile(`Snapshot type|(approving|✓ approved) [0-9a-f]{8}`)
+	c.Send("a")
+	c.Send("\r")
+	scr := c.Until("the full preview or an approval", func(s string) bool {
+		return strings.Contains(s, "esc back") || approving.MatchString(s)
+	})
+	if approving.MatchString(scr) {
+		t.Fatalf("a supervisor could approve:\n%s", scr)
+	}
 	for id, st := range p.snapshots(t) {
 		if before[id] != st {
 			t.Fatalf("a supervisor changed %s from %s to %s", id, before[id], st)
@@ -208,8 +217,8 @@ func TestTwoRealSessionsIndependentAndPanicIsolated(t *testing.T) {
 	}, alice, bob)
 	a := dial(t, ts.Addr().String(), alice, clientOpts{w: 100, h: 30})
 	b := dial(t, ts.Addr().String(), bob, clientOpts{w: 80, h: 24, lightBg: true})
-	a.waitScreenRE(loadedRE, 10*time.Second)
-	b.waitScreenRE(loadedRE, 10*time.Second)
+	a.WaitMatch(loadedRE)
+	b.WaitMatch(loadedRE)
 
 	mu.Lock()
 	if themes["alice"] != "dark" || themes["bob"] != "light" {
@@ -227,26 +236,30 @@ func TestTwoRealSessionsIndependentAndPanicIsolated(t *testing.T) {
 	}
 
 	// Bob moves down; alice's selection does not move.
-	aBefore := a.screen()
-	b.send("j")
-	b.waitScreen("› ✗ discarded", 5*time.Second)
-	time.Sleep(100 * time.Millisecond)
-	if strings.Contains(a.screen(), "› ✗ discarded") {
-		t.Fatalf("bob's key moved alice's selection:\n%s\nbefore:\n%s", a.screen(), aBefore)
+	aBefore := a.Screen()
+	b.Send("j")
+	b.WaitFor("› ✗ discarded")
+	// Alice's help, opened and closed after bob's key was handled, is the
+	// sign that her dashboard has handled any key it was given before.
+	a.Send("?")
+	a.WaitFor("full preview")
+	a.Send("?")
+	if scr := a.WaitGone("full preview"); strings.Contains(scr, "› ✗ discarded") {
+		t.Fatalf("bob's key moved alice's selection:\n%s\nbefore:\n%s", scr, aBefore)
 	}
 
 	// Alice's dashboard panics; bob keeps working, the server keeps serving.
-	a.send("!")
-	if code := a.waitExit(10 * time.Second); code != 1 {
+	a.Send("!")
+	if code := a.waitExit(); code != 1 {
 		t.Fatalf("panicking session exit %d", code)
 	}
 	if !strings.Contains(a.output(), "internal error") {
 		t.Errorf("alice was not told: %q", a.output())
 	}
-	b.send("k")
-	b.waitScreen("› ● uploaded", 5*time.Second)
+	b.Send("k")
+	b.WaitFor("› ● uploaded")
 	c := dial(t, ts.Addr().String(), alice, clientOpts{w: 90, h: 26})
-	c.waitScreenRE(loadedRE, 10*time.Second)
+	c.WaitMatch(loadedRE)
 	if !strings.Contains(ts.log.String(), "injected panic") {
 		t.Error("panic not logged")
 	}
@@ -261,27 +274,27 @@ func (m panicOnBang) Close() {
 
 // widest returns the width in cells of the widest line on screen.
 func (c *sshClient) widest() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	w := 0
-	for y := 0; y < c.emu.Height(); y++ {
-		for x := c.emu.Width() - 1; x >= 0; x-- {
-			if cell := c.emu.CellAt(x, y); cell != nil && cell.Content != "" && cell.Content != " " {
-				w = max(w, x+1)
-				break
+	c.Emulator(func(e *vt.Emulator) {
+		for y := 0; y < e.Height(); y++ {
+			for x := e.Width() - 1; x >= 0; x-- {
+				if cell := e.CellAt(x, y); cell != nil && cell.Content != "" && cell.Content != " " {
+					w = max(w, x+1)
+					break
+				}
 			}
 		}
-	}
+	})
 	return w
 }
 
 // headerBg returns the background colour of the header's first cell.
 func (c *sshClient) headerBg() any {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cell := c.emu.CellAt(0, 0)
-	if cell == nil {
-		return nil
-	}
-	return cell.Style.Bg
+	var bg any
+	c.Emulator(func(e *vt.Emulator) {
+		if cell := e.CellAt(0, 0); cell != nil {
+			bg = cell.Style.Bg
+		}
+	})
+	return bg
 }

@@ -8,18 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/vt"
+	"github.com/snapdash/snapdash/internal/termtest"
 	"github.com/snapdash/snapdash/tui"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -202,19 +200,14 @@ func (m *testModel) View() string {
 		m.n, m.w, m.h, m.info.Role, m.opts.ReadOnly, m.opts.Theme, m.info.DarkBackground)
 }
 
-// sshClient is one SSH session seen through a VT emulator.
+// sshClient is one SSH session seen through the shared terminal harness.
 type sshClient struct {
+	*termtest.Term
 	t      testing.TB
 	conn   *gossh.Client
 	sess   *gossh.Session
-	stdin  io.WriteCloser
-	mu     sync.Mutex
-	emu    *vt.Emulator
 	stderr logBuffer
-	raw    logBuffer // everything written to the screen
-	nbytes int64
 	waitc  chan error
-	outEOF chan struct{} // closed when stdout has been read to the end
 }
 
 // clientOpts configure dial.
@@ -259,10 +252,10 @@ func dial(t testing.TB, addr string, key testKey, o clientOpts) *sshClient {
 	if err != nil {
 		t.Fatalf("session: %v", err)
 	}
-	c := &sshClient{t: t, conn: conn, sess: sess, emu: vt.NewEmulator(o.w, o.h), waitc: make(chan error, 1), outEOF: make(chan struct{})}
+	c := &sshClient{t: t, conn: conn, sess: sess, waitc: make(chan error, 1)}
+	topts := termtest.Options{Width: o.w, Height: o.h, NoReplies: o.noReplies}
 	if o.lightBg {
-		c.emu.SetDefaultBackgroundColor(rgb(0xff, 0xff, 0xff))
-		c.emu.SetDefaultForegroundColor(rgb(0, 0, 0))
+		topts.Background, topts.Foreground = rgb(0xff, 0xff, 0xff), rgb(0, 0, 0)
 	}
 	for k, v := range o.env {
 		if err := sess.Setenv(k, v); err != nil {
@@ -274,7 +267,7 @@ func dial(t testing.TB, addr string, key testKey, o clientOpts) *sshClient {
 			t.Fatalf("pty: %v", err)
 		}
 	}
-	c.stdin, err = sess.StdinPipe()
+	stdin, err := sess.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,104 +279,25 @@ func dial(t testing.TB, addr string, key testKey, o clientOpts) *sshClient {
 	if err := sess.Shell(); err != nil {
 		t.Fatalf("shell: %v", err)
 	}
-	go c.copyOut(stdout)
-	if o.noReplies {
-		// The emulator still answers queries; drop the answers.
-		go func() { _, _ = io.Copy(io.Discard, c.emu) }()
-	} else {
-		go func() { _, _ = io.Copy(c.stdin, c.emu) }()
-	}
+	c.Term = termtest.New(t, stdin, stdout, topts)
 	go func() { c.waitc <- sess.Wait() }()
-	t.Cleanup(c.close)
+	t.Cleanup(func() {
+		_ = sess.Close()
+		_ = conn.Close()
+		if t.Failed() {
+			t.Logf("session stderr: %s", c.stderr.String())
+		}
+	})
 	return c
 }
 
-func (c *sshClient) copyOut(r io.Reader) {
-	defer close(c.outEOF)
-	buf := make([]byte, 32*1024)
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			c.mu.Lock()
-			c.nbytes += int64(n)
-			_, _ = c.emu.Write(buf[:n])
-			c.mu.Unlock()
-			_, _ = c.raw.Write(buf[:n])
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-func (c *sshClient) close() {
-	_ = c.sess.Close()
-	_ = c.conn.Close()
-	// Emulator.Close races with a pending Read (v0.1.0); closing the
-	// input pipe ends the reply copier without touching the emulator.
-	if cl, ok := c.emu.InputPipe().(io.Closer); ok {
-		_ = cl.Close()
-	}
-}
-
-// screen returns the emulator's text.
-func (c *sshClient) screen() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.emu.String()
-}
-
-// send types s.
-func (c *sshClient) send(s string) {
-	c.t.Helper()
-	if _, err := io.WriteString(c.stdin, s); err != nil {
-		c.t.Fatalf("send %q: %v", s, err)
-	}
-}
-
-// waitScreen waits until the screen contains want.
-func (c *sshClient) waitScreen(want string, timeout time.Duration) string {
-	c.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		s := c.screen()
-		if strings.Contains(s, want) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("screen never showed %q; screen:\n%s\nstderr: %s", want, s, c.stderr.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// waitScreenRE waits until the screen matches re.
-func (c *sshClient) waitScreenRE(re string, timeout time.Duration) string {
-	c.t.Helper()
-	rx := regexp.MustCompile(re)
-	deadline := time.Now().Add(timeout)
-	for {
-		s := c.screen()
-		if rx.MatchString(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("screen never matched %q; screen:\n%s\nstderr: %s", re, s, c.stderr.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// waitExit waits for the session to end and returns its exit status.
-func (c *sshClient) waitExit(timeout time.Duration) int {
+// waitExit waits for the session to end and its output to be read to the
+// end, and returns its exit status.
+func (c *sshClient) waitExit() int {
 	c.t.Helper()
 	select {
 	case err := <-c.waitc:
-		select {
-		case <-c.outEOF:
-		case <-time.After(timeout):
-			c.t.Fatal("stdout not closed after exit")
-		}
+		c.WaitDone()
 		var ee *gossh.ExitError
 		switch {
 		case err == nil:
@@ -393,8 +307,8 @@ func (c *sshClient) waitExit(timeout time.Duration) int {
 		default:
 			return -1
 		}
-	case <-time.After(timeout):
-		c.t.Fatalf("session did not end; screen:\n%s", c.screen())
+	case <-time.After(termtest.DefaultTimeout):
+		c.t.Fatalf("session did not end; screen:\n%s", c.Screen())
 	}
 	return -1
 }
@@ -402,4 +316,4 @@ func (c *sshClient) waitExit(timeout time.Duration) int {
 func rgb(r, g, b uint8) color.Color { return color.RGBA{R: r, G: g, B: b, A: 0xff} }
 
 // output returns everything the session wrote to the terminal and stderr.
-func (c *sshClient) output() string { return c.raw.String() + c.stderr.String() }
+func (c *sshClient) output() string { return string(c.Output()) + c.stderr.String() }

@@ -36,15 +36,18 @@ type sessionInput struct {
 	// done is closed when the session's input has ended.
 	done chan struct{}
 
-	// lastInput is when the client last sent a byte (unix nanoseconds).
+	// lastInput is when the client last sent a byte (unix nanoseconds),
+	// by the clock now.
 	lastInput atomic.Int64
+	now       func() time.Time
 }
 
-// newSessionInput starts the pump on src; probing starts switched on.
-func newSessionInput(src io.Reader) *sessionInput {
-	in := &sessionInput{src: src, probing: true, done: make(chan struct{})}
+// newSessionInput starts the pump on src; probing starts switched on; now
+// times the client's last input.
+func newSessionInput(src io.Reader, now func() time.Time) *sessionInput {
+	in := &sessionInput{src: src, probing: true, done: make(chan struct{}), now: now}
 	in.cond = sync.NewCond(&in.mu)
-	in.lastInput.Store(time.Now().UnixNano())
+	in.lastInput.Store(now().UnixNano())
 	go in.pump()
 	return in
 }
@@ -57,7 +60,7 @@ func (in *sessionInput) pump() {
 		n, err := in.src.Read(tmp)
 		in.mu.Lock()
 		if n > 0 {
-			in.lastInput.Store(time.Now().UnixNano())
+			in.lastInput.Store(in.now().UnixNano())
 			chunk := tmp[:n]
 			if !in.probing {
 				chunk, _ = stripReplies(chunk)

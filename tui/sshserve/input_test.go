@@ -65,7 +65,7 @@ func (r chunkReader) Read(p []byte) (int, error) {
 
 func TestSessionInputProbeHandsBackKeys(t *testing.T) {
 	src := chunkReader{ch: make(chan string, 8)}
-	in := newSessionInput(src)
+	in := newSessionInput(src, time.Now)
 	defer in.Close()
 	src.ch <- "ab"
 	src.ch <- "\x1b]11;rgb:ffff/ffff/ffff\x1b\\c\x1b[?62c"
@@ -105,7 +105,7 @@ func TestSessionInputProbeHandsBackKeys(t *testing.T) {
 
 func TestProbeReaderUnblocksAtEnd(t *testing.T) {
 	src := chunkReader{ch: make(chan string)}
-	in := newSessionInput(src)
+	in := newSessionInput(src, time.Now)
 	defer close(src.ch)
 	defer in.Close()
 	errc := make(chan error, 1)
@@ -140,7 +140,7 @@ func TestProbeReaderUnblocksAtEnd(t *testing.T) {
 // reader must not keep a key typed afterwards.
 func TestProbeWithRealDetectOnSilentTerminal(t *testing.T) {
 	src := chunkReader{ch: make(chan string, 4)}
-	in := newSessionInput(src)
+	in := newSessionInput(src, time.Now)
 	defer close(src.ch)
 	defer in.Close()
 	var out bytes.Buffer

@@ -110,9 +110,9 @@ func TestIdleSocketsDoNotLockOutReviewers(t *testing.T) {
 		awaitAdmitted(t, c)
 	}
 	c := dial(t, addr, alice, clientOpts{})
-	c.waitScreen("count=0", 10*time.Second)
-	c.send("j")
-	c.waitScreen("count=1", 5*time.Second)
+	c.WaitFor("count=0")
+	c.Send("j")
+	c.WaitFor("count=1")
 	if !strings.Contains(ts.log.String(), "not logged in") {
 		t.Error("the log does not say why idle connections were closed")
 	}
@@ -132,7 +132,7 @@ func TestLoginDeadlineClosesIdleAndTricklingSockets(t *testing.T) {
 	// A session logged in before the strangers arrive outlives their
 	// deadline: the deadline is for logging in only.
 	c := dial(t, addr, alice, clientOpts{})
-	c.waitScreen("count=0", 5*time.Second)
+	c.WaitFor("count=0")
 
 	idle, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -156,8 +156,8 @@ func TestLoginDeadlineClosesIdleAndTricklingSockets(t *testing.T) {
 	if !strings.Contains(ts.log.String(), "no login within the deadline") {
 		t.Error("the log does not say why the connections were closed")
 	}
-	c.send("j")
-	c.waitScreen("count=1", 5*time.Second)
+	c.Send("j")
+	c.WaitFor("count=1")
 }
 
 func TestEnvRequestsCapped(t *testing.T) {

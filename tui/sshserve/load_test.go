@@ -79,11 +79,11 @@ func TestLoad(t *testing.T) {
 	// The simulator renders and caches pictures on first use: warm it with
 	// one session so the figures are per session, not start-up.
 	warm := dial(t, ts.Addr().String(), key, clientOpts{})
-	warm.waitScreenRE(marker, 15*time.Second)
-	warm.send("j")
+	warm.WaitMatch(marker)
+	warm.Send("j")
 	time.Sleep(300 * time.Millisecond)
-	warm.send("q")
-	warm.waitExit(10 * time.Second)
+	warm.Send("q")
+	warm.waitExit()
 	waitSessions(t, ts.Server, 0)
 
 	keyFile := filepath.Join(t.TempDir(), "id_ed25519")

@@ -36,6 +36,8 @@ type Options struct {
 	// IdleTimeout ends a session after this long without a keystroke
 	// (default 30 minutes; negative: never).
 	IdleTimeout time.Duration
+	// Clock times the idle timeout (default: the system clock).
+	Clock Clock
 	// MaxSessions caps concurrent sessions (default 32); a session beyond
 	// the cap is told so and closed.
 	MaxSessions int
@@ -148,6 +150,9 @@ func (o *Options) fill() error {
 	o.Roles = roles // a copy: the caller may keep changing its map
 	if o.IdleTimeout == 0 {
 		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.Clock == nil {
+		o.Clock = systemClock{}
 	}
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = DefaultMaxSessions

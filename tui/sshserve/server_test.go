@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/snapdash/snapdash/internal/termtest"
 	"github.com/snapdash/snapdash/tui"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -19,11 +20,11 @@ func TestSessionShowsModelWithSizeAndRole(t *testing.T) {
 	alice := newTestKey(t, "alice@laptop")
 	ts := startServer(t, Options{}, alice)
 	c := dial(t, ts.Addr().String(), alice, clientOpts{w: 100, h: 30})
-	c.waitScreen("size=100x30 role=reviewer ro=false", 5*time.Second)
-	c.send("jjj")
-	c.waitScreen("count=3", 2*time.Second)
-	c.send("q")
-	if code := c.waitExit(5 * time.Second); code != 0 {
+	c.WaitFor("size=100x30 role=reviewer ro=false")
+	c.Send("jjj")
+	c.WaitFor("count=3")
+	c.Send("q")
+	if code := c.waitExit(); code != 0 {
 		t.Fatalf("exit status %d, want 0", code)
 	}
 	log := ts.log.String()
@@ -96,9 +97,9 @@ func TestRolesByFingerprintAndComment(t *testing.T) {
 		{sup2, "role=supervisor ro=true"},
 	} {
 		c := dial(t, ts.Addr().String(), tc.key, clientOpts{})
-		c.waitScreen(tc.want, 5*time.Second)
-		c.send("q")
-		c.waitExit(5 * time.Second)
+		c.WaitFor(tc.want)
+		c.Send("q")
+		c.waitExit()
 	}
 }
 
@@ -185,7 +186,7 @@ func TestNoPtyGetsMessage(t *testing.T) {
 	alice := newTestKey(t, "alice")
 	ts := startServer(t, Options{}, alice)
 	c := dial(t, ts.Addr().String(), alice, clientOpts{noPty: true})
-	if code := c.waitExit(5 * time.Second); code != 1 {
+	if code := c.waitExit(); code != 1 {
 		t.Fatalf("exit status %d, want 1", code)
 	}
 	if !strings.Contains(c.stderr.String(), "needs a terminal") {
@@ -215,21 +216,23 @@ func TestSessionCap(t *testing.T) {
 	alice := newTestKey(t, "alice")
 	ts := startServer(t, Options{MaxSessions: 1}, alice)
 	first := dial(t, ts.Addr().String(), alice, clientOpts{})
-	first.waitScreen("count=0", 5*time.Second)
+	first.WaitFor("count=0")
 	second := dial(t, ts.Addr().String(), alice, clientOpts{})
-	if code := second.waitExit(5 * time.Second); code != 1 {
+	if code := second.waitExit(); code != 1 {
 		t.Fatalf("extra session exit %d, want 1", code)
 	}
 	if !strings.Contains(second.output(), "limit of 1 sessions") {
 		t.Fatalf("extra session output %q", second.output())
 	}
-	first.send("j")
-	first.waitScreen("count=1", 2*time.Second)
-	first.send("q")
-	first.waitExit(5 * time.Second)
-	// The slot is free again.
+	first.Send("j")
+	first.WaitFor("count=1")
+	first.Send("q")
+	first.waitExit()
+	// The slot is free again once the server has ended the session (its
+	// client hears the end a moment before).
+	waitSessions(t, ts.Server, 0)
 	third := dial(t, ts.Addr().String(), alice, clientOpts{})
-	third.waitScreen("count=0", 5*time.Second)
+	third.WaitFor("count=0")
 }
 
 func TestPanicEndsOnlyItsSession(t *testing.T) {
@@ -239,19 +242,19 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 			ts := startServer(t, Options{}, alice, bob)
 			a := dial(t, ts.Addr().String(), alice, clientOpts{})
 			b := dial(t, ts.Addr().String(), bob, clientOpts{w: 80, h: 24})
-			a.waitScreen("count=0", 5*time.Second)
-			b.waitScreen("count=0", 5*time.Second)
-			a.send(key)
-			if code := a.waitExit(5 * time.Second); code != 1 {
+			a.WaitFor("count=0")
+			b.WaitFor("count=0")
+			a.Send(key)
+			if code := a.waitExit(); code != 1 {
 				t.Fatalf("panicking session exit %d, want 1", code)
 			}
 			if !strings.Contains(a.output(), "internal error") {
 				t.Errorf("panicking session was not told: %q", a.output())
 			}
-			b.send("jj")
-			b.waitScreen("count=2", 2*time.Second)
+			b.Send("jj")
+			b.WaitFor("count=2")
 			c := dial(t, ts.Addr().String(), alice, clientOpts{})
-			c.waitScreen("count=0", 5*time.Second)
+			c.WaitFor("count=0")
 			if !strings.Contains(ts.log.String(), "test panic in") {
 				t.Error("the panic is not in the log")
 			}
@@ -265,7 +268,7 @@ func TestShutdownTellsSessions(t *testing.T) {
 	var cs []*sshClient
 	for range 3 {
 		c := dial(t, ts.Addr().String(), alice, clientOpts{})
-		c.waitScreen("count=0", 5*time.Second)
+		c.WaitFor("count=0")
 		cs = append(cs, c)
 	}
 	start := time.Now()
@@ -273,7 +276,7 @@ func TestShutdownTellsSessions(t *testing.T) {
 		t.Fatalf("Serve returned %v", err)
 	}
 	for _, c := range cs {
-		c.waitExit(5 * time.Second)
+		c.waitExit()
 		if !strings.Contains(c.output(), "server shutting down") {
 			t.Errorf("session not told: %q", c.output())
 		}
@@ -286,17 +289,120 @@ func TestShutdownTellsSessions(t *testing.T) {
 	}
 }
 
+// fakeClock is a Clock that moves only when the test advances it.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waiters []fakeWaiter
+	added   chan struct{} // signalled when a waiter is added
+}
+
+type fakeWaiter struct {
+	at time.Time
+	c  chan time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC), added: make(chan struct{}, 64)}
+}
+
+func (f *fakeClock) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *fakeClock) After(d time.Duration) <-chan time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := make(chan time.Time, 1)
+	f.waiters = append(f.waiters, fakeWaiter{f.now.Add(d), c})
+	select {
+	case f.added <- struct{}{}:
+	default: // a signal is pending already
+	}
+	return c
+}
+
+// advance moves the clock by d and fires the timers it passes.
+func (f *fakeClock) advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = f.now.Add(d)
+	kept := f.waiters[:0]
+	for _, w := range f.waiters {
+		if w.at.After(f.now) {
+			kept = append(kept, w)
+			continue
+		}
+		w.c <- f.now
+	}
+	f.waiters = kept
+}
+
+// pending is how many timers have not fired yet.
+func (f *fakeClock) pending() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.waiters)
+}
+
+// waitTimer waits until a timer has been set since the last call.
+func (f *fakeClock) waitTimer(t *testing.T) {
+	t.Helper()
+	select {
+	case <-f.added:
+	case <-time.After(termtest.DefaultTimeout):
+		t.Fatal("the server set no idle timer")
+	}
+}
+
 func TestIdleTimeout(t *testing.T) {
 	alice := newTestKey(t, "alice")
-	ts := startServer(t, Options{IdleTimeout: 400 * time.Millisecond}, alice)
+	clock := newFakeClock()
+	ts := startServer(t, Options{IdleTimeout: 400 * time.Millisecond, Clock: clock}, alice)
 	c := dial(t, ts.Addr().String(), alice, clientOpts{})
-	c.waitScreen("count=0", 5*time.Second)
-	for range 4 { // typing keeps it alive
-		time.Sleep(200 * time.Millisecond)
-		c.send("j")
+	c.WaitFor("count=0")
+	clock.waitTimer(t)
+	// Typing every 300ms (by the session's clock) keeps it alive, however
+	// slowly the machine runs: each key is seen before the clock moves on.
+	for i := 1; i <= 4; i++ {
+		clock.advance(300 * time.Millisecond)
+		c.Send("j")
+		c.WaitFor(fmt.Sprintf("count=%d", i))
 	}
-	c.waitScreen("count=4", 2*time.Second)
-	if code := c.waitExit(5 * time.Second); code != 0 {
+	select {
+	case <-c.Done():
+		t.Fatalf("the session ended while typed in: %q", c.output())
+	default:
+	}
+	// Silence: the session ends once 400ms have passed since the last key,
+	// and not before. The clock moves 100ms at a time, each time the
+	// server has a timer set (or has ended the session).
+	var silent time.Duration
+	for ended := false; !ended; {
+		for clock.pending() == 0 && !ended {
+			select {
+			case <-c.Done():
+				ended = true
+			case <-clock.added:
+			case <-time.After(termtest.DefaultTimeout):
+				t.Fatal("the server set no idle timer")
+			}
+		}
+		if ended {
+			break
+		}
+		if silent > 2*time.Second {
+			t.Fatalf("the session outlived 400ms of silence by far (%s)", silent)
+		}
+		clock.advance(100 * time.Millisecond)
+		silent += 100 * time.Millisecond
+	}
+	if silent < 400*time.Millisecond {
+		t.Fatalf("the session ended after %s of silence, before 400ms", silent)
+	}
+	if code := c.waitExit(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	if !strings.Contains(c.output(), "no input for 400ms") {
@@ -310,14 +416,14 @@ func TestKeysTypedDuringProbeAreKept(t *testing.T) {
 	alice := newTestKey(t, "alice")
 	ts := startServer(t, Options{QueryBudget: 300 * time.Millisecond}, alice)
 	c := dial(t, ts.Addr().String(), alice, clientOpts{noReplies: true})
-	c.send("j")
+	c.Send("j")
 	time.Sleep(50 * time.Millisecond)
-	c.send("jj\x1b[B") // an arrow key is a CSI sequence too, but not a reply
-	c.send("jj")
-	c.waitScreen("count=5", 3*time.Second)
+	c.Send("jj\x1b[B") // an arrow key is a CSI sequence too, but not a reply
+	c.Send("jj")
+	c.WaitFor("count=5")
 	time.Sleep(400 * time.Millisecond)
-	c.send("j")
-	c.waitScreen("count=6", 2*time.Second)
+	c.Send("j")
+	c.WaitFor("count=6")
 	if !strings.Contains(ts.log.String(), "probe=3") {
 		t.Errorf("the probe did not wait for the silent terminal:\n%s", ts.log.String())
 	}
@@ -329,7 +435,7 @@ func TestNewSessionErrorRefuses(t *testing.T) {
 		return tui.Options{}, errors.New("no endpoint\x1b[31m today")
 	}}, alice)
 	c := dial(t, ts.Addr().String(), alice, clientOpts{})
-	if code := c.waitExit(5 * time.Second); code != 1 {
+	if code := c.waitExit(); code != 1 {
 		t.Fatalf("exit %d", code)
 	}
 	out := c.stderr.String()
@@ -357,12 +463,12 @@ func TestTwoSessionsIndependent(t *testing.T) {
 	}}, alice, bob)
 	a := dial(t, ts.Addr().String(), alice, clientOpts{w: 100, h: 30, env: map[string]string{"COLORTERM": "truecolor"}})
 	b := dial(t, ts.Addr().String(), bob, clientOpts{w: 72, h: 20, lightBg: true, term: "xterm", env: map[string]string{"NO_COLOR": "1"}})
-	a.waitScreen("size=100x30 role=reviewer ro=false theme=dark dark=true", 5*time.Second)
-	b.waitScreen("size=72x20 role=reviewer ro=false theme=light dark=false", 5*time.Second)
-	a.send("jjj")
-	b.send("j")
-	a.waitScreen("count=3", 2*time.Second)
-	b.waitScreen("count=1", 2*time.Second)
+	a.WaitFor("size=100x30 role=reviewer ro=false theme=dark dark=true")
+	b.WaitFor("size=72x20 role=reviewer ro=false theme=light dark=false")
+	a.Send("jjj")
+	b.Send("j")
+	a.WaitFor("count=3")
+	b.WaitFor("count=1")
 	mu.Lock()
 	ia, ib := infos["alice"], infos["bob"]
 	mu.Unlock()
@@ -384,11 +490,11 @@ func TestResizeReachesTheModel(t *testing.T) {
 	alice := newTestKey(t, "alice")
 	ts := startServer(t, Options{}, alice)
 	c := dial(t, ts.Addr().String(), alice, clientOpts{w: 100, h: 30})
-	c.waitScreen("size=100x30", 5*time.Second)
+	c.WaitFor("size=100x30")
 	if err := c.sess.WindowChange(40, 120); err != nil {
 		t.Fatal(err)
 	}
-	c.waitScreen("size=120x40", 2*time.Second)
+	c.WaitFor("size=120x40")
 }
 
 func TestConnectionCaps(t *testing.T) {

@@ -104,13 +104,16 @@ func (s *Server) handle(sess ssh.Session) {
 		refuse(sess, fmt.Sprintf("the server is at its limit of %d sessions; try again later", s.opts.MaxSessions))
 		return
 	}
-	defer s.release()
 	ss := &liveSession{id: id}
 	if !s.register(ss) {
+		s.release()
 		refuse(sess, "server shutting down")
 		return
 	}
 	defer s.unregister(ss)
+	// Released before unregistering: a session Sessions no longer counts
+	// has given its slot back.
+	defer s.release()
 	s.run(sess, ss, who, pty, winCh, log)
 }
 
@@ -118,7 +121,7 @@ func (s *Server) handle(sess ssh.Session) {
 func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pty, winCh <-chan ssh.Window, log *slog.Logger) {
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
-	in := newSessionInput(sess)
+	in := newSessionInput(sess, s.opts.Clock.Now)
 	defer func() { _ = in.Close() }()
 
 	started := time.Now()
@@ -222,11 +225,8 @@ func forwardResizes(ctx context.Context, p *tea.Program, winCh <-chan ssh.Window
 func (s *Server) watch(ctx context.Context, ss *liveSession, in *sessionInput) {
 	idle := s.opts.IdleTimeout
 	var tick <-chan time.Time
-	var t *time.Timer
 	if idle > 0 {
-		t = time.NewTimer(idle)
-		defer t.Stop()
-		tick = t.C
+		tick = s.opts.Clock.After(idle)
 	}
 	for {
 		select {
@@ -241,7 +241,7 @@ func (s *Server) watch(ctx context.Context, ss *liveSession, in *sessionInput) {
 				ss.end(fmt.Sprintf("no input for %s; the session is closed", idle), 0)
 				return
 			}
-			t.Reset(idle - d)
+			tick = s.opts.Clock.After(idle - d)
 		}
 	}
 }

@@ -6,6 +6,7 @@ package snapshots
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,27 +92,13 @@ func Rel(t, now time.Time) string {
 	case d < 5*time.Second:
 		return "now"
 	case d < time.Minute:
-		return itoa(int(d/time.Second)) + "s ago"
+		return strconv.Itoa(int(d/time.Second)) + "s ago"
 	case d < time.Hour:
-		return itoa(int(d/time.Minute)) + "m ago"
+		return strconv.Itoa(int(d/time.Minute)) + "m ago"
 	case d < 48*time.Hour:
-		return itoa(int(d/time.Hour)) + "h ago"
+		return strconv.Itoa(int(d/time.Hour)) + "h ago"
 	}
-	return itoa(int(d/(24*time.Hour))) + "d ago"
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
+	return strconv.Itoa(int(d/(24*time.Hour))) + "d ago"
 }
 
 type entry struct {
@@ -424,13 +411,13 @@ func (m Model) stateStyle(r Row) lipgloss.Style {
 func (m Model) Position() string {
 	if len(m.view) == 0 {
 		if len(m.rows) > 0 {
-			return "0/" + itoa(len(m.rows))
+			return "0/" + strconv.Itoa(len(m.rows))
 		}
 		return "0"
 	}
-	s := itoa(m.cursor+1) + "/" + itoa(len(m.view))
+	s := strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.view))
 	if len(m.view) != len(m.rows) {
-		s += " of " + itoa(len(m.rows))
+		s += " of " + strconv.Itoa(len(m.rows))
 	}
 	return s
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -304,7 +305,7 @@ func (m Model) View(maxW int) string {
 			b.WriteString(m.st.Muted.Render("  "+pane.Fit(sanitize.Line(filepath.Base(strings.TrimSuffix(c, "/"))+suffix(c)), w-6)) + "\n")
 		}
 		if len(m.cands) > n {
-			b.WriteString(m.st.Muted.Render("  … "+itoa(len(m.cands)-n)+" more") + "\n")
+			b.WriteString(m.st.Muted.Render("  … "+strconv.Itoa(len(m.cands)-n)+" more") + "\n")
 		}
 	}
 	if m.err != "" {
@@ -324,13 +325,4 @@ func suffix(c string) string {
 		return "/"
 	}
 	return ""
-}
-
-func itoa(n int) string {
-	s := ""
-	for n > 0 || s == "" {
-		s = string(rune('0'+n%10)) + s
-		n /= 10
-	}
-	return s
 }
