@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
@@ -89,11 +90,6 @@ func screens() []screen {
 			keys(tm, "a")
 			waitFor(t, tm, "marked snapshots?")
 		}},
-		{name: "fullscreen_discard", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
-			waitFor(t, tm, loaded)
-			keys(tm, "enter", "d")
-			waitFor(t, tm, "Discard snapshot")
-		}},
 		{name: "discard_confirm", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
 			waitFor(t, tm, loaded)
 			keys(tm, "d")
@@ -166,6 +162,25 @@ func TestScreenTooSmall(t *testing.T) {
 			f := newFixture(t, fixtureOpts{})
 			tm, _ := start(t, f.options(), sz[0], sz[1])
 			waitFor(t, tm, "make it bigger")
+			golden.RequireEqual(t, finalView(t, tm))
+		})
+	}
+}
+
+// TestScreenFullscreenDiscard: the discard question beside the full-screen
+// picture, which is drawn again for the room left.
+func TestScreenFullscreenDiscard(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			f := newFixture(t, fixtureOpts{})
+			o := f.options()
+			sofia(t, f, &o)
+			tm, p := startProbe(t, o, sz[0], sz[1])
+			waitFor(t, tm, loaded)
+			keys(tm, "enter", "d")
+			p.until(t, tm, 20*time.Second, "the picture beside the question", func(m *Model) bool {
+				return m.Focus().Dialog == "discard" && m.preview.Settled()
+			})
 			golden.RequireEqual(t, finalView(t, tm))
 		})
 	}
