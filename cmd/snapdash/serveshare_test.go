@@ -3,13 +3,8 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -44,44 +39,9 @@ func TestServeSharesOneUpstream(t *testing.T) {
 		return seen[what]
 	}
 
-	dir := t.TempDir()
-	user := newKey(t)
-	authorized := filepath.Join(dir, "authorized_keys")
-	if err := os.WriteFile(authorized, ssh.MarshalAuthorizedKey(user.PublicKey()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	hostKey := filepath.Join(dir, "host_ed25519")
-	cfg := writeConfig(t, "ssh:\n  authorized_keys: "+authorized+"\n  host_key: "+hostKey+"\n", 0o600)
-	c := newCLI(t, map[string]string{"SNAPDASH_SERVER": front.URL, "SNAPDASH_TOKEN": s.IssueToken(sim.RoleAgent, time.Hour),
-		"SNAPDASH_CONFIG": cfg})
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := c.command(ctx, "serve", "--addr", "127.0.0.1:0")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	first, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve: %v (stderr %s)", err, stderr.String())
-	}
-	addr := strings.TrimSpace(first[strings.LastIndex(first, " ")+1:])
-	hk, err := os.ReadFile(hostKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hostSigner, err := ssh.ParsePrivateKey(hk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := &ssh.ClientConfig{User: "reviewer", Auth: []ssh.AuthMethod{ssh.PublicKeys(user)},
-		HostKeyCallback: ssh.FixedHostKey(hostSigner.PublicKey()), Timeout: 10 * time.Second}
+	r := startServe(t, map[string]string{"SNAPDASH_SERVER": front.URL, "SNAPDASH_TOKEN": s.IssueToken(sim.RoleAgent, time.Hour)},
+		"reviewer@e2e", "", 2*time.Minute)
+	addr, conf, hostSigner, stderr := r.addr, r.conf, r.host, r.stderr
 
 	const sessions = 4
 	var screens [sessions]*termtest.Term
@@ -124,9 +84,5 @@ func TestServeSharesOneUpstream(t *testing.T) {
 	mu.Lock()
 	t.Logf("requests: %v", seen) // the handlers still run
 	mu.Unlock()
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, stdout)
-	_ = cmd.Wait()
+	_ = r.stop(t)
 }
