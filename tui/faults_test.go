@@ -32,16 +32,20 @@ type faultEnv struct {
 	iid   string
 	ident client.Identity
 	sent  []string // snapshot ids published, in order
-	// tokens counts requests to the token endpoint.
-	tokens atomic.Int64
+	// tokens counts requests to the token endpoint, streams the event
+	// stream's connections.
+	tokens, streams atomic.Int64
 }
 
 // countTokens counts the requests to the token endpoint.
-type countTokens struct{ n *atomic.Int64 }
+type countTokens struct{ n, streams *atomic.Int64 }
 
 func (c countTokens) RoundTrip(r *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(r.URL.Path, "/oauth/token") {
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/oauth/token"):
 		c.n.Add(1)
+	case strings.HasSuffix(r.URL.Path, "/events"):
+		c.streams.Add(1)
 	}
 	return http.DefaultTransport.RoundTrip(r)
 }
@@ -81,7 +85,7 @@ func newFaultEnv(t testing.TB, so sim.Options, creds bool) *faultEnv {
 			}
 		}
 	}
-	cfg.HTTPClient = &http.Client{Transport: countTokens{&fe.tokens}}
+	cfg.HTTPClient = &http.Client{Transport: countTokens{&fe.tokens, &fe.streams}}
 	c, err := client.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -141,18 +145,17 @@ func waitSeq(t testing.TB, tm *teatest.TestModel, p *probe, seq uint64, timeout 
 }
 
 // answersKeys presses p (pause) and p again (follow) and waits for each to
-// show on the screen; it returns how long the first took.
-func answersKeys(t *testing.T, tm *teatest.TestModel, p *probe) time.Duration {
+// show on the screen: keys keep working whatever the stream does. How fast
+// they answer is a benchmark's business (BenchmarkPublishToScreen and
+// bench/ssh-load.sh), not a test's.
+func answersKeys(t *testing.T, tm *teatest.TestModel, p *probe) {
 	t.Helper()
-	start := time.Now()
 	keys(tm, "p")
 	p.until(t, tm, 5*time.Second, "the pane paused on screen", func(m *Model) bool {
 		return m.events.Paused() && strings.Contains(m.View(), "· paused")
 	})
-	took := time.Since(start)
 	keys(tm, "p")
 	p.until(t, tm, 5*time.Second, "the pane following again", func(m *Model) bool { return m.events.Following() })
-	return took
 }
 
 // checkOnceInOrder fails unless the pane's events are exactly want, each
@@ -202,7 +205,7 @@ func TestFaultServerRestart(t *testing.T) {
 	p.until(t, tm, 10*time.Second, "the header to show the outage", func(m *Model) bool {
 		return m.cs.conn == header.Reconnecting || m.cs.conn == header.Offline
 	})
-	took := answersKeys(t, tm, p) // while the server is down
+	answersKeys(t, tm, p) // while the server is down
 	s2 := startSim(t, fe.so, u.Host)
 	t.Cleanup(func() { _ = s2.Close() })
 	fe.publish(s2, 20)
@@ -212,28 +215,27 @@ func TestFaultServerRestart(t *testing.T) {
 	if !p.saw(header.Reconnecting) && !p.saw(header.Offline) {
 		t.Fatal("the header never showed the outage")
 	}
-	t.Logf("key answered in %s during the outage", took)
 }
 
 // (b) The connection is cut every 7 events.
 func TestFaultStreamCutEvery7Events(t *testing.T) {
 	fe := newFaultEnv(t, sim.Options{Faults: sim.Faults{DropStreamAfter: 7}}, false)
 	tm, p := fe.startDashboard(t, 120, 40)
-	var took time.Duration
 	for chunk := 0; chunk < 3; chunk++ {
 		fe.publish(fe.sim, 20)
 		if chunk == 1 {
-			took = answersKeys(t, tm, p)
+			answersKeys(t, tm, p)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	waitSeq(t, tm, p, 60, 15*time.Second)
 	m := finalModel(t, tm)
 	fe.checkOnceInOrder(t, m, seqRange(1, 60))
-	if !p.saw(header.Reconnecting) {
-		t.Log("reconnects were too quick to show (coalesced)")
+	// The cuts happened: 60 events cut every 7 need at least 8 more
+	// connections (reconnects too quick to show in the header coalesce).
+	if n := fe.streams.Load(); n < 9 {
+		t.Fatalf("%d stream connections for 60 events cut every 7, want at least 9", n)
 	}
-	t.Logf("key answered in %s while the stream was cut", took)
 }
 
 // (c) The client's Last-Event-ID is older than the server keeps: the server
@@ -254,7 +256,7 @@ func TestFaultResyncRelists(t *testing.T) {
 	fe.publish(fe.sim, 20)
 	quiet := fe.sim.AddInteraction(client.Interaction{ID: "int-quiet", Data: []byte(`{"customerName":"Quiet One"}`)})
 	p.until(t, tm, 10*time.Second, "the stream to drop", func(m *Model) bool { return m.cs.conn != header.Live })
-	took := answersKeys(t, tm, p)
+	answersKeys(t, tm, p)
 	fe.sim.SetFaults(sim.Faults{})
 	p.until(t, tm, 15*time.Second, "the re-listed interaction", func(m *Model) bool {
 		return shownAs(m, quiet, "Quiet One")
@@ -279,7 +281,6 @@ func TestFaultResyncRelists(t *testing.T) {
 	if !(tenAt < resyncAt && resyncAt < next) {
 		t.Fatalf("resync line at %d, want between seq 10 (%d) and seq 26 (%d)", resyncAt, tenAt, next)
 	}
-	t.Logf("key answered in %s during the outage", took)
 }
 
 // (d) Tokens expire every 2 seconds (client credentials), and the stream
@@ -287,11 +288,10 @@ func TestFaultResyncRelists(t *testing.T) {
 func TestFaultShortTokens(t *testing.T) {
 	fe := newFaultEnv(t, sim.Options{TokenLifetime: 2 * time.Second, Faults: sim.Faults{DropStreamAfter: 5}}, true)
 	tm, p := fe.startDashboard(t, 120, 40)
-	var took time.Duration
 	for i := 0; i < 8; i++ { // about 5 s: tokens expire twice
 		fe.publish(fe.sim, 5)
 		if i == 4 {
-			took = answersKeys(t, tm, p)
+			answersKeys(t, tm, p)
 		}
 		time.Sleep(600 * time.Millisecond)
 	}
@@ -304,7 +304,6 @@ func TestFaultShortTokens(t *testing.T) {
 	if n := fe.tokens.Load(); n < 2 {
 		t.Fatalf("%d token requests in about 5 s of 2 s tokens", n)
 	}
-	t.Logf("key answered in %s; %d tokens fetched", took, fe.tokens.Load())
 }
 
 // (e) A burst of 5,000 events in about a second: all shown once, in order,
@@ -315,16 +314,13 @@ func TestFaultBurst5000(t *testing.T) {
 	tm, p := fe.startDashboard(t, 120, 40)
 	before := p.streamMsgs.Load()
 	start := time.Now()
-	var took time.Duration
 	for chunk := 0; chunk < 100; chunk++ {
 		fe.publish(fe.sim, 50)
 		if chunk == 30 {
 			keys(tm, "p")
-			ks := time.Now()
 			p.until(t, tm, 5*time.Second, "the pane paused mid-burst", func(m *Model) bool {
 				return m.events.Paused() && strings.Contains(m.View(), "· paused")
 			})
-			took = time.Since(ks)
 			keys(tm, "p")
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -344,6 +340,6 @@ func TestFaultBurst5000(t *testing.T) {
 	if m.snaps.Total() != 4500 {
 		t.Fatalf("the table has %d requested rows, want 4500", m.snaps.Total())
 	}
-	t.Logf("5,000 events in %s: %d updates (%.0f events each); key answered in %s mid-burst",
-		elapsed.Round(time.Millisecond), msgs, 5000/float64(max(1, msgs)), took)
+	t.Logf("5,000 events in %s: %d updates (%.0f events each)",
+		elapsed.Round(time.Millisecond), msgs, 5000/float64(max(1, msgs)))
 }

@@ -140,7 +140,6 @@ type Model struct {
 	// than it are the replayed history until a live one arrives.
 	started  time.Time
 	liveSeen bool
-	bells    int              // bells rung (tests)
 	wall     func() time.Time // the stream's clock, for the countdown
 
 	screen     screenID

@@ -288,7 +288,6 @@ func (m *Model) ring() tea.Cmd {
 	if !m.opts.Bell || out == nil {
 		return nil
 	}
-	m.bells++
 	return func() tea.Msg {
 		_, _ = out.Write([]byte{'\a'})
 		return nil

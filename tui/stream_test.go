@@ -1,8 +1,8 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -25,15 +25,34 @@ func evAt(typ, snapID string, seq uint64, ago time.Duration) client.Event {
 	return e
 }
 
+// bellModel is a unit model whose terminal counts the bells it gets; its
+// timers never fire and its loads answer with nothing, so the commands an
+// update returns can all be run.
+func bellModel(t *testing.T, bell bool) (*Model, *bytes.Buffer) {
+	t.Helper()
+	out := &bytes.Buffer{}
+	m := unitModel(t, Options{Bell: bell, Output: out, API: &recordAPI{},
+		Tick: func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }})
+	return m, out
+}
+
+// rings delivers msg, runs what it asks for, and counts the bells the
+// terminal got.
+func rings(m *Model, out *bytes.Buffer, msg tea.Msg) int {
+	out.Reset()
+	_, cmd := m.Update(msg)
+	runCmd(cmd)
+	return bytes.Count(out.Bytes(), []byte{'\a'})
+}
+
 func TestReplayedHistoryIsQuiet(t *testing.T) {
-	m := unitModel(t, Options{Bell: true, Output: io.Discard})
-	m.Update(live(
+	m, out := bellModel(t, true)
+	if n := rings(m, out, live(
 		evAt(client.EventSnapshotRequested, "old-1", 1, 2*time.Hour),
 		evAt(client.EventSnapshotAcquired, "old-1", 2, 2*time.Hour),
 		evAt(client.EventSnapshotRequested, "old-2", 3, time.Hour), // still pending
-	))
-	if m.bells != 0 || m.status.Text != "" {
-		t.Fatalf("history rang %d bells, status %+v", m.bells, m.status)
+	)); n != 0 || m.status.Text != "" {
+		t.Fatalf("history rang %d bells, status %+v", n, m.status)
 	}
 	if st, _, _ := row(t, m, "old-2"); st != client.StateRequested {
 		t.Fatalf("pending request from before the start: %s", st)
@@ -45,9 +64,9 @@ func TestReplayedHistoryIsQuiet(t *testing.T) {
 		t.Fatalf("history in the events pane: %v", got)
 	}
 	// The first live event ends the history: it is news.
-	m.Update(live(evAt(client.EventSnapshotAcquired, "old-2", 4, 0)))
-	if m.bells != 1 || m.status.Kind != statusbar.Notice || !strings.Contains(m.status.Text, "arrived from Ana") {
-		t.Fatalf("live picture: %d bells, status %+v", m.bells, m.status)
+	if n := rings(m, out, live(evAt(client.EventSnapshotAcquired, "old-2", 4, 0))); n != 1 || m.status.Kind != statusbar.Notice ||
+		!strings.Contains(m.status.Text, "arrived from Ana") {
+		t.Fatalf("live picture: %d bells, status %+v", n, m.status)
 	}
 	if st, _, _ := row(t, m, "old-2"); st != client.StateUploaded {
 		t.Fatalf("the pending request did not resolve: %s", st)
@@ -55,11 +74,10 @@ func TestReplayedHistoryIsQuiet(t *testing.T) {
 }
 
 func TestBurstOfPicturesRingsOnce(t *testing.T) {
-	m := unitModel(t, Options{Bell: true, Output: io.Discard})
-	m.Update(live(evAt(client.EventSnapshotAcquired, "p1", 1, 0), evAt(client.EventSnapshotAcquired, "p2", 2, 0),
-		evAt(client.EventSnapshotAcquired, "p3", 3, 0)))
-	if m.bells != 1 {
-		t.Fatalf("%d bells for one batch", m.bells)
+	m, out := bellModel(t, true)
+	if n := rings(m, out, live(evAt(client.EventSnapshotAcquired, "p1", 1, 0), evAt(client.EventSnapshotAcquired, "p2", 2, 0),
+		evAt(client.EventSnapshotAcquired, "p3", 3, 0))); n != 1 {
+		t.Fatalf("%d bells for one batch", n)
 	}
 	if m.status.Kind != statusbar.Notice || m.status.Text != "3 pictures arrived, the last from Ana" {
 		t.Fatalf("status %+v", m.status)
@@ -70,9 +88,8 @@ func TestBurstOfPicturesRingsOnce(t *testing.T) {
 	if !strings.Contains(m.View(), "★ 3 pictures arrived") {
 		t.Fatalf("not highlighted:\n%s", m.View())
 	}
-	noBell := unitModel(t, Options{Output: io.Discard})
-	noBell.Update(live(evAt(client.EventSnapshotAcquired, "p1", 1, 0)))
-	if noBell.bells != 0 {
+	noBell, quiet := bellModel(t, false)
+	if rings(noBell, quiet, live(evAt(client.EventSnapshotAcquired, "p1", 1, 0))) != 0 {
 		t.Fatal("rang without Bell")
 	}
 }
