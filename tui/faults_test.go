@@ -71,6 +71,13 @@ func startSim(t testing.TB, so sim.Options, addr string) *sim.Server {
 // (renewed tokens) instead of a static token.
 func newFaultEnv(t testing.TB, so sim.Options, creds bool) *faultEnv {
 	t.Helper()
+	return newFaultEnvWith(t, so, creds, nil)
+}
+
+// newFaultEnvWith is newFaultEnv with the client's configuration changed
+// by tune (another event transport, say).
+func newFaultEnvWith(t testing.TB, so sim.Options, creds bool, tune func(*client.Config)) *faultEnv {
+	t.Helper()
 	so.Seed, so.PictureWidth = 1, 320
 	s := startSim(t, so, "127.0.0.1:0")
 	t.Cleanup(func() { _ = s.Close() })
@@ -86,6 +93,9 @@ func newFaultEnv(t testing.TB, so sim.Options, creds bool) *faultEnv {
 		}
 	}
 	cfg.HTTPClient = &http.Client{Transport: countTokens{&fe.tokens, &fe.streams}}
+	if tune != nil {
+		tune(&cfg)
+	}
 	c, err := client.New(cfg)
 	if err != nil {
 		t.Fatal(err)
