@@ -13,8 +13,10 @@ import (
 // full-screen preview the picture makes room for the dialog at its right.
 
 // dialogSize measures the open dialog as drawn.
-func (m *Model) dialogSize() (w, h int) {
-	d := m.dialogView()
+func (m *Model) dialogSize() (w, h int) { return measure(m.dialogView()) }
+
+// measure returns the width and height of a drawn dialog.
+func measure(d string) (w, h int) {
 	if d == "" {
 		return 0, 0
 	}
@@ -30,10 +32,10 @@ func (m *Model) besideDialog() bool {
 	return m.dialog != dialogNone && m.dialog != dialogHelp && m.dialog != dialogFilter && m.dialog != dialogCmdline
 }
 
-// dialogSpot returns where the open dialog's top-left corner goes, in body
-// coordinates, and whether it covers the preview's picture.
-func (m *Model) dialogSpot() (x, y int, covers bool) {
-	dw, dh := m.dialogSize()
+// dialogSpot returns where the open dialog, drawn as d, goes (its top-left
+// corner, in body coordinates), and whether it covers the picture.
+func (m *Model) dialogSpot(d string) (x, y int, covers bool) {
+	dw, dh := measure(d)
 	l := m.lay
 	bodyH := m.height - 3
 	center := func(r rect) (int, int, bool) {
@@ -76,15 +78,16 @@ func (m *Model) dialogCovers() bool {
 	if m.dialog == dialogNone {
 		return false
 	}
-	if m.dialogView() == "" {
-		return false // the filter: a footer line
+	d := m.dialogView()
+	if d == "" {
+		return false // the filter or the command line: footer lines
 	}
-	_, _, covers := m.dialogSpot()
+	_, _, covers := m.dialogSpot(d)
 	return covers
 }
 
 // placeDialog draws the open dialog d over the body lines.
 func (m *Model) placeDialog(body []string, d string) []string {
-	x, y, _ := m.dialogSpot()
+	x, y, _ := m.dialogSpot(d)
 	return strings.Split(pane.Overlay(strings.Join(body, "\n"), d, x, y), "\n")
 }
