@@ -3,9 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
-	"hash/crc32"
 	"testing"
 	"time"
 
@@ -110,24 +108,6 @@ type stubAPI struct {
 
 func (s stubAPI) Download(ctx context.Context, id string) (client.Image, error) {
 	return s.download(ctx, id)
-}
-
-// pngHeader returns a PNG signature and IHDR chunk claiming w×h pixels,
-// followed by junk: enough to pass a MIME sniff and DecodeConfig, never
-// enough to decode.
-func pngHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 2 // 8-bit RGB
-	chunk := append([]byte("IHDR"), ihdr...)
-	_ = binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
-	b.Write(chunk)
-	_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
-	b.Write(bytes.Repeat([]byte{0xde, 0xad}, 300))
-	return b.Bytes()
 }
 
 // upload puts data into interaction iid as the fixture's agent, as the

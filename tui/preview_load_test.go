@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"github.com/snapdash/snapdash/bench/testpic"
 	"strings"
 	"sync"
 	"testing"
@@ -122,7 +123,7 @@ func TestPreviewErrorPanes(t *testing.T) {
 	}{
 		{"corrupt", append([]byte("\x89PNG\r\n\x1a\n"), []byte(strings.Repeat("garbage!", 64))...),
 			[]string{"✗ unsupported or corrupt picture"}},
-		{"too-many-pixels", pngHeader(20000, 20000),
+		{"too-many-pixels", testpic.PNGHeader(20000, 20000),
 			[]string{"✗ picture has too many pixels", "400.0 MP", "50.0 MP", "too big to preview"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,11 +1,9 @@
 package preview
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
-	"hash/crc32"
+	"github.com/snapdash/snapdash/bench/testpic"
 	"testing"
 
 	"github.com/snapdash/snapdash/client"
@@ -23,24 +21,6 @@ func (s stubAPI) Download(ctx context.Context, id string) (client.Image, error) 
 	return s.download(ctx, id)
 }
 
-// pngHeader returns a PNG signature and IHDR chunk claiming w×h pixels,
-// followed by junk: enough to pass a MIME sniff and DecodeConfig, never
-// enough to decode.
-func pngHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 2 // 8-bit RGB
-	chunk := append([]byte("IHDR"), ihdr...)
-	_ = binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
-	b.Write(chunk)
-	_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
-	b.Write(bytes.Repeat([]byte{0xde, 0xad}, 300))
-	return b.Bytes()
-}
-
 // TestLoadFrameLimits feeds the decode path directly: over the byte cap,
 // over the pixel cap, corrupt; each fails with a clear error before any
 // pixel is allocated.
@@ -53,8 +33,8 @@ func TestLoadFrameLimits(t *testing.T) {
 		data []byte
 		want error
 	}{
-		{"bytes", append(pngHeader(10, 10), make([]byte, imaging.DefaultMaxBytes)...), imaging.ErrTooLarge},
-		{"pixels", pngHeader(8000, 7000), imaging.ErrTooManyPixels},
+		{"bytes", append(testpic.PNGHeader(10, 10), make([]byte, imaging.DefaultMaxBytes)...), imaging.ErrTooLarge},
+		{"pixels", testpic.PNGHeader(8000, 7000), imaging.ErrTooManyPixels},
 		{"corrupt", []byte("\xff\xd8\xff\xdb truncated JPEG"), imaging.ErrUnsupported},
 	} {
 		api := stubAPI{download: func(context.Context, string) (client.Image, error) {
@@ -73,7 +53,7 @@ func TestLoadFrameLimits(t *testing.T) {
 	cancel()
 	slots <- struct{}{} // every slot busy
 	api := stubAPI{download: func(context.Context, string) (client.Image, error) {
-		return client.Image{Bytes: pngHeader(10, 10)}, nil
+		return client.Image{Bytes: testpic.PNGHeader(10, 10)}, nil
 	}}
 	if _, _, err := loadFrame(ctx, api, cache, slots, "busy", o); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled job waiting for a slot: %v", err)
