@@ -26,6 +26,12 @@ const (
 	DefaultMaxImageMB = 32
 	// MaxMaxImageMB is the largest cap max_image_mb accepts.
 	MaxMaxImageMB = 1024
+	// DefaultTimeout is how long the dashboard waits for the server's
+	// first answer (signing in, registering its endpoint).
+	DefaultTimeout = 30 * time.Second
+	// MinTimeout and MaxTimeout bound the timeout setting.
+	MinTimeout = time.Second
+	MaxTimeout = time.Hour
 )
 
 // Themes lists the accepted values of the theme setting.
@@ -54,6 +60,22 @@ const (
 	FromEnv     Origin = "env"
 	FromFlag    Origin = "flag"
 )
+
+// ValueError is a setting whose value snapdash cannot use. Name is the
+// setting as the user wrote it: --image-mode for a flag, SNAPDASH_IMAGE_MODE
+// for the environment, "config FILE: image_mode" for the config file, so
+// that the message points at what to fix.
+type ValueError struct {
+	Origin Origin
+	Name   string
+	Err    error
+}
+
+// Error implements error.
+func (e *ValueError) Error() string { return e.Name + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *ValueError) Unwrap() error { return e.Err }
 
 // Secret is a credential. Its String, GoString, LogValue and marshalling
 // methods all redact it, so printing a Config never leaks it; Reveal returns
@@ -141,6 +163,10 @@ type Config struct {
 	// MaxImageMB caps a picture downloaded or uploaded, in MiB (default
 	// DefaultMaxImageMB).
 	MaxImageMB int `yaml:"max_image_mb"`
+
+	// Timeout bounds the dashboard's wait for the server's first answer
+	// (default DefaultTimeout).
+	Timeout time.Duration `yaml:"timeout"`
 
 	// Theme is dark, light or high-contrast.
 	Theme string `yaml:"theme"`

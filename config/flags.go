@@ -3,6 +3,7 @@ package config
 import (
 	"flag"
 	"maps"
+	"slices"
 )
 
 // GlobalFlags records the global settings given on a command line. Register
@@ -18,7 +19,20 @@ func NewGlobalFlags() *GlobalFlags { return &GlobalFlags{set: map[string]string{
 // Register defines the global flags on fs.
 func (g *GlobalFlags) Register(fs *flag.FlagSet) {
 	for _, s := range settings() {
-		fs.Var(&flagValue{name: s.name, isBool: s.isBool, set: g.set}, s.name, s.usage)
+		if !s.local {
+			fs.Var(&flagValue{name: s.name, isBool: s.isBool, set: g.set}, s.name, s.usage)
+		}
+	}
+}
+
+// RegisterLocal defines the named local settings (Setting.Local, such as
+// the dashboard's timeout) as flags on fs; Load reads them like the global
+// ones.
+func (g *GlobalFlags) RegisterLocal(fs *flag.FlagSet, names ...string) {
+	for _, s := range settings() {
+		if s.local && slices.Contains(names, s.name) {
+			fs.Var(&flagValue{name: s.name, isBool: s.isBool, set: g.set}, s.name, s.usage)
+		}
 	}
 }
 
@@ -35,15 +49,44 @@ type Setting struct {
 	Key string
 	// Usage is a one-line description.
 	Usage string
+	// Local settings are flags of some commands only (see RegisterLocal).
+	Local bool
+	// Secret settings are never shown.
+	Secret bool
 }
 
 // Settings lists the global settings, for usage texts and documentation.
 func Settings() []Setting {
 	var out []Setting
 	for _, s := range settings() {
-		out = append(out, Setting{Flag: s.name, Env: s.env, Key: s.key, Usage: s.usage})
+		out = append(out, Setting{Flag: s.name, Env: s.env, Key: s.key, Usage: s.usage, Local: s.local,
+			Secret: isSecret(s.name)})
 	}
 	return out
+}
+
+func isSecret(name string) bool { return name == "token" || name == "client-secret" }
+
+// Value returns the setting with the given flag name as text, a secret
+// as [redacted] (or "" when unset); "" for an unknown name.
+func (c *Config) Value(name string) string {
+	if name == "config" {
+		return c.Path
+	}
+	for _, s := range settings() {
+		if s.name != name {
+			continue
+		}
+		v := s.get(c)
+		if isSecret(name) && v != "" {
+			return redacted
+		}
+		if s.isBool && v == "" {
+			return "false"
+		}
+		return v
+	}
+	return ""
 }
 
 // flagValue stores its value in a shared map so that presence means "given".

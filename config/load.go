@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/snapdash/snapdash/internal/urlsafe"
 	"go.yaml.in/yaml/v3"
@@ -68,7 +69,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		}
 		if v := getenv(s.env); v != "" {
 			if err := s.set(c, v); err != nil {
-				return nil, fmt.Errorf("%s: %w", s.env, err)
+				return nil, &ValueError{Origin: FromEnv, Name: s.env, Err: err}
 			}
 			c.Origins[s.name] = FromEnv
 		}
@@ -79,7 +80,7 @@ func Load(opts LoadOptions) (*Config, error) {
 			continue
 		}
 		if err := s.set(c, v); err != nil {
-			return nil, fmt.Errorf("--%s: %w", s.name, err)
+			return nil, &ValueError{Origin: FromFlag, Name: "--" + s.name, Err: err}
 		}
 		c.Origins[s.name] = FromFlag
 	}
@@ -183,6 +184,32 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// valueError names the setting (by its flag name; key is its config-file
+// key) as the user gave it: the flag, the environment variable or the
+// config file's key.
+func (c *Config) valueError(name, key string, err error) error {
+	o := c.Origin(name)
+	label := key
+	switch o {
+	case FromFlag:
+		label = "--" + name
+	case FromEnv:
+		for _, s := range settings() {
+			if s.name == name {
+				label = s.env
+			}
+		}
+	case FromFile:
+		label = "config " + c.Path + ": " + key
+	}
+	return &ValueError{Origin: o, Name: label, Err: err}
+}
+
+// oneOf is the message of a value outside a list.
+func oneOf(v string, list []string) error {
+	return fmt.Errorf("%q is not one of %s", v, strings.Join(list, ", "))
+}
+
 // finish fills defaults and checks values.
 func (c *Config) finish(getenv func(string) string) error {
 	if c.Server == "" {
@@ -190,11 +217,11 @@ func (c *Config) finish(getenv func(string) string) error {
 	}
 	c.Server = strings.TrimRight(c.Server, "/")
 	if err := c.checkURL(c.Server); err != nil {
-		return fmt.Errorf("server: %w", err)
+		return c.valueError("server", "server", err)
 	}
 	if c.TokenURL != "" {
 		if err := c.checkURL(c.TokenURL); err != nil {
-			return fmt.Errorf("token_url: %w", err)
+			return c.valueError("token-url", "token_url", err)
 		}
 	}
 	c.resolveCredentials()
@@ -208,30 +235,37 @@ func (c *Config) finish(getenv func(string) string) error {
 	case c.MaxImageMB == 0:
 		c.MaxImageMB = DefaultMaxImageMB
 	case c.MaxImageMB < 0 || c.MaxImageMB > MaxMaxImageMB:
-		return fmt.Errorf("max_image_mb %d: want 1 to %d", c.MaxImageMB, MaxMaxImageMB)
+		return c.valueError("max-image-mb", "max_image_mb", fmt.Errorf("%d: want a whole number of MiB from 1 to %d", c.MaxImageMB, MaxMaxImageMB))
+	}
+	switch {
+	case c.Timeout == 0:
+		c.Timeout = DefaultTimeout
+	case c.Timeout < MinTimeout || c.Timeout > MaxTimeout:
+		return c.valueError("timeout", "timeout", fmt.Errorf("%s: want a duration from %s to %s", c.Timeout, MinTimeout, MaxTimeout))
 	}
 	if c.Theme == "" {
 		c.Theme = DefaultTheme
 	}
 	if !slices.Contains(Themes(), c.Theme) {
-		return fmt.Errorf("theme %q: want one of %s", c.Theme, strings.Join(Themes(), ", "))
+		return c.valueError("theme", "theme", oneOf(c.Theme, Themes()))
 	}
 	if c.ImageMode == "" {
 		c.ImageMode = DefaultImageMode
 	}
 	if !slices.Contains(ImageModes(), c.ImageMode) {
-		return fmt.Errorf("image_mode %q: want one of %s", c.ImageMode, strings.Join(ImageModes(), ", "))
+		return c.valueError("image-mode", "image_mode", oneOf(c.ImageMode, ImageModes()))
 	}
+	given := c.Events.Transport
 	c.Events.Transport = strings.ToLower(strings.TrimSpace(c.Events.Transport))
 	if c.Events.Transport == "" {
 		c.Events.Transport = "auto"
 	}
 	if !slices.Contains(Transports(), c.Events.Transport) {
-		return fmt.Errorf("events.transport %q: want one of %s", c.Events.Transport, strings.Join(Transports(), ", "))
+		return c.valueError("events", "events.transport", oneOf(given, Transports()))
 	}
 	if c.Events.MQTTURL != "" {
 		if err := c.checkWSURL(c.Events.MQTTURL); err != nil {
-			return fmt.Errorf("events.mqtt_url: %w", err)
+			return c.valueError("mqtt-url", "events.mqtt_url", err)
 		}
 	}
 	switch {
@@ -355,8 +389,11 @@ func (c *Config) checkWSURL(s string) error {
 type setting struct {
 	name, env, key, usage string
 	isBool                bool
-	get                   func(*Config) string
-	set                   func(*Config, string) error
+	// local settings are flags of a few commands only (the dashboard's
+	// --timeout), not global flags: camera has a --timeout of its own.
+	local bool
+	get   func(*Config) string
+	set   func(*Config, string) error
 }
 
 func str(f func(*Config) *string) (func(*Config) string, func(*Config, string) error) {
@@ -385,7 +422,7 @@ func boolSetting(name, env, key, usage string, f func(*Config) *bool) setting {
 	}
 }
 
-func secret(f func(*Config) *Secret) (func(*Config) string, func(*Config, string) error) {
+func secretStr(f func(*Config) *Secret) (func(*Config) string, func(*Config, string) error) {
 	return func(c *Config) string { return string(*f(c)) },
 		func(c *Config, v string) error { *f(c) = Secret(v); return nil }
 }
@@ -404,11 +441,11 @@ func settings() []setting {
 	}
 	g, s := str(func(c *Config) *string { return &c.Server })
 	add("server", "SNAPDASH_SERVER", "server", "platform base URL (default "+DefaultServer+")", g, s)
-	g, s = secret(func(c *Config) *Secret { return &c.Token })
+	g, s = secretStr(func(c *Config) *Secret { return &c.Token })
 	add("token", "SNAPDASH_TOKEN", "token", "static bearer token (prefer the environment variable)", g, s)
 	g, s = str(func(c *Config) *string { return &c.ClientID })
 	add("client-id", "SNAPDASH_CLIENT_ID", "client_id", "OAuth2 client id", g, s)
-	g, s = secret(func(c *Config) *Secret { return &c.ClientSecret })
+	g, s = secretStr(func(c *Config) *Secret { return &c.ClientSecret })
 	add("client-secret", "SNAPDASH_CLIENT_SECRET", "client_secret", "OAuth2 client secret (prefer the environment variable)", g, s)
 	g, s = str(func(c *Config) *string { return &c.TokenURL })
 	add("token-url", "SNAPDASH_TOKEN_URL", "token_url", "OAuth2 token URL (default <server>/security/oauth/token)", g, s)
@@ -464,6 +501,27 @@ func settings() []setting {
 				return fmt.Errorf("%q is not a boolean", v)
 			}
 			c.NoMouse = !b
+			return nil
+		},
+	})
+	list = append(list, setting{
+		name: "timeout", env: "SNAPDASH_TIMEOUT", key: "timeout", local: true,
+		usage: "how long the dashboard waits for the server's first answer (default 30s)",
+		get: func(c *Config) string {
+			if c.Timeout == 0 {
+				return ""
+			}
+			return c.Timeout.String()
+		},
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%q is not a duration (e.g. 10s, 1m)", v)
+			}
+			if d < MinTimeout || d > MaxTimeout {
+				return fmt.Errorf("%s: want a duration from %s to %s", d, MinTimeout, MaxTimeout)
+			}
+			c.Timeout = d
 			return nil
 		},
 	})

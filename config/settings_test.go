@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -97,7 +98,49 @@ func TestMaxImageMB(t *testing.T) {
 	}
 	p = writeFile(t, dir, "max_image_mb: 5000\n", 0o600)
 	if _, err := Load(LoadOptions{Flags: map[string]string{"config": p}, Getenv: env(map[string]string{"HOME": dir})}); err == nil ||
-		!strings.Contains(err.Error(), "max_image_mb 5000") {
+		!strings.Contains(err.Error(), "max_image_mb: 5000") {
 		t.Errorf("file 5000: %v", err)
+	}
+}
+
+// TestValueErrorsNameTheSource: a value snapdash cannot use is reported
+// under the name the user gave it (the flag with --, the environment
+// variable, the config file's key), with its origin for the exit code.
+func TestValueErrorsNameTheSource(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "image_mode: png\ntimeout: 2h\n", 0o600)
+	for _, tc := range []struct {
+		flags  map[string]string
+		env    map[string]string
+		want   string
+		origin Origin
+	}{
+		{map[string]string{"image-mode": "foo"}, nil, `--image-mode: "foo" is not one of auto, ascii, halfblock, sixel, kitty, none`, FromFlag},
+		{nil, map[string]string{"SNAPDASH_THEME": "neon"}, `SNAPDASH_THEME: "neon" is not one of dark, light, high-contrast`, FromEnv},
+		{map[string]string{"events": "carrier-pigeon"}, nil, `--events: "carrier-pigeon" is not one of auto, sse, mqtt, poll`, FromFlag},
+		{map[string]string{"max-image-mb": "0"}, nil, `--max-image-mb: "0": want a whole number of MiB from 1 to 1024`, FromFlag},
+		{map[string]string{"server": "ftp://x"}, nil, `--server: "ftp://x": want an http(s)://host URL`, FromFlag},
+		{map[string]string{"timeout": "-1s"}, nil, `--timeout: -1s: want a duration from 1s to 1h0m0s`, FromFlag},
+		{map[string]string{"timeout": "soon"}, nil, `--timeout: "soon" is not a duration`, FromFlag},
+		{map[string]string{"config": p, "timeout": "5s"}, nil, `config ` + p + `: image_mode: "png" is not one of`, FromFile},
+		{map[string]string{"config": p, "image-mode": "ascii"}, nil, `config ` + p + `: timeout: 2h0m0s: want a duration from 1s to 1h0m0s`, FromFile},
+	} {
+		e := map[string]string{"HOME": dir}
+		for k, v := range tc.env {
+			e[k] = v
+		}
+		_, err := Load(LoadOptions{Flags: tc.flags, Getenv: env(e)})
+		var ve *ValueError
+		if !errors.As(err, &ve) || !strings.HasPrefix(err.Error(), tc.want) || ve.Origin != tc.origin {
+			t.Errorf("%v %v: got %v (%T), want %q from %s", tc.flags, tc.env, err, err, tc.want, tc.origin)
+		}
+	}
+	c, err := Load(LoadOptions{Flags: map[string]string{"timeout": "5s"}, Getenv: env(map[string]string{"HOME": dir})})
+	if err != nil || c.Timeout.String() != "5s" || c.Origin("timeout") != FromFlag || c.Value("timeout") != "5s" {
+		t.Errorf("timeout flag: %v %v", c, err)
+	}
+	c, err = Load(LoadOptions{Getenv: env(map[string]string{"HOME": dir, "SNAPDASH_TOKEN": "tok-secret"})})
+	if err != nil || c.Timeout != DefaultTimeout || c.Value("token") != "[redacted]" || c.Origin("token") != FromEnv {
+		t.Errorf("defaults: %v %v", c, err)
 	}
 }
