@@ -82,6 +82,9 @@ func (c *Config) Value(name string) string {
 			return redacted
 		}
 		if s.isBool && v == "" {
+			if name == "mouse" {
+				return "true" // on unless turned off
+			}
 			return "false"
 		}
 		return v

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -13,11 +14,12 @@ import (
 	"github.com/snapdash/snapdash/internal/sanitize"
 )
 
-// Exit codes.
+// Exit codes (snapdash help exit-codes).
 const (
-	exitOK    = 0
-	exitError = 1
-	exitUsage = 2
+	exitOK        = 0
+	exitError     = 1
+	exitUsage     = 2
+	exitInterrupt = 130 // 128 + SIGINT, as a shell reports a command cut short
 )
 
 // env is one run of the command line: its standard streams, environment and
@@ -28,7 +30,8 @@ type env struct {
 	getenv         func(string) string
 	version        string
 	globals        *config.GlobalFlags
-	json           bool // --json of the running command
+	json           bool   // --json of the running command
+	jq             string // --jq of the running command
 	warnedInsecure bool // the plain-http warning was given
 	warnedUserID   bool // the unknown-user-id warning was given
 	// stdlog, when set, redirects the standard library's logger (main sets
@@ -51,8 +54,11 @@ type command struct {
 	group    string
 	minArgs  int
 	maxArgs  int  // -1: any number
-	jsonFlag bool // accepts --json
+	jsonFlag bool // accepts --json (and --jq)
 	hidden   bool
+	// settings are the local config settings the command takes as flags
+	// (config.GlobalFlags.RegisterLocal), such as the dashboard's --timeout.
+	settings []string
 	flags    func(fs *flag.FlagSet)
 	run      func(ctx context.Context, e *env, args []string) error
 }
@@ -82,8 +88,16 @@ func commands() []*command {
 		interactionsCmd(), listCmd(), getCmd(),
 		requestCmd(), approveCmd(), discardCmd(), cameraCmd(),
 		uploadCmd(), acquireCmd(), urlCmd(), fetchCmd(), showCmd(),
-		eventsCmd(), completionCmd(), versionCmd(), helpCmd(), completeCmd(),
+		eventsCmd(), configCmd(), completionCmd(), manCmd(), versionCmd(), helpCmd(), completeCmd(),
 	}
+}
+
+// clock returns the current time (e.now when a test set it).
+func (e *env) clock() time.Time {
+	if e.now != nil {
+		return e.now()
+	}
+	return time.Now()
 }
 
 func findCommand(cmds []*command, name string) *command {
@@ -111,6 +125,11 @@ func run(ctx context.Context, args []string, e *env) int {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	}
+	if ctx.Err() != nil && !isUsage(err) {
+		// Interrupted: whatever failed failed because it was cut short.
+		fmt.Fprintln(e.stderr, "snapdash: interrupted")
+		return exitInterrupt
+	}
 	if errors.As(err, new(silentError)) {
 		return exitError
 	}
@@ -120,11 +139,21 @@ func run(ctx context.Context, args []string, e *env) int {
 		return exitError
 	}
 	fmt.Fprintf(e.stderr, "snapdash: %s\n", sanitize.Line(err.Error()))
-	var ue *usageError
-	if errors.As(err, &ue) {
+	if isUsage(err) {
 		return exitUsage
 	}
 	return exitError
+}
+
+// isUsage reports a mistake on the command line: a usage error, or a
+// setting given by a flag or an environment variable that cannot be used.
+// (A bad config file is a failure, exit 1: nothing typed was wrong.)
+func isUsage(err error) bool {
+	if errors.As(err, new(*usageError)) {
+		return true
+	}
+	var ve *config.ValueError
+	return errors.As(err, &ve) && (ve.Origin == config.FromFlag || ve.Origin == config.FromEnv)
 }
 
 func dispatch(ctx context.Context, args []string, e *env) error {
@@ -134,13 +163,15 @@ func dispatch(ctx context.Context, args []string, e *env) error {
 	root := findCommand(cmds, "dashboard")
 	var showVersion bool
 	fs := newFlagSet(e, root)
-	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
+	registerVersionFlags(fs, &showVersion)
 	if err := fs.Parse(args); err != nil {
-		return flagError(e, root, err)
+		return flagError(e, root, fs, err)
+	}
+	if err := checkRanges(root, fs); err != nil {
+		return err
 	}
 	if showVersion {
-		fmt.Fprintf(e.stdout, "snapdash %s\n", e.version)
-		return nil
+		return currentBuild(e.version).write(e.stdout)
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -154,9 +185,13 @@ func dispatch(ctx context.Context, args []string, e *env) error {
 	if cmd == nil || cmd == root {
 		return usagef("unknown command %q (see snapdash help)", rest[0])
 	}
-	pos, err := parseInterspersed(newFlagSet(e, cmd), rest[1:])
+	cfs := newFlagSet(e, cmd)
+	pos, err := parseInterspersed(cfs, rest[1:])
 	if err != nil {
-		return flagError(e, cmd, err)
+		return flagError(e, cmd, cfs, err)
+	}
+	if err := checkRanges(cmd, cfs); err != nil {
+		return err
 	}
 	switch {
 	case len(pos) < cmd.minArgs:
@@ -164,7 +199,24 @@ func dispatch(ctx context.Context, args []string, e *env) error {
 	case cmd.maxArgs >= 0 && len(pos) > cmd.maxArgs:
 		return usagef("%s: unexpected argument %q (see snapdash %s -h)", cmd.name, pos[cmd.maxArgs], cmd.name)
 	}
-	return cmd.run(ctx, e, pos)
+	if e.jq == "" {
+		return cmd.run(ctx, e, pos)
+	}
+	if !e.json {
+		return usagef("%s: --jq needs --json", cmd.name)
+	}
+	code, err := compileJQ(e.jq)
+	if err != nil {
+		return err
+	}
+	f := &jqFilter{ctx: ctx, code: code, out: e.stdout}
+	e.stdout = f
+	err = cmd.run(ctx, e, pos)
+	e.stdout = f.out
+	if ferr := f.close(); ferr != nil {
+		return ferr
+	}
+	return err
 }
 
 // missingArgs names the positional arguments from index have on.
@@ -186,15 +238,25 @@ func newFlagSet(e *env, cmd *command) *flag.FlagSet {
 		cmd.flags(fs)
 	}
 	if cmd.jsonFlag {
-		fs.BoolVar(&e.json, "json", false, "print JSON (the API's field names) instead of a table")
+		fs.BoolVar(&e.json, "json", false, jsonUsage)
+		fs.StringVar(&e.jq, "jq", "", jqUsage)
+	}
+	if len(cmd.settings) > 0 {
+		e.globals.RegisterLocal(fs, cmd.settings...)
 	}
 	e.globals.Register(fs)
 	return fs
 }
 
-// flagError turns the flag package's error into a usage error, or prints the
-// command's usage for -h.
-func flagError(e *env, cmd *command, err error) error {
+// Usage texts of --json and --jq, the same on every command.
+const (
+	jsonUsage = "print JSON with the API's field names"
+	jqUsage   = "filter the JSON through a jq `EXPR`ession (needs --json), as gh does"
+)
+
+// flagError turns the flag package's error into a usage error that names
+// the flag as it is typed (--name), or prints the command's usage for -h.
+func flagError(e *env, cmd *command, fs *flag.FlagSet, err error) error {
 	if errors.Is(err, flag.ErrHelp) {
 		if cmd.name == "dashboard" {
 			printMainUsage(e.stdout, commands())
@@ -203,10 +265,123 @@ func flagError(e *env, cmd *command, err error) error {
 		}
 		return err
 	}
+	msg := flagMessage(fs, err)
 	if cmd.name == "dashboard" {
-		return usagef("%v (see snapdash help)", err)
+		return usagef("%s (see snapdash help)", msg)
 	}
-	return usagef("%s: %v (see snapdash %s -h)", cmd.name, err, cmd.name)
+	return usagef("%s: %s (see snapdash %s -h)", cmd.name, msg, cmd.name)
+}
+
+var (
+	reUndefined = regexp.MustCompile(`^flag provided but not defined: -(.+)$`)
+	reNeedsArg  = regexp.MustCompile(`^flag needs an argument: -(.+)$`)
+	reInvalid   = regexp.MustCompile(`^invalid (?:boolean )?value "((?:[^"\\]|\\.)*)" for (?:flag )?-([^:]+): (.*)$`)
+)
+
+// flagMessage rewrites the flag package's messages, which spell flags with
+// one dash, the way the documentation spells them.
+func flagMessage(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if m := reUndefined.FindStringSubmatch(msg); m != nil {
+		return "unknown flag " + dashed(m[1])
+	}
+	if m := reNeedsArg.FindStringSubmatch(msg); m != nil {
+		return dashed(m[1]) + " needs a value"
+	}
+	if m := reInvalid.FindStringSubmatch(msg); m != nil {
+		value, name, why := m[1], m[2], m[3]
+		switch {
+		case why == "parse error" || why == "value out of range" || strings.HasPrefix(why, "strconv."):
+			why = fmt.Sprintf("%q is not %s", value, kindOf(fs.Lookup(name)))
+		case strings.HasPrefix(msg, "invalid boolean"):
+			why = fmt.Sprintf("%q is not true or false", value)
+		}
+		return dashed(name) + ": " + why
+	}
+	return strings.ReplaceAll(msg, " -", " --")
+}
+
+// dashed spells a flag as typed: -o for one letter, --name otherwise.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// kindOf names what a flag's value must be, for messages.
+func kindOf(f *flag.Flag) string {
+	if f == nil {
+		return "valid"
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return "valid"
+	}
+	switch g.Get().(type) {
+	case time.Duration:
+		return "a duration (e.g. 30s, 5m, 1h)"
+	case int, int64, uint, uint64:
+		return "a whole number"
+	case float64:
+		return "a number"
+	case bool:
+		return "true or false"
+	}
+	return "valid"
+}
+
+// Range limits of the commands' own numeric flags: a duration must be
+// positive (acquire-delay may be 0) and at most a week; a count from 1 to
+// a million. Flags not listed get the defaults.
+var (
+	minDuration = map[string]time.Duration{"acquire-delay": 0}
+	maxDuration = 7 * 24 * time.Hour
+	maxCount    = 1_000_000
+)
+
+// checkRanges checks the numeric flags given on the command line: nothing
+// negative, no zero duration or count where it makes no sense.
+func checkRanges(cmd *command, fs *flag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if err != nil {
+			return
+		}
+		g, ok := f.Value.(flag.Getter)
+		if !ok {
+			return
+		}
+		var why string
+		switch v := g.Get().(type) {
+		case time.Duration:
+			lo, ok := minDuration[f.Name]
+			if !ok {
+				lo = time.Nanosecond
+			}
+			if v < lo || v > maxDuration {
+				if lo == 0 {
+					why = fmt.Sprintf("%s: want a duration from 0s to %s", v, fmtDuration(maxDuration))
+				} else {
+					why = fmt.Sprintf("%s: want a duration above 0 and at most %s", v, fmtDuration(maxDuration))
+				}
+			}
+		case int:
+			if v < 1 || v > maxCount {
+				why = fmt.Sprintf("%d: want a whole number from 1 to %d", v, maxCount)
+			}
+		}
+		if why != "" {
+			err = usagef("%s: %s: %s (see snapdash %s -h)", cmd.name, dashed(f.Name), why, cmd.name)
+		}
+	})
+	return err
+}
+
+// fmtDuration prints whole days as 7d.
+func fmtDuration(d time.Duration) string {
+	v := days(d)
+	return v.String()
 }
 
 // parseInterspersed parses flags that may come before, between or after

@@ -21,7 +21,7 @@ type dashboardOpts struct {
 func dashboardCmd() *command {
 	o := &dashboardOpts{since: days(24 * time.Hour)}
 	return &command{
-		name: "dashboard", summary: "open the dashboard (the default)", group: "dashboard", hidden: true,
+		name: "dashboard", settings: []string{"timeout"}, summary: "open the dashboard (the default)", group: "dashboard", hidden: true,
 		flags: func(fs *flag.FlagSet) { o.register(fs) },
 		run: func(ctx context.Context, e *env, _ []string) error {
 			return e.withSession("dashboard", func(s *session) error {
@@ -40,7 +40,7 @@ func (o *dashboardOpts) register(fs *flag.FlagSet) {
 func demoCmd() *command {
 	o := &dashboardOpts{since: days(24 * time.Hour)}
 	return &command{
-		name: "demo", summary: "open the dashboard on a built-in simulator with demo data", group: "dashboard",
+		name: "demo", settings: []string{"timeout"}, summary: "open the dashboard on a built-in simulator with demo data", group: "dashboard",
 		flags: func(fs *flag.FlagSet) { o.register(fs) },
 		run: func(ctx context.Context, e *env, _ []string) error {
 			return e.runDemo(ctx, o)

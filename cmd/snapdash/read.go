@@ -27,16 +27,21 @@ import (
 
 func interactionsCmd() *command {
 	since := days(24 * time.Hour)
+	var filter interactionFilter
 	return &command{
 		name: "interactions", summary: "list recent interactions", group: "read", jsonFlag: true,
 		flags: func(fs *flag.FlagSet) {
 			fs.Var(&since, "since", "how far back to look: a `period` such as 90m, 24h or 7d")
+			filter.register(fs)
 		},
 		run: func(ctx context.Context, e *env, _ []string) error {
 			return e.withSession("interactions", func(s *session) error {
 				end := time.Now()
 				list, err := s.client.ListInteractions(ctx, end.Add(-time.Duration(since)), end)
 				if err != nil {
+					return err
+				}
+				if list, err = filter.apply(ctx, s, list); err != nil {
 					return err
 				}
 				if e.json {
@@ -106,11 +111,13 @@ func customerName(data json.RawMessage) string {
 
 func listCmd() *command {
 	var interaction string
+	var filter snapshotFilter
 	return &command{
 		name: "list", summary: "list the snapshots of an interaction", group: "read", jsonFlag: true,
-		args: "[--interaction ID]", maxArgs: 1,
+		args: "ID | --interaction ID", maxArgs: 1,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&interaction, "interaction", "", "interaction id (required; may also be given as the argument)")
+			filter.register(fs)
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
 			if len(args) == 1 {
@@ -127,6 +134,7 @@ func listCmd() *command {
 				if err != nil {
 					return err
 				}
+				list = filter.apply(list, e.clock())
 				if e.json {
 					raw, err := rawList(list, func(sn client.Snapshot) []byte { return sn.Raw })
 					if err != nil {
@@ -331,19 +339,30 @@ func (d *days) String() string {
 	return s
 }
 
-// Set implements flag.Value: a Go duration or a number of days ("7d").
+// maxDays bounds a period flag (--since).
+const maxDays = 366 * 24 * time.Hour
+
+// Set implements flag.Value: a Go duration or a number of days ("7d"),
+// above 0 and at most 366 days.
 func (d *days) Set(s string) error {
+	var v time.Duration
 	if n, ok := strings.CutSuffix(s, "d"); ok {
-		v, err := strconv.ParseFloat(n, 64)
-		if err != nil || v < 0 {
-			return fmt.Errorf("%q is not a duration", s)
+		f, err := strconv.ParseFloat(n, 64)
+		if err != nil || f != f {
+			return fmt.Errorf("%q is not a duration (e.g. 90m, 24h, 7d)", s)
 		}
-		*d = days(time.Duration(v * float64(24*time.Hour)))
-		return nil
+		if f <= 0 || f > 366 {
+			return fmt.Errorf("%q: want a period above 0 and at most 366d", s)
+		}
+		v = time.Duration(f * float64(24*time.Hour))
+	} else {
+		var err error
+		if v, err = time.ParseDuration(s); err != nil {
+			return fmt.Errorf("%q is not a duration (e.g. 90m, 24h, 7d)", s)
+		}
 	}
-	v, err := time.ParseDuration(s)
-	if err != nil || v < 0 {
-		return fmt.Errorf("%q is not a duration (e.g. 90m, 24h, 7d)", s)
+	if v <= 0 || v > maxDays {
+		return fmt.Errorf("%q: want a period above 0 and at most 366d", s)
 	}
 	*d = days(v)
 	return nil

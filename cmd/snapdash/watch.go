@@ -12,7 +12,7 @@ func watchCmd() *command {
 	o := &dashboardOpts{since: days(24 * time.Hour)}
 	act := false
 	return &command{
-		name: "watch", summary: "watch every live interaction, most urgent first (read-only unless --act)",
+		name: "watch", settings: []string{"timeout"}, summary: "watch every live interaction, most urgent first (read-only unless --act)",
 		group: "dashboard",
 		flags: func(fs *flag.FlagSet) {
 			o.register(fs)
