@@ -32,8 +32,8 @@ type env struct {
 	globals        *config.GlobalFlags
 	json           bool   // --json of the running command
 	jq             string // --jq of the running command
-	warnedInsecure bool // the plain-http warning was given
-	warnedUserID   bool // the unknown-user-id warning was given
+	warnedInsecure bool   // the plain-http warning was given
+	warnedUserID   bool   // the unknown-user-id warning was given
 	// stdlog, when set, redirects the standard library's logger (main sets
 	// log.SetOutput); nothing of it may reach stderr.
 	stdlog func(io.Writer)
