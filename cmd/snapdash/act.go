@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
@@ -162,7 +161,7 @@ func uploadCmd() *command {
 		tgt                       target
 	)
 	return &command{
-		name: "upload", args: "FILE", summary: "upload a picture you already have; prints the new snapshot id",
+		name: "upload", args: "FILE|-", summary: "upload a picture you already have; prints the new snapshot id",
 		group: "act", jsonFlag: true, minArgs: 1, maxArgs: 1,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&interaction, "interaction", "", "interaction id (required)")
@@ -177,11 +176,11 @@ func uploadCmd() *command {
 			if err := tgt.check("upload"); err != nil {
 				return err
 			}
-			f, err := os.Open(args[0])
+			f, done, err := e.openPicture("upload", args[0])
 			if err != nil {
-				return fmt.Errorf("upload: %w", err)
+				return err
 			}
-			defer f.Close()
+			defer done()
 			return e.withSession("upload", func(s *session) error {
 				app, err := s.applicationID(ctx, "upload", interaction)
 				if err != nil {
@@ -221,7 +220,7 @@ func uploadCmd() *command {
 func acquireCmd() *command {
 	var typ string
 	return &command{
-		name: "acquire", args: "ID FILE", summary: "answer a snapshot request with a picture, as the customer's device (--user-endpoint-id of the device)",
+		name: "acquire", args: "ID FILE|-", summary: "answer a snapshot request with a picture, as the customer's device (--user-endpoint-id of the device)",
 		group: "act", minArgs: 2, maxArgs: 2,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&typ, "type", "", "snapshot type (required)")
@@ -230,11 +229,11 @@ func acquireCmd() *command {
 			if typ == "" {
 				return usagef("acquire: --type is required")
 			}
-			f, err := os.Open(args[1])
+			f, done, err := e.openPicture("acquire", args[1])
 			if err != nil {
-				return fmt.Errorf("acquire: %w", err)
+				return err
 			}
-			defer f.Close()
+			defer done()
 			return e.withEndpoint(ctx, "acquire", func(s *session, ep string) error {
 				bar := e.progress("acquire", -1)
 				err := s.client.Acquire(ctx, client.AcquireCommand{SnapshotID: args[0], UserEndpointID: ep, SnapshotType: typ}, newProgressFile(f, bar))

@@ -28,7 +28,7 @@ const maxShowCells = 2000
 func showCmd() *command {
 	var size string
 	return &command{
-		name: "show", args: "FILE|SNAPSHOT_ID [--image-mode MODE]", summary: "print a picture file or a snapshot's picture in the terminal",
+		name: "show", args: "FILE|ID|- [--image-mode MODE]", summary: "print a picture file or a snapshot's picture in the terminal",
 		group: "read", minArgs: 1, maxArgs: 1,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&size, "size", "", "draw within `COLSxROWS` cells (default: the terminal's size, 80x24 when not a terminal)")
@@ -53,8 +53,18 @@ func showCmd() *command {
 				return usagef("show: %v", err)
 			}
 			arg := args[0]
+			if arg == "-" {
+				data, err := e.readStdinPicture("show", imaging.DefaultMaxBytes)
+				if err != nil {
+					return err
+				}
+				return e.showPicture(ctx, data, mode, cols, rows)
+			}
 			if data, ok, err := readPictureFile(arg); ok || err != nil {
 				if err != nil {
+					if isUsage(err) {
+						return err
+					}
 					return fmt.Errorf("show %s: %w", arg, err)
 				}
 				if err := e.showPicture(ctx, data, mode, cols, rows); err != nil {
@@ -105,8 +115,8 @@ func readPictureFile(arg string) (data []byte, ok bool, err error) {
 	// A pipe is read like a file (show /dev/stdin); a directory is not.
 	if st, err := f.Stat(); err != nil {
 		return nil, true, err
-	} else if st.IsDir() {
-		return nil, true, errors.New("a directory, not a picture")
+	} else if err := notAPicture("show", arg, st); err != nil {
+		return nil, true, err
 	}
 	data, err = io.ReadAll(io.LimitReader(f, imaging.DefaultMaxBytes+1))
 	if err != nil {
