@@ -12,6 +12,7 @@ import (
 
 	"github.com/snapdash/snapdash/config"
 	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/tui"
 )
 
 // Exit codes (snapdash help exit-codes).
@@ -69,6 +70,13 @@ type usageError struct{ msg string }
 // Error implements error.
 func (u *usageError) Error() string { return u.msg }
 
+// silentOK ends the run with exit status 0 without a message: the user
+// chose to leave (q on the dashboard's connecting screen).
+type silentOK struct{}
+
+// Error implements error.
+func (silentOK) Error() string { return "" }
+
 // noticeError is a failure whose message spans several lines on purpose
 // (instructions); it is printed as it is, sanitized.
 type noticeError struct{ msg string }
@@ -122,10 +130,10 @@ func run(ctx context.Context, args []string, e *env) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, flag.ErrHelp), errors.As(err, new(silentOK)):
 		return exitOK
 	}
-	if ctx.Err() != nil && !isUsage(err) {
+	if (ctx.Err() != nil || errors.Is(err, tui.ErrInterrupted)) && !isUsage(err) {
 		// Interrupted: whatever failed failed because it was cut short.
 		fmt.Fprintln(e.stderr, "snapdash: interrupted")
 		return exitInterrupt

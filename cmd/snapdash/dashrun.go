@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"github.com/charmbracelet/lipgloss"
 	"os"
 	"time"
+
+	"github.com/charmbracelet/lipgloss"
 
 	"golang.org/x/term"
 
@@ -93,9 +95,11 @@ func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) er
 	if err != nil {
 		return err
 	}
-	if opts.Identity, err = e.identity(ctx, s, "the dashboard (to tell your own requests and events)"); err != nil {
+	ep, release, err := e.connectDashboard(ctx, s, &opts, in, out)
+	if err != nil {
 		return err
 	}
+	defer release()
 	if opts.Theme == "" {
 		opts.Theme = "dark"
 	}
@@ -105,17 +109,58 @@ func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) er
 		// background on stdout), so this waits for nothing.
 		opts.Theme = "light"
 	}
-	return s.withEndpoint(ctx, func(ep string) error {
-		opts.UserEndpointID = ep
-		opts.Caps = detectCaps(e.getenv, in, out)
-		s.log.Info("dashboard", "caps", opts.Caps.String(), "image_mode", opts.ImageMode, "theme", opts.Theme,
-			"user", opts.Identity.UserID)
-		err := tui.Run(ctx, opts, in, out)
-		if errors.Is(err, context.Canceled) {
-			return nil // interrupted: a normal way to leave
-		}
-		return err
-	})
+	opts.UserEndpointID = ep
+	opts.Caps = detectCaps(e.getenv, in, out)
+	s.log.Info("dashboard", "caps", opts.Caps.String(), "image_mode", opts.ImageMode, "theme", opts.Theme,
+		"user", opts.Identity.UserID)
+	err = tui.Run(ctx, opts, in, out)
+	if errors.Is(err, context.Canceled) {
+		return nil // interrupted: a normal way to leave
+	}
+	return err
+}
+
+// connectDashboard signs in and registers the dashboard's user endpoint
+// behind the connecting screen, which shows the server, the step waited
+// for and a countdown to the timeout (--timeout, SNAPDASH_TIMEOUT, config
+// timeout), and which q or ctrl+c leaves. Warnings said meanwhile are
+// printed after the screen is gone, so that they stay readable.
+func (e *env) connectDashboard(ctx context.Context, s *session, opts *tui.Options, in, out *os.File) (string, func(), error) {
+	var (
+		ep      string
+		release = func() {}
+		held    bytes.Buffer
+	)
+	stderr := e.stderr
+	e.stderr = &held
+	err := tui.Connect(ctx, tui.ConnectOptions{Server: s.cfg.Server, Timeout: s.cfg.Timeout, Theme: opts.Theme},
+		in, out, func(cctx context.Context, step func(string)) error {
+			if s.cfg.Token == "" {
+				step("the token endpoint to sign you in")
+			}
+			id, err := e.identity(cctx, s, "the dashboard (to tell your own requests and events)")
+			if err != nil {
+				return err
+			}
+			opts.Identity = id
+			step("the server to register this dashboard")
+			ep, release, err = s.endpoint(cctx)
+			if err != nil {
+				release = func() {}
+			}
+			return err
+		})
+	e.stderr = stderr
+	_, _ = held.WriteTo(stderr)
+	switch {
+	case errors.Is(err, tui.ErrLeft):
+		release()
+		return "", nil, silentOK{}
+	case err != nil:
+		release()
+		return "", nil, err
+	}
+	return ep, release, nil
 }
 
 // terminal returns the standard streams when both are terminals; the
