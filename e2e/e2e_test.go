@@ -142,9 +142,8 @@ func TestDemoCameraAndHelp(t *testing.T) {
 	tm.WaitFor("camera: Switch camera")
 	tm.WaitFor("by the customer's device")
 
-	// The cursor starts on Kenji's newest row, a pending request; the
-	// oldest is a picture, which copy URL needs.
-	tm.press("G")
+	// The cursor starts on Kenji's newest row, a picture awaiting review,
+	// which copy URL needs.
 	tm.press("?")
 	tm.WaitFor("Keys", "full preview", "copy URL")
 	tm.press(esc) // the help says "esc or ? closes"

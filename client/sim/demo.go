@@ -39,8 +39,11 @@ var demoPlan = []demoInteraction{
 		{client.StateUploaded, 2, false}, {client.StateDiscarded, 5, false}, {client.StateUploaded, 7, true}}},
 	{HostileCustomerName, 45 * time.Minute, client.SessionCall, "other", true, []demoSnap{
 		{client.StateUploaded, 3, false}, {"", 8, false}}},
+	// The newest interaction, which the demo opens on: its newest
+	// snapshot is a picture awaiting review, so the first screen
+	// previews one; an older request is still unanswered (late).
 	{"Kenji Watanabe", 10 * time.Minute, client.SessionConference, "car-damage", true, []demoSnap{
-		{client.StateUploaded, 2, false}, {"", 6, false}}},
+		{"", 2, false}, {client.StateUploaded, 6, false}}},
 }
 
 // seedDemo fills an empty state with the demo interactions, devices,
