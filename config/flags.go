@@ -113,8 +113,18 @@ func (f *flagValue) String() string {
 	return f.set[f.name]
 }
 
-// Set implements flag.Value.
+// Set implements flag.Value. A value the setting cannot take at all (not
+// a boolean, not a number in range, not a duration) is refused as the
+// flag is parsed; values checked against the others (a theme, a URL) are
+// checked by Load.
 func (f *flagValue) Set(v string) error {
+	for _, s := range settings() {
+		if s.name == f.name {
+			if err := s.set(&Config{}, v); err != nil {
+				return err
+			}
+		}
+	}
 	f.set[f.name] = v
 	return nil
 }

@@ -414,7 +414,7 @@ func boolSetting(name, env, key, usage string, f func(*Config) *bool) setting {
 		set: func(c *Config, v string) error {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return fmt.Errorf("%q is not a boolean", v)
+				return fmt.Errorf("%q is not true or false", v)
 			}
 			*f(c) = b
 			return nil
@@ -498,7 +498,7 @@ func settings() []setting {
 		set: func(c *Config, v string) error {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return fmt.Errorf("%q is not a boolean", v)
+				return fmt.Errorf("%q is not true or false", v)
 			}
 			c.NoMouse = !b
 			return nil

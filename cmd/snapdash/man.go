@@ -28,7 +28,15 @@ func roff(s string) string {
 	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {
 		s = `\&` + s
 	}
-	return s
+	var b strings.Builder
+	for _, r := range s {
+		if r > 0x7e {
+			fmt.Fprintf(&b, `\[u%04X]`, r) // groff's named Unicode character
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // writeMan writes snapdash(1) from the same texts as the help.

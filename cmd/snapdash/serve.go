@@ -28,7 +28,7 @@ func serveCmd() *command {
 		group: "dashboard",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&addr, "addr", sshserve.DefaultAddr, "listen address")
-			fs.StringVar(&authorizedKeys, "authorized-keys", "", "OpenSSH authorized_keys `file` of who may connect (config ssh.authorized_keys)")
+			fs.StringVar(&authorizedKeys, "authorized-keys", "", "OpenSSH authorized_keys `file` of who may connect (required, unless config ssh.authorized_keys is set)")
 			fs.StringVar(&hostKey, "host-key", "", "the server's host key `file`, created on first start (config ssh.host_key)")
 			fs.DurationVar(&idle, "idle-timeout", sshserve.DefaultIdleTimeout, "end a session after this long without a key press")
 			fs.IntVar(&maxSessions, "max-sessions", sshserve.DefaultMaxSessions, "most concurrent sessions")
