@@ -234,7 +234,7 @@ func TestMaxImageMB(t *testing.T) {
 	}
 	c2 := newCLI(t, map[string]string{"SNAPDASH_SERVER": srv.URL(), "SNAPDASH_TOKEN": agentEnv(srv)["SNAPDASH_TOKEN"], "SNAPDASH_MAX_IMAGE_MB": "2"})
 	c2.ok("fetch", id, "-o", out)
-	if r := c2.run("fetch", id, "-o", out, "--max-image-mb", "0"); r.code != 1 || !strings.Contains(r.stderr, "1 to 1024") {
+	if r := c2.run("fetch", id, "-o", out, "--max-image-mb", "0"); r.code != exitUsage || !strings.Contains(r.stderr, "--max-image-mb") || !strings.Contains(r.stderr, "1 to 1024") {
 		t.Errorf("--max-image-mb 0: %s", r)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -18,11 +19,16 @@ import (
 func TestVersionAndHelp(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t, nil)
-	if r := c.ok("--version"); r.stdout != "snapdash "+testVersion+"\n" {
-		t.Errorf("--version: %q", r.stdout)
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}} {
+		r := c.ok(args...)
+		if !strings.HasPrefix(r.stdout, "snapdash "+testVersion+"\n") || !strings.Contains(r.stdout, "\ngo:       go1.") ||
+			!strings.Contains(r.stdout, "\nplatform: "+runtime.GOOS+"/"+runtime.GOARCH+"\n") {
+			t.Errorf("%v: %q", args, r.stdout)
+		}
 	}
-	if r := c.ok("version"); r.stdout != "snapdash "+testVersion+"\n" {
-		t.Errorf("version: %q", r.stdout)
+	var v buildInfo
+	if err := json.Unmarshal([]byte(c.ok("version", "--json").stdout), &v); err != nil || v.Version != testVersion || v.OS != runtime.GOOS || v.Go == "" {
+		t.Errorf("version --json: %+v %v", v, err)
 	}
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
 		r := c.ok(args...)
@@ -50,7 +56,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"bogus"}, `snapdash: unknown command "bogus" (see snapdash help)` + "\n"},
 		{[]string{"approve"}, "snapdash: approve: missing ID (see snapdash approve -h)\n"},
 		{[]string{"approve", "a", "b"}, `snapdash: approve: unexpected argument "b" (see snapdash approve -h)` + "\n"},
-		{[]string{"get", "x", "--nope"}, "snapdash: get: flag provided but not defined: -nope (see snapdash get -h)\n"},
+		{[]string{"get", "x", "--nope"}, "snapdash: get: unknown flag --nope (see snapdash get -h)\n"},
 		{[]string{"camera", "--target-user", "u", "--target-endpoint", "e", "--type", "ZOOM"}, "--type \"ZOOM\": want CAMERA_SWITCH, FLASH_ON or FLASH_OFF"},
 		{[]string{"fetch", "x"}, "-o FILE is required"},
 		{[]string{"interactions", "--since", "soon"}, `"soon" is not a duration`},

@@ -21,7 +21,8 @@ func TestPlainHTTPRefusedUnlessAllowed(t *testing.T) {
 	c := newCLI(t, env)
 
 	r := c.run("interactions")
-	if r.code != 1 || len(lines(r.stderr)) != 1 || !strings.Contains(r.stderr, "--allow-insecure-http") ||
+	// A setting given in the environment that cannot be used: exit 2.
+	if r.code != exitUsage || len(lines(r.stderr)) != 1 || !strings.Contains(r.stderr, "--allow-insecure-http") ||
 		!strings.Contains(r.stderr, "loopback") {
 		t.Errorf("plain http to another machine: %s", r)
 	}
