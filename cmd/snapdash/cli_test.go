@@ -579,3 +579,16 @@ func deviceOf(t *testing.T, srv *sim.Server, interaction string) sim.Device {
 	t.Fatalf("no device in %s", interaction)
 	return sim.Device{}
 }
+
+// TestReleaseShipsManPage: the release configuration generates the man
+// page with `snapdash man` and puts it in every archive.
+func TestReleaseShipsManPage(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", ".goreleaser.yaml"))
+	if err != nil {
+		t.Skip("no .goreleaser.yaml:", err)
+	}
+	s := string(data)
+	if !strings.Contains(s, "./cmd/snapdash man > manpages/snapdash.1") || !strings.Contains(s, "- manpages/snapdash.1") {
+		t.Errorf(".goreleaser.yaml does not generate and ship the man page:\n%s", s)
+	}
+}

@@ -110,16 +110,7 @@ func commandFlags(cmd *command) *flag.FlagSet {
 	if cmd == nil {
 		cmd = dashboardCmd()
 	}
-	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	if cmd.flags != nil {
-		cmd.flags(fs)
-	}
-	if cmd.jsonFlag {
-		fs.Bool("json", false, "")
-	}
-	config.NewGlobalFlags().Register(fs)
-	return fs
+	return commandFlagSet(cmd, true) // its flags, --json/--jq, local settings, globals (usage.go)
 }
 
 func flagNames(cmd *command) []string {
