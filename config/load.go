@@ -442,19 +442,19 @@ func settings() []setting {
 	g, s := str(func(c *Config) *string { return &c.Server })
 	add("server", "SNAPDASH_SERVER", "server", "platform base URL (default "+DefaultServer+")", g, s)
 	g, s = secretStr(func(c *Config) *Secret { return &c.Token })
-	add("token", "SNAPDASH_TOKEN", "token", "static bearer token (prefer the environment variable)", g, s)
+	add("token", "SNAPDASH_TOKEN", "token", "static bearer token (better in the environment)", g, s)
 	g, s = str(func(c *Config) *string { return &c.ClientID })
 	add("client-id", "SNAPDASH_CLIENT_ID", "client_id", "OAuth2 client id", g, s)
 	g, s = secretStr(func(c *Config) *Secret { return &c.ClientSecret })
-	add("client-secret", "SNAPDASH_CLIENT_SECRET", "client_secret", "OAuth2 client secret (prefer the environment variable)", g, s)
+	add("client-secret", "SNAPDASH_CLIENT_SECRET", "client_secret", "OAuth2 client secret (better in the environment)", g, s)
 	g, s = str(func(c *Config) *string { return &c.TokenURL })
 	add("token-url", "SNAPDASH_TOKEN_URL", "token_url", "OAuth2 token URL (default <server>/security/oauth/token)", g, s)
 	g, s = str(func(c *Config) *string { return &c.UserID })
-	add("user-id", "SNAPDASH_USER_ID", "user_id", "your user id, when the token does not say (a token that is not a JWT)", g, s)
+	add("user-id", "SNAPDASH_USER_ID", "user_id", "your user id, when the token does not name one", g, s)
 	g, s = str(func(c *Config) *string { return &c.ApplicationID })
 	add("application-id", "SNAPDASH_APPLICATION_ID", "application_id", "application id sent with requests and uploads", g, s)
 	g, s = str(func(c *Config) *string { return &c.UserEndpointID })
-	add("user-endpoint-id", "SNAPDASH_USER_ENDPOINT_ID", "user_endpoint_id", "reuse this user endpoint instead of registering one", g, s)
+	add("user-endpoint-id", "SNAPDASH_USER_ENDPOINT_ID", "user_endpoint_id", "reuse this user endpoint, do not register one", g, s)
 	g, s = str(func(c *Config) *string { return &c.LogFile })
 	add("log-file", "SNAPDASH_LOG_FILE", "log_file", "write a structured log to this file", g, s)
 	g, s = str(func(c *Config) *string { return &c.Events.Transport })
@@ -484,11 +484,11 @@ func settings() []setting {
 	g, s = str(func(c *Config) *string { return &c.ImageMode })
 	add("image-mode", "SNAPDASH_IMAGE_MODE", "image_mode", "picture rendering: "+strings.Join(ImageModes(), ", "), g, s)
 	list = append(list, boolSetting("allow-insecure-http", "SNAPDASH_ALLOW_INSECURE_HTTP", "allow_insecure_http",
-		"accept a non-loopback http:// server (credentials in clear)",
+		"allow http:// to another machine (credentials in clear)",
 		func(c *Config) *bool { return &c.AllowInsecureHTTP }))
 	list = append(list, setting{
 		name: "mouse", env: "SNAPDASH_MOUSE", key: "mouse", isBool: true,
-		usage: "dashboard: clicks and the wheel (false leaves the mouse to the terminal's text selection)",
+		usage: "dashboard: clicks and the wheel (false: the terminal selects text)",
 		get: func(c *Config) string {
 			if c.NoMouse {
 				return "false"
@@ -506,7 +506,7 @@ func settings() []setting {
 	})
 	list = append(list, setting{
 		name: "timeout", env: "SNAPDASH_TIMEOUT", key: "timeout", local: true,
-		usage: "how long the dashboard waits for the server's first answer (default 30s)",
+		usage: "dashboard: how long to wait for the server's first answer (default 30s)",
 		get: func(c *Config) string {
 			if c.Timeout == 0 {
 				return ""

@@ -245,26 +245,23 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 	tw.Flush()
 }
 
-// printGlobals lists the global settings with their environment variables
-// and config-file keys.
+// printGlobals lists the global settings with their environment
+// variables ('snapdash help environment' adds the config-file keys).
 func printGlobals(w io.Writer) {
-	fmt.Fprintln(w, "Global flags (environment variable, config-file key):")
+	fmt.Fprintln(w, "Global flags (each also an environment variable, see 'snapdash help environment'):")
 	fs := flag.NewFlagSet("", flag.ContinueOnError)
 	config.NewGlobalFlags().Register(fs)
-	where := map[string]string{}
+	envOf := map[string]string{}
 	for _, s := range config.Settings() {
-		where[s.Flag] = s.Env
-		if s.Key != "" {
-			where[s.Flag] += ", " + s.Key
-		}
+		envOf[s.Flag] = s.Env
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fs.VisitAll(func(f *flag.Flag) {
 		name, usage := flagSyntax(f)
-		fmt.Fprintf(tw, "  %s\t%s\t(%s)\n", name, usage, where[f.Name])
+		fmt.Fprintf(tw, "  %s\t%s [%s]\n", name, usage, envOf[f.Name])
 	})
-	fmt.Fprintf(tw, "  --version, -v\tprint the version and exit\t\n")
-	fmt.Fprintf(tw, "  --help, -h\tshow help\t\n")
+	fmt.Fprintf(tw, "  --version, -v\tprint the version and exit\n")
+	fmt.Fprintf(tw, "  --help, -h\tshow help\n")
 	tw.Flush()
 }
 
