@@ -113,9 +113,10 @@ func TestDemoRequestApproveDiscard(t *testing.T) {
 		t.Fatalf("no approval feedback:\n%s", s)
 	}
 
-	// Discard the oldest picture (an uploaded one) after confirming; rows
-	// between may be requests still waiting for a picture.
-	tm.press("G", "d")
+	// Discard the picture that was awaiting review when the demo opened
+	// (the second row, under the new one) after confirming; the oldest
+	// row is a request still waiting for its picture.
+	tm.press("g", "j", "d")
 	tm.WaitFor("Discard snapshot?", "N no (default)")
 	tm.press("y")
 	tm.WaitFor("✓ discarded", "✗ discarded")
