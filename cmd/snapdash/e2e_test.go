@@ -21,13 +21,14 @@ func TestVersionAndHelp(t *testing.T) {
 	c := newCLI(t, nil)
 	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}} {
 		r := c.ok(args...)
-		if !strings.HasPrefix(r.stdout, "snapdash "+testVersion+"\n") || !strings.Contains(r.stdout, "\ngo:       go1.") ||
+		if !strings.HasPrefix(r.stdout, "snapdash "+testVersion+"\ncommit:   0123456789ab\ndate:     "+testDate+"\n") ||
+			!strings.Contains(r.stdout, "\ngo:       go1.") ||
 			!strings.Contains(r.stdout, "\nplatform: "+runtime.GOOS+"/"+runtime.GOARCH+"\n") {
 			t.Errorf("%v: %q", args, r.stdout)
 		}
 	}
 	var v buildInfo
-	if err := json.Unmarshal([]byte(c.ok("version", "--json").stdout), &v); err != nil || v.Version != testVersion || v.OS != runtime.GOOS || v.Go == "" {
+	if err := json.Unmarshal([]byte(c.ok("version", "--json").stdout), &v); err != nil || v.Version != testVersion || v.Commit != testCommit || v.Date != testDate || v.OS != runtime.GOOS || v.Go == "" {
 		t.Errorf("version --json: %+v %v", v, err)
 	}
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {

@@ -24,6 +24,12 @@ import (
 // testVersion is injected into the test binary with -ldflags.
 const testVersion = "1.2.3-test"
 
+// testCommit and testDate are injected the way release builds do.
+const (
+	testCommit = "0123456789abcdef0123456789abcdef01234567"
+	testDate   = "2026-12-01T10:00:00Z"
+)
+
 // binary is the snapdash executable built once by TestMain.
 var binary string
 
@@ -37,7 +43,8 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		binary += ".exe"
 	}
-	build := exec.Command("go", "build", "-o", binary, "-ldflags", "-X main.version="+testVersion, ".")
+	build := exec.Command("go", "build", "-o", binary, "-ldflags",
+		"-X main.version="+testVersion+" -X main.commit="+testCommit+" -X main.date="+testDate, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building snapdash:", err)

@@ -12,8 +12,14 @@ import (
 	"syscall"
 )
 
-// version is set at build time: -ldflags "-X main.version=1.2.3".
-var version = "dev"
+// version, commit and date are set at build time by release builds:
+// -ldflags "-X main.version=1.2.3 -X main.commit=… -X main.date=…". Other
+// builds take them from the module and VCS information Go records.
+var (
+	version = "dev"
+	commit  string
+	date    string
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

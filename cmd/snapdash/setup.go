@@ -190,6 +190,9 @@ func (s *session) dial(version string) error {
 		UserAgent:         userAgent(version),
 		// The same cap applies to pictures downloaded and uploaded.
 		MaxImageBytes: int64(s.cfg.MaxImageMB) << 20,
+		// A --timeout longer than a call's default limit lets the first
+		// calls wait that long too.
+		Timeout: max(client.DefaultTimeout, s.cfg.Timeout),
 		Logger:        s.log,
 	})
 	s.client = c

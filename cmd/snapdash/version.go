@@ -52,10 +52,18 @@ func readBuildInfo(ldVersion string, bi *debug.BuildInfo) buildInfo {
 	return b
 }
 
-// currentBuild is readBuildInfo for this binary.
+// currentBuild is readBuildInfo for this binary; a commit and date set
+// with -ldflags (release builds) win over the VCS stamp.
 func currentBuild(ldVersion string) buildInfo {
 	bi, _ := debug.ReadBuildInfo()
-	return readBuildInfo(ldVersion, bi)
+	b := readBuildInfo(ldVersion, bi)
+	if commit != "" {
+		b.Commit, b.Modified = commit, false
+	}
+	if date != "" {
+		b.Date = date
+	}
+	return b
 }
 
 // write prints the version: one first line `snapdash VERSION`, then the
