@@ -193,7 +193,7 @@ func (s *session) dial(version string) error {
 		// A --timeout longer than a call's default limit lets the first
 		// calls wait that long too.
 		Timeout: max(client.DefaultTimeout, s.cfg.Timeout),
-		Logger:        s.log,
+		Logger:  s.log,
 	})
 	s.client = c
 	return err
