@@ -259,7 +259,7 @@ func newFlagSet(e *env, cmd *command) *flag.FlagSet {
 // Usage texts of --json and --jq, the same on every command.
 const (
 	jsonUsage = "print JSON with the API's field names"
-	jqUsage   = "filter the JSON through a jq `EXPR`ession (needs --json), as gh does"
+	jqUsage   = "filter the JSON through the jq expression `EXPR` (needs --json), as gh does"
 )
 
 // flagError turns the flag package's error into a usage error that names
