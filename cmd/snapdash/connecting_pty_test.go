@@ -3,17 +3,28 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"net"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // blackhole listens on loopback and accepts connections without ever
 // answering, as a hung server or a misrouted proxy does.
 func blackhole(t *testing.T) string {
+	url, _ := blackholeAccepting(t)
+	return url
+}
+
+// blackholeAccepting is blackhole that also says when it accepted a
+// connection.
+func blackholeAccepting(t *testing.T) (string, <-chan struct{}) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -21,6 +32,7 @@ func blackhole(t *testing.T) string {
 	}
 	var conns []net.Conn
 	done := make(chan struct{})
+	accepted := make(chan struct{}, 1)
 	go func() {
 		defer close(done)
 		for {
@@ -29,6 +41,10 @@ func blackhole(t *testing.T) string {
 				return
 			}
 			conns = append(conns, c)
+			select {
+			case accepted <- struct{}{}:
+			default:
+			}
 		}
 	}()
 	t.Cleanup(func() {
@@ -38,7 +54,36 @@ func blackhole(t *testing.T) string {
 			c.Close()
 		}
 	})
-	return "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), accepted
+}
+
+// TestInterruptSignalExits130: Ctrl-C (SIGINT) while a command waits for
+// the server ends it with one line and exit status 130.
+func TestInterruptSignalExits130(t *testing.T) {
+	t.Parallel()
+	server, accepted := blackholeAccepting(t)
+	c := newCLI(t, map[string]string{"SNAPDASH_SERVER": server, "SNAPDASH_TOKEN": "t"})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := c.command(ctx, "interactions")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-accepted: // the request is waiting for its answer
+	case <-ctx.Done():
+		t.Fatal("snapdash never connected")
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupt || stderr.String() != "snapdash: interrupted\n" {
+		t.Errorf("want exit 130 and one line, got %v %q", err, stderr.String())
+	}
 }
 
 // TestConnectingScreenInPTY: against a server that never answers, the
