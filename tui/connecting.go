@@ -28,8 +28,9 @@ type ConnectOptions struct {
 	Server string
 	// Timeout bounds the whole wait (the dashboard's --timeout).
 	Timeout time.Duration
-	// TimeoutFlag names the setting that changes Timeout, for the
-	// screen and the message when it runs out (default "--timeout").
+	// TimeoutFlag names where Timeout was set (--timeout,
+	// SNAPDASH_TIMEOUT, the config file), for the screen and the message
+	// when it runs out (default "--timeout").
 	TimeoutFlag string
 	// Theme and Renderer style the screen as the dashboard will be.
 	Theme    string

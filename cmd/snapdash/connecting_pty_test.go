@@ -120,7 +120,17 @@ func TestConnectingScreenInPTY(t *testing.T) {
 		t.Errorf("ctrl+c: exit %d\n%s", code, p.Screen())
 	}
 
-	p = startPTY(t, newCLI(t, vars), "--timeout", "2s")
+	env := map[string]string{"SNAPDASH_TIMEOUT": "1h"}
+	for k, v := range vars {
+		env[k] = v
+	}
+	p = startPTY(t, newCLI(t, env))
+	p.WaitFor("(SNAPDASH_TIMEOUT 1h0m0s)") // the screen says where the wait was set
+	p.Send("q")
+	if code := exitCode(p.Exit()); code != 0 {
+		t.Errorf("q: exit %d", code)
+	}
+	p = startPTY(t, newCLI(t, env), "--timeout", "2s") // the flag wins
 	p.WaitFor("(--timeout 2s)")
 	p.WaitFor("snapdash: dashboard: no answer from " + server + " within 2s (--timeout)")
 	if code := exitCode(p.Exit()); code != 1 {

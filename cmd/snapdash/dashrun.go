@@ -133,7 +133,14 @@ func (e *env) connectDashboard(ctx context.Context, s *session, opts *tui.Option
 	)
 	stderr := e.stderr
 	e.stderr = &held
-	err := tui.Connect(ctx, tui.ConnectOptions{Server: s.cfg.Server, Timeout: s.cfg.Timeout, Theme: opts.Theme},
+	label := "--timeout"
+	switch s.cfg.Origin("timeout") {
+	case config.FromEnv:
+		label = "SNAPDASH_TIMEOUT"
+	case config.FromFile:
+		label = "timeout in " + s.cfg.Path
+	}
+	err := tui.Connect(ctx, tui.ConnectOptions{Server: s.cfg.Server, Timeout: s.cfg.Timeout, TimeoutFlag: label, Theme: opts.Theme},
 		in, out, func(cctx context.Context, step func(string)) error {
 			if s.cfg.Token == "" {
 				step("the token endpoint to sign you in")
