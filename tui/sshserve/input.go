@@ -112,6 +112,16 @@ func (in *sessionInput) Read(p []byte) (int, error) {
 	return 0, in.err
 }
 
+// ended reports whether the client's input has ended.
+func (in *sessionInput) ended() bool {
+	select {
+	case <-in.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // Close makes every blocked and future Read return io.EOF. The pump itself
 // ends when the session's stdin does, which happens when the session closes.
 func (in *sessionInput) Close() error {

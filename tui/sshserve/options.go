@@ -11,7 +11,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/ssh"
 	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
@@ -50,6 +49,18 @@ type Options struct {
 	// oldest one not logged in (from its own address first). Logged-in
 	// connections are capped apart, at 2*MaxSessions+16.
 	MaxUnauthenticated, MaxPerAddress int
+	// KeepaliveInterval is how often the server asks a silent client
+	// whether it is still there (default 15s; negative: never), and
+	// KeepaliveCountMax how many unanswered intervals end its connection
+	// (default 3), like OpenSSH's ClientAliveInterval and
+	// ClientAliveCountMax.
+	KeepaliveInterval time.Duration
+	KeepaliveCountMax int
+	// WriteTimeout ends a session whose output has been stuck this long:
+	// the client reads nothing (its channel window stays closed) or its
+	// connection takes nothing (default: the idle timeout, or 30 minutes
+	// when that is off).
+	WriteTimeout time.Duration
 	// QueryBudget is how long each session's terminal may take to answer
 	// the capability query (default 200ms).
 	QueryBudget time.Duration
@@ -166,6 +177,18 @@ func (o *Options) fill() error {
 	if o.MaxPerAddress <= 0 {
 		o.MaxPerAddress = DefaultMaxPerAddress
 	}
+	if o.KeepaliveInterval == 0 {
+		o.KeepaliveInterval = DefaultKeepaliveInterval
+	}
+	if o.KeepaliveCountMax <= 0 {
+		o.KeepaliveCountMax = DefaultKeepaliveCountMax
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = o.IdleTimeout
+		if o.WriteTimeout <= 0 {
+			o.WriteTimeout = defaultWriteTimeout
+		}
+	}
 	if o.QueryBudget <= 0 {
 		o.QueryBudget = DefaultQueryBudget
 	}
@@ -189,7 +212,7 @@ func (o *Options) fill() error {
 
 // build asks NewSession for the session's options, applies what the server
 // decides, and builds the model. It returns the program's output writer.
-func (s *Server) build(info SessionInfo, sess ssh.Session) (tea.Model, io.Writer, error) {
+func (s *Server) build(info SessionInfo, sess io.Writer) (tea.Model, io.Writer, error) {
 	opts, err := s.opts.NewSession(info)
 	if err != nil {
 		return nil, nil, err

@@ -34,7 +34,7 @@ const (
 	DefaultIdleTimeout   = 30 * time.Minute
 	DefaultMaxSessions   = 32
 	DefaultQueryBudget   = 200 * time.Millisecond
-	DefaultShutdownGrace = 5 * time.Second
+	DefaultShutdownGrace = 2 * time.Second
 )
 
 // Server is the SSH server. Build it with New, run it with Serve.

@@ -20,24 +20,43 @@ import (
 // liveSession is one running dashboard, as the server sees it.
 type liveSession struct {
 	id string
+	// hangUp closes the session's connection (once), logging why: the
+	// last resort when the session cannot end by itself.
+	hangUp func(reason string)
+	// done is closed when the session's handler has finished.
+	done chan struct{}
 
 	mu     sync.Mutex
 	prog   *tea.Program
 	reason string // why the server ended the session; "" when the user quit
 	code   int
+	ending bool
 }
 
 // end stops the session's program; the reason is shown to the user after
-// the terminal is restored. The first reason wins.
+// the terminal is restored. The first reason wins. A session that has not
+// stopped endGrace later (its output is stuck on a client that reads
+// nothing) has its connection closed.
 func (ss *liveSession) end(reason string, code int) {
 	ss.mu.Lock()
 	if ss.reason == "" {
 		ss.reason, ss.code = reason, code
 	}
 	p := ss.prog
+	first := !ss.ending
+	ss.ending = true
 	ss.mu.Unlock()
 	if p != nil {
 		p.Kill()
+	}
+	if first && ss.done != nil && ss.hangUp != nil {
+		go func() {
+			select {
+			case <-ss.done:
+			case <-time.After(endGrace):
+				ss.hangUp("the session did not stop after it was ended (" + reason + ")")
+			}
+		}()
 	}
 }
 
@@ -64,10 +83,26 @@ func (s *Server) middleware(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// refuse tells the client why the session cannot run and ends it.
+// refuse tells the client why the session cannot run and ends it. A
+// client that reads nothing has its connection closed after
+// goodbyeTimeout.
 func refuse(sess ssh.Session, msg string) {
-	_, _ = fmt.Fprintf(sess.Stderr(), "snapdash: %s\r\n", msg)
+	w := &deadlineWriter{w: sess.Stderr(), timeout: goodbyeTimeout, expire: func() { _ = sess.Close(); closeConnOf(sess) }}
+	_, _ = fmt.Fprintf(w, "snapdash: %s\r\n", msg)
 	_ = sess.Exit(1)
+}
+
+// connOf returns the SSH connection a session runs on.
+func connOf(sess ssh.Session) sshConn {
+	c, _ := sess.Context().Value(ssh.ContextKeyConn).(sshConn)
+	return c
+}
+
+// closeConnOf closes the connection a session runs on.
+func closeConnOf(sess ssh.Session) {
+	if c := connOf(sess); c != nil {
+		_ = c.Close()
+	}
 }
 
 // handle runs one session from authentication to exit.
@@ -93,7 +128,7 @@ func (s *Server) handle(sess ssh.Session) {
 		refuse(sess, "commands are not supported; connect without one: ssh -t user@host")
 		return
 	}
-	pty, winCh, hasPty := sess.Pty()
+	pty, _, hasPty := sess.Pty()
 	if !hasPty {
 		log.Info("session refused: no terminal requested")
 		refuse(sess, "the dashboard needs a terminal; connect with: ssh -t user@host")
@@ -104,7 +139,14 @@ func (s *Server) handle(sess ssh.Session) {
 		refuse(sess, fmt.Sprintf("the server is at its limit of %d sessions; try again later", s.opts.MaxSessions))
 		return
 	}
-	ss := &liveSession{id: id}
+	var hangOnce sync.Once
+	ss := &liveSession{id: id, done: make(chan struct{}), hangUp: func(reason string) {
+		hangOnce.Do(func() {
+			log.Warn("connection closed: "+reason, "max_sessions", s.opts.MaxSessions)
+			closeConnOf(sess)
+		})
+	}}
+	defer close(ss.done)
 	if !s.register(ss) {
 		s.release()
 		refuse(sess, "server shutting down")
@@ -114,11 +156,11 @@ func (s *Server) handle(sess ssh.Session) {
 	// Released before unregistering: a session Sessions no longer counts
 	// has given its slot back.
 	defer s.release()
-	s.run(sess, ss, who, pty, winCh, log)
+	s.run(sess, ss, who, pty, log)
 }
 
 // run probes the terminal, builds the model and runs the program.
-func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pty, winCh <-chan ssh.Window, log *slog.Logger) {
+func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pty, log *slog.Logger) {
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 	in := newSessionInput(sess, s.opts.Clock.Now)
@@ -141,7 +183,14 @@ func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pt
 	s.fillCaps(&info, pr)
 	log = log.With("term", info.Term, "size", fmt.Sprintf("%dx%d", info.Width, info.Height))
 
-	model, out, err := s.build(info, sess)
+	// Every write to the session has a deadline: a client that reads
+	// nothing (its window stays closed) or whose connection takes nothing
+	// loses its connection, and so its slot.
+	output := &deadlineWriter{w: sess, timeout: s.opts.WriteTimeout, expire: func() {
+		ss.end("the client stopped reading", 1)
+		ss.hangUp(fmt.Sprintf("client stopped reading for %s", s.opts.WriteTimeout))
+	}}
+	model, out, err := s.build(info, output)
 	if err != nil {
 		log.Error("session refused: could not build the dashboard", "err", err)
 		refuse(sess, "could not start the dashboard: "+cleanLine(err.Error()))
@@ -158,12 +207,23 @@ func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pt
 	p := tea.NewProgram(safe, popts...)
 	if !ss.start(p) {
 		reason, code := ss.result()
-		_, _ = fmt.Fprintf(sess, "snapdash: %s\r\n", reason)
+		bye := &deadlineWriter{w: sess, timeout: goodbyeTimeout, expire: func() { ss.hangUp("client stopped reading") }}
+		_, _ = fmt.Fprintf(bye, "snapdash: %s\r\n", reason)
 		_ = sess.Exit(code)
 		return
 	}
-	go forwardResizes(ctx, p, winCh)
+	if f := filterOf(sess); f != nil {
+		go forwardResizes(ctx, p, f, pty.Window)
+	} else {
+		go p.Send(tea.WindowSizeMsg{Width: pty.Window.Width, Height: pty.Window.Height})
+	}
 	go s.watch(ctx, ss, in)
+	if conn := connOf(sess); conn != nil {
+		go s.keepalive(ctx, conn, func() {
+			ss.end("the client stopped answering", 1)
+			ss.hangUp(fmt.Sprintf("client did not answer %d keepalives %s apart", s.opts.KeepaliveCountMax, s.opts.KeepaliveInterval))
+		})
+	}
 	log.Info("session start", "probe", pr.elapsed.Round(time.Millisecond).String(), "caps", info.capsString(),
 		"dark_background", info.DarkBackground)
 
@@ -175,11 +235,19 @@ func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pt
 		reason, code = "internal error; this session was closed (the server keeps running)", 1
 	}
 	if reason != "" {
-		_, _ = fmt.Fprintf(sess, "\r\nsnapdash: %s\r\n", reason)
+		bye := &deadlineWriter{w: sess, timeout: goodbyeTimeout, expire: func() { ss.hangUp("client stopped reading") }}
+		_, _ = fmt.Fprintf(bye, "\r\nsnapdash: %s\r\n", reason)
 	}
 	attrs := []any{"duration", time.Since(started).Round(time.Millisecond).String()}
-	if reason != "" {
+	switch {
+	case reason != "":
 		attrs = append(attrs, "reason", reason)
+	case sess.Context().Err() != nil:
+		attrs = append(attrs, "reason", "the connection was closed")
+	case in.ended():
+		attrs = append(attrs, "reason", "the client closed its input")
+	default:
+		attrs = append(attrs, "reason", "the user quit")
 	}
 	if runErr != nil && reason == "" && !safe.Crashed() && sess.Context().Err() == nil {
 		attrs = append(attrs, "err", runErr)
@@ -204,18 +272,24 @@ func closeModel(m any, log *slog.Logger) {
 	}
 }
 
-// forwardResizes turns the client's window changes (the first one is the
-// pty request's size) into WindowSizeMsg.
-func forwardResizes(ctx context.Context, p *tea.Program, winCh <-chan ssh.Window) {
+// forwardResizes turns the client's window changes into WindowSizeMsg, at
+// most one per resizeEvery (the latest size wins), until ctx is done. The
+// pty request's size is the program's first.
+func forwardResizes(ctx context.Context, p *tea.Program, f *requestFilter, first ssh.Window) {
+	p.Send(tea.WindowSizeMsg{Width: first.Width, Height: first.Height})
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case w, ok := <-winCh:
-			if !ok {
-				return
-			}
+		case <-f.resized:
+		}
+		if w, ok := f.latestWindow(); ok {
 			p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(resizeEvery):
 		}
 	}
 }
