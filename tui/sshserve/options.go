@@ -65,7 +65,7 @@ type Options struct {
 	// the capability query (default 200ms).
 	QueryBudget time.Duration
 	// ShutdownGrace is how long Serve waits for sessions to end after its
-	// context is cancelled before closing their connections (default 5s).
+	// context is cancelled before closing their connections (default 2s).
 	ShutdownGrace time.Duration
 	// PictureBudget is the memory all sessions share for decoding and
 	// caching pictures (default imaging.NewBudget(0), 1 GiB): it replaces
