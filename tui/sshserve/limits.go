@@ -15,6 +15,19 @@ const (
 	DefaultLoginTimeout       = 30 * time.Second
 	DefaultMaxUnauthenticated = 64
 	DefaultMaxPerAddress      = 8
+	DefaultMaxPerPrefix       = 16
+)
+
+// Pre-auth admission tuning: a quarter of the pool is kept for sources
+// that logged in within recentLoginTTL (at most maxRecentSources are
+// remembered); when the pool is half full, new connections get
+// pressureLoginTimeout (or LoginTimeout when shorter) to log in; evictions
+// and expiries are logged at most once per logEvery, with a count.
+const (
+	recentLoginTTL       = 24 * time.Hour
+	maxRecentSources     = 4096
+	pressureLoginTimeout = 10 * time.Second
+	logEvery             = 5 * time.Second
 )
 
 // Limits on what a session channel's env requests may hold: a client sends
@@ -35,31 +48,45 @@ const (
 
 // gatedConn is one connection the gate admitted.
 type gatedConn struct {
-	conn  net.Conn
-	host  string // remote IP, the per-address key
-	timer *time.Timer
-	state connState
+	conn   net.Conn
+	addr   string // remote IP, the per-address key
+	prefix string // its /24 (IPv4) or /64 (IPv6), the per-prefix key
+	known  bool   // its source logged in recently
+	timer  *time.Timer
+	state  connState
 }
 
 // connGate keeps connections that have not logged in yet apart from those
-// that have: strangers share a pool of MaxUnauthenticated slots, at most
-// MaxPerAddress of them from one address, and each must log in within
-// LoginTimeout. A stranger's connection beyond a cap closes the oldest
-// pending one (of its own address first), so a flood of idle or trickling
-// sockets delays a real login by at most one handshake instead of locking
-// it out. Logged-in connections have their own cap (authedCap), which no
-// stranger can fill.
+// that have. Strangers share a pool of MaxUnauthenticated slots and each
+// must log in within LoginTimeout (shorter when the pool is half full).
+// Admission is fair across sources, not first come: one address holds at
+// most MaxPerAddress pending connections and one /24 (IPv4) or /64 (IPv6)
+// at most MaxPerPrefix; a new connection beyond its address's or prefix's
+// cap closes the oldest of that address or prefix, and one beyond the pool
+// closes the oldest of the prefix holding the most, so a flood only ever
+// displaces itself. Sources that logged in recently (the address, or the
+// /64) are outside the prefix caps and have a quarter of the pool kept
+// for them: strangers cannot fill it, and a flood cannot close their
+// connections. Logged-in connections have their own cap (authedCap),
+// which no stranger can fill.
 type connGate struct {
 	log          *slog.Logger
 	loginTimeout time.Duration
 	maxPending   int
 	maxPerAddr   int
+	maxPerPrefix int
+	reserved     int
 	authedCap    int
 
-	mu      sync.Mutex
-	pending []*gatedConn // oldest first
-	perAddr map[string]int
-	authed  int
+	mu        sync.Mutex
+	pending   []*gatedConn // oldest first
+	perAddr   map[string]int
+	perPrefix map[string]int // strangers only
+	strangers int
+	authed    int
+	recent    map[string]time.Time // source key → last login
+	closed    map[string]int       // closures not logged yet, by reason
+	lastLog   time.Time
 }
 
 func newConnGate(o Options, log *slog.Logger) *connGate {
@@ -68,8 +95,13 @@ func newConnGate(o Options, log *slog.Logger) *connGate {
 		loginTimeout: o.LoginTimeout,
 		maxPending:   o.MaxUnauthenticated,
 		maxPerAddr:   o.MaxPerAddress,
+		maxPerPrefix: o.MaxPerPrefix,
+		reserved:     max(o.MaxUnauthenticated/4, 1),
 		authedCap:    2*o.MaxSessions + 16,
 		perAddr:      map[string]int{},
+		perPrefix:    map[string]int{},
+		recent:       map[string]time.Time{},
+		closed:       map[string]int{},
 	}
 }
 
@@ -77,31 +109,68 @@ func newConnGate(o Options, log *slog.Logger) *connGate {
 type gateKey struct{}
 
 // admit is the server's ConnCallback: it registers c as pending, making
-// room by closing the oldest pending connection when a cap is reached, and
-// arms the login deadline.
+// room when a cap is reached, and arms the login deadline.
 func (g *connGate) admit(ctx ssh.Context, c net.Conn) net.Conn {
-	host := remoteHost(c.RemoteAddr())
-	gc := &gatedConn{conn: c, host: host}
+	ip := remoteIP(c.RemoteAddr())
+	gc := &gatedConn{conn: c, addr: ip.String(), prefix: prefixOf(ip)}
+	now := time.Now()
 	g.mu.Lock()
-	var evicted *gatedConn
-	var why string
-	switch {
-	case g.perAddr[host] >= g.maxPerAddr:
-		evicted, why = g.oldestLocked(host), "too many connections not logged in from one address"
-	case len(g.pending) >= g.maxPending:
-		evicted, why = g.oldestLocked(""), "too many connections not logged in"
+	if t, ok := g.recent[sourceOf(ip)]; ok && now.Sub(t) < recentLoginTTL {
+		gc.known = true
 	}
-	if evicted != nil {
-		g.removeLocked(evicted)
+	var evicted []*gatedConn
+	var why string
+	evict := func(victim *gatedConn, reason string) {
+		if victim != nil {
+			g.removeLocked(victim)
+			evicted = append(evicted, victim)
+			why = reason
+		}
+	}
+	if g.perAddr[gc.addr] >= g.maxPerAddr {
+		evict(g.oldestLocked(func(p *gatedConn) bool { return p.addr == gc.addr }),
+			"too many connections not logged in from one address")
+	}
+	if !gc.known && g.perPrefix[gc.prefix] >= g.maxPerPrefix {
+		evict(g.oldestLocked(func(p *gatedConn) bool { return !p.known && p.prefix == gc.prefix }),
+			"too many connections not logged in from one network")
+	}
+	if !gc.known && g.strangers >= g.maxPending-g.reserved {
+		evict(g.heaviestLocked(), "too many connections not logged in")
+	}
+	if len(g.pending) >= g.maxPending {
+		victim := g.heaviestLocked()
+		if victim == nil && !gc.known {
+			// Only recent logins wait: a stranger closes none of them.
+			g.noteLocked("too many connections not logged in", now)
+			g.mu.Unlock()
+			for _, e := range evicted {
+				_ = e.conn.Close()
+			}
+			return nil
+		}
+		if victim == nil {
+			victim = g.oldestLocked(func(*gatedConn) bool { return true })
+		}
+		evict(victim, "too many connections not logged in")
 	}
 	g.pending = append(g.pending, gc)
-	g.perAddr[host]++
-	gc.timer = time.AfterFunc(g.loginTimeout, func() { g.expire(gc) })
+	g.perAddr[gc.addr]++
+	if !gc.known {
+		g.perPrefix[gc.prefix]++
+		g.strangers++
+	}
+	deadline := g.loginTimeout
+	if 2*len(g.pending) >= g.maxPending {
+		deadline = min(deadline, pressureLoginTimeout)
+	}
+	gc.timer = time.AfterFunc(deadline, func() { g.expire(gc) })
+	for range evicted {
+		g.noteLocked(why, now)
+	}
 	g.mu.Unlock()
-	if evicted != nil {
-		g.log.Warn("connection closed: "+why, "remote", evicted.conn.RemoteAddr().String(),
-			"max_unauthenticated", g.maxPending, "max_per_address", g.maxPerAddr)
-		_ = evicted.conn.Close()
+	for _, e := range evicted {
+		_ = e.conn.Close()
 	}
 	ctx.SetValue(gateKey{}, gc)
 	go func() {
@@ -111,15 +180,44 @@ func (g *connGate) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	return c
 }
 
-// oldestLocked returns the oldest pending connection, from host when host
-// is not empty.
-func (g *connGate) oldestLocked(host string) *gatedConn {
+// noteLocked counts a closure and logs the counts at most once per
+// logEvery: a flood would otherwise write a line per connection.
+func (g *connGate) noteLocked(reason string, now time.Time) {
+	g.closed[reason]++
+	if now.Sub(g.lastLog) < logEvery {
+		return
+	}
+	g.lastLog = now
+	for r, n := range g.closed {
+		g.log.Warn("connections closed: "+r, "count", n, "max_unauthenticated", g.maxPending,
+			"max_per_address", g.maxPerAddr, "max_per_prefix", g.maxPerPrefix, "login_timeout", g.loginTimeout.String())
+	}
+	clear(g.closed)
+}
+
+// oldestLocked returns the oldest pending connection match accepts.
+func (g *connGate) oldestLocked(match func(*gatedConn) bool) *gatedConn {
 	for _, p := range g.pending {
-		if host == "" || p.host == host {
+		if match(p) {
 			return p
 		}
 	}
 	return nil
+}
+
+// heaviestLocked returns the oldest stranger of the prefix holding the
+// most pending strangers, nil when there is none.
+func (g *connGate) heaviestLocked() *gatedConn {
+	best, most := "", 0
+	for prefix, n := range g.perPrefix {
+		if n > most || (n == most && prefix < best) {
+			best, most = prefix, n
+		}
+	}
+	if most == 0 {
+		return nil
+	}
+	return g.oldestLocked(func(p *gatedConn) bool { return !p.known && p.prefix == best })
 }
 
 // removeLocked takes a pending connection out of the pool and disarms its
@@ -131,8 +229,14 @@ func (g *connGate) removeLocked(gc *gatedConn) {
 			break
 		}
 	}
-	if g.perAddr[gc.host]--; g.perAddr[gc.host] <= 0 {
-		delete(g.perAddr, gc.host)
+	if g.perAddr[gc.addr]--; g.perAddr[gc.addr] <= 0 {
+		delete(g.perAddr, gc.addr)
+	}
+	if !gc.known {
+		g.strangers--
+		if g.perPrefix[gc.prefix]--; g.perPrefix[gc.prefix] <= 0 {
+			delete(g.perPrefix, gc.prefix)
+		}
 	}
 	gc.timer.Stop()
 	gc.state = stateClosed
@@ -146,14 +250,13 @@ func (g *connGate) expire(gc *gatedConn) {
 		return
 	}
 	g.removeLocked(gc)
+	g.noteLocked("no login within the deadline", time.Now())
 	g.mu.Unlock()
-	g.log.Info("connection closed: no login within the deadline", "remote", gc.conn.RemoteAddr().String(),
-		"login_timeout", g.loginTimeout.String())
 	_ = gc.conn.Close()
 }
 
 // loggedIn moves a connection from the pending pool to the logged-in
-// ones; beyond their cap it is closed instead.
+// ones, and remembers its source; beyond their cap it is closed instead.
 func (g *connGate) loggedIn(ctx ssh.Context) {
 	gc, _ := ctx.Value(gateKey{}).(*gatedConn)
 	if gc == nil {
@@ -165,6 +268,7 @@ func (g *connGate) loggedIn(ctx ssh.Context) {
 		return
 	}
 	g.removeLocked(gc)
+	g.rememberLocked(sourceOf(remoteIP(gc.conn.RemoteAddr())), time.Now())
 	if g.authed >= g.authedCap {
 		g.mu.Unlock()
 		g.log.Warn("connection closed: too many open connections", "remote", gc.conn.RemoteAddr().String(), "max", g.authedCap)
@@ -174,6 +278,29 @@ func (g *connGate) loggedIn(ctx ssh.Context) {
 	g.authed++
 	gc.state = stateAuthed
 	g.mu.Unlock()
+}
+
+// rememberLocked records a login from source, forgetting the stalest
+// sources beyond maxRecentSources.
+func (g *connGate) rememberLocked(source string, now time.Time) {
+	g.recent[source] = now
+	if len(g.recent) <= maxRecentSources {
+		return
+	}
+	for k, t := range g.recent {
+		if now.Sub(t) >= recentLoginTTL {
+			delete(g.recent, k)
+		}
+	}
+	for len(g.recent) > maxRecentSources {
+		oldest, when := "", now
+		for k, t := range g.recent {
+			if t.Before(when) {
+				oldest, when = k, t
+			}
+		}
+		delete(g.recent, oldest)
+	}
 }
 
 // release forgets a connection that has ended.
@@ -202,14 +329,35 @@ func (g *connGate) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 	}
 }
 
-// remoteHost is the IP of addr without its port.
-func remoteHost(addr net.Addr) string {
+// remoteIP is the IP of addr (unspecified when addr is not TCP/IP).
+func remoteIP(addr net.Addr) net.IP {
 	if ta, ok := addr.(*net.TCPAddr); ok {
-		return ta.IP.String()
+		return ta.IP
 	}
 	host, _, err := net.SplitHostPort(addr.String())
 	if err != nil {
-		return addr.String()
+		host = addr.String()
 	}
-	return host
+	if ip := net.ParseIP(host); ip != nil {
+		return ip
+	}
+	return net.IPv6unspecified
+}
+
+// prefixOf is the network ip belongs to for the per-prefix cap: its /24
+// for IPv4, its /64 for IPv6 (one subscriber's usual allocation).
+func prefixOf(ip net.IP) string {
+	if v4 := ip.To4(); v4 != nil {
+		return v4.Mask(net.CIDRMask(24, 32)).String() + "/24"
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
+// sourceOf is who a login is remembered for: the address for IPv4, the
+// /64 for IPv6 (whose hosts change address within it).
+func sourceOf(ip net.IP) string {
+	if v4 := ip.To4(); v4 != nil {
+		return v4.String()
+	}
+	return prefixOf(ip)
 }

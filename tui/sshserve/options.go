@@ -44,11 +44,16 @@ type Options struct {
 	// after it was opened, however busy it keeps (default 30s).
 	LoginTimeout time.Duration
 	// MaxUnauthenticated caps connections that have not logged in yet
-	// (default 64), and MaxPerAddress those of them from one remote
-	// address (default 8). A new connection beyond either cap closes the
-	// oldest one not logged in (from its own address first). Logged-in
+	// (default 64), MaxPerAddress those of them from one remote address
+	// (default 8) and MaxPerPrefix those from one /24 (IPv4) or /64 (IPv6)
+	// network (default 16). A new connection beyond its address's or
+	// network's cap closes the oldest of that address or network; one
+	// beyond the pool closes the oldest of the network holding the most.
+	// A quarter of the pool is kept for sources that logged in within a
+	// day, which the network caps do not count. When the pool is half
+	// full, new connections have at most 10s to log in. Logged-in
 	// connections are capped apart, at 2*MaxSessions+16.
-	MaxUnauthenticated, MaxPerAddress int
+	MaxUnauthenticated, MaxPerAddress, MaxPerPrefix int
 	// KeepaliveInterval is how often the server asks a silent client
 	// whether it is still there (default 15s; negative: never), and
 	// KeepaliveCountMax how many unanswered intervals end its connection
@@ -176,6 +181,9 @@ func (o *Options) fill() error {
 	}
 	if o.MaxPerAddress <= 0 {
 		o.MaxPerAddress = DefaultMaxPerAddress
+	}
+	if o.MaxPerPrefix <= 0 {
+		o.MaxPerPrefix = max(DefaultMaxPerPrefix, o.MaxPerAddress)
 	}
 	if o.KeepaliveInterval == 0 {
 		o.KeepaliveInterval = DefaultKeepaliveInterval

@@ -118,7 +118,8 @@ func New(opts Options) (*Server, error) {
 	s.log.Info("ssh server listening", "addr", ln.Addr().String(),
 		"host_key", gossh.FingerprintSHA256(signer.PublicKey()), "max_sessions", opts.MaxSessions,
 		"login_timeout", opts.LoginTimeout.String(), "max_unauthenticated", opts.MaxUnauthenticated,
-		"max_per_address", opts.MaxPerAddress)
+		"max_per_address", opts.MaxPerAddress, "max_per_prefix", opts.MaxPerPrefix,
+		"keepalive", opts.KeepaliveInterval.String(), "write_timeout", opts.WriteTimeout.String())
 	return s, nil
 }
 
