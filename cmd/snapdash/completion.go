@@ -261,34 +261,58 @@ func timeOf(t *time.Time) time.Time {
 	return *t
 }
 
-// filterPrefix keeps the candidates that start with prefix and are safe to
-// hand to a shell: one line, no control characters.
+// filterPrefix keeps the candidates that start with prefix and that no
+// shell can misread (safeCandidate).
 func filterPrefix(cands []string, prefix string) []string {
 	var out []string
 	for _, c := range cands {
-		if strings.HasPrefix(c, prefix) && c != "" && !strings.ContainsFunc(c, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		if strings.HasPrefix(c, prefix) && safeCandidate(c) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
+// safeCandidate reports whether c is made only of characters that mean
+// nothing to bash, zsh or fish, wherever they stand in a word: letters,
+// digits and . _ : @ + - (and = for --flag=value). An id or name from the
+// server with anything else ($, backquotes, ; | & quotes, spaces, newlines,
+// globs, parentheses...) is not offered: the user types it, quoted. The
+// scripts check the same again before they hand a candidate to the shell.
+func safeCandidate(c string) bool {
+	if c == "" || len(c) > 256 {
+		return false
+	}
+	for _, r := range c {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("._:@+-=", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // completionScripts are the scripts `snapdash completion SHELL` prints. Each
-// passes the words typed so far to `snapdash __complete` and falls back to
-// file names when it offers nothing.
+// passes the words typed so far to `snapdash __complete`, keeps only the
+// candidates made of characters no shell can misread (the binary offers no
+// other; the scripts check again), hands them over without evaluating
+// them, and falls back to file names when nothing is offered.
 func completionScripts() map[string]string {
 	return map[string]string{
 		"bash": `# bash completion for snapdash.
 # Install: snapdash completion bash > ~/.local/share/bash-completion/completions/snapdash
 _snapdash() {
-    local cur="${COMP_WORDS[COMP_CWORD]}"
-    local IFS=$'\n'
-    local cands
-    cands=$(snapdash __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+    local line quoted re='^[A-Za-z0-9._:@+=-]+$'
     COMPREPLY=()
-    if [[ -n "$cands" ]]; then
-        COMPREPLY=($(compgen -W "$cands" -- "$cur"))
-    fi
+    # Candidates are never evaluated (no compgen -W): each is checked and
+    # added quoted.
+    while IFS= read -r line; do
+        [[ $line =~ $re ]] || continue
+        printf -v quoted '%q' "$line"
+        COMPREPLY+=("$quoted")
+    done < <(snapdash __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
 }
 complete -o default -F _snapdash snapdash
 `,
@@ -297,12 +321,15 @@ complete -o default -F _snapdash snapdash
 # Install: snapdash completion zsh > "${fpath[1]}/_snapdash" (then start a new shell)
 _snapdash() {
     local -a cands
-    cands=("${(@f)$(snapdash __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}")
-    cands=(${cands:#})
+    local line re='^[A-Za-z0-9._:@+=-]+$'
+    for line in "${(@f)$(snapdash __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}"; do
+        [[ $line =~ $re ]] && cands+=("$line")
+    done
     if (( ${#cands} == 0 )); then
         _files
     else
-        compadd -a cands
+        # compadd quotes what it inserts (no -Q).
+        compadd -- "${cands[@]}"
     fi
 }
 if [[ "${funcstack[1]}" == "_snapdash" ]]; then
@@ -316,7 +343,12 @@ fi
 function __snapdash_complete
     set -l tokens (commandline -opc)
     set -l cur (commandline -ct)
-    set -l cands (snapdash __complete $tokens[2..-1] "$cur" 2>/dev/null)
+    set -l cands
+    for c in (snapdash __complete $tokens[2..-1] "$cur" 2>/dev/null)
+        if string match -qr '^[A-Za-z0-9._:@+=-]+$' -- $c
+            set -a cands $c
+        end
+    end
     if test (count $cands) -eq 0
         __fish_complete_path (commandline -ct)
     else
