@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
 	_ "image/gif" // decoders for checkDecodes
 	_ "image/jpeg"
 	_ "image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -242,11 +244,13 @@ func safeURL(u string) string {
 
 func fetchCmd() *command {
 	var out string
+	var clobber bool
 	return &command{
 		name: "fetch", args: "ID -o FILE", summary: "download a snapshot's picture", group: "read",
 		minArgs: 1, maxArgs: 1,
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&out, "o", "", "write the picture to `FILE` (- for standard output)")
+			fs.StringVar(&out, "o", "", "write the picture to `FILE` (- for standard output); an existing FILE is kept")
+			fs.BoolVar(&clobber, "clobber", false, "replace FILE when it exists")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
 			if out == "" {
@@ -258,6 +262,12 @@ func fetchCmd() *command {
 				return usagef("fetch: refusing to write a picture to the terminal; use -o FILE, or pipe -o - into a program")
 			}
 			return e.withSession("fetch", func(s *session) error {
+				if out != "-" && !clobber {
+					// Told before the download; checked again when writing.
+					if _, err := os.Lstat(out); err == nil {
+						return existsError(out)
+					}
+				}
 				bar := e.progress("fetch", -1)
 				img, err := s.client.DownloadProgress(ctx, args[0], bar.update)
 				bar.done()
@@ -272,7 +282,14 @@ func fetchCmd() *command {
 					_, err := e.stdout.Write(img.Bytes)
 					return err
 				}
-				if err := writeAtomic(out, img.Bytes); err != nil {
+				write := writeNew
+				if clobber {
+					write = writeAtomic
+				}
+				if err := write(out, img.Bytes); err != nil {
+					if errors.Is(err, fs.ErrExist) {
+						return existsError(out)
+					}
 					return fmt.Errorf("fetch %s: %w", args[0], err)
 				}
 				fmt.Fprintf(e.stdout, "wrote %s (%d bytes, %s)\n", out, len(img.Bytes), img.MimeType)
@@ -293,6 +310,50 @@ func checkDecodes(img client.Image) error {
 func (e *env) stdoutIsTerminal() bool {
 	f, ok := e.stdout.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// existsError is fetch's refusal to replace a file.
+func existsError(path string) error {
+	return fmt.Errorf("fetch: %s already exists; pass --clobber to replace it", sanitize.Line(path))
+}
+
+// writeNew is writeAtomic for a path that must not exist: the complete
+// temporary file is linked to path, which fails when path exists (even
+// when it appeared during the download), so nothing is ever replaced. On
+// a file system without hard links, path is created exclusively instead.
+func writeNew(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return werr
+	}
+	lerr := os.Link(tmp, path)
+	if lerr == nil || errors.Is(lerr, fs.ErrExist) {
+		return lerr
+	}
+	g, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, werr = g.Write(data)
+	if cerr := g.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		os.Remove(path)
+	}
+	return werr
 }
 
 // writeAtomic writes data to a temporary file beside path and renames it
