@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -196,7 +197,30 @@ func (s *session) dial(version string) error {
 		Logger:  s.log,
 	})
 	s.client = c
+	if err == nil {
+		s.logMQTTHost()
+	}
 	return err
+}
+
+// logMQTTHost logs, once per command, which host the MQTT transport would
+// send the access token to as its password: the API server's own unless
+// an MQTT URL was given (flag, environment or config).
+func (s *session) logMQTTHost() {
+	switch client.Transport(s.cfg.Events.Transport) {
+	case client.TransportSSE, client.TransportPoll:
+		return
+	}
+	broker, origin := s.cfg.Events.MQTTURL, "given"
+	if broker == "" {
+		broker, _ = client.DefaultMQTTURL(s.cfg.Server)
+		origin = "the API server's (default)"
+	}
+	u, err := url.Parse(broker)
+	if err != nil {
+		return
+	}
+	s.log.Info("events: the MQTT broker gets the access token as its password", "broker_host", u.Host, "mqtt_url", origin)
 }
 
 // userIDHint says how to give the user id when the token does not name it.
