@@ -228,11 +228,11 @@ func TestChurnFigures(t *testing.T) {
 	if os.Getenv("SNAPDASH_CHURN") != "1" {
 		t.Skip("set SNAPDASH_CHURN=1 (bench/ssh-churn.sh)")
 	}
-	rate, _ := strconv.Atoi(os.Getenv("SNAPDASH_CHURN_RATE"))
-	logins, _ := strconv.Atoi(os.Getenv("SNAPDASH_CHURN_LOGINS"))
-	if rate <= 0 {
-		rate = 1000
+	rate, err := strconv.Atoi(os.Getenv("SNAPDASH_CHURN_RATE"))
+	if err != nil || rate < 0 {
+		rate = 1000 // 0 is the baseline: no flood
 	}
+	logins, _ := strconv.Atoi(os.Getenv("SNAPDASH_CHURN_LOGINS"))
 	if logins <= 0 {
 		logins = 10
 	}
