@@ -21,7 +21,8 @@ func serveCmd() *command {
 		addr, authorizedKeys, hostKey string
 		idle, loginTimeout            time.Duration
 		maxSessions, maxPending       int
-		maxPerAddress                 int
+		maxPerAddress, maxPerNetwork  int
+		keepalive                     time.Duration
 	)
 	return &command{
 		name: "serve", summary: "serve the dashboard over SSH to the keys in authorized_keys until interrupted",
@@ -35,6 +36,8 @@ func serveCmd() *command {
 			fs.DurationVar(&loginTimeout, "login-timeout", sshserve.DefaultLoginTimeout, "close a connection that has not logged in after this long")
 			fs.IntVar(&maxPending, "max-unauthenticated", sshserve.DefaultMaxUnauthenticated, "most connections not logged in yet")
 			fs.IntVar(&maxPerAddress, "max-per-address", sshserve.DefaultMaxPerAddress, "most connections not logged in yet from one address")
+			fs.IntVar(&maxPerNetwork, "max-per-network", sshserve.DefaultMaxPerPrefix, "most connections not logged in yet from one /24 (IPv4) or /64 (IPv6)")
+			fs.DurationVar(&keepalive, "keepalive", sshserve.DefaultKeepaliveInterval, "ask a silent client this often if it is there; 3 unanswered end its session (0: never)")
 		},
 		run: func(ctx context.Context, e *env, _ []string) error {
 			return e.withSession("serve", func(s *session) error {
@@ -71,6 +74,7 @@ func serveCmd() *command {
 						Addr: addr, HostKeyPath: hostKey, AuthorizedKeys: authorizedKeys,
 						Roles: s.cfg.SSH.Roles, IdleTimeout: idle, MaxSessions: maxSessions, Logger: s.log,
 						LoginTimeout: loginTimeout, MaxUnauthenticated: maxPending, MaxPerAddress: maxPerAddress,
+						MaxPerPrefix: maxPerNetwork, KeepaliveInterval: keepaliveOption(keepalive),
 						NewSession: func(info sshserve.SessionInfo) (tui.Options, error) {
 							return sessionOptions(base, s.cfg, info), nil
 						},
@@ -87,6 +91,14 @@ func serveCmd() *command {
 			})
 		},
 	}
+}
+
+// keepaliveOption maps --keepalive 0 (never) to the option's "never".
+func keepaliveOption(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 // sessionOptions adapts the dashboard options to one SSH session: the
