@@ -57,6 +57,18 @@ func (in *sessionInput) pump() {
 	defer close(in.done)
 	tmp := make([]byte, 4096)
 	for {
+		// A client typing (or pasting) faster than the program reads
+		// waits: its channel window closes instead of the server's
+		// memory growing.
+		in.mu.Lock()
+		for len(in.pending()) >= maxInputBuffer && !in.closed {
+			in.cond.Wait()
+		}
+		closed := in.closed
+		in.mu.Unlock()
+		if closed {
+			return
+		}
 		n, err := in.src.Read(tmp)
 		in.mu.Lock()
 		if n > 0 {
@@ -84,6 +96,9 @@ func (in *sessionInput) pending() []byte { return in.buf[in.off:] }
 
 // consume hands up to len(p) unread bytes to p; the caller holds mu.
 func (in *sessionInput) consume(p []byte) int {
+	if len(in.pending()) >= maxInputBuffer {
+		in.cond.Broadcast() // the pump waits for room
+	}
 	n := copy(p, in.buf[in.off:])
 	in.off += n
 	if in.off == len(in.buf) {
@@ -202,6 +217,9 @@ func (in *sessionInput) endProbe() [][]byte {
 }
 
 const esc = 0x1b
+
+// maxInputBuffer is how much of a client's input the server holds unread.
+const maxInputBuffer = 1 << 20
 
 // stripReplies removes complete terminal replies from b. It returns the
 // remaining bytes (a new slice) and the replies, each a copy.

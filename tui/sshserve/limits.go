@@ -118,13 +118,39 @@ func (g *connGate) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	if t, ok := g.recent[sourceOf(ip)]; ok && now.Sub(t) < recentLoginTTL {
 		gc.known = true
 	}
-	var evicted []*gatedConn
-	var why string
+	evicted, ok := g.enterLocked(gc, now)
+	if ok {
+		deadline := g.loginTimeout
+		if 2*len(g.pending) >= g.maxPending {
+			deadline = min(deadline, pressureLoginTimeout)
+		}
+		gc.timer = time.AfterFunc(deadline, func() { g.expire(gc) })
+	}
+	g.mu.Unlock()
+	for _, e := range evicted {
+		_ = e.conn.Close()
+	}
+	if !ok {
+		return nil // the library closes it
+	}
+	ctx.SetValue(gateKey{}, gc)
+	go func() {
+		<-ctx.Done()
+		g.release(gc)
+	}()
+	return c
+}
+
+// enterLocked adds gc to the pending pool. It returns the pending
+// connections it took out to make room (the caller closes them), and
+// false when gc itself is refused: a stranger when the pool holds only
+// recent logins.
+func (g *connGate) enterLocked(gc *gatedConn, now time.Time) (evicted []*gatedConn, ok bool) {
 	evict := func(victim *gatedConn, reason string) {
 		if victim != nil {
 			g.removeLocked(victim)
 			evicted = append(evicted, victim)
-			why = reason
+			g.noteLocked(reason, now)
 		}
 	}
 	if g.perAddr[gc.addr] >= g.maxPerAddr {
@@ -143,11 +169,7 @@ func (g *connGate) admit(ctx ssh.Context, c net.Conn) net.Conn {
 		if victim == nil && !gc.known {
 			// Only recent logins wait: a stranger closes none of them.
 			g.noteLocked("too many connections not logged in", now)
-			g.mu.Unlock()
-			for _, e := range evicted {
-				_ = e.conn.Close()
-			}
-			return nil
+			return evicted, false
 		}
 		if victim == nil {
 			victim = g.oldestLocked(func(*gatedConn) bool { return true })
@@ -160,24 +182,7 @@ func (g *connGate) admit(ctx ssh.Context, c net.Conn) net.Conn {
 		g.perPrefix[gc.prefix]++
 		g.strangers++
 	}
-	deadline := g.loginTimeout
-	if 2*len(g.pending) >= g.maxPending {
-		deadline = min(deadline, pressureLoginTimeout)
-	}
-	gc.timer = time.AfterFunc(deadline, func() { g.expire(gc) })
-	for range evicted {
-		g.noteLocked(why, now)
-	}
-	g.mu.Unlock()
-	for _, e := range evicted {
-		_ = e.conn.Close()
-	}
-	ctx.SetValue(gateKey{}, gc)
-	go func() {
-		<-ctx.Done()
-		g.release(gc)
-	}()
-	return c
+	return evicted, true
 }
 
 // noteLocked counts a closure and logs the counts at most once per
@@ -238,7 +243,9 @@ func (g *connGate) removeLocked(gc *gatedConn) {
 			delete(g.perPrefix, gc.prefix)
 		}
 	}
-	gc.timer.Stop()
+	if gc.timer != nil {
+		gc.timer.Stop()
+	}
 	gc.state = stateClosed
 }
 

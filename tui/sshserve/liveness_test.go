@@ -319,3 +319,50 @@ func TestSilentClientEndsByKeepalive(t *testing.T) {
 	d := dial(t, ts.Addr().String(), alice, clientOpts{})
 	d.WaitFor("count=0")
 }
+
+// TestWriteDeadlineEndsATypingClientThatReadsNothing: a client that keeps
+// sending keys (so it is never idle) but reads nothing loses its session
+// when a write has been stuck for WriteTimeout.
+func TestWriteDeadlineEndsATypingClientThatReadsNothing(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{MaxSessions: 1, IdleTimeout: time.Hour, WriteTimeout: time.Second,
+		KeepaliveInterval: time.Hour, NewModel: chattyFor}, alice)
+	conn, err := dialSSH(t, ts.Addr().String(), alice, "dead-typing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ch, reqs, err := conn.OpenChannel("session", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go gossh.DiscardRequests(reqs)
+	if ok, err := ch.SendRequest("pty-req", true, ptyPayload(400, 120)); !ok || err != nil {
+		t.Fatalf("pty-req: %v %v", ok, err)
+	}
+	if ok, err := ch.SendRequest("shell", true, nil); !ok || err != nil {
+		t.Fatalf("shell: %v %v", ok, err)
+	}
+	stop := make(chan struct{})
+	typed := make(chan struct{})
+	go func() {
+		defer close(typed)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			if _, err := ch.Write([]byte("j")); err != nil {
+				return
+			}
+		}
+	}()
+	defer func() { close(stop); <-typed }()
+	waitSessionsWithin(t, ts.Server, 1, 20*time.Second)
+	took := waitSessionsWithin(t, ts.Server, 0, 30*time.Second)
+	t.Logf("the session ended %s after it started", took.Round(time.Millisecond))
+	if !strings.Contains(ts.log.String(), "client stopped reading") {
+		t.Errorf("the log does not say the client stopped reading")
+	}
+}
