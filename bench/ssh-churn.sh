@@ -5,8 +5,11 @@
 # closed as each opens). Meanwhile two reviewers, 100 ms away (every write
 # of theirs is delayed 100 ms), log in one after the other: one from another
 # /24 (127.0.1.1) who never logged in, one from the flood's own /24
-# (127.0.0.250) who logged in before the flood. Prints, per rate, the rate
-# reached, logins in / tried and the login time p50 / max for each.
+# (127.0.0.250) who logged in before the flood; then, when the OpenSSH
+# client is installed, `ssh -T` on loopback from another /24 (127.0.1.2) and
+# from inside the flood's /24 without a previous login (127.0.0.251: the
+# case no cap can tell from the flood). Prints, per rate, the rate reached,
+# logins in / tried and the login time p50 / max for each.
 # Linux routes all of 127/8 to loopback; elsewhere the test skips.
 #
 #   bench/ssh-churn.sh [logins-per-reviewer] [rates...]   (default 10 0 250 500 1000; 0 is no flood)

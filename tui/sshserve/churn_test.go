@@ -1,10 +1,14 @@
 package sshserve
 
 import (
+	"context"
+	"encoding/pem"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -253,14 +257,58 @@ func TestChurnFigures(t *testing.T) {
 	}
 	other := reviewerLogins(stranger, addr, alice, logins, 10*time.Second)
 	same := reviewerLogins(regular, addr, alice, logins, 10*time.Second)
+	openssh, newcomer := "OpenSSH client not installed", "-"
+	if _, err := exec.LookPath("ssh"); err == nil {
+		openssh = opensshLogins(t, "127.0.1.2", addr, alice, logins).String()
+		// The case no cap can help: a stranger inside the flood's /24.
+		newcomer = opensshLogins(t, "127.0.0.251", addr, alice, logins).String()
+	}
 	elapsed := time.Since(start)
 	c.close()
-	line := fmt.Sprintf("churn %4d/s asked, %4.0f/s reached: other /24: %s | same /24, logged in before: %s\n",
-		rate, float64(c.opened.Load())/elapsed.Seconds(), other, same)
+	line := fmt.Sprintf("churn %4d/s asked, %4.0f/s reached:\n  x/crypto, 100 ms away, other /24:         %s\n"+
+		"  x/crypto, 100 ms away, same /24, known: %s\n  OpenSSH ssh, loopback, other /24:       %s\n"+
+		"  OpenSSH ssh, loopback, same /24, new:   %s\n",
+		rate, float64(c.opened.Load())/elapsed.Seconds(), other, same, openssh, newcomer)
 	if out := os.Getenv("SNAPDASH_CHURN_OUT"); out != "" {
 		if err := os.WriteFile(out, []byte(line), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
 	t.Log(line)
+}
+
+// opensshLogins logs in n times with the OpenSSH client from ip (no
+// terminal: the server answers "the dashboard needs a terminal" once the
+// login has succeeded, which is what is timed).
+func opensshLogins(t *testing.T, ip, addr string, key testKey, n int) churnResult {
+	dir := t.TempDir()
+	block, err := gossh.MarshalPrivateKey(key.priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "id_ed25519")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	var r churnResult
+	for range n {
+		r.tried++
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		cmd := exec.CommandContext(ctx, "ssh", "-T", "-F", "/dev/null", "-i", keyFile, "-p", port, "-b", ip,
+			"-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+			"-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR", "reviewer@"+host)
+		start := time.Now()
+		out, _ := cmd.CombinedOutput()
+		took := time.Since(start)
+		cancel()
+		if strings.Contains(string(out), "needs a terminal") {
+			r.in++
+			r.times = append(r.times, took)
+		} else {
+			r.errs = append(r.errs, strings.TrimSpace(string(out)))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return r
 }
