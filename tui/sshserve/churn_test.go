@@ -192,8 +192,9 @@ func canDialFrom(t *testing.T, addr string, ips ...string) bool {
 }
 
 // TestChurnLocksNoReviewerOut: while 100 addresses hold 200 sockets and
-// open 1,000 new ones a second, a reviewer (100 ms away) from another /24 and one from
-// the flood's own /24 who logged in before both log in 5 times out of 5.
+// open 1,000 new ones a second, reviewers (100 ms away) from another /24,
+// from the flood's own /24 having logged in before, and from the flood's
+// /24 never having logged in all log in 5 times out of 5.
 // The login times are logged here; bench/ssh-churn.sh measures them.
 func TestChurnLocksNoReviewerOut(t *testing.T) {
 	alice := newTestKey(t, "alice")
@@ -214,14 +215,16 @@ func TestChurnLocksNoReviewerOut(t *testing.T) {
 	}
 	other := reviewerLogins(stranger, addr, alice, 5, 10*time.Second)
 	same := reviewerLogins(regular, addr, alice, 5, 10*time.Second)
+	newcomer := reviewerLogins("127.0.0.251", addr, alice, 5, 10*time.Second)
 	elapsed := time.Since(start)
 	c.close()
 	t.Logf("flood: %d connections in %s (%.0f/s), %d dials failed", c.opened.Load(), elapsed.Round(time.Millisecond),
 		float64(c.opened.Load())/elapsed.Seconds(), c.failed.Load())
 	t.Logf("reviewer from another /24: %s", other)
 	t.Logf("reviewer from the flood's /24, logged in before: %s", same)
-	if other.in != other.tried || same.in != same.tried {
-		t.Errorf("reviewers locked out: another /24 %s; same /24 %s", other, same)
+	t.Logf("reviewer from the flood's /24, never logged in: %s", newcomer)
+	if other.in != other.tried || same.in != same.tried || newcomer.in != newcomer.tried {
+		t.Errorf("reviewers locked out: another /24 %s; same /24 %s; same /24, new %s", other, same, newcomer)
 	}
 }
 

@@ -16,7 +16,7 @@ func enter(t *testing.T, g *connGate, ip string) (*gatedConn, []*gatedConn) {
 	if addr == nil {
 		t.Fatalf("bad ip %q", ip)
 	}
-	gc := &gatedConn{addr: addr.String(), prefix: prefixOf(addr)}
+	gc := &gatedConn{addr: addr.String(), prefix: prefixOf(addr), source: sourceOf(addr)}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if at, ok := g.recent[sourceOf(addr)]; ok && time.Since(at) < recentLoginTTL {
@@ -122,5 +122,28 @@ func TestGatePoolOverflowsOntoTheHeaviestNetwork(t *testing.T) {
 	g.mu.Unlock()
 	if known != 8 { // its own per-address cap
 		t.Errorf("%d of the regular's connections left, want 8", known)
+	}
+}
+
+// TestGateChurnPaysForItself: in a network flooded by 100 addresses that
+// each open connection after connection, a newcomer's one connection is
+// not the one displaced: the addresses that opened the most are.
+func TestGateChurnPaysForItself(t *testing.T) {
+	g := newTestGate()
+	for i := range 500 {
+		enter(t, g, fmt.Sprintf("10.9.9.%d", i%100+1))
+	}
+	newcomer, _ := enter(t, g, "10.9.9.250")
+	for i := range 500 {
+		enter(t, g, fmt.Sprintf("10.9.9.%d", i%100+1))
+	}
+	if !pendingIn(g, newcomer) {
+		t.Error("the newcomer's handshake was displaced by the flood of its own /24")
+	}
+	g.mu.Lock()
+	held := g.perPrefix["10.9.9.0/24"]
+	g.mu.Unlock()
+	if held != 16 {
+		t.Errorf("the /24 holds %d pending connections, want its cap of 16", held)
 	}
 }

@@ -2,6 +2,7 @@ package sshserve
 
 import (
 	"log/slog"
+	"math"
 	"net"
 	"sync"
 	"time"
@@ -51,6 +52,7 @@ type gatedConn struct {
 	conn   net.Conn
 	addr   string // remote IP, the per-address key
 	prefix string // its /24 (IPv4) or /64 (IPv6), the per-prefix key
+	source string // the address (IPv4) or /64 (IPv6): who opened it
 	known  bool   // its source logged in recently
 	timer  *time.Timer
 	state  connState
@@ -61,11 +63,13 @@ type gatedConn struct {
 // must log in within LoginTimeout (shorter when the pool is half full).
 // Admission is fair across sources, not first come: one address holds at
 // most MaxPerAddress pending connections and one /24 (IPv4) or /64 (IPv6)
-// at most MaxPerPrefix; a new connection beyond its address's or prefix's
-// cap closes the oldest of that address or prefix, and one beyond the pool
-// closes the oldest of the prefix holding the most, so a flood only ever
-// displaces itself. Sources that logged in recently (the address, or the
-// /64) are outside the prefix caps and have a quarter of the pool kept
+// at most MaxPerPrefix. A new connection beyond its address's cap closes
+// that address's oldest; beyond its network's cap or the pool, it closes
+// the pending connection whose source opened the most connections lately
+// (then: of the network holding the most; then the oldest), so a flood
+// displaces itself, not the one handshake of a reviewer beside it, even in
+// its own network. Sources that logged in recently (the address, or the
+// /64) are outside the network caps and have a quarter of the pool kept
 // for them: strangers cannot fill it, and a flood cannot close their
 // connections. Logged-in connections have their own cap (authedCap),
 // which no stranger can fill.
@@ -84,8 +88,9 @@ type connGate struct {
 	perPrefix map[string]int // strangers only
 	strangers int
 	authed    int
-	recent    map[string]time.Time // source key → last login
-	closed    map[string]int       // closures not logged yet, by reason
+	recent    map[string]time.Time  // source key → last login
+	churn     map[string]churnScore // source key → connections opened lately
+	closed    map[string]int        // closures not logged yet, by reason
 	lastLog   time.Time
 }
 
@@ -101,6 +106,7 @@ func newConnGate(o Options, log *slog.Logger) *connGate {
 		perAddr:      map[string]int{},
 		perPrefix:    map[string]int{},
 		recent:       map[string]time.Time{},
+		churn:        map[string]churnScore{},
 		closed:       map[string]int{},
 	}
 }
@@ -112,10 +118,10 @@ type gateKey struct{}
 // room when a cap is reached, and arms the login deadline.
 func (g *connGate) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	ip := remoteIP(c.RemoteAddr())
-	gc := &gatedConn{conn: c, addr: ip.String(), prefix: prefixOf(ip)}
+	gc := &gatedConn{conn: c, addr: ip.String(), prefix: prefixOf(ip), source: sourceOf(ip)}
 	now := time.Now()
 	g.mu.Lock()
-	if t, ok := g.recent[sourceOf(ip)]; ok && now.Sub(t) < recentLoginTTL {
+	if t, ok := g.recent[gc.source]; ok && now.Sub(t) < recentLoginTTL {
 		gc.known = true
 	}
 	evicted, ok := g.enterLocked(gc, now)
@@ -146,6 +152,7 @@ func (g *connGate) admit(ctx ssh.Context, c net.Conn) net.Conn {
 // false when gc itself is refused: a stranger when the pool holds only
 // recent logins.
 func (g *connGate) enterLocked(gc *gatedConn, now time.Time) (evicted []*gatedConn, ok bool) {
+	g.openedLocked(gc.source, now)
 	evict := func(victim *gatedConn, reason string) {
 		if victim != nil {
 			g.removeLocked(victim)
@@ -158,14 +165,14 @@ func (g *connGate) enterLocked(gc *gatedConn, now time.Time) (evicted []*gatedCo
 			"too many connections not logged in from one address")
 	}
 	if !gc.known && g.perPrefix[gc.prefix] >= g.maxPerPrefix {
-		evict(g.oldestLocked(func(p *gatedConn) bool { return !p.known && p.prefix == gc.prefix }),
+		evict(g.busiestLocked(func(p *gatedConn) bool { return !p.known && p.prefix == gc.prefix }, now),
 			"too many connections not logged in from one network")
 	}
 	if !gc.known && g.strangers >= g.maxPending-g.reserved {
-		evict(g.heaviestLocked(), "too many connections not logged in")
+		evict(g.busiestLocked(func(p *gatedConn) bool { return !p.known }, now), "too many connections not logged in")
 	}
 	if len(g.pending) >= g.maxPending {
-		victim := g.heaviestLocked()
+		victim := g.busiestLocked(func(p *gatedConn) bool { return !p.known }, now)
 		if victim == nil && !gc.known {
 			// Only recent logins wait: a stranger closes none of them.
 			g.noteLocked("too many connections not logged in", now)
@@ -210,19 +217,66 @@ func (g *connGate) oldestLocked(match func(*gatedConn) bool) *gatedConn {
 	return nil
 }
 
-// heaviestLocked returns the oldest stranger of the prefix holding the
-// most pending strangers, nil when there is none.
-func (g *connGate) heaviestLocked() *gatedConn {
-	best, most := "", 0
-	for prefix, n := range g.perPrefix {
-		if n > most || (n == most && prefix < best) {
-			best, most = prefix, n
+// busiestLocked returns the pending connection match accepts whose source
+// opened the most connections lately; among equals, one of the network
+// holding the most pending strangers; then the oldest. A source that
+// churns connections pays for its churn, not the one connection of a
+// reviewer beside it, even in its own network.
+func (g *connGate) busiestLocked(match func(*gatedConn) bool, now time.Time) *gatedConn {
+	var best *gatedConn
+	var bestScore float64
+	for _, p := range g.pending {
+		if !match(p) {
+			continue
+		}
+		score := g.scoreLocked(p.source, now)
+		switch {
+		case best == nil, score > bestScore+0.5:
+		case score < bestScore-0.5:
+			continue
+		case g.perPrefix[p.prefix] > g.perPrefix[best.prefix]:
+		default:
+			continue // older ones come first: best stays
+		}
+		best, bestScore = p, score
+	}
+	return best
+}
+
+// churnTau is how fast a source's count of connections opened fades.
+const churnTau = 10 * time.Second
+
+// maxChurnSources bounds the sources whose churn is remembered.
+const maxChurnSources = 16384
+
+// churnScore is a source's count of connections opened, fading with churnTau.
+type churnScore struct {
+	n  float64
+	at time.Time
+}
+
+// scoreLocked returns the source's faded count of connections opened.
+func (g *connGate) scoreLocked(source string, now time.Time) float64 {
+	c, ok := g.churn[source]
+	if !ok {
+		return 0
+	}
+	return c.n * math.Exp(-now.Sub(c.at).Seconds()/churnTau.Seconds())
+}
+
+// openedLocked counts a connection opened by source.
+func (g *connGate) openedLocked(source string, now time.Time) {
+	if len(g.churn) >= maxChurnSources {
+		for k := range g.churn {
+			if g.scoreLocked(k, now) < 0.5 {
+				delete(g.churn, k)
+			}
+		}
+		if len(g.churn) >= maxChurnSources {
+			clear(g.churn) // a flood from more sources than that: start over
 		}
 	}
-	if most == 0 {
-		return nil
-	}
-	return g.oldestLocked(func(p *gatedConn) bool { return !p.known && p.prefix == best })
+	g.churn[source] = churnScore{n: g.scoreLocked(source, now) + 1, at: now}
 }
 
 // removeLocked takes a pending connection out of the pool and disarms its
@@ -275,7 +329,7 @@ func (g *connGate) loggedIn(ctx ssh.Context) {
 		return
 	}
 	g.removeLocked(gc)
-	g.rememberLocked(sourceOf(remoteIP(gc.conn.RemoteAddr())), time.Now())
+	g.rememberLocked(gc.source, time.Now())
 	if g.authed >= g.authedCap {
 		g.mu.Unlock()
 		g.log.Warn("connection closed: too many open connections", "remote", gc.conn.RemoteAddr().String(), "max", g.authedCap)
