@@ -8,9 +8,13 @@
 // first start. Sessions end after an idle time, beyond a session cap they are
 // refused with a message, a panic ends only its own session, and on shutdown
 // every session is told before it is closed. Connections that have not
-// logged in have a deadline and caps of their own (see Options), so a
-// flood of idle sockets cannot lock reviewers out. Every action a session takes
-// against the API is written to the log with the key that took it.
+// logged in have a deadline and caps of their own, fair across sources (see
+// Options), so a flood of idle or churning sockets cannot lock reviewers
+// out. A session whose client is gone or silent ends and gives its slot
+// back: writes have a deadline, keepalives find vanished clients, and
+// window-change and request floods are coalesced or refused without ever
+// blocking the connection. Every action a session takes against the API is
+// written to the log with the key that took it.
 package sshserve
 
 import (
