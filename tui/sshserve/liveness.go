@@ -305,6 +305,7 @@ func (s *Server) keepalive(ctx context.Context, conn sshConn, gone func()) {
 				if err != nil {
 					return // the connection is gone: the session sees it too
 				}
+				s.keepalivesAnswered.Add(1)
 			case <-time.After(interval):
 				if missed++; missed >= max {
 					gone()

@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/ssh"
@@ -52,7 +53,9 @@ type Server struct {
 	hostFP string // the host key's SHA256 fingerprint
 
 	slots chan struct{} // one token per running session
-	gate  *connGate     // connection caps and the login deadline
+
+	keepalivesAnswered atomic.Int64 // for tests: keepalives a client answered
+	gate               *connGate    // connection caps and the login deadline
 
 	mu       sync.Mutex
 	sessions map[*liveSession]struct{}
