@@ -37,9 +37,44 @@ const (
 	maxQueuedRequests = 64
 )
 
+// maxChannelsPerConn caps the session channels one connection holds open
+// at once: a session needs one; each costs goroutines until it closes.
+const maxChannelsPerConn = 4
+
+// channelCount counts a connection's open session channels (in its
+// ssh.Context under channelCountKey).
+type channelCount struct {
+	mu sync.Mutex
+	n  int
+}
+
+type channelCountKey struct{}
+
 // sessionChannel is the "session" channel handler: the library's, behind a
-// filter that caps the channel's requests.
+// filter that caps the channel's requests, at most maxChannelsPerConn open
+// per connection.
 func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
+	ctx.Lock()
+	count, _ := ctx.Value(channelCountKey{}).(*channelCount)
+	if count == nil {
+		count = &channelCount{}
+		ctx.SetValue(channelCountKey{}, count)
+	}
+	ctx.Unlock()
+	count.mu.Lock()
+	if count.n >= maxChannelsPerConn {
+		count.mu.Unlock()
+		s.log.Warn("channel refused: too many open on one connection", "remote", conn.RemoteAddr().String(), "max", maxChannelsPerConn)
+		_ = newChan.Reject(gossh.ResourceShortage, "too many channels")
+		return
+	}
+	count.n++
+	count.mu.Unlock()
+	defer func() {
+		count.mu.Lock()
+		count.n--
+		count.mu.Unlock()
+	}()
 	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan, log: s.log, remote: conn.RemoteAddr().String()}, ctx)
 }
 

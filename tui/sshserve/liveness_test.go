@@ -370,3 +370,45 @@ func TestWriteDeadlineEndsATypingClientThatReadsNothing(t *testing.T) {
 		t.Errorf("the log does not say the client stopped reading")
 	}
 }
+
+// TestChannelsPerConnectionCapped: one connection holds at most
+// maxChannelsPerConn session channels; closing one makes room.
+func TestChannelsPerConnectionCapped(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{}, alice)
+	conn, err := dialSSH(t, ts.Addr().String(), alice, "tester")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var open []gossh.Channel
+	for i := range maxChannelsPerConn {
+		ch, reqs, err := conn.OpenChannel("session", nil)
+		if err != nil {
+			t.Fatalf("channel %d: %v", i, err)
+		}
+		go gossh.DiscardRequests(reqs)
+		open = append(open, ch)
+	}
+	if _, _, err := conn.OpenChannel("session", nil); err == nil {
+		t.Fatal("a channel beyond the cap was accepted")
+	}
+	if !strings.Contains(ts.log.String(), "too many open on one connection") {
+		t.Error("the refusal is not logged")
+	}
+	_ = open[0].Close()
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		ch, reqs, err := conn.OpenChannel("session", nil)
+		if err == nil {
+			go gossh.DiscardRequests(reqs)
+			_ = ch.Close()
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("still refused after a channel closed: %v", err)
+		}
+	}
+	for _, ch := range open[1:] {
+		_ = ch.Close()
+	}
+}
