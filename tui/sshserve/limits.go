@@ -76,11 +76,13 @@ type gatedConn struct {
 type connGate struct {
 	log          *slog.Logger
 	loginTimeout time.Duration
-	maxPending   int
-	maxPerAddr   int
-	maxPerPrefix int
-	reserved     int
-	authedCap    int
+	// pressureTimeout is the login deadline while the pool is half full.
+	pressureTimeout time.Duration
+	maxPending      int
+	maxPerAddr      int
+	maxPerPrefix    int
+	reserved        int
+	authedCap       int
 
 	mu        sync.Mutex
 	pending   []*gatedConn // oldest first
@@ -96,18 +98,19 @@ type connGate struct {
 
 func newConnGate(o Options, log *slog.Logger) *connGate {
 	return &connGate{
-		log:          log,
-		loginTimeout: o.LoginTimeout,
-		maxPending:   o.MaxUnauthenticated,
-		maxPerAddr:   o.MaxPerAddress,
-		maxPerPrefix: o.MaxPerPrefix,
-		reserved:     max(o.MaxUnauthenticated/4, 1),
-		authedCap:    2*o.MaxSessions + 16,
-		perAddr:      map[string]int{},
-		perPrefix:    map[string]int{},
-		recent:       map[string]time.Time{},
-		churn:        map[string]churnScore{},
-		closed:       map[string]int{},
+		log:             log,
+		loginTimeout:    o.LoginTimeout,
+		pressureTimeout: pressureLoginTimeout,
+		maxPending:      o.MaxUnauthenticated,
+		maxPerAddr:      o.MaxPerAddress,
+		maxPerPrefix:    o.MaxPerPrefix,
+		reserved:        max(o.MaxUnauthenticated/4, 1),
+		authedCap:       2*o.MaxSessions + 16,
+		perAddr:         map[string]int{},
+		perPrefix:       map[string]int{},
+		recent:          map[string]time.Time{},
+		churn:           map[string]churnScore{},
+		closed:          map[string]int{},
 	}
 }
 
@@ -128,7 +131,7 @@ func (g *connGate) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	if ok {
 		deadline := g.loginTimeout
 		if 2*len(g.pending) >= g.maxPending {
-			deadline = min(deadline, pressureLoginTimeout)
+			deadline = min(deadline, g.pressureTimeout)
 		}
 		gc.timer = time.AfterFunc(deadline, func() { g.expire(gc) })
 	}

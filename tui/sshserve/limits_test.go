@@ -212,3 +212,36 @@ func TestEnvRequestsCapped(t *testing.T) {
 		t.Errorf("a small env request on a new channel: %v", err)
 	}
 }
+
+// TestLoginDeadlineShortensUnderPressure: while the pool of connections
+// not logged in is half full, new ones get the shorter deadline; those
+// admitted before keep theirs.
+func TestLoginDeadlineShortensUnderPressure(t *testing.T) {
+	alice := newTestKey(t, "alice")
+	ts := startServer(t, Options{LoginTimeout: time.Minute, MaxUnauthenticated: 4, MaxPerAddress: 4}, alice)
+	ts.gate.mu.Lock()
+	ts.gate.pressureTimeout = 300 * time.Millisecond
+	ts.gate.mu.Unlock()
+	addr := ts.Addr().String()
+	calm, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer calm.Close()
+	awaitAdmitted(t, calm)
+	pressed, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pressed.Close()
+	awaitAdmitted(t, pressed)
+	if err := awaitClosed(pressed, 10*time.Second); err != nil {
+		t.Fatalf("the connection admitted under pressure: %v", err)
+	}
+	ts.gate.mu.Lock()
+	pending := len(ts.gate.pending)
+	ts.gate.mu.Unlock()
+	if pending != 1 {
+		t.Errorf("%d connections pending after the pressed one closed, want the calm one", pending)
+	}
+}
