@@ -13,6 +13,7 @@ import (
 
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/config"
+	"github.com/snapdash/snapdash/internal/sanitize"
 )
 
 // completeTimeout bounds how long completing an id may ask the server: a
@@ -219,10 +220,14 @@ func serverIDs(ctx context.Context, e *env, snapshots bool, state client.Snapsho
 		return nil
 	}
 	sort.SliceStable(list, func(i, j int) bool { return timeOf(list[i].CreatedAt).After(timeOf(list[j].CreatedAt)) })
+	descs, _ := ctx.Value(descriptionsKey{}).(map[string]string)
 	if !snapshots {
 		ids := make([]string, 0, len(list))
 		for _, in := range list {
 			ids = append(ids, in.ID)
+			if descs != nil {
+				descs[in.ID] = describe(customerName(in.Data))
+			}
 		}
 		return ids
 	}
@@ -245,6 +250,9 @@ func serverIDs(ctx context.Context, e *env, snapshots bool, state client.Snapsho
 			for _, sn := range snaps {
 				if state == "" || sn.State == state {
 					ids = append(ids, sn.ID)
+					if descs != nil {
+						descs[sn.ID] = describe(string(sn.State), sn.Type, customerName(in.Data))
+					}
 				}
 			}
 		}()
@@ -320,16 +328,23 @@ complete -o default -F _snapdash snapdash
 # zsh completion for snapdash.
 # Install: snapdash completion zsh > "${fpath[1]}/_snapdash" (then start a new shell)
 _snapdash() {
-    local -a cands
-    local line re='^[A-Za-z0-9._:@+=-]+$'
-    for line in "${(@f)$(snapdash __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}"; do
-        [[ $line =~ $re ]] && cands+=("$line")
+    local -a cands shown
+    local line id re='^[A-Za-z0-9._:@+=-]+$'
+    for line in "${(@f)$(SNAPDASH_COMPLETE_DESCRIBE=1 snapdash __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}"; do
+        id=${line%%$'\t'*}
+        [[ $id =~ $re ]] || continue
+        cands+=("$id")
+        if [[ $line == *$'\t'* ]]; then
+            shown+=("$id  -- ${line#*$'\t'}")
+        else
+            shown+=("$id")
+        fi
     done
     if (( ${#cands} == 0 )); then
         _files
     else
-        # compadd quotes what it inserts (no -Q).
-        compadd -- "${cands[@]}"
+        # compadd quotes what it inserts (no -Q); descriptions are only shown.
+        compadd -l -d shown -- "${cands[@]}"
     fi
 }
 if [[ "${funcstack[1]}" == "_snapdash" ]]; then
@@ -344,8 +359,10 @@ function __snapdash_complete
     set -l tokens (commandline -opc)
     set -l cur (commandline -ct)
     set -l cands
-    for c in (snapdash __complete $tokens[2..-1] "$cur" 2>/dev/null)
-        if string match -qr '^[A-Za-z0-9._:@+=-]+$' -- $c
+    # Each line is an id, then a tab and its description when it has one.
+    for c in (SNAPDASH_COMPLETE_DESCRIBE=1 snapdash __complete $tokens[2..-1] "$cur" 2>/dev/null)
+        set -l id (string split -m 1 \t -- $c)[1]
+        if string match -qr '^[A-Za-z0-9._:@+=-]+$' -- $id
             set -a cands $c
         end
     end
@@ -360,10 +377,39 @@ complete -c snapdash -f -a '(__snapdash_complete)'
 	}
 }
 
-// runComplete prints the candidates for `snapdash __complete WORDS…`.
+// descriptionsKey holds, in the completion's context, the map serverIDs
+// fills with a description of each id.
+type descriptionsKey struct{}
+
+// describe joins the non-empty parts of a candidate's description, each
+// sanitized (server text: no control characters, no tabs) and the whole
+// kept short.
+func describe(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(sanitize.Line(p)); p != "" {
+			keep = append(keep, strings.ReplaceAll(p, "\t", " "))
+		}
+	}
+	return sanitize.Truncate(strings.Join(keep, " · "), 60)
+}
+
+// runComplete prints the candidates for `snapdash __complete WORDS…`, one
+// a line. With SNAPDASH_COMPLETE_DESCRIBE=1 (the zsh and fish scripts) an
+// id the server described is followed by a tab and its description
+// (state, type, customer).
 func runComplete(ctx context.Context, e *env, words []string) error {
+	var descs map[string]string
+	if e.getenv("SNAPDASH_COMPLETE_DESCRIBE") == "1" {
+		descs = map[string]string{}
+		ctx = context.WithValue(ctx, descriptionsKey{}, descs)
+	}
 	for _, c := range complete(ctx, e, words) {
-		if _, err := fmt.Fprintln(e.stdout, c); err != nil {
+		line := c
+		if d := descs[c]; d != "" {
+			line += "\t" + d
+		}
+		if _, err := fmt.Fprintln(e.stdout, line); err != nil {
 			return nil
 		}
 	}

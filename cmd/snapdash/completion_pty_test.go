@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,15 +33,29 @@ var hostileIDs = []string{
 func TestCompletionRunsNothingInRealShells(t *testing.T) {
 	t.Parallel()
 	srv := startSimWith(t, sim.Options{})
-	for _, id := range append(slices.Clone(hostileIDs), "xsafe.1", "xsafe.2") {
+	for _, id := range hostileIDs {
 		srv.AddInteraction(client.Interaction{ID: id})
 	}
+	// zsh and fish show descriptions: the customer's name, sanitized and
+	// never evaluated.
+	srv.AddInteraction(client.Interaction{ID: "xsafe.1", Data: json.RawMessage(`{"customerName":"Ada Lovelace"}`)})
+	srv.AddInteraction(client.Interaction{ID: "xsafe.2", Data: json.RawMessage(`{"customerName":"Eve $(touch pwn10) \u001b[31m` + "`touch pwn11`" + `"}`)})
 	c := newCLI(t, agentEnv(srv))
 	// The binary offers none of the hostile ids.
 	got := lines(c.ok("__complete", "list", "x").stdout)
 	slices.Sort(got)
 	if !slices.Equal(got, []string{"xsafe.1", "xsafe.2"}) {
 		t.Errorf("__complete list x: %q, want only the two plain ids", got)
+	}
+	// Described (as zsh and fish ask): an id, a tab, its description
+	// without control characters.
+	env := agentEnv(srv)
+	env["SNAPDASH_COMPLETE_DESCRIBE"] = "1"
+	described := lines(newCLI(t, env).ok("__complete", "list", "x").stdout)
+	slices.Sort(described)
+	if len(described) != 2 || described[0] != "xsafe.1\tAda Lovelace" ||
+		!strings.HasPrefix(described[1], "xsafe.2\tEve $(touch pwn10) ") || strings.ContainsAny(described[1], "\x1b\n") {
+		t.Errorf("described candidates: %q", described)
 	}
 	for _, sh := range []string{"bash", "zsh", "fish"} {
 		t.Run(sh, func(t *testing.T) {
@@ -88,6 +103,9 @@ func TestCompletionRunsNothingInRealShells(t *testing.T) {
 				p.Send("\t")
 			}
 			p.WaitFor("xsafe.2")
+			if sh != "bash" {
+				p.WaitFor("Ada Lovelace")
+			}
 			done := "; echo DONE-$((40+2))\r"
 			if sh == "fish" {
 				done = "; echo DONE-(math 40+2)\r"
