@@ -75,6 +75,8 @@ var flagValueCases = []struct {
 	{"serve", "max-sessions", "0", "serve: --max-sessions: 0: want a whole number from 1 to"},
 	{"serve", "max-unauthenticated", "-1", "serve: --max-unauthenticated: -1: want a whole number from 1 to"},
 	{"serve", "max-per-address", "many", `serve: --max-per-address: "many" is not a whole number`},
+	{"serve", "max-per-network", "0", "serve: --max-per-network: 0: want a whole number from 1 to"},
+	{"serve", "keepalive", "0s", "serve: --keepalive: 0s: want a duration above 0"},
 	{"sim", "acquire-delay", "-1s", "sim: --acquire-delay: -1s: want a duration from 0s to 7d"},
 	{"sim", "seed", "x", `sim: --seed: "x" is not a whole number`},
 	{"interactions", "since", "soon", `interactions: --since: "soon" is not a duration`},

@@ -37,7 +37,7 @@ func serveCmd() *command {
 			fs.IntVar(&maxPending, "max-unauthenticated", sshserve.DefaultMaxUnauthenticated, "most connections not logged in yet")
 			fs.IntVar(&maxPerAddress, "max-per-address", sshserve.DefaultMaxPerAddress, "most connections not logged in yet from one address")
 			fs.IntVar(&maxPerNetwork, "max-per-network", sshserve.DefaultMaxPerPrefix, "most connections not logged in yet from one /24 (IPv4) or /64 (IPv6)")
-			fs.DurationVar(&keepalive, "keepalive", sshserve.DefaultKeepaliveInterval, "ask a silent client this often if it is there; 3 unanswered end its session (0: never)")
+			fs.DurationVar(&keepalive, "keepalive", sshserve.DefaultKeepaliveInterval, "ask the client this often whether it is still there; 3 intervals unanswered end its session")
 		},
 		run: func(ctx context.Context, e *env, _ []string) error {
 			return e.withSession("serve", func(s *session) error {
@@ -74,7 +74,7 @@ func serveCmd() *command {
 						Addr: addr, HostKeyPath: hostKey, AuthorizedKeys: authorizedKeys,
 						Roles: s.cfg.SSH.Roles, IdleTimeout: idle, MaxSessions: maxSessions, Logger: s.log,
 						LoginTimeout: loginTimeout, MaxUnauthenticated: maxPending, MaxPerAddress: maxPerAddress,
-						MaxPerPrefix: maxPerNetwork, KeepaliveInterval: keepaliveOption(keepalive),
+						MaxPerPrefix: maxPerNetwork, KeepaliveInterval: keepalive,
 						NewSession: func(info sshserve.SessionInfo) (tui.Options, error) {
 							return sessionOptions(base, s.cfg, info), nil
 						},
@@ -91,14 +91,6 @@ func serveCmd() *command {
 			})
 		},
 	}
-}
-
-// keepaliveOption maps --keepalive 0 (never) to the option's "never".
-func keepaliveOption(d time.Duration) time.Duration {
-	if d <= 0 {
-		return -1
-	}
-	return d
 }
 
 // sessionOptions adapts the dashboard options to one SSH session: the
