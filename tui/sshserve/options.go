@@ -46,7 +46,7 @@ type Options struct {
 	// MaxUnauthenticated caps connections that have not logged in yet
 	// (default 64), MaxPerAddress those of them from one remote address
 	// (default 8) and MaxPerPrefix those from one /24 (IPv4) or /64 (IPv6)
-	// network (default 16). A new connection beyond its address's cap
+	// network (default 16, at least MaxPerAddress). A new connection beyond its address's cap
 	// closes that address's oldest; one beyond its network's cap or the
 	// pool closes the pending connection whose source opened the most
 	// connections lately.
@@ -55,7 +55,7 @@ type Options struct {
 	// full, new connections have at most 10s to log in. Logged-in
 	// connections are capped apart, at 2*MaxSessions+16.
 	MaxUnauthenticated, MaxPerAddress, MaxPerPrefix int
-	// KeepaliveInterval is how often the server asks a silent client
+	// KeepaliveInterval is how often the server asks the client
 	// whether it is still there (default 15s; negative: never), and
 	// KeepaliveCountMax how many unanswered intervals end its connection
 	// (default 3), like OpenSSH's ClientAliveInterval and
