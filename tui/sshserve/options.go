@@ -46,12 +46,12 @@ type Options struct {
 	// MaxUnauthenticated caps connections that have not logged in yet
 	// (default 64), MaxPerAddress those of them from one remote address
 	// (default 8) and MaxPerPrefix those from one /24 (IPv4) or /64 (IPv6)
-	// network (default 16, at least MaxPerAddress). A new connection beyond its address's cap
-	// closes that address's oldest; one beyond its network's cap or the
-	// pool closes the pending connection whose source opened the most
-	// connections lately.
-	// A quarter of the pool is kept for sources that logged in within a
-	// day, which the network caps do not count. When the pool is half
+	// network (default 16, at least MaxPerAddress). A new connection
+	// beyond its address's cap closes that address's oldest; one beyond
+	// its network's cap or the pool closes the pending connection whose
+	// source opened the most connections lately. A quarter of the pool is
+	// kept for sources that logged in within a day, which the network caps
+	// do not count. When the pool is half
 	// full, new connections have at most 10s to log in. Logged-in
 	// connections are capped apart, at 2*MaxSessions+16.
 	MaxUnauthenticated, MaxPerAddress, MaxPerPrefix int
