@@ -204,6 +204,9 @@ func TestTwoRealSessionsIndependentAndPanicIsolated(t *testing.T) {
 	var mu sync.Mutex
 	themes := map[string]string{}
 	ts := startServer(t, Options{
+		// Both test terminals answer the probe, which ends the wait at once;
+		// the budget only bounds a loaded machine's answer (seen: 397 ms).
+		QueryBudget: 10 * time.Second,
 		NewSession: func(info SessionInfo) (tui.Options, error) {
 			o, err := p.newSession(info)
 			mu.Lock()
