@@ -16,7 +16,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/internal/termtest"
 	"github.com/snapdash/snapdash/tui"
 )
@@ -50,7 +49,7 @@ func TestHostileServerStringsNeverReachTheTerminal(t *testing.T) {
 	r := lipgloss.NewRenderer(out)
 	r.SetColorProfile(termenv.ANSI256)
 	m := tui.New(tui.Options{API: api, ServerURL: s.URL() + "/" + osTitle, Identity: id, UserEndpointID: ep, Renderer: r,
-		ImageMode: termgfx.ModeASCII, Interactions: []string{kenji}, PreviewDelay: time.Millisecond,
+		ImageMode: tui.ImageModeASCII, Interactions: []string{kenji}, PreviewDelay: time.Millisecond,
 		Clipboard: func(string) error { return nil }})
 	t.Cleanup(m.Close)
 	in, keys := io.Pipe()

@@ -13,7 +13,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
 )
 
@@ -80,11 +79,11 @@ func TestCursorMoveRedrawsOnlyWhatChanged(t *testing.T) {
 		t.Skip("runs a simulator and a program for a few seconds")
 	}
 	for _, tc := range []struct {
-		mode     termgfx.Mode
+		mode     tui.ImageMode
 		maxLines int
 	}{
-		{termgfx.ModeASCII, 20}, // table rows + title, details, picture, footer
-		{tui.ImageModeNone, 8},  // table rows + title, details, footer
+		{tui.ImageModeASCII, 20}, // table rows + title, details, picture, footer
+		{tui.ImageModeNone, 8},   // table rows + title, details, footer
 	} {
 		t.Run(string(tc.mode), func(t *testing.T) {
 			moves := measureMoves(t, tc.mode, 100, 30, 6)
@@ -112,7 +111,7 @@ func TestCursorMoveRedrawsOnlyWhatChanged(t *testing.T) {
 // measureMoves runs the dashboard on the demo simulator with the
 // interaction that has three pictures, warms the picture cache, then
 // alternates j and k n times, waiting for quiet after each.
-func measureMoves(t *testing.T, mode termgfx.Mode, w, h, n int) []moveStats {
+func measureMoves(t *testing.T, mode tui.ImageMode, w, h, n int) []moveStats {
 	t.Helper()
 	s, api, id, ep := demoSim(t)
 	sofia := interactionOf(t, s, "Sofía García")

@@ -10,6 +10,7 @@ import (
 	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/filter"
+	"github.com/snapdash/snapdash/views/preview"
 )
 
 // The `:` command line, as in k9s: a one-line prompt with tab completion
@@ -82,7 +83,7 @@ func (m *Model) runCommand(r cmdline.Run) tea.Cmd {
 		m.setFilter(arg)
 	case "image":
 		md := termgfx.Mode(strings.ToLower(arg))
-		if md != ImageModeNone {
+		if md != preview.ModeNone {
 			p, err := termgfx.ParseMode(arg)
 			if err != nil {
 				m.setStatusInfo("image: " + err.Error())

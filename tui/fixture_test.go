@@ -16,7 +16,6 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
-	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
 func TestMain(m *testing.M) {
@@ -74,7 +73,7 @@ func newFixture(t *testing.T, fo fixtureOpts) *fixture {
 func (f *fixture) options() Options {
 	return Options{
 		API: f.api, ServerURL: "https://sim.snapdash.test", Identity: f.id, UserEndpointID: f.ep,
-		ApplicationID: "snapdash-test", Now: fixedNow, Location: time.UTC, ImageMode: termgfx.ModeASCII,
+		ApplicationID: "snapdash-test", Now: fixedNow, Location: time.UTC, ImageMode: ImageModeASCII,
 		NoStream: true, PreviewDelay: time.Millisecond,
 		Clipboard: func(string) error { return nil }, Opener: func(string) error { return nil },
 	}

@@ -71,8 +71,8 @@ func (m *Model) layout() {
 	m.snaps.SetSize(max(0, l.snaps.w-2), max(0, l.snaps.h-2))
 	m.events.SetSize(max(0, l.events.w-2), max(0, l.events.h-2))
 	m.filter.SetWidth(w)
-	if m.opts.Overlay != nil {
-		m.opts.Overlay.Invalidate()
+	if m.overlay != nil {
+		m.overlay.Invalidate()
 	}
 }
 

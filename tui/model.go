@@ -151,6 +151,7 @@ type Model struct {
 	preview    *preview.Model
 	tempSeq    int
 	quitting   bool
+	overlay    *termgfx.Overlay // Options.Output when it paints pictures as pixels
 	lay        layoutT
 }
 
@@ -192,9 +193,10 @@ func New(opts Options) *Model {
 		watchLoads: map[string]bool{},
 	}
 	m.c.Spinner = m.spinFrame()
+	m.overlay, _ = opts.Output.(*termgfx.Overlay)
 	m.history, _ = cmdline.OpenHistory(opts.StateDir) // unreadable: in memory only, said when a line is run
-	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget),
-		Caps: opts.Caps, Mode: opts.ImageMode, Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
+	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget.b),
+		Caps: opts.Caps.gfx(), Mode: opts.ImageMode.gfx(), Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
 	m.events.SetDescriber(m.describeEvent)
 	m.watch = newWatch(m)
 	// Through setFocus, so the table draws its cursor row focused at once.

@@ -74,11 +74,12 @@ type Options struct {
 	// ReadOnlyReason says why ReadOnly is set, in a few words shown in the
 	// status line: "--read-only", "supervisor role"; "" gives no reason.
 	ReadOnlyReason string
-	// ImageMode is the picture mode ("" or auto picks from Caps); "none"
-	// shows no pictures. Caps is what the terminal supports, detected by
-	// the caller before the program starts (termgfx.Detect).
-	ImageMode termgfx.Mode
-	Caps      termgfx.Caps
+	// ImageMode is the picture mode ("" or ImageModeAuto picks from Caps);
+	// ImageModeNone shows no pictures. Caps is what the terminal supports,
+	// detected by the caller before the program starts (the zero Caps is
+	// a terminal of text and 256 colours: auto then draws half blocks).
+	ImageMode ImageMode
+	Caps      Caps
 	// Interactions are shown first and the first is selected (--interaction).
 	Interactions []string
 	// Since is how far back the interactions endpoint is asked (default 24h).
@@ -106,10 +107,11 @@ type Options struct {
 	// disappear from the help and say why when pressed.
 	NoLocalFiles bool
 	// Output receives OSC 52 (copy) and the bell; Run sets it to its output.
+	// When it is the picture overlay Run (or `snapdash serve`) puts
+	// between the program and a terminal that shows sixel or kitty
+	// graphics, pictures drawn as pixels are painted through it; any
+	// other writer gets the text lines of a frame only.
 	Output io.Writer
-	// Overlay paints sixel and kitty graphics; Run builds it. Nil draws only
-	// the text lines of a frame.
-	Overlay *termgfx.Overlay
 	// Clipboard copies text (default: OSC 52 written to Output, which also
 	// works over SSH). Opener opens a file in the local viewer (default
 	// xdg-open or open). Both are hooks for tests.
@@ -122,12 +124,80 @@ type Options struct {
 	PreviewDelay time.Duration
 	// PictureBudget is the memory budget picture decoding and caching
 	// share; a server gives all its sessions one. Nil: one of its own
-	// (imaging.DefaultBudgetBytes).
-	PictureBudget *imaging.Budget
+	// (NewPictureBudget(0)).
+	PictureBudget *PictureBudget
 }
 
-// ImageModeNone is the ImageMode that shows no pictures.
-const ImageModeNone = preview.ModeNone
+// ImageMode names how pictures are drawn in the preview.
+type ImageMode string
+
+// The image modes. ImageModeAuto picks the best one Caps allows.
+const (
+	// ImageModeAuto picks the best mode the terminal supports.
+	ImageModeAuto ImageMode = "auto"
+	// ImageModeASCII draws characters from a brightness ramp.
+	ImageModeASCII ImageMode = "ascii"
+	// ImageModeHalfblock draws two pixels per cell with '▀' and colours.
+	ImageModeHalfblock ImageMode = "halfblock"
+	// ImageModeSixel paints DEC sixel graphics.
+	ImageModeSixel ImageMode = "sixel"
+	// ImageModeKitty uses the kitty graphics protocol.
+	ImageModeKitty ImageMode = "kitty"
+	// ImageModeNone shows no pictures.
+	ImageModeNone ImageMode = ImageMode(preview.ModeNone)
+)
+
+// ParseImageMode reads an image mode as the configuration spells it
+// ("auto", "ascii", "halfblock", "sixel", "kitty" or "none").
+func ParseImageMode(s string) (ImageMode, error) {
+	if ImageMode(s) == ImageModeNone {
+		return ImageModeNone, nil
+	}
+	md, err := termgfx.ParseMode(s)
+	return ImageMode(md), err
+}
+
+// gfx is the mode as the picture packages name it.
+func (md ImageMode) gfx() termgfx.Mode { return termgfx.Mode(md) }
+
+// Caps describes what the terminal can display: the dashboard's own copy
+// of what the terminal detection found, so that code outside this module
+// can fill it.
+type Caps struct {
+	// Sixel is true when the terminal paints DEC sixel graphics.
+	Sixel bool
+	// Kitty is true when the terminal speaks the kitty graphics protocol
+	// (with Unicode placeholders).
+	Kitty bool
+	// TrueColor is true when 24-bit colours are shown faithfully.
+	TrueColor bool
+	// InTmux is true when running inside tmux.
+	InTmux bool
+	// CellW and CellH are the size of one cell in pixels, 0 when unknown.
+	CellW, CellH int
+	// Term is the terminal's name; Version its version, when known.
+	Term, Version string
+}
+
+// String summarises the capabilities for the status bar and logs.
+func (c Caps) String() string { return c.gfx().String() }
+
+// gfx converts c field by field to the picture packages' type.
+func (c Caps) gfx() termgfx.Caps {
+	return termgfx.Caps{Sixel: c.Sixel, Kitty: c.Kitty, TrueColor: c.TrueColor, InTmux: c.InTmux,
+		CellW: c.CellW, CellH: c.CellH, Term: c.Term, Version: c.Version}
+}
+
+// PictureBudget is a memory budget that picture decoding and caching
+// share; a server hands one to all its sessions. It is safe for
+// concurrent use.
+type PictureBudget struct{ b *imaging.Budget }
+
+// NewPictureBudget returns a budget of total bytes (1 GiB when not
+// positive; at least 64 MiB): a quarter for caches, the rest for decodes.
+func NewPictureBudget(total int64) *PictureBudget {
+	return &PictureBudget{b: imaging.NewBudget(total)}
+}
 
 // CheckOptions reports options New cannot honour: no API, an unknown theme
 // or image mode, an unknown action or a key bound twice.
@@ -138,8 +208,8 @@ func CheckOptions(o Options) error {
 	if _, err := theme.Lookup(o.Theme); err != nil {
 		return err
 	}
-	if o.ImageMode != "" && o.ImageMode != ImageModeNone {
-		if _, err := termgfx.ParseMode(string(o.ImageMode)); err != nil {
+	if o.ImageMode != "" {
+		if _, err := ParseImageMode(string(o.ImageMode)); err != nil {
 			return err
 		}
 	}
@@ -164,10 +234,10 @@ func (o Options) withDefaults() Options {
 		o.PreviewDelay = 80 * time.Millisecond
 	}
 	if o.ImageMode == "" {
-		o.ImageMode = termgfx.ModeAuto
+		o.ImageMode = ImageModeAuto
 	}
 	if o.PictureBudget == nil {
-		o.PictureBudget = imaging.NewBudget(0)
+		o.PictureBudget = NewPictureBudget(0)
 	}
 	return o
 }

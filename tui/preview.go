@@ -56,7 +56,7 @@ func (m *Model) graphicShown() bool {
 // help or the filter is open, the watch screen is up, the selection moved
 // to a picture not loaded yet, or the mode became a text mode.
 func (m *Model) syncOverlay() {
-	ov := m.opts.Overlay
+	ov := m.overlay
 	if ov == nil {
 		return
 	}

@@ -165,8 +165,8 @@ func TestImageModeKey(t *testing.T) {
 			sofia(t, f, &o)
 			o.Renderer = lipgloss.NewRenderer(io.Discard)
 			o.Renderer.SetColorProfile(c.profile)
-			o.ImageMode = termgfx.ModeAuto
-			o.Caps = termgfx.Caps{Sixel: true, TrueColor: true, CellW: 10, CellH: 20}
+			o.ImageMode = ImageModeAuto
+			o.Caps = Caps{Sixel: true, TrueColor: true, CellW: 10, CellH: 20}
 			d := newDriver(t, o, 120, 40)
 			d.until("the picture", d.settled)
 			for i, want := range c.cycle {

@@ -22,11 +22,12 @@ func newOverlayRig(t *testing.T, w, h int) *overlayRig {
 	f := newFixture(t, fixtureOpts{})
 	o := f.options()
 	sofia(t, f, &o)
-	o.ImageMode = termgfx.ModeSixel
-	o.Caps = termgfx.Caps{Sixel: true, CellW: 10, CellH: 20}
+	o.ImageMode = ImageModeSixel
+	o.Caps = Caps{Sixel: true, CellW: 10, CellH: 20}
 	out := &bytes.Buffer{}
-	o.Overlay = termgfx.NewOverlay(out, o.Caps)
-	return &overlayRig{driver: newDriver(t, o, w, h), ov: o.Overlay, out: out}
+	ov := termgfx.NewOverlay(out, o.Caps.gfx())
+	o.Output = ov
+	return &overlayRig{driver: newDriver(t, o, w, h), ov: ov, out: out}
 }
 
 // frame writes a frame through the overlay, as the renderer does, and
@@ -184,11 +185,12 @@ func TestOverlayKitty(t *testing.T) {
 	f := newFixture(t, fixtureOpts{})
 	o := f.options()
 	sofia(t, f, &o)
-	o.ImageMode = termgfx.ModeKitty
-	o.Caps = termgfx.Caps{Kitty: true, TrueColor: true, CellW: 9, CellH: 18}
+	o.ImageMode = ImageModeKitty
+	o.Caps = Caps{Kitty: true, TrueColor: true, CellW: 9, CellH: 18}
 	out := &bytes.Buffer{}
-	o.Overlay = termgfx.NewOverlay(out, o.Caps)
-	r := &overlayRig{driver: newDriver(t, o, 120, 40), ov: o.Overlay, out: out}
+	ov := termgfx.NewOverlay(out, o.Caps.gfx())
+	o.Output = ov
+	r := &overlayRig{driver: newDriver(t, o, 120, 40), ov: ov, out: out}
 	r.until("the kitty picture", r.settled)
 	if s := r.frame(); strings.Count(s, "\x1b_Ga=T") != 1 {
 		t.Fatalf("kitty image transmitted %d times", strings.Count(s, "\x1b_Ga=T"))

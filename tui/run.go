@@ -14,8 +14,9 @@ import (
 )
 
 // Run runs the dashboard on in and out until the user quits or ctx ends.
-// It uses the alternate screen; for sixel and kitty it wraps out in a
-// termgfx.Overlay so pictures are painted beside the line renderer.
+// It uses the alternate screen; for sixel and kitty (and no Output of the
+// caller's) it wraps out in a picture overlay, so pictures are painted
+// beside the line renderer.
 func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	if err := CheckOptions(opts); err != nil {
 		return err
@@ -24,11 +25,10 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 		opts.Renderer = lipgloss.NewRenderer(out)
 	}
 	w := out
-	if opts.Overlay == nil && opts.ImageMode != ImageModeNone && (opts.Caps.Sixel || opts.Caps.Kitty) {
-		opts.Overlay = termgfx.NewOverlay(out, opts.Caps)
-		w = opts.Overlay
-	} else if opts.Overlay != nil {
-		w = opts.Overlay
+	if ov, ok := opts.Output.(*termgfx.Overlay); ok {
+		w = ov
+	} else if opts.Output == nil && opts.ImageMode != ImageModeNone && (opts.Caps.Sixel || opts.Caps.Kitty) {
+		w = termgfx.NewOverlay(out, opts.Caps.gfx())
 	}
 	if opts.Output == nil {
 		opts.Output = w

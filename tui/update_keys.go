@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/snapshots"
 )
 
@@ -248,8 +249,8 @@ func (m *Model) askQuitAbout(n int) {
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	m.cancel()
-	if m.opts.Overlay != nil {
-		m.opts.Overlay.Clear()
+	if m.overlay != nil {
+		m.overlay.Clear()
 	}
 	return nil
 }
@@ -272,5 +273,5 @@ func (m *Model) updateKeys() {
 	table := m.screen == screenMain && (m.focus == focusSnapshots || m.focus == focusPreview)
 	km.Mark.SetEnabled(table && hasRow && !m.readOnly())
 	km.MarkAll.SetEnabled(table && m.snaps.Len() > 0 && !m.readOnly())
-	km.ImageMode.SetEnabled(m.preview.Chosen() != ImageModeNone)
+	km.ImageMode.SetEnabled(m.preview.Chosen() != preview.ModeNone)
 }

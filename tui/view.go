@@ -229,7 +229,7 @@ func (m *Model) footer(spin string) string {
 	extra := "image " + string(m.preview.Mode())
 	if m.preview.Chosen() == termgfx.ModeAuto {
 		extra += " (auto)"
-	} else if m.preview.Chosen() == ImageModeNone {
+	} else if m.preview.Chosen() == preview.ModeNone {
 		extra = "images off"
 	}
 	if m.screen == screenWatch {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/config"
+	"github.com/snapdash/snapdash/internal/dashcaps"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
 )
@@ -30,7 +31,7 @@ func dashboardOptions(cfg *config.Config, o *dashboardOpts, getenv func(string) 
 	}
 	mode := tui.ImageModeNone
 	if cfg.ImageMode != "none" {
-		m, err := termgfx.ParseMode(cfg.ImageMode)
+		m, err := tui.ParseImageMode(cfg.ImageMode)
 		if err != nil {
 			return tui.Options{}, err
 		}
@@ -110,7 +111,7 @@ func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) er
 		opts.Theme = "light"
 	}
 	opts.UserEndpointID = ep
-	opts.Caps = detectCaps(e.getenv, in, out)
+	opts.Caps = dashcaps.Of(detectCaps(e.getenv, in, out))
 	s.log.Info("dashboard", "caps", opts.Caps.String(), "image_mode", opts.ImageMode, "theme", opts.Theme,
 		"user", opts.Identity.UserID)
 	err = tui.Run(ctx, opts, in, out)

@@ -5,7 +5,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/tui"
 )
 
@@ -13,14 +12,14 @@ import (
 // session the same picture budget, the one it was given, so N reviewers
 // decode and cache within one server-wide limit.
 func TestSessionsShareOnePictureBudget(t *testing.T) {
-	budget := imaging.NewBudget(256 << 20)
-	got := make(chan *imaging.Budget, 2)
+	budget := tui.NewPictureBudget(256 << 20)
+	got := make(chan *tui.PictureBudget, 2)
 	alice := newTestKey(t, "alice@desk")
 	ts := startServer(t, Options{
 		PictureBudget: budget,
 		NewSession: func(SessionInfo) (tui.Options, error) {
 			// A session asking for its own is overruled.
-			return tui.Options{API: nopAPI{}, PictureBudget: imaging.NewBudget(1 << 30)}, nil
+			return tui.Options{API: nopAPI{}, PictureBudget: tui.NewPictureBudget(1 << 30)}, nil
 		},
 		NewModel: func(info SessionInfo, o tui.Options) (tea.Model, error) {
 			got <- o.PictureBudget

@@ -74,7 +74,7 @@ func TestHostileCellSizeKeepsServerHeapBounded(t *testing.T) {
 	mallory := newTestKey(t, "mallory@anywhere")
 	newSession := func(info SessionInfo) (tui.Options, error) {
 		o, err := p.newSession(info)
-		o.ImageMode = termgfx.ModeAuto
+		o.ImageMode = tui.ImageModeAuto
 		return o, err
 	}
 	ts := startServer(t, Options{NewSession: newSession, NewModel: realTUI, DefaultRole: RoleSupervisor}, mallory)

@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/x/vt"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
-	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
 )
 
@@ -71,7 +70,7 @@ func (p *platform) newSession(info SessionInfo) (tui.Options, error) {
 	}
 	return tui.Options{
 		API: p.api, ServerURL: p.sim.URL(), Identity: p.id, UserEndpointID: p.ep,
-		ApplicationID: "snapdash-ssh-test", Theme: theme, ImageMode: termgfx.ModeASCII,
+		ApplicationID: "snapdash-ssh-test", Theme: theme, ImageMode: tui.ImageModeASCII,
 		Interactions: []string{p.sofia}, PreviewDelay: time.Millisecond,
 	}, nil
 }

@@ -11,7 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/snapdash/snapdash/internal/imaging"
+	"github.com/snapdash/snapdash/internal/dashcaps"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/tui"
 )
@@ -74,15 +74,16 @@ type Options struct {
 	// context is cancelled before closing their connections (default 2s).
 	ShutdownGrace time.Duration
 	// PictureBudget is the memory all sessions share for decoding and
-	// caching pictures (default imaging.NewBudget(0), 1 GiB): it replaces
+	// caching pictures (default tui.NewPictureBudget(0), 1 GiB): it replaces
 	// each session's own.
-	PictureBudget *imaging.Budget
+	PictureBudget *tui.PictureBudget
 	// Logger receives the server's structured log and the audit lines
 	// (default: discard). Nothing is ever written to stdout.
 	Logger *slog.Logger
 
 	// NewSession builds the dashboard options of one session. The server
-	// then sets Renderer, Caps, Overlay and Output from the session's own
+	// then sets Renderer, Caps and Output (the picture overlay when the
+	// terminal shows pixels) from the session's own
 	// terminal, PictureBudget to the server's, forces ReadOnly for
 	// supervisors (ReadOnlyReason "supervisor role" unless already
 	// read-only), sets NoLocalFiles and disables Opener (they would act on
@@ -214,7 +215,7 @@ func (o *Options) fill() error {
 		o.Detect = termgfx.Detect
 	}
 	if o.PictureBudget == nil {
-		o.PictureBudget = imaging.NewBudget(0)
+		o.PictureBudget = tui.NewPictureBudget(0)
 	}
 	return nil
 }
@@ -232,14 +233,12 @@ func (s *Server) build(info SessionInfo, sess io.Writer) (tea.Model, io.Writer, 
 	// Pictures drawn as pixels need the overlay between the program and
 	// the session (as tui.Run does locally).
 	var out io.Writer = sess
-	opts.Overlay = nil
 	if opts.ImageMode != tui.ImageModeNone && (info.Caps.Sixel || info.Caps.Kitty) {
-		opts.Overlay = termgfx.NewOverlay(sess, info.Caps)
-		out = opts.Overlay
+		out = termgfx.NewOverlay(sess, info.Caps)
 	}
 	opts.Output = out
 	opts.Renderer = info.Renderer
-	opts.Caps = info.Caps
+	opts.Caps = dashcaps.Of(info.Caps)
 	opts.PictureBudget = s.opts.PictureBudget
 	if info.Role == RoleSupervisor && !opts.ReadOnly {
 		// Say why: the session's user passed no --read-only.
