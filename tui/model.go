@@ -205,6 +205,8 @@ func New(opts Options) *Model {
 		m.screen = screenWatch
 	}
 	m.snaps.SetWarnAfter(opts.WarnAfter)
+	m.snaps.SetKeyMap(keys.listKeys())
+	m.inter.SetKeyMap(keys.listKeys())
 	for i, id := range opts.Interactions {
 		e, _ := m.store.ensure(id, opts.Now())
 		e.pinned = i + 1

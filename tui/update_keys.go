@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/list"
 	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/snapshots"
 )
@@ -160,18 +161,23 @@ func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
 	switch m.focus {
 	case focusInteractions:
 		before, _ := m.inter.Selected()
-		move(func() { m.inter.Move(-1) }, func() { m.inter.Move(1) }, m.inter.Top, m.inter.Bottom, m.inter.Page)
+		m.inter, _ = m.inter.Update(k) // its own keys (listKeys)
 		if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
 			return m.selectInteraction(after.ID)
 		}
 	case focusSnapshots, focusPreview:
 		m.topPending, m.snapsMoved = false, true // the reviewer's row from now on
-		move(func() { m.snaps.Move(-1) }, func() { m.snaps.Move(1) }, m.snaps.Top, m.snaps.Bottom, m.snaps.Page)
+		m.snaps, _ = m.snaps.Update(k)
 	case focusEvents:
 		move(func() { m.events.Scroll(1) }, func() { m.events.Scroll(-1) },
 			func() { m.events.Scroll(m.events.Len()) }, m.events.Follow, func(d int) { m.events.Scroll(-d * 5) })
 	}
 	return nil
+}
+
+// listKeys are the lists' own keys, as the user bound them.
+func (km *KeyMap) listKeys() list.KeyMap {
+	return list.KeyMap{Up: km.Up, Down: km.Down, Top: km.Top, Bottom: km.Bottom, PageUp: km.PageUp, PageDown: km.PageDown}
 }
 
 // focusOrder lists the panes tab visits.

@@ -8,10 +8,12 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/filter"
+	"github.com/snapdash/snapdash/views/list"
 	"github.com/snapdash/snapdash/views/pane"
 	"github.com/snapdash/snapdash/views/snapshots"
 )
@@ -41,73 +43,70 @@ type entry struct {
 	fields map[string]string
 }
 
-// Model is the list's state.
+// Model is the list's state: a views/list of the interactions.
 type Model struct {
-	c             *common.Common
-	st            *theme.Styles
-	items         []entry
-	view          []int // indexes into items that pass the filter
-	query         filter.Query
-	cursor, off   int
-	width, height int
-	focused       bool
+	c    *common.Common
+	st   *theme.Styles
+	list list.Model[entry]
 }
 
 // New returns an empty list drawing with the program's shared state.
-func New(c *common.Common) Model { return Model{c: c, st: c.Styles} }
+func New(c *common.Common) Model {
+	m := Model{c: c, st: c.Styles}
+	m.list = list.New(list.Funcs[entry]{
+		Key:    func(e entry) string { return e.ID },
+		Match:  func(e entry, q filter.Query) bool { return q.MatchMap(e.fields) },
+		Render: m.row,
+	})
+	return m
+}
 
 // SetSize sets the inner size.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.clamp() }
+func (m *Model) SetSize(w, h int) { m.list.SetSize(w, h) }
 
 // SetFocused says whether the list has the keyboard.
-func (m *Model) SetFocused(f bool) { m.focused = f }
+func (m *Model) SetFocused(f bool) { m.list.SetFocused(f) }
+
+// SetKeyMap sets the keys Update moves the cursor with.
+func (m *Model) SetKeyMap(k list.KeyMap) { m.list.SetKeyMap(k) }
+
+// KeyMap returns the list's keys (a help.KeyMap).
+func (m Model) KeyMap() list.KeyMap { return m.list.KeyMap }
+
+// Update moves the cursor with the list's keys.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	return m, cmd
+}
 
 // SetItems replaces the items, keeping the cursor on the same interaction.
 func (m *Model) SetItems(items []Item) {
-	sel, ok := m.Selected()
-	m.items = make([]entry, len(items))
+	ents := make([]entry, len(items))
 	for i, it := range items {
 		it.Title = sanitize.Line(it.Title)
 		it.ID = sanitize.Line(it.ID)
 		it.Agent = sanitize.Line(it.Agent)
-		m.items[i] = entry{Item: it, fields: map[string]string{
+		ents[i] = entry{Item: it, fields: map[string]string{
 			"customer": filter.Fold(it.Title), "id": filter.Fold(it.ID), "agent": filter.Fold(it.Agent),
 		}}
 	}
-	m.refilter(sel.ID, ok)
+	m.list.SetItems(ents)
 }
 
 // SetFilter shows only the interactions matching q (parsed with
 // filter.InteractionsSpec: customer, id and agent), keeping the cursor on
 // the same interaction when it still shows.
-func (m *Model) SetFilter(q filter.Query) {
-	sel, ok := m.Selected()
-	m.query = q
-	m.refilter(sel.ID, ok)
-}
+func (m *Model) SetFilter(q filter.Query) { m.list.SetFilter(q) }
 
 // Filter returns the active filter.
-func (m Model) Filter() filter.Query { return m.query }
-
-func (m *Model) refilter(keepID string, keep bool) {
-	// A new slice: an earlier copy of the model keeps its own view.
-	view := make([]int, 0, len(m.items))
-	for i := range m.items {
-		if m.query.Empty() || m.query.MatchMap(m.items[i].fields) {
-			view = append(view, i)
-		}
-	}
-	m.view = view
-	if keep {
-		m.Select(keepID)
-	}
-	m.clamp()
-}
+func (m Model) Filter() filter.Query { return m.list.Filter() }
 
 // Items returns every item in display order, filtered out or not.
 func (m Model) Items() []Item {
-	out := make([]Item, len(m.items))
-	for i, e := range m.items {
+	ents := m.list.Items()
+	out := make([]Item, len(ents))
+	for i, e := range ents {
 		out[i] = e.Item
 	}
 	return out
@@ -115,126 +114,88 @@ func (m Model) Items() []Item {
 
 // Shown returns the items the filter lets through, in display order.
 func (m Model) Shown() []Item {
-	out := make([]Item, len(m.view))
-	for i, ii := range m.view {
-		out[i] = m.items[ii].Item
+	out := make([]Item, m.list.Len())
+	for i := range out {
+		e, _ := m.list.At(i)
+		out[i] = e.Item
 	}
 	return out
 }
 
 // Len returns how many items pass the filter.
-func (m Model) Len() int { return len(m.view) }
+func (m Model) Len() int { return m.list.Len() }
 
 // Total returns the number of items before filtering.
-func (m Model) Total() int { return len(m.items) }
+func (m Model) Total() int { return m.list.Total() }
 
 // Selected returns the item under the cursor.
 func (m Model) Selected() (Item, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.view) {
-		return Item{}, false
-	}
-	return m.items[m.view[m.cursor]].Item, true
+	e, ok := m.list.Selected()
+	return e.Item, ok
 }
 
 // Select moves the cursor to the interaction with id; false when the filter
 // hides it or there is none.
-func (m *Model) Select(id string) bool {
-	for vi, ii := range m.view {
-		if m.items[ii].ID == id {
-			m.cursor = vi
-			m.clamp()
-			return true
-		}
-	}
-	return false
-}
+func (m *Model) Select(id string) bool { return m.list.Select(id) }
 
 // ClickRow moves the cursor to the item drawn on line (0 is the first
 // shown); false when no item is drawn there.
-func (m *Model) ClickRow(line int) bool {
-	i := m.off + line
-	if line < 0 || line >= max(1, m.height) || i >= len(m.items) {
-		return false
-	}
-	m.cursor = i
-	m.clamp()
-	return true
-}
+func (m *Model) ClickRow(line int) bool { return m.list.ClickRow(line) }
 
 // Move moves the cursor by n items.
-func (m *Model) Move(n int) { m.cursor += n; m.clamp() }
+func (m *Model) Move(n int) { m.list.Move(n) }
 
 // Top moves to the first item.
-func (m *Model) Top() { m.cursor = 0; m.clamp() }
+func (m *Model) Top() { m.list.Top() }
 
 // Bottom moves to the last item.
-func (m *Model) Bottom() { m.cursor = len(m.view) - 1; m.clamp() }
+func (m *Model) Bottom() { m.list.Bottom() }
 
 // Page moves by one screenful.
-func (m *Model) Page(dir int) { m.Move(dir * max(1, m.height)) }
-
-func (m *Model) clamp() {
-	if m.cursor >= len(m.view) {
-		m.cursor = len(m.view) - 1
-	}
-	if m.cursor < 0 {
-		m.cursor = 0
-	}
-	h := max(1, m.height)
-	if m.cursor < m.off {
-		m.off = m.cursor
-	}
-	if m.cursor >= m.off+h {
-		m.off = m.cursor - h + 1
-	}
-	if mo := max(0, len(m.view)-h); m.off > mo {
-		m.off = mo
-	}
-}
+func (m *Model) Page(dir int) { m.list.Page(dir) }
 
 // View draws the visible items.
 func (m Model) View() []string {
-	now := m.c.Now()
-	if m.width <= 0 || m.height <= 0 {
+	w, h := m.list.Size()
+	if w <= 0 || h <= 0 {
 		return nil
 	}
-	if len(m.items) == 0 {
-		return []string{m.st.Muted.Render(pane.Fit("No interactions yet.", m.width))}
+	if m.list.Total() == 0 {
+		return []string{m.st.Muted.Render(pane.Fit("No interactions yet.", w))}
 	}
-	if len(m.view) == 0 {
-		return []string{m.st.Muted.Render(pane.Fit("No interaction matches the filter.", m.width))}
+	if m.list.Len() == 0 {
+		return []string{m.st.Muted.Render(pane.Fit("No interaction matches the filter.", w))}
 	}
-	lines := make([]string, 0, m.height)
-	end := min(len(m.view), m.off+m.height)
-	for i := m.off; i < end; i++ {
-		it := m.items[m.view[i]]
-		var right string
-		if it.Waiting > 0 {
-			right = "◷" + strconv.Itoa(it.Waiting) + " "
-		}
-		if it.Awaiting > 0 {
-			right += "●" + strconv.Itoa(it.Awaiting) + " "
-		}
-		if it.Count >= 0 {
-			right += strconv.Itoa(it.Count) + " "
-		}
-		right += shortRel(it.CreatedAt, now)
-		marker := "  "
-		if i == m.cursor {
-			marker = "› "
-		}
-		tw := m.width - 2 - len([]rune(right)) - 1
-		line := marker + pane.Fit(it.Title, max(1, tw)) + " " + right
-		line = pane.Fit(line, m.width)
-		switch {
-		case i == m.cursor && m.focused:
-			line = m.st.Selected.Render(line)
-		case i == m.cursor:
-			line = m.st.SelectedBlur.Render(line)
-		}
-		lines = append(lines, line)
+	return m.list.View()
+}
+
+// row draws one item.
+func (m Model) row(it entry, _, w int, selected, focused bool) string {
+	var right string
+	if it.Waiting > 0 {
+		right = "◷" + strconv.Itoa(it.Waiting) + " "
 	}
-	return lines
+	if it.Awaiting > 0 {
+		right += "●" + strconv.Itoa(it.Awaiting) + " "
+	}
+	if it.Count >= 0 {
+		right += strconv.Itoa(it.Count) + " "
+	}
+	right += shortRel(it.CreatedAt, m.c.Now())
+	marker := "  "
+	if selected {
+		marker = "› "
+	}
+	tw := w - 2 - len([]rune(right)) - 1
+	line := marker + pane.Fit(it.Title, max(1, tw)) + " " + right
+	line = pane.Fit(line, w)
+	switch {
+	case selected && focused:
+		line = m.st.Selected.Render(line)
+	case selected:
+		line = m.st.SelectedBlur.Render(line)
+	}
+	return line
 }
 
 func shortRel(t, now time.Time) string {
@@ -247,8 +208,8 @@ func shortRel(t, now time.Time) string {
 // Position describes the cursor for the pane title: "3/12", or "0" when
 // nothing shows.
 func (m Model) Position() string {
-	if len(m.view) == 0 {
+	if m.list.Len() == 0 {
 		return "0"
 	}
-	return strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.view))
+	return strconv.Itoa(m.list.Cursor()+1) + "/" + strconv.Itoa(m.list.Len())
 }

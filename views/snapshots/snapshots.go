@@ -10,12 +10,14 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/filter"
+	"github.com/snapdash/snapdash/views/list"
 	"github.com/snapdash/snapdash/views/pane"
 )
 
@@ -108,38 +110,50 @@ type entry struct {
 	fields filter.Fields
 }
 
-// Model is the table state: all rows, the filtered view, cursor and scroll.
+// Model is the table: a views/list of the rows, with its columns.
 type Model struct {
-	c             *common.Common
-	st            *theme.Styles
-	rows          []entry
-	view          []int // indexes into rows that pass the filter
-	query         filter.Query
-	cursor, off   int
-	width, height int
-	focused       bool
-	warnAfter     time.Duration
+	c         *common.Common
+	st        *theme.Styles
+	list      list.Model[entry]
+	warnAfter time.Duration
 }
 
 // SetWarnAfter marks requests waiting longer than d as late (0: never).
 func (m *Model) SetWarnAfter(d time.Duration) { m.warnAfter = d }
 
 // New returns an empty table drawing with the program's shared state.
-func New(c *common.Common) Model { return Model{c: c, st: c.Styles} }
-
-// SetSize sets the table's inner size (header row included).
-func (m *Model) SetSize(w, h int) {
-	m.width, m.height = w, h
-	m.clamp()
+func New(c *common.Common) Model {
+	m := Model{c: c, st: c.Styles}
+	m.list = list.New(list.Funcs[entry]{
+		Key:   func(e entry) string { return e.row.Snapshot.ID },
+		Match: func(e entry, q filter.Query) bool { return q.Match(e.fields) },
+	})
+	m.list.SetHeader(1) // the column titles
+	return m
 }
 
+// SetSize sets the table's inner size (header row included).
+func (m *Model) SetSize(w, h int) { m.list.SetSize(w, h) }
+
 // SetFocused says whether the table has the keyboard.
-func (m *Model) SetFocused(f bool) { m.focused = f }
+func (m *Model) SetFocused(f bool) { m.list.SetFocused(f) }
+
+// SetKeyMap sets the keys Update moves the cursor with.
+func (m *Model) SetKeyMap(k list.KeyMap) { m.list.SetKeyMap(k) }
+
+// KeyMap returns the table's keys (a help.KeyMap).
+func (m Model) KeyMap() list.KeyMap { return m.list.KeyMap }
+
+// Update moves the cursor with the table's keys.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	return m, cmd
+}
 
 // SetRows replaces the rows, keeping the cursor on the same snapshot when it
 // is still there. Rows are sorted newest first.
 func (m *Model) SetRows(rows []Row) {
-	sel, _ := m.Selected()
 	ents := make([]entry, len(rows))
 	for i, r := range rows {
 		r.Customer = sanitize.Line(r.Customer)
@@ -163,118 +177,61 @@ func (m *Model) SetRows(rows []Row) {
 		}
 		return ents[i].row.Snapshot.ID > ents[j].row.Snapshot.ID
 	})
-	m.rows = ents
-	m.refilter(sel.Snapshot.ID)
+	m.list.SetItems(ents)
 }
 
 // SetFilter narrows the table to rows matching q.
-func (m *Model) SetFilter(q filter.Query) {
-	sel, _ := m.Selected()
-	m.query = q
-	m.refilter(sel.Snapshot.ID)
-}
+func (m *Model) SetFilter(q filter.Query) { m.list.SetFilter(q) }
 
 // Filter returns the active filter.
-func (m Model) Filter() filter.Query { return m.query }
-
-func (m *Model) refilter(keepID string) {
-	m.view = m.view[:0]
-	for i := range m.rows {
-		if m.query.Empty() || m.query.Match(m.rows[i].fields) {
-			m.view = append(m.view, i)
-		}
-	}
-	if keepID != "" {
-		for vi, ri := range m.view {
-			if m.rows[ri].row.Snapshot.ID == keepID {
-				m.cursor = vi
-				break
-			}
-		}
-	}
-	m.clamp()
-}
+func (m Model) Filter() filter.Query { return m.list.Filter() }
 
 // Len returns how many rows pass the filter; Total how many there are.
-func (m Model) Len() int { return len(m.view) }
+func (m Model) Len() int { return m.list.Len() }
 
 // Total returns the number of rows before filtering.
-func (m Model) Total() int { return len(m.rows) }
+func (m Model) Total() int { return m.list.Total() }
 
 // Row returns the row of snapshot id as the table holds it, filtered out
 // or not.
 func (m Model) Row(id string) (Row, bool) {
-	for _, r := range m.rows {
-		if r.row.Snapshot.ID == id {
-			return r.row, true
-		}
-	}
-	return Row{}, false
+	e, ok := m.list.Find(id)
+	return e.row, ok
 }
 
 // At returns row i of the filtered rows, in the table's order.
 func (m Model) At(i int) (Row, bool) {
-	if i < 0 || i >= len(m.view) {
-		return Row{}, false
-	}
-	return m.rows[m.view[i]].row, true
+	e, ok := m.list.At(i)
+	return e.row, ok
 }
 
 // Cursor returns the cursor's index in the filtered rows.
-func (m Model) Cursor() int { return m.cursor }
+func (m Model) Cursor() int { return m.list.Cursor() }
 
 // Selected returns the row under the cursor.
 func (m Model) Selected() (Row, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.view) {
-		return Row{}, false
-	}
-	return m.rows[m.view[m.cursor]].row, true
+	e, ok := m.list.Selected()
+	return e.row, ok
 }
 
 // Select moves the cursor to the snapshot with id; false when not shown.
-func (m *Model) Select(id string) bool {
-	for vi, ri := range m.view {
-		if m.rows[ri].row.Snapshot.ID == id {
-			m.cursor = vi
-			m.clamp()
-			return true
-		}
-	}
-	return false
-}
+func (m *Model) Select(id string) bool { return m.list.Select(id) }
 
 // ClickRow moves the cursor to the row drawn on line (0 is the column
 // headers, 1 the first row shown); false when no row is drawn there.
-func (m *Model) ClickRow(line int) bool {
-	vi := m.off + line - 1
-	if line < 1 || line > m.visible() || vi >= len(m.view) {
-		return false
-	}
-	m.cursor = vi
-	m.clamp()
-	return true
-}
-
-func (m *Model) visible() int { return max(1, m.height-1) }
+func (m *Model) ClickRow(line int) bool { return m.list.ClickRow(line) }
 
 // Move moves the cursor by n rows (negative is up), clamped.
-func (m *Model) Move(n int) {
-	m.cursor += n
-	m.clamp()
-}
+func (m *Model) Move(n int) { m.list.Move(n) }
 
 // Top moves to the newest row; Bottom to the oldest.
-func (m *Model) Top() { m.cursor = 0; m.clamp() }
+func (m *Model) Top() { m.list.Top() }
 
 // Bottom moves the cursor to the last row.
-func (m *Model) Bottom() { m.cursor = len(m.view) - 1; m.clamp() }
+func (m *Model) Bottom() { m.list.Bottom() }
 
 // Page moves by one screenful (dir -1 up, 1 down).
-func (m *Model) Page(dir int) { m.Move(dir * m.visible()) }
-
-func (m *Model) clamp() {
-	m.cursor, m.off = pane.Scroll(m.cursor, m.off, len(m.view), m.visible())
-}
+func (m *Model) Page(dir int) { m.list.Page(dir) }
 
 type column struct {
 	title string
@@ -305,14 +262,15 @@ func columns(w int) (cols []column, idW int) {
 	return cols, 0
 }
 
-// View draws the visible rows, with the shared clock and spinner frame.
+// View draws the column titles and the visible rows, with the shared
+// clock and spinner frame.
 func (m Model) View() []string {
-	now, spin := m.c.Now(), m.c.Spinner
-	if m.width <= 0 || m.height <= 0 {
+	width, height := m.list.Size()
+	if width <= 0 || height <= 0 {
 		return nil
 	}
-	cols, idW := columns(m.width)
-	lines := make([]string, 0, m.height)
+	cols, idW := columns(width)
+	lines := make([]string, 0, height)
 	var hb strings.Builder
 	hb.WriteString("  ")
 	for _, c := range cols {
@@ -322,74 +280,78 @@ func (m Model) View() []string {
 	if idW > 0 {
 		hb.WriteString(pane.Fit("ID", idW))
 	}
-	lines = append(lines, m.st.TableHeader.Render(pane.Fit(hb.String(), m.width)))
-	if len(m.view) == 0 {
+	lines = append(lines, m.st.TableHeader.Render(pane.Fit(hb.String(), width)))
+	if m.list.Len() == 0 {
 		msg := "No snapshots yet. Press r to ask the customer for one."
-		if len(m.rows) > 0 {
-			msg = "No snapshot matches the filter " + sanitize.Truncate(m.query.String(), 40) + " (esc clears it)."
+		if m.list.Total() > 0 {
+			msg = "No snapshot matches the filter " + sanitize.Truncate(m.list.Filter().String(), 40) + " (esc clears it)."
 		}
-		return append(lines, m.st.Muted.Render(pane.Fit("  "+msg, m.width)))
+		return append(lines, m.st.Muted.Render(pane.Fit("  "+msg, width)))
 	}
-	end := min(len(m.view), m.off+m.visible())
+	now, spin := m.c.Now(), m.c.Spinner
 	var b strings.Builder
-	for vi := m.off; vi < end; vi++ {
-		e := &m.rows[m.view[vi]]
-		r := e.row
-		b.Reset()
-		sel := vi == m.cursor
-		if sel {
-			b.WriteString("›")
-		} else {
-			b.WriteString(" ")
-		}
-		if r.Marked {
-			b.WriteString("◆")
-		} else {
-			b.WriteString(" ")
-		}
-		label := m.Label(r, now, spin)
-		late := m.Late(r, now)
-		var stateCell string
-		if sel {
-			stateCell = pane.Fit(label, cols[0].width)
-		} else {
-			st := m.stateStyle(r)
-			if late {
-				st = m.st.Bad
-			}
-			stateCell = st.Render(pane.Fit(label, cols[0].width))
-		}
-		b.WriteString(stateCell)
-		b.WriteByte(' ')
-		for _, c := range cols[1:] {
-			var v string
-			switch c.title {
-			case "TYPE":
-				v = e.typ
-			case "TIME":
-				v = Rel(r.When(), now)
-			case "CUSTOMER":
-				v = r.Customer
-			case "REQUESTER":
-				v = r.Requester
-			}
-			b.WriteString(pane.Fit(v, c.width))
-			b.WriteByte(' ')
-		}
-		if idW > 0 {
-			b.WriteString(pane.Fit(e.id, idW))
-		}
-		line := b.String()
-		if sel {
-			if m.focused {
-				line = m.st.Selected.Render(line)
-			} else {
-				line = m.st.SelectedBlur.Render(line)
-			}
-		}
-		lines = append(lines, line)
+	r := m.list
+	r.SetRender(func(e entry, _, _ int, sel, focused bool) string {
+		return m.row(&b, e, cols, idW, now, spin, sel, focused)
+	})
+	return append(lines, r.View()...)
+}
+
+// row draws one snapshot in the columns cols (and the id column, idW
+// wide, when there is room), reusing b.
+func (m Model) row(b *strings.Builder, e entry, cols []column, idW int, now time.Time, spin string, sel, focused bool) string {
+	r := e.row
+	b.Reset()
+	if sel {
+		b.WriteString("›")
+	} else {
+		b.WriteString(" ")
 	}
-	return lines
+	if r.Marked {
+		b.WriteString("◆")
+	} else {
+		b.WriteString(" ")
+	}
+	label := m.Label(r, now, spin)
+	var stateCell string
+	if sel {
+		stateCell = pane.Fit(label, cols[0].width)
+	} else {
+		st := m.stateStyle(r)
+		if m.Late(r, now) {
+			st = m.st.Bad
+		}
+		stateCell = st.Render(pane.Fit(label, cols[0].width))
+	}
+	b.WriteString(stateCell)
+	b.WriteByte(' ')
+	for _, c := range cols[1:] {
+		var v string
+		switch c.title {
+		case "TYPE":
+			v = e.typ
+		case "TIME":
+			v = Rel(r.When(), now)
+		case "CUSTOMER":
+			v = r.Customer
+		case "REQUESTER":
+			v = r.Requester
+		}
+		b.WriteString(pane.Fit(v, c.width))
+		b.WriteByte(' ')
+	}
+	if idW > 0 {
+		b.WriteString(pane.Fit(e.id, idW))
+	}
+	line := b.String()
+	if sel {
+		if focused {
+			line = m.st.Selected.Render(line)
+		} else {
+			line = m.st.SelectedBlur.Render(line)
+		}
+	}
+	return line
 }
 
 func (m Model) stateStyle(r Row) lipgloss.Style {
@@ -408,16 +370,4 @@ func (m Model) stateStyle(r Row) lipgloss.Style {
 }
 
 // Position describes the scroll state for the pane title, like "3/120".
-func (m Model) Position() string {
-	if len(m.view) == 0 {
-		if len(m.rows) > 0 {
-			return "0/" + strconv.Itoa(len(m.rows))
-		}
-		return "0"
-	}
-	s := strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.view))
-	if len(m.view) != len(m.rows) {
-		s += " of " + strconv.Itoa(len(m.rows))
-	}
-	return s
-}
+func (m Model) Position() string { return m.list.Position() }
