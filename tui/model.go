@@ -207,6 +207,7 @@ func New(opts Options) *Model {
 	m.snaps.SetWarnAfter(opts.WarnAfter)
 	m.snaps.SetKeyMap(keys.listKeys())
 	m.inter.SetKeyMap(keys.listKeys())
+	m.events.SetKeyMap(keys.listKeys())
 	for i, id := range opts.Interactions {
 		e, _ := m.store.ensure(id, opts.Now())
 		e.pinned = i + 1

@@ -139,29 +139,13 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// navigate moves within the focused pane.
+// navigate hands the key to the focused pane, which moves with its own
+// keys (listKeys).
 func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
-	km := &m.keys
-	move := func(up, down, top, bottom func(), page func(int)) {
-		switch {
-		case key.Matches(k, km.Up):
-			up()
-		case key.Matches(k, km.Down):
-			down()
-		case key.Matches(k, km.Top):
-			top()
-		case key.Matches(k, km.Bottom):
-			bottom()
-		case key.Matches(k, km.PageUp):
-			page(-1)
-		case key.Matches(k, km.PageDown):
-			page(1)
-		}
-	}
 	switch m.focus {
 	case focusInteractions:
 		before, _ := m.inter.Selected()
-		m.inter, _ = m.inter.Update(k) // its own keys (listKeys)
+		m.inter, _ = m.inter.Update(k)
 		if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
 			return m.selectInteraction(after.ID)
 		}
@@ -169,8 +153,7 @@ func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
 		m.topPending, m.snapsMoved = false, true // the reviewer's row from now on
 		m.snaps, _ = m.snaps.Update(k)
 	case focusEvents:
-		move(func() { m.events.Scroll(1) }, func() { m.events.Scroll(-1) },
-			func() { m.events.Scroll(m.events.Len()) }, m.events.Follow, func(d int) { m.events.Scroll(-d * 5) })
+		m.events, _ = m.events.Update(k)
 	}
 	return nil
 }

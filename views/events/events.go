@@ -9,11 +9,14 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/common"
+	"github.com/snapdash/snapdash/views/list"
 	"github.com/snapdash/snapdash/views/pane"
 )
 
@@ -83,17 +86,13 @@ const DefaultScrollback = 10000
 // server inventing types cannot grow the list without end.
 const maxTypes = 64
 
-// Model is the pane's state.
+// Model is the pane's state: a views/list in tail mode (a log that
+// follows the newest line or is scrolled back) holding the scrollback.
 type Model struct {
-	st       *theme.Styles
-	loc      *time.Location
-	limit    int
-	buf      []Entry // grows up to limit, then is a ring from start
-	start, n int
+	st   *theme.Styles
+	loc  *time.Location
+	list list.Model[Entry]
 
-	width, height int
-
-	scroll int  // matching lines hidden below the view; 0 shows the newest
 	paused bool // new lines do not move the view
 	unseen int  // matching lines that arrived while paused or scrolled back
 
@@ -101,7 +100,6 @@ type Model struct {
 	typeF    string   // the type shown; "" shows every line
 	inter    string   // the interaction "this interaction only" means
 	onlyInt  bool
-	matching int // entries held that pass the filters
 	describe Describer
 	now      func() time.Time
 }
@@ -112,7 +110,11 @@ func New(c *common.Common, scrollback int) Model {
 	if scrollback <= 0 {
 		scrollback = DefaultScrollback
 	}
-	return Model{st: c.Styles, limit: scrollback, loc: c.Location, now: c.Now}
+	m := Model{st: c.Styles, loc: c.Location, now: c.Now}
+	m.list = list.New(list.Funcs[Entry]{Key: func(e Entry) string { return strconv.FormatUint(e.Seq, 10) }})
+	m.list.SetLimit(scrollback)
+	m.list.SetTail(true)
+	return m
 }
 
 // Describer says who acted and what happened in a server event, with what
@@ -123,7 +125,7 @@ type Describer func(ev client.Event) (who, text string)
 func (m *Model) SetDescriber(d Describer) { m.describe = d }
 
 // SetSize sets the inner size.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.clampScroll() }
+func (m *Model) SetSize(w, h int) { m.list.SetSize(w, h) }
 
 // Push appends an entry; its strings are sanitized to one line. The oldest
 // entry goes once the scrollback is full.
@@ -135,28 +137,15 @@ func (m *Model) Push(e Entry) {
 	if e.Type != "" && len(m.types) < maxTypes && !contains(m.types, e.Type) {
 		m.types = append(m.types, e.Type)
 	}
-	if m.n < m.limit {
-		if len(m.buf) < m.limit {
-			m.buf = append(m.buf, e)
-		} else {
-			m.buf[(m.start+m.n)%len(m.buf)] = e
-		}
-		m.n++
-	} else {
-		if m.match(m.buf[m.start]) {
-			m.matching--
-		}
-		m.buf[m.start] = e
-		m.start = (m.start + 1) % len(m.buf)
-	}
-	if !m.match(e) {
+	back := m.list.Back() > 0 // the list keeps a scrolled-back window still itself
+	if !m.list.Append(e) {
 		return
 	}
-	m.matching++
-	if m.paused || m.scroll > 0 {
-		m.scroll++ // keep the lines the user is reading in place
+	if m.paused || back {
+		if !back {
+			m.list.Scroll(1) // keep the lines the user is reading in place
+		}
 		m.unseen++
-		m.clampScroll()
 	}
 }
 
@@ -170,32 +159,65 @@ func contains(l []string, s string) bool {
 }
 
 // Len returns the number of entries held.
-func (m Model) Len() int { return m.n }
+func (m Model) Len() int { return m.list.Total() }
 
 // At returns entry i, 0 being the oldest held.
-func (m Model) At(i int) Entry { return m.buf[(m.start+i)%len(m.buf)] }
+func (m Model) At(i int) Entry { return m.list.Item(i) }
 
 // Last returns the newest entry.
 func (m Model) Last() (Entry, bool) {
-	if m.n == 0 {
+	if m.Len() == 0 {
 		return Entry{}, false
 	}
-	return m.At(m.n - 1), true
+	return m.At(m.Len() - 1), true
 }
 
 // Scroll moves the view by n lines (positive is back in time). Scrolling
 // back keeps the view still as new lines arrive; back at the bottom it
 // follows again unless paused.
 func (m *Model) Scroll(n int) {
-	m.scroll += n
-	m.clampScroll()
-	if m.scroll == 0 && !m.paused {
+	m.list.Scroll(n)
+	if m.list.Back() == 0 && !m.paused {
 		m.unseen = 0
 	}
 }
 
 // Follow jumps to the newest entries and follows new ones (ending a pause).
-func (m *Model) Follow() { m.scroll, m.paused, m.unseen = 0, false, 0 }
+func (m *Model) Follow() {
+	m.list.Scroll(-m.list.Back())
+	m.paused, m.unseen = false, 0
+}
+
+// Update handles the pane's keys (list.KeyMap; SetKeyMap): up and down
+// scroll a line, top goes to the oldest line, bottom follows the newest
+// again, a page is five lines.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return m, nil
+	}
+	switch km := &m.list.KeyMap; {
+	case key.Matches(k, km.Up):
+		m.Scroll(1)
+	case key.Matches(k, km.Down):
+		m.Scroll(-1)
+	case key.Matches(k, km.Top):
+		m.Scroll(m.Len())
+	case key.Matches(k, km.Bottom):
+		m.Follow()
+	case key.Matches(k, km.PageUp):
+		m.Scroll(5)
+	case key.Matches(k, km.PageDown):
+		m.Scroll(-5)
+	}
+	return m, nil
+}
+
+// SetKeyMap sets the keys Update scrolls with.
+func (m *Model) SetKeyMap(k list.KeyMap) { m.list.SetKeyMap(k) }
+
+// KeyMap returns the pane's scrolling keys (a help.KeyMap).
+func (m Model) KeyMap() list.KeyMap { return m.list.KeyMap }
 
 // TogglePause pauses the view (new lines are counted, not shown) or, when
 // paused, follows again. It reports whether the pane is now paused.
@@ -212,7 +234,7 @@ func (m *Model) TogglePause() bool {
 func (m Model) Paused() bool { return m.paused }
 
 // Following reports whether new lines show as they arrive.
-func (m Model) Following() bool { return !m.paused && m.scroll == 0 }
+func (m Model) Following() bool { return !m.paused && m.list.Back() == 0 }
 
 // Unseen returns how many matching lines arrived below the view while it
 // was paused or scrolled back.
@@ -267,32 +289,18 @@ func (m *Model) ToggleInteraction() bool {
 // InteractionOnly reports whether only the interaction's lines show.
 func (m Model) InteractionOnly() bool { return m.onlyInt }
 
-func (m Model) match(e Entry) bool {
-	if m.typeF != "" && e.Type != m.typeF {
-		return false
-	}
-	return !m.onlyInt || e.Interaction == m.inter
-}
-
-// refilter recounts the matching entries after a filter change and shows
-// the newest of them.
+// refilter shows the entries passing the filters now, the newest of
+// them, after a filter change.
 func (m *Model) refilter() {
-	m.matching = 0
-	for i := 0; i < m.n; i++ {
-		if m.match(m.At(i)) {
-			m.matching++
-		}
+	typeF, onlyInt, inter := m.typeF, m.onlyInt, m.inter
+	if typeF == "" && !onlyInt {
+		m.list.SetWhere(nil)
+	} else {
+		m.list.SetWhere(func(e Entry) bool {
+			return (typeF == "" || e.Type == typeF) && (!onlyInt || e.Interaction == inter)
+		})
 	}
-	m.scroll, m.unseen = 0, 0
-}
-
-func (m *Model) clampScroll() {
-	if mx := max(0, m.matching-max(1, m.height)); m.scroll > mx {
-		m.scroll = mx
-	}
-	if m.scroll < 0 {
-		m.scroll = 0
-	}
+	m.unseen = 0
 }
 
 func (m Model) style(k Kind) lipgloss.Style {
@@ -305,26 +313,6 @@ func (m Model) style(k Kind) lipgloss.Style {
 		return m.st.Warn
 	}
 	return m.st.Base
-}
-
-// visible returns the indexes of the entries in view, oldest first.
-func (m Model) visible() []int {
-	idx := make([]int, 0, m.height)
-	skip := m.scroll
-	for i := m.n - 1; i >= 0 && len(idx) < m.height; i-- {
-		if !m.match(m.At(i)) {
-			continue
-		}
-		if skip > 0 {
-			skip--
-			continue
-		}
-		idx = append(idx, i)
-	}
-	for l, r := 0, len(idx)-1; l < r; l, r = l+1, r-1 {
-		idx[l], idx[r] = idx[r], idx[l]
-	}
-	return idx
 }
 
 // stamp is an entry's time as the pane shows it: the time of day, with
@@ -360,30 +348,29 @@ func (m Model) Line(e Entry) string {
 
 // View draws the visible entries, oldest first.
 func (m Model) View() []string {
-	if m.width <= 0 || m.height <= 0 {
+	w, h := m.list.Size()
+	if w <= 0 || h <= 0 {
 		return nil
 	}
-	if m.n == 0 {
-		return []string{m.st.Muted.Render(pane.Fit("No events yet.", m.width))}
+	if m.Len() == 0 {
+		return []string{m.st.Muted.Render(pane.Fit("No events yet.", w))}
 	}
-	idx := m.visible()
-	if len(idx) == 0 {
-		return []string{m.st.Muted.Render(pane.Fit("No events match the filter (f: type, t: this interaction).", m.width))}
+	if m.list.Len() == 0 {
+		return []string{m.st.Muted.Render(pane.Fit("No events match the filter (f: type, t: this interaction).", w))}
 	}
-	lines := make([]string, 0, len(idx))
-	for _, i := range idx {
-		e := m.At(i)
-		lines = append(lines, m.style(e.Kind).Render(pane.Fit(m.Line(e), m.width)))
-	}
-	return lines
+	l := m.list
+	l.SetRender(func(e Entry, _, w int, _, _ bool) string {
+		return m.style(e.Kind).Render(pane.Fit(m.Line(e), w))
+	})
+	return l.View()
 }
 
 // Title describes the pane for its border: the count, the filters, and
 // whether it follows new lines.
 func (m Model) Title() string {
-	t := "Events " + strconv.Itoa(m.matching)
-	if m.matching != m.n {
-		t += "/" + strconv.Itoa(m.n)
+	t := "Events " + strconv.Itoa(m.list.Len())
+	if m.list.Len() != m.Len() {
+		t += "/" + strconv.Itoa(m.Len())
 	}
 	if m.typeF != "" {
 		t += " · " + m.typeF
@@ -394,8 +381,8 @@ func (m Model) Title() string {
 	switch {
 	case m.paused:
 		t += " · paused"
-	case m.scroll > 0:
-		t += " · ↑" + strconv.Itoa(m.scroll)
+	case m.list.Back() > 0:
+		t += " · ↑" + strconv.Itoa(m.list.Back())
 	}
 	if m.unseen > 0 {
 		t += " · +" + strconv.Itoa(m.unseen) + " new"

@@ -113,14 +113,14 @@ func TestFiltersByTypeAndInteraction(t *testing.T) {
 func TestScrollbackGrowsLazilyAndStaysBounded(t *testing.T) {
 	m := newPane(t, 1000, 5)
 	m.Push(Entry{Text: "one"})
-	if cap(m.buf) > 16 {
-		t.Fatalf("a one-line pane holds %d slots", cap(m.buf))
+	if m.list.Slots() > 16 {
+		t.Fatalf("a one-line pane holds %d slots", m.list.Slots())
 	}
 	for i := 0; i < 5000; i++ {
 		m.Push(Entry{Seq: uint64(i + 1), Type: "A", Text: "x"})
 	}
-	if m.Len() != 1000 || m.At(0).Seq != 4001 || m.At(999).Seq != 5000 || len(m.buf) != 1000 {
-		t.Fatalf("len %d first %d last %d buf %d", m.Len(), m.At(0).Seq, m.At(999).Seq, len(m.buf))
+	if m.Len() != 1000 || m.At(0).Seq != 4001 || m.At(999).Seq != 5000 || m.list.Slots() != 1000 {
+		t.Fatalf("len %d first %d last %d buf %d", m.Len(), m.At(0).Seq, m.At(999).Seq, m.list.Slots())
 	}
 	m.CycleType()
 	if !strings.HasPrefix(m.Title(), "Events 1000 · A") {

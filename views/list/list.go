@@ -64,11 +64,22 @@ type Model[T any] struct {
 	// KeyMap are the keys Update handles.
 	KeyMap KeyMap
 
-	fn            Funcs[T]
-	items         []T
-	shown         []int // indexes into items that pass the filter
-	query         filter.Query
+	fn Funcs[T]
+	// items hold the items; with a limit (SetLimit) they are a ring that
+	// grows up to it. Every item has a position: its place in the order
+	// the items came (SetItems, then Append), counting the dropped ones;
+	// item p lives in items[slot(p)].
+	items    []T
+	limit    int
+	start, n int   // positions start … start+n-1 are held
+	shown    []int // positions of the items that pass the filters, from shown[head]
+	head     int
+	query    filter.Query
+	where    func(T) bool
+
 	cursor, off   int
+	tail          bool // a log: no cursor, the window ends back items from the newest
+	back          int
 	width, height int
 	header        int // rows drawn above the items by the wrapper
 	focused       bool
@@ -99,12 +110,75 @@ func (m *Model[T]) SetFocused(f bool) { m.focused = f }
 // Focused reports whether the list has the keyboard.
 func (m Model[T]) Focused() bool { return m.focused }
 
+// SetLimit bounds the items Append keeps to n (0: no bound); the oldest
+// go first. The memory for them is taken as they come, not up front.
+func (m *Model[T]) SetLimit(n int) {
+	m.limit = max(0, n)
+	m.SetItems(m.Items())
+}
+
+// SetTail makes the list a log, as a pager following a file: no cursor,
+// the window shows the newest items (Back 0) or is scrolled back.
+func (m *Model[T]) SetTail(on bool) { m.tail = on; m.clamp() }
+
+// slot is where position p lives in items.
+func (m *Model[T]) slot(p int) int {
+	if m.limit > 0 {
+		return p % m.limit
+	}
+	return p
+}
+
 // SetItems replaces the items, keeping the cursor on the same item (by
-// Key) when it still shows.
+// Key) when it still shows. With a limit, only the newest are kept.
 func (m *Model[T]) SetItems(items []T) {
 	sel, ok := m.Selected()
-	m.items = items
+	if m.limit > 0 && len(items) > m.limit {
+		items = items[len(items)-m.limit:]
+	}
+	m.items, m.start, m.n = items, 0, len(items)
+	if m.limit > 0 {
+		m.items = append([]T(nil), items...) // the ring is the list's own
+	}
 	m.refilter(sel, ok)
+}
+
+// Append adds an item after the others, dropping the oldest when the
+// limit is reached, and reports whether it passes the filters. The cursor
+// stays on its item; a tail list scrolled back keeps its window (Back
+// grows by one when the item shows) so that what is read does not move.
+func (m *Model[T]) Append(it T) bool {
+	if m.limit > 0 && m.n == m.limit {
+		if m.head < len(m.shown) && m.shown[m.head] == m.start {
+			m.head++
+			if m.cursor > 0 {
+				m.cursor--
+			}
+		}
+		// Its slot is the new item's, written below.
+		m.start++
+		m.n--
+	}
+	p := m.start + m.n
+	if s := m.slot(p); s == len(m.items) {
+		m.items = append(m.items, it)
+	} else {
+		m.items[s] = it
+	}
+	m.n++
+	ok := m.passes(it)
+	if ok {
+		if m.head > 64 && m.head*2 > len(m.shown) {
+			m.shown = append([]int(nil), m.shown[m.head:]...)
+			m.head = 0
+		}
+		m.shown = append(m.shown, p)
+		if m.tail && m.back > 0 {
+			m.back++
+		}
+	}
+	m.clamp()
+	return ok
 }
 
 // SetFilter shows only the items matching q, keeping the cursor on the
@@ -118,44 +192,73 @@ func (m *Model[T]) SetFilter(q filter.Query) {
 // Filter returns the active filter.
 func (m Model[T]) Filter() filter.Query { return m.query }
 
+// SetWhere shows only the items f accepts, besides the query (nil: all);
+// a tail list then shows the newest of them.
+func (m *Model[T]) SetWhere(f func(T) bool) {
+	sel, ok := m.Selected()
+	m.where = f
+	m.back = 0
+	m.refilter(sel, ok)
+}
+
+func (m *Model[T]) passes(it T) bool {
+	if m.where != nil && !m.where(it) {
+		return false
+	}
+	return m.query.Empty() || m.fn.Match == nil || m.fn.Match(it, m.query)
+}
+
 func (m *Model[T]) refilter(keep T, ok bool) {
 	// A new slice: an earlier copy of the model keeps its own.
-	shown := make([]int, 0, len(m.items))
-	for i := range m.items {
-		if m.query.Empty() || m.fn.Match(m.items[i], m.query) {
-			shown = append(shown, i)
+	shown := make([]int, 0, m.n)
+	for p := m.start; p < m.start+m.n; p++ {
+		if m.passes(m.items[m.slot(p)]) {
+			shown = append(shown, p)
 		}
 	}
-	m.shown = shown
-	if ok {
+	m.shown, m.head = shown, 0
+	if ok && !m.tail {
 		m.Select(m.fn.Key(keep))
 	}
 	m.clamp()
 }
 
-// Len returns how many items pass the filter; Total how many there are.
-func (m Model[T]) Len() int { return len(m.shown) }
+// Len returns how many items pass the filters; Total how many there are.
+func (m Model[T]) Len() int { return len(m.shown) - m.head }
 
-// Total returns the number of items before filtering.
-func (m Model[T]) Total() int { return len(m.items) }
+// Total returns the number of items held, filtered out or not.
+func (m Model[T]) Total() int { return m.n }
 
-// Items returns every item in order, filtered out or not. The slice is
-// the list's own: do not change it.
-func (m Model[T]) Items() []T { return m.items }
+// Slots returns how many items the list has memory for: Total, and never
+// more than the limit.
+func (m Model[T]) Slots() int { return len(m.items) }
 
-// At returns the i-th item that passes the filter.
+// Item returns item i of all held, 0 being the oldest.
+func (m Model[T]) Item(i int) T { return m.items[m.slot(m.start+i)] }
+
+// Items returns every item held in order, filtered out or not, in a new
+// slice.
+func (m Model[T]) Items() []T {
+	out := make([]T, m.n)
+	for i := range out {
+		out[i] = m.Item(i)
+	}
+	return out
+}
+
+// At returns the i-th item that passes the filters.
 func (m Model[T]) At(i int) (T, bool) {
-	if i < 0 || i >= len(m.shown) {
+	if i < 0 || i >= m.Len() {
 		var zero T
 		return zero, false
 	}
-	return m.items[m.shown[i]], true
+	return m.items[m.slot(m.shown[m.head+i])], true
 }
 
 // Find returns the item with key k, filtered out or not.
 func (m Model[T]) Find(k string) (T, bool) {
-	for _, it := range m.items {
-		if m.fn.Key(it) == k {
+	for i := 0; i < m.n; i++ {
+		if it := m.Item(i); m.fn.Key(it) == k {
 			return it, true
 		}
 	}
@@ -166,14 +269,20 @@ func (m Model[T]) Find(k string) (T, bool) {
 // Cursor returns the cursor's index among the shown items.
 func (m Model[T]) Cursor() int { return m.cursor }
 
-// Selected returns the item under the cursor.
-func (m Model[T]) Selected() (T, bool) { return m.At(m.cursor) }
+// Selected returns the item under the cursor (none in a tail list).
+func (m Model[T]) Selected() (T, bool) {
+	if m.tail {
+		var zero T
+		return zero, false
+	}
+	return m.At(m.cursor)
+}
 
 // Select moves the cursor to the item with key k; false when the filter
 // hides it or there is none.
 func (m *Model[T]) Select(k string) bool {
-	for vi, ii := range m.shown {
-		if m.fn.Key(m.items[ii]) == k {
+	for vi := 0; vi < m.Len(); vi++ {
+		if it, _ := m.At(vi); m.fn.Key(it) == k {
 			m.cursor = vi
 			m.clamp()
 			return true
@@ -186,7 +295,7 @@ func (m *Model[T]) Select(k string) bool {
 // first row, header rows included); false when no item is drawn there.
 func (m *Model[T]) ClickRow(row int) bool {
 	vi := m.off + row - m.header
-	if row < m.header || row-m.header >= m.visible() || vi >= len(m.shown) {
+	if m.tail || row < m.header || row-m.header >= m.visible() || vi >= m.Len() {
 		return false
 	}
 	m.cursor = vi
@@ -195,7 +304,7 @@ func (m *Model[T]) ClickRow(row int) bool {
 }
 
 // visible is how many items fit.
-func (m Model[T]) visible() int { return max(1, m.height-m.header) }
+func (m *Model[T]) visible() int { return max(1, m.height-m.header) }
 
 // Move moves the cursor by n items (negative is up), clamped.
 func (m *Model[T]) Move(n int) { m.cursor += n; m.clamp() }
@@ -204,19 +313,37 @@ func (m *Model[T]) Move(n int) { m.cursor += n; m.clamp() }
 func (m *Model[T]) Top() { m.cursor = 0; m.clamp() }
 
 // Bottom moves the cursor to the last item.
-func (m *Model[T]) Bottom() { m.cursor = len(m.shown) - 1; m.clamp() }
+func (m *Model[T]) Bottom() { m.cursor = m.Len() - 1; m.clamp() }
 
 // Page moves by one screenful (dir -1 up, 1 down).
 func (m *Model[T]) Page(dir int) { m.Move(dir * m.visible()) }
 
+// Scroll moves a tail list's window n items back in time (negative:
+// forward), clamped between the newest and the oldest screenful.
+func (m *Model[T]) Scroll(n int) { m.back += n; m.clamp() }
+
+// Back returns how many shown items a tail list's window ends before the
+// newest; 0 when it shows the newest.
+func (m Model[T]) Back() int { return m.back }
+
 func (m *Model[T]) clamp() {
-	m.cursor, m.off = pane.Scroll(m.cursor, m.off, len(m.shown), m.visible())
+	n, v := len(m.shown)-m.head, m.visible()
+	if m.tail {
+		m.back = max(0, min(m.back, n-v))
+		m.off = max(0, n-v-m.back)
+		return
+	}
+	m.cursor, m.off = pane.Scroll(m.cursor, m.off, n, v)
 }
 
 // Update handles the list's keys (KeyMap); anything else is left alone.
 func (m Model[T]) Update(msg tea.Msg) (Model[T], tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
+		return m, nil
+	}
+	if m.tail {
+		m.tailKey(k)
 		return m, nil
 	}
 	switch km := &m.KeyMap; {
@@ -236,16 +363,36 @@ func (m Model[T]) Update(msg tea.Msg) (Model[T], tea.Cmd) {
 	return m, nil
 }
 
+// tailKey moves a tail list's window: up is back in time, bottom the
+// newest, a page a window's height.
+func (m *Model[T]) tailKey(k tea.KeyMsg) {
+	switch km := &m.KeyMap; {
+	case key.Matches(k, km.Up):
+		m.Scroll(1)
+	case key.Matches(k, km.Down):
+		m.Scroll(-1)
+	case key.Matches(k, km.Top):
+		m.Scroll(m.Len())
+	case key.Matches(k, km.Bottom):
+		m.Scroll(-m.back)
+	case key.Matches(k, km.PageUp):
+		m.Scroll(m.visible())
+	case key.Matches(k, km.PageDown):
+		m.Scroll(-m.visible())
+	}
+}
+
 // View draws the items in the window, one line each (Funcs.Render); the
 // wrapper draws its header rows and what to say when nothing shows.
 func (m Model[T]) View() []string {
 	if m.width <= 0 || m.height <= 0 {
 		return nil
 	}
-	end := min(len(m.shown), m.off+m.visible())
+	end := min(m.Len(), m.off+m.visible())
 	lines := make([]string, 0, max(0, end-m.off))
 	for vi := m.off; vi < end; vi++ {
-		lines = append(lines, m.fn.Render(m.items[m.shown[vi]], vi, m.width, vi == m.cursor, m.focused))
+		it, _ := m.At(vi)
+		lines = append(lines, m.fn.Render(it, vi, m.width, !m.tail && vi == m.cursor, m.focused))
 	}
 	return lines
 }
@@ -253,15 +400,15 @@ func (m Model[T]) View() []string {
 // Position describes the cursor for a pane title: "3/120", "3/12 of 40"
 // when a filter hides some, "0/40" when it hides all, "0" when empty.
 func (m Model[T]) Position() string {
-	if len(m.shown) == 0 {
-		if len(m.items) > 0 {
-			return "0/" + strconv.Itoa(len(m.items))
+	if m.Len() == 0 {
+		if m.n > 0 {
+			return "0/" + strconv.Itoa(m.n)
 		}
 		return "0"
 	}
-	s := strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.shown))
-	if len(m.shown) != len(m.items) {
-		s += " of " + strconv.Itoa(len(m.items))
+	s := strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(m.Len())
+	if m.Len() != m.n {
+		s += " of " + strconv.Itoa(m.n)
 	}
 	return s
 }

@@ -100,3 +100,67 @@ func TestClickRowWithHeader(t *testing.T) {
 		t.Fatalf("view %q", got)
 	}
 }
+
+// TestTailAppendsWithinTheLimit: a tail list keeps the newest items up to
+// its limit, in memory it takes as they come, shows the newest, and keeps
+// a scrolled-back window on the same items as new ones arrive.
+func TestTailAppendsWithinTheLimit(t *testing.T) {
+	m := New(Funcs[item]{Render: func(it item, _, _ int, sel, _ bool) string {
+		if sel {
+			return "cursor drawn in a tail list"
+		}
+		return it.name
+	}})
+	m.SetLimit(10)
+	m.SetTail(true)
+	m.SetSize(20, 3)
+	m.Append(item{name: "n0"})
+	if m.Slots() != 1 {
+		t.Fatalf("one item takes %d slots", m.Slots())
+	}
+	for i := 1; i < 25; i++ {
+		m.Append(item{name: "n" + strconv.Itoa(i)})
+	}
+	if m.Total() != 10 || m.Slots() != 10 || m.Item(0).name != "n15" || m.Item(9).name != "n24" {
+		t.Fatalf("held %d in %d slots, %s … %s", m.Total(), m.Slots(), m.Item(0).name, m.Item(9).name)
+	}
+	if got := strings.Join(m.View(), "|"); got != "n22|n23|n24" {
+		t.Fatalf("newest %q", got)
+	}
+	m.Scroll(2)
+	m.Append(item{name: "n25"})
+	if got := strings.Join(m.View(), "|"); got != "n20|n21|n22" || m.Back() != 3 {
+		t.Fatalf("scrolled back: %q back %d", got, m.Back())
+	}
+	m.Scroll(100)
+	if got := strings.Join(m.View(), "|"); got != "n16|n17|n18" || m.Back() != 7 {
+		t.Fatalf("oldest: %q back %d", got, m.Back())
+	}
+	// Only the even ones: the newest of them, the window back at the end.
+	m.SetWhere(func(it item) bool { n, _ := strconv.Atoi(it.name[1:]); return n%2 == 0 })
+	if got := strings.Join(m.View(), "|"); got != "n20|n22|n24" || m.Back() != 0 || m.Len() != 5 {
+		t.Fatalf("filtered: %q back %d len %d", got, m.Back(), m.Len())
+	}
+	// Dropping an item the filter shows drops it from the shown ones too.
+	for i := 26; i < 36; i++ {
+		m.Append(item{name: "n" + strconv.Itoa(i)})
+	}
+	if m.Len() != 5 || m.Total() != 10 || m.Item(0).name != "n26" {
+		t.Fatalf("after a full turn: %d shown of %d from %s", m.Len(), m.Total(), m.Item(0).name)
+	}
+}
+
+// TestAppendKeepsTheCursorOnItsItem: in a bounded cursor list, dropping
+// the oldest moves the cursor's index, not its item.
+func TestAppendKeepsTheCursorOnItsItem(t *testing.T) {
+	m := newList(0)
+	m.SetLimit(4)
+	for i := 0; i < 4; i++ {
+		m.Append(item{id: "id" + strconv.Itoa(i), name: "name" + strconv.Itoa(i)})
+	}
+	m.Select("id2")
+	m.Append(item{id: "id4", name: "name4"})
+	if it, _ := m.Selected(); it.id != "id2" || m.Cursor() != 1 {
+		t.Fatalf("cursor on %v at %d", it, m.Cursor())
+	}
+}
