@@ -129,3 +129,18 @@ func TestWaitForFailsWithTheLastScreen(t *testing.T) {
 		t.Fatalf("failure message: %q", r.msg)
 	}
 }
+
+// TestScreenWaitsForTheFirstInteraction: without a customer the dashboard
+// selects the first interaction of the list; the settled screen has its
+// snapshots listed and the newest picture drawn. An empty simulator
+// settles on the empty list.
+func TestScreenWaitsForTheFirstInteraction(t *testing.T) {
+	d := snapdashtest.Start(t, snapdashtest.Options{})
+	if s := d.Screen(); !bytes.Contains(s, []byte("Preview · ascii · 320×240")) || !bytes.Contains(s, []byte("Snapshots · ")) {
+		t.Fatalf("settled before the picture was drawn:\n%s", s)
+	}
+	e := snapdashtest.Start(t, snapdashtest.Options{Empty: true})
+	if s := e.Screen(); !bytes.Contains(s, []byte("No interactions")) || !bytes.Contains(s, []byte("in the last 24h")) {
+		t.Fatalf("empty simulator:\n%s", s)
+	}
+}
