@@ -76,8 +76,8 @@ type Options struct {
 	ReadOnlyReason string
 	// ImageMode is the picture mode ("" or ImageModeAuto picks from Caps);
 	// ImageModeNone shows no pictures. Caps is what the terminal supports,
-	// detected by the caller before the program starts (the zero Caps is
-	// a terminal of text and 256 colours: auto then draws half blocks).
+	// detected by the caller before the program starts (with the zero
+	// Caps, a terminal of text only, auto draws half blocks).
 	ImageMode ImageMode
 	Caps      Caps
 	// Interactions are shown first and the first is selected (--interaction).
@@ -190,7 +190,8 @@ func (c Caps) gfx() termgfx.Caps {
 
 // PictureBudget is a memory budget that picture decoding and caching
 // share; a server hands one to all its sessions. It is safe for
-// concurrent use.
+// concurrent use. Make one with NewPictureBudget (a zero PictureBudget
+// has no limit).
 type PictureBudget struct{ b *imaging.Budget }
 
 // NewPictureBudget returns a budget of total bytes (1 GiB when not
