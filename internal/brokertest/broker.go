@@ -202,6 +202,13 @@ func (b *Broker) Restart() {
 	b.start()
 }
 
+// Resume starts a stopped broker again on the same ports (Stop, then
+// Resume: an outage as long as the test wants).
+func (b *Broker) Resume() {
+	b.t.Helper()
+	b.start()
+}
+
 // Log returns everything the broker logged, earlier runs included.
 func (b *Broker) Log() string {
 	b.mu.Lock()

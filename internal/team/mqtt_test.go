@@ -1,0 +1,299 @@
+package team
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/snapdash/snapdash/internal/brokertest"
+)
+
+// connect starts a hub on url and waits until it is online.
+func connect(t testing.TB, url string, o Options) *Hub {
+	t.Helper()
+	h, err := Connect(BrokerOptions{URL: url, Organization: "acme", Options: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := h.WaitOnline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// waitFor polls cond until it holds; the deadline only bounds a hang.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// collector keeps a reviewer's events for a test to wait on.
+type collector struct {
+	mu  sync.Mutex
+	evs []Event
+}
+
+func (c *collector) take(r *Reviewer) []Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.evs = append(c.evs, r.Events()...)
+	return append([]Event(nil), c.evs...)
+}
+
+// waitEvent waits for an event of kind k about sid (any sid when "").
+func (c *collector) waitEvent(t testing.TB, r *Reviewer, k Kind, sid string) Event {
+	t.Helper()
+	var found Event
+	waitFor(t, fmt.Sprintf("event %d about %q", k, sid), func() bool {
+		for _, e := range c.take(r) {
+			if e.Kind == k && (sid == "" || e.SnapshotID == sid) {
+				found = e
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+func holderIs(r *Reviewer, sid, want string) func() bool {
+	return func() bool {
+		got, ok := r.Holder(sid)
+		if want == "" {
+			return !ok
+		}
+		return ok && got == want
+	}
+}
+
+func TestBrokerClaimIsSeenRefusedAndReleased(t *testing.T) {
+	b := brokertest.Start(t, brokertest.Options{})
+	h1 := connect(t, b.TCPURL(), Options{})
+	h2 := connect(t, b.WSURL(), Options{}) // over WebSocket too
+	ada, bob := h1.Join("ada"), h2.Join("bob")
+	var ca collector
+	if st, _ := ada.Claim("snap/1"); st != Pending {
+		t.Fatalf("ada's claim: %v, want Pending", st)
+	}
+	ca.waitEvent(t, ada, Won, "snap/1")
+	waitFor(t, "bob to see ada's claim", holderIs(bob, "snap/1", "ada"))
+	if st, who := bob.Claim("snap/1"); st != Taken || who != "ada" {
+		t.Fatalf("bob's claim: %v %q, want Taken by ada", st, who)
+	}
+	// A hub joining later reads the retained hold.
+	h3 := connect(t, b.TCPURL(), Options{})
+	carl := h3.Join("carl")
+	waitFor(t, "a late hub to see ada's claim", holderIs(carl, "snap/1", "ada"))
+	ada.Release("snap/1")
+	waitFor(t, "bob to see the release", holderIs(bob, "snap/1", ""))
+	waitFor(t, "carl to see the release", holderIs(carl, "snap/1", ""))
+	// Another organization shares nothing.
+	h4, err := Connect(BrokerOptions{URL: b.TCPURL(), Organization: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h4.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := h4.WaitOnline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dan := h4.Join("dan")
+	var cd collector
+	dan.Claim("snap/1")
+	cd.waitEvent(t, dan, Won, "snap/1")
+}
+
+func TestBrokerSimultaneousClaimsHaveOneWinner(t *testing.T) {
+	b := brokertest.Start(t, brokertest.Options{})
+	const hubs = 4
+	rs := make([]*Reviewer, hubs)
+	cs := make([]*collector, hubs)
+	for i := range rs {
+		rs[i] = connect(t, b.TCPURL(), Options{}).Join(fmt.Sprintf("r%d", i))
+		cs[i] = &collector{}
+	}
+	for round := range 20 {
+		sid := fmt.Sprintf("s%d", round)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		sts := make([]Status, hubs)
+		for i, r := range rs {
+			wg.Go(func() {
+				<-start
+				sts[i], _ = r.Claim(sid)
+			})
+		}
+		close(start)
+		wg.Wait()
+		// Each claim settles: Won or Lost (or Taken at once).
+		winners := []int{}
+		for i, r := range rs {
+			if sts[i] == Taken {
+				continue
+			}
+			var settled Event
+			waitFor(t, "a claim to settle", func() bool {
+				for _, e := range cs[i].take(r) {
+					if (e.Kind == Won || e.Kind == Lost) && e.SnapshotID == sid {
+						settled = e
+						return true
+					}
+				}
+				return false
+			})
+			if settled.Kind == Won {
+				winners = append(winners, i)
+			}
+		}
+		if len(winners) != 1 {
+			t.Fatalf("round %d: winners %v (statuses %v), want exactly one", round, winners, sts)
+		}
+		w := fmt.Sprintf("r%d", winners[0])
+		for i, r := range rs {
+			if i != winners[0] {
+				waitFor(t, "every hub to agree on the winner", holderIs(r, sid, w))
+				if r.Holds(sid) {
+					t.Fatalf("round %d: loser r%d still holds %s", round, i, sid)
+				}
+			}
+		}
+		rs[winners[0]].Release(sid)
+	}
+}
+
+// TestHelperHolder is not a test: TestBrokerLastWillReleases runs the test
+// binary with it as a separate process that holds a claim until killed.
+func TestHelperHolder(t *testing.T) {
+	url := os.Getenv("TEAM_HELPER_BROKER")
+	if url == "" {
+		t.Skip("helper process only")
+	}
+	h, err := Connect(BrokerOptions{URL: url, Organization: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := h.WaitOnline(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := h.Join("carl")
+	r.Claim("s1")
+	for {
+		for _, e := range r.Events() {
+			if e.Kind == Won {
+				fmt.Println("held")
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestBrokerLastWillReleases(t *testing.T) {
+	b := brokertest.Start(t, brokertest.Options{})
+	h := connect(t, b.TCPURL(), Options{})
+	ada := h.Join("ada")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperHolder$")
+	cmd.Env = append(os.Environ(), "TEAM_HELPER_BROKER="+b.TCPURL())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	held := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.TrimSpace(sc.Text()) == "held" {
+				held <- true
+			}
+		}
+		close(held)
+	}()
+	select {
+	case ok := <-held:
+		if !ok {
+			t.Fatal("the helper ended without holding its claim")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the helper did not hold its claim within 30 s")
+	}
+	waitFor(t, "ada to see carl's claim", holderIs(ada, "s1", "carl"))
+	if st, _ := ada.Claim("s1"); st != Taken {
+		t.Fatalf("ada's claim while carl lives: %v, want Taken", st)
+	}
+	// Killed: no goodbye, only the broker's last will.
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the last will to release carl's claim", holderIs(ada, "s1", ""))
+	var ca collector
+	if st, _ := ada.Claim("s1"); st != Pending {
+		t.Fatalf("ada's claim after carl died: %v, want Pending", st)
+	}
+	ca.waitEvent(t, ada, Won, "s1")
+}
+
+func TestBrokerOutageAndRestart(t *testing.T) {
+	b := brokertest.Start(t, brokertest.Options{})
+	h1 := connect(t, b.TCPURL(), Options{})
+	h2 := connect(t, b.TCPURL(), Options{})
+	ada, bob := h1.Join("ada"), h2.Join("bob")
+	var ca, cb collector
+	ada.Claim("s1")
+	ca.waitEvent(t, ada, Won, "s1")
+	waitFor(t, "bob to see ada's claim", holderIs(bob, "s1", "ada"))
+
+	b.Stop() // persistence off: the broker forgets every retained claim
+	cb.waitEvent(t, bob, Offline, "")
+	waitFor(t, "ada's hub to notice", func() bool { return !h1.Online() })
+	// A claim while offline waits for the broker.
+	if st, _ := bob.Claim("s2"); st != Queued {
+		t.Fatalf("bob's claim while offline: %v, want Queued", st)
+	}
+	b.Resume()
+	cb.waitEvent(t, bob, Online, "")
+	cb.waitEvent(t, bob, Won, "s2")
+	// ada's claim was re-announced: bob and a newcomer see it.
+	waitFor(t, "bob to see ada's claim again", holderIs(bob, "s1", "ada"))
+	h3 := connect(t, b.TCPURL(), Options{})
+	carl := h3.Join("carl")
+	waitFor(t, "a newcomer to see ada's claim", holderIs(carl, "s1", "ada"))
+	waitFor(t, "a newcomer to see bob's claim", holderIs(carl, "s2", "bob"))
+	if !ada.Holds("s1") || !bob.Holds("s2") {
+		t.Fatal("a claim was lost in the restart")
+	}
+}
+
+func TestBrokerIgnoresGarbage(t *testing.T) {
+	b := brokertest.Start(t, brokertest.Options{})
+	h := connect(t, b.TCPURL(), Options{})
+	ada := h.Join("ada")
+	p := b.Publisher(t, "", "")
+	for _, payload := range []string{"", "{", `{"op":"claim"}`, `{"op":"steal","owner":"x/1"}`, strings.Repeat("x", 5000)} {
+		p.Publish("snapdash/acme/claims/s1", []byte(payload))
+	}
+	// A well-formed claim from another process after the garbage is the
+	// positive sign that the garbage was read and ignored.
+	p.Publish("snapdash/acme/claims/s1", message{V: 1, Op: "claim", Owner: "zz/1", Name: "mallory", Lease: 60000, At: time.Now().UnixNano()}.encode())
+	waitFor(t, "the well-formed claim", holderIs(ada, "s1", "mallory"))
+}
