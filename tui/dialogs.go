@@ -98,6 +98,8 @@ func (m *Model) answer(res dialog.Result) tea.Cmd {
 		return m.quit()
 	case BulkConfirmed:
 		return m.bulk(r)
+	case ClaimOverride:
+		return m.onClaimOverride(r)
 	case cmdline.Run:
 		return m.runCommand(r)
 	}
@@ -136,7 +138,7 @@ func (m *Model) openRequest() tea.Cmd {
 
 // openApprove asks for an optional type override, prefilled with the type.
 func (m *Model) openApprove() tea.Cmd {
-	if !m.allowed(actApprove) {
+	if !m.allowed(actApprove) || m.claimGuard(review.Approve) {
 		return nil
 	}
 	r, _ := m.selectedRow()
@@ -151,7 +153,7 @@ func (m *Model) openApprove() tea.Cmd {
 
 // openDiscard asks y/N before discarding.
 func (m *Model) openDiscard() tea.Cmd {
-	if !m.allowed(actDiscard) {
+	if !m.allowed(actDiscard) || m.claimGuard(review.Discard) {
 		return nil
 	}
 	r, _ := m.selectedRow()

@@ -153,6 +153,7 @@ type Model struct {
 	quitting   bool
 	overlay    *termgfx.Overlay // Options.Output when it paints pictures as pixels
 	lay        layoutT
+	team       teamState // team review claims (claims.go)
 }
 
 // New builds the root model. Invalid options (see CheckOptions) fall back
@@ -261,7 +262,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.screen == screenWatch {
 		cmds = append(cmds, m.openWatch())
 	}
-	cmds = append(cmds, m.startSpinner())
+	cmds = append(cmds, m.startSpinner(), m.waitTeam())
 	return tea.Batch(cmds...)
 }
 
@@ -288,7 +289,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.refreshLists()
 	m.events.SetInteraction(m.selected)
 	m.updateKeys()
-	cmds := []tea.Cmd{cmd, m.syncPreview(), m.startSpinner(), m.pumpWatch(), m.noteStatus()}
+	cmds := []tea.Cmd{cmd, m.syncClaim(), m.syncPreview(), m.startSpinner(), m.pumpWatch(), m.noteStatus()}
 	// The panes' spinner frame: still while a picture's pixels are up.
 	m.c.Spinner = m.bodySpin(m.spinFrame())
 	if m.quitting {
@@ -341,6 +342,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onRecent(msg)
 	case StreamUpdateMsg:
 		return m.onStream(msg)
+	case teamMsg:
+		return m.onTeam()
 	case StreamClosedMsg:
 		m.cs.conn, m.cs.note = header.Offline, "stream closed"
 		return nil

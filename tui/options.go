@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/imaging"
+	"github.com/snapdash/snapdash/internal/team"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/tui/upstream"
@@ -122,6 +123,11 @@ type Options struct {
 	// PreviewDelay is how long the selection must rest before a picture is
 	// fetched (default 80ms), so scrolling does not download every row.
 	PreviewDelay time.Duration
+	// Team, when set, shares review claims with the team (package
+	// internal/team): the selected picture awaiting review is claimed, n
+	// and N skip the others' claims, and rows show who has them. The
+	// caller joins the hub and leaves it when the program ends.
+	Team *team.Reviewer
 	// PictureBudget is the memory budget picture decoding and caching
 	// share; a server gives all its sessions one. Nil: one of its own
 	// (NewPictureBudget(0)).

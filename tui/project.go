@@ -43,5 +43,5 @@ func (m *Model) tableRows(e *ientry) []snapshots.Row {
 // tableRow is one row of tableRows.
 func (m *Model) tableRow(e *ientry, r *record) snapshots.Row {
 	s, op := m.review.Overlay(r.Snapshot)
-	return snapshots.Row{Snapshot: s, Op: op, At: r.at, Customer: e.customer(r.Snapshot), Marked: m.marks[r.ID]}
+	return snapshots.Row{Snapshot: s, Op: op, At: r.at, Customer: e.customer(r.Snapshot), Marked: m.marks[r.ID], Holder: m.holderName(r.ID)}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/events"
 )
 
 // The review queue: every snapshot awaiting review (uploaded, and no
@@ -86,7 +87,7 @@ func (m *Model) queueStep(dir int) tea.Cmd {
 		i := ((pos+dir*k)%n + n) % n
 		q := all[i]
 		_, r := m.store.row(q.sid)
-		if r == nil || !m.awaitsReview(r) {
+		if r == nil || !m.awaitsReview(r) || m.claimedByOther(q.sid) {
 			continue
 		}
 		cmd := m.selectInteraction(q.iid)
@@ -99,8 +100,10 @@ func (m *Model) queueStep(dir int) tea.Cmd {
 		m.topPending, m.snapsMoved = false, true
 		m.setFocus(focusSnapshots)
 		m.setStatusInfo(strconv.Itoa(waiting) + " awaiting review")
+		m.team.stepped = dir
 		return cmd
 	}
+	m.setStatusInfo(strconv.Itoa(waiting) + " awaiting review, every one being reviewed by someone else")
 	return nil
 }
 
@@ -128,6 +131,9 @@ func (m *Model) toggleMark() {
 	id := r.Snapshot.ID
 	if m.marks[id] {
 		delete(m.marks, id)
+	} else if who := m.holderName(id); who != "" {
+		m.setStatusInfo(who + " is reviewing this picture; it was not marked")
+		return
 	} else if _, rec := m.store.row(id); rec != nil && m.awaitsReview(rec) {
 		m.marks[id] = true
 	} else {
@@ -150,6 +156,7 @@ func (m *Model) markShown() {
 			ids = append(ids, r.Snapshot.ID)
 		}
 	}
+	ids, skipped := m.skipClaimed(ids)
 	all := len(ids) > 0
 	for _, id := range ids {
 		all = all && m.marks[id]
@@ -163,12 +170,14 @@ func (m *Model) markShown() {
 		m.store.bump(id)
 	}
 	switch {
+	case len(ids) == 0 && skipped > 0:
+		m.setStatusInfo("every picture shown awaiting review is being reviewed by someone else")
 	case len(ids) == 0:
 		m.setStatusInfo("nothing shown awaits review")
 	case all:
-		m.setStatusInfo("unmarked " + strconv.Itoa(len(ids)))
+		m.setStatusInfo("unmarked " + strconv.Itoa(len(ids)) + skippedNote(skipped))
 	default:
-		m.setStatusInfo(strconv.Itoa(len(m.marks)) + " marked · a approves them, d discards them, esc unmarks")
+		m.setStatusInfo(strconv.Itoa(len(m.marks)) + " marked · a approves them, d discards them, esc unmarks" + skippedNote(skipped))
 	}
 }
 
@@ -227,9 +236,15 @@ func (m *Model) openBulk(k review.Kind) tea.Cmd {
 // the events pane, and a refused one stays marked.
 func (m *Model) bulk(b BulkConfirmed) tea.Cmd {
 	var cmds []tea.Cmd
+	// Claimed by someone since they were marked: left to them.
+	ids, skipped := m.skipClaimed(b.IDs)
+	if skipped > 0 {
+		m.logEvent(events.Notice, b.Kind.Progressive()+" marked"+skippedNote(skipped))
+	}
+	b.IDs = ids
 	for _, id := range b.IDs {
 		cmds = append(cmds, m.review1(review.Op{Kind: b.Kind, SnapshotID: id}))
 	}
-	m.progress(b.Kind.Progressive() + " " + strconv.Itoa(len(b.IDs)) + " snapshots")
+	m.progress(b.Kind.Progressive() + " " + strconv.Itoa(len(b.IDs)) + " snapshots" + skippedNote(skipped))
 	return tea.Batch(cmds...)
 }

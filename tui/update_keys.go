@@ -237,6 +237,7 @@ func (m *Model) askQuitAbout(n int) {
 
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
+	m.teamQuit()
 	m.cancel()
 	if m.overlay != nil {
 		m.overlay.Clear()

@@ -53,6 +53,9 @@ type Info struct {
 	// ToReview counts the pictures awaiting review everywhere; shown when
 	// not zero.
 	ToReview int
+	// Team is the team review's state when it needs saying ("team:
+	// offline").
+	Team string
 }
 
 // View draws the header line w cells wide.
@@ -77,6 +80,9 @@ func View(st *theme.Styles, in Info, w int) string {
 	}
 	if v := sanitize.Line(in.Via); v != "" && in.Conn == Live {
 		right += " · " + v
+	}
+	if t := sanitize.Line(in.Team); t != "" {
+		right = t + "  " + right
 	}
 	if in.ConnDetail != "" {
 		right += " (" + sanitize.Line(in.ConnDetail) + ")"

@@ -35,6 +35,9 @@ type Row struct {
 	// Marked is set when the row is picked for a bulk review; it is drawn
 	// as ◆ beside the cursor column.
 	Marked bool
+	// Holder is the reviewer (sanitized) reviewing the picture in the
+	// team, drawn as "◎ ada" in place of its state while it awaits review.
+	Holder string
 }
 
 // When returns the row's time.
@@ -78,6 +81,9 @@ func (m Model) Late(r Row, now time.Time) bool {
 func (m Model) Label(r Row, now time.Time, spin string) string {
 	if m.Late(r, now) {
 		return "! late"
+	}
+	if r.Holder != "" && r.Op == "" && r.Snapshot.State == client.StateUploaded {
+		return "◎ " + r.Holder
 	}
 	return StateLabel(r.Snapshot.State, r.Op, spin)
 }

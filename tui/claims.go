@@ -1,0 +1,268 @@
+package tui
+
+import (
+	"strconv"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/internal/team"
+	"github.com/snapdash/snapdash/tui/review"
+	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/events"
+)
+
+// Team review (Options.Team): the picture awaiting review under the
+// cursor is claimed for this reviewer while it stays selected, so that the
+// others' n and N skip it and their tables show who has it (◎ ada). Moving
+// away, approving, discarding and quitting release it. Acting on a picture
+// someone else claimed asks first.
+
+// teamState is the dashboard's side of the team claims.
+type teamState struct {
+	// on is the selected picture awaiting review the claim was asked for
+	// ("" when none).
+	on string
+	// dir is the queue step (n: 1, N: -1) that opened on, 0 when the
+	// reviewer selected it: a claim lost to someone quicker moves on.
+	dir int
+	// stepped is set by queueStep for the next syncClaim.
+	stepped int
+	// override is the picture the reviewer said y to acting on anyway.
+	override string
+	// offline is the broker state last shown.
+	offline bool
+}
+
+// teamMsg says the team's claims changed.
+type teamMsg struct{}
+
+// waitTeam waits for the next change of the team's claims.
+func (m *Model) waitTeam() tea.Cmd {
+	r := m.opts.Team
+	if r == nil {
+		return nil
+	}
+	ctx := m.ctx
+	return func() tea.Msg {
+		select {
+		case <-r.Signal():
+			return teamMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// holderName is who else holds snapshot id, sanitized, "" when nobody.
+func (m *Model) holderName(id string) string {
+	if m.opts.Team == nil {
+		return ""
+	}
+	who, ok := m.opts.Team.Holder(id)
+	if !ok {
+		return ""
+	}
+	if who = sanitize.Truncate(sanitize.Line(who), 16); who == "" {
+		who = "someone"
+	}
+	return who
+}
+
+// claimedByOther reports whether someone else is reviewing snapshot id.
+func (m *Model) claimedByOther(id string) bool { return m.holderName(id) != "" }
+
+// syncClaim claims the selected picture when it awaits review and
+// releases the one claimed before; the root calls it after every message.
+// A claim lost at once after n moves on, and the next picture is claimed
+// in the same call.
+func (m *Model) syncClaim() tea.Cmd {
+	var cmds []tea.Cmd
+	for range 16 {
+		cmds = append(cmds, m.syncClaim1())
+		if m.team.stepped == 0 {
+			break
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) syncClaim1() tea.Cmd {
+	r := m.opts.Team
+	if r == nil {
+		return nil
+	}
+	want := ""
+	if m.screen == screenMain && !m.readOnly() && !m.quitting {
+		if row, ok := m.selectedRow(); ok {
+			// Uploaded in the store: an approval in flight keeps the claim
+			// until the server answers.
+			if _, rec := m.store.row(row.Snapshot.ID); rec != nil && rec.State == client.StateUploaded {
+				want = rec.ID
+			}
+		}
+	}
+	dir := m.team.stepped
+	m.team.stepped = 0
+	if want == m.team.on {
+		return nil
+	}
+	if old := m.team.on; old != "" {
+		r.Release(old)
+	}
+	m.team.on, m.team.dir = want, dir
+	if want == "" {
+		return nil
+	}
+	return m.claim(want)
+}
+
+// claim asks for the claim on id and says what became of it when known.
+func (m *Model) claim(id string) tea.Cmd {
+	st, who := m.opts.Team.Claim(id)
+	switch st {
+	case team.Taken:
+		who = orDefault(sanitize.Truncate(sanitize.Line(who), 16), "someone")
+		if m.team.dir != 0 {
+			// n and N skip claimed pictures; this one was claimed just now.
+			return m.claimLost(id, who)
+		}
+		m.setStatusInfo(who + " is reviewing this picture")
+	case team.Queued:
+		m.setStatusInfo("team: offline — " + short(id) + " is claimed here only until the team broker is back")
+	}
+	return nil
+}
+
+// claimLost says someone was quicker and, when n or N opened the picture,
+// moves on to the next one.
+func (m *Model) claimLost(id, who string) tea.Cmd {
+	m.store.bump(id)
+	if m.team.dir == 0 {
+		m.setStatusInfo(who + " claimed " + short(id) + " first and is reviewing it")
+		return nil
+	}
+	dir := m.team.dir
+	cmd := m.queueStep(dir)
+	m.logEvent(events.Notice, who+" claimed "+short(id)+" first; moved on")
+	m.status.Text = who + " claimed " + short(id) + " first — moved on · " + m.status.Text
+	return cmd
+}
+
+// onTeam applies the changes of the team's claims.
+func (m *Model) onTeam() tea.Cmd {
+	r := m.opts.Team
+	var cmds []tea.Cmd
+	for _, ev := range r.Events() {
+		switch ev.Kind {
+		case team.Changed, team.Won:
+			m.store.bump(ev.SnapshotID)
+			if ev.Kind == team.Changed && ev.SnapshotID == m.team.on && !r.Holds(ev.SnapshotID) && !m.claimedByOther(ev.SnapshotID) {
+				// Freed while we look at it: ours now.
+				m.team.dir = 0
+				cmds = append(cmds, m.claim(ev.SnapshotID))
+			}
+		case team.Lost:
+			m.store.bump(ev.SnapshotID)
+			if ev.SnapshotID == m.team.on {
+				who := orDefault(sanitize.Truncate(sanitize.Line(ev.Holder), 16), "someone")
+				cmds = append(cmds, m.claimLost(ev.SnapshotID, who))
+			}
+		case team.Offline:
+			m.logEvent(events.Error, "team: offline — the others do not see your claims until the team broker is back")
+		case team.Online:
+			m.logEvent(events.OK, "team: online")
+		}
+	}
+	return tea.Batch(append(cmds, m.waitTeam())...)
+}
+
+// teamHeader is the header's team note: "team: offline" while the broker
+// is away.
+func (m *Model) teamHeader() string {
+	if m.opts.Team != nil && !m.opts.Team.Online() {
+		return "team: offline"
+	}
+	return ""
+}
+
+// ClaimOverride is y to acting on a picture someone else is reviewing.
+type ClaimOverride struct {
+	Kind review.Kind
+	ID   string
+}
+
+// claimGuard asks before approving or discarding the selected picture
+// when someone else is reviewing it; it reports whether it asked (the
+// caller then stops). Without the team broker it only warns.
+func (m *Model) claimGuard(k review.Kind) bool {
+	r := m.opts.Team
+	row, ok := m.selectedRow()
+	if r == nil || !ok {
+		return false
+	}
+	id := row.Snapshot.ID
+	if m.team.override == id {
+		m.team.override = ""
+		return false
+	}
+	who := m.holderName(id)
+	if who == "" {
+		if !r.Online() {
+			m.logEvent(events.Error, "team: offline — the others are not told you are reviewing "+short(id))
+		}
+		return false
+	}
+	verb := "approve"
+	if k == review.Discard {
+		verb = "discard"
+	}
+	m.confirm = confirm.New(m.st, "claimed", "Someone is reviewing this",
+		who+" is reviewing this — "+verb+" anyway?", ClaimOverride{Kind: k, ID: id})
+	m.dialog, m.subject = dialogConfirm, id
+	return true
+}
+
+// onClaimOverride goes on with the action the reviewer said y to.
+func (m *Model) onClaimOverride(o ClaimOverride) tea.Cmd {
+	if row, ok := m.selectedRow(); !ok || row.Snapshot.ID != o.ID {
+		return nil
+	}
+	m.team.override = o.ID
+	if o.Kind == review.Approve {
+		return m.openApprove()
+	}
+	m.team.override = ""
+	return m.review1(review.Op{Kind: review.Discard, SnapshotID: o.ID})
+}
+
+// skipClaimed drops the pictures someone else is reviewing from ids.
+func (m *Model) skipClaimed(ids []string) (kept []string, skipped int) {
+	for _, id := range ids {
+		if m.claimedByOther(id) {
+			skipped++
+			continue
+		}
+		kept = append(kept, id)
+	}
+	return kept, skipped
+}
+
+// skippedNote says how many pictures a bulk mark or action skipped.
+func skippedNote(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " · 1 skipped: someone else is reviewing it"
+	}
+	return " · " + strconv.Itoa(n) + " skipped: others are reviewing them"
+}
+
+// teamQuit releases the claims as the dashboard quits.
+func (m *Model) teamQuit() {
+	if m.opts.Team != nil {
+		m.opts.Team.ReleaseAllBut("")
+		m.team.on = ""
+	}
+}
