@@ -133,6 +133,19 @@ type SSH struct {
 	Roles map[string]string `yaml:"roles"`
 }
 
+// Team holds the team review's settings: the broker through which
+// reviewers on several processes and machines share their claims.
+type Team struct {
+	// Broker is the team's MQTT broker: tcp://, ssl://, ws:// or wss://.
+	Broker string `yaml:"broker"`
+	// User and Password authenticate to it.
+	User     string `yaml:"user"`
+	Password Secret `yaml:"password"`
+	// Name is the reviewer's name the others see (default: the login
+	// name on this machine).
+	Name string `yaml:"name"`
+}
+
 // Config is every snapdash setting. Load fills it; the zero value is not
 // useful (no defaults).
 type Config struct {
@@ -189,6 +202,8 @@ type Config struct {
 	Watch Watch `yaml:"watch"`
 	// SSH holds the SSH server's settings.
 	SSH SSH `yaml:"ssh"`
+	// Team holds the team review's settings.
+	Team Team `yaml:"team"`
 
 	// Path is the config file that was read, or would have been.
 	Path string `yaml:"-"`
@@ -240,6 +255,9 @@ func (c Config) String() string {
 	if c.AllowInsecureHTTP {
 		b.WriteString(" allow_insecure_http=true")
 	}
+	if c.Team.Broker != "" {
+		fmt.Fprintf(&b, " team_broker=%s team_user=%s team_password=%s", c.Team.Broker, c.Team.User, presence(c.Team.Password))
+	}
 	fmt.Fprintf(&b, " theme=%s image_mode=%s read_only=%t bell=%t", c.Theme, c.ImageMode, c.ReadOnly, c.Bell)
 	fmt.Fprintf(&b, " config=%s", c.Path)
 	return b.String()
@@ -264,6 +282,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("allow_insecure_http", c.AllowInsecureHTTP),
 		slog.String("events", c.Events.Transport),
 		slog.String("mqtt_url", c.Events.MQTTURL),
+		slog.String("team_broker", c.Team.Broker),
+		slog.String("team_password", presence(c.Team.Password)),
 		slog.String("theme", c.Theme),
 		slog.String("image_mode", c.ImageMode),
 		slog.Bool("read_only", c.ReadOnly),

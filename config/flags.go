@@ -65,7 +65,9 @@ func Settings() []Setting {
 	return out
 }
 
-func isSecret(name string) bool { return name == "token" || name == "client-secret" }
+func isSecret(name string) bool {
+	return name == "token" || name == "client-secret" || name == "team-password"
+}
 
 // Value returns the setting with the given flag name as text, a secret
 // as [redacted] (or "" when unset); "" for an unknown name.
@@ -104,7 +106,7 @@ func (f *flagValue) String() string {
 	if f == nil || f.set == nil {
 		return ""
 	}
-	if f.name == "token" || f.name == "client-secret" {
+	if isSecret(f.name) {
 		if f.set[f.name] != "" {
 			return redacted
 		}

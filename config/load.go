@@ -168,7 +168,7 @@ func readFile(c *Config, explicit bool) error {
 		msg = strings.ReplaceAll(msg, "\n  ", "; ")
 		return fmt.Errorf("config %s: %s", c.Path, msg)
 	}
-	if (c.Token != "" || c.ClientSecret != "") && runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
+	if (c.Token != "" || c.ClientSecret != "" || c.Team.Password != "") && runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
 		return fmt.Errorf("config %s holds a secret but is readable by others (mode %04o); run: chmod 600 %s",
 			c.Path, info.Mode().Perm(), c.Path)
 	}
@@ -479,6 +479,14 @@ func settings() []setting {
 			return nil
 		},
 	})
+	g, s = str(func(c *Config) *string { return &c.Team.Broker })
+	add("team-broker", "SNAPDASH_TEAM_BROKER", "team.broker", "share review claims with the team through this MQTT broker (tcp://, ssl://, ws://, wss://)", g, s)
+	g, s = str(func(c *Config) *string { return &c.Team.User })
+	add("team-user", "SNAPDASH_TEAM_USER", "team.user", "user name at the team broker", g, s)
+	g, s = secretStr(func(c *Config) *Secret { return &c.Team.Password })
+	add("team-password", "SNAPDASH_TEAM_PASSWORD", "team.password", "password at the team broker (prefer the environment variable)", g, s)
+	g, s = str(func(c *Config) *string { return &c.Team.Name })
+	add("team-name", "SNAPDASH_TEAM_NAME", "team.name", "your name as the team sees it (default: your login name)", g, s)
 	g, s = str(func(c *Config) *string { return &c.Theme })
 	add("theme", "SNAPDASH_THEME", "theme", "dashboard theme: dark, light or high-contrast", g, s)
 	g, s = str(func(c *Config) *string { return &c.ImageMode })

@@ -126,7 +126,7 @@ type Options struct {
 	// Team, when set, shares review claims with the team (package
 	// internal/team): the selected picture awaiting review is claimed, n
 	// and N skip the others' claims, and rows show who has them. The
-	// caller joins the hub and leaves it when the program ends.
+	// caller joins the hub; the dashboard leaves it when it is closed.
 	Team *team.Reviewer
 	// PictureBudget is the memory budget picture decoding and caching
 	// share; a server gives all its sessions one. Nil: one of its own

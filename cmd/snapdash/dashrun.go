@@ -101,6 +101,14 @@ func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) er
 		return err
 	}
 	defer release()
+	hub, err := openTeam(s.cfg, opts.Identity, s.log, false)
+	if err != nil {
+		return err
+	}
+	if hub != nil {
+		defer hub.Close()
+		opts.Team = hub.Join(teamName(s.cfg, e.getenv, opts.Identity))
+	}
 	if opts.Theme == "" {
 		opts.Theme = "dark"
 	}

@@ -68,6 +68,12 @@ func serveCmd() *command {
 				if base.Identity, err = e.identity(ctx, s, "the dashboard (to tell your own requests and events)"); err != nil {
 					return err
 				}
+				// Claims shared by the sessions, and the team's through a broker.
+				hub, err := openTeam(s.cfg, base.Identity, s.log, true)
+				if err != nil {
+					return err
+				}
+				defer hub.Close()
 				return s.withEndpoint(ctx, func(ep string) error {
 					base.UserEndpointID = ep
 					srv, err := sshserve.New(sshserve.Options{
@@ -76,7 +82,9 @@ func serveCmd() *command {
 						LoginTimeout: loginTimeout, MaxUnauthenticated: maxPending, MaxPerAddress: maxPerAddress,
 						MaxPerPrefix: maxPerNetwork, KeepaliveInterval: keepalive,
 						NewSession: func(info sshserve.SessionInfo) (tui.Options, error) {
-							return sessionOptions(base, s.cfg, info), nil
+							o := sessionOptions(base, s.cfg, info)
+							o.Team = hub.Join(sessionName(info))
+							return o, nil
 						},
 					})
 					if err != nil {
