@@ -93,7 +93,9 @@ func (m *Model) syncClaim1() tea.Cmd {
 		return nil
 	}
 	want := ""
-	if m.screen == screenMain && !m.readOnly() && !m.quitting {
+	// Only a row the reviewer opened (n, N, moving, a click): not the one
+	// the table starts on, so an idle dashboard claims nothing.
+	if m.screen == screenMain && !m.readOnly() && !m.quitting && m.snapsMoved {
 		if row, ok := m.selectedRow(); ok {
 			// Uploaded in the store: an approval in flight keeps the claim
 			// until the server answers.
