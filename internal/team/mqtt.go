@@ -229,12 +229,22 @@ func (b *broker) connected(c mqtt.Client, presence string) {
 		}
 	}
 	clear(h.dead)
+	clear(h.present)
 	h.mu.Unlock()
 	c.Publish(presence, 1, true, []byte(`{"v":1}`)).WaitTimeout(10 * time.Second)
-	t := c.SubscribeMultiple(map[string]byte{b.prefix + "presence/+": 1, b.prefix + "claims/+": 1}, nil)
-	if !t.WaitTimeout(10*time.Second) || t.Error() != nil {
-		c.Disconnect(0) // paho reconnects
-		return
+	// Presence first: the broker sends its retained notes before the
+	// claims', so a claim of a process that is gone is known as such.
+	for _, f := range []string{b.prefix + "presence/+", b.prefix + "claims/+"} {
+		for {
+			t := c.Subscribe(f, 1, nil)
+			if t.WaitTimeout(10*time.Second) && t.Error() == nil {
+				break
+			}
+			if !c.IsConnectionOpen() {
+				return // lost again: the next connection subscribes
+			}
+			time.Sleep(time.Second)
+		}
 	}
 	h.mu.Lock()
 	sids, msgs := h.announce()
@@ -253,11 +263,14 @@ func (b *broker) receive(m mqtt.Message) {
 		return
 	}
 	if proc, ok := strings.CutPrefix(rest, "presence/"); ok {
+		h.mu.Lock()
 		if len(m.Payload()) == 0 {
-			h.mu.Lock()
 			h.processGone(proc)
-			h.mu.Unlock()
+		} else {
+			delete(h.dead, proc)
+			h.present[proc] = true
 		}
+		h.mu.Unlock()
 		return
 	}
 	level, ok := strings.CutPrefix(rest, "claims/")

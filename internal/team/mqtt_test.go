@@ -246,6 +246,18 @@ func TestBrokerLastWillReleases(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the last will to release carl's claim", holderIs(ada, "s1", ""))
+	// A hub joining now reads carl's hold from the broker's memory, but
+	// carl's presence is gone: the claim is not his any more. (bob's live
+	// claim, seen first, is the sign the joiner has read the broker.)
+	bob := connect(t, b.TCPURL(), Options{}).Join("bob")
+	var cb collector
+	bob.Claim("s2")
+	cb.waitEvent(t, bob, Won, "s2")
+	late := connect(t, b.TCPURL(), Options{}).Join("late")
+	waitFor(t, "the joiner to see bob's claim", holderIs(late, "s2", "bob"))
+	if who, ok := late.Holder("s1"); ok {
+		t.Fatalf("a joiner takes the dead carl's claim as %q's", who)
+	}
 	var ca collector
 	if st, _ := ada.Claim("s1"); st != Pending {
 		t.Fatalf("ada's claim after carl died: %v, want Pending", st)

@@ -181,6 +181,10 @@ type Hub struct {
 	mu        sync.Mutex
 	claims    map[string]*entry
 	dead      map[string]bool // processes whose last will was seen
+	// present: processes whose presence (or a live message) was seen
+	// since the last connection; a claim read from the broker's memory
+	// holds only while its process is present.
+	present map[string]bool
 	reviewers map[string]*Reviewer
 	sessions  int
 	online    bool
@@ -194,7 +198,7 @@ func newHub(opts Options) *Hub {
 	_, _ = rand.Read(b[:])
 	return &Hub{
 		opts: opts.withDefaults(), proc: hex.EncodeToString(b[:]),
-		claims: map[string]*entry{}, dead: map[string]bool{}, reviewers: map[string]*Reviewer{},
+		claims: map[string]*entry{}, dead: map[string]bool{}, present: map[string]bool{}, reviewers: map[string]*Reviewer{},
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
 }
@@ -275,6 +279,9 @@ func (h *Hub) live(e *entry, now time.Time) bool {
 	if h.dead[e.proc] {
 		return false
 	}
+	if e.tentative && e.proc != h.proc && !h.present[e.proc] {
+		return false // read from the broker's memory; its process is gone
+	}
 	return now.Before(e.renewed.Add(e.lease + h.opts.Margin))
 }
 
@@ -302,6 +309,7 @@ func (h *Hub) apply(sid string, m message, retained bool) (confirm bool) {
 	proc := procOf(m.Owner)
 	if !retained && proc != h.proc {
 		delete(h.dead, proc) // a live message: its process is back
+		h.present[proc] = true
 	}
 	renewed := now
 	if retained {
@@ -373,6 +381,7 @@ func (h *Hub) processGone(proc string) {
 		return
 	}
 	h.dead[proc] = true
+	delete(h.present, proc)
 	for sid, e := range h.claims {
 		if e.proc == proc {
 			h.broadcast(Event{Kind: Changed, SnapshotID: sid}, "")
