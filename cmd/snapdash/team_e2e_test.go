@@ -5,6 +5,7 @@ package main
 import (
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -219,6 +220,56 @@ func TestTeamReviewAcrossProcesses(t *testing.T) {
 	waitHolders("bob's release on quitting", func(h map[string]string) bool { _, still := h[bobs]; return !still })
 	if err := bob.Exit(); err != nil {
 		t.Fatalf("bob's dashboard exited with %v", err)
+	}
+	_ = r.stop(t)
+}
+
+// TestServeSessionsShareClaimsWithoutBroker: without a team broker, the
+// SSH sessions of one serve share their claims in memory: a picture one
+// opens shows as hers in the other's table, and the other's n skips it.
+func TestServeSessionsShareClaimsWithoutBroker(t *testing.T) {
+	t.Parallel()
+	srv := startSim(t, false)
+	e := agentEnv(srv)
+	e["SNAPDASH_IMAGE_MODE"] = "none"
+	r := startServe(t, e, "dana@e2e", "", 2*time.Minute)
+	var screens []*termtest.Term
+	for i := range 2 {
+		conn, err := ssh.Dial("tcp", r.addr, r.conf)
+		if err != nil {
+			t.Fatalf("dial %d: %v", i, err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		sess, err := conn.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.RequestPty("xterm-256color", 40, 120, ssh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		in, _ := sess.StdinPipe()
+		out, _ := sess.StdoutPipe()
+		if err := sess.Shell(); err != nil {
+			t.Fatal(err)
+		}
+		screens = append(screens, termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40}))
+	}
+	one, two := screens[0], screens[1]
+	one.WaitFor("to review", "live")
+	two.WaitFor("to review", "live")
+	if strings.Contains(two.Screen(), "◎") {
+		t.Fatalf("a claim before anyone opened a picture:\n%s", two.Screen())
+	}
+	// Both start on the same interaction, which has two pictures awaiting
+	// review: the first session's n opens the second one.
+	one.Send("n")
+	two.WaitFor("◎ dana@e2e")
+	two.Send("n")
+	// The second session went past the claimed picture: its table no
+	// longer shows the first's claim, and the first's shows none of its.
+	two.WaitGone("◎ dana@e2e")
+	if strings.Contains(one.Screen(), "◎") {
+		t.Fatalf("the first session sees a claim on its own interaction:\n%s", one.Screen())
 	}
 	_ = r.stop(t)
 }

@@ -20,10 +20,16 @@ import (
 // (p50, p99), and the pictures two reviewers held at once (must be 0).
 //
 //	go test -run '^$' -bench Team50 -benchtime 1x ./internal/team
-func BenchmarkTeam50Reviewers(b *testing.B) {
+func BenchmarkTeam50Reviewers(b *testing.B) { benchTeam(b, 10_000, 0) }
+
+// BenchmarkTeam50ReviewersPaced is the same team at a human pace, each
+// reviewer pressing n every half second (100 claims/s in all, more than
+// any real team): the time to be seen when the broker is not saturated.
+func BenchmarkTeam50ReviewersPaced(b *testing.B) { benchTeam(b, 2_000, 500*time.Millisecond) }
+
+func benchTeam(b *testing.B, claims int64, pause time.Duration) {
 	const (
 		reviewers = 50
-		claims    = 10_000
 		pictures  = 20_000
 	)
 	br := brokertest.Start(b, brokertest.Options{})
@@ -75,7 +81,13 @@ func BenchmarkTeam50Reviewers(b *testing.B) {
 			wg.Go(func() {
 				rng := rand.New(rand.NewPCG(uint64(i), 1))
 				next := 0 // the queue's head as this reviewer knows it
+				if pause > 0 {
+					time.Sleep(time.Duration(rng.Int64N(int64(pause)))) // not all at once
+				}
 				for sent.Load() < claims {
+					if pause > 0 {
+						time.Sleep(pause)
+					}
 					// n: one of the first free pictures.
 					var sid string
 					skip := rng.IntN(3)
