@@ -180,12 +180,15 @@ func (m *Model) onTeam() tea.Cmd {
 }
 
 // teamHeader is the header's team note: "team: offline" while the broker
-// is away.
+// is away ("team: connecting" before it first answered).
 func (m *Model) teamHeader() string {
-	if m.opts.Team != nil && !m.opts.Team.Online() {
-		return "team: offline"
+	switch r := m.opts.Team; {
+	case r == nil || r.Online():
+		return ""
+	case r.Connecting():
+		return "team: connecting"
 	}
-	return ""
+	return "team: offline"
 }
 
 // ClaimOverride is y to acting on a picture someone else is reviewing.

@@ -309,3 +309,31 @@ func TestBrokerIgnoresGarbage(t *testing.T) {
 	p.Publish("snapdash/acme/claims/s1", message{V: 1, Op: "claim", Owner: "zz/1", Name: "mallory", Lease: 60000, At: time.Now().UnixNano()}.encode())
 	waitFor(t, "the well-formed claim", holderIs(ada, "s1", "mallory"))
 }
+
+func TestBrokerConnectingThenOffline(t *testing.T) {
+	b := brokertest.Start(t, brokertest.Options{})
+	b.Stop()
+	h, err := Connect(BrokerOptions{URL: b.TCPURL(), Organization: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Close)
+	r := h.Join("ada")
+	if !r.Connecting() || r.Online() {
+		t.Fatal("a hub that never reached its broker is not connecting")
+	}
+	if st, _ := r.Claim("s1"); st != Queued {
+		t.Fatalf("claim before the broker answered: %v, want Queued", st)
+	}
+	b.Resume()
+	var c collector
+	c.waitEvent(t, r, Won, "s1") // the queued claim, sent once connected
+	if r.Connecting() || !r.Online() {
+		t.Fatal("connected hub still connecting")
+	}
+	b.Stop()
+	c.waitEvent(t, r, Offline, "")
+	if r.Connecting() {
+		t.Fatal("a hub that lost its broker says connecting, not offline")
+	}
+}

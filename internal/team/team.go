@@ -188,6 +188,7 @@ type Hub struct {
 	reviewers map[string]*Reviewer
 	sessions  int
 	online    bool
+	ever      bool // online at least once
 	closed    bool
 	stop      chan struct{}
 	done      chan struct{}
@@ -408,6 +409,7 @@ func (h *Hub) setOnline(on bool) {
 	k := Offline
 	if on {
 		k = Online
+		h.ever = true
 	}
 	h.broadcast(Event{Kind: k}, "")
 }
@@ -511,6 +513,14 @@ func (r *Reviewer) Events() []Event {
 
 // Online reports whether claims reach the team.
 func (r *Reviewer) Online() bool { return r.h.Online() }
+
+// Connecting reports whether the hub has not reached its broker yet since
+// it started (as opposed to having lost it).
+func (r *Reviewer) Connecting() bool {
+	r.h.mu.Lock()
+	defer r.h.mu.Unlock()
+	return !r.h.online && !r.h.ever
+}
 
 // Claim claims snapshot id for the reviewer. Held and Taken (with the
 // holder's name) are known at once; Pending is settled by a Won or Lost
