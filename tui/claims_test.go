@@ -122,7 +122,7 @@ func TestTeamReleaseOnMoveAndQuit(t *testing.T) {
 func TestTeamAllClaimedSaysSo(t *testing.T) {
 	hub, _, bob := teamPair(t)
 	for _, id := range []string{"s1", "s2", "s3"} {
-		if st, _ := hub.Join("r-"+id).Claim(id); st != team.Held {
+		if st, _ := hub.Join("r-" + id).Claim(id); st != team.Held {
 			t.Fatalf("claim %s: %v", id, st)
 		}
 	}

@@ -178,13 +178,13 @@ type Hub struct {
 	proc string // this process, unique per run
 	tr   transport
 
-	mu        sync.Mutex
-	claims    map[string]*entry
-	dead      map[string]bool // processes whose last will was seen
+	mu     sync.Mutex
+	claims map[string]*entry
+	dead   map[string]bool // processes whose last will was seen
 	// present: processes whose presence (or a live message) was seen
 	// since the last connection; a claim read from the broker's memory
 	// holds only while its process is present.
-	present map[string]bool
+	present   map[string]bool
 	reviewers map[string]*Reviewer
 	sessions  int
 	online    bool
