@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/snapdash/snapdash/internal/brokertest"
 )
 
@@ -175,6 +177,101 @@ func benchTeam(b *testing.B, reviewers int, claims int64, pause time.Duration) {
 		b.ReportMetric(float64(len(lat)), "timed-claims")
 		for _, h := range hubs {
 			h.Close()
+		}
+		b.StartTimer()
+	}
+}
+
+// BenchmarkMQTTFanout50Paced is the peer to compare the paced team with:
+// plain paho clients through the same mosquitto, no claims logic. 50
+// clients each publish, every half second, three messages (as a claim, its
+// hold and its release are three) to a topic all 50 subscribe to; it
+// reports the time from the first one's publication to all 50 having
+// received it. Run both in one go to compare on the same machine load:
+//
+//	go test -run '^$' -bench 'Paced' -benchtime 1x ./internal/team
+func BenchmarkMQTTFanout50Paced(b *testing.B) {
+	const (
+		clients = 50
+		rounds  = 2_000
+		pause   = 500 * time.Millisecond
+	)
+	br := brokertest.Start(b, brokertest.Options{})
+	for range b.N {
+		var (
+			mu     sync.Mutex
+			spread = map[int64]*struct {
+				max time.Duration
+				n   int
+			}{}
+		)
+		cls := make([]mqtt.Client, clients)
+		for i := range cls {
+			o := mqtt.NewClientOptions().AddBroker(br.TCPURL()).SetClientID(fmt.Sprintf("fanout-%d", i)).
+				SetProtocolVersion(4).SetCleanSession(true).SetOrderMatters(true)
+			cl := mqtt.NewClient(o)
+			if t := cl.Connect(); !t.WaitTimeout(20*time.Second) || t.Error() != nil {
+				b.Fatalf("connect: %v", t.Error())
+			}
+			t := cl.Subscribe("fanout/#", 1, func(_ mqtt.Client, m mqtt.Message) {
+				var sent int64
+				if _, err := fmt.Sscan(string(m.Payload()), &sent); err != nil || sent == 0 {
+					return
+				}
+				d := time.Since(time.Unix(0, sent))
+				mu.Lock()
+				s := spread[sent]
+				if s == nil {
+					s = &struct {
+						max time.Duration
+						n   int
+					}{}
+					spread[sent] = s
+				}
+				s.n++
+				s.max = max(s.max, d)
+				mu.Unlock()
+			})
+			if !t.WaitTimeout(20*time.Second) || t.Error() != nil {
+				b.Fatalf("subscribe: %v", t.Error())
+			}
+			cls[i] = cl
+		}
+		b.ResetTimer()
+		var sent atomic.Int64
+		var wg sync.WaitGroup
+		for i, cl := range cls {
+			wg.Go(func() {
+				rng := rand.New(rand.NewPCG(uint64(i), 2))
+				time.Sleep(time.Duration(rng.Int64N(int64(pause))))
+				for sent.Add(1) <= rounds {
+					time.Sleep(pause)
+					topic := fmt.Sprintf("fanout/p%05d", rng.IntN(20_000))
+					cl.Publish(topic, 1, false, strconv.FormatInt(time.Now().UnixNano(), 10))
+					cl.Publish(topic, 1, true, "0")
+					cl.Publish(topic, 1, true, "0").WaitTimeout(10 * time.Second)
+				}
+			})
+		}
+		wg.Wait()
+		b.StopTimer()
+		time.Sleep(time.Second) // the last deliveries: counted only when all 50 arrived
+		var lat []time.Duration
+		mu.Lock()
+		for _, s := range spread {
+			if s.n == clients {
+				lat = append(lat, s.max)
+			}
+		}
+		mu.Unlock()
+		slices.Sort(lat)
+		if len(lat) > 0 {
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-seen-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-seen-ms")
+		}
+		b.ReportMetric(float64(len(lat)), "timed-messages")
+		for _, cl := range cls {
+			cl.Disconnect(100)
 		}
 		b.StartTimer()
 	}
