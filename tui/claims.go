@@ -146,6 +146,11 @@ func (m *Model) claimLost(id, who string) tea.Cmd {
 	}
 	dir := m.team.dir
 	cmd := m.queueStep(dir)
+	if m.team.stepped == 0 { // nowhere to go: every other one is taken
+		m.logEvent(events.Notice, who+" claimed "+short(id)+" first")
+		m.status.Text = who + " claimed " + short(id) + " first · " + m.status.Text
+		return cmd
+	}
 	m.logEvent(events.Notice, who+" claimed "+short(id)+" first; moved on")
 	m.status.Text = who + " claimed " + short(id) + " first — moved on · " + m.status.Text
 	return cmd
