@@ -337,3 +337,33 @@ func TestBrokerConnectingThenOffline(t *testing.T) {
 		t.Fatal("a hub that lost its broker says connecting, not offline")
 	}
 }
+
+// TestBrokerExpiredClaimTakenOver: a claim its holder stopped renewing
+// (a frozen process the broker did not notice) lapses by the claimant's
+// own clock; the takeover names the claim it replaces, so every hub
+// agrees, and the old holder is told.
+func TestBrokerExpiredClaimTakenOver(t *testing.T) {
+	b := brokertest.Start(t, brokertest.Options{})
+	clk := &fakeClock{t: time.Now()}
+	h1 := connect(t, b.TCPURL(), Options{Lease: time.Minute, Margin: time.Second})
+	h2 := connect(t, b.TCPURL(), Options{Lease: time.Minute, Margin: time.Second, Now: clk.Now})
+	h3 := connect(t, b.TCPURL(), Options{Lease: time.Minute, Margin: time.Second})
+	ada, bob, carl := h1.Join("ada"), h2.Join("bob"), h3.Join("carl")
+	var ca, cb collector
+	ada.Claim("s1")
+	ca.waitEvent(t, ada, Won, "s1")
+	waitFor(t, "bob to see ada's claim", holderIs(bob, "s1", "ada"))
+	if st, _ := bob.Claim("s1"); st != Taken {
+		t.Fatalf("bob's claim on a live one: %v", st)
+	}
+	clk.Add(2 * time.Minute) // on bob's clock, ada's lease ran out
+	if st, _ := bob.Claim("s1"); st != Pending {
+		t.Fatalf("bob's claim on a lapsed one: %v, want Pending", st)
+	}
+	cb.waitEvent(t, bob, Won, "s1")
+	lost := ca.waitEvent(t, ada, Lost, "s1")
+	if lost.Holder != "bob" {
+		t.Fatalf("ada was told %q took it, want bob", lost.Holder)
+	}
+	waitFor(t, "carl to agree", holderIs(carl, "s1", "bob"))
+}
