@@ -357,6 +357,15 @@ func TestBrokerExpiredClaimTakenOver(t *testing.T) {
 		t.Fatalf("bob's claim on a live one: %v", st)
 	}
 	clk.Add(2 * time.Minute) // on bob's clock, ada's lease ran out
+	bob.Events()
+	h2.sweep() // as the renewal loop does: bob's row stops showing ada
+	if evs := bob.Events(); len(evs) != 1 || evs[0].Kind != Changed || evs[0].SnapshotID != "s1" {
+		t.Fatalf("the lapse was not announced: %+v", evs)
+	}
+	h2.sweep()
+	if evs := bob.Events(); len(evs) != 0 {
+		t.Fatalf("the lapse was announced twice: %+v", evs)
+	}
 	if st, _ := bob.Claim("s1"); st != Pending {
 		t.Fatalf("bob's claim on a lapsed one: %v, want Pending", st)
 	}

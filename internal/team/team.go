@@ -162,6 +162,9 @@ type entry struct {
 	// tentative: learnt from the broker's retained message at subscription,
 	// which a newer holder's renewal corrects.
 	tentative bool
+	// lapsed: its lapse was announced (sweep); the entry stays, as the
+	// takeover names it.
+	lapsed bool
 }
 
 // transport carries messages; the memory hub applies them at once.
@@ -425,6 +428,7 @@ func (h *Hub) renewLoop() {
 			return
 		case <-t.C:
 			h.renewAll()
+			h.sweep()
 		}
 	}
 }
@@ -451,6 +455,20 @@ func (h *Hub) renewAll() {
 	h.mu.Unlock()
 	for _, o := range msgs {
 		h.publish(o.sid, o.m, true)
+	}
+}
+
+// sweep tells the reviewers about claims that lapsed without a message
+// (their holder stopped renewing), so that their rows stop showing them.
+func (h *Hub) sweep() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := h.opts.Now()
+	for sid, e := range h.claims {
+		if !e.lapsed && !h.live(e, now) {
+			e.lapsed = true
+			h.broadcast(Event{Kind: Changed, SnapshotID: sid}, "")
+		}
 	}
 }
 
