@@ -134,3 +134,34 @@ func TestTeamAllClaimedSaysSo(t *testing.T) {
 		t.Fatalf("n moved to %+v with every picture claimed", f)
 	}
 }
+
+// TestTeamBulkSkipsPicturesClaimedAfterMarking: a marked picture someone
+// claims before the bulk action is left to them, and the events pane says
+// so.
+func TestTeamBulkSkipsPicturesClaimedAfterMarking(t *testing.T) {
+	hub, ada, _ := teamPair(t)
+	press(ada, " ", " ") // s1 and s2 marked
+	if !ada.marks["s1"] || !ada.marks["s2"] {
+		t.Fatalf("marks %v", ada.marks)
+	}
+	if st, _ := hub.Join("carl").Claim("s1"); st != team.Held {
+		t.Fatalf("carl's claim: %v", st)
+	}
+	ada.Update(teamMsg{})
+	press(ada, "a", "y")
+	if _, op, _ := row(t, ada, "s1"); op != "" {
+		t.Fatalf("carl's picture is being %s", op)
+	}
+	if _, op, _ := row(t, ada, "s2"); op != "approving" {
+		t.Fatalf("s2: op %q, want approving", op)
+	}
+	if !ada.marks["s1"] {
+		t.Fatal("the skipped picture lost its mark")
+	}
+	if v := ada.View(); !strings.Contains(v, "1 skipped") {
+		press(ada, "e") // the events pane
+		if v = ada.View(); !strings.Contains(v, "1 skipped") {
+			t.Fatalf("nothing says a marked picture was skipped:\n%s", v)
+		}
+	}
+}

@@ -242,6 +242,10 @@ func (m *Model) bulk(b BulkConfirmed) tea.Cmd {
 		m.logEvent(events.Notice, b.Kind.Progressive()+" marked"+skippedNote(skipped))
 	}
 	b.IDs = ids
+	if len(ids) == 0 {
+		m.setStatusInfo("nothing " + b.Kind.Verb() + ": every marked picture is being reviewed by someone else")
+		return nil
+	}
 	for _, id := range b.IDs {
 		cmds = append(cmds, m.review1(review.Op{Kind: b.Kind, SnapshotID: id}))
 	}
