@@ -260,9 +260,12 @@ func TestServeSessionsShareClaimsWithoutBroker(t *testing.T) {
 	if strings.Contains(two.Screen(), "◎") {
 		t.Fatalf("a claim before anyone opened a picture:\n%s", two.Screen())
 	}
-	// Both start on the same interaction, which has two pictures awaiting
-	// review: the first session's n opens the second one.
-	one.Send("n")
+	// Both start on the same interaction, on its newest row, a picture
+	// awaiting review (the demo opens on one). The first session opens it
+	// (down and back up: its own row from then on); the second, still on
+	// it, sees it claimed, and its n goes past it.
+	one.Send("j")
+	one.Send("k")
 	two.WaitFor("◎ dana@e2e")
 	two.Send("n")
 	// The second session went past the claimed picture: its table no

@@ -93,39 +93,89 @@ func Connect(o BrokerOptions) (*Hub, error) {
 		org = "default"
 	}
 	h := newHub(o.Options)
-	b := &broker{h: h, prefix: "snapdash/" + topicLevel(org) + "/", wake: make(chan struct{}, 1), quit: make(chan struct{}), sent: make(chan struct{})}
+	b := &broker{h: h, prefix: "snapdash/" + topicLevel(org) + "/", wake: make(chan struct{}, 1),
+		quit: make(chan struct{}), sent: make(chan struct{}), ran: make(chan struct{})}
 	h.tr = b
-	presence := b.prefix + "presence/" + h.proc
-	opts := mqtt.NewClientOptions().AddBroker(u.String()).
-		SetClientID("snapdash-team-"+h.proc).
-		SetProtocolVersion(4).
-		SetCleanSession(true).
-		SetResumeSubs(false).
-		SetOrderMatters(true). // the broker's order is the claims' order
-		SetAutoReconnect(true).
-		SetConnectRetry(true).
-		SetConnectRetryInterval(time.Second).
-		SetMaxReconnectInterval(10*time.Second).
-		SetConnectTimeout(10*time.Second).
-		SetKeepAlive(15*time.Second).
-		SetPingTimeout(10*time.Second).
-		SetUsername(o.Username).SetPassword(o.Password).
-		SetBinaryWill(presence, nil, 1, true).
-		SetDefaultPublishHandler(func(_ mqtt.Client, m mqtt.Message) { b.receive(m) }).
-		SetConnectionLostHandler(func(mqtt.Client, error) {
-			h.mu.Lock()
-			h.setOnline(false)
-			h.mu.Unlock()
-		}).
-		SetOnConnectHandler(func(c mqtt.Client) { b.connected(c, presence) })
-	if o.TLS != nil {
-		opts.SetTLSConfig(o.TLS)
+	b.presence = b.prefix + "presence/" + h.proc
+	b.opts = func(lost chan<- struct{}) *mqtt.ClientOptions {
+		var once sync.Once
+		co := mqtt.NewClientOptions().AddBroker(u.String()).
+			SetClientID("snapdash-team-"+h.proc).
+			SetProtocolVersion(4).
+			SetCleanSession(true).
+			SetOrderMatters(true).   // the broker's order is the claims' order
+			SetAutoReconnect(false). // run reconnects (see there)
+			SetConnectRetry(false).
+			SetConnectTimeout(10*time.Second).
+			SetKeepAlive(15*time.Second).
+			SetPingTimeout(10*time.Second).
+			SetUsername(o.Username).SetPassword(o.Password).
+			SetBinaryWill(b.presence, nil, 1, true).
+			SetDefaultPublishHandler(func(_ mqtt.Client, m mqtt.Message) { b.receive(m) }).
+			SetConnectionLostHandler(func(mqtt.Client, error) { once.Do(func() { close(lost) }) })
+		if o.TLS != nil {
+			co = co.SetTLSConfig(o.TLS)
+		}
+		return co
 	}
-	b.cl = mqtt.NewClient(opts)
-	b.cl.Connect() // ConnectRetry: completes when the broker answers
+	go b.run()
 	go b.outbox()
 	go h.renewLoop()
 	return h, nil
+}
+
+// run connects and reconnects until the hub closes: one paho client per
+// connection rather than paho's own reconnection, whose resending of
+// messages in flight races with its writer (and a new connection
+// re-announces what is still true anyway).
+func (b *broker) run() {
+	defer close(b.ran)
+	delay := 500 * time.Millisecond
+	for {
+		lost := make(chan struct{})
+		cl := mqtt.NewClient(b.opts(lost))
+		t := cl.Connect()
+		select {
+		case <-t.Done():
+		case <-b.quit:
+			if t.WaitTimeout(11*time.Second) && t.Error() == nil {
+				cl.Disconnect(0)
+			}
+			return
+		}
+		if t.Error() == nil {
+			delay = 500 * time.Millisecond
+			b.setClient(cl)
+			b.connected(cl)
+			select {
+			case <-lost:
+			case <-b.quit:
+				return // close says goodbye on this client
+			}
+			b.setClient(nil)
+			b.h.mu.Lock()
+			b.h.setOnline(false)
+			b.h.mu.Unlock()
+		}
+		select {
+		case <-time.After(delay):
+		case <-b.quit:
+			return
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+func (b *broker) setClient(cl mqtt.Client) {
+	b.mu.Lock()
+	b.cl = cl
+	b.mu.Unlock()
+}
+
+func (b *broker) client() mqtt.Client {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.cl
 }
 
 // WaitOnline waits until the hub reaches its broker or ctx ends.
@@ -144,15 +194,18 @@ func (h *Hub) WaitOnline(ctx context.Context) error {
 
 // broker is the MQTT transport.
 type broker struct {
-	h      *Hub
-	cl     mqtt.Client
-	prefix string
+	h        *Hub
+	prefix   string
+	presence string
+	opts     func(lost chan<- struct{}) *mqtt.ClientOptions
 
 	mu   sync.Mutex
-	out  []outMsg // waiting to be published, in order
+	cl   mqtt.Client // the connection now, nil when there is none
+	out  []outMsg    // waiting to be published, in order
 	wake chan struct{}
 	quit chan struct{}
 	sent chan struct{} // closed when the outbox ended
+	ran  chan struct{} // closed when run ended
 }
 
 type outMsg struct {
@@ -191,11 +244,12 @@ func (b *broker) outbox() {
 		b.mu.Unlock()
 		// Sent back to back (paho keeps their order), then acknowledged.
 		toks := make([]mqtt.Token, 0, len(batch))
+		cl := b.client()
 		for _, o := range batch {
-			if !b.cl.IsConnectionOpen() {
+			if cl == nil || !cl.IsConnectionOpen() {
 				continue
 			}
-			toks = append(toks, b.cl.Publish(o.topic, 1, o.retained, o.payload))
+			toks = append(toks, cl.Publish(o.topic, 1, o.retained, o.payload))
 		}
 		for _, t := range toks {
 			t.WaitTimeout(10 * time.Second)
@@ -217,7 +271,7 @@ func (b *broker) outbox() {
 }
 
 // connected subscribes and re-announces, after every (re)connection.
-func (b *broker) connected(c mqtt.Client, presence string) {
+func (b *broker) connected(c mqtt.Client) {
 	h := b.h
 	h.mu.Lock()
 	// What others held may have changed while away: the retained holds say
@@ -231,7 +285,7 @@ func (b *broker) connected(c mqtt.Client, presence string) {
 	clear(h.dead)
 	clear(h.present)
 	h.mu.Unlock()
-	c.Publish(presence, 1, true, []byte(`{"v":1}`)).WaitTimeout(10 * time.Second)
+	c.Publish(b.presence, 1, true, []byte(`{"v":1}`)).WaitTimeout(10 * time.Second)
 	// Presence first: the broker sends its retained notes before the
 	// claims', so a claim of a process that is gone is known as such.
 	for _, f := range []string{b.prefix + "presence/+", b.prefix + "claims/+"} {
@@ -308,7 +362,10 @@ func (b *broker) close(h *Hub) {
 	case <-b.sent:
 	case <-time.After(5 * time.Second):
 	}
-	b.cl.Disconnect(250)
+	<-b.ran
+	if cl := b.client(); cl != nil {
+		cl.Disconnect(250)
+	}
 }
 
 // topicLevel makes s one MQTT topic level: '/', '+', '#', '%', NUL and
