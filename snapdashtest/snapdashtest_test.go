@@ -114,11 +114,12 @@ func (r *recorder) Fatalf(f string, a ...any) {
 // TestWaitForFailsWithTheLastScreen: text that never shows fails the
 // test after the timeout, showing what was on screen.
 func TestWaitForFailsWithTheLastScreen(t *testing.T) {
-	d := snapdashtest.Start(t, snapdashtest.Options{Customer: "Sofía García", Timeout: time.Second})
-	d.Screen()
+	d := snapdashtest.Start(t, snapdashtest.Options{Customer: "Sofía García"})
+	d.Screen() // settles with the default timeout: a loaded machine may take seconds
 	r := &recorder{TB: t}
 	rd := *d
 	snapdashtest.SetTB(&rd, r)
+	snapdashtest.SetTimeout(&rd, time.Second)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -6,7 +6,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
-	"github.com/snapdash/snapdash/internal/team"
+	"github.com/snapdash/snapdash/team"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/events"

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/internal/team"
+	"github.com/snapdash/snapdash/team"
 )
 
 // teamPair is two dashboards of one `serve` sharing claims in memory.

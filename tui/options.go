@@ -11,8 +11,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/imaging"
-	"github.com/snapdash/snapdash/internal/team"
 	"github.com/snapdash/snapdash/internal/termgfx"
+	"github.com/snapdash/snapdash/team"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/tui/upstream"
 	"github.com/snapdash/snapdash/views/preview"
@@ -124,7 +124,7 @@ type Options struct {
 	// fetched (default 80ms), so scrolling does not download every row.
 	PreviewDelay time.Duration
 	// Team, when set, shares review claims with the team (package
-	// internal/team): the selected picture awaiting review is claimed, n
+	// team): the selected picture awaiting review is claimed, n
 	// and N skip the others' claims, and rows show who has them. The
 	// caller joins the hub; the dashboard leaves it when it is closed.
 	Team *team.Reviewer

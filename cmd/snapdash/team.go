@@ -7,7 +7,7 @@ import (
 
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/config"
-	"github.com/snapdash/snapdash/internal/team"
+	"github.com/snapdash/snapdash/team"
 	"github.com/snapdash/snapdash/internal/urlsafe"
 )
 

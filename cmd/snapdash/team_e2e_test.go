@@ -13,7 +13,7 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/internal/brokertest"
-	"github.com/snapdash/snapdash/internal/team"
+	"github.com/snapdash/snapdash/team"
 	"github.com/snapdash/snapdash/internal/termtest"
 	"golang.org/x/crypto/ssh"
 )

@@ -21,7 +21,7 @@ import (
 // second, the time from a claim to every other reviewer having applied it
 // (p50, p99), and the pictures two reviewers held at once (must be 0).
 //
-//	go test -run '^$' -bench Team50 -benchtime 1x ./internal/team
+//	go test -run '^$' -bench Team50 -benchtime 1x ./team
 func BenchmarkTeam50Reviewers(b *testing.B) { benchTeam(b, 50, 10_000, 0) }
 
 // BenchmarkTeam50ReviewersPaced is the same team at a human pace, each
@@ -189,7 +189,7 @@ func benchTeam(b *testing.B, reviewers int, claims int64, pause time.Duration) {
 // reports the time from the first one's publication to all 50 having
 // received it. Run both in one go to compare on the same machine load:
 //
-//	go test -run '^$' -bench 'Paced' -benchtime 1x ./internal/team
+//	go test -run '^$' -bench 'Paced' -benchtime 1x ./team
 func BenchmarkMQTTFanout50Paced(b *testing.B) {
 	const (
 		clients = 50
