@@ -6,6 +6,7 @@ import (
 	"image"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/lab"
@@ -148,8 +149,19 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8, []lab.Color) {
 }
 
 // encodeSixelFast encodes an opaque picture as a sixel DCS string with an
-// adaptive palette of at most ncolors (2..256) registers.
+// adaptive palette of at most ncolors (2..256) registers, at fidelity.
 func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, error) {
+	return encodeSixelQ(ctx, px, ncolors, QualityFidelity.sixelTolerance())
+}
+
+// encodeSixelQ encodes px with an adaptive palette. Each pixel, with the
+// colour error carried from its neighbours added (Floyd–Steinberg), is
+// drawn with the palette entry of the pixel above it in the band or of the
+// one to its left when that is within tol (CIE76 ΔE) of it (the same
+// colour continues a run: fewer bytes), else with its nearest entry; what
+// it misses by goes on to the pixels not yet drawn, so that neither the
+// palette's steps nor the reuse show as bands or streaks.
+func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, tol float32) (string, error) {
 	if ncolors < 2 || ncolors > 256 {
 		ncolors = 256
 	}
@@ -157,7 +169,7 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 	if w <= 0 || h <= 0 {
 		return "", nil
 	}
-	palette, lut, klab := quantize(px, ncolors)
+	palette, _, _ := quantize(px, ncolors)
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -180,6 +192,19 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 		}
 	}
 	np := len(palette)
+	// The terminal gets each entry to the nearest percent: dither against
+	// what it will show.
+	shown := make([][3]int32, np)
+	for i, c := range palette {
+		for j := 0; j < 3; j++ {
+			shown[i][j] = int32(((int(c[j])*100+127)/255*255 + 50) / 100)
+		}
+	}
+	palLab := make([]lab.Color, np)
+	for i, c := range shown {
+		palLab[i] = lab.FromRGB(uint8(c[0]), uint8(c[1]), uint8(c[2]))
+	}
+	near := newNearest(shown)
 	bits := make([]byte, np*w)
 	minX := make([]int, np)
 	maxX := make([]int, np)
@@ -187,12 +212,11 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 	for i := range minX {
 		minX[i] = -1
 	}
-	palLab := make([]lab.Color, len(palette))
-	for i, c := range palette {
-		palLab[i] = lab.FromRGB(c[0], c[1], c[2])
-	}
-	const tol2 = sixelMatchDeltaE * sixelMatchDeltaE
+	tol2 := tol * tol
 	above := make([]uint8, w)
+	// Carried error per channel, in 1/16 levels: this row's and the next.
+	errCur := make([][3]int32, w+2)
+	errNext := make([][3]int32, w+2)
 	var nodes []sixelNode
 	for y0 := 0; y0 < h; y0 += 6 {
 		if y0 > 0 && y0%96 == 0 && ctx.Err() != nil {
@@ -205,19 +229,43 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 		for dy := 0; dy < 6 && y0+dy < h; dy++ {
 			bit := byte(1) << dy
 			row := px.Pix[(y0+dy)*px.Stride : (y0+dy)*px.Stride+w*4]
+			errCur, errNext = errNext, errCur
+			clear(errNext)
 			var prev uint8
 			for x := 0; x < w; x++ {
 				i := x * 4
-				k := histKey(row[i], row[i+1], row[i+2])
-				c := int(lut[k])
-				// A colour already used just above (same sixel) or to the
-				// left (same run) that looks the same as this pixel costs
-				// fewer bytes than its own.
-				if dy > 0 && c != int(above[x]) && lab.Dist2(palLab[above[x]], klab[k]) <= tol2 {
-					c = int(above[x])
-				} else if x > 0 && c != int(prev) && lab.Dist2(palLab[prev], klab[k]) <= tol2 {
-					c = int(prev)
+				e := &errCur[x+1]
+				r := clampCh(int32(row[i]) + (e[0]+8)>>4)
+				g := clampCh(int32(row[i+1]) + (e[1]+8)>>4)
+				b := clampCh(int32(row[i+2]) + (e[2]+8)>>4)
+				c := near.index(r, g, b)
+				if tol2 > 0 {
+					// A colour already used just above (same sixel) or to
+					// the left (same run) that looks the same costs fewer
+					// bytes than this pixel's own.
+					if (dy > 0 && c != int(above[x])) || (x > 0 && c != int(prev)) {
+						l := labOf(r, g, b)
+						if dy > 0 && c != int(above[x]) && lab.Dist2(palLab[above[x]], l) <= tol2 {
+							c = int(above[x])
+						} else if x > 0 && c != int(prev) && lab.Dist2(palLab[prev], l) <= tol2 {
+							c = int(prev)
+						}
+					}
 				}
+				d := shown[c]
+				er, eg, eb := (r-d[0])*16, (g-d[1])*16, (b-d[2])*16
+				errCur[x+2][0] += er * 7 / 16
+				errCur[x+2][1] += eg * 7 / 16
+				errCur[x+2][2] += eb * 7 / 16
+				errNext[x][0] += er * 3 / 16
+				errNext[x][1] += eg * 3 / 16
+				errNext[x][2] += eb * 3 / 16
+				errNext[x+1][0] += er * 5 / 16
+				errNext[x+1][1] += eg * 5 / 16
+				errNext[x+1][2] += eb * 5 / 16
+				errNext[x+2][0] += er / 16
+				errNext[x+2][1] += eg / 16
+				errNext[x+2][2] += eb / 16
 				if minX[c] < 0 {
 					minX[c], maxX[c] = x, x
 					used = append(used, c)
@@ -245,6 +293,65 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 	}
 	out = append(out, "\x1b\\"...)
 	return string(out), nil
+}
+
+func clampCh(v int32) int32 {
+	if v < 0 {
+		return 0
+	}
+	if v > 255 {
+		return 255
+	}
+	return v
+}
+
+// labOf returns the Lab value of a colour through a table of 18-bit
+// colours (6 bits a channel, within ΔE 1 of the exact value), filled once.
+func labOf(r, g, b int32) lab.Color {
+	labTableOnce.Do(func() {
+		labTable = make([]lab.Color, 1<<18)
+		for k := range labTable {
+			c := func(s int) uint8 { return uint8(k>>s&63)<<2 | uint8(k>>s&63)>>4 }
+			labTable[k] = lab.FromRGB(c(12), c(6), c(0))
+		}
+	})
+	return labTable[int(r>>2)<<12|int(g>>2)<<6|int(b>>2)]
+}
+
+var (
+	labTableOnce sync.Once
+	labTable     []lab.Color
+)
+
+// nearest finds a palette's nearest entry to a colour (squared RGB
+// distance, weighted 2:4:3 for the eye), memoized per 18-bit colour.
+type nearest struct {
+	pal   [][3]int32
+	cache []int16
+}
+
+func newNearest(pal [][3]int32) *nearest {
+	c := make([]int16, 1<<18)
+	for i := range c {
+		c[i] = -1
+	}
+	return &nearest{pal: pal, cache: c}
+}
+
+func (n *nearest) index(r, g, b int32) int {
+	k := int(r>>2)<<12 | int(g>>2)<<6 | int(b>>2)
+	if v := n.cache[k]; v >= 0 {
+		return int(v)
+	}
+	best, bd := 0, int32(1<<30)
+	for i, p := range n.pal {
+		dr, dg, db := p[0]-r, p[1]-g, p[2]-b
+		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bd {
+			best, bd = i, d
+		}
+	}
+	n.cache[k] = int16(best)
+	return best
 }
 
 // appendSixelRun appends n copies of sixel character ch, compressed with
