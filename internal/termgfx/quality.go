@@ -2,8 +2,6 @@ package termgfx
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 )
 
@@ -15,12 +13,14 @@ type Quality string
 
 const (
 	// QualityFidelity (the default) reuses a colour only within about one
-	// just-noticeable difference: as faithful as chafa and img2sixel.
+	// just-noticeable difference (ΔE 3 in cells, 1.5 in sixel): as
+	// faithful as chafa and img2sixel.
 	QualityFidelity Quality = "fidelity"
-	// QualityBalanced reuses colours within about 1.5 JND: fewer bytes,
-	// still within 1.25× of the anchors' error.
+	// QualityBalanced reuses colours within about 2 JND (ΔE 4.5 in cells,
+	// 3 in sixel): fewer bytes, within 1.25× of the anchors' error.
 	QualityBalanced Quality = "balanced"
-	// QualityBandwidth reuses colours within about 3 JND: for slow links.
+	// QualityBandwidth reuses colours within about 3.5 JND in cells and
+	// dithers sixel with a fixed pattern that compresses: for slow links.
 	QualityBandwidth Quality = "bandwidth"
 )
 
@@ -41,37 +41,23 @@ func ParseQuality(s string) (Quality, error) {
 // cellTolerance is the CIE76 ΔE within which the text encoders reuse a
 // colour already set (or write a palette entry) for a pixel.
 func (q Quality) cellTolerance() float32 {
-	if v := debugTol("SNAPDASH_DEBUG_CELLTOL"); v >= 0 {
-		return v
-	}
 	switch q {
 	case QualityBalanced:
-		return 3.5
+		return 4.5
 	case QualityBandwidth:
-		return 7
+		return 8
 	}
-	return 2.3
+	return 3
 }
 
 // sixelTolerance is the ΔE within which the sixel encoder draws a pixel
 // with a neighbour's palette entry.
 func (q Quality) sixelTolerance() float32 {
-	if v := debugTol("SNAPDASH_DEBUG_SIXTOL"); v >= 0 {
-		return v
-	}
 	switch q {
 	case QualityBalanced:
 		return 3
 	case QualityBandwidth:
-		return 6
+		return 4
 	}
 	return 1.5
-}
-
-func debugTol(name string) float32 {
-	v, err := strconv.ParseFloat(os.Getenv(name), 32)
-	if err != nil {
-		return -1
-	}
-	return float32(v)
 }

@@ -33,7 +33,7 @@ func renderSixel(ctx context.Context, img image.Image, o Options, f *Frame) erro
 	if err != nil {
 		return err
 	}
-	gfx, err := encodeSixelQ(ctx, px, o.SixelColors, o.Quality.sixelTolerance())
+	gfx, err := encodeSixelQ(ctx, px, o.SixelColors, o.Quality)
 	if err != nil {
 		return err
 	}

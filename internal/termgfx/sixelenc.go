@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math"
 	"slices"
 	"strconv"
 	"sync"
@@ -151,17 +152,23 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8, []lab.Color) {
 // encodeSixelFast encodes an opaque picture as a sixel DCS string with an
 // adaptive palette of at most ncolors (2..256) registers, at fidelity.
 func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, error) {
-	return encodeSixelQ(ctx, px, ncolors, QualityFidelity.sixelTolerance())
+	return encodeSixelQ(ctx, px, ncolors, QualityFidelity)
 }
 
-// encodeSixelQ encodes px with an adaptive palette. Each pixel, with the
-// colour error carried from its neighbours added (Floyd–Steinberg), is
-// drawn with the palette entry of the pixel above it in the band or of the
-// one to its left when that is within tol (CIE76 ΔE) of it (the same
-// colour continues a run: fewer bytes), else with its nearest entry; what
-// it misses by goes on to the pixels not yet drawn, so that neither the
-// palette's steps nor the reuse show as bands or streaks.
-func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, tol float32) (string, error) {
+// encodeSixelQ encodes px with an adaptive palette at quality q. Each
+// pixel, with the colour error carried from its neighbours added
+// (Floyd–Steinberg), is drawn with the palette entry of the pixel to its
+// left or above it in the band when that is within the quality's
+// tolerance (CIE76 ΔE) of it (the same colour continues a run: fewer
+// bytes), else with its nearest entry; what it misses by goes on to the
+// pixels not yet drawn, so that neither the palette's steps nor the reuse
+// show as bands or streaks. QualityBandwidth dithers with a fixed pattern
+// instead (orderedRow): each row of a band offset by a share of the local
+// palette spacing, the same along the row, so a smooth area is a few
+// repeated sixels per band instead of noise.
+func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (string, error) {
+	tol := q.sixelTolerance()
+	ordered := q == QualityBandwidth
 	if ncolors < 2 || ncolors > 256 {
 		ncolors = 256
 	}
@@ -205,6 +212,20 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, tol float32)
 		palLab[i] = lab.FromRGB(uint8(c[0]), uint8(c[1]), uint8(c[2]))
 	}
 	near := newNearest(shown)
+	// spread[i] is how far entry i is from its nearest other entry (RGB,
+	// in levels): the amplitude of the ordered dither around it.
+	spread := make([]int32, np)
+	for i, a := range shown {
+		best := int32(1 << 30)
+		for j, b := range shown {
+			if i == j {
+				continue
+			}
+			dr, dg, db := a[0]-b[0], a[1]-b[1], a[2]-b[2]
+			best = min(best, dr*dr+dg*dg+db*db)
+		}
+		spread[i] = min(int32(math.Sqrt(float64(best))+0.5), 24)
+	}
 	bits := make([]byte, np*w)
 	minX := make([]int, np)
 	maxX := make([]int, np)
@@ -238,6 +259,13 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, tol float32)
 				r := clampCh(int32(row[i]) + (e[0]+8)>>4)
 				g := clampCh(int32(row[i+1]) + (e[1]+8)>>4)
 				b := clampCh(int32(row[i+2]) + (e[2]+8)>>4)
+				if ordered {
+					n0 := near.index(int32(row[i]), int32(row[i+1]), int32(row[i+2]))
+					off := orderedRow[(y0+dy)%6] * spread[n0] / 64
+					r = clampCh(int32(row[i]) + off)
+					g = clampCh(int32(row[i+1]) + off)
+					b = clampCh(int32(row[i+2]) + off)
+				}
 				c := near.index(r, g, b)
 				if tol2 > 0 {
 					// A colour already used just above (same sixel) or to
@@ -245,15 +273,18 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, tol float32)
 					// bytes than this pixel's own.
 					if (dy > 0 && c != int(above[x])) || (x > 0 && c != int(prev)) {
 						l := labOf(r, g, b)
-						if dy > 0 && c != int(above[x]) && lab.Dist2(palLab[above[x]], l) <= tol2 {
-							c = int(above[x])
-						} else if x > 0 && c != int(prev) && lab.Dist2(palLab[prev], l) <= tol2 {
+						if x > 0 && c != int(prev) && lab.Dist2(palLab[prev], l) <= tol2 {
 							c = int(prev)
+						} else if dy > 0 && c != int(above[x]) && lab.Dist2(palLab[above[x]], l) <= tol2 {
+							c = int(above[x])
 						}
 					}
 				}
 				d := shown[c]
 				er, eg, eb := (r-d[0])*16, (g-d[1])*16, (b-d[2])*16
+				if ordered {
+					er, eg, eb = 0, 0, 0
+				}
 				errCur[x+2][0] += er * 7 / 16
 				errCur[x+2][1] += eg * 7 / 16
 				errCur[x+2][2] += eb * 7 / 16
@@ -457,3 +488,8 @@ func packNodes(out []byte, nodes []sixelNode, bits []byte, w int) []byte {
 	}
 	return out
 }
+
+// orderedRow is the ordered dither's offset (in 64ths of the local palette
+// spacing) for each row of a band: rows alternate above and below, so the
+// pattern is the same along a row and each colour's sixels repeat.
+var orderedRow = [6]int32{-27, 5, -16, 16, -5, 27}
