@@ -52,13 +52,17 @@ func showCmd() *command {
 			if err != nil {
 				return usagef("show: %v", err)
 			}
+			quality, err := termgfx.ParseQuality(cfg.PictureQuality)
+			if err != nil {
+				return usagef("show: %v", err)
+			}
 			arg := args[0]
 			if arg == "-" {
 				data, err := e.readStdinPicture("show", imaging.DefaultMaxBytes)
 				if err != nil {
 					return err
 				}
-				return e.showPicture(ctx, data, mode, cols, rows)
+				return e.showPicture(ctx, data, mode, quality, cols, rows)
 			}
 			if data, ok, err := readPictureFile(arg); ok || err != nil {
 				if err != nil {
@@ -67,7 +71,7 @@ func showCmd() *command {
 					}
 					return fmt.Errorf("show %s: %w", arg, err)
 				}
-				if err := e.showPicture(ctx, data, mode, cols, rows); err != nil {
+				if err := e.showPicture(ctx, data, mode, quality, cols, rows); err != nil {
 					return fmt.Errorf("show %s: %w", arg, err)
 				}
 				return nil
@@ -80,7 +84,7 @@ func showCmd() *command {
 				if err != nil {
 					return err
 				}
-				if err := e.showPicture(ctx, img.Bytes, mode, cols, rows); err != nil {
+				if err := e.showPicture(ctx, img.Bytes, mode, quality, cols, rows); err != nil {
 					return fmt.Errorf("show %s: %w", arg, err)
 				}
 				return nil
@@ -144,7 +148,7 @@ func looksLikePath(arg string) bool {
 // showPicture decodes data and prints it. auto and the size follow the
 // terminal when standard output is one; otherwise nothing is asked and
 // the picture is half-block at 80x24.
-func (e *env) showPicture(ctx context.Context, data []byte, mode termgfx.Mode, cols, rows int) error {
+func (e *env) showPicture(ctx context.Context, data []byte, mode termgfx.Mode, quality termgfx.Quality, cols, rows int) error {
 	caps := termgfx.Caps{TrueColor: true}
 	out, isTerm := e.stdout.(*os.File)
 	isTerm = isTerm && term.IsTerminal(int(out.Fd()))
@@ -180,7 +184,7 @@ func (e *env) showPicture(ctx context.Context, data []byte, mode termgfx.Mode, c
 		Cols: cols, Rows: rows, Mode: mode, Zoom: 1,
 		Color: !noColor, TrueColor: caps.TrueColor && !noColor,
 		CellW: caps.CellW, CellH: caps.CellH,
-		ImageID: uint32(1 + os.Getpid()%254),
+		ImageID: uint32(1 + os.Getpid()%254), Quality: quality,
 	}
 	img, _, err := imaging.DecodeForBox(ctx, data, imaging.Limits{}, o.PixelBox())
 	if err != nil {

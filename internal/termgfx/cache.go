@@ -88,8 +88,8 @@ func (c *Cache) Close() {
 
 // Key builds a cache key for a snapshot rendered with o.
 func Key(snapshotID string, o Options) string {
-	return fmt.Sprintf("%s|%s|%dx%d|c%t|t%t|%dx%d|z%.3f|%.3f,%.3f|i%d|s%d", snapshotID, o.Mode, o.Cols, o.Rows,
-		o.Color, o.TrueColor, o.CellW, o.CellH, o.Zoom, o.PanX, o.PanY, o.ImageID, o.SixelColors)
+	return fmt.Sprintf("%s|%s|%dx%d|c%t|t%t|%dx%d|z%.3f|%.3f,%.3f|i%d|s%d|q%s", snapshotID, o.Mode, o.Cols, o.Rows,
+		o.Color, o.TrueColor, o.CellW, o.CellH, o.Zoom, o.PanX, o.PanY, o.ImageID, o.SixelColors, o.Quality)
 }
 
 // Get returns the frame stored under key.
