@@ -342,11 +342,11 @@ func areaSpans(lo, hi float64, n int) []areaSpan {
 
 // areaPlane area-averages the part [x0,x1)×[y0,y1) (fractional source
 // pixel coordinates) of a picture of pw×ph pixels of nch interleaved 8-bit
-// channels into dw×dh pixels written through put(x, y, c, v), with v in
-// 8.8 fixed point. Each worker filters the source rows its output rows
-// need horizontally, keeping only the few it still needs, so memory stays
-// a few rows whatever the sizes.
-func areaPlane(ctx context.Context, pix []uint8, stride, nch, pw, ph int, x0, y0, x1, y1 float64, dw, dh int, put func(x, y, c int, v uint32)) error {
+// channels into dw×dh pixels of out (nch values each, 8.8 fixed point).
+// Each worker filters the source rows its output rows need horizontally,
+// keeping only the few it still needs, so memory stays a few rows
+// whatever the sizes.
+func areaPlane(ctx context.Context, pix []uint8, stride, nch, pw, ph int, x0, y0, x1, y1 float64, dw, dh int, out []uint16) error {
 	xs, ys := areaSpans(x0, x1, dw), areaSpans(y0, y1, dh)
 	ring := 0
 	for _, sp := range ys {
@@ -389,10 +389,9 @@ func areaPlane(ctx context.Context, pix []uint8, stride, nch, pw, ph int, x0, y0
 					acc[i] += uint64(w) * uint64(v)
 				}
 			}
-			for x := 0; x < dw; x++ {
-				for c := 0; c < nch; c++ {
-					put(x, y, c, uint32((acc[x*nch+c]+1<<23)>>24)) // 8.32 → 8.8
-				}
+			o := out[y*rowLen : (y+1)*rowLen]
+			for i, v := range acc {
+				o[i] = uint16(min((v+1<<23)>>24, 0xFFFF)) // 8.32 → 8.8
 			}
 		}
 	})
@@ -407,14 +406,11 @@ func areaResample(ctx context.Context, img image.Image, r image.Rectangle, dst *
 	n := dw * dh
 	switch s := img.(type) {
 	case *image.YCbCr:
-		yy := make([]uint32, n)
-		cb := make([]uint32, n)
-		cr := make([]uint32, n)
 		b := s.Rect
 		fx, fy := float64(r.Min.X-b.Min.X), float64(r.Min.Y-b.Min.Y)
 		fx1, fy1 := float64(r.Max.X-b.Min.X), float64(r.Max.Y-b.Min.Y)
-		if err := areaPlane(ctx, s.Y, s.YStride, 1, b.Dx(), b.Dy(), fx, fy, fx1, fy1, dw, dh,
-			func(x, y, _ int, v uint32) { yy[y*dw+x] = v }); err != nil {
+		yy, cb, cr := make([]uint16, n), make([]uint16, n), make([]uint16, n)
+		if err := areaPlane(ctx, s.Y, s.YStride, 1, b.Dx(), b.Dy(), fx, fy, fx1, fy1, dw, dh, yy); err != nil {
 			return err
 		}
 		hs, vs := chromaShift(s.SubsampleRatio)
@@ -424,12 +420,10 @@ func areaResample(ctx context.Context, img image.Image, r image.Rectangle, dst *
 		}
 		cx0, cx1 := off(fx, hs, b.Min.X), off(fx1, hs, b.Min.X)
 		cy0, cy1 := off(fy, vs, b.Min.Y), off(fy1, vs, b.Min.Y)
-		if err := areaPlane(ctx, s.Cb, s.CStride, 1, cw, ch, cx0, cy0, cx1, cy1, dw, dh,
-			func(x, y, _ int, v uint32) { cb[y*dw+x] = v }); err != nil {
+		if err := areaPlane(ctx, s.Cb, s.CStride, 1, cw, ch, cx0, cy0, cx1, cy1, dw, dh, cb); err != nil {
 			return err
 		}
-		if err := areaPlane(ctx, s.Cr, s.CStride, 1, cw, ch, cx0, cy0, cx1, cy1, dw, dh,
-			func(x, y, _ int, v uint32) { cr[y*dw+x] = v }); err != nil {
+		if err := areaPlane(ctx, s.Cr, s.CStride, 1, cw, ch, cx0, cy0, cx1, cy1, dw, dh, cr); err != nil {
 			return err
 		}
 		for i := range yy {
@@ -445,12 +439,16 @@ func areaResample(ctx context.Context, img image.Image, r image.Rectangle, dst *
 		return nil
 	case *image.Gray:
 		b := s.Rect
-		return areaPlane(ctx, s.Pix, s.Stride, 1, b.Dx(), b.Dy(), float64(r.Min.X-b.Min.X), float64(r.Min.Y-b.Min.Y),
-			float64(r.Max.X-b.Min.X), float64(r.Max.Y-b.Min.Y), dw, dh, func(x, y, _ int, v uint32) {
-				g := uint8(min((v+128)>>8, 255))
-				o := y*dst.Stride + x*4
-				dst.Pix[o], dst.Pix[o+1], dst.Pix[o+2], dst.Pix[o+3] = g, g, g, 0xFF
-			})
+		g := make([]uint16, n)
+		if err := areaPlane(ctx, s.Pix, s.Stride, 1, b.Dx(), b.Dy(), float64(r.Min.X-b.Min.X), float64(r.Min.Y-b.Min.Y),
+			float64(r.Max.X-b.Min.X), float64(r.Max.Y-b.Min.Y), dw, dh, g); err != nil {
+			return err
+		}
+		for i, v := range g {
+			c := uint8(min((uint32(v)+128)>>8, 255))
+			dst.Pix[i*4], dst.Pix[i*4+1], dst.Pix[i*4+2], dst.Pix[i*4+3] = c, c, c, 0xFF
+		}
+		return nil
 	case *image.RGBA:
 		return area4(ctx, s.Pix, s.Stride, s.Rect, r, dst)
 	case *image.NRGBA:
@@ -466,10 +464,18 @@ func areaResample(ctx context.Context, img image.Image, r image.Rectangle, dst *
 // area4 area-averages a 4-bytes-per-pixel picture, channel by channel.
 func area4(ctx context.Context, pix []uint8, stride int, b, r image.Rectangle, dst *image.RGBA) error {
 	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
-	return areaPlane(ctx, pix, stride, 4, b.Dx(), b.Dy(), float64(r.Min.X-b.Min.X), float64(r.Min.Y-b.Min.Y),
-		float64(r.Max.X-b.Min.X), float64(r.Max.Y-b.Min.Y), dw, dh, func(x, y, c int, v uint32) {
-			dst.Pix[y*dst.Stride+x*4+c] = uint8(min((v+128)>>8, 255))
-		})
+	out := make([]uint16, dw*dh*4)
+	if err := areaPlane(ctx, pix, stride, 4, b.Dx(), b.Dy(), float64(r.Min.X-b.Min.X), float64(r.Min.Y-b.Min.Y),
+		float64(r.Max.X-b.Min.X), float64(r.Max.Y-b.Min.Y), dw, dh, out); err != nil {
+		return err
+	}
+	for y := 0; y < dh; y++ {
+		row := dst.Pix[y*dst.Stride : y*dst.Stride+dw*4]
+		for i := range row {
+			row[i] = uint8(min((uint32(out[y*dw*4+i])+128)>>8, 255))
+		}
+	}
+	return nil
 }
 
 func clamp8(v float32) uint8 {
