@@ -39,7 +39,17 @@ func renderHalfblock(ctx context.Context, img image.Image, o Options, f *Frame) 
 			return rgb{}, false
 		}
 		i := y*px.Stride + x*4
-		return rgb{px.Pix[i], px.Pix[i+1], px.Pix[i+2]}, true
+		// A mostly transparent pixel is left to the terminal's
+		// background, as an unpainted half.
+		if px.Pix[i+3] < 128 {
+			return rgb{}, false
+		}
+		a := uint32(px.Pix[i+3])
+		if a == 255 {
+			return rgb{px.Pix[i], px.Pix[i+1], px.Pix[i+2]}, true
+		}
+		un := func(v uint8) uint8 { return uint8(min(uint32(v)*255/a, 255)) } // premultiplied → straight
+		return rgb{un(px.Pix[i]), un(px.Pix[i+1]), un(px.Pix[i+2])}, true
 	}
 	// The colour error of each drawn pixel (what it should have been,
 	// less what was drawn: the colour reused or the palette entry written)

@@ -47,6 +47,9 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8, []lab.Color) {
 	for y := 0; y < h; y++ {
 		row := px.Pix[y*px.Stride : y*px.Stride+w*4]
 		for i := 0; i < len(row); i += 4 {
+			if row[i+3] < 128 {
+				continue // transparent: not drawn
+			}
 			r, g, b := row[i], row[i+1], row[i+2]
 			k := histKey(r, g, b)
 			j := idx[k]
@@ -149,7 +152,7 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8, []lab.Color) {
 	return palette, lut, klab
 }
 
-// encodeSixelFast encodes an opaque picture as a sixel DCS string with an
+// encodeSixelFast encodes a picture as a sixel DCS string with an
 // adaptive palette of at most ncolors (2..256) registers, at fidelity.
 func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, error) {
 	return encodeSixelQ(ctx, px, ncolors, QualityFidelity)
@@ -255,6 +258,13 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 			var prev uint8
 			for x := 0; x < w; x++ {
 				i := x * 4
+				if row[i+3] < 128 {
+					// Transparent: no sixel bit, the terminal's background
+					// shows (P2=1); runs and carried errors stop here.
+					above[max(x-1, 0)] = prev
+					prev = 0
+					continue
+				}
 				e := &errCur[x+1]
 				r := clampCh(int32(row[i]) + (e[0]+8)>>4)
 				g := clampCh(int32(row[i+1]) + (e[1]+8)>>4)
