@@ -185,3 +185,29 @@ func TestShowAnimatedGIFFirstFrame(t *testing.T) {
 		t.Errorf("first pixel %v, want the first frame's %v", px, want)
 	}
 }
+
+// TestUploadFromStandardInput: upload - reads the picture from stdin.
+func TestUploadFromStandardInput(t *testing.T) {
+	srv := startSim(t, false)
+	c := newCLI(t, agentEnv(srv))
+	d := device(t, srv, true)
+	data, err := os.ReadFile(writeJPEG(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := c.command(ctx, "upload", "-", "--interaction", d.InteractionID, "--target-user", d.UserID,
+		"--target-endpoint", d.UserEndpointID, "--type", "meter")
+	cmd.Stdin = bytes.NewReader(data)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("upload -: %v: %s", err, errb.String())
+	}
+	id := strings.TrimSpace(out.String())
+	got := c.ok("fetch", id, "-o", "-").stdout
+	if got != string(data) {
+		t.Errorf("the uploaded picture is %d bytes, want the %d sent on stdin", len(got), len(data))
+	}
+}
