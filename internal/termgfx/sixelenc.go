@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/lab"
@@ -215,6 +214,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		palLab[i] = lab.FromRGB(uint8(c[0]), uint8(c[1]), uint8(c[2]))
 	}
 	near := newNearest(shown)
+	labs := newLabCache()
 	// spread[i] is how far entry i is from its nearest other entry (RGB,
 	// in levels): the amplitude of the ordered dither around it.
 	spread := make([]int32, np)
@@ -282,7 +282,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 					// the left (same run) that looks the same costs fewer
 					// bytes than this pixel's own.
 					if (dy > 0 && c != int(above[x])) || (x > 0 && c != int(prev)) {
-						l := labOf(r, g, b)
+						l := labs.of(r, g, b)
 						if x > 0 && c != int(prev) && lab.Dist2(palLab[prev], l) <= tol2 {
 							c = int(prev)
 						} else if dy > 0 && c != int(above[x]) && lab.Dist2(palLab[above[x]], l) <= tol2 {
@@ -346,28 +346,38 @@ func clampCh(v int32) int32 {
 	return v
 }
 
-// labOf returns the Lab value of a colour through a table of 18-bit
-// colours (6 bits a channel, within ΔE 1 of the exact value), filled once.
-func labOf(r, g, b int32) lab.Color {
-	labTableOnce.Do(func() {
-		labTable = make([]lab.Color, 1<<18)
-		for k := range labTable {
-			c := func(s int) uint8 { return uint8(k>>s&63)<<2 | uint8(k>>s&63)>>4 }
-			labTable[k] = lab.FromRGB(c(12), c(6), c(0))
-		}
-	})
-	return labTable[int(r>>2)<<12|int(g>>2)<<6|int(b>>2)]
+// labCache returns Lab values of 18-bit colours (6 bits a channel, within
+// ΔE 1 of the exact value), converting each colour the first time it is
+// asked for: a picture meets a few thousand of the 262 144, and
+// converting them all up front cost more than the whole encode.
+type labCache struct {
+	have []uint64 // bit per key
+	val  []lab.Color
 }
 
-var (
-	labTableOnce sync.Once
-	labTable     []lab.Color
-)
+func newLabCache() *labCache {
+	return &labCache{have: make([]uint64, 1<<18/64), val: make([]lab.Color, 1<<18)}
+}
+
+func (c *labCache) of(r, g, b int32) lab.Color {
+	k := int(r>>2)<<12 | int(g>>2)<<6 | int(b>>2)
+	if c.have[k>>6]&(1<<(k&63)) == 0 {
+		ch := func(v int32) uint8 { v >>= 2; return uint8(v<<2 | v>>4) }
+		c.val[k] = lab.FromRGB(ch(r), ch(g), ch(b))
+		c.have[k>>6] |= 1 << (k & 63)
+	}
+	return c.val[k]
+}
 
 // nearest finds a palette's nearest entry to a colour (squared RGB
-// distance, weighted 2:4:3 for the eye), memoized per 18-bit colour.
+// distance, weighted 2:4:3 for the eye), memoized per 18-bit colour. The
+// search walks the entries in order of green outward from the colour's
+// green and stops each way once green alone is further than the best:
+// a few dozen distances instead of 256.
 type nearest struct {
 	pal   [][3]int32
+	byG   []int // palette indices sorted by green
+	gs    []int32
 	cache []int16
 }
 
@@ -376,7 +386,16 @@ func newNearest(pal [][3]int32) *nearest {
 	for i := range c {
 		c[i] = -1
 	}
-	return &nearest{pal: pal, cache: c}
+	byG := make([]int, len(pal))
+	for i := range byG {
+		byG[i] = i
+	}
+	slices.SortFunc(byG, func(a, b int) int { return int(pal[a][1] - pal[b][1]) })
+	gs := make([]int32, len(pal))
+	for i, p := range byG {
+		gs[i] = pal[p][1]
+	}
+	return &nearest{pal: pal, byG: byG, gs: gs, cache: c}
 }
 
 func (n *nearest) index(r, g, b int32) int {
@@ -385,10 +404,28 @@ func (n *nearest) index(r, g, b int32) int {
 		return int(v)
 	}
 	best, bd := 0, int32(1<<30)
-	for i, p := range n.pal {
-		dr, dg, db := p[0]-r, p[1]-g, p[2]-b
+	try := func(j int) bool {
+		p := n.pal[n.byG[j]]
+		dg := p[1] - g
+		if 4*dg*dg >= bd {
+			return false
+		}
+		dr, db := p[0]-r, p[2]-b
 		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bd {
-			best, bd = i, d
+			best, bd = n.byG[j], d
+		}
+		return true
+	}
+	start, _ := slices.BinarySearch(n.gs, g)
+	for lo, hi := start-1, start; lo >= 0 || hi < len(n.gs); lo, hi = lo-1, hi+1 {
+		if lo >= 0 && !try(lo) {
+			lo = -1 << 30
+		}
+		if hi < len(n.gs) && !try(hi) {
+			hi = 1 << 30
+		}
+		if lo < 0 && hi >= len(n.gs) {
+			break
 		}
 	}
 	n.cache[k] = int16(best)
