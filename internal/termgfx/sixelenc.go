@@ -126,6 +126,17 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8, []lab.Color) {
 		boxes[best] = a
 		boxes = append(boxes, b)
 	}
+	// The commonest colours get the shortest register numbers: every run
+	// of a colour in a band starts with '#' and its number.
+	slices.SortStableFunc(boxes, func(a, b box) int {
+		switch {
+		case a.n > b.n:
+			return -1
+		case a.n < b.n:
+			return 1
+		}
+		return 0
+	})
 	palette := make([][3]uint8, len(boxes))
 	lut := make([]uint8, 1<<(3*histBits))
 	// The Lab value of each histogram cell's mean colour stands for its
