@@ -162,11 +162,11 @@ for p in "${PHOTOS[@]}"; do
 	printf '%-10s %-9s %8s %7s %5s | %8s %7s %5s | %5s %5s %5s\n' "" sixel "$sb" "$se" "$sc" "$ib" "$ie" "$ic" "$(ratio2 "$sb" "$ib")" "$(ratio2 "$se" "$ie")" "$(ratio2 "$sc" "$ic")"
 	printf '%-10s %-9s %8s %7s %5s | %8s %7s %5s | %5s %5s %5s\n' "" " balanced" "$xb" "$xe" - "$ib" "$ie" - "$(ratio2 "$xb" "$ib")" "$(ratio2 "$xe" "$ie")" -
 	# The crops a person looks at: top, half blocks (snapdash | chafa |
-	# photo area-averaged), each pixel 4x; bottom, sixel (snapdash |
-	# img2sixel | photo), the centre 200x150 px, each pixel 2x.
+	# photo area-averaged), the centre 60x40 pixels, each 4x; bottom, sixel
+	# (snapdash | img2sixel | photo), the centre 240x160 px as drawn.
 	if [[ -n $MAGICK && -f $WORK/chafa.png && -f $WORK/i2s.png ]]; then
 		convert \( "$WORK/hb.png" "$WORK/chafa.png" "$WORK/hbref.png" -gravity center -crop 60x40+0+0 +repage -bordercolor white -border 2 +append -filter point -resize 400% \) \
-			\( "$WORK/six.png" "$WORK/i2s.png" "$WORK/sixref.png" -gravity center -crop 200x150+0+0 +repage -bordercolor white -border 2 +append -filter point -resize 200% \) \
+			\( "$WORK/six.png" "$WORK/i2s.png" "$WORK/sixref.png" -gravity center -crop 240x160+0+0 +repage -bordercolor white -border 2 +append \) \
 			-background white -gravity center -append -strip "$CROPS/$n.png"
 	fi
 	rm -f "$WORK/chafa.png" "$WORK/i2s.png"
