@@ -3,6 +3,8 @@ package termgfx
 import (
 	"fmt"
 	"strings"
+
+	"github.com/snapdash/snapdash/internal/lab"
 )
 
 // Quality trades a picture's fidelity for bytes on the wire. Every
@@ -12,14 +14,14 @@ import (
 type Quality string
 
 const (
-	// QualityFidelity (the default) reuses a colour only within about one
-	// just-noticeable difference (ΔE 3 in cells, 1.5 in sixel): as
+	// QualityFidelity (the default) reuses a colour only below one
+	// just-noticeable difference (ΔE 2.3 in cells, 1.5 in sixel): as
 	// faithful as chafa and img2sixel.
 	QualityFidelity Quality = "fidelity"
-	// QualityBalanced reuses colours within about 2 JND (ΔE 4.5 in cells,
-	// 3 in sixel): fewer bytes, within 1.25× of the anchors' error.
+	// QualityBalanced reuses colours within about 1.5 JND (ΔE 3.5 in
+	// cells, 3 in sixel): fewer bytes, within 1.25× of the anchors' error.
 	QualityBalanced Quality = "balanced"
-	// QualityBandwidth reuses colours within about 3.5 JND in cells and
+	// QualityBandwidth reuses colours within about 3 JND in cells and
 	// dithers sixel with a fixed pattern that compresses: for slow links.
 	QualityBandwidth Quality = "bandwidth"
 )
@@ -43,11 +45,11 @@ func ParseQuality(s string) (Quality, error) {
 func (q Quality) cellTolerance() float32 {
 	switch q {
 	case QualityBalanced:
-		return 4.5
+		return 3.5
 	case QualityBandwidth:
-		return 8
+		return 7
 	}
-	return 3
+	return lab.JND
 }
 
 // sixelTolerance is the ΔE within which the sixel encoder draws a pixel
