@@ -38,7 +38,7 @@ func showCmd() *command {
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&size, "size", "", "draw within `COLSxROWS` cells, or COLS (width only) or xROWS (default: the terminal's size, 80x24 when not a terminal)")
 			fs.BoolVar(&stretch, "stretch", false, "enlarge a picture smaller than the box to fill it (default: never larger than its pixels)")
-			fs.StringVar(&colors, "colors", "", "`full`, 256 or none (default: what the terminal supports)")
+			fs.StringVar(&colors, "colors", "", "full, 256 or none (default: what the terminal supports)")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
 			so := showOptions{stretch: stretch}
