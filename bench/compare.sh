@@ -2,14 +2,16 @@
 # compare.sh: time snapdash's preview renderer against chafa and img2sixel
 # on the same 12-megapixel JPEG, decode included, same pane and cell size,
 # in one run (hyperfine when installed, else a loop and the median); then
-# compare output bytes and fidelity (mean CIE76 ΔE of the half-block cells
-# decoded back to pixels, bench/cmd/fidelity) on the real photographs in
-# internal/termgfx/testdata/photos, with the ratios and their medians.
+# compare bytes, perceived error and CPU on the real photographs in
+# internal/termgfx/testdata/photos (see below), with the ratios and their
+# medians, and write a crop per photo into docs/pictures/ for a person to
+# look at (CROPS=dir to write them elsewhere).
 #
 #   bench/compare.sh [runs]        (from the repository root or anywhere)
 #
-# Needs Go; chafa (apt: chafa), img2sixel (apt: libsixel-bin) and hyperfine
-# (apt: hyperfine) are used when present and skipped otherwise.
+# Needs Go; chafa (apt: chafa), img2sixel (apt: libsixel-bin), ImageMagick
+# (apt: imagemagick) and hyperfine (apt: hyperfine) are used when present
+# and skipped otherwise.
 set -euo pipefail
 
 RUNS=${1:-15}
@@ -76,17 +78,19 @@ else
 fi
 
 bytes() { ${cmds[$1]} | wc -c; }
-# Mean ΔE of half-block output decoded back to pixels, "-" for other modes.
+# Perceived error of the output decoded back to pixels (half blocks and
+# sixel), "-" for other modes.
 deltae() {
 	case ${names[$1]} in
 	*halfblock* | "chafa vhalf") ${cmds[$1]} | "$FID" "$PIC" | cut -d' ' -f2 ;;
+	*sixel*) ${cmds[$1]} | "$FID" -sixel "$PIC" | cut -d' ' -f2 ;;
 	*) echo - ;;
 	esac
 }
 echo
-printf '%-20s %10s %10s %10s %6s\n' "command" "median ms" "CPU ms" "output B" "ΔE"
+printf '%-20s %10s %10s %10s %7s\n' "command" "median ms" "CPU ms" "output B" "error"
 for i in "${!cmds[@]}"; do
-	printf '%-20s %10s %10s %10s %6s\n' "${names[$i]}" "${MED[${names[$i]}]:-?}" "${CPU[${names[$i]}]:--}" "$(bytes "$i")" "$(deltae "$i")"
+	printf '%-20s %10s %10s %10s %7s\n' "${names[$i]}" "${MED[${names[$i]}]:-?}" "${CPU[${names[$i]}]:--}" "$(bytes "$i")" "$(deltae "$i")"
 done
 ratio() { # ratio NAME_OTHER NAME_OURS
 	local a=${MED[$1]:-} b=${MED[$2]:-}
@@ -100,47 +104,77 @@ ratio "chafa vhalf" "snapdash halfblock"
 ratio "chafa ascii" "snapdash ascii"
 ratio "img2sixel" "snapdash sixel"
 ratio "chafa symbols" "halfblock full-dec"
-echo "(ΔE: cells decoded back to pixels against the full-resolution decode resized"
-echo " to them; the 12 MP picture is drawn, with hard edges, and snapdash's ΔE on it"
-echo " includes its DCT-scaled decode: compare halfblock full-dec)"
+echo "(error: the output decoded back to pixels against the drawn 12 MP picture"
+echo " area-averaged to them, after the blur; see the photographs below)"
 
-# Bytes and fidelity on real photographs. Half-block at 120x40 against
-# chafa's vhalf symbols (24-bit and 240 colours); sixel against img2sixel
-# at the pixel size snapdash's sixel has in a 120x45 pane of 10x20 px.
+# Bytes, fidelity and CPU on real photographs, side by side with the
+# anchors: half blocks at 120x40 against chafa's vhalf symbols in 24-bit
+# colour, sixel against img2sixel (default settings) at the pixel size
+# snapdash's sixel has in a 120x45 pane of 10x20 px cells. Every picture is
+# decoded back to pixels and compared with the photo area-averaged to those
+# pixels (ImageMagick's -scale when installed, else cellimg.AreaAverage:
+# neither is any encoder's resampler) after a light blur, σ = 1 output
+# pixel for cells and 2 px for sixel (bench/cmd/fidelity). snapdash renders
+# as the dashboard does (imaging.DecodeForBox), decode included in its CPU.
 PHOTOS=("$ROOT"/internal/termgfx/testdata/photos/*.jpeg)
-echo
-echo "real photographs (${#PHOTOS[@]}), ${COLS}x${ROWS}: bytes, mean ΔE, snapdash/other bytes (<1: snapdash smaller)"
-printf '%-14s %-10s %9s %6s %9s %6s %7s\n' photo mode snapdash ΔE other ΔE ratio
-declare -a R_TC=() R_256=() R_SIX=()
+CROPS=${CROPS:-$ROOT/docs/pictures}
+mkdir -p "$CROPS"
+MAGICK=
+if command -v convert >/dev/null; then MAGICK=-magick; else echo "ImageMagick not installed: reference by cellimg.AreaAverage" >&2; fi
+CPURUNS=${CPURUNS:-5}
+# cpu CMD...: mean user+system CPU milliseconds of CPURUNS runs.
+cpu() {
+	local t
+	t=$( { TIMEFORMAT='%U %S'; time (for _ in $(seq "$CPURUNS"); do "$@" >/dev/null; done); } 2>&1 | tail -1)
+	awk -v t="$t" -v n="$CPURUNS" 'BEGIN {split(t, a, " "); printf "%.0f", (a[1]+a[2])*1000/n}'
+}
+ratio2() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0) printf "%.2f", a/b; else print "-"}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR == 0) {print "-"; exit} m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
+echo
+echo "real photographs (${#PHOTOS[@]}): bytes, perceived error (RMS 0..1 after the blur), CPU ms; ratios snapdash/anchor"
+printf '%-10s %-9s %8s %7s %5s | %8s %7s %5s | %5s %5s %5s\n' photo mode snapdash error cpu anchor error cpu bytes error cpu
+declare -a HB_B=() HB_E=() HB_C=() BAL_E=() SX_B=() SX_E=() SX_C=() SXB_E=() SXB_B=()
 for p in "${PHOTOS[@]}"; do
-	n=$(basename "$p")
-	read -r ob od < <("$R" -full -mode halfblock -cols $COLS -rows $ROWS "$p" | "$FID" "$p")
-	read -r o2b o2d < <("$R" -full -truecolor=false -mode halfblock -cols $COLS -rows $ROWS "$p" | "$FID" "$p")
-	"$R" -full -mode sixel -cols $COLS -rows $SIXROWS -cellw 10 -cellh 20 "$p" >"$WORK/six"
-	sb=$(wc -c <"$WORK/six")
+	n=$(basename "$p" .jpeg)
+	read -r ob oe < <("$R" -mode halfblock -cols $COLS -rows $ROWS "$p" | "$FID" $MAGICK -png "$WORK/hb.png" -ref "$WORK/hbref.png" "$p")
+	oc=$(cpu "$R" -mode halfblock -cols $COLS -rows $ROWS "$p")
+	read -r bb be < <("$R" -quality balanced -mode halfblock -cols $COLS -rows $ROWS "$p" | "$FID" $MAGICK "$p")
+	"$R" -mode sixel -cols $COLS -rows $SIXROWS -cellw 10 -cellh 20 "$p" >"$WORK/six"
+	read -r sb se < <("$FID" $MAGICK -sixel -png "$WORK/six.png" -ref "$WORK/sixref.png" "$p" <"$WORK/six")
+	sc=$(cpu "$R" -mode sixel -cols $COLS -rows $SIXROWS -cellw 10 -cellh 20 "$p")
+	read -r xb xe < <("$R" -quality balanced -mode sixel -cols $COLS -rows $SIXROWS -cellw 10 -cellh 20 "$p" | "$FID" $MAGICK -sixel "$p")
+	cb=- ce=- cc=- ib=- ie=- ic=-
 	if command -v chafa >/dev/null; then
-		read -r cb cd < <(chafa --size=${COLS}x${ROWS} -f symbols -c full --symbols vhalf "$p" | "$FID" "$p")
-		read -r c2b c2d < <(chafa --size=${COLS}x${ROWS} -f symbols -c 240 --symbols vhalf "$p" | "$FID" "$p")
-		R_TC+=("$(awk -v a="$ob" -v b="$cb" 'BEGIN {printf "%.3f", a/b}')")
-		R_256+=("$(awk -v a="$o2b" -v b="$c2b" 'BEGIN {printf "%.3f", a/b}')")
-	else
-		cb=- cd=- c2b=- c2d=-
+		read -r cb ce < <(chafa --size=${COLS}x${ROWS} -f symbols -c full --symbols vhalf "$p" | "$FID" $MAGICK -png "$WORK/chafa.png" "$p")
+		cc=$(cpu chafa --size=${COLS}x${ROWS} -f symbols -c full --symbols vhalf "$p")
+		HB_B+=("$(ratio2 "$ob" "$cb")") HB_E+=("$(ratio2 "$oe" "$ce")") HB_C+=("$(ratio2 "$oc" "$cc")") BAL_E+=("$(ratio2 "$be" "$ce")")
 	fi
-	printf '%-14s %-10s %9s %6s %9s %6s %7s\n' "$n" truecolor "$ob" "$od" "$cb" "$cd" "$(awk -v a="$ob" -v b="$cb" 'BEGIN {if (b+0) printf "%.2f", a/b; else print "-"}')"
-	printf '%-14s %-10s %9s %6s %9s %6s %7s\n' "" 256/240 "$o2b" "$o2d" "$c2b" "$c2d" "$(awk -v a="$o2b" -v b="$c2b" 'BEGIN {if (b+0) printf "%.2f", a/b; else print "-"}')"
 	if command -v img2sixel >/dev/null; then
 		geo=$(head -c 64 "$WORK/six" | grep -ao '"1;1;[0-9]*;[0-9]*' | head -1)
 		w=$(echo "$geo" | cut -d';' -f3) h=$(echo "$geo" | cut -d';' -f4)
-		ib=$(img2sixel -w "$w" -h "$h" "$p" | wc -c)
-		R_SIX+=("$(awk -v a="$sb" -v b="$ib" 'BEGIN {printf "%.3f", a/b}')")
-	else
-		ib=-
+		img2sixel -w "$w" -h "$h" "$p" >"$WORK/i2s"
+		read -r ib ie < <("$FID" $MAGICK -sixel -png "$WORK/i2s.png" "$p" <"$WORK/i2s")
+		ic=$(cpu img2sixel -w "$w" -h "$h" "$p")
+		SX_B+=("$(ratio2 "$sb" "$ib")") SX_E+=("$(ratio2 "$se" "$ie")") SX_C+=("$(ratio2 "$sc" "$ic")") SXB_E+=("$(ratio2 "$xe" "$ie")") SXB_B+=("$(ratio2 "$xb" "$ib")")
 	fi
-	printf '%-14s %-10s %9s %6s %9s %6s %7s\n' "" "sixel" "$sb" - "$ib" - "$(awk -v a="$sb" -v b="$ib" 'BEGIN {if (b+0) printf "%.2f", a/b; else print "-"}')"
+	printf '%-10s %-9s %8s %7s %5s | %8s %7s %5s | %5s %5s %5s\n' "$n" halfblock "$ob" "$oe" "$oc" "$cb" "$ce" "$cc" "$(ratio2 "$ob" "$cb")" "$(ratio2 "$oe" "$ce")" "$(ratio2 "$oc" "$cc")"
+	printf '%-10s %-9s %8s %7s %5s | %8s %7s %5s | %5s %5s %5s\n' "" " balanced" "$bb" "$be" - "$cb" "$ce" - "$(ratio2 "$bb" "$cb")" "$(ratio2 "$be" "$ce")" -
+	printf '%-10s %-9s %8s %7s %5s | %8s %7s %5s | %5s %5s %5s\n' "" sixel "$sb" "$se" "$sc" "$ib" "$ie" "$ic" "$(ratio2 "$sb" "$ib")" "$(ratio2 "$se" "$ie")" "$(ratio2 "$sc" "$ic")"
+	printf '%-10s %-9s %8s %7s %5s | %8s %7s %5s | %5s %5s %5s\n' "" " balanced" "$xb" "$xe" - "$ib" "$ie" - "$(ratio2 "$xb" "$ib")" "$(ratio2 "$xe" "$ie")" -
+	# The crops a person looks at: top, half blocks (snapdash | chafa |
+	# photo area-averaged), the centre 60x40 pixels, each 4x; bottom, sixel
+	# (snapdash | img2sixel | photo), the centre 240x160 px as drawn.
+	if [[ -n $MAGICK && -f $WORK/chafa.png && -f $WORK/i2s.png ]]; then
+		convert \( "$WORK/hb.png" "$WORK/chafa.png" "$WORK/hbref.png" -gravity center -crop 60x40+0+0 +repage -bordercolor white -border 2 +append -filter point -resize 400% \) \
+			\( "$WORK/six.png" "$WORK/i2s.png" "$WORK/sixref.png" -gravity center -crop 240x160+0+0 +repage -bordercolor white -border 2 +append \) \
+			-background white -gravity center -append -strip "$CROPS/$n.png"
+	fi
+	rm -f "$WORK/chafa.png" "$WORK/i2s.png"
 done
 echo
-echo "median bytes ratio, snapdash / other: half-block truecolor vs chafa $(median "${R_TC[@]}")," \
-	"256 colours vs chafa -c 240 $(median "${R_256[@]}"), sixel vs img2sixel $(median "${R_SIX[@]}")"
+echo "medians snapdash/anchor over ${#PHOTOS[@]} photos (fidelity): half-block bytes $(median "${HB_B[@]}"), error $(median "${HB_E[@]}") (worst $(printf '%s\n' "${HB_E[@]}" | sort -g | tail -1)), CPU $(median "${HB_C[@]}");" \
+	"sixel bytes $(median "${SX_B[@]}"), error $(median "${SX_E[@]}") (worst $(printf '%s\n' "${SX_E[@]}" | sort -g | tail -1)), CPU $(median "${SX_C[@]}")"
+echo "balanced: half-block error worst $(printf '%s\n' "${BAL_E[@]}" | sort -g | tail -1)x chafa's; sixel error worst $(printf '%s\n' "${SXB_E[@]}" | sort -g | tail -1)x img2sixel's, bytes median $(median "${SXB_B[@]}")"
+echo "crops: $CROPS/<photo>.png (top: half blocks snapdash | chafa | photo; bottom: sixel snapdash | img2sixel | photo)"
 echo
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'); $(go version)"

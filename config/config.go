@@ -43,6 +43,11 @@ func ImageModes() []string {
 	return []string{"auto", "ascii", "halfblock", "sixel", "kitty", "none"}
 }
 
+// PictureQualities lists the accepted values of picture_quality, best
+// picture first: fidelity (the default) is as faithful as chafa and
+// img2sixel, balanced and bandwidth spend fewer bytes.
+func PictureQualities() []string { return []string{"fidelity", "balanced", "bandwidth"} }
+
 // Transports lists the accepted values of events.transport: auto picks SSE
 // when the server has the events endpoint, else MQTT, else polling.
 func Transports() []string { return []string{"auto", "sse", "mqtt", "poll"} }
@@ -185,6 +190,9 @@ type Config struct {
 	Theme string `yaml:"theme"`
 	// ImageMode is how pictures are drawn: see ImageModes.
 	ImageMode string `yaml:"image_mode"`
+	// PictureQuality trades a picture's fidelity for bytes: see
+	// PictureQualities ("" is fidelity).
+	PictureQuality string `yaml:"picture_quality"`
 	// ReadOnly hides and refuses every action that changes a snapshot.
 	ReadOnly bool `yaml:"read_only"`
 	// Bell rings the terminal bell when a new picture arrives.

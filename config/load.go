@@ -255,6 +255,12 @@ func (c *Config) finish(getenv func(string) string) error {
 	if !slices.Contains(ImageModes(), c.ImageMode) {
 		return c.valueError("image-mode", "image_mode", oneOf(c.ImageMode, ImageModes()))
 	}
+	if c.PictureQuality == "" {
+		c.PictureQuality = "fidelity"
+	}
+	if !slices.Contains(PictureQualities(), c.PictureQuality) {
+		return c.valueError("picture-quality", "picture_quality", oneOf(c.PictureQuality, PictureQualities()))
+	}
 	given := c.Events.Transport
 	c.Events.Transport = strings.ToLower(strings.TrimSpace(c.Events.Transport))
 	if c.Events.Transport == "" {
@@ -491,6 +497,8 @@ func settings() []setting {
 	add("theme", "SNAPDASH_THEME", "theme", "dashboard theme: dark, light or high-contrast", g, s)
 	g, s = str(func(c *Config) *string { return &c.ImageMode })
 	add("image-mode", "SNAPDASH_IMAGE_MODE", "image_mode", "picture rendering: "+strings.Join(ImageModes(), ", "), g, s)
+	g, s = str(func(c *Config) *string { return &c.PictureQuality })
+	add("picture-quality", "SNAPDASH_PICTURE_QUALITY", "picture_quality", "pictures: "+strings.Join(PictureQualities(), ", ")+" (fewer bytes, less faithful)", g, s)
 	list = append(list, boolSetting("allow-insecure-http", "SNAPDASH_ALLOW_INSECURE_HTTP", "allow_insecure_http",
 		"allow http:// to another machine (credentials in clear)",
 		func(c *Config) *bool { return &c.AllowInsecureHTTP }))

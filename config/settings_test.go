@@ -144,3 +144,33 @@ func TestValueErrorsNameTheSource(t *testing.T) {
 		t.Errorf("defaults: %v %v", c, err)
 	}
 }
+
+func TestPictureQuality(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(LoadOptions{Getenv: env(map[string]string{"HOME": dir})})
+	if err != nil || c.PictureQuality != "fidelity" {
+		t.Fatalf("default: %v, %v", c, err)
+	}
+	p := writeFile(t, dir, "picture_quality: balanced\n", 0o600)
+	for _, tc := range []struct {
+		env, flag, want string
+		origin          Origin
+	}{
+		{"", "", "balanced", FromFile},
+		{"bandwidth", "", "bandwidth", FromEnv},
+		{"bandwidth", "fidelity", "fidelity", FromFlag},
+	} {
+		flags := map[string]string{"config": p}
+		if tc.flag != "" {
+			flags["picture-quality"] = tc.flag
+		}
+		c, err := Load(LoadOptions{Flags: flags, Getenv: env(map[string]string{"HOME": dir, "SNAPDASH_PICTURE_QUALITY": tc.env})})
+		if err != nil || c.PictureQuality != tc.want || c.Origin("picture-quality") != tc.origin {
+			t.Errorf("env %q flag %q: %v from %s, %v; want %s from %s", tc.env, tc.flag, c.PictureQuality, c.Origin("picture-quality"), err, tc.want, tc.origin)
+		}
+	}
+	_, err = Load(LoadOptions{Flags: map[string]string{"picture-quality": "best"}, Getenv: env(map[string]string{"HOME": dir})})
+	if err == nil || !strings.Contains(err.Error(), "fidelity, balanced, bandwidth") {
+		t.Errorf("picture-quality best: %v", err)
+	}
+}

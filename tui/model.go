@@ -197,7 +197,7 @@ func New(opts Options) *Model {
 	m.overlay, _ = opts.Output.(*termgfx.Overlay)
 	m.history, _ = cmdline.OpenHistory(opts.StateDir) // unreadable: in memory only, said when a line is run
 	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget.b),
-		Caps: opts.Caps.gfx(), Mode: opts.ImageMode.gfx(), Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
+		Caps: opts.Caps.gfx(), Mode: opts.ImageMode.gfx(), Quality: termgfx.Quality(opts.PictureQuality), Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
 	m.events.SetDescriber(m.describeEvent)
 	m.watch = newWatch(m)
 	// Through setFocus, so the table draws its cursor row focused at once.

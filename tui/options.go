@@ -81,6 +81,9 @@ type Options struct {
 	// Caps, a terminal of text only, auto draws half blocks).
 	ImageMode ImageMode
 	Caps      Caps
+	// PictureQuality is fidelity (""), balanced or bandwidth: see
+	// docs/pictures.md.
+	PictureQuality string
 	// Interactions are shown first and the first is selected (--interaction).
 	Interactions []string
 	// Since is how far back the interactions endpoint is asked (default 24h).

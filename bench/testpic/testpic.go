@@ -59,3 +59,33 @@ func Photo(w, h int) *image.RGBA {
 }
 
 func clamp8(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v))) }
+
+// Sky draws a w×h sky-like picture: a smooth vertical gradient from deep
+// blue to a pale horizon with a faint warm glow on one side, plus mild
+// camera-like noise (about 1.5 levels). It is where an encoder's banding,
+// posterization and streaks show most: every colour step is visible.
+func Sky(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	seed := uint32(2024)
+	rnd := func() float64 { // xorshift, uniform in [-0.5, 0.5)
+		seed ^= seed << 13
+		seed ^= seed >> 17
+		seed ^= seed << 5
+		return float64(seed)/float64(1<<32) - 0.5
+	}
+	clamp := func(v float64) uint8 { return uint8(math.Max(0, math.Min(255, math.Round(v)))) }
+	for y := 0; y < h; y++ {
+		t := float64(y) / float64(h-1)
+		for x := 0; x < w; x++ {
+			u := float64(x) / float64(w-1)
+			glow := math.Exp(-((u-0.8)*(u-0.8)*6 + (1-t)*(1-t)*4)) * 40
+			r := 40 + 150*t*t + glow
+			g := 90 + 120*t + glow*0.6
+			b := 170 + 60*t - glow*0.3
+			n := (rnd() + rnd() + rnd()) * 2 // about 1.5 levels RMS
+			i := img.PixOffset(x, y)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = clamp(r+n), clamp(g+n), clamp(b+n*1.2), 255
+		}
+	}
+	return img
+}

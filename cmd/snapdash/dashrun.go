@@ -50,6 +50,7 @@ func dashboardOptions(cfg *config.Config, o *dashboardOpts, getenv func(string) 
 		ReadOnlyReason:  readOnlyReason(cfg, o),
 		Watch:           o.watch,
 		ImageMode:       mode,
+		PictureQuality:  cfg.PictureQuality,
 		Interactions:    o.interactions,
 		Since:           time.Duration(o.since),
 		StateDir:        stateDir,

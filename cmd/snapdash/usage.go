@@ -202,11 +202,12 @@ var flagPlaceholders = map[string]string{
 	"since": "DURATION", "timeout": "DURATION",
 	"seed": "N", "since-id": "N", "limit": "N", "max-image-mb": "N",
 	"events": "TRANSPORT", "theme": "THEME", "image-mode": "MODE", "jq": "EXPR", "size": "COLSxROWS",
+	"colors": "COLORS", "picture-quality": "QUALITY",
 }
 
 // placeholders is every placeholder help may show.
 var placeholders = []string{"ID", "FILE", "DIR", "DURATION", "N", "ADDR", "URL", "TYPE", "STATE", "TOKEN", "SECRET",
-	"TRANSPORT", "THEME", "MODE", "EXPR", "COLSxROWS", "VALUE"}
+	"TRANSPORT", "THEME", "MODE", "EXPR", "COLSxROWS", "VALUE", "COLORS", "QUALITY"}
 
 // flagSyntax returns "--name PLACEHOLDER" (-o for one letter; no
 // placeholder for a boolean) and the usage text without backquotes.

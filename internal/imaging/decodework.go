@@ -12,7 +12,8 @@ import (
 )
 
 // reduceAbove is the picture size (pixels) above which a full decode for a
-// box is shrunk at once to the box's size: the full-size pixels are then
+// box is shrunk at once to scaleMargin times the box's size: the
+// full-size pixels are then
 // released instead of being cached (a 50 MP picture is 200 MB as RGBA).
 const reduceAbove = 4_000_000
 
@@ -82,7 +83,10 @@ func decodeFull(ctx context.Context, data []byte, format string, cfg image.Confi
 	px := int64(cfg.Width) * int64(cfg.Height)
 	f := 1
 	if box.X > 0 && box.Y > 0 && px > reduceAbove {
-		f = max(int(shrinkLimit(cfg.Width, cfg.Height, box.X, box.Y)), 1)
+		// Keep scaleMargin pixels per shown pixel, as for a reduced JPEG
+		// decode: the render's exact area average then decides each
+		// shown pixel, not this shrink's whole-pixel blocks.
+		f = max(int(shrinkLimit(cfg.Width, cfg.Height, box.X, box.Y)/scaleMargin), 1)
 	}
 	cost := decodeCost(data, format, cfg, jl)
 	if f > 1 {

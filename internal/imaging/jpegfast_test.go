@@ -115,11 +115,11 @@ func TestReducedJPEGFallsBack(t *testing.T) {
 		t.Fatalf("progressive via DecodeForBox: %v %+v", err, info)
 	}
 	img, info, err = DecodeForBox(ctx, readFixture(t, "s420.jpg"), Limits{}, image.Pt(10, 10))
-	if err != nil || info.Scale != 8 || info.Width != 203 || img.Bounds().Dx() != 26 {
+	if err != nil || info.Scale != 4 || info.Width != 203 || img.Bounds().Dx() != 51 {
 		t.Fatalf("s420 via DecodeForBox: %v %+v %v", err, info, img.Bounds())
 	}
 	if !info.Covers(image.Pt(10, 10)) || info.Covers(image.Pt(30, 30)) || info.Covers(image.Pt(60, 40)) {
-		t.Fatal("Covers is wrong about a 1/8 decode")
+		t.Fatal("Covers is wrong about a 1/4 decode")
 	}
 	// A pane as large as the picture needs a full decode.
 	_, info, err = DecodeForBox(ctx, readFixture(t, "s420.jpg"), Limits{}, image.Pt(1000, 400))
@@ -151,8 +151,9 @@ func TestJPEGScale(t *testing.T) {
 	cases := []struct{ w, h, bw, bh, want int }{
 		{4000, 3000, 120, 80, 8},
 		{4000, 3000, 1200, 800, 1}, // 3000/800 = 3.75: 1/2 would do, but is not used
-		{4000, 3000, 1000, 700, 4}, // 4000/1000 = 4
-		{4000, 3000, 900, 900, 4},  // width limits: 4000/900 = 4.4
+		{4000, 3000, 1000, 700, 1}, // 4000/1000 = 4: under scaleMargin×4
+		{4000, 3000, 900, 900, 1},  // width limits: 4000/900 = 4.4
+		{4000, 3000, 300, 200, 4},  // 4000/300 = 13.3 ≥ 3×4
 		{1000, 1000, 1200, 800, 1},
 		{4000, 300, 120, 80, 8},
 	}

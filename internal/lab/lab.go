@@ -2,6 +2,12 @@
 // CIE76 colour difference ΔE between them, the yardstick the picture
 // encoders use to decide when two colours look the same: a ΔE of about
 // 2.3 is one just-noticeable difference.
+//
+// It is kept, rather than github.com/lucasb-eyer/go-colorful, for speed
+// alone: the encoders convert every pixel of a frame (and a table of
+// 262 144 colours for sixel), and go-colorful's Lab() measured 4.5x slower
+// (BenchmarkFromRGB, BenchmarkColorfulLab). TestAgreesWithColorful holds
+// it to go-colorful's results within ΔE 0.05.
 package lab
 
 import "math"

@@ -1,11 +1,10 @@
 package termgfx
 
 import (
-	"container/list"
 	"fmt"
 	"image"
-	"sync"
 
+	"github.com/snapdash/snapdash/internal/bytecache"
 	"github.com/snapdash/snapdash/internal/imaging"
 )
 
@@ -14,14 +13,8 @@ import (
 // run in tea.Cmd goroutines). Build one per program or SSH session; give
 // the caches of a process one shared imaging.Budget (NewBudgetCache).
 type Cache struct {
-	mu       sync.Mutex
-	budget   *imaging.Budget
-	closed   bool
-	maxBytes int64
-	bytes    int64
-	ll       *list.List
-	items    map[string]*list.Element
-	stats    CacheStats
+	budget *imaging.Budget
+	c      *bytecache.Cache[string, any]
 }
 
 // CacheStats counts cache activity.
@@ -43,11 +36,12 @@ func (s CacheStats) String() string {
 		s.Entries, imaging.HumanBytes(s.Bytes), imaging.HumanBytes(s.MaxBytes), s.Hits, s.Misses, s.Evictions)
 }
 
-type cacheEntry struct {
-	key  string
-	val  any
-	size int64
-}
+// budgetShare charges a cache's entries to an imaging.Budget's share for
+// caches.
+type budgetShare struct{ b *imaging.Budget }
+
+func (s budgetShare) Charge(n int64) bool { return s.b.ChargeCache(n) }
+func (s budgetShare) Release(n int64)     { s.b.ReleaseCache(n) }
 
 // ImageEntry is a decoded picture with its Info, as kept by the cache.
 type ImageEntry struct {
@@ -70,7 +64,11 @@ func NewBudgetCache(maxBytes int64, b *imaging.Budget) *Cache {
 	if maxBytes < 1<<20 {
 		maxBytes = 1 << 20
 	}
-	return &Cache{budget: b, maxBytes: maxBytes, ll: list.New(), items: map[string]*list.Element{}}
+	var share bytecache.Charger
+	if b != nil {
+		share = budgetShare{b}
+	}
+	return &Cache{budget: b, c: bytecache.New[string, any](maxBytes, share)}
 }
 
 // Budget returns the shared budget the cache charges (nil when none), for
@@ -79,17 +77,12 @@ func (c *Cache) Budget() *imaging.Budget { return c.budget }
 
 // Close drops everything, gives the bytes back to the budget, and makes
 // later Puts keep nothing (jobs still running when the program ends).
-func (c *Cache) Close() {
-	c.Purge()
-	c.mu.Lock()
-	c.closed = true
-	c.mu.Unlock()
-}
+func (c *Cache) Close() { c.c.Close() }
 
 // Key builds a cache key for a snapshot rendered with o.
 func Key(snapshotID string, o Options) string {
-	return fmt.Sprintf("%s|%s|%dx%d|c%t|t%t|%dx%d|z%.3f|%.3f,%.3f|i%d|s%d", snapshotID, o.Mode, o.Cols, o.Rows,
-		o.Color, o.TrueColor, o.CellW, o.CellH, o.Zoom, o.PanX, o.PanY, o.ImageID, o.SixelColors)
+	return fmt.Sprintf("%s|%s|%dx%d|c%t|t%t|%dx%d|z%.3f|%.3f,%.3f|i%d|s%d|q%s", snapshotID, o.Mode, o.Cols, o.Rows,
+		o.Color, o.TrueColor, o.CellW, o.CellH, o.Zoom, o.PanX, o.PanY, o.ImageID, o.SixelColors, o.Quality)
 }
 
 // Get returns the frame stored under key.
@@ -160,89 +153,20 @@ func (c *Cache) PutBytes(key string, b []byte) {
 
 // Contains reports whether key is cached, without counting a hit or a
 // miss and without making the entry more recent.
-func (c *Cache) Contains(key string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	_, ok := c.items[key]
-	return ok
-}
+func (c *Cache) Contains(key string) bool { return c.c.Contains(key) }
 
 // Remove drops key.
-func (c *Cache) Remove(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		c.removeElement(el)
-	}
-}
+func (c *Cache) Remove(key string) { c.c.Remove(key) }
 
 // Purge drops everything.
-func (c *Cache) Purge() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.ll.Init()
-	c.items = map[string]*list.Element{}
-	c.budget.ReleaseCache(c.bytes)
-	c.bytes = 0
-}
+func (c *Cache) Purge() { c.c.Purge() }
 
 // Stats returns a snapshot of the counters.
 func (c *Cache) Stats() CacheStats {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	s := c.stats
-	s.Entries = c.ll.Len()
-	s.Bytes = c.bytes
-	s.MaxBytes = c.maxBytes
-	return s
+	s := c.c.Stats()
+	return CacheStats{Hits: s.Hits, Misses: s.Misses, Evictions: s.Evictions, Entries: s.Entries, Bytes: s.Bytes, MaxBytes: s.MaxBytes}
 }
 
-func (c *Cache) get(key string) (any, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[key]
-	if !ok {
-		c.stats.Misses++
-		return nil, false
-	}
-	c.stats.Hits++
-	c.ll.MoveToFront(el)
-	return el.Value.(*cacheEntry).val, true
-}
+func (c *Cache) get(key string) (any, bool) { return c.c.Get(key) }
 
-func (c *Cache) put(key string, v any, size int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		c.removeElement(el)
-	}
-	if size > c.maxBytes || c.closed {
-		return
-	}
-	for !c.budget.ChargeCache(size) {
-		back := c.ll.Back()
-		if back == nil {
-			return // the caches' share is full with other sessions' pictures
-		}
-		c.removeElement(back)
-		c.stats.Evictions++
-	}
-	c.items[key] = c.ll.PushFront(&cacheEntry{key: key, val: v, size: size})
-	c.bytes += size
-	for c.bytes > c.maxBytes {
-		back := c.ll.Back()
-		if back == nil {
-			break
-		}
-		c.removeElement(back)
-		c.stats.Evictions++
-	}
-}
-
-func (c *Cache) removeElement(el *list.Element) {
-	e := el.Value.(*cacheEntry)
-	c.ll.Remove(el)
-	delete(c.items, e.key)
-	c.bytes -= e.size
-	c.budget.ReleaseCache(e.size)
-}
+func (c *Cache) put(key string, v any, size int64) { c.c.Put(key, v, size) }

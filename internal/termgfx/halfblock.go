@@ -39,36 +39,66 @@ func renderHalfblock(ctx context.Context, img image.Image, o Options, f *Frame) 
 			return rgb{}, false
 		}
 		i := y*px.Stride + x*4
-		return rgb{px.Pix[i], px.Pix[i+1], px.Pix[i+2]}, true
+		// A mostly transparent pixel is left to the terminal's
+		// background, as an unpainted half.
+		if px.Pix[i+3] < 128 {
+			return rgb{}, false
+		}
+		a := uint32(px.Pix[i+3])
+		if a == 255 {
+			return rgb{px.Pix[i], px.Pix[i+1], px.Pix[i+2]}, true
+		}
+		un := func(v uint8) uint8 { return uint8(min(uint32(v)*255/a, 255)) } // premultiplied → straight
+		return rgb{un(px.Pix[i]), un(px.Pix[i+1]), un(px.Pix[i+2])}, true
 	}
-	// Each pixel's Lab value is needed once or twice per cell: convert the
-	// two pixel rows of a cell row once.
-	tg := make([]target, 2*gw)
-	okPix := make([]bool, 2*gw)
+	// The colour error of each drawn pixel (what it should have been,
+	// less what was drawn: the colour reused or the palette entry written)
+	// is carried to the pixels not yet drawn next to it, so that colour
+	// reuse never steps a gradient or flattens a texture: the eye, which
+	// averages neighbouring pixels, sees the right colour. top's error
+	// goes 7/16 right and 9/16 to the bottom half of the next cell;
+	// bottom's 7/16 right and 3/16, 5/16, 1/16 to the next row's cells.
+	tol := o.Quality.cellTolerance()
+	errTop := make([][3]float32, gw+2) // index x+1
+	errBot := make([][3]float32, gw+2)
+	errNext := make([][3]float32, gw+2)
 	lines := make([]string, o.Rows)
 	var sb strings.Builder
 	for row := 0; row < o.Rows; row++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		for i := range tg {
-			c, ok := at(i%gw, 2*row+i/gw)
-			okPix[i] = ok
-			if ok {
-				tg[i] = newTarget(c)
-			}
-		}
+		errTop, errNext = errNext, errTop
+		clear(errNext)
+		clear(errBot)
 		sb.Reset()
-		e := newSGREncoder(&sb, o.TrueColor)
+		e := newSGREncoder(&sb, o.TrueColor, tol)
 		for col := 0; col < o.Cols; col++ {
-			okT, okB := okPix[col], okPix[gw+col]
+			ct, okT := at(col, 2*row)
+			cb, okB := at(col, 2*row+1)
+			tt := newTarget(addErr(ct, errTop[col+1]))
+			tb := newTarget(addErr(cb, errBot[col+1]))
 			switch {
+			case okT && okB && !o.TrueColor:
+				// The 256-colour palette's steps are coarse (up to ΔE 10):
+				// carried errors would dither every smooth area into
+				// noise that costs bytes, so each pixel takes its nearest
+				// entry, as chafa -c 240 does.
+				e.cell(newTarget(ct), newTarget(cb))
 			case okT && okB:
-				e.cell(tg[col], tg[gw+col])
+				dt, db := e.cell(tt, tb)
+				et := diff(tt.c, dt)
+				eb := diff(tb.c, db)
+				spread(errTop, col+2, et, 7.0/16)
+				spread(errBot, col+2, et, 9.0/16)
+				spread(errBot, col+2, eb, 7.0/16)
+				spread(errNext, col, eb, 3.0/16)
+				spread(errNext, col+1, eb, 5.0/16)
+				spread(errNext, col+2, eb, 1.0/16)
 			case okT:
-				e.fgOnly(upperHalf, tg[col])
+				e.fgOnly(upperHalf, tt)
 			case okB:
-				e.fgOnly(lowerHalf, tg[gw+col])
+				e.fgOnly(lowerHalf, tb)
 			default:
 				e.blank()
 			}
@@ -78,6 +108,33 @@ func renderHalfblock(ctx context.Context, img image.Image, o Options, f *Frame) 
 	}
 	f.Lines = lines
 	return nil
+}
+
+// addErr returns c with the carried error e added, clamped.
+func addErr(c rgb, e [3]float32) rgb {
+	ch := func(v uint8, d float32) uint8 {
+		x := float32(v) + d
+		if x <= 0 {
+			return 0
+		}
+		if x >= 255 {
+			return 255
+		}
+		return uint8(x + 0.5)
+	}
+	return rgb{ch(c.r, e[0]), ch(c.g, e[1]), ch(c.b, e[2])}
+}
+
+// diff returns want − got per channel.
+func diff(want, got rgb) [3]float32 {
+	return [3]float32{float32(want.r) - float32(got.r), float32(want.g) - float32(got.g), float32(want.b) - float32(got.b)}
+}
+
+// spread adds w·e to buf[i].
+func spread(buf [][3]float32, i int, e [3]float32, w float32) {
+	buf[i][0] += w * e[0]
+	buf[i][1] += w * e[1]
+	buf[i][2] += w * e[2]
 }
 
 var cubeLevels = [6]int{0, 95, 135, 175, 215, 255}

@@ -44,6 +44,8 @@ type Options struct {
 	ImageID uint32
 	// SixelColors is the palette size for sixel (2..256, default 256).
 	SixelColors int
+	// Quality trades fidelity for bytes; "" is QualityFidelity.
+	Quality Quality
 }
 
 // Frame is a rendered picture, ready for View and the Overlay.

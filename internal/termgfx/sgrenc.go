@@ -76,8 +76,8 @@ type sgrEncoder struct {
 	params []byte
 }
 
-func newSGREncoder(sb *strings.Builder, trueColor bool) *sgrEncoder {
-	return &sgrEncoder{sb: sb, true: trueColor, tol2: matchDeltaE * matchDeltaE, params: make([]byte, 0, 48)}
+func newSGREncoder(sb *strings.Builder, trueColor bool, tol float32) *sgrEncoder {
+	return &sgrEncoder{sb: sb, true: trueColor, tol2: tol * tol, params: make([]byte, 0, 48)}
 }
 
 // covers reports whether pen p, as set, may draw t.
@@ -170,8 +170,9 @@ func (e *sgrEncoder) need(cur pen, t target) (pen, bool) {
 	return e.penFor(t), true
 }
 
-// cell draws a cell whose top half is top and bottom half is bot.
-func (e *sgrEncoder) cell(top, bot target) {
+// cell draws a cell whose top half is top and bottom half is bot, and
+// returns the colours it drew them with.
+func (e *sgrEncoder) cell(top, bot target) (rgb, rgb) {
 	var cs [4]change
 	n := 0
 	add := func(glyph string, fgT, bgT *target) {
@@ -205,10 +206,20 @@ func (e *sgrEncoder) cell(top, bot target) {
 		}
 	}
 	e.apply(best)
+	switch best.glyph {
+	case upperHalf:
+		return best.fg.c, best.bg.c
+	case lowerHalf:
+		return best.bg.c, best.fg.c
+	case fullBlock:
+		return best.fg.c, best.fg.c
+	}
+	return best.bg.c, best.bg.c
 }
 
-// fgOnly draws glyph with foreground t and the default background.
-func (e *sgrEncoder) fgOnly(glyph string, t target) {
+// fgOnly draws glyph with foreground t and the default background, and
+// returns the colour it drew t with.
+func (e *sgrEncoder) fgOnly(glyph string, t target) rgb {
 	if e.bg.ok {
 		if e.fg.ok {
 			e.sb.WriteString(resetSGR)
@@ -221,6 +232,7 @@ func (e *sgrEncoder) fgOnly(glyph string, t target) {
 	c := change{glyph: glyph, bg: e.bg}
 	c.fg, c.setFg = e.need(e.fg, t)
 	e.apply(c)
+	return c.fg.c
 }
 
 // blank draws a space on the default background; the foreground, which

@@ -33,7 +33,7 @@ func renderSixel(ctx context.Context, img image.Image, o Options, f *Frame) erro
 	if err != nil {
 		return err
 	}
-	gfx, err := encodeSixel(ctx, px, o.SixelColors)
+	gfx, err := encodeSixelQ(ctx, px, o.SixelColors, o.Quality)
 	if err != nil {
 		return err
 	}
@@ -44,9 +44,4 @@ func renderSixel(ctx context.Context, img image.Image, o Options, f *Frame) erro
 	f.GraphicRow = (o.Rows - f.GraphicRows) / 2
 	f.Lines = blankLines(o.Cols, o.Rows)
 	return nil
-}
-
-// encodeSixel encodes an opaque picture as a sixel DCS string.
-func encodeSixel(ctx context.Context, px *image.RGBA, colors int) (string, error) {
-	return encodeSixelFast(ctx, px, colors)
 }

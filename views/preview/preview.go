@@ -39,6 +39,8 @@ type Config struct {
 	// picks from Caps; ModeNone shows no pictures).
 	Caps termgfx.Caps
 	Mode termgfx.Mode
+	// Quality trades fidelity for bytes ("" is fidelity).
+	Quality termgfx.Quality
 	// Delay is how long the selection must rest before a picture is
 	// fetched; Tick schedules that rest (tea.Tick when nil).
 	Delay time.Duration
@@ -193,7 +195,7 @@ func (m *Model) options() termgfx.Options {
 	o := termgfx.Options{
 		Cols: m.sel.Cols, Rows: m.sel.Rows, Mode: m.Mode(),
 		Color: !m.c.Styles.NoColor, TrueColor: c.TrueColor && !m.c.Styles.NoColor,
-		CellW: c.CellW, CellH: c.CellH, Zoom: 1,
+		CellW: c.CellW, CellH: c.CellH, Zoom: 1, Quality: m.cfg.Quality,
 	}
 	if m.full && m.view.zoom > 1 {
 		o.Zoom, o.PanX, o.PanY = m.view.zoom, m.view.panX, m.view.panY
