@@ -8,8 +8,8 @@ import (
 	"github.com/snapdash/snapdash/internal/imaging"
 )
 
-// BenchmarkSixelAstro is one 512×512 photo from its JPEG bytes to sixel at
-// 1200×900 pixels, decode included: the work a reviewer waits for.
+// BenchmarkSixelAstro is one photo from its JPEG bytes to sixel in a
+// 120×45-cell pane, decode included: the work a reviewer waits for.
 func BenchmarkSixelAstro(b *testing.B) {
 	data, err := os.ReadFile("testdata/photos/astronaut.jpeg")
 	if err != nil {
