@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/snapdash/snapdash/internal/keyinput"
 	"github.com/snapdash/snapdash/internal/termgfx"
 )
 
@@ -35,13 +36,29 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	}
 	m := New(opts)
 	defer m.Close()
-	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(w),
+	keys, stop := input(in)
+	defer stop()
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(keys), tea.WithOutput(w),
 		tea.WithAltScreen()}, m.ProgramOptions()...)...)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}
 	return err
+}
+
+// input wraps a terminal's input for the dashboard's program: an ESC that
+// begins no complete, known sequence reaches it as an Escape, and a
+// sequence split across reads is completed (see package keyinput; SSH
+// sessions wrap theirs the same way). stop ends it once the program has.
+// On Windows, where Bubble Tea reads console events rather than bytes, the
+// input is used as it is.
+func input(in io.Reader) (r io.Reader, stop func()) {
+	if runtime.GOOS == "windows" {
+		return in, func() {}
+	}
+	k := keyinput.New(in, keyinput.Options{})
+	return k, func() { _ = k.Close() }
 }
 
 // ProgramOptions are the program options the dashboard asks for besides

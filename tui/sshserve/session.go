@@ -14,6 +14,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
+	"github.com/snapdash/snapdash/internal/keyinput"
 	"github.com/snapdash/snapdash/internal/sanitize"
 )
 
@@ -199,7 +200,11 @@ func (s *Server) run(sess ssh.Session, ss *liveSession, who identity, pty ssh.Pt
 	safe := newSafeModel(model, func(v any, stack []byte) {
 		log.Error("dashboard panicked; ending this session only", "panic", describePanic(v), "stack", string(stack))
 	})
-	popts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out), tea.WithContext(ctx),
+	// Keys as the terminal sent them: an ESC that begins no known sequence
+	// is an Escape, a sequence split across SSH packets is completed.
+	keys := keyinput.New(in, keyinput.Options{})
+	defer func() { _ = keys.Close() }()
+	popts := []tea.ProgramOption{tea.WithInput(keys), tea.WithOutput(out), tea.WithContext(ctx),
 		tea.WithAltScreen(), tea.WithoutSignalHandler()}
 	if d, ok := model.(interface{ ProgramOptions() []tea.ProgramOption }); ok {
 		popts = append(popts, d.ProgramOptions()...) // the mouse, unless the options turn it off
