@@ -274,8 +274,13 @@ func (m *Model) readOnly() bool { return m.readOnlyWhy != "" }
 
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste && !k.Alt {
-		return m.splitKeys(k)
+	if k, ok := msg.(tea.KeyMsg); ok && !k.Paste {
+		if k.Alt {
+			return m.unalt(k)
+		}
+		if k.Type == tea.KeyRunes && len(k.Runes) > 1 {
+			return m.splitKeys(k)
+		}
 	}
 	cmd := m.update(msg)
 	if m.dialog == dialogConfirm && m.confirm.Name() == "quit" && m.inFlight() != m.quitAsked {

@@ -22,8 +22,11 @@ type click struct {
 // the pointer, a double click on a snapshot opens it full screen, and a
 // click on a key hint in the footer does what the key does.
 func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if m.tooSmall() || m.dialog != dialogNone || msg.Action != tea.MouseActionPress {
+	if m.tooSmall() || msg.Action != tea.MouseActionPress {
 		return nil
+	}
+	if m.dialog != dialogNone {
+		return m.dialogMouse(msg)
 	}
 	if msg.Button == tea.MouseButtonLeft && msg.Y == m.height-1 {
 		if b, ok := statusbar.HintAt(m.footerKeys(), msg.X); ok {

@@ -63,12 +63,40 @@ func TestMouseClicksWheelAndFooter(t *testing.T) {
 	if f := m.Focus(); f.Dialog != "discard" {
 		t.Fatalf("click on the discard hint: %+v", f)
 	}
-	// Dialogs keep the mouse out: a click does not move the table under it.
+	// A click outside a question's hints answers No and goes no further:
+	// the table under it does not move.
 	before := m.Focus().Snapshot
 	m.Update(press2(l.snaps.x+5, l.snaps.y+4, tea.MouseButtonLeft))
-	if f := m.Focus(); f.Dialog != "discard" || f.Snapshot != before {
-		t.Fatalf("a click reached the table under the dialog: %+v", f)
+	if f := m.Focus(); f.Dialog != "" || f.Snapshot != before {
+		t.Fatalf("a click beside the question: %+v", f)
 	}
+	// The hints drawn in the question, and the footer's, are its keys.
+	m.Update(keyMsg("d"))
+	if !clickLabel(t, m, "N no", false) || m.Focus().Dialog != "" {
+		t.Fatalf("click on the question's N: %+v", m.Focus())
+	}
+	m.Update(keyMsg("d"))
+	if !clickLabel(t, m, "y yes", true) || m.Focus().InFlight != 1 {
+		t.Fatalf("click on the footer's y: %+v", m.Focus())
+	}
+}
+
+// clickLabel clicks on the middle of label, in the footer or above it.
+func clickLabel(t *testing.T, m *Model, label string, footer bool) bool {
+	t.Helper()
+	lines := strings.Split(m.View(), "\n")
+	for y := len(lines) - 1; y >= 0; y-- {
+		if footer != (y == len(lines)-1) {
+			continue
+		}
+		plain := ansi.Strip(lines[y])
+		if i := strings.Index(plain, label); i >= 0 {
+			m.Update(press2(ansi.StringWidth(plain[:i])+1, y, tea.MouseButtonLeft))
+			return true
+		}
+	}
+	t.Fatalf("no %q on the screen:\n%s", label, m.View())
+	return false
 }
 
 func TestNoMouseLeavesTheTerminalItsSelection(t *testing.T) {

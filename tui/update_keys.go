@@ -25,6 +25,11 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 	if m.dialog != dialogNone {
 		return m.updateDialog(k)
 	}
+	if k.Paste {
+		// A paste is text for a field; with none open it does nothing.
+		m.setStatusInfo("paste ignored: no text field is open")
+		return nil
+	}
 	if m.screen == screenWatch {
 		return m.watchKey(k)
 	}

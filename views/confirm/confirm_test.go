@@ -25,16 +25,33 @@ func TestDefaultIsNo(t *testing.T) {
 			t.Errorf("%s answered %#v, want no", k, msg)
 		}
 	}
-	for _, k := range []string{"y", "Y"} {
-		msg, ok := answer(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
-		if !ok || msg != (discardIt{"s1"}) {
-			t.Errorf("%s answered %#v, want yes", k, msg)
+	msg, ok := answer(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	if !ok || msg != (discardIt{"s1"}) {
+		t.Errorf("y answered %#v, want yes", msg)
+	}
+	// Any other key, a paste and a click say no: the first key answers,
+	// so a stray key never leaves the question open for a later y.
+	for _, k := range []tea.KeyMsg{
+		{Type: tea.KeyRunes, Runes: []rune("d")}, {Type: tea.KeyRunes, Runes: []rune("Y")},
+		{Type: tea.KeySpace, Runes: []rune(" ")}, {Type: tea.KeyEsc, Alt: true},
+		{Type: tea.KeyRunes, Runes: []rune("y"), Paste: true}, {Type: tea.KeyUp},
+	} {
+		if msg, ok := answer(t, m, k); !ok || msg != (dialog.Closed{Name: "discard"}) {
+			t.Errorf("%q answered %#v, want no", k, msg)
 		}
 	}
-	// Any other key is ignored: a stray d or j must not answer.
-	for _, k := range []string{"d", "j", " "} {
-		if msg, ok := answer(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}); ok {
-			t.Errorf("%q answered %#v", k, msg)
+	if _, res := m.Update(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonLeft, X: 3, Y: 4}); res != (dialog.Closed{Name: "discard"}) {
+		t.Errorf("a click answered %#v, want no", res)
+	}
+	// A resize, the wheel, motion and releases leave it open.
+	for _, msg := range []tea.Msg{
+		tea.WindowSizeMsg{Width: 100, Height: 30},
+		tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown},
+		tea.MouseMsg{Action: tea.MouseActionRelease, Button: tea.MouseButtonLeft},
+		tea.MouseMsg{Action: tea.MouseActionMotion},
+	} {
+		if _, res := m.Update(msg); res != nil {
+			t.Errorf("%#v answered %#v", msg, res)
 		}
 	}
 }

@@ -16,3 +16,13 @@ type Result any
 // Closed is the Result of a dialog dismissed without an answer (esc, or
 // No to a question). Name says which dialog it was.
 type Closed struct{ Name string }
+
+// Hint is a key hint drawn inside a dialog; a click on it does what
+// pressing Press does.
+type Hint struct {
+	Key, Desc string
+	Press     string
+}
+
+// Label is the hint as drawn: the key, a space, the description.
+func (h Hint) Label() string { return h.Key + " " + h.Desc }
