@@ -35,6 +35,7 @@ var keyAlphabet = []string{
 type actionCall struct {
 	kind string // "approve", "discard", "request", "camera"
 	id   string // the snapshot (approve, discard) or the target user
+	typ  string // the type an approval sets ("" keeps the snapshot's)
 	key  int    // index of the key whose command made it; -1 for none
 }
 
@@ -54,7 +55,9 @@ func (a *tracingAPI) note(kind, id string) {
 }
 
 func (a *tracingAPI) Approve(ctx context.Context, cmd client.SnapshotApproveCommand) error {
-	a.note("approve", cmd.SnapshotID)
+	a.mu.Lock()
+	a.calls = append(a.calls, actionCall{kind: "approve", id: cmd.SnapshotID, typ: cmd.SnapshotType, key: a.key})
+	a.mu.Unlock()
 	return a.Client.Approve(ctx, cmd)
 }
 

@@ -36,15 +36,21 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	}
 	m := New(opts)
 	defer m.Close()
-	keys, stop := input(in)
+	p, stop := m.program(ctx, m, in, w)
 	defer stop()
-	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(keys), tea.WithOutput(w),
-		tea.WithAltScreen()}, m.ProgramOptions()...)...)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}
 	return err
+}
+
+// program builds the program that runs model (m, or a test's wrapper of
+// it) on in and out; stop ends its input once it has ended.
+func (m *Model) program(ctx context.Context, model tea.Model, in io.Reader, out io.Writer) (*tea.Program, func()) {
+	keys, stop := input(in)
+	return tea.NewProgram(model, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(keys), tea.WithOutput(out),
+		tea.WithAltScreen()}, m.ProgramOptions()...)...), stop
 }
 
 // input wraps a terminal's input for the dashboard's program: an ESC that

@@ -37,6 +37,8 @@ type Reader struct {
 	data chan chunk
 	done chan struct{}
 	once sync.Once
+	// pumped is closed when the pump has returned.
+	pumped chan struct{}
 
 	pend   []byte  // bytes that end in an incomplete token
 	out    []token // tokens ready to hand over
@@ -58,7 +60,7 @@ func New(src io.Reader, o Options) io.ReadCloser {
 	if o.PasteWait <= 0 {
 		o.PasteWait = DefaultPasteWait
 	}
-	r := &Reader{o: o, src: src, data: make(chan chunk), done: make(chan struct{})}
+	r := &Reader{o: o, src: src, data: make(chan chunk), done: make(chan struct{}), pumped: make(chan struct{})}
 	if f, ok := src.(*os.File); ok {
 		if cr, err := cancelreader.NewReader(f); err == nil {
 			r.cr, r.src = cr, cr
@@ -72,6 +74,7 @@ func New(src io.Reader, o Options) io.ReadCloser {
 
 // pump copies the source to the data channel until it fails or Close.
 func (r *Reader) pump() {
+	defer close(r.pumped)
 	if r.cr != nil {
 		defer func() { _ = r.cr.Close() }()
 	}
@@ -166,13 +169,14 @@ func (r *Reader) pack(p []byte) int {
 	return n
 }
 
-// Close makes Read return io.EOF and stops reading the source (a file's
-// pending read is cancelled; another source ends when it does).
+// Close makes Read return io.EOF and stops reading the source: a file's
+// pending read is cancelled and Close returns when it has ended (so the
+// file may be closed next); another source ends when it does.
 func (r *Reader) Close() error {
 	r.once.Do(func() {
 		close(r.done)
-		if r.cr != nil {
-			r.cr.Cancel()
+		if r.cr != nil && r.cr.Cancel() {
+			<-r.pumped
 		}
 	})
 	return nil
