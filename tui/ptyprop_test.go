@@ -346,12 +346,6 @@ func (d *ptyDash) check(name string, from int, toks []ptyToken) {
 	for _, e := range events[from:] {
 		got = append(got, e.in)
 	}
-	if len(got) > len(want) || !slices.Equal(got, want[:len(got)]) {
-		d.t.Fatalf("%s: the dashboard got %q, the terminal sent %q", name, got, want)
-	}
-	if len(got) < len(want) && !d.quit() {
-		d.t.Fatalf("%s: the dashboard got %q, the terminal sent %q", name, got, want)
-	}
 	// Every action waits for its answer, so all are in the trace.
 	d.waitFor("every action answered", func(f Focus) bool { return f.InFlight == 0 || d.quit() })
 	d.api.mu.Lock()
@@ -368,6 +362,12 @@ func (d *ptyDash) check(name string, from int, toks []ptyToken) {
 		if c.kind == "approve" && c.typ != "" && !slices.Contains(requestform.Types(), c.typ) {
 			d.t.Fatalf("%s: approved %s as %q, a type never shown: the dashboard got %q", name, c.id, c.typ, got)
 		}
+	}
+	if len(got) > len(want) || !slices.Equal(got, want[:len(got)]) {
+		d.t.Fatalf("%s: the dashboard got %q, the terminal sent %q", name, got, want)
+	}
+	if len(got) < len(want) && !d.quit() {
+		d.t.Fatalf("%s: the dashboard got %q, the terminal sent %q", name, got, want)
 	}
 }
 
