@@ -69,6 +69,8 @@ func (m *Model) dialogHints() []dialog.Hint {
 	switch m.dialog {
 	case dialogConfirm:
 		return m.confirm.Hints()
+	case dialogApprove:
+		return m.approve.Hints()
 	}
 	return nil
 }

@@ -9,12 +9,12 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/tui/review"
+	"github.com/snapdash/snapdash/views/approve"
 	camview "github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/dialog"
 	"github.com/snapdash/snapdash/views/filter"
-	"github.com/snapdash/snapdash/views/prompt"
 	"github.com/snapdash/snapdash/views/requestform"
 	"github.com/snapdash/snapdash/views/upload"
 )
@@ -49,8 +49,8 @@ func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 		m.reqForm, cmd, res = m.reqForm.Update(msg)
 	case dialogUpload:
 		m.upload, cmd, res = m.upload.Update(msg)
-	case dialogPrompt:
-		m.prompt, cmd, res = m.prompt.Update(msg)
+	case dialogApprove:
+		m.approve, cmd, res = m.approve.Update(msg)
 	case dialogCmdline:
 		m.cmdline, cmd, res = m.cmdline.Update(msg)
 	case dialogFilter:
@@ -73,6 +73,8 @@ func (m *Model) answer(res dialog.Result) tea.Cmd {
 		switch r.Name {
 		case "discard":
 			m.setStatusInfo("discard cancelled")
+		case "approve":
+			m.setStatusInfo("approve cancelled")
 		case "filter":
 			m.setFilter("")
 		}
@@ -136,19 +138,18 @@ func (m *Model) openRequest() tea.Cmd {
 	return cmd
 }
 
-// openApprove asks for an optional type override, prefilled with the type.
+// openApprove asks y/N to approve as the snapshot's type; t in the
+// question picks another type (see views/approve).
 func (m *Model) openApprove() tea.Cmd {
 	if !m.allowed(actApprove) || m.claimGuard(review.Approve) {
 		return nil
 	}
 	r, _ := m.selectedRow()
 	id, was := r.Snapshot.ID, sanitize.Line(r.Snapshot.Type)
-	var cmd tea.Cmd
-	m.prompt, cmd = prompt.New(m.st, "approve", "Approve "+sanitize.Truncate(id, 30),
-		"Snapshot type (enter keeps it)", was, "", requestform.Types(),
-		func(v string) dialog.Result { return ApproveSubmitted{ID: id, Type: v, Was: was} })
-	m.dialog, m.subject = dialogPrompt, id
-	return cmd
+	m.approve = approve.New(m.st, id, was, requestform.Types(),
+		func(typ string) dialog.Result { return ApproveSubmitted{ID: id, Type: typ, Was: was} })
+	m.dialog, m.subject = dialogApprove, id
+	return nil
 }
 
 // openDiscard asks y/N before discarding.

@@ -55,8 +55,8 @@ func (m *Model) dialogName() string {
 		return "request"
 	case dialogUpload:
 		return m.upload.Name()
-	case dialogPrompt:
-		return m.prompt.Name()
+	case dialogApprove:
+		return m.approve.Name()
 	}
 	return ""
 }

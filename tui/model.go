@@ -20,6 +20,7 @@ import (
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/tui/upstream"
+	"github.com/snapdash/snapdash/views/approve"
 	camview "github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/common"
@@ -30,7 +31,6 @@ import (
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/interactions"
 	"github.com/snapdash/snapdash/views/preview"
-	"github.com/snapdash/snapdash/views/prompt"
 	"github.com/snapdash/snapdash/views/requestform"
 	"github.com/snapdash/snapdash/views/snapshots"
 	"github.com/snapdash/snapdash/views/statusbar"
@@ -63,7 +63,7 @@ const (
 	dialogCamera
 	dialogRequest
 	dialogUpload
-	dialogPrompt
+	dialogApprove
 	dialogCmdline
 )
 
@@ -105,7 +105,7 @@ type Model struct {
 	camera  camview.Model
 	reqForm requestform.Model
 	upload  upload.Model
-	prompt  prompt.Model
+	approve approve.Model
 	filter  filter.Model
 	cmdline cmdline.Model
 	history *cmdline.History // the command line's, kept in StateDir

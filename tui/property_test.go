@@ -200,7 +200,7 @@ func (d *keyDriver) check(seq string) {
 			if bulk && p.key == "y" && p.before.Dialog == "approve marked" {
 				break
 			}
-			if p.key != "enter" || p.before.Dialog != "approve" || p.before.Subject != c.id {
+			if p.key != "y" || p.before.Dialog != "approve" || p.before.Subject != c.id {
 				d.t.Fatalf("%s: approval of %s sent by %q while %+v was focused", seq, c.id, p.key, p.before)
 			}
 		case "request":

@@ -44,7 +44,7 @@ func TestReviewQueueWalksEveryInteraction(t *testing.T) {
 		t.Fatalf("N went to %+v, want s3", f)
 	}
 	// Once both are on their way to approval, nothing awaits.
-	press(m, "a", "enter", "n", "a", "enter")
+	press(m, "a", "y", "n", "a", "y")
 	press(m, "n")
 	if !strings.Contains(m.status.Text, "nothing awaits review") {
 		t.Fatalf("status %q", m.status.Text)

@@ -47,7 +47,7 @@ func screens() []screen {
 		{name: "events", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
 			keys(tm, "e")
 			waitFor(t, tm, loaded)
-			keys(tm, "a", "enter")
+			keys(tm, "a", "y")
 			waitFor(t, tm, "✓ approved")
 		}},
 		{name: "help", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
@@ -90,6 +90,16 @@ func screens() []screen {
 			keys(tm, "a")
 			waitFor(t, tm, "marked snapshots?")
 		}},
+		{name: "approve_question", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
+			waitFor(t, tm, loaded)
+			keys(tm, "a")
+			waitFor(t, tm, "change type")
+		}},
+		{name: "approve_type_picker", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
+			waitFor(t, tm, loaded)
+			keys(tm, "a", "t")
+			waitFor(t, tm, "new type…")
+		}},
 		{name: "discard_confirm", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
 			waitFor(t, tm, loaded)
 			keys(tm, "d")
@@ -103,7 +113,7 @@ func screens() []screen {
 			if err := f.api.Approve(context.Background(), client.SnapshotApproveCommand{SnapshotID: s.ID, UserEndpointID: f.ep}); err != nil {
 				t.Fatal(err)
 			}
-			keys(tm, "a", "enter")
+			keys(tm, "a", "y")
 			waitFor(t, tm, "400 state")
 		}},
 		{name: "read_only", opts: func(t *testing.T, f *fixture, o *Options) {
@@ -115,7 +125,7 @@ func screens() []screen {
 		{name: "forbidden", fo: fixtureOpts{role: sim.RoleSupervisor}, opts: sofia,
 			steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
 				waitFor(t, tm, loaded)
-				keys(tm, "a", "enter")
+				keys(tm, "a", "y")
 				waitFor(t, tm, "READ-ONLY")
 			}},
 	}

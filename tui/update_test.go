@@ -65,13 +65,21 @@ func TestApproveShowsInFlightAndARefusalLeavesTheRow(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
 	press(m, "a")
 	if f := m.Focus(); f.Dialog != "approve" || f.Subject != "s1" {
-		t.Fatalf("a opened %+v, want the type prompt for s1", f)
+		t.Fatalf("a opened %+v, want the approve question for s1", f)
 	}
-	press(m, "ctrl+u")
-	typeInto(m, "car-damage")
-	cmd := press(m, "enter")
+	// t picks another type: the picker starts on the snapshot's (meter);
+	// up is car-damage; enter asks again, y approves as it.
+	press(m, "t")
+	if f := m.Focus(); f.Dialog != "approve type" {
+		t.Fatalf("t opened %+v, want the type picker", f)
+	}
+	press(m, "k", "enter")
+	if f := m.Focus(); f.Dialog != "approve" || m.approve.Type() != "car-damage" {
+		t.Fatalf("enter in the picker left %+v as %q", f, m.approve.Type())
+	}
+	cmd := press(m, "y")
 	if f := m.Focus(); f.Dialog != "" || f.InFlight != 1 || cmd == nil {
-		t.Fatalf("enter left %+v", f)
+		t.Fatalf("y left %+v", f)
 	}
 	if st, op, typ := row(t, m, "s1"); st != client.StateApproved || op != "approving" || typ != "car-damage" {
 		t.Fatalf("row in flight = %s %q %s", st, op, typ)
@@ -145,11 +153,11 @@ func TestKeysTypedAheadGoToWhatHasTheFocusNext(t *testing.T) {
 	if n := m.cam.Sending(); n != 1 || m.Focus().Dialog != "" {
 		t.Fatalf("c 1 2: %d commands, focus %+v", n, m.Focus())
 	}
-	// a enter j: the approval goes out and j moves the cursor.
+	// a y j: the approval goes out and j moves the cursor.
 	m = unitModel(t, Options{}, three...)
-	press(m, "a", "enter", "j")
+	press(m, "a", "y", "j")
 	if f := m.Focus(); f.InFlight != 1 || f.Snapshot != "s2" {
-		t.Fatalf("a enter j: %+v", f)
+		t.Fatalf("a y j: %+v", f)
 	}
 	// q enter y with an action in flight: enter said No; y does not quit.
 	press(m, "q", "enter", "y")
@@ -168,7 +176,7 @@ func TestReadOnlyWhileTheDialogIsOpen(t *testing.T) {
 	if !m.readOnly() || m.Focus().Dialog != "approve" {
 		t.Fatalf("read-only %v, focus %+v", m.readOnly(), m.Focus())
 	}
-	press(m, "enter")
+	press(m, "y")
 	if st, op, _ := row(t, m, "s1"); st != client.StateUploaded || op != "" || m.Focus().InFlight != 0 {
 		t.Fatalf("row %s %q after a refused approval", st, op)
 	}
@@ -300,7 +308,7 @@ func TestReadOnlyDisablesActions(t *testing.T) {
 
 func TestForbiddenTurnsReadOnly(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
-	press(m, "a", "enter")
+	press(m, "a", "y")
 	m.Update(review.DoneMsg{Op: review.Op{Kind: review.Approve, SnapshotID: "s1"}, Err: &client.APIError{Op: "approve", ID: "s1", Status: 403, Message: "forbidden"}})
 	if !m.readOnly() || m.keys.Approve.Enabled() {
 		t.Fatal("403 did not disable actions")
@@ -312,7 +320,7 @@ func TestForbiddenTurnsReadOnly(t *testing.T) {
 
 func TestQuitAsksWhileActionsInFlight(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
-	if cmd := press(m, "a", "enter"); cmd == nil || m.Focus().InFlight != 1 {
+	if cmd := press(m, "a", "y"); cmd == nil || m.Focus().InFlight != 1 {
 		t.Fatal("approve did not start")
 	}
 	press(m, "q")
@@ -469,7 +477,7 @@ func TestCustomerDeviceFromTheAPI(t *testing.T) {
 // action that has been answered since it was asked.
 func TestQuitQuestionFollowsWhatIsInFlight(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
-	press(m, "a", "enter", "q")
+	press(m, "a", "y", "q")
 	if v := m.View(); !strings.Contains(v, "1 action is still in flight") {
 		t.Fatalf("quit question:\n%s", v)
 	}
@@ -483,7 +491,7 @@ func TestQuitQuestionFollowsWhatIsInFlight(t *testing.T) {
 // ellipsis, not the id's and the message's.
 func TestOneEllipsis(t *testing.T) {
 	m := unitModel(t, Options{}, snap("0123456789abcdef0123456789abcdef", client.StateUploaded, time.Minute))
-	press(m, "a", "enter")
+	press(m, "a", "y")
 	if strings.Contains(m.status.Text, "……") {
 		t.Fatalf("status %q", m.status.Text)
 	}

@@ -179,8 +179,8 @@ func (m *Model) dialogView() string {
 		return m.reqForm.View(w)
 	case dialogUpload:
 		return m.upload.View(w)
-	case dialogPrompt:
-		return m.prompt.View(w)
+	case dialogApprove:
+		return m.approve.View(w)
 	}
 	return ""
 }
@@ -213,8 +213,8 @@ func (m *Model) footerKeys() []key.Binding {
 		keys = m.reqForm.KeyMap.ShortHelp()
 	case dialogUpload:
 		keys = m.upload.KeyMap.ShortHelp()
-	case dialogPrompt:
-		keys = m.prompt.KeyMap.ShortHelp()
+	case dialogApprove:
+		keys = m.approve.ShortHelp()
 	case dialogHelp:
 		keys = []key.Binding{m.keys.Help, m.keys.Back}
 	}
