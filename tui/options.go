@@ -68,6 +68,10 @@ type Options struct {
 	// NoMouse leaves the mouse to the terminal (its own text selection);
 	// by default clicks and the wheel work in the dashboard.
 	NoMouse bool
+	// EscapeWait is how long an escape sequence cut off at the end of a
+	// read waits for its rest before its ESC counts as the Escape key
+	// (default keyinput.DefaultWait, 100 ms; like tmux's escape-time).
+	EscapeWait time.Duration
 	// ReadOnly disables every action that changes a snapshot. (A token the
 	// server refuses with 403 turns the dashboard read-only on its own and
 	// says so.)

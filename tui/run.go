@@ -7,6 +7,7 @@ import (
 	"io"
 	"os/exec"
 	"runtime"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -48,7 +49,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 // program builds the program that runs model (m, or a test's wrapper of
 // it) on in and out; stop ends its input once it has ended.
 func (m *Model) program(ctx context.Context, model tea.Model, in io.Reader, out io.Writer) (*tea.Program, func()) {
-	keys, stop := input(in)
+	keys, stop := input(in, m.opts.EscapeWait)
 	return tea.NewProgram(model, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(keys), tea.WithOutput(out),
 		tea.WithAltScreen()}, m.ProgramOptions()...)...), stop
 }
@@ -59,11 +60,11 @@ func (m *Model) program(ctx context.Context, model tea.Model, in io.Reader, out 
 // sessions wrap theirs the same way). stop ends it once the program has.
 // On Windows, where Bubble Tea reads console events rather than bytes, the
 // input is used as it is.
-func input(in io.Reader) (r io.Reader, stop func()) {
+func input(in io.Reader, wait time.Duration) (r io.Reader, stop func()) {
 	if runtime.GOOS == "windows" {
 		return in, func() {}
 	}
-	k := keyinput.New(in, keyinput.Options{})
+	k := keyinput.New(in, keyinput.Options{Wait: wait})
 	return k, func() { _ = k.Close() }
 }
 
