@@ -26,6 +26,9 @@ import (
 func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	var res dialog.Result
+	if m.typedAhead(msg) {
+		return nil
+	}
 	switch m.dialog {
 	case dialogNone:
 		return nil

@@ -25,6 +25,7 @@ func TestRequestArrivesOverTheStream(t *testing.T) {
 	waitFor(t, tm, loaded)
 	keys(tm, "r")
 	waitFor(t, tm, "Request a snapshot")
+	waitFor(t, tm, "send request") // the footer: the form takes keys
 	typeText(tm, "me")
 	keys(tm, "tab") // completes "meter"
 	keys(tm, "enter")
@@ -74,6 +75,7 @@ func TestUploadSaveCopyOpen(t *testing.T) {
 
 	keys(tm, "u")
 	waitFor(t, tm, "Upload a picture")
+	waitFor(t, tm, "complete / next") // the footer: the field takes keys
 	typeText(tm, filepath.Join(dir, "pho"))
 	keys(tm, "tab") // completes to photo.jpg
 	waitFor(t, tm, "photo.jpg")
@@ -88,6 +90,7 @@ func TestUploadSaveCopyOpen(t *testing.T) {
 	dst := filepath.Join(dir, "saved.jpeg")
 	keys(tm, "s")
 	waitFor(t, tm, "Save picture as")
+	waitFor(t, tm, "complete / next") // the footer: the field takes keys
 	keys(tm, "ctrl+u")
 	typeText(tm, dst)
 	keys(tm, "enter")

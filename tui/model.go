@@ -153,7 +153,8 @@ type Model struct {
 	quitting   bool
 	overlay    *termgfx.Overlay // Options.Output when it paints pictures as pixels
 	lay        layoutT
-	team       teamState // team review claims (claims.go)
+	team       teamState  // team review claims (claims.go)
+	field      fieldState // the open text field's arming
 }
 
 // New builds the root model. Invalid options (see CheckOptions) fall back
@@ -283,6 +284,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	}
 	cmd := m.update(msg)
+	cmd = tea.Batch(cmd, m.armFields())
 	if m.dialog == dialogConfirm && m.confirm.Name() == "quit" && m.inFlight() != m.quitAsked {
 		m.askQuitAbout(m.inFlight())
 	}
@@ -338,6 +340,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.spinTick()
 	case tea.KeyMsg:
 		return m.handleKey(msg)
+	case fieldArmedMsg:
+		m.onFieldArmed(msg)
+		return nil
 	case InteractionsLoadedMsg:
 		return m.onInteractions(msg)
 	case InteractionLoadedMsg:

@@ -72,6 +72,9 @@ type Options struct {
 	// read waits for its rest before its ESC counts as the Escape key
 	// (default keyinput.DefaultWait, 100 ms; like tmux's escape-time).
 	EscapeWait time.Duration
+	// ArmDelay is how long a text field that just opened ignores keys
+	// typed ahead (default DefaultArmDelay; negative: none).
+	ArmDelay time.Duration
 	// ReadOnly disables every action that changes a snapshot. (A token the
 	// server refuses with 403 turns the dashboard read-only on its own and
 	// says so.)

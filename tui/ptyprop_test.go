@@ -179,7 +179,15 @@ func startPty(t *testing.T, w *world, api *tracingAPI) *ptyDash {
 		API: api, ServerURL: "https://sim.snapdash.test", Identity: w.id, UserEndpointID: w.ep,
 		ApplicationID: "snapdash-test", Location: time.UTC, ImageMode: ImageModeNone,
 		NoStream: true, NoLocalFiles: true, Since: 30 * 24 * time.Hour,
-		Tick:      func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil },
+		// Timers never fire but a text field's arming, which comes at
+		// once (so forms are filled and sent too).
+		Tick: func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+			if d != armDelay {
+				return nil
+			}
+			return func() tea.Msg { return fn(time.Now()) }
+		},
+		ArmDelay:  armDelay,
 		Clipboard: func(string) error { return nil }, Opener: func(string) error { return nil },
 		// A sequence cut between two writes waits for its rest however
 		// loaded the machine (the wait itself is keyinput's tests').
@@ -441,19 +449,28 @@ func (d *ptyDash) reset() (bool, []ptyToken) {
 }
 
 // ptyStreams types n random streams; a stream that quits the dashboard
-// starts a new one on the same simulator, and every 500 streams a new
+// starts a new one on the same simulator, and every 100 streams a new
 // simulator starts (the pictures to act on run out).
 func ptyStreams(t *testing.T, r *rand.Rand, n int) {
 	var w *world
 	var api *tracingAPI
 	var d *ptyDash
 	starts, startT := 0, time.Duration(0)
+	kinds := map[string]int{}
+	count := func() {
+		api.mu.Lock()
+		for _, c := range api.calls {
+			kinds[c.kind]++
+		}
+		api.mu.Unlock()
+	}
 	for i := range n {
-		if i%500 == 0 {
+		if i%100 == 0 {
 			if d != nil {
 				d.close()
 				d = nil
 				_ = w.sim.Close()
+				count()
 			}
 			w = newWorld(t, uint64(i+1))
 			api = &tracingAPI{Client: w.api, key: -1}
@@ -483,11 +500,12 @@ func ptyStreams(t *testing.T, r *rand.Rand, n int) {
 			d = nil
 		}
 	}
-	t.Logf("%d streams, %d program starts (%s starting and closing)", n, starts, startT)
 	if d != nil {
 		d.close()
 		_ = w.sim.Close()
 	}
+	count()
+	t.Logf("%d streams, %d program starts (%s starting and closing); the server got %v", n, starts, startT, kinds)
 }
 
 func joinTokens(toks []ptyToken) string {
@@ -499,8 +517,7 @@ func joinTokens(toks []ptyToken) string {
 }
 
 // TestRawBytesThroughAPtyActOnlyOnAConfirmKey is the property test: 10,000
-// random byte streams (see the top of this file).
-// Four dashboards, each on its own simulator and terminal, type a quarter
+// random byte streams (see the top of this file). Four dashboards, each on its own simulator and terminal, type a quarter
 // each at once: most of a stream's time is the hand-over between the test,
 // the terminal and the program, which the others' work fills.
 func TestRawBytesThroughAPtyActOnlyOnAConfirmKey(t *testing.T) {
@@ -560,6 +577,10 @@ func tokensOf(b string) []ptyToken {
 	}
 	return toks
 }
+
+// armDelay is the test's text field arming delay (a value no other timer
+// uses).
+const armDelay = 7 * time.Millisecond
 
 // ptyStreamCount is how many streams the property test types.
 var ptyStreamCount = 10_000

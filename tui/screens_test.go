@@ -65,6 +65,7 @@ func screens() []screen {
 			waitFor(t, tm, loaded)
 			keys(tm, "r")
 			waitFor(t, tm, "Request a snapshot")
+			waitFor(t, tm, "send request") // the footer: the form takes keys
 		}},
 		{name: "camera_menu", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
 			waitFor(t, tm, loaded)
@@ -75,6 +76,7 @@ func screens() []screen {
 			waitFor(t, tm, loaded)
 			keys(tm, "u")
 			waitFor(t, tm, "Upload a picture")
+			waitFor(t, tm, "complete / next") // the footer: the field takes keys
 		}},
 		{name: "command_line", opts: sofia, steps: func(t *testing.T, f *fixture, tm *teatest.TestModel) {
 			waitFor(t, tm, loaded)

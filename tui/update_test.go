@@ -20,6 +20,9 @@ func unitModel(t *testing.T, o Options, snaps ...client.Snapshot) *Model {
 	t.Helper()
 	now := fixedNow()
 	o.NoStream, o.Now, o.Location, o.ImageMode = true, fixedNow, time.UTC, ImageModeNone
+	if o.ArmDelay == 0 {
+		o.ArmDelay = -1 // text fields take keys at once (arming has its own tests)
+	}
 	m := New(o)
 	t.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})

@@ -210,11 +210,11 @@ func (m *Model) footerKeys() []key.Binding {
 	case dialogCamera:
 		keys = m.camera.KeyMap.ShortHelp()
 	case dialogRequest:
-		keys = m.reqForm.KeyMap.ShortHelp()
+		keys = m.armedKeys(m.reqForm.KeyMap.ShortHelp())
 	case dialogUpload:
-		keys = m.upload.KeyMap.ShortHelp()
+		keys = m.armedKeys(m.upload.KeyMap.ShortHelp())
 	case dialogApprove:
-		keys = m.approve.ShortHelp()
+		keys = m.armedKeys(m.approve.ShortHelp())
 	case dialogHelp:
 		keys = []key.Binding{m.keys.Help, m.keys.Back}
 	}
