@@ -154,7 +154,7 @@ func (m *Model) gotoInteraction(arg string) tea.Cmd {
 		}
 	}
 	if pick == "" {
-		pick = arg // perhaps one the list does not have yet: ask for it
+		return m.jumpTo(arg) // perhaps one the list does not have yet: ask for it first
 	}
 	m.inter.SetFilter(filter.Query{}) // so the list shows it
 	return m.openInteraction(pick)

@@ -340,6 +340,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.spinTick()
 	case tea.KeyMsg:
 		return m.handleKey(msg)
+	case jumpedMsg:
+		return m.onJumped(msg)
 	case fieldArmedMsg:
 		m.onFieldArmed(msg)
 		return nil
