@@ -113,9 +113,12 @@ func (m *Model) review1(op review.Op) tea.Cmd {
 // server last said.
 func (m *Model) onReviewed(s review.Settled) tea.Cmd {
 	id := s.Op.SnapshotID
+	inBulk := m.onBulkReviewed(s) // its status line is the totals
 	if s.Err != nil {
 		m.store.bump(id) // a marked one stays marked
-		m.fail(s.Err)
+		if !inBulk || client.IsForbidden(s.Err) { // a 403 turns actions off
+			m.fail(s.Err)
+		}
 		return nil
 	}
 	delete(m.marks, id)
@@ -128,7 +131,9 @@ func (m *Model) onReviewed(s review.Settled) tea.Cmd {
 		}
 		m.store.putEvent(e, nr)
 	}
-	m.succeed(s.Op.Kind.Verb() + " " + short(id))
+	if !inBulk {
+		m.succeed(s.Op.Kind.Verb() + " " + short(id))
+	}
 	return nil
 }
 

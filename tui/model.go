@@ -155,6 +155,7 @@ type Model struct {
 	lay        layoutT
 	team       teamState  // team review claims (claims.go)
 	field      fieldState // the open text field's arming
+	batch      *bulkRun   // the bulk review in flight
 }
 
 // New builds the root model. Invalid options (see CheckOptions) fall back

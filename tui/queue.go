@@ -5,9 +5,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
-	"github.com/snapdash/snapdash/tui/review"
-	"github.com/snapdash/snapdash/views/confirm"
-	"github.com/snapdash/snapdash/views/events"
 )
 
 // The review queue: every snapshot awaiting review (uploaded, and no
@@ -200,55 +197,4 @@ func (m *Model) markedIDs() []string {
 		}
 	}
 	return ids
-}
-
-// BulkConfirmed is y to reviewing the marked snapshots.
-type BulkConfirmed struct {
-	Kind review.Kind
-	IDs  []string
-}
-
-// openBulk asks once before approving or discarding every marked
-// snapshot.
-func (m *Model) openBulk(k review.Kind) tea.Cmd {
-	ids := m.markedIDs()
-	if len(ids) == 0 {
-		return nil
-	}
-	verb, name := "Approve", "approve"
-	if k == review.Discard {
-		verb, name = "Discard", "discard"
-	}
-	what := strconv.Itoa(len(ids)) + " marked snapshots"
-	if len(ids) == 1 {
-		what = "1 marked snapshot"
-	}
-	q := verb + " " + what + "? Each keeps its type."
-	if k == review.Discard {
-		q = verb + " " + what + "?\nThe customer's pictures will be marked discarded."
-	}
-	m.confirm = confirm.New(m.st, name+" marked", verb+" "+what+"?", q, BulkConfirmed{Kind: k, IDs: ids})
-	m.dialog, m.subject = dialogConfirm, ""
-	return nil
-}
-
-// bulk sends one operation per marked snapshot; each outcome is a line of
-// the events pane, and a refused one stays marked.
-func (m *Model) bulk(b BulkConfirmed) tea.Cmd {
-	var cmds []tea.Cmd
-	// Claimed by someone since they were marked: left to them.
-	ids, skipped := m.skipClaimed(b.IDs)
-	if skipped > 0 {
-		m.logEvent(events.Notice, b.Kind.Progressive()+" marked"+skippedNote(skipped))
-	}
-	b.IDs = ids
-	if len(ids) == 0 {
-		m.setStatusInfo("nothing " + b.Kind.Verb() + ": every marked picture is being reviewed by someone else")
-		return nil
-	}
-	for _, id := range b.IDs {
-		cmds = append(cmds, m.review1(review.Op{Kind: b.Kind, SnapshotID: id}))
-	}
-	m.progress(b.Kind.Progressive() + " " + strconv.Itoa(len(b.IDs)) + " snapshots" + skippedNote(skipped))
-	return tea.Batch(cmds...)
 }
