@@ -115,7 +115,7 @@ func (m *Model) onReviewed(s review.Settled) tea.Cmd {
 	id := s.Op.SnapshotID
 	inBulk := m.onBulkReviewed(s) // its status line is the totals
 	if s.Err != nil {
-		m.store.bump(id) // a marked one stays marked
+		m.store.bump(id)                          // a marked one stays marked
 		if !inBulk || client.IsForbidden(s.Err) { // a 403 turns actions off
 			m.fail(s.Err)
 		}
