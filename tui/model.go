@@ -289,6 +289,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.dialog == dialogConfirm && m.confirm.Name() == "quit" && m.inFlight() != m.quitAsked {
 		m.askQuitAbout(m.inFlight())
 	}
+	m.dialogOpened(m.laidFor)
 	if m.preview.Full() && m.dialog != m.laidFor {
 		m.layout() // the picture makes room for a dialog, or takes it back
 	}

@@ -61,15 +61,27 @@ func (m *Model) logEvent(kind events.Kind, text string) {
 	m.events.Push(events.Entry{At: m.opts.Now(), Kind: kind, Text: text})
 }
 
-// fadeAfter is how long a success or a neutral message stays in the
-// status line; errors and work in progress stay until the next one.
+// fadeAfter is how long a success, a neutral message or news (a picture
+// arrived) stays in the status line; errors and work in progress stay
+// until the next one.
 const fadeAfter = 5 * time.Second
 
 // statusFadeMsg redraws the status line when its message is due to fade.
 type statusFadeMsg struct{}
 
 // fades reports whether messages of kind k fade.
-func fades(k statusbar.Kind) bool { return k == statusbar.OK || k == statusbar.Info }
+func fades(k statusbar.Kind) bool {
+	return k == statusbar.OK || k == statusbar.Info || k == statusbar.Notice
+}
+
+// dialogOpened clears the status line when a dialog opens: the dialog's
+// own text says what is asked, and a message about what came before
+// ("discard cancelled") must not stand under a new question.
+func (m *Model) dialogOpened(before dialogID) {
+	if before == dialogNone && m.dialog != dialogNone {
+		m.status = statusbar.Status{}
+	}
+}
 
 // noteStatus starts the fade of a message that changed since the last
 // Update.
