@@ -94,6 +94,7 @@ func TestDemoRequestApproveDiscard(t *testing.T) {
 	// Request: the form is prefilled from the interaction; enter sends it.
 	tm.press("r")
 	tm.WaitFor("Request a snapshot", "Target user", "customer-")
+	tm.WaitFor("send request") // the footer: the form takes keys now
 	tm.press(enter)
 	// (The demo also holds older requests nobody answered: wait for ours.)
 	tm.WaitFor("waiting for the customer's picture")
@@ -104,10 +105,11 @@ func TestDemoRequestApproveDiscard(t *testing.T) {
 		t.Fatalf("the new picture is not the newest row:\n%s", s)
 	}
 
-	// Approve the new picture (enter keeps its type).
+	// Approve the new picture: a yes/no question, y approves as the type
+	// shown.
 	tm.press("a")
-	tm.WaitFor("Snapshot type (enter keeps it)")
-	tm.press(enter)
+	tm.WaitFor("Approve snapshot?", "y approve", "t change type")
+	tm.press("y")
 	s = tm.WaitFor("✓ approved")
 	if !strings.Contains(s, "✓ approved ") {
 		t.Fatalf("no approval feedback:\n%s", s)

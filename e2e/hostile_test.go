@@ -103,8 +103,8 @@ func TestHostileServerStringsNeverReachTheTerminal(t *testing.T) {
 	press("/", "e", "v", "i", "l", "\r") // the filter leaves the hostile snapshot alone
 	tm.WaitFor("evil-1", "1/1 of")
 	press("a")
-	tm.WaitFor("Approve evil-1")
-	press("\r")
+	tm.WaitFor("Approve snapshot evil-1")
+	press("y")
 	tm.WaitFor("✗ approve evil-1") // the server's refusal, with the id it echoes
 	press("d")
 	tm.WaitFor("Discard snapshot?", "evil-1")

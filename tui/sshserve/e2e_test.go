@@ -107,8 +107,8 @@ func TestApproveOverSSHWithRealDashboard(t *testing.T) {
 	c.WaitMatch(loadedRE)
 	c.WaitFor("● uploaded")
 	c.Send("a")
-	c.WaitFor("Approve ")
-	c.Send("\r")
+	c.WaitFor("Approve snapshot?", "y approve")
+	c.Send("y")
 	c.WaitFor("approved")
 
 	var approved string
@@ -169,7 +169,7 @@ func TestSupervisorCannotApprove(t *testing.T) {
 	}
 	// a is refused; enter then opens the full preview, the sign that a
 	// opened no prompt (a prompt would have taken the enter as yes).
-	approving := regexp.MustCompile(`Snapshot type|(approving|✓ approved) [0-9a-f]{8}`)
+	approving := regexp.MustCompile(`Approve snapshot|(approving|✓ approved) [0-9a-f]{8}`)
 	c.Send("a")
 	c.Send("\r")
 	scr := c.Until("the full preview or an approval", func(s string) bool {
