@@ -20,7 +20,7 @@ func Example() {
 	d.Keys("a") // approve: the question opens
 	golden.RequireEqual(et, d.Screen())
 
-	d.Keys("enter") // the type stays id-document: approve
+	d.Keys("y") // y approves as the type shown, id-document
 	lines := strings.Split(string(d.Screen()), "\n")
 	fmt.Println(strings.Join(strings.Fields(lines[len(lines)-2]), " ")) // the status line
 	// Output:

@@ -153,6 +153,10 @@ func (d *Dashboard) options(id client.Identity, ep string) tui.Options {
 		API: d.API, ServerURL: "https://sim.snapdash.test", Identity: id, UserEndpointID: ep,
 		ApplicationID: "snapdash-test", Renderer: r, Now: Now, Location: time.UTC,
 		ImageMode: tui.ImageModeASCII, NoStream: true, NoMouse: true, PreviewDelay: time.Millisecond,
+		// A test's keys arrive one message at a time and on purpose: a text
+		// field takes them at once (the dashboard drops keys typed before a
+		// field visibly opened; its own tests check that).
+		ArmDelay: -1,
 		// No clipboard or viewer of the machine running the tests.
 		Clipboard: func(string) error { return nil }, Opener: func(string) error { return nil },
 	}
