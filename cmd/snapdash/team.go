@@ -7,8 +7,8 @@ import (
 
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/config"
-	"github.com/snapdash/snapdash/team"
 	"github.com/snapdash/snapdash/internal/urlsafe"
+	"github.com/snapdash/snapdash/team"
 )
 
 // openTeam connects to the team broker when one is configured (--team-broker,

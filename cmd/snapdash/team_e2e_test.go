@@ -13,8 +13,8 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/internal/brokertest"
-	"github.com/snapdash/snapdash/team"
 	"github.com/snapdash/snapdash/internal/termtest"
+	"github.com/snapdash/snapdash/team"
 	"golang.org/x/crypto/ssh"
 )
 
