@@ -75,7 +75,7 @@ var notAFunc = 3
 	want := map[string]int{
 		"straight":     1,
 		"branches":     7, // 1 + if + && + || + else-if + for + range
-		"cases":        7, // 1 + 2 switch cases + 1 type case + 2 select cases
+		"cases":        6, // 1 + 2 switch clauses + 1 type clause + 2 select clauses
 		"outer":        2, // the literal's if counts towards outer
 		"(*T).Generic": 2,
 		"(T).Value":    1,
