@@ -210,8 +210,30 @@ func oneOf(v string, list []string) error {
 	return fmt.Errorf("%q is not one of %s", v, strings.Join(list, ", "))
 }
 
-// finish fills defaults and checks values.
+// finish fills defaults and checks values, one part of the configuration
+// after the other in a fixed order, so the first bad value is the error.
 func (c *Config) finish(getenv func(string) string) error {
+	for _, part := range []func() error{
+		c.finishServer,
+		c.finishLimits,
+		c.finishLooks,
+		c.finishEvents,
+		c.finishWatch,
+		c.finishSSHRoles,
+	} {
+		if err := part(); err != nil {
+			return err
+		}
+	}
+	c.LogFile = expandHome(c.LogFile, getenv)
+	c.SSH.AuthorizedKeys = expandHome(c.SSH.AuthorizedKeys, getenv)
+	c.SSH.HostKey = expandHome(c.SSH.HostKey, getenv)
+	return nil
+}
+
+// finishServer checks the server and token URLs and keeps one usable kind
+// of credentials.
+func (c *Config) finishServer() error {
 	if c.Server == "" {
 		c.Server = DefaultServer
 	}
@@ -231,6 +253,11 @@ func (c *Config) finish(getenv func(string) string) error {
 		}
 		return errors.New("client_id is set but client_secret is not (SNAPDASH_CLIENT_SECRET, --client-secret)")
 	}
+	return nil
+}
+
+// finishLimits fills and bounds the picture size limit and the timeout.
+func (c *Config) finishLimits() error {
 	switch {
 	case c.MaxImageMB == 0:
 		c.MaxImageMB = DefaultMaxImageMB
@@ -243,24 +270,36 @@ func (c *Config) finish(getenv func(string) string) error {
 	case c.Timeout < MinTimeout || c.Timeout > MaxTimeout:
 		return c.valueError("timeout", "timeout", fmt.Errorf("%s: want a duration from %s to %s", c.Timeout, MinTimeout, MaxTimeout))
 	}
-	if c.Theme == "" {
-		c.Theme = DefaultTheme
+	return nil
+}
+
+// finishLooks fills and checks the theme, the image mode and the picture
+// quality.
+func (c *Config) finishLooks() error {
+	if err := c.choose(&c.Theme, DefaultTheme, Themes(), "theme", "theme"); err != nil {
+		return err
 	}
-	if !slices.Contains(Themes(), c.Theme) {
-		return c.valueError("theme", "theme", oneOf(c.Theme, Themes()))
+	if err := c.choose(&c.ImageMode, DefaultImageMode, ImageModes(), "image-mode", "image_mode"); err != nil {
+		return err
 	}
-	if c.ImageMode == "" {
-		c.ImageMode = DefaultImageMode
+	return c.choose(&c.PictureQuality, "fidelity", PictureQualities(), "picture-quality", "picture_quality")
+}
+
+// choose fills an empty choice with its default and checks it is one of
+// list; name and key are the setting's flag and config-file key.
+func (c *Config) choose(v *string, def string, list []string, name, key string) error {
+	if *v == "" {
+		*v = def
 	}
-	if !slices.Contains(ImageModes(), c.ImageMode) {
-		return c.valueError("image-mode", "image_mode", oneOf(c.ImageMode, ImageModes()))
+	if !slices.Contains(list, *v) {
+		return c.valueError(name, key, oneOf(*v, list))
 	}
-	if c.PictureQuality == "" {
-		c.PictureQuality = "fidelity"
-	}
-	if !slices.Contains(PictureQualities(), c.PictureQuality) {
-		return c.valueError("picture-quality", "picture_quality", oneOf(c.PictureQuality, PictureQualities()))
-	}
+	return nil
+}
+
+// finishEvents checks the live events' transport, broker URL and
+// scrollback.
+func (c *Config) finishEvents() error {
 	given := c.Events.Transport
 	c.Events.Transport = strings.ToLower(strings.TrimSpace(c.Events.Transport))
 	if c.Events.Transport == "" {
@@ -280,6 +319,12 @@ func (c *Config) finish(getenv func(string) string) error {
 	case c.Events.Scrollback == 0:
 		c.Events.Scrollback = DefaultScrollback
 	}
+	return nil
+}
+
+// finishWatch fills the watch thresholds and checks warn comes before
+// critical.
+func (c *Config) finishWatch() error {
 	if c.Watch.WarnAfter < 0 || c.Watch.CriticalAfter < 0 {
 		return errors.New("watch: durations must not be negative")
 	}
@@ -292,14 +337,16 @@ func (c *Config) finish(getenv func(string) string) error {
 	if c.Watch.WarnAfter > c.Watch.CriticalAfter {
 		return fmt.Errorf("watch: warn_after (%s) is later than critical_after (%s)", c.Watch.WarnAfter, c.Watch.CriticalAfter)
 	}
+	return nil
+}
+
+// finishSSHRoles checks that every role in ssh.roles is a known one.
+func (c *Config) finishSSHRoles() error {
 	for who, role := range c.SSH.Roles {
 		if !slices.Contains(Roles(), role) {
 			return fmt.Errorf("ssh.roles[%q] = %q: want one of %s", who, role, strings.Join(Roles(), ", "))
 		}
 	}
-	c.LogFile = expandHome(c.LogFile, getenv)
-	c.SSH.AuthorizedKeys = expandHome(c.SSH.AuthorizedKeys, getenv)
-	c.SSH.HostKey = expandHome(c.SSH.HostKey, getenv)
 	return nil
 }
 
