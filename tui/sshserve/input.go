@@ -250,39 +250,60 @@ func replyEnd(b []byte, i int) (int, bool) {
 		return 0, false
 	}
 	switch b[i+1] {
-	case ']': // OSC, ended by BEL or ST
-		for j := i + 2; j < len(b); j++ {
-			switch {
-			case b[j] == 0x07:
-				return j + 1, true
-			case b[j] == esc && j+1 < len(b) && b[j+1] == '\\':
-				return j + 2, true
-			case b[j] == esc:
-				return 0, false
-			}
-		}
-	case 'P', '_', '^': // DCS, APC, PM, ended by ST
-		if k := bytes.Index(b[i+2:], []byte{esc, '\\'}); k >= 0 {
-			return i + 2 + k + 2, true
-		}
+	case ']':
+		return oscEnd(b, i+2)
+	case 'P', '_', '^':
+		return stEnd(b, i+2)
 	case '[':
-		j := i + 2
-		private := j < len(b) && (b[j] == '?' || b[j] == '>' || b[j] == '=')
-		for j < len(b) && b[j] >= 0x30 && b[j] <= 0x3f {
-			j++
-		}
-		dollar := false
-		for j < len(b) && b[j] >= 0x20 && b[j] <= 0x2f {
-			dollar = dollar || b[j] == '$'
-			j++
-		}
-		if j >= len(b) || b[j] < 0x40 || b[j] > 0x7e {
+		return csiReplyEnd(b, i+2)
+	}
+	return 0, false
+}
+
+// oscEnd finds the end of an OSC string whose body starts at b[j]: it ends
+// with BEL or ST (ESC \); any other ESC cuts it short, so it is no reply.
+func oscEnd(b []byte, j int) (int, bool) {
+	for ; j < len(b); j++ {
+		switch {
+		case b[j] == 0x07:
+			return j + 1, true
+		case b[j] == esc && j+1 < len(b) && b[j+1] == '\\':
+			return j + 2, true
+		case b[j] == esc:
 			return 0, false
 		}
-		final := b[j]
-		if private || (dollar && final == 'y') || (final == 't' && !dollar) {
-			return j + 1, true
-		}
+	}
+	return 0, false
+}
+
+// stEnd finds the end of a DCS, APC or PM string whose body starts at b[j]:
+// the first ST (ESC \).
+func stEnd(b []byte, j int) (int, bool) {
+	if k := bytes.Index(b[j:], []byte{esc, '\\'}); k >= 0 {
+		return j + k + 2, true
+	}
+	return 0, false
+}
+
+// csiReplyEnd finds the end of a CSI sequence whose parameters start at
+// b[j], if it is one only a terminal sends: a private marker (? > =) first,
+// CSI ... $ y, or CSI ... t.
+func csiReplyEnd(b []byte, j int) (int, bool) {
+	private := j < len(b) && (b[j] == '?' || b[j] == '>' || b[j] == '=')
+	for j < len(b) && b[j] >= 0x30 && b[j] <= 0x3f { // parameter bytes
+		j++
+	}
+	dollar := false
+	for j < len(b) && b[j] >= 0x20 && b[j] <= 0x2f { // intermediate bytes
+		dollar = dollar || b[j] == '$'
+		j++
+	}
+	if j >= len(b) || b[j] < 0x40 || b[j] > 0x7e { // no final byte yet
+		return 0, false
+	}
+	final := b[j]
+	if private || (dollar && final == 'y') || (final == 't' && !dollar) {
+		return j + 1, true
 	}
 	return 0, false
 }
