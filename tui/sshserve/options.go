@@ -152,6 +152,18 @@ func (o *Options) fill() error {
 		}
 		o.HostKeyPath = p
 	}
+	if err := o.fillRoles(); err != nil {
+		return err
+	}
+	o.fillLimits()
+	o.fillHooks()
+	return nil
+}
+
+// fillRoles checks the default role and the roles given to keys, and keeps
+// a copy of the latter (the caller may keep changing its map) keyed without
+// surrounding spaces.
+func (o *Options) fillRoles() error {
 	if o.DefaultRole == "" {
 		o.DefaultRole = RoleReviewer
 	}
@@ -165,45 +177,46 @@ func (o *Options) fill() error {
 		}
 		roles[strings.TrimSpace(k)] = r
 	}
-	o.Roles = roles // a copy: the caller may keep changing its map
+	o.Roles = roles
+	return nil
+}
+
+// fillLimits applies the default of every cap and duration left unset. The
+// idle timeout and the keepalive interval can be turned off (negative), so
+// only their zero means the default; any other zero or negative value does.
+func (o *Options) fillLimits() {
 	if o.IdleTimeout == 0 {
 		o.IdleTimeout = DefaultIdleTimeout
-	}
-	if o.Clock == nil {
-		o.Clock = systemClock{}
-	}
-	if o.MaxSessions <= 0 {
-		o.MaxSessions = DefaultMaxSessions
-	}
-	if o.LoginTimeout <= 0 {
-		o.LoginTimeout = DefaultLoginTimeout
-	}
-	if o.MaxUnauthenticated <= 0 {
-		o.MaxUnauthenticated = DefaultMaxUnauthenticated
-	}
-	if o.MaxPerAddress <= 0 {
-		o.MaxPerAddress = DefaultMaxPerAddress
-	}
-	if o.MaxPerPrefix <= 0 {
-		o.MaxPerPrefix = max(DefaultMaxPerPrefix, o.MaxPerAddress)
 	}
 	if o.KeepaliveInterval == 0 {
 		o.KeepaliveInterval = DefaultKeepaliveInterval
 	}
-	if o.KeepaliveCountMax <= 0 {
-		o.KeepaliveCountMax = DefaultKeepaliveCountMax
+	positiveOr(&o.MaxSessions, DefaultMaxSessions)
+	positiveOr(&o.LoginTimeout, DefaultLoginTimeout)
+	positiveOr(&o.MaxUnauthenticated, DefaultMaxUnauthenticated)
+	positiveOr(&o.MaxPerAddress, DefaultMaxPerAddress)
+	positiveOr(&o.MaxPerPrefix, max(DefaultMaxPerPrefix, o.MaxPerAddress))
+	positiveOr(&o.KeepaliveCountMax, DefaultKeepaliveCountMax)
+	if o.IdleTimeout > 0 { // the write timeout follows the idle timeout when that is on
+		positiveOr(&o.WriteTimeout, o.IdleTimeout)
 	}
-	if o.WriteTimeout <= 0 {
-		o.WriteTimeout = o.IdleTimeout
-		if o.WriteTimeout <= 0 {
-			o.WriteTimeout = defaultWriteTimeout
-		}
+	positiveOr(&o.WriteTimeout, defaultWriteTimeout)
+	positiveOr(&o.QueryBudget, DefaultQueryBudget)
+	positiveOr(&o.ShutdownGrace, DefaultShutdownGrace)
+}
+
+// positiveOr sets *v to def unless it is positive.
+func positiveOr[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
 	}
-	if o.QueryBudget <= 0 {
-		o.QueryBudget = DefaultQueryBudget
-	}
-	if o.ShutdownGrace <= 0 {
-		o.ShutdownGrace = DefaultShutdownGrace
+}
+
+// fillHooks applies the default clock, logger, picture budget and the hooks
+// tests replace.
+func (o *Options) fillHooks() {
+	if o.Clock == nil {
+		o.Clock = systemClock{}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -217,7 +230,6 @@ func (o *Options) fill() error {
 	if o.PictureBudget == nil {
 		o.PictureBudget = tui.NewPictureBudget(0)
 	}
-	return nil
 }
 
 // build asks NewSession for the session's options, applies what the server
