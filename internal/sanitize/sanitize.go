@@ -51,58 +51,78 @@ func safe(s string, keepNL bool) bool {
 	return true
 }
 
+// clean sanitizes s one rune or one escape sequence at a time.
 func clean(s string, keepNL bool) string {
 	if safe(s, keepNL) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	// A space right after something removed, following a space, is
-	// dropped: "Mallory \x1b[31m Smith" reads "Mallory Smith", not with
-	// a double space where the escape was.
-	lastSpace, dropped := false, false
-	write := func(r rune) {
-		if r == ' ' && lastSpace && dropped {
-			return
-		}
-		b.WriteRune(r)
-		lastSpace, dropped = r == ' ', false
-	}
+	var c cleaner
+	c.b.Grow(len(s))
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			write(utf8.RuneError)
+		if b := s[i]; b >= 0x20 && b < 0x7f { // printable ASCII: kept
+			c.write(rune(b))
 			i++
 			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1: // invalid UTF-8: one byte
+			c.write(utf8.RuneError)
 		case r == 0x1b: // ESC: skip the whole sequence
-			i += escLen(s[i:])
-			dropped = true
-			continue
-		case r == 0x9b || r == 0x9d || r == 0x90 || r == 0x9e || r == 0x9f || r == 0x98: // C1 CSI/OSC/DCS/PM/APC/SOS
-			i += size
-			i += stringEnd(s[i:], r == 0x9b)
-			dropped = true
-			continue
-		case r == '\n' && keepNL:
-			write('\n')
-		case r == '\t' || r == '\n' || r == '\r':
-			write(' ')
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			// other C0/C1 controls are dropped
-			dropped = true
-		case isBidi(r):
-			// bidirectional overrides can disguise text
-			dropped = true
-		case !unicode.IsPrint(r) && !unicode.IsSpace(r) && r != 0x200d:
-			// unassigned or format characters
-			dropped = true
+			size = escLen(s[i:])
+			c.dropped = true
+		case isC1String(r): // skip up to the string's end
+			size += stringEnd(s[i+size:], r == 0x9b)
+			c.dropped = true
 		default:
-			write(r)
+			c.rune(r, keepNL)
 		}
 		i += size
 	}
-	return b.String()
+	return c.b.String()
+}
+
+// isC1String reports whether r is a C1 control opening a control string or
+// sequence: CSI, OSC, DCS, PM, APC or SOS.
+func isC1String(r rune) bool {
+	return r == 0x9b || r == 0x9d || r == 0x90 || r == 0x9e || r == 0x9f || r == 0x98
+}
+
+// cleaner builds clean's result. A space right after something removed,
+// following a space, is dropped: "Mallory \x1b[31m Smith" reads "Mallory
+// Smith", not with a double space where the escape was.
+type cleaner struct {
+	b strings.Builder
+	// lastSpace: the last rune written is a space; dropped: something was
+	// removed since.
+	lastSpace, dropped bool
+}
+
+func (c *cleaner) write(r rune) {
+	if r == ' ' && c.lastSpace && c.dropped {
+		return
+	}
+	c.b.WriteRune(r)
+	c.lastSpace, c.dropped = r == ' ', false
+}
+
+// rune writes one decoded rune that does not start a sequence: kept,
+// turned into a space, or dropped.
+func (c *cleaner) rune(r rune, keepNL bool) {
+	switch {
+	case r == '\n' && keepNL:
+		c.write('\n')
+	case r == '\t' || r == '\n' || r == '\r':
+		c.write(' ')
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		c.dropped = true // other C0/C1 controls
+	case isBidi(r):
+		c.dropped = true // bidirectional overrides can disguise text
+	case !unicode.IsPrint(r) && !unicode.IsSpace(r) && r != 0x200d:
+		c.dropped = true // unassigned or format characters
+	default:
+		c.write(r)
+	}
 }
 
 func isBidi(r rune) bool {
