@@ -136,57 +136,17 @@ func TestEveryFlagOfEveryCommand(t *testing.T) {
 		}
 	})
 	vars := map[string]string{"SNAPDASH_SERVER": "http://127.0.0.1:1", "SNAPDASH_TOKEN": "t"}
+	flags := everyCommandFlag()
+	if len(flags) < 200 {
+		t.Errorf("only %d flags checked", len(flags))
+	}
 	valued := map[string]bool{}
 	for _, tc := range flagValueCases {
 		valued[tc.cmd+" "+tc.flag] = true
 	}
-	checked := 0
-	for _, cmd := range commands() {
-		if cmd.name == "__complete" {
-			continue // the shells' entry point: it never fails
-		}
-		fs := commandFlagSet(cmd, true)
-		if cmd.name == "dashboard" {
-			var v bool
-			registerVersionFlags(fs, &v)
-		}
-		prefix := []string{cmd.name}
-		if cmd.name == "dashboard" {
-			prefix = nil
-		}
-		fs.VisitAll(func(f *flag.Flag) {
-			checked++
-			args := append(slices.Clone(prefix), positionals(cmd)...)
-			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-				args = append(args, dashed(f.Name)+"=maybe")
-			} else {
-				args = append(args, dashed(f.Name))
-			}
-			r := runIn(t, context.Background(), vars, nil, args...)
-			if r.code != exitUsage || !strings.Contains(r.stderr, dashed(f.Name)+" ") && !strings.Contains(r.stderr, dashed(f.Name)+":") ||
-				len(lines(r.stderr)) != 1 || r.stdout != "" {
-				t.Errorf("%v: want exit 2 naming %s, got %d %q %.200q", args, dashed(f.Name), r.code, r.stderr, r.stdout)
-			}
-			// A flag whose value is checked needs a bad value in the table.
-			if g, ok := f.Value.(flag.Getter); ok {
-				switch g.Get().(type) {
-				case time.Duration, int, int64, uint64:
-					if !valued[cmd.name+" "+f.Name] && !valued["dashboard "+f.Name] && !isGlobal(f.Name) {
-						t.Errorf("%s --%s: a numeric flag with no bad value in flagValueCases", cmd.name, f.Name)
-					}
-				}
-			}
-			// Checked flags of each command; shared ones (--jq, --session-type)
-			// once for all.
-			for _, name := range []string{"since", "limit", "state", "size", "timeout", "since-id"} {
-				if f.Name == name && !valued[cmd.name+" "+f.Name] && cmd.name != "watch" && cmd.name != "demo" {
-					t.Errorf("%s --%s: a checked flag with no bad value in flagValueCases", cmd.name, f.Name)
-				}
-			}
-		})
-	}
-	if checked < 200 {
-		t.Errorf("only %d flags checked", checked)
+	for _, cf := range flags {
+		checkFlagWithoutValue(t, vars, cf)
+		checkFlagHasBadValue(t, valued, cf)
 	}
 	for _, tc := range flagValueCases {
 		cmd := findCommand(commands(), tc.cmd)
@@ -194,25 +154,7 @@ func TestEveryFlagOfEveryCommand(t *testing.T) {
 			t.Errorf("flagValueCases: %s has no --%s", tc.cmd, tc.flag)
 			continue
 		}
-		var args []string
-		if tc.cmd != "dashboard" {
-			args = append(args, tc.cmd)
-		}
-		args = append(args, positionals(cmd)...)
-		switch tc.cmd {
-		case "camera":
-			args = append(args, "--target-user", "u", "--target-endpoint", "e")
-			if tc.flag != "type" {
-				args = append(args, "--type", "FLASH_ON")
-			}
-		case "request":
-			args = append(args, "--interaction", "i", "--target-user", "u", "--target-endpoint", "e")
-		case "get":
-			if tc.flag == "jq" {
-				args = append(args, "--json")
-			}
-		}
-		args = append(args, "--"+tc.flag+"="+tc.value)
+		args := badValueArgs(cmd, tc.flag, tc.value)
 		r := runIn(t, context.Background(), vars, nil, args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) || len(lines(r.stderr)) != 1 {
 			t.Errorf("%v: want exit 2 and %q, got %d %q", args, tc.want, r.code, r.stderr)
@@ -223,6 +165,105 @@ func TestEveryFlagOfEveryCommand(t *testing.T) {
 	if r.code != exitUsage || !strings.Contains(r.stderr, `SNAPDASH_IMAGE_MODE: "foo" is not one of`) {
 		t.Errorf("SNAPDASH_IMAGE_MODE: %+v", r)
 	}
+}
+
+// commandFlag is one flag of one command, with the command line that runs
+// the command with valid positional arguments.
+type commandFlag struct {
+	cmd  *command
+	flag *flag.Flag
+	args []string
+}
+
+// everyCommandFlag lists every flag of every command the user can run, the
+// global ones included.
+func everyCommandFlag() []commandFlag {
+	var out []commandFlag
+	for _, cmd := range commands() {
+		if cmd.name == "__complete" {
+			continue // the shells' entry point: it never fails
+		}
+		fs := commandFlagSet(cmd, true)
+		args := []string{cmd.name}
+		if cmd.name == "dashboard" {
+			var v bool
+			registerVersionFlags(fs, &v)
+			args = nil
+		}
+		args = append(args, positionals(cmd)...)
+		fs.VisitAll(func(f *flag.Flag) {
+			out = append(out, commandFlag{cmd: cmd, flag: f, args: args})
+		})
+	}
+	return out
+}
+
+// checkFlagWithoutValue runs the command with the flag missing its value
+// (a boolean with a non-boolean one): exit 2 and one line naming the flag.
+func checkFlagWithoutValue(t *testing.T, vars map[string]string, cf commandFlag) {
+	t.Helper()
+	name := dashed(cf.flag.Name)
+	args := slices.Clone(cf.args)
+	if b, ok := cf.flag.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		args = append(args, name+"=maybe")
+	} else {
+		args = append(args, name)
+	}
+	r := runIn(t, context.Background(), vars, nil, args...)
+	named := strings.Contains(r.stderr, name+" ") || strings.Contains(r.stderr, name+":")
+	if r.code != exitUsage || !named || len(lines(r.stderr)) != 1 || r.stdout != "" {
+		t.Errorf("%v: want exit 2 naming %s, got %d %q %.200q", args, name, r.code, r.stderr, r.stdout)
+	}
+}
+
+// checkedFlags are flags whose values every command checks: each command
+// having one needs its own bad value in flagValueCases (watch and demo
+// share the dashboard's).
+var checkedFlags = []string{"since", "limit", "state", "size", "timeout", "since-id"}
+
+// checkFlagHasBadValue: a flag whose value is checked (a number, a
+// duration, or one of checkedFlags) has a bad value in flagValueCases.
+// Global flags and flags shared with the dashboard (--jq, --session-type)
+// are covered once for all.
+func checkFlagHasBadValue(t *testing.T, valued map[string]bool, cf commandFlag) {
+	t.Helper()
+	cmd, name := cf.cmd.name, cf.flag.Name
+	if g, ok := cf.flag.Value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case time.Duration, int, int64, uint64:
+			if !valued[cmd+" "+name] && !valued["dashboard "+name] && !isGlobal(name) {
+				t.Errorf("%s --%s: a numeric flag with no bad value in flagValueCases", cmd, name)
+			}
+		}
+	}
+	if slices.Contains(checkedFlags, name) && !valued[cmd+" "+name] && cmd != "watch" && cmd != "demo" {
+		t.Errorf("%s --%s: a checked flag with no bad value in flagValueCases", cmd, name)
+	}
+}
+
+// badValueArgs is the command line giving cmd's flag a bad value, with the
+// other flags the command requires so that the bad value is what it trips
+// on.
+func badValueArgs(cmd *command, flagName, value string) []string {
+	var args []string
+	if cmd.name != "dashboard" {
+		args = append(args, cmd.name)
+	}
+	args = append(args, positionals(cmd)...)
+	switch cmd.name {
+	case "camera":
+		args = append(args, "--target-user", "u", "--target-endpoint", "e")
+		if flagName != "type" {
+			args = append(args, "--type", "FLASH_ON")
+		}
+	case "request":
+		args = append(args, "--interaction", "i", "--target-user", "u", "--target-endpoint", "e")
+	case "get":
+		if flagName == "jq" {
+			args = append(args, "--json")
+		}
+	}
+	return append(args, "--"+flagName+"="+value)
 }
 
 func isGlobal(name string) bool {
