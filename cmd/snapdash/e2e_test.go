@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/client/sim"
 )
 
 func TestVersionAndHelp(t *testing.T) {
@@ -89,11 +90,22 @@ func TestNotConfigured(t *testing.T) {
 	}
 }
 
+// TestInteractionsListGet follows a script reading down the tree: the
+// interactions, one interaction's snapshots, one snapshot, each as a table
+// and as JSON.
 func TestInteractionsListGet(t *testing.T) {
 	t.Parallel()
 	srv := startSim(t, false)
 	c := newCLI(t, agentEnv(srv))
+	in := checkInteractionsCommand(t, c, srv)
+	snap := checkListCommand(t, c, srv, in)
+	checkGetCommand(t, c, srv, in, snap)
+}
 
+// checkInteractionsCommand: the table has a header and one clean row per
+// interaction, the JSON every interaction. It returns the first one's ID.
+func checkInteractionsCommand(t *testing.T, c *cli, srv *sim.Server) string {
+	t.Helper()
 	r := c.ok("interactions", "--since", "7d")
 	rows := lines(r.stdout)
 	if !strings.HasPrefix(rows[0], "ID ") || !strings.Contains(rows[0], "CUSTOMER") {
@@ -113,8 +125,13 @@ func TestInteractionsListGet(t *testing.T) {
 	if len(ins) != len(srv.Interactions()) || ins[0].ID == "" || ins[0].OrganizationID == "" {
 		t.Fatalf("interactions --json: %+v", ins)
 	}
+	return ins[0].ID
+}
 
-	in := ins[0].ID
+// checkListCommand: the interaction's snapshots as JSON, and as a table
+// with one row each showing its ID and state. It returns the first.
+func checkListCommand(t *testing.T, c *cli, srv *sim.Server, in string) client.Snapshot {
+	t.Helper()
 	var snaps []client.Snapshot
 	if err := json.Unmarshal([]byte(c.ok("list", "--interaction", in, "--json").stdout), &snaps); err != nil {
 		t.Fatal(err)
@@ -122,7 +139,7 @@ func TestInteractionsListGet(t *testing.T) {
 	if len(snaps) == 0 {
 		t.Fatal("no snapshots in the demo interaction")
 	}
-	r = c.ok("list", "--interaction", in)
+	r := c.ok("list", "--interaction", in)
 	if got := len(lines(r.stdout)) - 1; got != len(snaps) {
 		t.Errorf("list: %d rows, %d snapshots:\n%s", got, len(snaps), r.stdout)
 	}
@@ -130,23 +147,30 @@ func TestInteractionsListGet(t *testing.T) {
 	if !strings.Contains(r.stdout, snaps[0].ID) || !strings.Contains(r.stdout, string(want.State)) {
 		t.Errorf("list:\n%s", r.stdout)
 	}
+	return snaps[0]
+}
 
+// checkGetCommand: one snapshot as JSON (the API's field names), as text,
+// and an unknown one refused in one line.
+func checkGetCommand(t *testing.T, c *cli, srv *sim.Server, in string, snap client.Snapshot) {
+	t.Helper()
+	want, _ := srv.Snapshot(snap.ID)
 	var got client.Snapshot
-	if err := json.Unmarshal([]byte(c.ok("get", snaps[0].ID, "--json").stdout), &got); err != nil {
+	if err := json.Unmarshal([]byte(c.ok("get", snap.ID, "--json").stdout), &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.ID != want.ID || got.State != want.State || got.InteractionID != in {
 		t.Errorf("get --json: %+v, want %+v", got, want)
 	}
 	// The raw JSON uses the API's field names.
-	raw := c.ok("get", "--json", snaps[0].ID).stdout
+	raw := c.ok("get", "--json", snap.ID).stdout
 	for _, key := range []string{`"id"`, `"interactionId"`, `"state"`, `"requesterUserId"`} {
 		if !strings.Contains(raw, key) {
 			t.Errorf("get --json lacks %s:\n%s", key, raw)
 		}
 	}
-	r = c.ok("get", snaps[0].ID)
-	if !strings.Contains(r.stdout, "state:") || !strings.Contains(r.stdout, snaps[0].ID) {
+	r := c.ok("get", snap.ID)
+	if !strings.Contains(r.stdout, "state:") || !strings.Contains(r.stdout, snap.ID) {
 		t.Errorf("get:\n%s", r.stdout)
 	}
 	r = c.run("get", "no-such-snapshot")
