@@ -42,6 +42,7 @@ var allowed = map[string]int{
 	"tui (*Model).onMouse":               29,
 	"tui TestFullscreenKeys":             29,
 	"tui (*keyDriver).check":             27,
+	"tui (*Model).update":                26,
 	"tui TestOverlayFollowsTheDashboard": 26,
 	// Being split in issue 22's root split / events work: the client and its
 	// simulator are being reworked.
@@ -53,6 +54,12 @@ var allowed = map[string]int{
 	// Being split in issue 22's root split / events work: views/watch is
 	// being reworked.
 	"views/watch TestRealSimulatorDemo": 34,
+	// Landed on main (team claims, the show command) while this test was
+	// being written; not split yet.
+	"cmd/snapdash (*env).showPicture":            35,
+	"cmd/snapdash TestTeamReviewAcrossProcesses": 41,
+	"team (*Hub).apply":                          34,
+	"team benchTeam":                             29,
 }
 
 // funcStat is one function's complexity, as gocyclo reports it.
