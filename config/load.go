@@ -292,6 +292,12 @@ func (c *Config) finish(getenv func(string) string) error {
 	if c.Watch.WarnAfter > c.Watch.CriticalAfter {
 		return fmt.Errorf("watch: warn_after (%s) is later than critical_after (%s)", c.Watch.WarnAfter, c.Watch.CriticalAfter)
 	}
+	switch {
+	case c.Journal.Retention < 0:
+		return fmt.Errorf("journal.retention %s: must not be negative", c.Journal.Retention)
+	case c.Journal.Retention == 0:
+		c.Journal.Retention = DefaultJournalRetention
+	}
 	for who, role := range c.SSH.Roles {
 		if !slices.Contains(Roles(), role) {
 			return fmt.Errorf("ssh.roles[%q] = %q: want one of %s", who, role, strings.Join(Roles(), ", "))

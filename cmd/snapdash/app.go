@@ -96,7 +96,7 @@ func commands() []*command {
 		interactionsCmd(), listCmd(), getCmd(),
 		requestCmd(), approveCmd(), discardCmd(), cameraCmd(),
 		uploadCmd(), acquireCmd(), urlCmd(), fetchCmd(), showCmd(),
-		eventsCmd(), configCmd(), completionCmd(), manCmd(), versionCmd(), helpCmd(), completeCmd(),
+		eventsCmd(), reportCmd(), configCmd(), completionCmd(), manCmd(), versionCmd(), helpCmd(), completeCmd(),
 	}
 }
 
