@@ -24,7 +24,7 @@ type simClock struct {
 	t  time.Time
 }
 
-func (c *simClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *simClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *simClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // history is a scripted day on the simulator: pictures requested, arrived

@@ -110,9 +110,9 @@ type Journal struct {
 	closed  bool
 
 	mu       sync.Mutex
-	err      error  // what turned it off
-	dropped  int64  // batches dropped on a full queue
-	pending  int    // batches queued and not yet written
+	err      error // what turned it off
+	dropped  int64 // batches dropped on a full queue
+	pending  int   // batches queued and not yet written
 	idle     *sync.Cond
 	lastPrun time.Time
 }
