@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/imaging"
+	"github.com/snapdash/snapdash/internal/journal"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/team"
 	"github.com/snapdash/snapdash/theme"
@@ -138,6 +139,10 @@ type Options struct {
 	// and N skip the others' claims, and rows show who has them. The
 	// caller joins the hub; the dashboard leaves it when it is closed.
 	Team *team.Reviewer
+	// Journal, when set, records every event received and every action's
+	// result, and gives the watch screen's charts their last hours (see
+	// tui/journal.go). `snapdash serve` gives all its sessions one.
+	Journal *journal.Journal
 	// PictureBudget is the memory budget picture decoding and caching
 	// share; a server gives all its sessions one. Nil: one of its own
 	// (NewPictureBudget(0)).
