@@ -43,6 +43,9 @@ func (m *Model) journalSee(msg tea.Msg) {
 	if js.fold == nil {
 		js.fold = insight.NewFold()
 	}
+	if err := m.opts.JournalErr; err != nil && !js.said {
+		m.journalFailed(err)
+	}
 	j := m.opts.Journal
 	act := func(a journal.Action, err error) {
 		if j == nil {
@@ -96,7 +99,7 @@ func (m *Model) journalSee(msg tea.Msg) {
 			m.journalFailed(msg.Err)
 		}
 	}
-	if j != nil && !js.said {
+	if j != nil && !js.said && m.opts.JournalErr == nil {
 		if err := j.Err(); err != nil {
 			m.journalFailed(err)
 		}

@@ -143,6 +143,9 @@ type Options struct {
 	// result, and gives the watch screen's charts their last hours (see
 	// tui/journal.go). `snapdash serve` gives all its sessions one.
 	Journal *journal.Journal
+	// JournalErr is why the journal could not be opened: said once in the
+	// events pane and the status line.
+	JournalErr error
 	// PictureBudget is the memory budget picture decoding and caching
 	// share; a server gives all its sessions one. Nil: one of its own
 	// (NewPictureBudget(0)).

@@ -167,6 +167,12 @@ func eventsCmd() *command {
 					LastEventID: since.n, Replay: since.set}
 				stream := s.client.Stream(ctx, opts)
 				defer stream.Close()
+				j, jerr := e.openJournal(s, "events", true)
+				e.sayJournal(jerr)
+				if j != nil {
+					defer j.Close()
+					e.journal = j
+				}
 				return followEvents(ctx, e, stream, notBefore)
 			})
 		},
@@ -219,6 +225,9 @@ func followEvents(ctx context.Context, e *env, stream *client.Stream, notBefore 
 		}
 		if u.Resync && u.State != client.StatePolling { // polling re-lists every few seconds: said once above
 			fmt.Fprintln(e.stderr, "snapdash: events: some events could not be replayed; re-list what you need")
+		}
+		if e.journal != nil {
+			e.journal.Record(u.Events) // all of them, history too: kept once
 		}
 		for _, ev := range u.Events {
 			if !notBefore.IsZero() && !ev.Timestamp.IsZero() && ev.Timestamp.Before(notBefore) {

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/snapdash/snapdash/config"
+	"github.com/snapdash/snapdash/internal/journal"
+	"github.com/snapdash/snapdash/internal/sanitize"
+)
+
+// openJournal opens the user's journal in the state directory for source
+// ("dashboard", "watch", "serve", "events"). A journal that cannot be
+// opened, or fails later, never stops the command: the failure is logged
+// and returned (open) or said once on stderr (later, when sayLater), and
+// the command goes on without it (nil).
+func (e *env) openJournal(s *session, source string, sayLater bool) (*journal.Journal, error) {
+	path := journal.Path(config.StateDir(e.getenv))
+	j, err := journal.Open(path, journal.Options{Source: source, Retention: s.cfg.Journal.Retention, Now: e.now,
+		OnError: func(err error) {
+			s.log.Warn("journal off", "err", err)
+			if sayLater {
+				fmt.Fprintf(e.stderr, "snapdash: warning: %s; going on without it\n", sanitize.Line(err.Error()))
+			}
+		}})
+	if err != nil {
+		s.log.Warn("journal unavailable", "path", path, "err", err)
+		return nil, err
+	}
+	s.log.Debug("journal open", "path", path, "source", source)
+	return j, nil
+}
+
+// sayJournal says once on stderr that the journal could not be opened.
+func (e *env) sayJournal(err error) {
+	if err != nil {
+		fmt.Fprintf(e.stderr, "snapdash: warning: %s; going on without it\n", sanitize.Line(err.Error()))
+	}
+}
