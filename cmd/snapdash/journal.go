@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/snapdash/snapdash/config"
@@ -35,4 +36,23 @@ func (e *env) sayJournal(err error) {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "snapdash: warning: %s; going on without it\n", sanitize.Line(err.Error()))
 	}
+}
+
+// recordAction keeps what a headless command did (or was refused) in the
+// journal, as the dashboard does. A journal that cannot be opened is said
+// in one line; the command's own outcome is untouched.
+func (e *env) recordAction(ctx context.Context, s *session, a journal.Action, err error) {
+	if err != nil {
+		a.Err = err.Error()
+	}
+	if id, ierr := s.client.Identity(ctx); ierr == nil || id.UserID != "" {
+		a.User = id.UserID
+	}
+	j, jerr := e.openJournal(s, a.Kind, true)
+	if jerr != nil {
+		e.sayJournal(jerr)
+		return
+	}
+	j.Act(a)
+	j.Close()
 }

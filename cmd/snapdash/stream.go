@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/journal"
 	"github.com/snapdash/snapdash/internal/sanitize"
 )
 
@@ -58,6 +59,7 @@ func cameraCmd() *command {
 				cmd.UserEndpointID = ep
 				if !wait {
 					id, err := s.client.CameraRequest(ctx, cmd)
+					e.recordAction(ctx, s, journal.Action{Kind: journal.ActCamera, Snapshot: id, Detail: string(rt)}, err)
 					if err != nil {
 						return err
 					}
@@ -97,7 +99,9 @@ func cameraWait(ctx context.Context, e *env, s *session, cmd client.CameraReques
 			}
 			if id == "" && u.State == client.StateLive {
 				var err error
-				if id, err = s.client.CameraRequest(ctx, cmd); err != nil {
+				id, err = s.client.CameraRequest(ctx, cmd)
+				e.recordAction(ctx, s, journal.Action{Kind: journal.ActCamera, Snapshot: id, Detail: string(cmd.CameraRequestType)}, err)
+				if err != nil {
 					return err
 				}
 				s.log.Debug("camera request sent", "id", id)
