@@ -248,15 +248,32 @@ func foldServer(ctx context.Context, api *client.Client, fold *insight.Fold, fro
 	return nil
 }
 
-// chartStep picks the charts' interval for a period: hours up to three
-// days, then days; at most 96 intervals.
+// chartStep picks the charts' interval for a period: the finest of 5m to
+// a day that gives at most 48 intervals (a day for longer periods, at most
+// 96).
 func chartStep(d time.Duration) (time.Duration, int) {
-	step := time.Hour
-	if d > 72*time.Hour {
-		step = 24 * time.Hour
+	steps := []time.Duration{5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour,
+		3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour}
+	step := steps[len(steps)-1]
+	for _, s := range steps {
+		if d <= 48*s {
+			step = s
+			break
+		}
 	}
 	n := int((d + step - 1) / step)
 	return step, max(1, min(n, 96))
+}
+
+// stepWord names an interval: "5m", "3h", "day".
+func stepWord(s time.Duration) string {
+	switch {
+	case s >= 24*time.Hour:
+		return "day"
+	case s >= time.Hour:
+		return strconv.Itoa(int(s/time.Hour)) + "h"
+	}
+	return strconv.Itoa(int(s/time.Minute)) + "m"
 }
 
 // dur writes a review time for a table: "-" when unknown.
@@ -291,14 +308,10 @@ func writeReportText(w io.Writer, r *report, terminal bool) error {
 	}
 	fmt.Fprintf(&b, " · camera %d sent, %d refused\n", t.CameraSent, t.CameraRefused)
 	if terminal && r.Hourly.Len() > 0 {
-		per := "hour"
-		if r.Hourly.Step >= 24*time.Hour {
-			per = "day"
-		}
 		b.WriteString("\n")
-		fmt.Fprintf(&b, "arrived per %-4s %s\n", per, spark(r.Hourly.Arrived))
-		fmt.Fprintf(&b, "reviewed         %s\n", spark(r.Hourly.Reviewed))
-		fmt.Fprintf(&b, "awaiting         %s\n", spark(r.Hourly.Backlog))
+		fmt.Fprintf(&b, "%-16s %s\n", "arrived per "+stepWord(r.Hourly.Step), spark(r.Hourly.Arrived))
+		fmt.Fprintf(&b, "%-16s %s\n", "reviewed", spark(r.Hourly.Reviewed))
+		fmt.Fprintf(&b, "%-16s %s\n", "awaiting review", spark(r.Hourly.Backlog))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
@@ -322,7 +335,7 @@ func writeReportText(w io.Writer, r *report, terminal bool) error {
 			head = append(head, "CAMERA", "REFUSED")
 		}
 		if terminal {
-			head = append(head, "")
+			head = append(head, "SHARE")
 		}
 		tb := newTable(w, head...)
 		if len(sec.groups) == 0 {
