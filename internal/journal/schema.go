@@ -258,3 +258,22 @@ func (j *Journal) Count(ctx context.Context) (events, actions int64, err error) 
 	}
 	return events, actions, nil
 }
+
+// Sources counts the events by the process that recorded them first.
+func (j *Journal) Sources(ctx context.Context) (map[string]int, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT source, count(*) FROM events GROUP BY source`)
+	if err != nil {
+		return nil, j.describe(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, j.describe(err)
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
