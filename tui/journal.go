@@ -34,6 +34,9 @@ type journalState struct {
 	loaded  bool           // it was read (or there is none)
 	early   []client.Event // events that came while it was read
 	said    bool           // its failure was said
+	// folded is what of the store the fold has: interactions (by id, "")
+	// and snapshots (by id, their state), so a rebuild folds only changes.
+	folded map[string]client.SnapshotState
 }
 
 // journalSee records what msg says happened and feeds the charts. It is
@@ -92,6 +95,7 @@ func (m *Model) journalSee(msg tea.Msg) {
 				msg.Fold.Event(ev)
 			}
 			js.fold = msg.Fold
+			js.folded = nil // the new fold has none of the store
 		}
 		js.early = nil
 		m.store.changes++
@@ -155,15 +159,21 @@ func (m *Model) chartPictures() []insight.Picture {
 	if m.jstate.fold == nil {
 		m.jstate.fold = insight.NewFold()
 	}
-	f := m.jstate.fold
+	js := &m.jstate
+	if js.folded == nil {
+		js.folded = map[string]client.SnapshotState{}
+	}
+	f := js.fold
 	for _, e := range m.store.list {
-		if e.haveIt {
+		if _, done := js.folded["i:"+e.id]; e.haveIt && !done {
 			f.Interaction(e.it)
+			js.folded["i:"+e.id] = ""
 		}
 		for _, r := range e.rows {
-			if r.State == client.StateRequested {
+			if r.State == client.StateRequested || js.folded[r.ID] == r.State {
 				continue
 			}
+			js.folded[r.ID] = r.State
 			sn := r.Snapshot
 			if sn.InteractionID == "" {
 				sn.InteractionID = e.id

@@ -89,3 +89,27 @@ func TestJournalRecordsActions(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchChartsFromJournal: the watch screen charts what the journal
+// kept from before this run.
+func TestWatchChartsFromJournal(t *testing.T) {
+	f := newFixture(t, fixtureOpts{empty: true})
+	j := openJournal(t)
+	var evs []client.Event
+	for i, id := range []string{"p1", "p2", "p3", "p4", "p5"} {
+		at := fixedNow().Add(-2*time.Hour + time.Duration(i)*time.Minute)
+		evs = append(evs, client.Event{ID: "a" + id, Type: client.EventSnapshotAcquired, InteractionID: "int-x", SnapshotID: id, Timestamp: at})
+		if i < 3 {
+			evs = append(evs, client.Event{ID: "v" + id, Type: client.EventSnapshotApproved, InteractionID: "int-x", SnapshotID: id,
+				Timestamp: at.Add(time.Duration(i+1) * time.Minute)})
+		}
+	}
+	j.Record(evs)
+	j.Flush()
+	opts := f.options()
+	opts.Journal, opts.Watch = j, true
+	tm, _ := start(t, opts, 200, 50)
+	waitFor(t, tm, `arrived: 5 \(peak`)
+	waitFor(t, tm, `awaiting review: 2 now`)
+	waitFor(t, tm, `review p50 2m00s · p90 3m00s · max 3m00s \(3\)`)
+}
