@@ -1,12 +1,15 @@
 package watch
 
 import (
+	"io"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/snapdash/snapdash/client"
@@ -156,38 +159,67 @@ func TestChartsNumbers(t *testing.T) {
 	}
 }
 
-// TestChartsLive: a picture arriving moves the numbers on the next frame.
+// TestChartsLive: a picture arriving moves the numbers on the next frame,
+// and time passing moves the window.
 func TestChartsLive(t *testing.T) {
 	pics := dayPictures()
-	m := chartModel(t, 120, 40)
-	before := m.View()
+	now := t0
+	st := styles(t)
+	m := New(common.New(st, func() time.Time { return now }, time.UTC), Thresholds{})
+	m.SetSize(200, 50)
+	m.SetRows(fixtureRows())
+	m.SetPictures(pics)
+	awaiting := func() int {
+		s, _, _ := m.series(now, (200-3)/2-2)
+		return last(s.Backlog)
+	}
+	before := awaiting()
+	if !strings.Contains(m.View(), "awaiting review: "+strconv.Itoa(before)+" now") {
+		t.Fatalf("before:\n%s", m.View())
+	}
 	pics = append(pics, insight.Picture{ID: "new", Interaction: "int-0001-eleni", Agent: "agent-ana",
 		State: client.StateUploaded, Arrived: t0.Add(-time.Second)})
 	m.SetPictures(pics)
-	after := m.View()
-	if before == after {
-		t.Fatal("a new picture changed nothing")
+	if !strings.Contains(m.View(), "awaiting review: "+strconv.Itoa(before+1)+" now") {
+		t.Errorf("after a new picture:\n%s", m.View())
 	}
-	_, _, w := m.series(t0, 50)
-	if !strings.Contains(after, "awaiting review: ") {
-		t.Fatalf("no backlog title:\n%s", after)
+	first := m.View()
+	now = t0.Add(9 * time.Hour) // everything left the window
+	if v := m.View(); v == first || !strings.Contains(v, "arrived: 0 ") {
+		t.Errorf("9 hours later:\n%s", v)
 	}
-	_ = w
 }
 
-// TestChartsCompactNoColor: NO_COLOR draws the same glyphs with no escape
-// sequence, and the compact row keeps its words.
-func TestChartsCompactNoColor(t *testing.T) {
-	st, err := theme.Load("dark", nil)
-	if err != nil {
-		t.Fatal(err)
+// TestChartsColourAndNoColor: in colour the charts are styled by the
+// theme; under NO_COLOR (an Ascii renderer) they are the same glyphs with no
+// escape sequence at all.
+func TestChartsColourAndNoColor(t *testing.T) {
+	view := func(p termenv.Profile, w, h int) string {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(p)
+		st, err := theme.Load("dark", r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := New(common.New(st, fixedNow, time.UTC), Thresholds{})
+		m.SetSize(w, h)
+		m.SetRows(fixtureRows())
+		m.SetPictures(dayPictures())
+		return m.View()
 	}
-	st.NoColor = true
-	m := New(common.New(st, fixedNow, time.UTC), Thresholds{})
-	m.SetSize(80, 24)
-	m.SetRows(fixtureRows())
-	m.SetPictures(dayPictures())
-	v := m.View()
+	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+		colour, plain := view(termenv.TrueColor, sz[0], sz[1]), view(termenv.Ascii, sz[0], sz[1])
+		if !strings.Contains(colour, "\x1b[") {
+			t.Errorf("%v: no colour in colour", sz)
+		}
+		if strings.Contains(plain, "\x1b") {
+			t.Errorf("%v: an escape sequence under NO_COLOR", sz)
+		}
+		if ansi.Strip(colour) != plain {
+			t.Errorf("%v: colour and NO_COLOR draw different glyphs", sz)
+		}
+	}
+	v := view(termenv.Ascii, 80, 24)
 	for _, want := range []string{"in ", " done ", " wait ", "review p50"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("no %q in\n%s", want, v)
