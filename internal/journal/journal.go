@@ -109,12 +109,12 @@ type Journal struct {
 	closeMu sync.Mutex
 	closed  bool
 
-	mu       sync.Mutex
-	err      error // what turned it off
-	dropped  int64 // batches dropped on a full queue
-	pending  int   // batches queued and not yet written
-	idle     *sync.Cond
-	lastPrun time.Time
+	mu        sync.Mutex
+	err       error // what turned it off
+	dropped   int64 // batches dropped on a full queue
+	pending   int   // batches queued and not yet written
+	idle      *sync.Cond
+	lastPrune time.Time
 }
 
 // batch is one Record or Act call.
@@ -164,7 +164,7 @@ func Open(path string, o Options) (*Journal, error) {
 		db.Close()
 		return nil, j.describe(err)
 	}
-	j.lastPrun = o.Now()
+	j.lastPrune = o.Now()
 	go j.writer()
 	return j, nil
 }
@@ -218,10 +218,6 @@ func (j *Journal) describe(err error) error {
 		case 13: // SQLITE_FULL
 			return fmt.Errorf("journal %s: the disk is full", j.path)
 		}
-	}
-	var ve *versionError
-	if errors.As(err, &ve) {
-		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	return fmt.Errorf("journal %s: %w", j.path, err)
 }
@@ -377,8 +373,8 @@ func (j *Journal) write(bs []batch) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	if now := j.opts.Now(); now.Sub(j.lastPrun) >= pruneEvery {
-		j.lastPrun = now
+	if now := j.opts.Now(); now.Sub(j.lastPrune) >= pruneEvery {
+		j.lastPrune = now
 		if _, err := j.Prune(ctx); err != nil {
 			return err
 		}
