@@ -166,17 +166,8 @@ func (f Filter) where() (string, []any) {
 // fn for each (no slice of a hundred thousand rows is built unless fn
 // does).
 func (j *Journal) Events(ctx context.Context, f Filter, fn func(client.Event)) error {
-	return j.events(ctx, f, true, fn)
-}
-
-// events reads the filter's events, in time order when ordered (a fold
-// needs no order, and a table scan beats an index walk over most rows).
-func (j *Journal) events(ctx context.Context, f Filter, ordered bool, fn func(client.Event)) error {
 	where, args := f.where()
 	order := ` ORDER BY at, key`
-	if !ordered {
-		order = ""
-	}
 	keep := map[string]bool{}
 	for _, id := range f.Interactions {
 		keep[id] = true

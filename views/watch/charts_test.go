@@ -226,3 +226,14 @@ func TestChartsColourAndNoColor(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkChartsRedraw is one full chart frame at 200x50 after the
+// pictures changed (a tick with new events): fold, count and draw.
+func BenchmarkChartsRedraw(b *testing.B) {
+	pics := dayPictures()
+	m := chartModel(b, 200, 50)
+	for b.Loop() {
+		m.SetPictures(pics)
+		_ = m.View()
+	}
+}
