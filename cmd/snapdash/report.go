@@ -47,12 +47,12 @@ func reportCmd() *command {
 			t := now()
 			from, err := parseWhen(since, t)
 			if err != nil {
-				return usagef("report: --since %v", err)
+				return usagef("report: --since: %v", err)
 			}
 			to := t
 			if until != "" {
 				if to, err = parseWhen(until, t); err != nil {
-					return usagef("report: --until %v", err)
+					return usagef("report: --until: %v", err)
 				}
 			}
 			if !to.After(from) {

@@ -282,7 +282,7 @@ func TestReportBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--since", "yesterday"}, `--since "yesterday" is neither a duration`},
+		{[]string{"--since", "yesterday"}, `--since: "yesterday" is neither a duration`},
 		{[]string{"--since", "-3h"}, "a negative duration"},
 		{[]string{"--since", "1h", "--until", "2h"}, "--until"},
 		{[]string{"--json", "--csv"}, "choose one"},

@@ -29,7 +29,9 @@ func TestServeOneJournal(t *testing.T) {
 	t.Cleanup(func() { s.Close() })
 	token := s.IssueToken(sim.RoleAgent, time.Hour)
 
-	// What the server replays to a fresh stream.
+	// What the server replays to a fresh stream: every event up to a
+	// marker published last.
+	s.Publish(client.Event{Type: client.EventSnapshotCameraRequested, ID: "marker", SnapshotCameraRequestID: "marker"})
 	c, err := client.New(client.Config{Server: s.URL(), Token: token})
 	if err != nil {
 		t.Fatal(err)
@@ -41,14 +43,14 @@ func TestServeOneJournal(t *testing.T) {
 	}
 	st := c.Stream(ctx, client.StreamOptions{UserEndpointID: ep, Replay: true})
 	want := map[string]bool{}
-	for len(want) == 0 {
+	for !want["marker"] {
 		select {
 		case u := <-st.Updates():
 			for _, ev := range u.Events {
 				want[ev.ID] = true
 			}
 		case <-time.After(15 * time.Second):
-			t.Fatal("the simulator replayed nothing")
+			t.Fatalf("no marker after 15s (%d events)", len(want))
 		}
 	}
 	st.Close()
@@ -81,14 +83,30 @@ func TestServeOneJournal(t *testing.T) {
 	for _, sc := range screens {
 		sc.WaitFor("Kenji Watanabe", "live")
 	}
-	if err := r.stop(t); err != nil {
-		t.Fatalf("serve: %v (stderr %s)", err, r.stderr.String())
-	}
+	// Every replayed event reaches the journal (serve writes it in the
+	// background; this process reads alongside), then serve stops.
 	j, err := journal.Open(filepath.Join(state, "snapdash", journal.FileName), journal.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer j.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		n, _, err := j.Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n >= int64(len(want)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the journal holds %d events after 20s, want %d", n, len(want))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := r.stop(t); err != nil {
+		t.Fatalf("serve: %v (stderr %s)", err, r.stderr.String())
+	}
 	n, _, err := j.Count(ctx)
 	if err != nil {
 		t.Fatal(err)
