@@ -12,6 +12,7 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/journal"
+	"github.com/snapdash/snapdash/internal/team"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/team"
 	"github.com/snapdash/snapdash/theme"
