@@ -21,8 +21,53 @@ import (
 // screen's charts are the journal's last hours plus what arrived since.
 // Options.Journal nil records nothing and charts only this run.
 
-// JournalLoadedMsg carries the journal's last hours, read for the charts.
-type JournalLoadedMsg struct {
+// Journal keeps what the dashboard sees and does and gives back the last
+// hours for the watch screen's charts. NewJournal adapts snapdash's journal
+// (package internal/journal); a Journal must never block.
+type Journal interface {
+	// Record queues events to keep; replays are kept once.
+	Record(events []client.Event)
+	// Act queues an action's result to keep.
+	Act(a JournalAction)
+	// Events returns the events kept since a time (what was queued
+	// before the call included).
+	Events(ctx context.Context, since time.Time) ([]client.Event, error)
+	// Err is the failure that turned the journal off, or nil.
+	Err() error
+}
+
+// JournalAction is one action's result as the journal keeps it.
+type JournalAction struct {
+	// Kind is "request", "approve", "discard", "camera" or "upload".
+	Kind string
+	// Interaction and Snapshot name what was acted on; Detail is the
+	// snapshot type or the camera command; User who acted; Err the
+	// server's refusal ("" when accepted).
+	Interaction, Snapshot, Detail, User, Err string
+}
+
+// NewJournal adapts an open journal to the dashboard.
+func NewJournal(j *journal.Journal) Journal { return journalAdapter{j} }
+
+type journalAdapter struct{ j *journal.Journal }
+
+func (a journalAdapter) Record(evs []client.Event) { a.j.Record(evs) }
+func (a journalAdapter) Err() error                { return a.j.Err() }
+
+func (a journalAdapter) Act(x JournalAction) {
+	a.j.Act(journal.Action{Kind: x.Kind, Interaction: x.Interaction, Snapshot: x.Snapshot, Detail: x.Detail,
+		User: x.User, Err: x.Err})
+}
+
+func (a journalAdapter) Events(ctx context.Context, since time.Time) ([]client.Event, error) {
+	a.j.Flush()
+	var out []client.Event
+	err := a.j.Events(ctx, journal.Filter{From: since}, func(ev client.Event) { out = append(out, ev) })
+	return out, err
+}
+
+// journalLoadedMsg carries the journal's last hours, read for the charts.
+type journalLoadedMsg struct {
 	Fold *insight.Fold
 	Err  error
 }
@@ -50,7 +95,7 @@ func (m *Model) journalSee(msg tea.Msg) {
 		m.journalFailed(err)
 	}
 	j := m.opts.Journal
-	act := func(a journal.Action, err error) {
+	act := func(a JournalAction, err error) {
 		if j == nil {
 			return
 		}
@@ -77,18 +122,18 @@ func (m *Model) journalSee(msg tea.Msg) {
 		}
 		m.store.changes++ // the charts redraw on the watch screen's next tick
 	case RequestDoneMsg:
-		act(journal.Action{Kind: journal.ActRequest, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err)
+		act(JournalAction{Kind: journal.ActRequest, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err)
 	case review.DoneMsg:
 		kind := journal.ActApprove
 		if msg.Op.Kind == review.Discard {
 			kind = journal.ActDiscard
 		}
-		act(journal.Action{Kind: kind, Interaction: m.store.owner[msg.Op.SnapshotID], Snapshot: msg.Op.SnapshotID, Detail: msg.Op.Type}, msg.Err)
+		act(JournalAction{Kind: kind, Interaction: m.store.owner[msg.Op.SnapshotID], Snapshot: msg.Op.SnapshotID, Detail: msg.Op.Type}, msg.Err)
 	case camcorr.SentMsg:
-		act(journal.Action{Kind: journal.ActCamera, Snapshot: msg.RequestID, Detail: string(msg.Type)}, msg.Err)
+		act(JournalAction{Kind: journal.ActCamera, Snapshot: msg.RequestID, Detail: string(msg.Type)}, msg.Err)
 	case UploadDoneMsg:
-		act(journal.Action{Kind: journal.ActUpload, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err)
-	case JournalLoadedMsg:
+		act(JournalAction{Kind: journal.ActUpload, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err)
+	case journalLoadedMsg:
 		js.loading, js.loaded = false, true
 		if msg.Err == nil && msg.Fold != nil {
 			for _, ev := range js.early {
@@ -143,13 +188,15 @@ func (m *Model) loadJournal() tea.Cmd {
 	// still awaiting counts in the backlog.
 	from := m.opts.Now().Add(-watch.ChartWindow - 24*time.Hour)
 	return func() tea.Msg {
-		j.Flush()
-		f := insight.NewFold()
-		_, err := j.Fold(ctx, journal.Filter{From: from}, f)
+		evs, err := j.Events(ctx, from)
 		if errors.Is(err, context.Canceled) {
 			return nil
 		}
-		return JournalLoadedMsg{Fold: f, Err: err}
+		f := insight.NewFold()
+		for _, ev := range evs {
+			f.Event(ev)
+		}
+		return journalLoadedMsg{Fold: f, Err: err}
 	}
 }
 

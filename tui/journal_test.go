@@ -29,7 +29,7 @@ func TestJournalRecordsStream(t *testing.T) {
 	f := newFixture(t, fixtureOpts{})
 	j := openJournal(t)
 	opts := f.options()
-	opts.NoStream, opts.Journal = false, j
+	opts.NoStream, opts.Journal = false, NewJournal(j)
 	st := f.api.Stream(context.Background(), client.StreamOptions{UserEndpointID: f.ep, Replay: true})
 	var want int
 	for want == 0 {
@@ -65,7 +65,7 @@ func TestJournalRecordsActions(t *testing.T) {
 	f := newFixture(t, fixtureOpts{empty: true})
 	j := openJournal(t)
 	opts := f.options()
-	opts.Journal = j
+	opts.Journal = NewJournal(j)
 	m := New(opts)
 	defer m.Close()
 	m.Update(review.DoneMsg{Op: review.Op{Kind: review.Approve, SnapshotID: "s1", Type: "meter"}})
@@ -107,7 +107,7 @@ func TestWatchChartsFromJournal(t *testing.T) {
 	j.Record(evs)
 	j.Flush()
 	opts := f.options()
-	opts.Journal, opts.Watch = j, true
+	opts.Journal, opts.Watch = NewJournal(j), true
 	tm, _ := start(t, opts, 200, 50)
 	waitFor(t, tm, `arrived: 5 \(peak`)
 	waitFor(t, tm, `awaiting review: 2 now`)

@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/imaging"
-	"github.com/snapdash/snapdash/internal/journal"
 	"github.com/snapdash/snapdash/internal/team"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/team"
@@ -143,7 +142,7 @@ type Options struct {
 	// Journal, when set, records every event received and every action's
 	// result, and gives the watch screen's charts their last hours (see
 	// tui/journal.go). `snapdash serve` gives all its sessions one.
-	Journal *journal.Journal
+	Journal Journal
 	// JournalErr is why the journal could not be opened: said once in the
 	// events pane and the status line.
 	JournalErr error

@@ -101,8 +101,9 @@ func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) er
 		j, err := e.openJournal(s, source, false)
 		if j != nil {
 			defer j.Close()
+			opts.Journal = tui.NewJournal(j)
 		}
-		opts.Journal, opts.JournalErr = j, err
+		opts.JournalErr = err
 	}
 	in, out, err := e.terminal()
 	if err != nil {

@@ -70,8 +70,8 @@ func serveCmd() *command {
 				e.sayJournal(jerr)
 				if j != nil {
 					defer j.Close()
+					base.Journal = tui.NewJournal(j)
 				}
-				base.Journal = j
 				if base.Identity, err = e.identity(ctx, s, "the dashboard (to tell your own requests and events)"); err != nil {
 					return err
 				}
