@@ -24,6 +24,8 @@ const (
 	DefaultCriticalAfter = 5 * time.Minute
 	// DefaultMaxImageMB caps a downloaded or uploaded picture, in MiB.
 	DefaultMaxImageMB = 32
+	// DefaultJournalRetention is how long the journal keeps its rows.
+	DefaultJournalRetention = 90 * 24 * time.Hour
 	// MaxMaxImageMB is the largest cap max_image_mb accepts.
 	MaxMaxImageMB = 1024
 	// DefaultTimeout is how long the dashboard waits for the server's
@@ -127,6 +129,13 @@ type Watch struct {
 	CriticalAfter time.Duration `yaml:"critical_after"`
 }
 
+// Journal holds the settings of the journal of events and actions
+// ($XDG_STATE_HOME/snapdash/journal.db).
+type Journal struct {
+	// Retention is how long the journal keeps rows (default 90 days).
+	Retention time.Duration `yaml:"retention"`
+}
+
 // SSH holds the settings of the dashboard's SSH server.
 type SSH struct {
 	// AuthorizedKeys is an authorized_keys file listing who may connect.
@@ -212,6 +221,8 @@ type Config struct {
 	SSH SSH `yaml:"ssh"`
 	// Team holds the team review's settings.
 	Team Team `yaml:"team"`
+	// Journal holds the journal's settings.
+	Journal Journal `yaml:"journal"`
 
 	// Path is the config file that was read, or would have been.
 	Path string `yaml:"-"`

@@ -219,6 +219,7 @@ func (c *Config) finish(getenv func(string) string) error {
 		c.finishLooks,
 		c.finishEvents,
 		c.finishWatch,
+		c.finishJournal,
 		c.finishSSHRoles,
 	} {
 		if err := part(); err != nil {
@@ -336,6 +337,17 @@ func (c *Config) finishWatch() error {
 	}
 	if c.Watch.WarnAfter > c.Watch.CriticalAfter {
 		return fmt.Errorf("watch: warn_after (%s) is later than critical_after (%s)", c.Watch.WarnAfter, c.Watch.CriticalAfter)
+	}
+	return nil
+}
+
+// finishJournal fills the journal's retention.
+func (c *Config) finishJournal() error {
+	switch {
+	case c.Journal.Retention < 0:
+		return fmt.Errorf("journal.retention %s: must not be negative", c.Journal.Retention)
+	case c.Journal.Retention == 0:
+		c.Journal.Retention = DefaultJournalRetention
 	}
 	return nil
 }

@@ -148,6 +148,7 @@ type Model struct {
 	watchLoads map[string]bool      // listings the watch screen has in flight
 	watchBuilt uint64               // store.changes at the last rebuild
 	watchMoved bool                 // the user moved the watch cursor
+	jstate     journalState         // the journal and the charts (journal.go)
 	preview    *preview.Model
 	tempSeq    int
 	quitting   bool
@@ -327,6 +328,7 @@ func (m *Model) splitKeys(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	m.journalSee(msg)
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

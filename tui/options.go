@@ -138,6 +138,13 @@ type Options struct {
 	// and N skip the others' claims, and rows show who has them. The
 	// caller joins the hub; the dashboard leaves it when it is closed.
 	Team *team.Reviewer
+	// Journal, when set, records every event received and every action's
+	// result, and gives the watch screen's charts their last hours (see
+	// tui/journal.go). `snapdash serve` gives all its sessions one.
+	Journal Journal
+	// JournalErr is why the journal could not be opened: said once in the
+	// events pane and the status line.
+	JournalErr error
 	// PictureBudget is the memory budget picture decoding and caching
 	// share; a server gives all its sessions one. Nil: one of its own
 	// (NewPictureBudget(0)).

@@ -48,7 +48,7 @@ func (m *Model) openWatch() tea.Cmd {
 	if m.width > 0 {
 		m.layout()
 	}
-	return tea.Batch(m.watch.StartTicking(), m.pumpWatch())
+	return tea.Batch(m.watch.StartTicking(), m.pumpWatch(), m.loadJournal())
 }
 
 // closeWatch goes back to the panes.
@@ -65,6 +65,7 @@ func (m *Model) closeWatch() {
 func (m *Model) rebuildWatch() {
 	rows := m.store.watchRows(m.lastEvent) // sorted, most urgent first
 	m.watch.SetRows(rows)
+	m.watch.SetPictures(m.chartPictures())
 	if !m.watchMoved && len(rows) > 0 {
 		m.watch.Select(rows[0].InteractionID)
 	}

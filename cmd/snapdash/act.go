@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/journal"
 	"github.com/snapdash/snapdash/internal/sanitize"
 )
 
@@ -83,6 +84,7 @@ func requestCmd() *command {
 						SessionType: st, SessionID: sess.id,
 						InteractionID: interaction, SnapshotType: typ,
 					})
+					e.recordAction(ctx, s, journal.Action{Kind: journal.ActRequest, Interaction: interaction, Snapshot: res.SnapshotID, Detail: typ}, err)
 					if err != nil {
 						return err
 					}
@@ -131,6 +133,7 @@ func approveCmd() *command {
 		run: func(ctx context.Context, e *env, args []string) error {
 			return e.withEndpoint(ctx, "approve", func(s *session, ep string) error {
 				err := s.client.Approve(ctx, client.SnapshotApproveCommand{SnapshotID: args[0], UserEndpointID: ep, SnapshotType: typ})
+				e.recordAction(ctx, s, journal.Action{Kind: journal.ActApprove, Snapshot: args[0], Detail: typ}, err)
 				if err != nil {
 					return err
 				}
@@ -146,7 +149,9 @@ func discardCmd() *command {
 		minArgs: 1, maxArgs: 1,
 		run: func(ctx context.Context, e *env, args []string) error {
 			return e.withEndpoint(ctx, "discard", func(s *session, ep string) error {
-				if err := s.client.Discard(ctx, client.SnapshotDiscardCommand{SnapshotID: args[0], UserEndpointID: ep}); err != nil {
+				err := s.client.Discard(ctx, client.SnapshotDiscardCommand{SnapshotID: args[0], UserEndpointID: ep})
+				e.recordAction(ctx, s, journal.Action{Kind: journal.ActDiscard, Snapshot: args[0]}, err)
+				if err != nil {
 					return err
 				}
 				return finish(ctx, e, s, args[0], "discarded", client.StateDiscarded)
@@ -194,6 +199,7 @@ func uploadCmd() *command {
 						InteractionID: interaction, UserEndpointID: ep, SnapshotType: typ,
 					}, newProgressFile(f, bar))
 					bar.done()
+					e.recordAction(ctx, s, journal.Action{Kind: journal.ActUpload, Interaction: interaction, Snapshot: sn.ID, Detail: typ}, err)
 					if err != nil {
 						return err
 					}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/config"
+	"github.com/snapdash/snapdash/internal/journal"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/tui"
 )
@@ -43,6 +44,8 @@ type env struct {
 	stderrTTY func() bool
 	// now is the clock of progress bars and of "new" events (nil: time.Now).
 	now func() time.Time
+	// journal records what `events` receives (nil: nothing).
+	journal *journal.Journal
 }
 
 // command is one subcommand. flags binds the command's own flags to
@@ -96,7 +99,7 @@ func commands() []*command {
 		interactionsCmd(), listCmd(), getCmd(),
 		requestCmd(), approveCmd(), discardCmd(), cameraCmd(),
 		uploadCmd(), acquireCmd(), urlCmd(), fetchCmd(), showCmd(),
-		eventsCmd(), configCmd(), completionCmd(), manCmd(), versionCmd(), helpCmd(), completeCmd(),
+		eventsCmd(), reportCmd(), configCmd(), completionCmd(), manCmd(), versionCmd(), helpCmd(), completeCmd(),
 	}
 }
 

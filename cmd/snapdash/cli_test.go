@@ -80,6 +80,8 @@ var flagValueCases = []struct {
 	{"sim", "acquire-delay", "-1s", "sim: --acquire-delay: -1s: want a duration from 0s to 7d"},
 	{"sim", "seed", "x", `sim: --seed: "x" is not a whole number`},
 	{"interactions", "since", "soon", `interactions: --since: "soon" is not a duration`},
+	{"report", "since", "soon", `report: --since: "soon" is neither a duration`},
+	{"report", "until", "-2h", `report: --until: "-2h": a negative duration`},
 	{"interactions", "limit", "0", `interactions: --limit: "0": want a whole number from 1 to`},
 	{"interactions", "state", "lost", `interactions: --state: "lost" is not one of uploaded, approved, discarded`},
 	{"list", "limit", "-3", `list: --limit: "-3": want a whole number from 1 to`},

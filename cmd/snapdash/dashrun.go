@@ -93,6 +93,18 @@ func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) er
 	if err := tui.CheckOptions(opts); err != nil {
 		return err
 	}
+	if opts.StateDir != "" { // the demo keeps no journal: its ids are new every run
+		source := "dashboard"
+		if o.watch {
+			source = "watch"
+		}
+		j, err := e.openJournal(s, source, false)
+		if j != nil {
+			defer j.Close()
+			opts.Journal = tui.NewJournal(j)
+		}
+		opts.JournalErr = err
+	}
 	in, out, err := e.terminal()
 	if err != nil {
 		return err

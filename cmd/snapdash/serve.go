@@ -65,6 +65,13 @@ func serveCmd() *command {
 				if err := tui.CheckOptions(base); err != nil {
 					return err
 				}
+				// One journal for every session: each event is kept once.
+				j, jerr := e.openJournal(s, "serve", true)
+				e.sayJournal(jerr)
+				if j != nil {
+					defer j.Close()
+					base.Journal = tui.NewJournal(j)
+				}
 				if base.Identity, err = e.identity(ctx, s, "the dashboard (to tell your own requests and events)"); err != nil {
 					return err
 				}

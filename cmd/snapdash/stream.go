@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/journal"
 	"github.com/snapdash/snapdash/internal/sanitize"
 )
 
@@ -58,6 +59,7 @@ func cameraCmd() *command {
 				cmd.UserEndpointID = ep
 				if !wait {
 					id, err := s.client.CameraRequest(ctx, cmd)
+					e.recordAction(ctx, s, journal.Action{Kind: journal.ActCamera, Snapshot: id, Detail: string(rt)}, err)
 					if err != nil {
 						return err
 					}
@@ -97,7 +99,9 @@ func cameraWait(ctx context.Context, e *env, s *session, cmd client.CameraReques
 			}
 			if id == "" && u.State == client.StateLive {
 				var err error
-				if id, err = s.client.CameraRequest(ctx, cmd); err != nil {
+				id, err = s.client.CameraRequest(ctx, cmd)
+				e.recordAction(ctx, s, journal.Action{Kind: journal.ActCamera, Snapshot: id, Detail: string(cmd.CameraRequestType)}, err)
+				if err != nil {
 					return err
 				}
 				s.log.Debug("camera request sent", "id", id)
@@ -167,6 +171,12 @@ func eventsCmd() *command {
 					LastEventID: since.n, Replay: since.set}
 				stream := s.client.Stream(ctx, opts)
 				defer stream.Close()
+				j, jerr := e.openJournal(s, "events", true)
+				e.sayJournal(jerr)
+				if j != nil {
+					defer j.Close()
+					e.journal = j
+				}
 				return followEvents(ctx, e, stream, notBefore)
 			})
 		},
@@ -219,6 +229,9 @@ func followEvents(ctx context.Context, e *env, stream *client.Stream, notBefore 
 		}
 		if u.Resync && u.State != client.StatePolling { // polling re-lists every few seconds: said once above
 			fmt.Fprintln(e.stderr, "snapdash: events: some events could not be replayed; re-list what you need")
+		}
+		if e.journal != nil {
+			e.journal.Record(u.Events) // all of them, history too: kept once
 		}
 		for _, ev := range u.Events {
 			if !notBefore.IsZero() && !ev.Timestamp.IsZero() && ev.Timestamp.Before(notBefore) {

@@ -73,7 +73,12 @@ var commandExamples = map[string][]string{
 	"fetch":   {"snapdash fetch 7a1e… -o pic.jpg", "snapdash fetch 7a1e… -o - | display -"},
 	"show":    {"snapdash show photo.jpg", "snapdash show 7a1e… --image-mode ascii", "curl -s https://example.org/p.png | snapdash show -"},
 	"events":  {"snapdash events", "snapdash events --interaction 5f0c… --json --jq 'select(.type == \"SnapshotAcquiredEvent\") | .snapshotId'"},
-	"config":  {"snapdash config", "snapdash config path", "snapdash config --json --jq .settings.server.value"},
+	"report": {
+		"snapdash report  # the last 24 hours per day, agent and type",
+		"snapdash report --since 7d --csv > week.csv",
+		"snapdash report --since 2026-12-01 --until 2026-12-02 --interaction 5f0c… --json --jq .total",
+	},
+	"config": {"snapdash config", "snapdash config path", "snapdash config --json --jq .settings.server.value"},
 	"completion": {
 		"source <(snapdash completion bash)",
 		"snapdash completion zsh > \"${fpath[1]}/_snapdash\"",

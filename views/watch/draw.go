@@ -18,6 +18,8 @@ func (m Model) View() string {
 		return ""
 	}
 	now := m.now()
+	charts := m.chartView(now)
+	tableH := m.height - len(charts)
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.summary(now), m.cache.header)
 	switch {
@@ -31,12 +33,13 @@ func (m Model) View() string {
 	for i := m.off; i < end; i++ {
 		lines = append(lines, m.line(&b, i, now))
 	}
-	if len(lines) > m.height {
-		lines = lines[:m.height]
+	if len(lines) > tableH {
+		lines = lines[:tableH]
 	}
-	for len(lines) < m.height {
+	for len(lines) < tableH {
 		lines = append(lines, m.cache.blank)
 	}
+	lines = append(lines, charts...)
 	return strings.Join(lines, "\n")
 }
 

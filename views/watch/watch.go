@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/snapdash/snapdash/internal/insight"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/common"
@@ -30,6 +31,9 @@ const TickInterval = time.Second
 type KeyMap struct {
 	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
 	Open                                    key.Binding
+	// Scope cycles what the charts count: all, the selected interaction,
+	// the selected agent.
+	Scope key.Binding
 }
 
 // DefaultKeyMap returns the watch table's default keys, the same as the
@@ -46,6 +50,7 @@ func DefaultKeyMap() KeyMap {
 		PageUp:   b("pgup", "page up", "pgup", "ctrl+u"),
 		PageDown: b("pgdn", "page down", "pgdown", "ctrl+d"),
 		Open:     b("enter", "open interaction", "enter"),
+		Scope:    b("tab", "charts: all/interaction/agent", "tab"),
 	}
 }
 
@@ -54,7 +59,7 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, {k.Open}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}, {k.Open, k.Scope}}
 }
 
 // entry is a row with its strings made safe to draw, once, in SetRows.
@@ -93,13 +98,22 @@ type Model struct {
 
 	gen     int
 	ticking bool
+
+	// The charts under the table (charts.go): the pictures they count,
+	// whether there are any to show, a version bumped on every change,
+	// the scope, and the last frame drawn.
+	pics      []insight.Picture
+	charts    bool
+	chartVer  int
+	scope     Scope
+	chartMemo *chartCache
 }
 
 // New returns an empty table drawn with the program's shared state (its
 // styles and clock), judging lateness by th (zero fields mean the
 // defaults).
 func New(c *common.Common, th Thresholds) Model {
-	return Model{KeyMap: DefaultKeyMap(), st: c.Styles, th: th.normalized(), now: c.Now}
+	return Model{KeyMap: DefaultKeyMap(), st: c.Styles, th: th.normalized(), now: c.Now, chartMemo: &chartCache{}}
 }
 
 // Thresholds returns the thresholds in use.
@@ -306,6 +320,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.move(-m.visible())
 		case key.Matches(msg, k.PageDown):
 			m.move(m.visible())
+		case key.Matches(msg, k.Scope):
+			m.cycleScope()
 		case key.Matches(msg, k.Open):
 			if r, ok := m.Selected(); ok {
 				id := r.InteractionID
@@ -318,8 +334,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 func (m *Model) move(n int) { m.cursor += n; m.clamp() }
 
-// visible is how many rows fit under the summary and header lines.
-func (m Model) visible() int { return max(1, m.height-2) }
+// visible is how many rows fit under the summary and header lines, above
+// the charts.
+func (m Model) visible() int { return max(1, m.height-m.chartLines()-2) }
 
 func (m *Model) clamp() {
 	m.cursor, m.off = pane.Scroll(m.cursor, m.off, len(m.rows), m.visible())
