@@ -27,7 +27,10 @@ type StreamOptions struct {
 	// the server).
 	UserEndpointID string
 	// InteractionIDs narrows the stream to these interactions; empty means
-	// everything the token may see.
+	// everything the token may see. Over MQTT, whose events (as the vendor
+	// sends them) carry no interactionId, only events that name another
+	// interaction are left out: the others come through for the consumer
+	// to tie to their interaction (see Linker).
 	InteractionIDs []string
 	// LastEventID resumes after this sequence number (sent as
 	// Last-Event-ID); 0 starts with new events only, unless Replay is set.
@@ -256,6 +259,19 @@ type Stream struct {
 	conn   connStats
 
 	seen *idSet // event ids already delivered (MQTT redelivers with QoS 1)
+
+	// History (see Event.History). Owned by the connection goroutine.
+	// early: no live event has arrived yet, so what arrives may be
+	// history; serverStart is the server's own time (its Date header) when
+	// it first accepted the stream; replayAsked says the connection asked
+	// for a replay (Last-Event-ID).
+	early       bool
+	started     time.Time // this machine's clock: only for servers without Date
+	serverStart time.Time
+	replayAsked bool
+	// backlog: the first MQTT connection found a kept session and has not
+	// finished subscribing; what arrives meanwhile was queued before.
+	backlog atomic.Bool
 }
 
 // Updates returns the channel of updates. It is closed once the stream has
@@ -314,6 +330,8 @@ func newStream(ctx context.Context, deps streamDeps, opts StreamOptions, tune st
 		wake:    make(chan struct{}, 1),
 		last:    opts.LastEventID,
 		maxBuf:  tune.maxEventBytes,
+		early:   true,
+		started: time.Now(),
 	}
 	s.seen = newIDSet(s.opts.BufferSize)
 	s.delivered.Store(opts.LastEventID)
@@ -373,6 +391,29 @@ func (s *Stream) eventError(err error) {
 	s.dirty = true
 	s.mu.Unlock()
 	s.signal()
+}
+
+// arrived completes a decoded event: an unreadable timestamp becomes the
+// time of arrival (the event stays flagged TimeUnread, and its payload goes
+// to the log).
+func (s *Stream) arrived(ev *Event) {
+	if ev.TimeUnread {
+		ev.Timestamp = s.tune.clock.Now().UTC()
+		if s.deps.log != nil {
+			s.deps.log.Warn("events: unreadable timestamp, using the time of arrival",
+				"type", ev.Type, "seq", ev.Seq, "err", ev.TimeError, "raw", string(ev.Raw))
+		}
+	}
+}
+
+// undecodable reports an event that could not be decoded: one EventError
+// for the consumer (a line on stderr, a line in the events pane) and the raw
+// payload in the log.
+func (s *Stream) undecodable(seq uint64, raw []byte, err error) {
+	if s.deps.log != nil {
+		s.deps.log.Warn("events: undecodable event", "seq", seq, "err", err, "raw", string(raw))
+	}
+	s.eventError(&EventError{Seq: seq, Err: err})
 }
 
 // push queues one event. The queue is trimmed lazily (at a quarter over the

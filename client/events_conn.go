@@ -148,64 +148,28 @@ func (s *Stream) run(ctx context.Context) {
 	}
 }
 
-// runSSE connects and reconnects to the events endpoint. It returns false
-// when ctx is done, true when the server has no events endpoint.
+// runSSE connects and reconnects to the events endpoint through the shared
+// reconnect state machine. It returns false when ctx is done, true when the
+// server has no events endpoint.
 func (s *Stream) runSSE(ctx context.Context) bool {
-	var (
-		failures int  // attempts in a row that made no progress
-		renewed  bool // a token renewal was tried since the last success
-		outage   = time.Now()
-	)
-	for {
-		err := s.attempt(ctx)
-		if ctx.Err() != nil {
-			return false
-		}
-		c := s.conn
-		now := time.Now()
-		if c.live {
-			outage = now
-			renewed = false
-		}
-		if c.events > 0 || (c.live && now.Sub(c.liveAt) >= s.tune.progressAfter) {
-			failures = 0
-		} else {
-			failures++
-		}
-		state := StateReconnecting
-		switch {
-		case errors.Is(err, errNoEventsEndpoint):
-			return true
-		case IsUnauthorized(err):
-			if s.deps.renew != nil && !renewed {
-				// The token was revoked or expired early: renew it and
-				// reconnect at once; a second 401 is final for this round.
-				renewed = true
-				rctx, cancel := context.WithTimeout(ctx, s.opts.IdleTimeout)
-				rerr := s.deps.renew(rctx)
-				cancel()
-				if rerr == nil {
-					continue
-				}
-				err = fmt.Errorf("%w (token renewal failed: %v)", err, rerr)
+	err := s.reconnect(ctx, reconnector{
+		transport:    TransportSSE,
+		renewTimeout: s.opts.IdleTimeout,
+		attempt: func(ctx context.Context) connOutcome {
+			err := s.attempt(ctx)
+			c := s.conn
+			o := connOutcome{live: c.live, liveAt: c.liveAt, events: int64(c.events), err: err,
+				retryAfter: c.retryAf, refused: IsUnauthorized(err)}
+			if errors.Is(err, bufio.ErrTooLong) {
+				o.err, o.progress = s.tooLong(err), true
 			}
-			state = StateOffline
-		case errors.Is(err, bufio.ErrTooLong):
-			err = s.tooLong(err)
-			failures = 0
-		}
-		if failures >= s.tune.offlineAfter {
-			state = StateOffline
-		}
-		delay := s.backoff(failures, c.retryAf)
-		if s.deps.log != nil {
-			s.deps.log.Debug("events: connection ended", "err", err, "state", state.String(), "retry_in", delay, "last_event_id", s.last)
-		}
-		s.setStatus(status{state: state, transport: TransportSSE, retryAt: now.Add(delay), since: outage, err: err})
-		if !sleepCtx(ctx, delay) {
-			return false
-		}
-	}
+			return o
+		},
+		stop: func(o connOutcome) (error, bool) {
+			return o.err, errors.Is(o.err, errNoEventsEndpoint)
+		},
+	})
+	return errors.Is(err, errNoEventsEndpoint)
 }
 
 // tooLong handles an event larger than the reader's buffer: reconnecting
@@ -248,7 +212,8 @@ func (s *Stream) attempt(ctx context.Context) error {
 	// run reconnects, not the library: its default backoff gives up after
 	// 15 minutes, retries a 401 forever and stops after a clean EOF.
 	c.ReconnectStrategy = &backoff.StopBackOff{}
-	if s.last > 0 || s.opts.Replay {
+	s.replayAsked = s.last > 0 || s.opts.Replay
+	if s.replayAsked {
 		// With Replay and no event yet, "0" asks for the server's whole
 		// history; it also covers events published while a first
 		// connection that delivered nothing was being replaced.
@@ -297,6 +262,14 @@ func (s *Stream) watch(ctx context.Context, act *activity, cancel context.Cancel
 func (s *Stream) validate(resp *http.Response) error {
 	if resp.StatusCode == http.StatusOK && isEventStream(resp.Header.Get("Content-Type")) {
 		s.conn.live, s.conn.liveAt = true, time.Now()
+		if s.early && s.serverStart.IsZero() {
+			// The server's own clock when it first took the stream:
+			// events it stamped before are history, whatever our clock
+			// says.
+			if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+				s.serverStart = d
+			}
+		}
 		s.setStatus(status{state: StateLive, transport: TransportSSE, since: s.conn.liveAt})
 		return nil
 	}
@@ -361,11 +334,40 @@ func (s *Stream) handle(msg *sse.Event) {
 		s.last = seq
 	}
 	if err != nil {
-		s.eventError(&EventError{Seq: seq, Err: err})
+		s.undecodable(seq, msg.Data, err)
 		return
 	}
 	ev.Seq = seq
+	s.arrived(&ev)
+	ev.History = s.sseHistory(ev)
 	s.push(ev)
+}
+
+// sseHistory decides whether an SSE event happened before the stream
+// started, from the connection itself: until the first live event, an
+// event the server stamped before it accepted the first connection (its
+// Date header, the server's clock, like the stamp) was replayed. The first
+// event stamped later is live, and so is everything after it (the server
+// replays in sequence order). An event whose stamp is unreadable counts as
+// history while a replay was asked for and no live event came yet. Only a
+// server that sends no Date header leaves this machine's clock to decide
+// (with 5 s of slack).
+func (s *Stream) sseHistory(ev Event) bool {
+	if !s.early {
+		return false
+	}
+	switch {
+	case ev.TimeUnread:
+		return s.replayAsked
+	case !s.serverStart.IsZero():
+		if ev.Timestamp.Before(s.serverStart) {
+			return true
+		}
+	case ev.Timestamp.Before(s.started.Add(-5 * time.Second)):
+		return true
+	}
+	s.early = false
+	return false
 }
 
 // resyncRequired: the server could not replay everything after our

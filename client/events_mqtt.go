@@ -89,70 +89,31 @@ type mqttResult struct {
 // since the client id stays the same. In auto mode it returns errNoBroker
 // when the first attempt reaches no broker.
 func (s *Stream) runMQTT(ctx context.Context, auto bool) error {
-	var (
-		failures int
-		renewed  bool
-		reached  = !auto
-		outage   = time.Now()
-		sessions int // connections accepted so far
-	)
-	for {
-		r := s.mqttAttempt(ctx, sessions > 0)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		now := time.Now()
-		if r.reached {
-			reached = true
-		}
-		if !reached {
+	reached := !auto
+	sessions := 0 // connections accepted so far
+	return s.reconnect(ctx, reconnector{
+		transport:    TransportMQTT,
+		renewTimeout: mqttConnectTimeout,
+		attempt: func(ctx context.Context) connOutcome {
+			r := s.mqttAttempt(ctx, sessions > 0)
+			reached = reached || r.reached
+			if r.live {
+				sessions++
+			}
+			var be *BrokerError
+			return connOutcome{live: r.live, liveAt: r.liveAt, events: r.events, err: r.err,
+				again: r.renewal, refused: errors.As(r.err, &be) && be.BadCredentials()}
+		},
+		stop: func(o connOutcome) (error, bool) {
+			if reached {
+				return nil, false
+			}
 			if s.deps.log != nil {
-				s.deps.log.Debug("events: no MQTT broker, polling", "url", redactURL(s.deps.mqttURL), "err", r.err)
+				s.deps.log.Debug("events: no MQTT broker, polling", "url", redactURL(s.deps.mqttURL), "err", o.err)
 			}
-			return errNoBroker
-		}
-		if r.live {
-			sessions++
-			outage, renewed = now, false
-		}
-		if r.renewal {
-			failures = 0
-			continue // the old token is still valid: connect again at once
-		}
-		if r.events > 0 || (r.live && now.Sub(r.liveAt) >= s.tune.progressAfter) {
-			failures = 0
-		} else {
-			failures++
-		}
-		err, state := r.err, StateReconnecting
-		var be *BrokerError
-		if errors.As(err, &be) && be.BadCredentials() {
-			if s.deps.renew != nil && !renewed {
-				// Refused at once: the token was revoked or expired early.
-				// Renew it and try again; a second refusal is shown.
-				renewed = true
-				rctx, cancel := context.WithTimeout(ctx, mqttConnectTimeout)
-				rerr := s.deps.renew(rctx)
-				cancel()
-				if rerr == nil {
-					continue
-				}
-				err = fmt.Errorf("%w (token renewal failed: %v)", err, rerr)
-			}
-			state = StateOffline
-		}
-		if failures >= s.tune.offlineAfter {
-			state = StateOffline
-		}
-		delay := s.backoff(failures, 0)
-		if s.deps.log != nil {
-			s.deps.log.Debug("events: MQTT connection ended", "err", err, "state", state.String(), "retry_in", delay)
-		}
-		s.setStatus(status{state: state, transport: TransportMQTT, retryAt: now.Add(delay), since: outage, err: err})
-		if !sleepCtx(ctx, delay) {
-			return ctx.Err()
-		}
-	}
+			return errNoBroker, true
+		},
+	})
 }
 
 // mqttAttempt runs one connection: CONNECT with the user id and a current
@@ -209,6 +170,10 @@ func (s *Stream) mqttAttempt(ctx context.Context, resumed bool) (r mqttResult) {
 		SetCustomOpenConnectionFn(s.openWebsocket(ctx))
 	cl := mqtt.NewClient(o)
 	defer func() { r.events = events.Load() }()
+	// A session the broker kept from an earlier run delivers what it
+	// queued right after the CONNACK, before our SUBACK: that is history.
+	s.backlog.Store(!resumed)
+	defer s.backlog.Store(false)
 
 	ct, _ := cl.Connect().(*mqtt.ConnectToken)
 	if !waitToken(ctx, ct) {
@@ -230,7 +195,12 @@ func (s *Stream) mqttAttempt(ctx context.Context, resumed bool) (r mqttResult) {
 	}
 	r.reached = true
 	defer cl.Disconnect(mqttQuiesce)
-	if err := subscribe(ctx, cl, topic); err != nil {
+	if !ct.SessionPresent() {
+		s.backlog.Store(false) // a new session holds nothing from before
+	}
+	err = subscribe(ctx, cl, topic)
+	s.backlog.Store(false)
+	if err != nil {
 		r.err = err
 		return r
 	}
@@ -304,15 +274,20 @@ func waitToken(ctx context.Context, t mqtt.Token) bool {
 func (s *Stream) handleMQTT(payload []byte) {
 	ev, err := DecodeEvent("", payload)
 	if err != nil {
-		s.eventError(&EventError{Err: err})
+		s.undecodable(0, payload, err)
 		return
 	}
+	s.arrived(&ev)
+	ev.History = s.backlog.Load()
 	if ev.Type == EventResyncRequired {
 		s.markResync()
 		return
 	}
-	if len(s.opts.InteractionIDs) > 0 && !slices.Contains(s.opts.InteractionIDs, ev.InteractionID) {
-		return // the topic carries all of the endpoint's events: filter here
+	if len(s.opts.InteractionIDs) > 0 && ev.InteractionID != "" && !slices.Contains(s.opts.InteractionIDs, ev.InteractionID) {
+		// The topic carries all of the endpoint's events: one that names
+		// another interaction provably belongs elsewhere. The vendor's
+		// events name none: they pass, for the consumer to tie.
+		return
 	}
 	if ev.ID != "" && !s.seen.add(ev.ID) {
 		return

@@ -353,14 +353,40 @@ type Event struct {
 	AdditionalInformation   string            `json:"additionalInformation,omitempty"`
 
 	Raw json.RawMessage `json:"-"`
+
+	// TimeUnread says the event's timestamp was missing or in no form
+	// ParseEventTime reads; TimeError says why. The stream then sets
+	// Timestamp to when the event arrived, so the event is kept, and
+	// flagged.
+	TimeUnread bool   `json:"-"`
+	TimeError  string `json:"-"`
+	// History says the event happened before the stream started: the
+	// server replayed it to the first connection (Replay, LastEventID) or
+	// a kept MQTT session held it. The stream decides it from what the
+	// connection itself says (the server's Date on the connection, sequence
+	// order, the MQTT session), never from this machine's clock.
+	History bool `json:"-"`
 }
 
 // DecodeEvent parses one event's JSON data. typ, when not empty, is the SSE
 // `event:` name and wins over a missing `type` field.
+//
+// The timestamp is read leniently (see ParseEventTime); one that is missing
+// or unreadable is no error: the event is flagged TimeUnread instead.
 func DecodeEvent(typ string, data []byte) (Event, error) {
-	var ev Event
-	if err := json.Unmarshal(data, &ev); err != nil {
+	type plain Event
+	var p struct {
+		plain
+		Timestamp json.RawMessage `json:"timestamp"` // shadows plain's
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
 		return Event{}, fmt.Errorf("decode event: %w", err)
+	}
+	ev := Event(p.plain)
+	if at, err := ParseEventTime(p.Timestamp); err != nil {
+		ev.TimeUnread, ev.TimeError = true, err.Error()
+	} else {
+		ev.Timestamp = at
 	}
 	if ev.Type == "" {
 		ev.Type = typ

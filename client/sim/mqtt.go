@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -156,9 +157,57 @@ func (s *Server) publishMQTT(ev client.Event) {
 	if len(topics) == 0 {
 		return
 	}
-	payload, err := json.Marshal(ev)
-	if err != nil {
+	payload := vendorPayload(ev)
+	if payload == nil {
 		return
 	}
 	s.mqtt.enqueue(mqttMessage{topics: topics, payload: payload})
+}
+
+// vendorKeys are the members of each event type beyond the common ones
+// (type, id, userId, userEndpointId, timestamp), as the vendor sends them
+// (platform.md, part A; SnapshotDiscardedEvent is part B's addition).
+var vendorKeys = map[string][]string{
+	client.EventSnapshotRequested:              {"snapshotId", "snapshotType", "targetUserId", "targetUserEndpointId"},
+	client.EventSnapshotAcquired:               {"snapshotId", "snapshotLocation", "snapshotType"},
+	client.EventSnapshotApproved:               {"snapshotId", "snapshotLocation", "snapshotType"},
+	client.EventSnapshotDiscarded:              {"snapshotId", "snapshotType"},
+	client.EventSnapshotCameraRequested:        {"snapshotCameraRequestId", "cameraRequestType", "targetUserId", "targetUserEndpointId"},
+	client.EventSnapshotCameraRequestProcessed: {"snapshotCameraRequestId", "succeeded", "additionalInformation"},
+}
+
+// commonKeys are on every event.
+var commonKeys = []string{"type", "id", "userId", "userEndpointId", "timestamp"}
+
+// vendorPayload renders ev exactly in the vendor's shape: the common members
+// and those of its type, in that order, no others (no interactionId, which
+// the vendor's events do not carry). A member without a value is null, as
+// a serializer of the vendor's Java classes writes it. An unknown type gets
+// the common members only.
+func vendorPayload(ev client.Event) []byte {
+	all, err := json.Marshal(ev)
+	if err != nil {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(all, &m) != nil {
+		return nil
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range append(append([]string(nil), commonKeys...), vendorKeys[ev.Type]...) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		if v, ok := m[k]; ok {
+			b.Write(v)
+		} else {
+			b.WriteString("null")
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes()
 }
