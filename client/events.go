@@ -269,9 +269,6 @@ type Stream struct {
 	started     time.Time // this machine's clock: only for servers without Date
 	serverStart time.Time
 	replayAsked bool
-	// backlog: the first MQTT connection found a kept session and has not
-	// finished subscribing; what arrives meanwhile was queued before.
-	backlog atomic.Bool
 }
 
 // Updates returns the channel of updates. It is closed once the stream has

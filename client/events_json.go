@@ -16,7 +16,15 @@ import (
 // could act on (DEL, C1 controls, bidirectional overrides) and invalid UTF-8
 // are written as \u escapes, so the line is safe to print and still means
 // the same JSON.
-func WriteEventJSON(w io.Writer, ev Event) error {
+func WriteEventJSON(w io.Writer, ev Event) error { return writeEventJSON(w, ev, false) }
+
+// WriteLinkedEventJSON is WriteEventJSON for an event a Linker tied (or
+// tried to): when Raw has no "interactionId" (the vendor's events carry
+// none), one is added after "seq": ev.InteractionID, or null when the event
+// could not be tied to any interaction.
+func WriteLinkedEventJSON(w io.Writer, ev Event) error { return writeEventJSON(w, ev, true) }
+
+func writeEventJSON(w io.Writer, ev Event, linked bool) error {
 	var obj bytes.Buffer
 	if len(ev.Raw) > 0 {
 		if err := json.Compact(&obj, ev.Raw); err != nil {
@@ -32,13 +40,32 @@ func WriteEventJSON(w io.Writer, ev Event) error {
 	body := obj.Bytes()
 	var line bytes.Buffer
 	line.Grow(len(body) + 32)
-	if ev.Seq != 0 && len(body) > 1 && body[0] == '{' && !hasTopLevelKey(body, "seq") {
-		line.WriteString(`{"seq":`)
-		line.WriteString(strconv.FormatUint(ev.Seq, 10))
-		if body[1] != '}' {
-			line.WriteByte(',')
+	if len(body) > 1 && body[0] == '{' {
+		var add []string
+		if ev.Seq != 0 && !hasTopLevelKey(body, "seq") {
+			add = append(add, `"seq":`+strconv.FormatUint(ev.Seq, 10))
 		}
-		body = body[1:]
+		if linked && !hasTopLevelKey(body, "interactionId") {
+			id := "null"
+			if ev.InteractionID != "" {
+				b, _ := json.Marshal(ev.InteractionID)
+				id = string(b)
+			}
+			add = append(add, `"interactionId":`+id)
+		}
+		if len(add) > 0 {
+			line.WriteByte('{')
+			for i, a := range add {
+				if i > 0 {
+					line.WriteByte(',')
+				}
+				line.WriteString(a)
+			}
+			if body[1] != '}' {
+				line.WriteByte(',')
+			}
+			body = body[1:]
+		}
 	}
 	escapeUnsafe(&line, body)
 	line.WriteByte('\n')

@@ -168,12 +168,15 @@ func (s *Stream) mqttAttempt(ctx context.Context, resumed bool) (r mqttResult) {
 			}
 		}).
 		SetCustomOpenConnectionFn(s.openWebsocket(ctx))
+	if !resumed {
+		// New events only, decided by the session: a session the broker
+		// kept from an earlier run (same endpoint id) would deliver what
+		// it queued before this stream started. A clean connection ends
+		// it; the kept session of this stream starts empty.
+		s.wipeSession(ctx, o)
+	}
 	cl := mqtt.NewClient(o)
 	defer func() { r.events = events.Load() }()
-	// A session the broker kept from an earlier run delivers what it
-	// queued right after the CONNACK, before our SUBACK: that is history.
-	s.backlog.Store(!resumed)
-	defer s.backlog.Store(false)
 
 	ct, _ := cl.Connect().(*mqtt.ConnectToken)
 	if !waitToken(ctx, ct) {
@@ -195,12 +198,7 @@ func (s *Stream) mqttAttempt(ctx context.Context, resumed bool) (r mqttResult) {
 	}
 	r.reached = true
 	defer cl.Disconnect(mqttQuiesce)
-	if !ct.SessionPresent() {
-		s.backlog.Store(false) // a new session holds nothing from before
-	}
-	err = subscribe(ctx, cl, topic)
-	s.backlog.Store(false)
-	if err != nil {
+	if err := subscribe(ctx, cl, topic); err != nil {
 		r.err = err
 		return r
 	}
@@ -233,6 +231,20 @@ func (s *Stream) mqttAttempt(ctx context.Context, resumed bool) (r mqttResult) {
 		case <-relist.C:
 			s.markRelist()
 		}
+	}
+}
+
+// wipeSession connects once with a clean session and disconnects, so the
+// broker forgets whatever session this client id had. Failures are left to
+// the real connection, which reports them.
+func (s *Stream) wipeSession(ctx context.Context, o *mqtt.ClientOptions) {
+	wo := *o
+	wo.SetCleanSession(true).SetDefaultPublishHandler(func(mqtt.Client, mqtt.Message) {}).
+		SetConnectionLostHandler(nil)
+	cl := mqtt.NewClient(&wo)
+	ct := cl.Connect()
+	if waitToken(ctx, ct) && ct.Error() == nil {
+		cl.Disconnect(0)
 	}
 }
 
@@ -278,7 +290,6 @@ func (s *Stream) handleMQTT(payload []byte) {
 		return
 	}
 	s.arrived(&ev)
-	ev.History = s.backlog.Load()
 	if ev.Type == EventResyncRequired {
 		s.markResync()
 		return

@@ -322,3 +322,29 @@ func TestMQTTWrongCredentialsOfflineWithReason(t *testing.T) {
 		}
 	}
 }
+
+// TestMQTTNewStreamSkipsAKeptSessionsBacklog: what a session kept from an
+// earlier stream of the same endpoint queued while nobody was connected
+// happened before the new stream started: the new stream starts a fresh
+// session, so only what is published once it is live arrives. No clock is
+// compared: the broker's session decides.
+func TestMQTTNewStreamSkipsAKeptSessionsBacklog(t *testing.T) {
+	e := newMQTTEnv(t, sim.Options{}, brokertest.Options{}, nil)
+	first := e.c.Stream(context.Background(), client.StreamOptions{UserEndpointID: e.ep})
+	var l mqttLog
+	follow(t, first, &l, 20*time.Second, "live", live)
+	first.Close() // the broker keeps the session (clean session off)
+	pub := e.broker.Publisher(t, "", "")
+	pub.Publish(e.topic, event("queued"))
+
+	st := e.c.Stream(context.Background(), client.StreamOptions{UserEndpointID: e.ep})
+	defer st.Close()
+	var l2 mqttLog
+	follow(t, st, &l2, 20*time.Second, "live", live)
+	pub.Publish(e.topic, event("fresh"))
+	// QoS 1 keeps the order: the backlog would come before.
+	follow(t, st, &l2, 20*time.Second, "the fresh event", func(client.StreamUpdate) bool { return l2.has("fresh") })
+	if len(l2.ids) != 1 {
+		t.Fatalf("delivered %v; want the fresh event only", l2.ids)
+	}
+}

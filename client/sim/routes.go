@@ -47,6 +47,10 @@ func (s *Server) routes() http.Handler {
 // withFaults injects latency, 500s and 429s as configured by SetFaults.
 func (s *Server) withFaults(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The Date of every answer is the simulator's clock, as event
+		// stamps are: a simulator set behind or ahead is a server whose
+		// clock is off, consistently.
+		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 		f := s.currentFaults()
 		if f.Latency > 0 {
 			t := time.NewTimer(f.Latency)

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,10 +136,6 @@ func cameraWait(ctx context.Context, e *env, s *session, cmd client.CameraReques
 	}
 }
 
-// clockSlack is how far the server's clock may be behind ours before an
-// event it stamped after we started looks older.
-const clockSlack = 5 * time.Second
-
 func eventsCmd() *command {
 	var (
 		interactions stringList
@@ -150,16 +148,6 @@ func eventsCmd() *command {
 			fs.Var(&since, "since-id", "first replay the events after this sequence number `N` (0: all the server holds)")
 		},
 		run: func(ctx context.Context, e *env, _ []string) error {
-			now := e.now
-			if now == nil {
-				now = time.Now
-			}
-			// Without --since-id only new events are printed, whether or
-			// not the server replays its history to a fresh connection.
-			var notBefore time.Time
-			if !since.set {
-				notBefore = now().Add(-clockSlack)
-			}
 			return e.withEndpoint(ctx, "events", func(s *session, ep string) error {
 				if s.cfg.Events.Transport == string(client.TransportMQTT) {
 					// The broker's user name and topic are the user id.
@@ -167,6 +155,8 @@ func eventsCmd() *command {
 						return fmt.Errorf("the MQTT feed logs in as you: %w", err)
 					}
 				}
+				f := &eventFilter{want: interactions, link: s.client.NewLinker(), log: s.log}
+				f.learn(ctx, s.client)
 				opts := client.StreamOptions{UserEndpointID: ep, InteractionIDs: interactions,
 					LastEventID: since.n, Replay: since.set}
 				stream := s.client.Stream(ctx, opts)
@@ -177,10 +167,78 @@ func eventsCmd() *command {
 					defer j.Close()
 					e.journal = j
 				}
-				return followEvents(ctx, e, stream, notBefore)
+				// Without --since-id only new events are printed: the
+				// stream itself says which events a server replayed from
+				// before the start (History), whatever the clocks say.
+				return followEvents(ctx, e, stream, f, !since.set)
 			})
 		},
 	}
+}
+
+// eventFilter ties events to their interactions (the vendor's carry no
+// interactionId) and keeps those of the --interaction ids.
+type eventFilter struct {
+	want []string
+	link *client.Linker
+	log  *slog.Logger
+	c    *client.Client
+	// listedAt is when the recent interactions were last listed to learn
+	// their customers' endpoints (at most once a minute).
+	listedAt time.Time
+}
+
+// endpointRelearn is how often an event naming an unknown customer
+// endpoint may cause the recent interactions to be listed again.
+const endpointRelearn = time.Minute
+
+// learn tells the linker what the wanted interactions hold (their
+// snapshots and customer endpoints), so most of their events tie without a
+// request.
+func (f *eventFilter) learn(ctx context.Context, c *client.Client) {
+	f.c = c
+	for _, id := range f.want {
+		if in, err := c.GetInteraction(ctx, id); err == nil {
+			f.link.LearnInteraction(in)
+		} else {
+			f.log.Debug("events: interaction", "id", id, "err", err)
+		}
+		if list, err := c.ListSnapshots(ctx, id); err == nil {
+			f.link.LearnSnapshots(list...)
+		} else {
+			f.log.Debug("events: snapshots of interaction", "id", id, "err", err)
+		}
+	}
+}
+
+// keep ties ev (asking the server at most once per unknown snapshot) and
+// reports whether to print it: every event without --interaction; with it,
+// those of the wanted interactions and those that cannot be tied (printed
+// with a null interactionId rather than lost), not those that provably
+// belong to another.
+func (f *eventFilter) keep(ctx context.Context, ev *client.Event) bool {
+	if ev.InteractionID == "" {
+		var ok bool
+		ev.InteractionID, ok = f.link.Link(ctx, *ev)
+		if !ok && ev.TargetUserEndpointID != "" && f.c != nil && time.Since(f.listedAt) >= endpointRelearn {
+			// A request or camera command to a customer endpoint no
+			// known interaction names: the recent interactions' data
+			// may (one listing, at most once a minute).
+			f.listedAt = time.Now()
+			end := time.Now()
+			if list, err := f.c.ListInteractions(ctx, end.Add(-24*time.Hour), end); err == nil {
+				for _, in := range list {
+					f.link.LearnInteraction(in)
+				}
+				ev.InteractionID, _ = f.link.Tie(*ev)
+			} else {
+				f.log.Debug("events: interactions", "err", err)
+			}
+		}
+	} else {
+		f.link.Tie(*ev) // learn what it ties
+	}
+	return len(f.want) == 0 || ev.InteractionID == "" || slices.Contains(f.want, ev.InteractionID)
 }
 
 // optionalSeq is a sequence-number flag that knows whether it was given.
@@ -207,13 +265,21 @@ func (o *optionalSeq) Set(v string) error {
 	return nil
 }
 
-// followEvents prints events until the context ends; events stamped before
-// notBefore (history a server replays) are skipped. State changes go to
-// stderr, so stdout holds only events.
-func followEvents(ctx context.Context, e *env, stream *client.Stream, notBefore time.Time) error {
+// followEvents prints events until the context ends; with newOnly, events
+// the stream marks as history (replayed from before the start) are
+// skipped. State changes and events that could not be read go to stderr,
+// one line each, so stdout holds only events.
+func followEvents(ctx context.Context, e *env, stream *client.Stream, f *eventFilter, newOnly bool) error {
 	last := client.StateConnecting
 	for u := range stream.Updates() {
-		if u.State != last || (u.Err != nil && u.State != client.StateLive) {
+		connErr := u.Err
+		var evErr *client.EventError
+		if errors.As(u.Err, &evErr) {
+			// An event that could not be read: one line, never silence.
+			fmt.Fprintf(e.stderr, "snapdash: events: %s (the payload is in the log)\n", sanitize.Line(evErr.Error()))
+			connErr = nil
+		}
+		if u.State != last || (connErr != nil && u.State != client.StateLive) {
 			msg := u.State.String()
 			if u.Transport == client.TransportSSE || u.Transport == client.TransportMQTT {
 				msg += " (" + string(u.Transport) + ")"
@@ -221,8 +287,8 @@ func followEvents(ctx context.Context, e *env, stream *client.Stream, notBefore 
 			if !u.RetryAt.IsZero() && u.State != client.StateLive {
 				msg += fmt.Sprintf(", next try in %s", time.Until(u.RetryAt).Round(time.Second))
 			}
-			if u.Err != nil {
-				msg += ": " + u.Err.Error()
+			if connErr != nil {
+				msg += ": " + connErr.Error()
 			}
 			fmt.Fprintf(e.stderr, "snapdash: events: %s\n", sanitize.Line(msg))
 			last = u.State
@@ -234,12 +300,19 @@ func followEvents(ctx context.Context, e *env, stream *client.Stream, notBefore 
 			e.journal.Record(u.Events) // all of them, history too: kept once
 		}
 		for _, ev := range u.Events {
-			if !notBefore.IsZero() && !ev.Timestamp.IsZero() && ev.Timestamp.Before(notBefore) {
+			if newOnly && ev.History {
 				continue
+			}
+			if !f.keep(ctx, &ev) {
+				continue
+			}
+			if ev.TimeUnread {
+				fmt.Fprintf(e.stderr, "snapdash: events: event %d (%s): %s; shown with the time it arrived\n",
+					ev.Seq, sanitize.Line(ev.Type), sanitize.Line(ev.TimeError))
 			}
 			var err error
 			if e.json {
-				err = client.WriteEventJSON(e.stdout, ev)
+				err = client.WriteLinkedEventJSON(e.stdout, ev)
 			} else {
 				err = writeEventHuman(e.stdout, ev)
 			}
