@@ -59,6 +59,12 @@ type Config struct {
 	Referer string
 	// Retry controls how idempotent requests are retried.
 	Retry RetryPolicy
+	// RequestsPerSecond, when positive, bounds the rate of API requests
+	// (retries included); short bursts of up to one second's worth pass.
+	// Zero means no bound (snapdash's commands use
+	// DefaultRequestsPerSecond). Either way, after a 429 every request
+	// waits out its Retry-After.
+	RequestsPerSecond float64
 	// AllowInsecureHTTP accepts a plain http:// Server or TokenURL that is
 	// not a loopback address. Without it New refuses one: the token or
 	// client secret would cross the network in clear.
@@ -86,6 +92,7 @@ type Client struct {
 	plain  *http.Client // signed URLs: never carries Authorization
 	tokens *tokenSource
 	log    *slog.Logger
+	limit  *limiter // nil: no bound on the request rate
 }
 
 // New checks cfg, fills in its defaults and returns a Client. It makes no
@@ -164,6 +171,7 @@ func New(cfg Config) (*Client, error) {
 		api:    &http.Client{Transport: rt, CheckRedirect: limitRedirects},
 		plain:  &http.Client{Transport: rt, CheckRedirect: plainRedirects},
 		log:    log,
+		limit:  newLimiter(cfg.RequestsPerSecond),
 	}
 	c.tokens = newTokenSource(cfg, &http.Client{Transport: &uaTransport{base: rt, ua: cfg.UserAgent}, CheckRedirect: noTokenRedirects})
 	return c, nil

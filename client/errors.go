@@ -251,3 +251,20 @@ func ctxError(parent context.Context, prefix string, timeout time.Duration) erro
 	}
 	return fmt.Errorf("%s: no answer within %s: %w", prefix, timeout, context.DeadlineExceeded)
 }
+
+// Transient reports whether a failed call is worth making again later: the
+// server rate-limited it (429) or failed (5xx), the network failed, or no
+// answer came in time. retryAfter is how long the server asked to wait (0
+// when it did not say). A refusal (any other 4xx), a bad answer, invalid
+// input and a cancelled call are not transient.
+func Transient(err error) (retryAfter time.Duration, ok bool) {
+	var ae *APIError
+	var ve *ValidationError
+	switch {
+	case err == nil, errors.Is(err, context.Canceled), errors.As(err, &ve), errors.Is(err, ErrBadResponse):
+		return 0, false
+	case errors.As(err, &ae):
+		return ae.RetryAfter, ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+	}
+	return 0, true
+}

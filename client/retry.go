@@ -105,6 +105,9 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			}
 			token = t
 		}
+		if err := c.limit.wait(ctx); err != nil {
+			return nil, ctxError(parent, prefix, c.cfg.Timeout)
+		}
 		start := time.Now()
 		resp, kind, err := c.attempt(ctx, r, token)
 		c.log.Debug("http", "op", r.op, "method", r.method, "path", r.logPath(), "attempt", attempt,
@@ -116,6 +119,11 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			return nil, ctxError(parent, prefix, c.cfg.Timeout)
 		}
 		var ae *APIError
+		if errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests {
+			// The server is rate-limiting this client: every request
+			// waits, not only this one.
+			c.limit.pause(ae.RetryAfter)
+		}
 		if errors.As(err, &ae) && ae.Status == http.StatusUnauthorized && token != "" && c.tokens.renewable() {
 			c.tokens.invalidate(token)
 			if !renewed && r.canReplay() {

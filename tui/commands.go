@@ -75,6 +75,7 @@ func (m *Model) onInteractions(msg InteractionsLoadedMsg) tea.Cmd {
 	now := m.opts.Now()
 	for _, it := range msg.Interactions {
 		m.store.setInteraction(it, now)
+		m.link.LearnInteraction(it)
 	}
 	if m.status.Text == "refreshing…" {
 		m.setStatusInfo("")
@@ -122,6 +123,7 @@ func (m *Model) onInteraction(msg InteractionLoadedMsg) tea.Cmd {
 		return nil
 	}
 	m.store.setInteraction(msg.Interaction, m.opts.Now())
+	m.link.LearnInteraction(msg.Interaction)
 	return m.ensureSelection()
 }
 
@@ -184,11 +186,16 @@ func (m *Model) onSnapshots(msg SnapshotsLoadedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.Err != nil {
+		if cmd, ok := m.listFailed(e, msg.Err); ok {
+			return cmd
+		}
 		e.loading, e.relist, e.err = false, false, msg.Err
 		e.version++
 		m.fail(msg.Err)
 		return nil
 	}
+	m.listedOK(e)
+	m.link.LearnSnapshots(msg.Snapshots...)
 	m.store.listed(e, msg.Snapshots, msg.Asked)
 	if e.relist {
 		e.relist, e.loading = false, true
@@ -203,6 +210,7 @@ func (m *Model) onSnapshot(msg SnapshotLoadedMsg) tea.Cmd {
 		return nil
 	}
 	s := msg.Snapshot
+	m.link.LearnSnapshots(s)
 	e, r := m.store.row(s.ID)
 	if e == nil && s.InteractionID != "" {
 		e, _ = m.store.ensure(s.InteractionID, m.opts.Now())

@@ -107,13 +107,14 @@ func TestRecentForgottenOnlyWhenUnknown(t *testing.T) {
 func TestReplayOlderThanSinceAddsNoInteraction(t *testing.T) {
 	api := &recordAPI{}
 	m := unitModel(t, Options{Since: 2 * time.Hour, API: api})
+	// Replayed history, as the stream marks it.
 	old := client.Event{Type: client.EventSnapshotRequested, Seq: 1, InteractionID: "old-int", SnapshotID: "s-old",
-		SnapshotType: "meter", Timestamp: fixedNow().Add(-3 * time.Hour)}
+		SnapshotType: "meter", Timestamp: fixedNow().Add(-3 * time.Hour), History: true}
 	oldAcq := client.Event{Type: client.EventSnapshotAcquired, Seq: 2, InteractionID: "old-int", SnapshotID: "s-old2",
-		SnapshotType: "meter", Timestamp: fixedNow().Add(-3*time.Hour + time.Minute)}
+		SnapshotType: "meter", Timestamp: fixedNow().Add(-3*time.Hour + time.Minute), History: true}
 	listed := evAt(client.EventSnapshotRequested, "s-listed", 3, 3*time.Hour) // int-1 is listed
 	recent := client.Event{Type: client.EventSnapshotRequested, Seq: 4, InteractionID: "new-int", SnapshotID: "s-new",
-		SnapshotType: "meter", Timestamp: fixedNow().Add(-time.Hour)}
+		SnapshotType: "meter", Timestamp: fixedNow().Add(-time.Hour), History: true}
 	_, cmd := m.Update(live(old, oldAcq, listed, recent))
 	if shown(m, "old-int") {
 		t.Fatal("an interaction named only by events older than --since was added")

@@ -145,7 +145,9 @@ type Model struct {
 	screen     screenID
 	watch      watch.Model
 	lastEvent  map[string]time.Time // interaction id -> newest event time
-	watchLoads map[string]bool      // listings the watch screen has in flight
+	watchLoads map[string]bool      // background listings in flight (listing.go)
+	lists      lister               // the listing scheduler's state
+	link       *client.Linker       // ties events that name no interaction
 	watchBuilt uint64               // store.changes at the last rebuild
 	watchMoved bool                 // the user moved the watch cursor
 	jstate     journalState         // the journal and the charts (journal.go)
@@ -195,6 +197,7 @@ func New(opts Options) *Model {
 		wall:       time.Now,
 		lastEvent:  map[string]time.Time{},
 		watchLoads: map[string]bool{},
+		link:       client.NewOfflineLinker(),
 	}
 	m.c.Spinner = m.spinFrame()
 	m.overlay, _ = opts.Output.(*termgfx.Overlay)
@@ -368,6 +371,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case ConnTickMsg:
 		return m.onConnTick(msg)
+	case ListTickMsg:
+		return m.onListTick(msg)
 	case watch.TickMsg:
 		return m.onWatchTick(msg)
 	case watch.OpenInteractionMsg:

@@ -51,6 +51,14 @@ type ientry struct {
 	// relist asks for another listing once the one in flight answers:
 	// events it may predate named snapshots it will not have.
 	relist bool
+	// stale: a re-list was asked (resync, MQTT's timer, polling); the
+	// scheduler re-lists it in the background, oldest listedAt first.
+	stale    bool
+	listedAt time.Time
+	// fails counts transient failures in a row of its listing; retryAt is
+	// when it is tried again.
+	fails   int
+	retryAt time.Time
 	// wantIt: created by the replay at start; its details are fetched
 	// after the interaction list if that list does not have them.
 	wantIt bool

@@ -65,33 +65,18 @@ func (m *Model) onStream(msg StreamUpdateMsg) tea.Cmd {
 }
 
 // isHistory reports whether ev happened before the dashboard started (the
-// replay at start): it is shown and applied, but rings no bell and leaves
-// the status line alone. Once a live event was seen, none is history.
+// replay at start, as the stream marks it: no clock is compared): it is
+// shown and applied, but rings no bell and leaves the status line alone.
+// Once a live event was seen, none is history.
 func (m *Model) isHistory(ev client.Event) bool {
-	if m.liveSeen || ev.Timestamp.IsZero() {
+	if m.liveSeen {
 		return false
 	}
-	if ev.Timestamp.Before(m.started) {
+	if ev.History {
 		return true
 	}
 	m.liveSeen = true
 	return false
-}
-
-// resync re-lists what is shown without touching the status line.
-func (m *Model) resync() tea.Cmd {
-	cmds := []tea.Cmd{m.loadInteractions()}
-	m.listing = false // a background re-list shows no spinner
-	if e := m.store.byID[m.selected]; e != nil {
-		e.loading = true
-		cmds = append(cmds, m.loadSnapshots(e.id))
-	}
-	for _, e := range m.store.list {
-		if e.id != m.selected {
-			e.listed = false
-		}
-	}
-	return tea.Batch(cmds...)
 }
 
 // interactionFor finds (or creates) the interaction an event belongs to.
@@ -142,6 +127,13 @@ func (m *Model) noteActivity(ev client.Event) {
 // applyEvent shows an event in the events pane and applies it to the data.
 func (m *Model) applyEvent(ev client.Event, b *batch) {
 	m.store.gen++
+	if ev.InteractionID == "" {
+		// The vendor's events do not say: tie it through what it names
+		// and what the dashboard has listed (no request).
+		ev.InteractionID, _ = m.link.Tie(ev)
+	} else {
+		m.link.Tie(ev) // learn its snapshot and camera request
+	}
 	hist := m.isHistory(ev)
 	m.noteActivity(ev)
 	entry := m.eventEntry(ev)
@@ -244,8 +236,7 @@ func (m *Model) finishBatch(b *batch) tea.Cmd {
 		case e.loading:
 			e.relist = true // after the listing in flight, which may predate them
 		default:
-			e.loading = true
-			cmds = append(cmds, m.loadSnapshots(iid))
+			cmds = append(cmds, m.listSnapshots(e))
 		}
 	}
 	seen := map[string]bool{}

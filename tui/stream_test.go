@@ -18,10 +18,11 @@ func live(evs ...client.Event) StreamUpdateMsg {
 	return StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateLive, Events: evs}}
 }
 
-// evAt is ev with a sequence number and a time relative to the start.
+// evAt is ev with a sequence number and a time relative to the start. An
+// event from before the start is history, as the stream marks a replay.
 func evAt(typ, snapID string, seq uint64, ago time.Duration) client.Event {
 	e := ev(typ, snapID)
-	e.Seq, e.Timestamp = seq, fixedNow().Add(-ago)
+	e.Seq, e.Timestamp, e.History = seq, fixedNow().Add(-ago), ago > 0
 	return e
 }
 

@@ -18,11 +18,6 @@ const (
 	screenWatch                 // every live interaction (supervisors)
 )
 
-// watchConcurrency is how many snapshot listings the watch screen keeps in
-// flight while it fills in, so thousands of interactions are not asked at
-// once (and rate-limited).
-const watchConcurrency = 8
-
 // newWatch builds the watch table with the dashboard's keys and thresholds.
 func newWatch(m *Model) watch.Model {
 	w := watch.New(m.c, watch.Thresholds{Warn: m.opts.WarnAfter, Critical: m.opts.CriticalAfter})
@@ -72,28 +67,10 @@ func (m *Model) rebuildWatch() {
 	m.watchBuilt = m.store.changes
 }
 
-// pumpWatch keeps up to watchConcurrency listings in flight until every
-// interaction is listed: the watch screen shows them all, and the review
-// queue (n, N) and the counts of pictures awaiting review cover them all.
-// It runs after every message, once the interaction list is in.
-func (m *Model) pumpWatch() tea.Cmd {
-	if m.listing || len(m.watchLoads) >= watchConcurrency {
-		return nil
-	}
-	var cmds []tea.Cmd
-	for _, e := range m.store.list {
-		if len(m.watchLoads) >= watchConcurrency {
-			break
-		}
-		if e.listed || e.loading || e.err != nil {
-			continue
-		}
-		e.loading = true
-		m.watchLoads[e.id] = true
-		cmds = append(cmds, m.loadSnapshots(e.id))
-	}
-	return tea.Batch(cmds...)
-}
+// pumpWatch runs the listing scheduler (see pumpListings): the watch
+// screen, the review queue (n, N) and the count of pictures awaiting review
+// cover every interaction.
+func (m *Model) pumpWatch() tea.Cmd { return m.pumpListings() }
 
 // watchKey handles a key on the watch screen: it has no action keys, so it
 // is read-only whatever --act says.

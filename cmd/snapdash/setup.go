@@ -194,7 +194,9 @@ func (s *session) dial(version string) error {
 		// A --timeout longer than a call's default limit lets the first
 		// calls wait that long too.
 		Timeout: max(client.DefaultTimeout, s.cfg.Timeout),
-		Logger:  s.log,
+		// A large organization is counted at a pace the server takes.
+		RequestsPerSecond: client.DefaultRequestsPerSecond,
+		Logger:            s.log,
 	})
 	s.client = c
 	if err == nil {

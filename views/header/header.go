@@ -56,6 +56,9 @@ type Info struct {
 	// Team is the team review's state when it needs saying ("team:
 	// offline").
 	Team string
+	// Counting, when not empty, says the count is still being completed
+	// ("counting 340/1000"): ToReview is then a lower bound.
+	Counting string
 }
 
 // View draws the header line w cells wide.
@@ -75,7 +78,10 @@ func View(st *theme.Styles, in Info, w int) string {
 		left += "  " + who
 	}
 	right := in.Conn.Label()
-	if in.ToReview > 0 {
+	switch c := sanitize.Line(in.Counting); {
+	case c != "":
+		right = strconv.Itoa(in.ToReview) + "+ to review (" + c + ")  " + right
+	case in.ToReview > 0:
 		right = strconv.Itoa(in.ToReview) + " to review  " + right
 	}
 	if v := sanitize.Line(in.Via); v != "" && in.Conn == Live {
