@@ -16,10 +16,18 @@ import (
 // message with the data or the error.
 
 func (m *Model) loadInteractions() tea.Cmd {
-	api, ctx, now, since := m.api, m.ctx, m.opts.Now(), m.opts.Since
+	return m.loadInteractionsFrom(m.opts.Now().Add(-m.opts.Since))
+}
+
+// loadInteractionsFrom lists the interactions created since from (a re-list
+// asks only for those created since the last listing: a large
+// organization's list is many pages).
+func (m *Model) loadInteractionsFrom(from time.Time) tea.Cmd {
+	api, ctx, now := m.api, m.ctx, m.opts.Now()
 	m.listing = true
+	m.lists.interactionsUntil = now
 	return func() tea.Msg {
-		its, err := api.ListInteractions(ctx, now.Add(-since), now)
+		its, err := api.ListInteractions(ctx, from, now)
 		return InteractionsLoadedMsg{Interactions: its, Err: err}
 	}
 }
@@ -67,10 +75,12 @@ func (m *Model) refresh() tea.Cmd {
 func (m *Model) onInteractions(msg InteractionsLoadedMsg) tea.Cmd {
 	m.listing = false
 	if msg.Err != nil {
+		m.lists.interactionsUntil = time.Time{} // the next re-list asks for all
 		m.listErr = msg.Err
 		m.fail(msg.Err)
-		return nil
+		return m.retryInteractions(msg.Err)
 	}
+	m.lists.interactionFails = 0
 	m.listErr = nil
 	now := m.opts.Now()
 	for _, it := range msg.Interactions {

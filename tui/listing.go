@@ -36,6 +36,9 @@ const (
 	// relistInteractionsEvery bounds how often a re-list asked by the
 	// stream (MQTT's timer, polling) lists the interactions themselves.
 	relistInteractionsEvery = 30 * time.Second
+	// relistOverlap is how far before the end of the last interactions
+	// listing a re-list starts (clocks and commits are not instant).
+	relistOverlap = 5 * time.Minute
 	// maxListBackoff caps the wait before a failed listing is tried again.
 	maxListBackoff = time.Minute
 )
@@ -47,8 +50,15 @@ type ListTickMsg struct{ Gen int }
 // lister is the scheduler's state.
 type lister struct {
 	started        []time.Time // when the listings of the last minute started
-	interactionsAt time.Time   // when a re-list last listed the interactions
-	tickGen        int
+	interactionsAt time.Time   // when a re-list last listed the interactions (wall clock)
+	// interactionsUntil is the end (Options.Now) of the last interactions
+	// listing asked: a re-list asks for those created since.
+	interactionsUntil time.Time
+	// interactionsRetry is when a failed interactions listing is tried
+	// again (zero: none is due); interactionFails counts them in a row.
+	interactionsRetry time.Time
+	interactionFails  int
+	tickGen           int
 	tickAt         time.Time // the wake-up scheduled, zero when none
 }
 
@@ -89,10 +99,14 @@ func (m *Model) listSnapshots(e *ientry) tea.Cmd {
 // stale ones within the budget. It runs after every message, once the
 // interaction list is in.
 func (m *Model) pumpListings() tea.Cmd {
+	now := m.wall()
+	if r := m.lists.interactionsRetry; !m.listing && !r.IsZero() && !now.Before(r) {
+		m.lists.interactionsRetry = time.Time{}
+		return m.loadInteractions()
+	}
 	if m.listing || len(m.watchLoads) >= listConcurrency {
 		return nil
 	}
-	now := m.wall()
 	var (
 		cmds  []tea.Cmd
 		stale []*ientry
@@ -181,6 +195,20 @@ func (m *Model) listFailed(e *ientry, err error) (cmd tea.Cmd, ok bool) {
 	return m.wakeListingsAt(e.retryAt), true
 }
 
+// retryInteractions schedules the interactions listing again after a
+// transient failure (Retry-After, else a backoff): never given up.
+func (m *Model) retryInteractions(err error) tea.Cmd {
+	after, transient := client.Transient(err)
+	if !transient {
+		return nil
+	}
+	l := &m.lists
+	l.interactionFails++
+	wait := min(max(time.Second<<min(l.interactionFails-1, 6), after), max(maxListBackoff, after))
+	l.interactionsRetry = m.wall().Add(wait)
+	return m.wakeListingsAt(l.interactionsRetry)
+}
+
 // listed notes a listing that succeeded.
 func (m *Model) listedOK(e *ientry) {
 	e.stale, e.fails, e.retryAt, e.listedAt = false, 0, time.Time{}, m.wall()
@@ -195,7 +223,11 @@ func (m *Model) resync() tea.Cmd {
 	now := m.wall()
 	if m.lists.interactionsAt.IsZero() || now.Sub(m.lists.interactionsAt) >= relistInteractionsEvery {
 		m.lists.interactionsAt = now
-		cmds = append(cmds, m.loadInteractions())
+		from := m.opts.Now().Add(-m.opts.Since)
+		if u := m.lists.interactionsUntil; !u.IsZero() && u.Add(-relistOverlap).After(from) {
+			from = u.Add(-relistOverlap) // the new ones only
+		}
+		cmds = append(cmds, m.loadInteractionsFrom(from))
 		m.listing = false // a background re-list shows no spinner
 	}
 	if e := m.store.byID[m.selected]; e != nil {

@@ -225,3 +225,35 @@ func (s *Server) AddInteraction(in client.Interaction) string {
 	s.persist()
 	return in.ID
 }
+
+// AddOrganization adds n interactions of a large organization, each with
+// perInteraction pictures awaiting review, for scale tests and benchmarks.
+// The interactions were created in the last hour; the pictures have no
+// bytes of their own until asked for (they are drawn then). It returns the
+// interaction ids.
+func (s *Server) AddOrganization(n, perInteraction int) []string {
+	ids := make([]string, 0, n)
+	s.mu.Lock()
+	now := s.nowUTC()
+	for i := range n {
+		iid := s.newID()
+		cust, ep := "customer-"+iid[:8], "device-"+iid[:8]
+		created := now.Add(-time.Duration(i%3600) * time.Second)
+		s.st.Interactions[iid] = &client.Interaction{ID: iid, OrganizationID: OrganizationID, CreatedBy: AgentUserID,
+			CreatedAt: timePtr(created), Type: "CALL",
+			Data: mustJSON(interactionData{CustomerName: "Customer " + strconv.Itoa(i+1), CustomerUserID: cust, CustomerUserEndpointID: ep})}
+		for j := range perInteraction {
+			sid := s.newID()
+			at := created.Add(time.Duration(j+1) * time.Second)
+			s.st.Snapshots[sid] = &snapRec{Snapshot: client.Snapshot{
+				ID: sid, OrganizationID: OrganizationID, RequesterUserID: AgentUserID, UserID: cust, UserEndpointID: ep,
+				InteractionID: iid, Type: "meter", State: client.StateUploaded, Suffix: "jpeg", MimeType: "image/jpeg",
+				CreatedAt: timePtr(at), Timestamp: timePtr(at), Version: 1, Path: snapshotPath(iid, sid, "jpeg"),
+			}, Picture: pictureKind("meter") + ":" + itoa(pictureSeed(s.opts.Seed, sid))}
+		}
+		ids = append(ids, iid)
+	}
+	s.mu.Unlock()
+	s.persist()
+	return ids
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -61,6 +62,17 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 				return
 			case <-s.done:
 				t.Stop()
+			}
+		}
+		if strings.HasPrefix(r.URL.Path, "/rtc-api/") && f.RateLimitEvery > 0 {
+			s.faultMu.Lock()
+			s.apiCalls++
+			limited := s.apiCalls%int64(f.RateLimitEvery) == 0
+			s.faultMu.Unlock()
+			if limited {
+				w.Header().Set("Retry-After", "1")
+				writeFields(w, http.StatusTooManyRequests, map[string]string{"error": "rate limited (injected, every " + strconv.Itoa(f.RateLimitEvery) + ")"})
+				return
 			}
 		}
 		if strings.HasPrefix(r.URL.Path, "/rtc-api/") && (f.ErrorRate > 0 || f.RateLimitRate > 0) {

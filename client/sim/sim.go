@@ -87,6 +87,9 @@ type Faults struct {
 	ErrorRate float64
 	// RateLimitRate is the probability (0..1) of a 429 with Retry-After: 1.
 	RateLimitRate float64
+	// RateLimitEvery, when positive, answers every Nth /rtc-api request
+	// (the event stream's included) with a 429 and Retry-After: 1.
+	RateLimitEvery int
 	// DropStreamAfter closes each event stream after this many events (0 = never).
 	DropStreamAfter int
 	// TokenLifetime, when positive, overrides Options.TokenLifetime for
@@ -164,6 +167,7 @@ type Server struct {
 	faultMu  sync.Mutex
 	faults   Faults
 	faultRng *rand.Rand
+	apiCalls int64 // /rtc-api requests, for RateLimitEvery
 
 	tokMu  sync.Mutex
 	opaque map[string]claims // opaque token -> what it stands for
