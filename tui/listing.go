@@ -59,7 +59,7 @@ type lister struct {
 	interactionsRetry time.Time
 	interactionFails  int
 	tickGen           int
-	tickAt         time.Time // the wake-up scheduled, zero when none
+	tickAt            time.Time // the wake-up scheduled, zero when none
 }
 
 // noteListing records a snapshot listing started now.

@@ -32,7 +32,7 @@ type fakeWall struct {
 	t  time.Time
 }
 
-func (f *fakeWall) Now() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.t }
+func (f *fakeWall) Now() time.Time  { f.mu.Lock(); defer f.mu.Unlock(); return f.t }
 func (f *fakeWall) set(t time.Time) { f.mu.Lock(); f.t = t; f.mu.Unlock() }
 
 // listDriver runs a model's commands inline, in order, and keeps the
