@@ -69,8 +69,17 @@ func (c *Client) Approve(ctx context.Context, cmd SnapshotApproveCommand) error 
 // CameraRequest sends a camera command to the target's device and returns
 // the camera request's id.
 func (c *Client) CameraRequest(ctx context.Context, cmd CameraRequestCommand) (string, error) {
+	id, _, err := c.CameraRequestRaw(ctx, cmd)
+	return id, err
+}
+
+// CameraRequestRaw is CameraRequest that also returns the server's answer
+// as it came. An error wrapping ErrBadResponse means the server took the
+// command (it answered 2xx) but its answer could not be read (raw holds
+// it): the command must not be sent again.
+func (c *Client) CameraRequestRaw(ctx context.Context, cmd CameraRequestCommand) (id string, raw []byte, err error) {
 	const op = "camera request"
-	err := firstError(
+	err = firstError(
 		required(op, "userEndpointId", cmd.UserEndpointID),
 		required(op, "targetUserId", cmd.TargetUserID),
 		required(op, "targetUserEndpointId", cmd.TargetUserEndpointID),
@@ -81,16 +90,21 @@ func (c *Client) CameraRequest(ctx context.Context, cmd CameraRequestCommand) (s
 			Reason: fmt.Sprintf("%q is not one of CAMERA_SWITCH, FLASH_ON, FLASH_OFF", sanitize.Truncate(string(cmd.CameraRequestType), 40))}
 	}
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	var id string
-	if err := c.postJSON(ctx, op, cmd.TargetUserID, snapshotsPath+"/cameraRequest", nil, cmd, &id); err != nil {
-		return "", err
+	resp, err := c.do(ctx, &request{op: op, id: cmd.TargetUserID, method: http.MethodPost,
+		path: snapshotsPath + "/cameraRequest", body: jsonBody(cmd), limit: objectBodyLimit})
+	if err != nil {
+		return "", nil, err
+	}
+	raw = resp.body
+	if err := decodeJSON(op, cmd.TargetUserID, resp, &id); err != nil {
+		return "", raw, err
 	}
 	if id == "" {
-		return "", badResponse(op, cmd.TargetUserID, "no camera request id in the answer")
+		return "", raw, badResponse(op, cmd.TargetUserID, "no camera request id in the answer")
 	}
-	return id, nil
+	return id, raw, nil
 }
 
 // CameraRequestRespond answers a camera request (the device's side).

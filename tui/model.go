@@ -231,6 +231,9 @@ func New(opts Options) *Model {
 	if opts.NoStream {
 		m.cs.conn, m.cs.note = header.Offline, "no event stream"
 	}
+	if w := sanitize.Line(opts.StartWarning); w != "" {
+		m.status = statusbar.Status{Kind: statusbar.Error, Text: w}
+	}
 	m.refreshLists()
 	m.updateKeys()
 	return m

@@ -82,6 +82,9 @@ type Options struct {
 	// ReadOnlyReason says why ReadOnly is set, in a few words shown in the
 	// status line: "--read-only", "supervisor role"; "" gives no reason.
 	ReadOnlyReason string
+	// StartWarning, when set, is shown once in the status line at start
+	// (say, that the token names no user and --user-id was not given).
+	StartWarning string
 	// ImageMode is the picture mode ("" or ImageModeAuto picks from Caps);
 	// ImageModeNone shows no pictures. Caps is what the terminal supports,
 	// detected by the caller before the program starts (with the zero

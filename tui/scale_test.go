@@ -191,3 +191,15 @@ func TestThousandInteractionsCountedThenATrickle(t *testing.T) {
 		})
 	}
 }
+
+// TestStartWarningShownInTheStatusLine: a warning given at start (the
+// token names no user) is in the status line until something else is.
+func TestStartWarningShownInTheStatusLine(t *testing.T) {
+	m := New(Options{NoStream: true, Now: fixedNow, Location: time.UTC, ImageMode: ImageModeNone,
+		StartWarning: "your user id is unknown (the token names no user): pass --user-id ID"})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 140, Height: 30})
+	if !strings.Contains(m.View(), "your user id is unknown") {
+		t.Fatalf("no warning on screen:\n%s", m.View())
+	}
+}

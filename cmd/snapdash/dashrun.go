@@ -122,6 +122,9 @@ func (e *env) runDashboard(ctx context.Context, s *session, o *dashboardOpts) er
 		defer hub.Close()
 		opts.Team = hub.Join(teamName(s.cfg, e.getenv, opts.Identity))
 	}
+	if opts.Identity.UserID == "" {
+		opts.StartWarning = unknownUserWarning
+	}
 	if opts.Theme == "" {
 		opts.Theme = "dark"
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -249,5 +250,74 @@ func TestEventsReadEveryTimestampForm(t *testing.T) {
 	fl.waitStderr("shown with the time it arrived")
 	if n := strings.Count(fl.stderr.String(), "shown with the time it arrived"); n != 1 {
 		t.Errorf("%d timestamps reported unreadable, want 1: %s", n, fl.stderr.String())
+	}
+}
+
+// TestCameraJSONIsTheServersAnswer: camera --json prints what the server
+// answered (a JSON string, the request's id), not an object of our own;
+// a 2xx answer that cannot be read is a command sent: a warning naming
+// what could not be read, exit 0, so a script does not send it twice.
+func TestCameraJSONIsTheServersAnswer(t *testing.T) {
+	t.Parallel()
+	args := []string{"camera", "--target-user", "cust-1", "--target-endpoint", "dev-1", "--type", "FLASH_ON"}
+	ok := newFakeAPI(t, map[string]http.HandlerFunc{"POST /rtc-api/snapshots/cameraRequest": jsonAnswer(`"cr-1"`)})
+	r := newCLI(t, ok.env()).ok(append(args, "--json")...)
+	if strings.TrimSpace(r.stdout) != `"cr-1"` {
+		t.Errorf("camera --json printed %q, want the server's \"cr-1\"", r.stdout)
+	}
+	if r := newCLI(t, ok.env()).ok(args...); strings.TrimSpace(r.stdout) != "cr-1" {
+		t.Errorf("camera printed %q", r.stdout)
+	}
+	garbled := newFakeAPI(t, map[string]http.HandlerFunc{"POST /rtc-api/snapshots/cameraRequest": func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"id": "cr-2", trailing`))
+	}})
+	for _, extra := range [][]string{nil, {"--json"}} {
+		r := newCLI(t, garbled.env()).run(append(args, extra...)...)
+		if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "camera command sent") || !strings.Contains(r.stderr, "malformed JSON") {
+			t.Errorf("camera %v with an unreadable 2xx: %s", extra, r)
+		}
+	}
+	refused := newFakeAPI(t, map[string]http.HandlerFunc{"POST /rtc-api/snapshots/cameraRequest": func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"targetUserEndpointId":"unknown"}`))
+	}})
+	if r := newCLI(t, refused.env()).run(args...); r.code == 0 {
+		t.Errorf("a refused camera command exited 0: %s", r)
+	}
+}
+
+// TestInteractionsCustomersCapped: above 50 interactions whose data names
+// no customer, `snapdash interactions` makes no request per interaction
+// and says so; --customers finds them all, a few at a time.
+func TestInteractionsCustomersCapped(t *testing.T) {
+	t.Parallel()
+	var listings atomic.Int64
+	const n = 120
+	f := newFakeAPI(t, map[string]http.HandlerFunc{
+		"GET /rtc-api/interactions": func(w http.ResponseWriter, _ *http.Request) {
+			var b strings.Builder
+			for i := range n {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, `{"id":"in-%d","type":"CALL","data":{}}`, i)
+			}
+			jsonAnswer(`{"content":[` + b.String() + `],"totalPages":1}`)(w, nil)
+		},
+		"GET /rtc-api/snapshots": func(w http.ResponseWriter, r *http.Request) {
+			listings.Add(1)
+			jsonAnswer(`[{"id":"s-` + r.URL.Query().Get("interactionId") + `","userId":"cust-` + r.URL.Query().Get("interactionId") + `"}]`)(w, r)
+		},
+	})
+	c := newCLI(t, f.env())
+	r := c.ok("interactions")
+	if listings.Load() != 0 || !strings.Contains(r.stderr, "customers of 120 interactions are not shown") || len(lines(r.stdout)) != n+1 {
+		t.Fatalf("interactions: %d listings, %s", listings.Load(), r)
+	}
+	r = c.ok("interactions", "--customers")
+	if listings.Load() != n || !strings.Contains(r.stdout, "cust-in-119") || r.stderr != "" {
+		t.Fatalf("interactions --customers: %d listings, %s", listings.Load(), r)
 	}
 }

@@ -30,11 +30,14 @@ import (
 func interactionsCmd() *command {
 	since := days(24 * time.Hour)
 	var filter interactionFilter
+	var allCustomers bool
 	return &command{
 		name: "interactions", summary: "list recent interactions", group: "read", jsonFlag: true,
 		flags: func(fs *flag.FlagSet) {
 			fs.Var(&since, "since", "how far back to look: a `period` such as 90m, 24h or 7d")
 			filter.register(fs)
+			fs.BoolVar(&allCustomers, "customers", false, fmt.Sprintf(
+				"find the customer of every interaction whose data names none, by listing its snapshots (done by default up to %d of them)", customerLookups))
 		},
 		run: func(ctx context.Context, e *env, _ []string) error {
 			return e.withSession("interactions", func(s *session) error {
@@ -53,7 +56,10 @@ func interactionsCmd() *command {
 					}
 					return writeRawJSON(e.stdout, raw)
 				}
-				customers := interactionCustomers(ctx, s, list)
+				customers, skipped := interactionCustomers(ctx, s, list, allCustomers)
+				if skipped > 0 {
+					fmt.Fprintf(e.stderr, "snapdash: interactions: the customers of %d interactions are not shown (their data names none); --customers finds them, one request each\n", skipped)
+				}
 				t := newTable(e.stdout, "ID", "CREATED", "TYPE", "CUSTOMER", "CREATED BY")
 				for i, in := range list {
 					t.row(in.ID, whenPtr(in.CreatedAt), in.Type, customers[i], in.CreatedBy)
@@ -64,18 +70,31 @@ func interactionsCmd() *command {
 	}
 }
 
+// customerLookups is how many interactions without a customer in their
+// data `snapdash interactions` looks up by default; above, --customers.
+const customerLookups = 50
+
 // interactionCustomers names the customer of each interaction: the name
 // its data gives (data.customerName, which many integrations record), else
 // what the API itself gives, the customer user ids of its snapshots (a few
-// listings at a time; a failed one leaves the cell empty).
-func interactionCustomers(ctx context.Context, s *session, list []client.Interaction) []string {
-	out := make([]string, len(list))
+// listings at a time; a failed one leaves the cell empty). The listings are
+// made when all is set or when at most customerLookups are needed; else
+// none is, and skipped says how many cells stay empty.
+func interactionCustomers(ctx context.Context, s *session, list []client.Interaction, all bool) (out []string, skipped int) {
+	out = make([]string, len(list))
+	var need []int
+	for i, in := range list {
+		if out[i] = customerName(in.Data); out[i] == "" && in.ID != "" {
+			need = append(need, i)
+		}
+	}
+	if len(need) > customerLookups && !all {
+		return out, len(need)
+	}
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
-	for i, in := range list {
-		if out[i] = customerName(in.Data); out[i] != "" || in.ID == "" {
-			continue
-		}
+	for _, i := range need {
+		in := list[i]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -96,7 +115,7 @@ func interactionCustomers(ctx context.Context, s *session, list []client.Interac
 		}()
 	}
 	wg.Wait()
-	return out
+	return out, 0
 }
 
 // customerName reads data.customerName, which the simulator and many

@@ -81,6 +81,9 @@ func serveCmd() *command {
 					return err
 				}
 				defer hub.Close()
+				if base.Identity.UserID == "" {
+					base.StartWarning = unknownUserWarning
+				}
 				return s.withEndpoint(ctx, func(ep string) error {
 					base.UserEndpointID = ep
 					srv, err := sshserve.New(sshserve.Options{

@@ -228,6 +228,10 @@ func (s *session) logMQTTHost() {
 // userIDHint says how to give the user id when the token does not name it.
 const userIDHint = "pass --user-id ID or set SNAPDASH_USER_ID (config key user_id)"
 
+// unknownUserWarning is the dashboard's status line when the token names no
+// user and none was given.
+const unknownUserWarning = "your user id is unknown (the token names no user): " + userIDHint
+
 // identity returns who the session acts as. A user id nobody could tell
 // (a token that is not a JWT, and no --user-id) is said once, in one line,
 // with what it is needed for; the rest of the identity is still returned

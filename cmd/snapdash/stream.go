@@ -60,13 +60,13 @@ func cameraCmd() *command {
 			return e.withEndpoint(ctx, "camera", func(s *session, ep string) error {
 				cmd.UserEndpointID = ep
 				if !wait {
-					id, err := s.client.CameraRequest(ctx, cmd)
-					e.recordAction(ctx, s, journal.Action{Kind: journal.ActCamera, Snapshot: id, Detail: string(rt)}, err)
+					id, raw, err := s.client.CameraRequestRaw(ctx, cmd)
+					e.recordAction(ctx, s, journal.Action{Kind: journal.ActCamera, Snapshot: id, Detail: string(rt)}, taken(err))
 					if err != nil {
-						return err
+						return cameraSentUnread(e, s, err, raw, "")
 					}
 					if e.json {
-						return writeJSON(e.stdout, map[string]string{"snapshotCameraRequestId": id})
+						return writeRawJSON(e.stdout, raw) // the server's bytes
 					}
 					fmt.Fprintln(e.stdout, sanitize.Line(id))
 					return nil
@@ -75,6 +75,30 @@ func cameraCmd() *command {
 			})
 		},
 	}
+}
+
+// taken is err, or nil when the server took the command although its
+// answer could not be read (for the journal: the action was done).
+func taken(err error) error {
+	if errors.Is(err, client.ErrBadResponse) {
+		return nil
+	}
+	return err
+}
+
+// cameraSentUnread handles a camera command that failed. When the server
+// answered 2xx but the answer could not be read, the command was taken:
+// it is reported as sent, with a warning naming what could not be read,
+// and the exit status is 0, so a script does not send it twice. Any other
+// error is returned.
+func cameraSentUnread(e *env, s *session, err error, raw []byte, more string) error {
+	if !errors.Is(err, client.ErrBadResponse) {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "snapdash: warning: camera command sent (the server took it), but its answer could not be read: %s%s\n",
+		sanitize.Line(err.Error()), more)
+	s.log.Warn("camera answer unreadable", "err", err, "raw", string(raw))
+	return nil
 }
 
 // cameraWait sends cmd with the event stream already live, so the device's
@@ -100,11 +124,14 @@ func cameraWait(ctx context.Context, e *env, s *session, cmd client.CameraReques
 				return errors.New("camera: the server has no event stream, so --wait cannot see the answer")
 			}
 			if id == "" && u.State == client.StateLive {
-				var err error
-				id, err = s.client.CameraRequest(ctx, cmd)
-				e.recordAction(ctx, s, journal.Action{Kind: journal.ActCamera, Snapshot: id, Detail: string(cmd.CameraRequestType)}, err)
+				var (
+					err error
+					raw []byte
+				)
+				id, raw, err = s.client.CameraRequestRaw(ctx, cmd)
+				e.recordAction(ctx, s, journal.Action{Kind: journal.ActCamera, Snapshot: id, Detail: string(cmd.CameraRequestType)}, taken(err))
 				if err != nil {
-					return err
+					return cameraSentUnread(e, s, err, raw, "; without its id the device's answer cannot be awaited")
 				}
 				s.log.Debug("camera request sent", "id", id)
 			}
