@@ -304,11 +304,11 @@ func TestInteractionsCustomersCapped(t *testing.T) {
 				}
 				fmt.Fprintf(&b, `{"id":"in-%d","type":"CALL","data":{}}`, i)
 			}
-			jsonAnswer(`{"content":[` + b.String() + `],"totalPages":1}`)(w, nil)
+			jsonAnswer(`{"content":[`+b.String()+`],"totalPages":1}`)(w, nil)
 		},
 		"GET /rtc-api/snapshots": func(w http.ResponseWriter, r *http.Request) {
 			listings.Add(1)
-			jsonAnswer(`[{"id":"s-` + r.URL.Query().Get("interactionId") + `","userId":"cust-` + r.URL.Query().Get("interactionId") + `"}]`)(w, r)
+			jsonAnswer(`[{"id":"s-`+r.URL.Query().Get("interactionId")+`","userId":"cust-`+r.URL.Query().Get("interactionId")+`"}]`)(w, r)
 		},
 	})
 	c := newCLI(t, f.env())
