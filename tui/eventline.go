@@ -108,6 +108,10 @@ func (m *Model) describeEvent(ev client.Event) (who, text string) {
 	default:
 		text = ev.Type + " " + string(ev.Raw)
 	}
+	if ev.TimeUnread {
+		// Kept, with the time it arrived (the stream logs the payload).
+		text += " · its time could not be read: shown as it arrived"
+	}
 	return who, text
 }
 

@@ -203,3 +203,34 @@ func TestStartWarningShownInTheStatusLine(t *testing.T) {
 		t.Fatalf("no warning on screen:\n%s", m.View())
 	}
 }
+
+// TestVendorEventsTiedAndFlagged: an event without interactionId (the
+// vendor's shape) lands in its interaction through its snapshot; one whose
+// time could not be read is shown, and says so.
+func TestVendorEventsTiedAndFlagged(t *testing.T) {
+	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
+	approved := evAt(client.EventSnapshotApproved, "s1", 1, 0)
+	approved.InteractionID = ""
+	approved.TimeUnread = true
+	m.Update(live(approved))
+	if st, _, _ := row(t, m, "s1"); st != client.StateApproved {
+		t.Fatalf("the vendor's approval of s1 was not applied: %s", st)
+	}
+	found := false
+	for i := 0; i < m.events.Len(); i++ {
+		if e := m.events.At(i); e.Seq == 1 {
+			found = strings.Contains(m.events.Line(e), "shown as it arrived") && e.Interaction == "int-1"
+		}
+	}
+	if !found {
+		t.Fatal("the event line is not tied to int-1 or does not say its time was unreadable")
+	}
+	// A request to int-1's customer endpoint (its data names it) for a
+	// snapshot nothing listed yet: tied through the endpoint.
+	req := evAt(client.EventSnapshotRequested, "s9", 2, 0)
+	req.InteractionID, req.TargetUserEndpointID = "", "cep-1"
+	m.Update(live(req))
+	if st, _, _ := row(t, m, "s9"); st != client.StateRequested {
+		t.Fatalf("the vendor's request s9 is not pending in int-1: %s", st)
+	}
+}

@@ -51,6 +51,10 @@ func (h *hub) subscribe(ctx context.Context, endpoint string) EventStream {
 	}
 	first := h.state
 	first.Events = append([]client.Event(nil), h.history...)
+	for i := range first.Events {
+		// Before this session started: its history, as a replay is.
+		first.Events[i].History = true
+	}
 	ended := h.ended
 	if !ended {
 		h.subs[sb] = struct{}{}
@@ -68,8 +72,10 @@ func (h *hub) subscribe(ctx context.Context, endpoint string) EventStream {
 func (h *hub) run(st *client.Stream) {
 	for u := range st.Updates() {
 		for _, ev := range u.Events {
-			if ev.InteractionID != "" {
-				h.s.forget(ev.InteractionID)
+			// The vendor's events name no interaction: tie them
+			// through the snapshots listed before.
+			if id, ok := h.s.link.Tie(ev); ok {
+				h.s.forget(id)
 			}
 		}
 		if u.Resync || u.Relist {

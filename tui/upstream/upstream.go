@@ -70,6 +70,9 @@ type Shared struct {
 	pics    *pictureCache
 
 	hub *hub
+	// link ties events that name no interaction (the vendor's MQTT
+	// events) to the interaction whose cached reads they invalidate.
+	link *client.Linker
 
 	// calls counts the reads that reached the API, for tests and the
 	// load benchmark.
@@ -97,7 +100,8 @@ func New(api API, opts Options) *Shared {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Shared{api: api, opts: opts, ctx: ctx, stop: stop, reads: map[string]cached{},
-		byInter: map[string][]string{}, pics: newPictureCache(opts.PictureBytes), calls: map[string]int{}}
+		byInter: map[string][]string{}, pics: newPictureCache(opts.PictureBytes), calls: map[string]int{},
+		link: client.NewOfflineLinker()}
 	s.hub = newHub(s)
 	return s
 }
@@ -188,7 +192,9 @@ func (s *Shared) GetInteraction(ctx context.Context, id string) (client.Interact
 // ListSnapshots is shared; an event about the interaction drops it.
 func (s *Shared) ListSnapshots(ctx context.Context, interactionID string) ([]client.Snapshot, error) {
 	return read(ctx, s, "snapshots", interactionID, interactionID, func(c context.Context) ([]client.Snapshot, error) {
-		return s.api.ListSnapshots(c, interactionID)
+		list, err := s.api.ListSnapshots(c, interactionID)
+		s.link.LearnSnapshots(list...)
+		return list, err
 	})
 }
 
@@ -196,7 +202,11 @@ func (s *Shared) ListSnapshots(ctx context.Context, interactionID string) ([]cli
 // is fetched once for every session.
 func (s *Shared) GetSnapshot(ctx context.Context, id string) (client.Snapshot, error) {
 	return read(ctx, s, "snapshot", id, "", func(c context.Context) (client.Snapshot, error) {
-		return s.api.GetSnapshot(c, id)
+		sn, err := s.api.GetSnapshot(c, id)
+		if err == nil {
+			s.link.LearnSnapshots(sn)
+		}
+		return sn, err
 	})
 }
 

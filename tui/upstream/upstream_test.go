@@ -177,3 +177,55 @@ func TestReadsAreShared(t *testing.T) {
 		t.Fatalf("five downloads made %d requests", got)
 	}
 }
+
+// TestVendorEventsDropTheirInteractionsListing: an event that names no
+// interaction (the vendor's MQTT shape) still drops the cached listing of
+// the interaction its snapshot belongs to; a late session gets the shared
+// history marked as history (no bell for what happened before it).
+func TestVendorEventsDropTheirInteractionsListing(t *testing.T) {
+	c := newCounted(t)
+	now := time.Now()
+	sh := New(c.api, Options{TTL: time.Hour, Now: func() time.Time { return now }})
+	t.Cleanup(sh.Close)
+	ctx := context.Background()
+	var iid, sid string
+	for _, in := range c.sim.Interactions() {
+		list, _ := c.api.ListSnapshots(ctx, in.ID)
+		if len(list) > 0 {
+			iid, sid = in.ID, list[0].ID
+			break
+		}
+	}
+	if sid == "" {
+		t.Fatal("no demo interaction has a snapshot")
+	}
+	if _, err := sh.ListSnapshots(ctx, iid); err != nil {
+		t.Fatal(err)
+	}
+	before := c.n("GET /rtc-api/snapshots")
+	sub := sh.Events(ctx, c.ep)
+	defer sub.Close()
+	c.sim.Publish(client.Event{Type: "MarkerEvent", SnapshotID: sid}) // no interactionId
+	waitEvent(t, sub, "MarkerEvent", 0)
+	if _, err := sh.ListSnapshots(ctx, iid); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.n("GET /rtc-api/snapshots") - before; m != 1 {
+		t.Fatalf("%d snapshot listings after an event about %s, want 1 (the cached one dropped)", m, sid)
+	}
+	late := sh.Events(ctx, c.ep)
+	defer late.Close()
+	select {
+	case u := <-late.Updates():
+		if len(u.Events) == 0 {
+			t.Fatal("the late session got no history")
+		}
+		for _, ev := range u.Events {
+			if !ev.History {
+				t.Fatalf("the late session got %s as news, not history", ev.Type)
+			}
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the late session got nothing")
+	}
+}
