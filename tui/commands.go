@@ -259,6 +259,7 @@ func waitStream(ch <-chan client.StreamUpdate) tea.Cmd {
 func mergeUpdates(a, b client.StreamUpdate) client.StreamUpdate {
 	b.Events = append(a.Events, b.Events...)
 	b.Resync = a.Resync || b.Resync
+	b.Relist = a.Relist || b.Relist
 	if b.Err == nil {
 		b.Err = a.Err
 	}
