@@ -60,7 +60,7 @@ type Config struct {
 	// Retry controls how idempotent requests are retried.
 	Retry RetryPolicy
 	// RequestsPerSecond, when positive, bounds the rate of API requests
-	// (retries included); short bursts of up to one second's worth pass.
+	// (retries included), spaced evenly.
 	// Zero means no bound (snapdash's commands use
 	// DefaultRequestsPerSecond). Either way, after a 429 every request
 	// waits out its Retry-After.

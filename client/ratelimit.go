@@ -11,10 +11,10 @@ import (
 // pictures of a thousand interactions must not hammer the server.
 const DefaultRequestsPerSecond = 20
 
-// limiter spaces requests evenly at a fixed rate (a token bucket holding one
-// second's worth, so short bursts pass) and holds every request back while
-// the server asked to wait (a 429's Retry-After). A nil *limiter lets
-// everything through.
+// limiter spaces requests evenly at a fixed rate (a token bucket of one
+// token: no burst, so no second ever sees more than the rate, give or take
+// one) and holds every request back while the server asked to wait (a
+// 429's Retry-After). A nil *limiter lets everything through.
 type limiter struct {
 	every time.Duration // one token per every
 	burst int
@@ -31,7 +31,7 @@ func newLimiter(perSecond float64) *limiter {
 	if perSecond <= 0 {
 		return &limiter{now: time.Now}
 	}
-	return &limiter{every: time.Duration(float64(time.Second) / perSecond), burst: max(1, int(perSecond)), now: time.Now}
+	return &limiter{every: time.Duration(float64(time.Second) / perSecond), burst: 1, now: time.Now}
 }
 
 // wait blocks until a request may go, or ctx is done.

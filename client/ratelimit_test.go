@@ -18,8 +18,8 @@ type fakeTime struct {
 
 func (f *fakeTime) now() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.t }
 
-// TestLimiterSpacesRequests: a full bucket lets one second's worth through
-// at once, then one request per 1/rate; a pause holds every request back.
+// TestLimiterSpacesRequests: requests asked at once go one per 1/rate, the
+// first at once; a pause holds every request back.
 func TestLimiterSpacesRequests(t *testing.T) {
 	ft := &fakeTime{t: time.Unix(1000, 0)}
 	l := newLimiter(10)
@@ -29,13 +29,13 @@ func TestLimiterSpacesRequests(t *testing.T) {
 	for i := range 30 {
 		if at := slot(); at.After(ft.now()) {
 			late++
-			if want := ft.now().Add(time.Duration(i-9) * 100 * time.Millisecond); !at.Equal(want) {
+			if want := ft.now().Add(time.Duration(i) * 100 * time.Millisecond); !at.Equal(want) {
 				t.Fatalf("request %d at %v, want %v", i, at, want)
 			}
 		}
 	}
-	if late != 20 {
-		t.Fatalf("%d of 30 requests waited, want 20 (a burst of 10 passes)", late)
+	if late != 29 {
+		t.Fatalf("%d of 30 requests waited, want 29 (no burst)", late)
 	}
 	l.pause(5 * time.Second)
 	if at := slot(); at.Before(ft.now().Add(5 * time.Second)) {

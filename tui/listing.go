@@ -38,7 +38,7 @@ const (
 	relistInteractionsEvery = 30 * time.Second
 	// relistOverlap is how far before the end of the last interactions
 	// listing a re-list starts (clocks and commits are not instant).
-	relistOverlap = 5 * time.Minute
+	relistOverlap = time.Minute
 	// maxListBackoff caps the wait before a failed listing is tried again.
 	maxListBackoff = time.Minute
 )
