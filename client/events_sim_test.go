@@ -283,3 +283,52 @@ func TestStreamSimRestartWithNewKeysRenewsTokenAndResyncs(t *testing.T) {
 		t.Fatalf("after restart: %+v", got)
 	}
 }
+
+// TestReplayHistoryWithServerClockSkew: with the server's clock two
+// minutes behind or ahead, what a replay brings from before the stream
+// started is History and what is published afterwards is not: the stream
+// decides from the server's own Date and the sequence, not from our clock.
+func TestReplayHistoryWithServerClockSkew(t *testing.T) {
+	for _, skew := range []time.Duration{-2 * time.Minute, 2 * time.Minute} {
+		t.Run(skew.String(), func(t *testing.T) {
+			env := newSimEnv(t, sim.Options{Now: func() time.Time { return time.Now().Add(skew) }})
+			// Stamped a few seconds before the stream starts, by the
+			// server's clock (a second of Date resolution apart).
+			publishN(env.srv, 0, 3)
+			time.Sleep(1100 * time.Millisecond) // the Date header has whole seconds: let it pass one
+			st := env.c.Stream(context.Background(), client.StreamOptions{UserEndpointID: env.endpoint, Replay: true})
+			defer st.Close()
+			hist := map[string]bool{}
+			live := false
+			deadline := time.After(20 * time.Second)
+			for !live || len(hist) < 3 {
+				select {
+				case u := <-st.Updates():
+					live = live || u.State == client.StateLive
+					for _, ev := range u.Events {
+						hist[ev.SnapshotID] = ev.History
+					}
+				case <-deadline:
+					t.Fatalf("history so far %v, live %v", hist, live)
+				}
+			}
+			publishN(env.srv, 3, 1)
+			for len(hist) < 4 {
+				select {
+				case u := <-st.Updates():
+					for _, ev := range u.Events {
+						hist[ev.SnapshotID] = ev.History
+					}
+				case <-deadline:
+					t.Fatalf("the live event never came: %v", hist)
+				}
+			}
+			for i := range 4 {
+				id := fmt.Sprintf("snap-%d", i)
+				if want := i < 3; hist[id] != want {
+					t.Errorf("%s: History %v, want %v (%v)", id, hist[id], want, hist)
+				}
+			}
+		})
+	}
+}
