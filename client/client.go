@@ -59,8 +59,9 @@ type Config struct {
 	Referer string
 	// Retry controls how idempotent requests are retried.
 	Retry RetryPolicy
-	// RequestsPerSecond, when positive, bounds the rate of API requests
-	// (retries included), spaced evenly.
+	// RequestsPerSecond, when positive, bounds the rate of API reads
+	// (GET, retries included), spaced evenly; actions (POST) are not held
+	// back by it.
 	// Zero means no bound (snapdash's commands use
 	// DefaultRequestsPerSecond). Either way, after a 429 every request
 	// waits out its Retry-After.

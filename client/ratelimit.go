@@ -34,12 +34,21 @@ func newLimiter(perSecond float64) *limiter {
 	return &limiter{every: time.Duration(float64(time.Second) / perSecond), burst: 1, now: time.Now}
 }
 
-// wait blocks until a request may go, or ctx is done.
-func (l *limiter) wait(ctx context.Context) error {
+// wait blocks until a request may go, or ctx is done. A request that does
+// not keep to the rate (paced false) only waits out a pause.
+func (l *limiter) wait(ctx context.Context, paced bool) error {
 	if l == nil {
 		return nil
 	}
-	d := l.reserve().Sub(l.now())
+	var at time.Time
+	if paced {
+		at = l.reserve()
+	} else {
+		l.mu.Lock()
+		at = maxTime(l.now(), l.paused)
+		l.mu.Unlock()
+	}
+	d := at.Sub(l.now())
 	if d <= 0 {
 		return ctx.Err()
 	}

@@ -105,7 +105,10 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			}
 			token = t
 		}
-		if err := c.limit.wait(ctx); err != nil {
+		// Reads keep to the request rate; an action (a reviewer's key
+		// press) does not queue behind a background count, but waits out a
+		// server's Retry-After like everything else.
+		if err := c.limit.wait(ctx, r.method == http.MethodGet || r.method == http.MethodHead); err != nil {
 			return nil, ctxError(parent, prefix, c.cfg.Timeout)
 		}
 		start := time.Now()
@@ -121,8 +124,9 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests {
 			// The server is rate-limiting this client: every request
-			// waits, not only this one.
-			c.limit.pause(ae.RetryAfter)
+			// waits, not only this one (a Retry-After beyond
+			// MaxRetryAfter is the caller's to schedule: not all of it).
+			c.limit.pause(min(ae.RetryAfter, c.cfg.Retry.MaxRetryAfter))
 		}
 		if errors.As(err, &ae) && ae.Status == http.StatusUnauthorized && token != "" && c.tokens.renewable() {
 			c.tokens.invalidate(token)
