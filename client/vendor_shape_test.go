@@ -143,6 +143,22 @@ func TestSimulatorMQTTPayloadsAreVendorShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The simulator's publisher connects in the background: wait until
+	// one of its messages reaches the broker before the flow starts.
+	waitFor(t, 20*time.Second, "the simulator's publisher on the broker", func() bool {
+		srv.Publish(client.Event{Type: "WarmupEvent", UserID: sim.AgentUserID, UserEndpointID: ep})
+		deadline := time.Now().Add(200 * time.Millisecond)
+		for time.Now().Before(deadline) {
+			mu.Lock()
+			_, ok := got["WarmupEvent"]
+			mu.Unlock()
+			if ok {
+				return true
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return false
+	})
 	dev := srv.Devices()[0]
 	req := func() string {
 		res, err := c.Request(ctx, client.SnapshotRequestCommand{ApplicationID: "test", UserEndpointID: ep,
@@ -171,7 +187,12 @@ func TestSimulatorMQTTPayloadsAreVendorShapes(t *testing.T) {
 	waitFor(t, 20*time.Second, "every event type on the broker", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
-		return len(got) >= len(want)
+		for typ := range want {
+			if got[typ] == nil {
+				return false
+			}
+		}
+		return true
 	})
 	mu.Lock()
 	defer mu.Unlock()
