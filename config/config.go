@@ -26,6 +26,11 @@ const (
 	DefaultMaxImageMB = 32
 	// DefaultJournalRetention is how long the journal keeps its rows.
 	DefaultJournalRetention = 90 * 24 * time.Hour
+	// DefaultRequestRate is how many API reads a second snapdash makes at
+	// most: a dashboard counting a large organization's pictures keeps to it.
+	DefaultRequestRate = 20
+	// MaxRequestRate is the largest request_rate accepts.
+	MaxRequestRate = 1000
 	// MaxMaxImageMB is the largest cap max_image_mb accepts.
 	MaxMaxImageMB = 1024
 	// DefaultTimeout is how long the dashboard waits for the server's
@@ -190,6 +195,9 @@ type Config struct {
 	// MaxImageMB caps a picture downloaded or uploaded, in MiB (default
 	// DefaultMaxImageMB).
 	MaxImageMB int `yaml:"max_image_mb"`
+	// RequestRate bounds the API reads a command or dashboard makes, per
+	// second (default DefaultRequestRate); actions are never held back.
+	RequestRate int `yaml:"request_rate"`
 
 	// Timeout bounds the dashboard's wait for the server's first answer
 	// (default DefaultTimeout).

@@ -266,6 +266,12 @@ func (c *Config) finishLimits() error {
 		return c.valueError("max-image-mb", "max_image_mb", fmt.Errorf("%d: want a whole number of MiB from 1 to %d", c.MaxImageMB, MaxMaxImageMB))
 	}
 	switch {
+	case c.RequestRate == 0:
+		c.RequestRate = DefaultRequestRate
+	case c.RequestRate < 0 || c.RequestRate > MaxRequestRate:
+		return c.valueError("request-rate", "request_rate", fmt.Errorf("%d: want a whole number of requests a second from 1 to %d", c.RequestRate, MaxRequestRate))
+	}
+	switch {
 	case c.Timeout == 0:
 		c.Timeout = DefaultTimeout
 	case c.Timeout < MinTimeout || c.Timeout > MaxTimeout:
@@ -541,6 +547,24 @@ func settings() []setting {
 				return fmt.Errorf("%q: want a whole number of MiB from 1 to %d", v, MaxMaxImageMB)
 			}
 			c.MaxImageMB = n
+			return nil
+		},
+	})
+	list = append(list, setting{
+		name: "request-rate", env: "SNAPDASH_REQUEST_RATE", key: "request_rate",
+		usage: "API reads a second at most (default 20); actions are never held back",
+		get: func(c *Config) string {
+			if c.RequestRate == 0 {
+				return ""
+			}
+			return strconv.Itoa(c.RequestRate)
+		},
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 || n > MaxRequestRate {
+				return fmt.Errorf("%q: want a whole number of requests a second from 1 to %d", v, MaxRequestRate)
+			}
+			c.RequestRate = n
 			return nil
 		},
 	})

@@ -58,6 +58,7 @@ var flagValueCases = []struct {
 	{"dashboard", "theme", "neon", `--theme: "neon" is not one of dark, light, high-contrast`},
 	{"dashboard", "events", "carrier-pigeon", `--events: "carrier-pigeon" is not one of auto, sse, mqtt, poll`},
 	{"dashboard", "max-image-mb", "0", "--max-image-mb: \"0\": want a whole number of MiB from 1 to 1024"},
+	{"dashboard", "request-rate", "0", "--request-rate: \"0\": want a whole number of requests a second from 1 to 1000"},
 	{"dashboard", "server", "ftp://x", `--server: "ftp://x": want an http(s)://host URL`},
 	{"dashboard", "token-url", "ftp://x", `--token-url: "ftp://x": want an http(s)://host URL`},
 	{"dashboard", "mqtt-url", "http://x", `--mqtt-url: "http://x": want a wss://host/path URL`},

@@ -195,7 +195,7 @@ func (s *session) dial(version string) error {
 		// calls wait that long too.
 		Timeout: max(client.DefaultTimeout, s.cfg.Timeout),
 		// A large organization is counted at a pace the server takes.
-		RequestsPerSecond: client.DefaultRequestsPerSecond,
+		RequestsPerSecond: float64(s.cfg.RequestRate),
 		Logger:            s.log,
 	})
 	s.client = c

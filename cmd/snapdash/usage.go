@@ -205,7 +205,7 @@ var flagPlaceholders = map[string]string{
 	"server": "URL", "token-url": "URL", "mqtt-url": "URL", "mqtt-broker": "URL", "team-broker": "URL",
 	"token": "TOKEN", "client-secret": "SECRET", "team-password": "SECRET",
 	"since": "DURATION", "timeout": "DURATION",
-	"seed": "N", "since-id": "N", "limit": "N", "max-image-mb": "N",
+	"seed": "N", "since-id": "N", "limit": "N", "max-image-mb": "N", "request-rate": "N",
 	"events": "TRANSPORT", "theme": "THEME", "image-mode": "MODE", "jq": "EXPR", "size": "COLSxROWS",
 	"colors": "COLORS", "picture-quality": "QUALITY",
 }
