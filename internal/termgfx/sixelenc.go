@@ -276,7 +276,12 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 				}
 				c := near.index(r, g, b)
 				if lambda > 0 {
-					c = cols.cheapest(c, r, g, b, shown, x, lambda)
+					// Where the palette is sparse (a grey ramp, a
+					// narrow gamut) entries are further apart than λ
+					// weighs: a colour already in the column is then
+					// also worth a share of the spacing.
+					sp := min(spread[c], 14)
+					c = cols.cheapest(c, r, g, b, shown, x, lambda, 2*sp*sp)
 				}
 				d := shown[c]
 				er, eg, eb := (r-d[0])*16, (g-d[1])*16, (b-d[2])*16
@@ -534,10 +539,12 @@ const sixelRunCost = 3
 const sixelNextCost = 2
 
 // cheapest returns the palette entry for a pixel of colour (r, g, b) at
-// column x that minimizes distortion + λ·bytes, given its nearest entry
-// c0: the distortion is the squared RGB distance weighted 2:4:3 for the
-// eye, the error it leaves is carried to the neighbours by the caller.
-func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown [][3]int32, x int, lambda int32) int {
+// column x that minimizes distortion + λ·bytes + μ·(bytes unless the
+// colour is already in the column), given its nearest entry c0: the
+// distortion is the squared RGB distance weighted 2:4:3 for the eye, the
+// error it leaves is carried to the neighbours by the caller. μ rewards
+// only reuse within the column, which cannot streak along a row.
+func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown [][3]int32, x int, lambda, mu int32) int {
 	dist := func(c int) int32 {
 		p := shown[c]
 		dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
@@ -548,11 +555,11 @@ func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown [][3]int32, x int, lam
 			return 0
 		}
 		if (x > 0 && b.has(x-1, c)) || (x+1 < len(b.n) && b.has(x+1, c)) {
-			return sixelNextCost
+			return lambda*sixelNextCost + mu*sixelRunCost
 		}
-		return sixelRunCost
+		return (lambda + mu) * sixelRunCost
 	}
-	best, bs := c0, dist(c0)+lambda*cost(c0)
+	best, bs := c0, dist(c0)+cost(c0)
 	try := func(xx int) {
 		k := xx * 6
 		for _, v := range b.c[k : k+int(b.n[xx])] {
@@ -560,7 +567,7 @@ func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown [][3]int32, x int, lam
 			if c == best {
 				continue
 			}
-			if s := dist(c) + lambda*cost(c); s < bs {
+			if s := dist(c) + cost(c); s < bs {
 				best, bs = c, s
 			}
 		}
