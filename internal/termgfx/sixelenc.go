@@ -337,64 +337,78 @@ func clampCh(v int32) int32 {
 
 // nearest finds a palette's nearest entry to a colour (squared RGB
 // distance, weighted 2:4:3 for the eye), memoized per 18-bit colour. The
-// search walks the entries in order of green outward from the colour's
-// green and stops each way once green alone is further than the best:
-// a few dozen distances instead of 256.
+// RGB cube is cut into 16×16×16 cells; each cell keeps, once first asked,
+// the entries that can be nearest to some colour in it (those no further
+// from the cell than the best entry's furthest corner): a handful of
+// distances per search instead of 256.
 type nearest struct {
 	pal   [][3]int32
-	byG   []int // palette indices sorted by green
-	gs    []int32
-	cache []int16
+	cache []int16 // entry+1 per 18-bit colour, 0 unknown
+	cells [4096][]uint8
+	done  [4096]bool
+	lo    []int32 // scratch
 }
 
 func newNearest(pal [][3]int32) *nearest {
-	c := make([]int16, 1<<18)
-	for i := range c {
-		c[i] = -1
+	return &nearest{pal: pal, cache: make([]int16, 1<<18)}
+}
+
+// axisDist returns the smallest and largest squared distance along one
+// axis from v to the interval [lo, lo+15].
+func axisDist(v, lo int32) (int32, int32) {
+	hi := lo + 15
+	var dmin int32
+	switch {
+	case v < lo:
+		dmin = lo - v
+	case v > hi:
+		dmin = v - hi
 	}
-	byG := make([]int, len(pal))
-	for i := range byG {
-		byG[i] = i
+	dmax := max(v-lo, hi-v)
+	return dmin * dmin, dmax * dmax
+}
+
+func (n *nearest) cell(k int) []uint8 {
+	if n.done[k] {
+		return n.cells[k]
 	}
-	slices.SortFunc(byG, func(a, b int) int { return int(pal[a][1] - pal[b][1]) })
-	gs := make([]int32, len(pal))
-	for i, p := range byG {
-		gs[i] = pal[p][1]
+	r0, g0, b0 := int32(k>>8)<<4, int32(k>>4&15)<<4, int32(k&15)<<4
+	if n.lo == nil {
+		n.lo = make([]int32, len(n.pal))
 	}
-	return &nearest{pal: pal, byG: byG, gs: gs, cache: c}
+	lo := n.lo
+	bestMax := int32(1 << 30)
+	for i, p := range n.pal {
+		rn, rx := axisDist(p[0], r0)
+		gn, gx := axisDist(p[1], g0)
+		bn, bx := axisDist(p[2], b0)
+		lo[i] = 2*rn + 4*gn + 3*bn
+		bestMax = min(bestMax, 2*rx+4*gx+3*bx)
+	}
+	var c []uint8
+	for i, d := range lo {
+		if d <= bestMax {
+			c = append(c, uint8(i))
+		}
+	}
+	n.cells[k], n.done[k] = c, true
+	return c
 }
 
 func (n *nearest) index(r, g, b int32) int {
 	k := int(r>>2)<<12 | int(g>>2)<<6 | int(b>>2)
-	if v := n.cache[k]; v >= 0 {
-		return int(v)
+	if v := n.cache[k]; v > 0 {
+		return int(v) - 1
 	}
 	best, bd := 0, int32(1<<30)
-	try := func(j int) bool {
-		p := n.pal[n.byG[j]]
-		dg := p[1] - g
-		if 4*dg*dg >= bd {
-			return false
-		}
-		dr, db := p[0]-r, p[2]-b
+	for _, i := range n.cell(int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)) {
+		p := n.pal[i]
+		dr, dg, db := p[0]-r, p[1]-g, p[2]-b
 		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bd {
-			best, bd = n.byG[j], d
-		}
-		return true
-	}
-	start, _ := slices.BinarySearch(n.gs, g)
-	for lo, hi := start-1, start; lo >= 0 || hi < len(n.gs); lo, hi = lo-1, hi+1 {
-		if lo >= 0 && !try(lo) {
-			lo = -1 << 30
-		}
-		if hi < len(n.gs) && !try(hi) {
-			hi = 1 << 30
-		}
-		if lo < 0 && hi >= len(n.gs) {
-			break
+			best, bd = int(i), d
 		}
 	}
-	n.cache[k] = int16(best)
+	n.cache[k] = int16(best + 1)
 	return best
 }
 
@@ -508,29 +522,34 @@ var orderedRow = [6]int32{-27, 5, -16, 16, -5, 27}
 // column costs no byte more there, one drawn in the column beside it about
 // one (its run goes on), any other a new run ('#', its number, a sixel).
 type bandCols struct {
-	c []uint8 // 6 per column
-	n []uint8
+	c    []uint8     // the colours of each column, 6 per column
+	n    []uint8     // how many
+	mask [][4]uint64 // the same as a set per column
 }
 
 func newBandCols(w int) *bandCols {
-	return &bandCols{c: make([]uint8, 6*w), n: make([]uint8, w)}
+	return &bandCols{c: make([]uint8, 6*w), n: make([]uint8, w), mask: make([][4]uint64, w)}
 }
 
-func (b *bandCols) reset() { clear(b.n) }
+func (b *bandCols) reset() {
+	clear(b.n)
+	clear(b.mask)
+}
 
 func (b *bandCols) add(x, c int) {
-	k := x * 6
-	for _, v := range b.c[k : k+int(b.n[x])] {
-		if int(v) == c {
-			return
-		}
+	m := &b.mask[x][c>>6]
+	if *m&(1<<(c&63)) != 0 {
+		return
 	}
-	b.c[k+int(b.n[x])] = uint8(c)
+	*m |= 1 << (c & 63)
+	b.c[x*6+int(b.n[x])] = uint8(c)
 	b.n[x]++
 }
 
-// sixelRunCost is the bytes (in units of λ) a colour not drawn in or
-// beside a column costs there: '#', a register number, a sixel.
+func (b *bandCols) has(x, c int) bool { return b.mask[x][c>>6]&(1<<(c&63)) != 0 }
+
+// sixelRunCost is the bytes a colour not drawn in or beside a column costs
+// there: '#', a register number, a sixel.
 const sixelRunCost = 3
 
 // sixelNextCost is what a colour drawn in the column beside costs: its run
@@ -545,49 +564,52 @@ const sixelNextCost = 2
 // error it leaves is carried to the neighbours by the caller. μ rewards
 // only reuse within the column, which cannot streak along a row.
 func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown [][3]int32, x int, lambda, mu int32) int {
+	if b.has(x, c0) {
+		return c0 // nearest and free
+	}
+	last := len(b.n) - 1
+	cost := func(c int) int32 {
+		if b.has(x, c) {
+			return 0
+		}
+		if (x > 0 && b.has(x-1, c)) || (x < last && b.has(x+1, c)) {
+			return lambda*sixelNextCost + mu*sixelRunCost
+		}
+		return (lambda + mu) * sixelRunCost
+	}
 	dist := func(c int) int32 {
 		p := shown[c]
 		dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
 		return 2*dr*dr + 4*dg*dg + 3*db*db
 	}
-	cost := func(c int) int32 {
-		if b.has(x, c) {
-			return 0
-		}
-		if (x > 0 && b.has(x-1, c)) || (x+1 < len(b.n) && b.has(x+1, c)) {
-			return lambda*sixelNextCost + mu*sixelRunCost
-		}
-		return (lambda + mu) * sixelRunCost
-	}
 	best, bs := c0, dist(c0)+cost(c0)
+	// Colours of this column cost nothing.
+	k := x * 6
+	for _, v := range b.c[k : k+int(b.n[x])] {
+		if d := dist(int(v)); d < bs {
+			best, bs = int(v), d
+		}
+	}
+	if bs <= lambda*sixelNextCost+mu*sixelRunCost {
+		return best // no colour beside can win
+	}
 	try := func(xx int) {
 		k := xx * 6
 		for _, v := range b.c[k : k+int(b.n[xx])] {
 			c := int(v)
-			if c == best {
+			if c == best || b.has(x, c) {
 				continue
 			}
-			if s := dist(c) + cost(c); s < bs {
+			if s := dist(c) + lambda*sixelNextCost + mu*sixelRunCost; s < bs {
 				best, bs = c, s
 			}
 		}
 	}
-	try(x)
 	if x > 0 {
 		try(x - 1)
 	}
-	if x+1 < len(b.n) {
+	if x < last {
 		try(x + 1)
 	}
 	return best
-}
-
-func (b *bandCols) has(x, c int) bool {
-	k := x * 6
-	for _, v := range b.c[k : k+int(b.n[x])] {
-		if int(v) == c {
-			return true
-		}
-	}
-	return false
 }
