@@ -339,24 +339,31 @@ func clampCh(v int32) int32 {
 // distance, weighted 2:4:3 for the eye), memoized per 18-bit colour. The
 // RGB cube is cut into 16×16×16 cells; each cell keeps, once first asked,
 // the entries that can be nearest to some colour in it (those no further
-// from the cell than the best entry's furthest corner): a handful of
-// distances per search instead of 256.
+// from the cell than the best entry's furthest corner), found among the
+// candidates of the 8×8×8 cell that holds it: a handful of distances per
+// search instead of 256.
 type nearest struct {
-	pal   [][3]int32
-	cache []int16 // entry+1 per 18-bit colour, 0 unknown
-	cells [4096][]uint8
-	done  [4096]bool
-	lo    []int32 // scratch
+	pal    [][3]int32
+	cache  []int16 // entry+1 per 18-bit colour, 0 unknown
+	cells  [4096][]uint8
+	done   [4096]bool
+	coarse [512][]uint8
+	cdone  [512]bool
+	all    []uint8
+	lo     []int32 // scratch
 }
 
 func newNearest(pal [][3]int32) *nearest {
-	return &nearest{pal: pal, cache: make([]int16, 1<<18)}
+	all := make([]uint8, len(pal))
+	for i := range all {
+		all[i] = uint8(i)
+	}
+	return &nearest{pal: pal, cache: make([]int16, 1<<18), all: all, lo: make([]int32, len(pal))}
 }
 
 // axisDist returns the smallest and largest squared distance along one
-// axis from v to the interval [lo, lo+15].
-func axisDist(v, lo int32) (int32, int32) {
-	hi := lo + 15
+// axis from v to the interval [lo, hi].
+func axisDist(v, lo, hi int32) (int32, int32) {
 	var dmin int32
 	switch {
 	case v < lo:
@@ -368,31 +375,41 @@ func axisDist(v, lo int32) (int32, int32) {
 	return dmin * dmin, dmax * dmax
 }
 
-func (n *nearest) cell(k int) []uint8 {
-	if n.done[k] {
-		return n.cells[k]
-	}
-	r0, g0, b0 := int32(k>>8)<<4, int32(k>>4&15)<<4, int32(k&15)<<4
-	if n.lo == nil {
-		n.lo = make([]int32, len(n.pal))
-	}
-	lo := n.lo
+// candidates returns the entries of from that can be nearest to a colour
+// in the cube of side size at (r0, g0, b0).
+func (n *nearest) candidates(from []uint8, r0, g0, b0, size int32) []uint8 {
+	lo := n.lo[:len(from)]
 	bestMax := int32(1 << 30)
-	for i, p := range n.pal {
-		rn, rx := axisDist(p[0], r0)
-		gn, gx := axisDist(p[1], g0)
-		bn, bx := axisDist(p[2], b0)
-		lo[i] = 2*rn + 4*gn + 3*bn
+	for j, i := range from {
+		p := n.pal[i]
+		rn, rx := axisDist(p[0], r0, r0+size-1)
+		gn, gx := axisDist(p[1], g0, g0+size-1)
+		bn, bx := axisDist(p[2], b0, b0+size-1)
+		lo[j] = 2*rn + 4*gn + 3*bn
 		bestMax = min(bestMax, 2*rx+4*gx+3*bx)
 	}
 	var c []uint8
-	for i, d := range lo {
+	for j, d := range lo {
 		if d <= bestMax {
-			c = append(c, uint8(i))
+			c = append(c, from[j])
 		}
 	}
-	n.cells[k], n.done[k] = c, true
 	return c
+}
+
+func (n *nearest) cell(r, g, b int32) []uint8 {
+	k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
+	if n.done[k] {
+		return n.cells[k]
+	}
+	ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
+	if !n.cdone[ck] {
+		n.coarse[ck] = n.candidates(n.all, r&^31, g&^31, b&^31, 32)
+		n.cdone[ck] = true
+	}
+	n.cells[k] = n.candidates(n.coarse[ck], r&^15, g&^15, b&^15, 16)
+	n.done[k] = true
+	return n.cells[k]
 }
 
 func (n *nearest) index(r, g, b int32) int {
@@ -401,7 +418,7 @@ func (n *nearest) index(r, g, b int32) int {
 		return int(v) - 1
 	}
 	best, bd := 0, int32(1<<30)
-	for _, i := range n.cell(int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)) {
+	for _, i := range n.cell(r, g, b) {
 		p := n.pal[i]
 		dr, dg, db := p[0]-r, p[1]-g, p[2]-b
 		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bd {
