@@ -242,9 +242,7 @@ func (e *env) showPicture(ctx context.Context, data []byte, name string, so show
 	switch so.colors {
 	case "full":
 		noColor, caps.TrueColor = false, true
-	case "256":
-		noColor, caps.TrueColor = false, false
-	case "16":
+	case "256", "16":
 		noColor, caps.TrueColor = false, false
 	case "none":
 		noColor = true
