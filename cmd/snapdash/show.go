@@ -38,7 +38,7 @@ func showCmd() *command {
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&size, "size", "", "draw within `COLSxROWS` cells, or COLS (width only) or xROWS (default: the terminal's size, 80x24 when not a terminal)")
 			fs.BoolVar(&stretch, "stretch", false, "enlarge a picture smaller than the box to fill it (default: never larger than its pixels)")
-			fs.StringVar(&colors, "colors", "", "full, 256 or none (default: what the terminal supports)")
+			fs.StringVar(&colors, "colors", "", "full, 256, 16 or none (default: what the terminal supports)")
 		},
 		run: func(ctx context.Context, e *env, args []string) error {
 			so := showOptions{stretch: stretch}
@@ -49,12 +49,10 @@ func showCmd() *command {
 				}
 			}
 			switch colors {
-			case "", "full", "256", "none":
+			case "", "full", "256", "16", "none":
 				so.colors = colors
-			case "16":
-				return usagef("show: --colors 16 is not supported yet; use 256 or none")
 			default:
-				return usagef("show: --colors %q: want full, 256 or none", colors)
+				return usagef("show: --colors %q: want full, 256, 16 or none", colors)
 			}
 			cfg, err := e.loadConfig()
 			if err != nil {
@@ -100,7 +98,7 @@ type showOptions struct {
 	quality    termgfx.Quality
 	cols, rows int // 0: from the terminal (or the default)
 	stretch    bool
-	colors     string // "", full, 256 or none
+	colors     string // "", full, 256, 16 or none
 }
 
 // showOne shows one argument: a file, "-" (standard input) or a snapshot
@@ -244,7 +242,7 @@ func (e *env) showPicture(ctx context.Context, data []byte, name string, so show
 	switch so.colors {
 	case "full":
 		noColor, caps.TrueColor = false, true
-	case "256":
+	case "256", "16":
 		noColor, caps.TrueColor = false, false
 	case "none":
 		noColor = true
@@ -254,7 +252,7 @@ func (e *env) showPicture(ctx context.Context, data []byte, name string, so show
 	}
 	o := termgfx.Options{
 		Cols: cols, Rows: rows, Mode: mode, Zoom: 1,
-		Color: !noColor, TrueColor: caps.TrueColor && !noColor,
+		Color: !noColor, TrueColor: caps.TrueColor && !noColor, Colors16: so.colors == "16",
 		CellW: caps.CellW, CellH: caps.CellH,
 		ImageID: uint32(1 + os.Getpid()%254), Quality: so.quality,
 	}

@@ -145,7 +145,11 @@ func TestShowColors(t *testing.T) {
 	if !strings.Contains(out, "8;2;") {
 		t.Errorf("--colors full wrote no 24-bit colour")
 	}
-	for _, bad := range []string{"16", "truecolor"} {
+	out = c.ok("show", "--size", "30x10", "--colors", "16", photoPath).stdout
+	if strings.Contains(out, "38;") || strings.Contains(out, "48;") || !strings.Contains(out, "\x1b[") {
+		t.Errorf("--colors 16 wrote 256/24-bit colours or none: %q", out[:min(len(out), 120)])
+	}
+	for _, bad := range []string{"15", "truecolor"} {
 		if r := c.run("show", "--colors", bad, photoPath); r.code != 2 {
 			t.Errorf("--colors %s: %s", bad, r)
 		}

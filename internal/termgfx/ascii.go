@@ -50,7 +50,7 @@ func renderASCII(ctx context.Context, img image.Image, o Options, f *Frame) erro
 		}
 		sb.Reset()
 		sb.WriteString(blank[:ox])
-		e := newSGREncoder(&sb, o.TrueColor, matchDeltaE)
+		e := newSGREncoderFor(&sb, o, matchDeltaE)
 		line := matrix[y]
 		for x := 0; x < dw; x++ {
 			ch := byte(' ')

@@ -81,8 +81,8 @@ func (c *Cache) Close() { c.c.Close() }
 
 // Key builds a cache key for a snapshot rendered with o.
 func Key(snapshotID string, o Options) string {
-	return fmt.Sprintf("%s|%s|%dx%d|c%t|t%t|%dx%d|z%.3f|%.3f,%.3f|i%d|s%d|q%s", snapshotID, o.Mode, o.Cols, o.Rows,
-		o.Color, o.TrueColor, o.CellW, o.CellH, o.Zoom, o.PanX, o.PanY, o.ImageID, o.SixelColors, o.Quality)
+	return fmt.Sprintf("%s|%s|%dx%d|c%t|t%t|a%t|%dx%d|z%.3f|%.3f,%.3f|i%d|s%d|q%s", snapshotID, o.Mode, o.Cols, o.Rows,
+		o.Color, o.TrueColor, o.Colors16, o.CellW, o.CellH, o.Zoom, o.PanX, o.PanY, o.ImageID, o.SixelColors, o.Quality)
 }
 
 // Get returns the frame stored under key.

@@ -72,18 +72,19 @@ func renderHalfblock(ctx context.Context, img image.Image, o Options, f *Frame) 
 		clear(errNext)
 		clear(errBot)
 		sb.Reset()
-		e := newSGREncoder(&sb, o.TrueColor, tol)
+		e := newSGREncoderFor(&sb, o, tol)
 		for col := 0; col < o.Cols; col++ {
 			ct, okT := at(col, 2*row)
 			cb, okB := at(col, 2*row+1)
 			tt := newTarget(addErr(ct, errTop[col+1]))
 			tb := newTarget(addErr(cb, errBot[col+1]))
 			switch {
-			case okT && okB && !o.TrueColor:
+			case okT && okB && !o.TrueColor && !o.Colors16:
 				// The 256-colour palette's steps are coarse (up to ΔE 10):
 				// carried errors would dither every smooth area into
 				// noise that costs bytes, so each pixel takes its nearest
-				// entry, as chafa -c 240 does.
+				// entry, as chafa -c 240 does. (16 colours are too few
+				// for that: they are dithered as true colour is.)
 				e.cell(newTarget(ct), newTarget(cb))
 			case okT && okB:
 				dt, db := e.cell(tt, tb)

@@ -15,11 +15,12 @@ type Quality string
 
 const (
 	// QualityFidelity (the default) reuses a colour only below one
-	// just-noticeable difference (ΔE 2.3 in cells, 1.5 in sixel): as
-	// faithful as chafa and img2sixel.
+	// just-noticeable difference in cells (ΔE 2.3) and weighs a sixel
+	// byte lightly (λ 200): as faithful as chafa and img2sixel.
 	QualityFidelity Quality = "fidelity"
-	// QualityBalanced reuses colours within about 1.5 JND (ΔE 3.5 in
-	// cells, 3 in sixel): fewer bytes, within 1.25× of the anchors' error.
+	// QualityBalanced reuses colours within about 1.5 JND in cells (ΔE
+	// 3.5) and weighs a sixel byte more (λ 300): fewer bytes, within 1.25×
+	// of the anchors' error.
 	QualityBalanced Quality = "balanced"
 	// QualityBandwidth reuses colours within about 3 JND in cells and
 	// dithers sixel with a fixed pattern that compresses: for slow links.
@@ -52,14 +53,15 @@ func (q Quality) cellTolerance() float32 {
 	return lab.JND
 }
 
-// sixelTolerance is the ΔE within which the sixel encoder draws a pixel
-// with a neighbour's palette entry.
-func (q Quality) sixelTolerance() float32 {
+// sixelLambda is the weight of a byte against the squared colour error
+// (RGB levels, weighted 2:4:3) in the sixel encoder's choice of a pixel's
+// palette entry.
+func (q Quality) sixelLambda() int32 {
 	switch q {
 	case QualityBalanced:
-		return 3
+		return 300
 	case QualityBandwidth:
-		return 4
+		return 800
 	}
-	return 1.5
+	return 200
 }

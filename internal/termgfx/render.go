@@ -30,6 +30,10 @@ type Options struct {
 	// TrueColor selects 24-bit SGR colours; otherwise the nearest xterm
 	// 256-colour palette entry is used (halfblock, coloured ASCII).
 	TrueColor bool
+	// Colors16 limits colours (when TrueColor is false) to the 16 ANSI
+	// colours (SGR 30–37, 90–97 and their backgrounds), dithered, for
+	// terminals without the 256-colour palette.
+	Colors16 bool
 	// CellW and CellH are the cell size in pixels when known; 0 assumes a
 	// 1:2 cell (10×20 px for the pixel modes).
 	CellW, CellH int

@@ -49,15 +49,38 @@ type pen struct {
 // paletteLab holds the Lab value of every xterm palette entry from 16 on.
 // It is filled once when the package loads and only read afterwards.
 var paletteLab = func() (t [256]lab.Color) {
-	for i := 16; i < 256; i++ {
+	for i := 0; i < 256; i++ {
 		c := paletteRGB(i)
 		t[i] = lab.FromRGB(c.r, c.g, c.b)
 	}
 	return t
 }()
 
-// paletteRGB returns xterm's colour for palette entry n (16..255).
+// ansi16RGB holds xterm's default colours for the 16 ANSI entries.
+var ansi16RGB = [16]rgb{
+	{0, 0, 0}, {205, 0, 0}, {0, 205, 0}, {205, 205, 0}, {0, 0, 238}, {205, 0, 205}, {0, 205, 205}, {229, 229, 229},
+	{127, 127, 127}, {255, 0, 0}, {0, 255, 0}, {255, 255, 0}, {92, 92, 255}, {255, 0, 255}, {0, 255, 255}, {255, 255, 255},
+}
+
+// ansi16 returns the nearest of the 16 ANSI colours (squared RGB distance
+// weighted 2:4:3).
+func ansi16(c rgb) int {
+	best, bd := 0, 1<<30
+	for i, p := range ansi16RGB {
+		dr, dg, db := int(p.r)-int(c.r), int(p.g)-int(c.g), int(p.b)-int(c.b)
+		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bd {
+			best, bd = i, d
+		}
+	}
+	return best
+}
+
+// paletteRGB returns xterm's colour for palette entry n (0..255; 0..15
+// as xterm's defaults).
 func paletteRGB(n int) rgb {
+	if n < 16 {
+		return ansi16RGB[n]
+	}
 	if n >= 232 {
 		g := uint8(8 + 10*(n-232))
 		return rgb{g, g, g}
@@ -71,6 +94,7 @@ func paletteRGB(n int) rgb {
 type sgrEncoder struct {
 	sb     *strings.Builder
 	true   bool
+	ansi16 bool // the 16 ANSI colours only (not with true)
 	tol2   float32
 	fg, bg pen
 	params []byte
@@ -80,12 +104,19 @@ func newSGREncoder(sb *strings.Builder, trueColor bool, tol float32) *sgrEncoder
 	return &sgrEncoder{sb: sb, true: trueColor, tol2: tol * tol, params: make([]byte, 0, 48)}
 }
 
+// newSGREncoderFor returns the encoder for o's colours.
+func newSGREncoderFor(sb *strings.Builder, o Options, tol float32) *sgrEncoder {
+	e := newSGREncoder(sb, o.TrueColor, tol)
+	e.ansi16 = o.Colors16 && !o.TrueColor
+	return e
+}
+
 // covers reports whether pen p, as set, may draw t.
 func (e *sgrEncoder) covers(p pen, t target) bool {
 	if !p.ok {
 		return false
 	}
-	if !e.true && p.idx == t.idx {
+	if !e.true && p.idx == e.index(t) {
 		return true
 	}
 	return lab.Dist2(p.l, t.l) <= e.tol2
@@ -94,8 +125,8 @@ func (e *sgrEncoder) covers(p pen, t target) bool {
 // penFor returns what would be written to draw t: the palette entry in
 // 256-colour mode, or when it is as good as t itself; else t's colour.
 func (e *sgrEncoder) penFor(t target) pen {
-	if !e.true || lab.Dist2(paletteLab[t.idx], t.l) <= e.tol2 {
-		return pen{ok: true, c: paletteRGB(t.idx), l: paletteLab[t.idx], idx: t.idx}
+	if i := e.index(t); !e.true || lab.Dist2(paletteLab[i], t.l) <= e.tol2 {
+		return pen{ok: true, c: paletteRGB(i), l: paletteLab[i], idx: i}
 	}
 	return pen{ok: true, c: t.c, l: t.l, idx: -1}
 }
@@ -119,8 +150,19 @@ func (e *sgrEncoder) penForBoth(a, b target) (pen, bool) {
 	return pen{}, false
 }
 
+// index returns the palette entry the encoder writes for t.
+func (e *sgrEncoder) index(t target) int {
+	if e.ansi16 {
+		return ansi16(t.c)
+	}
+	return t.idx
+}
+
 // paramLen returns the length of p's SGR parameters (after "38;"/"48;").
 func paramLen(p pen) int {
+	if p.idx >= 0 && p.idx < 16 {
+		return -1 // "3x" is 3 shorter than "38;" plus these
+	}
 	if p.idx >= 0 {
 		return 2 + digits(p.idx)
 	}
@@ -261,13 +303,13 @@ func (e *sgrEncoder) apply(c change) {
 	if c.setFg || c.setBg {
 		p := append(e.params[:0], "\x1b["...)
 		if c.setFg {
-			p = appendPen(append(p, "38;"...), c.fg)
+			p = appendPen(p, c.fg, '3')
 		}
 		if c.setBg {
 			if c.setFg {
 				p = append(p, ';')
 			}
-			p = appendPen(append(p, "48;"...), c.bg)
+			p = appendPen(p, c.bg, '4')
 		}
 		p = append(p, 'm')
 		e.sb.Write(p)
@@ -277,7 +319,19 @@ func (e *sgrEncoder) apply(c change) {
 	e.sb.WriteString(c.glyph)
 }
 
-func appendPen(p []byte, c pen) []byte {
+// appendPen appends the SGR parameters setting pen c as the foreground
+// (layer '3') or background ('4').
+func appendPen(p []byte, c pen, layer byte) []byte {
+	if c.idx >= 0 && c.idx < 8 {
+		return append(p, layer, byte('0'+c.idx))
+	}
+	if c.idx >= 8 && c.idx < 16 { // bright: 90–97, 100–107
+		if layer == '3' {
+			return append(p, '9', byte('0'+c.idx-8))
+		}
+		return append(p, '1', '0', byte('0'+c.idx-8))
+	}
+	p = append(p, layer, '8', ';')
 	if c.idx >= 0 {
 		return strconv.AppendInt(append(p, "5;"...), int64(c.idx), 10)
 	}

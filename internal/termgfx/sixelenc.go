@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/snapdash/snapdash/internal/imaging"
-	"github.com/snapdash/snapdash/internal/lab"
 )
 
 // The sixel encoder. go-sixel is correct but spends most of its time in a
@@ -36,7 +35,7 @@ type hbin struct {
 
 // quantize builds an adaptive palette of at most ncolors entries by median
 // cut over the histogram of px, and returns it with a 15-bit lookup table.
-func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8, []lab.Color) {
+func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8) {
 	w, h := px.Rect.Dx(), px.Rect.Dy()
 	idx := make([]int32, 1<<(3*histBits))
 	for i := range idx {
@@ -139,13 +138,6 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8, []lab.Color) {
 	})
 	palette := make([][3]uint8, len(boxes))
 	lut := make([]uint8, 1<<(3*histBits))
-	// The Lab value of each histogram cell's mean colour stands for its
-	// pixels when the encoder compares them with neighbouring colours.
-	klab := make([]lab.Color, 1<<(3*histBits))
-	for _, e := range bins {
-		n := uint64(e.n)
-		klab[e.key] = lab.FromRGB(uint8((e.r+n/2)/n), uint8((e.g+n/2)/n), uint8((e.b+n/2)/n))
-	}
 	for i, bx := range boxes {
 		var n, r, g, b uint64
 		for _, e := range bins[bx.lo:bx.hi] {
@@ -159,7 +151,7 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, []uint8, []lab.Color) {
 			palette[i] = [3]uint8{uint8((r + n/2) / n), uint8((g + n/2) / n), uint8((b + n/2) / n)}
 		}
 	}
-	return palette, lut, klab
+	return palette, lut
 }
 
 // encodeSixelFast encodes a picture as a sixel DCS string with an
@@ -170,17 +162,18 @@ func encodeSixelFast(ctx context.Context, px *image.RGBA, ncolors int) (string, 
 
 // encodeSixelQ encodes px with an adaptive palette at quality q. Each
 // pixel, with the colour error carried from its neighbours added
-// (Floyd–Steinberg), is drawn with the palette entry of the pixel to its
-// left or above it in the band when that is within the quality's
-// tolerance (CIE76 ΔE) of it (the same colour continues a run: fewer
-// bytes), else with its nearest entry; what it misses by goes on to the
-// pixels not yet drawn, so that neither the palette's steps nor the reuse
-// show as bands or streaks. QualityBandwidth dithers with a fixed pattern
-// instead (orderedRow): each row of a band offset by a share of the local
-// palette spacing, the same along the row, so a smooth area is a few
-// repeated sixels per band instead of noise.
+// (Floyd–Steinberg), is drawn with the palette entry that costs least in
+// squared colour error plus λ times the bytes it adds to its band
+// (bandCols.cheapest): a colour already drawn in the same sixel column
+// adds none, its nearest entry may add a new run. What the pixel misses by
+// goes on to the pixels not yet drawn, so that neither the palette's steps
+// nor the reuse show as bands; λ (Quality.sixelLambda) is kept low enough
+// that the carried error does not build up into streaks. QualityBandwidth
+// also dithers with a fixed pattern (orderedRow): each row of a band
+// offset by a share of the local palette spacing, the same along the row,
+// so a smooth area is a few repeated sixels per band instead of noise.
 func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (string, error) {
-	tol := q.sixelTolerance()
+	lambda := q.sixelLambda()
 	ordered := q == QualityBandwidth
 	if ncolors < 2 || ncolors > 256 {
 		ncolors = 256
@@ -189,7 +182,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	if w <= 0 || h <= 0 {
 		return "", nil
 	}
-	palette, _, _ := quantize(px, ncolors)
+	palette, _ := quantize(px, ncolors)
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -220,12 +213,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 			shown[i][j] = int32(((int(c[j])*100+127)/255*255 + 50) / 100)
 		}
 	}
-	palLab := make([]lab.Color, np)
-	for i, c := range shown {
-		palLab[i] = lab.FromRGB(uint8(c[0]), uint8(c[1]), uint8(c[2]))
-	}
 	near := newNearest(shown)
-	labs := newLabCache()
 	// spread[i] is how far entry i is from its nearest other entry (RGB,
 	// in levels): the amplitude of the ordered dither around it.
 	spread := make([]int32, np)
@@ -247,8 +235,9 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	for i := range minX {
 		minX[i] = -1
 	}
-	tol2 := tol * tol
-	above := make([]uint8, w)
+	// cols holds, per column of the band, the colours drawn in it so far
+	// (at most one per row).
+	cols := newBandCols(w)
 	// Carried error per channel, in 1/16 levels: this row's and the next.
 	errCur := make([][3]int32, w+2)
 	errNext := make([][3]int32, w+2)
@@ -261,19 +250,17 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 			return "", fmt.Errorf("%w: the sixel passed %s", ErrFrameTooLarge, imaging.HumanBytes(MaxFrameBytes))
 		}
 		used = used[:0]
+		cols.reset()
 		for dy := 0; dy < 6 && y0+dy < h; dy++ {
 			bit := byte(1) << dy
 			row := px.Pix[(y0+dy)*px.Stride : (y0+dy)*px.Stride+w*4]
 			errCur, errNext = errNext, errCur
 			clear(errNext)
-			var prev uint8
 			for x := 0; x < w; x++ {
 				i := x * 4
 				if row[i+3] < 128 {
 					// Transparent: no sixel bit, the terminal's background
-					// shows (P2=1); runs and carried errors stop here.
-					above[max(x-1, 0)] = prev
-					prev = 0
+					// shows (P2=1).
 					continue
 				}
 				e := &errCur[x+1]
@@ -288,18 +275,13 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 					b = clampCh(int32(row[i+2]) + off)
 				}
 				c := near.index(r, g, b)
-				if tol2 > 0 {
-					// A colour already used just above (same sixel) or to
-					// the left (same run) that looks the same costs fewer
-					// bytes than this pixel's own.
-					if (dy > 0 && c != int(above[x])) || (x > 0 && c != int(prev)) {
-						l := labs.of(r, g, b)
-						if x > 0 && c != int(prev) && lab.Dist2(palLab[prev], l) <= tol2 {
-							c = int(prev)
-						} else if dy > 0 && c != int(above[x]) && lab.Dist2(palLab[above[x]], l) <= tol2 {
-							c = int(above[x])
-						}
-					}
+				if lambda > 0 {
+					// Where the palette is sparse (a grey ramp, a
+					// narrow gamut) entries are further apart than λ
+					// weighs: a colour already in the column is then
+					// also worth a share of the spacing.
+					sp := min(spread[c], 14)
+					c = cols.cheapest(c, r, g, b, shown, x, lambda, 2*sp*sp)
 				}
 				d := shown[c]
 				er, eg, eb := (r-d[0])*16, (g-d[1])*16, (b-d[2])*16
@@ -327,12 +309,8 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 					maxX[c] = x
 				}
 				bits[c*w+x] |= bit
-				if x > 0 {
-					above[x-1] = prev
-				}
-				prev = uint8(c)
+				cols.add(x, c)
 			}
-			above[w-1] = prev
 		}
 		if y0 > 0 {
 			out = append(out, '-')
@@ -357,89 +335,97 @@ func clampCh(v int32) int32 {
 	return v
 }
 
-// labCache returns Lab values of 18-bit colours (6 bits a channel, within
-// ΔE 1 of the exact value), converting each colour the first time it is
-// asked for: a picture meets a few thousand of the 262 144, and
-// converting them all up front cost more than the whole encode.
-type labCache struct {
-	have []uint64 // bit per key
-	val  []lab.Color
-}
-
-func newLabCache() *labCache {
-	return &labCache{have: make([]uint64, 1<<18/64), val: make([]lab.Color, 1<<18)}
-}
-
-func (c *labCache) of(r, g, b int32) lab.Color {
-	k := int(r>>2)<<12 | int(g>>2)<<6 | int(b>>2)
-	if c.have[k>>6]&(1<<(k&63)) == 0 {
-		ch := func(v int32) uint8 { v >>= 2; return uint8(v<<2 | v>>4) }
-		c.val[k] = lab.FromRGB(ch(r), ch(g), ch(b))
-		c.have[k>>6] |= 1 << (k & 63)
-	}
-	return c.val[k]
-}
-
 // nearest finds a palette's nearest entry to a colour (squared RGB
 // distance, weighted 2:4:3 for the eye), memoized per 18-bit colour. The
-// search walks the entries in order of green outward from the colour's
-// green and stops each way once green alone is further than the best:
-// a few dozen distances instead of 256.
+// RGB cube is cut into 16×16×16 cells; each cell keeps, once first asked,
+// the entries that can be nearest to some colour in it (those no further
+// from the cell than the best entry's furthest corner), found among the
+// candidates of the 8×8×8 cell that holds it: a handful of distances per
+// search instead of 256.
 type nearest struct {
-	pal   [][3]int32
-	byG   []int // palette indices sorted by green
-	gs    []int32
-	cache []int16
+	pal    [][3]int32
+	cache  []int16 // entry+1 per 18-bit colour, 0 unknown
+	cells  [4096][]uint8
+	done   [4096]bool
+	coarse [512][]uint8
+	cdone  [512]bool
+	all    []uint8
+	lo     []int32 // scratch
 }
 
 func newNearest(pal [][3]int32) *nearest {
-	c := make([]int16, 1<<18)
-	for i := range c {
-		c[i] = -1
+	all := make([]uint8, len(pal))
+	for i := range all {
+		all[i] = uint8(i)
 	}
-	byG := make([]int, len(pal))
-	for i := range byG {
-		byG[i] = i
+	return &nearest{pal: pal, cache: make([]int16, 1<<18), all: all, lo: make([]int32, len(pal))}
+}
+
+// axisDist returns the smallest and largest squared distance along one
+// axis from v to the interval [lo, hi].
+func axisDist(v, lo, hi int32) (int32, int32) {
+	var dmin int32
+	switch {
+	case v < lo:
+		dmin = lo - v
+	case v > hi:
+		dmin = v - hi
 	}
-	slices.SortFunc(byG, func(a, b int) int { return int(pal[a][1] - pal[b][1]) })
-	gs := make([]int32, len(pal))
-	for i, p := range byG {
-		gs[i] = pal[p][1]
+	dmax := max(v-lo, hi-v)
+	return dmin * dmin, dmax * dmax
+}
+
+// candidates returns the entries of from that can be nearest to a colour
+// in the cube of side size at (r0, g0, b0).
+func (n *nearest) candidates(from []uint8, r0, g0, b0, size int32) []uint8 {
+	lo := n.lo[:len(from)]
+	bestMax := int32(1 << 30)
+	for j, i := range from {
+		p := n.pal[i]
+		rn, rx := axisDist(p[0], r0, r0+size-1)
+		gn, gx := axisDist(p[1], g0, g0+size-1)
+		bn, bx := axisDist(p[2], b0, b0+size-1)
+		lo[j] = 2*rn + 4*gn + 3*bn
+		bestMax = min(bestMax, 2*rx+4*gx+3*bx)
 	}
-	return &nearest{pal: pal, byG: byG, gs: gs, cache: c}
+	var c []uint8
+	for j, d := range lo {
+		if d <= bestMax {
+			c = append(c, from[j])
+		}
+	}
+	return c
+}
+
+func (n *nearest) cell(r, g, b int32) []uint8 {
+	k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
+	if n.done[k] {
+		return n.cells[k]
+	}
+	ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
+	if !n.cdone[ck] {
+		n.coarse[ck] = n.candidates(n.all, r&^31, g&^31, b&^31, 32)
+		n.cdone[ck] = true
+	}
+	n.cells[k] = n.candidates(n.coarse[ck], r&^15, g&^15, b&^15, 16)
+	n.done[k] = true
+	return n.cells[k]
 }
 
 func (n *nearest) index(r, g, b int32) int {
 	k := int(r>>2)<<12 | int(g>>2)<<6 | int(b>>2)
-	if v := n.cache[k]; v >= 0 {
-		return int(v)
+	if v := n.cache[k]; v > 0 {
+		return int(v) - 1
 	}
 	best, bd := 0, int32(1<<30)
-	try := func(j int) bool {
-		p := n.pal[n.byG[j]]
-		dg := p[1] - g
-		if 4*dg*dg >= bd {
-			return false
-		}
-		dr, db := p[0]-r, p[2]-b
+	for _, i := range n.cell(r, g, b) {
+		p := n.pal[i]
+		dr, dg, db := p[0]-r, p[1]-g, p[2]-b
 		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bd {
-			best, bd = n.byG[j], d
-		}
-		return true
-	}
-	start, _ := slices.BinarySearch(n.gs, g)
-	for lo, hi := start-1, start; lo >= 0 || hi < len(n.gs); lo, hi = lo-1, hi+1 {
-		if lo >= 0 && !try(lo) {
-			lo = -1 << 30
-		}
-		if hi < len(n.gs) && !try(hi) {
-			hi = 1 << 30
-		}
-		if lo < 0 && hi >= len(n.gs) {
-			break
+			best, bd = int(i), d
 		}
 	}
-	n.cache[k] = int16(best)
+	n.cache[k] = int16(best + 1)
 	return best
 }
 
@@ -456,10 +442,6 @@ func appendSixelRun(out []byte, ch byte, n int) []byte {
 	}
 	return out
 }
-
-// sixelMatchDeltaE is the largest ΔE between a pixel and the palette entry
-// of its neighbour at which the encoder draws it with that entry.
-const sixelMatchDeltaE = 3.0
 
 // sixelGap is the longest gap inside one colour's run of a band that is
 // written as skipped sixels; a longer gap splits the run in two, and other
@@ -551,3 +533,100 @@ func packNodes(out []byte, nodes []sixelNode, bits []byte, w int) []byte {
 // spacing) for each row of a band: rows alternate above and below, so the
 // pattern is the same along a row and each colour's sixels repeat.
 var orderedRow = [6]int32{-27, 5, -16, 16, -5, 27}
+
+// bandCols records the colours drawn so far in each column of a band, for
+// the encoder's rate–distortion choice: a colour already drawn in a
+// column costs no byte more there, one drawn in the column beside it about
+// one (its run goes on), any other a new run ('#', its number, a sixel).
+type bandCols struct {
+	c    []uint8     // the colours of each column, 6 per column
+	n    []uint8     // how many
+	mask [][4]uint64 // the same as a set per column
+}
+
+func newBandCols(w int) *bandCols {
+	return &bandCols{c: make([]uint8, 6*w), n: make([]uint8, w), mask: make([][4]uint64, w)}
+}
+
+func (b *bandCols) reset() {
+	clear(b.n)
+	clear(b.mask)
+}
+
+func (b *bandCols) add(x, c int) {
+	m := &b.mask[x][c>>6]
+	if *m&(1<<(c&63)) != 0 {
+		return
+	}
+	*m |= 1 << (c & 63)
+	b.c[x*6+int(b.n[x])] = uint8(c)
+	b.n[x]++
+}
+
+func (b *bandCols) has(x, c int) bool { return b.mask[x][c>>6]&(1<<(c&63)) != 0 }
+
+// sixelRunCost is the bytes a colour not drawn in or beside a column costs
+// there: '#', a register number, a sixel.
+const sixelRunCost = 3
+
+// sixelNextCost is what a colour drawn in the column beside costs: its run
+// goes on, but a reward of one byte lets error build along a row into
+// streaks, so it counts as two.
+const sixelNextCost = 2
+
+// cheapest returns the palette entry for a pixel of colour (r, g, b) at
+// column x that minimizes distortion + λ·bytes + μ·(bytes unless the
+// colour is already in the column), given its nearest entry c0: the
+// distortion is the squared RGB distance weighted 2:4:3 for the eye, the
+// error it leaves is carried to the neighbours by the caller. μ rewards
+// only reuse within the column, which cannot streak along a row.
+func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown [][3]int32, x int, lambda, mu int32) int {
+	if b.has(x, c0) {
+		return c0 // nearest and free
+	}
+	last := len(b.n) - 1
+	cost := func(c int) int32 {
+		if b.has(x, c) {
+			return 0
+		}
+		if (x > 0 && b.has(x-1, c)) || (x < last && b.has(x+1, c)) {
+			return lambda*sixelNextCost + mu*sixelRunCost
+		}
+		return (lambda + mu) * sixelRunCost
+	}
+	dist := func(c int) int32 {
+		p := shown[c]
+		dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
+		return 2*dr*dr + 4*dg*dg + 3*db*db
+	}
+	best, bs := c0, dist(c0)+cost(c0)
+	// Colours of this column cost nothing.
+	k := x * 6
+	for _, v := range b.c[k : k+int(b.n[x])] {
+		if d := dist(int(v)); d < bs {
+			best, bs = int(v), d
+		}
+	}
+	if bs <= lambda*sixelNextCost+mu*sixelRunCost {
+		return best // no colour beside can win
+	}
+	try := func(xx int) {
+		k := xx * 6
+		for _, v := range b.c[k : k+int(b.n[xx])] {
+			c := int(v)
+			if c == best || b.has(x, c) {
+				continue
+			}
+			if s := dist(c) + lambda*sixelNextCost + mu*sixelRunCost; s < bs {
+				best, bs = c, s
+			}
+		}
+	}
+	if x > 0 {
+		try(x - 1)
+	}
+	if x < last {
+		try(x + 1)
+	}
+	return best
+}

@@ -46,6 +46,7 @@ func main() {
 	cellH := flag.Int("cellh", 20, "cell height in pixels")
 	colour := flag.Bool("color", true, "colour (ascii)")
 	trueColor := flag.Bool("truecolor", true, "24-bit colour (ascii, halfblock)")
+	ansi16 := flag.Bool("ansi16", false, "the 16 ANSI colours only, with -truecolor=false (ascii, halfblock)")
 	colors := flag.Int("colors", 256, "sixel palette size (2..256)")
 	quality := flag.String("quality", "fidelity", "picture quality: fidelity, balanced or bandwidth")
 	full := flag.Bool("full", false, "decode at full resolution (imaging.Decode) instead of imaging.DecodeForBox")
@@ -82,13 +83,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "render:", err)
 		os.Exit(2)
 	}
-	if err := run(flag.Arg(0), *mode, *cols, *rows, *cellW, *cellH, *colour, *trueColor, *full, q, *colors); err != nil {
+	if err := run(flag.Arg(0), *mode, *cols, *rows, *cellW, *cellH, *colour, *trueColor, *ansi16, *full, q, *colors); err != nil {
 		fmt.Fprintln(os.Stderr, "render:", err)
 		os.Exit(1)
 	}
 }
 
-func run(path, mode string, cols, rows, cellW, cellH int, colour, trueColor, full bool, q termgfx.Quality, colors int) error {
+func run(path, mode string, cols, rows, cellW, cellH int, colour, trueColor, ansi16, full bool, q termgfx.Quality, colors int) error {
 	m, err := termgfx.ParseMode(mode)
 	if err != nil {
 		return err
@@ -102,7 +103,7 @@ func run(path, mode string, cols, rows, cellW, cellH int, colour, trueColor, ful
 	}
 	ctx := context.Background()
 	o := termgfx.Options{
-		Cols: cols, Rows: rows, Mode: m, Color: colour, TrueColor: trueColor,
+		Cols: cols, Rows: rows, Mode: m, Color: colour, TrueColor: trueColor, Colors16: ansi16,
 		CellW: cellW, CellH: cellH, Zoom: 1, ImageID: 1, Quality: q, SixelColors: colors,
 	}
 	box := o.PixelBox()
