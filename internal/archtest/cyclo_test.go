@@ -57,7 +57,6 @@ var allowed = map[string]int{
 	"views/watch TestRealSimulatorDemo": 34,
 	// Landed on main (team claims, the show command) while this test was
 	// being written; not split yet.
-	"cmd/snapdash TestTeamReviewAcrossProcesses": 41,
 	// Landed on main with the journal and report.
 }
 
