@@ -54,7 +54,6 @@ var allowed = map[string]int{
 	"client/sim TestSnapshotLifecycle":    36,
 	// Being split in issue 22's root split / events work: views/watch is
 	// being reworked.
-	"views/watch TestRealSimulatorDemo": 34,
 	// Landed on main (team claims, the show command) while this test was
 	// being written; not split yet.
 	// Landed on main with the journal and report.
