@@ -52,11 +52,6 @@ var allowed = map[string]int{
 	"client TestSimEverySnapshotEndpoint": 53,
 	"client TestSimEveryCallErrorPaths":   28,
 	"client/sim TestSnapshotLifecycle":    36,
-	// Being split in issue 22's root split / events work: views/watch is
-	// being reworked.
-	// Landed on main (team claims, the show command) while this test was
-	// being written; not split yet.
-	// Landed on main with the journal and report.
 }
 
 // funcStat is one function's complexity, as gocyclo reports it.
