@@ -34,152 +34,184 @@ func BenchmarkTeam50ReviewersPaced(b *testing.B) { benchTeam(b, 50, 2_000, 500*t
 func BenchmarkTeam5ReviewersPaced(b *testing.B) { benchTeam(b, 5, 200, 500*time.Millisecond) }
 
 func benchTeam(b *testing.B, reviewers int, claims int64, pause time.Duration) {
-	const pictures = 20_000
 	br := brokertest.Start(b, brokertest.Options{})
 	for range b.N {
-		type key struct {
-			owner string
-			sent  int64
-		}
-		type seen struct {
-			max time.Duration
-			n   int
-		}
-		var (
-			tmu      sync.Mutex
-			spread   = map[key]*seen{}
-			holding  sync.Map // sid -> reviewer index: who holds it now
-			approved sync.Map // sid -> true: the platform's state
-			sent     atomic.Int64
-			won      atomic.Int64
-			lost     atomic.Int64
-			stale    atomic.Int64
-			doubles  atomic.Int64
-		)
-		trace := func(a Applied) {
-			if a.Op != "claim" {
-				return
-			}
-			tmu.Lock()
-			k := key{a.Owner, a.Sent.UnixNano()}
-			s := spread[k]
-			if s == nil {
-				s = &seen{}
-				spread[k] = s
-			}
-			s.n++
-			s.max = max(s.max, a.At.Sub(a.Sent))
-			tmu.Unlock()
-		}
+		run := &teamRun{b: b, reviewers: reviewers, claims: claims, pause: pause, spread: map[claimKey]*claimSeen{}}
 		hubs := make([]*Hub, reviewers)
 		rs := make([]*Reviewer, reviewers)
 		for i := range hubs {
-			hubs[i] = connect(b, br.TCPURL(), Options{Trace: trace})
+			hubs[i] = connect(b, br.TCPURL(), Options{Trace: run.trace})
 			rs[i] = hubs[i].Join(fmt.Sprintf("r%d", i))
 		}
 		b.ResetTimer()
 		start := time.Now()
 		var wg sync.WaitGroup
 		for i, r := range rs {
-			wg.Go(func() {
-				rng := rand.New(rand.NewPCG(uint64(i), 1))
-				next := 0 // the queue's head as this reviewer knows it
-				if pause > 0 {
-					time.Sleep(time.Duration(rng.Int64N(int64(pause)))) // not all at once
-				}
-				for sent.Load() < claims {
-					if pause > 0 {
-						time.Sleep(pause)
-					}
-					// n: one of the first free pictures.
-					var sid string
-					skip := rng.IntN(3)
-					for j := next; j < pictures; j++ {
-						id := fmt.Sprintf("p%05d", j)
-						if _, ok := approved.Load(id); ok {
-							if j == next {
-								next++
-							}
-							continue
-						}
-						if _, ok := r.Holder(id); ok {
-							continue
-						}
-						if skip == 0 {
-							sid = id
-							break
-						}
-						skip--
-					}
-					if sid == "" {
-						return
-					}
-					if sent.Add(1) > claims {
-						return
-					}
-					st, _ := r.Claim(sid)
-					if st == Taken {
-						lost.Add(1)
-						continue
-					}
-					var outcome Kind
-				wait:
-					for {
-						<-r.Signal()
-						for _, e := range r.Events() {
-							if e.SnapshotID == sid && (e.Kind == Won || e.Kind == Lost) {
-								outcome = e.Kind
-								break wait
-							}
-						}
-					}
-					if outcome == Lost {
-						lost.Add(1)
-						continue
-					}
-					won.Add(1)
-					if other, dup := holding.LoadOrStore(sid, i); dup {
-						doubles.Add(1)
-						b.Errorf("%s held by r%d and r%d at once", sid, other, i)
-					}
-					if _, done := approved.Load(sid); done {
-						stale.Add(1) // the server would refuse it: approved meanwhile
-					} else {
-						approved.Store(sid, true)
-					}
-					holding.Delete(sid)
-					r.Release(sid)
-				}
-			})
+			wg.Go(func() { run.review(i, r) })
 		}
 		wg.Wait()
 		elapsed := time.Since(start)
 		b.StopTimer()
-		var lat []time.Duration
-		tmu.Lock()
-		for _, s := range spread {
-			if s.n == reviewers { // every hub, the claimant's too, applied it
-				lat = append(lat, s.max)
-			}
-		}
-		tmu.Unlock()
-		slices.Sort(lat)
-		settled := won.Load() + lost.Load()
-		b.ReportMetric(float64(settled)/elapsed.Seconds(), "claims/s")
-		if len(lat) > 0 {
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-seen-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-seen-ms")
-		}
-		b.ReportMetric(float64(doubles.Load()), "double-reviews")
-		b.ReportMetric(float64(won.Load()), "won")
-		b.ReportMetric(float64(lost.Load()), "lost")
-		b.ReportMetric(float64(stale.Load()), "stale-wins")
-		b.ReportMetric(float64(len(lat)), "timed-claims")
+		run.report(elapsed)
 		for _, h := range hubs {
 			h.Close()
 		}
 		b.StartTimer()
 	}
+}
+
+// benchPictures is the length of benchTeam's queue.
+const benchPictures = 20_000
+
+// claimKey names one claim sent: its owner and its sending time.
+type claimKey struct {
+	owner string
+	sent  int64
+}
+
+// claimSeen is how many hubs applied a claim, and the longest it took one.
+type claimSeen struct {
+	max time.Duration
+	n   int
+}
+
+// teamRun is one run of benchTeam: the team's shared queue and what was
+// measured.
+type teamRun struct {
+	b         *testing.B
+	reviewers int
+	claims    int64
+	pause     time.Duration
+
+	tmu      sync.Mutex
+	spread   map[claimKey]*claimSeen
+	holding  sync.Map // sid -> reviewer index: who holds it now
+	approved sync.Map // sid -> true: the platform's state
+	sent     atomic.Int64
+	won      atomic.Int64
+	lost     atomic.Int64
+	stale    atomic.Int64
+	doubles  atomic.Int64
+}
+
+// trace records, for every claim applied by a hub, how long after its
+// sending it was applied.
+func (t *teamRun) trace(a Applied) {
+	if a.Op != "claim" {
+		return
+	}
+	t.tmu.Lock()
+	k := claimKey{a.Owner, a.Sent.UnixNano()}
+	s := t.spread[k]
+	if s == nil {
+		s = &claimSeen{}
+		t.spread[k] = s
+	}
+	s.n++
+	s.max = max(s.max, a.At.Sub(a.Sent))
+	t.tmu.Unlock()
+}
+
+// review is reviewer i's work: press n (at the run's pace) until the run's
+// claims were all sent or the queue is empty; approve each picture won,
+// counting one two reviewers held at once.
+func (t *teamRun) review(i int, r *Reviewer) {
+	rng := rand.New(rand.NewPCG(uint64(i), 1))
+	next := 0 // the queue's head as this reviewer knows it
+	if t.pause > 0 {
+		time.Sleep(time.Duration(rng.Int64N(int64(t.pause)))) // not all at once
+	}
+	for t.sent.Load() < t.claims {
+		if t.pause > 0 {
+			time.Sleep(t.pause)
+		}
+		var sid string
+		sid, next = t.pick(r, next, rng.IntN(3))
+		if sid == "" {
+			return
+		}
+		if t.sent.Add(1) > t.claims {
+			return
+		}
+		if st, _ := r.Claim(sid); st == Taken || claimOutcome(r, sid) == Lost {
+			t.lost.Add(1)
+			continue
+		}
+		t.won.Add(1)
+		if other, dup := t.holding.LoadOrStore(sid, i); dup {
+			t.doubles.Add(1)
+			t.b.Errorf("%s held by r%d and r%d at once", sid, other, i)
+		}
+		if _, done := t.approved.Load(sid); done {
+			t.stale.Add(1) // the server would refuse it: approved meanwhile
+		} else {
+			t.approved.Store(sid, true)
+		}
+		t.holding.Delete(sid)
+		r.Release(sid)
+	}
+}
+
+// pick is n: one of the first free pictures from the queue's head next,
+// skipping skip free ones. It returns "" when none is left, and the head
+// moved past the pictures approved meanwhile.
+func (t *teamRun) pick(r *Reviewer, next, skip int) (string, int) {
+	for j := next; j < benchPictures; j++ {
+		id := fmt.Sprintf("p%05d", j)
+		if _, ok := t.approved.Load(id); ok {
+			if j == next {
+				next++
+			}
+			continue
+		}
+		if _, ok := r.Holder(id); ok {
+			continue
+		}
+		if skip == 0 {
+			return id, next
+		}
+		skip--
+	}
+	return "", next
+}
+
+// claimOutcome waits for the Won or Lost event of reviewer r's claim on sid.
+func claimOutcome(r *Reviewer, sid string) Kind {
+	for {
+		<-r.Signal()
+		for _, e := range r.Events() {
+			if e.SnapshotID == sid && (e.Kind == Won || e.Kind == Lost) {
+				return e.Kind
+			}
+		}
+	}
+}
+
+// report reports the run's metrics: claims settled a second, the time for a
+// claim to be applied by every hub (p50, p99, of the claims all applied),
+// and the counts.
+func (t *teamRun) report(elapsed time.Duration) {
+	b := t.b
+	var lat []time.Duration
+	t.tmu.Lock()
+	for _, s := range t.spread {
+		if s.n == t.reviewers { // every hub, the claimant's too, applied it
+			lat = append(lat, s.max)
+		}
+	}
+	t.tmu.Unlock()
+	slices.Sort(lat)
+	settled := t.won.Load() + t.lost.Load()
+	b.ReportMetric(float64(settled)/elapsed.Seconds(), "claims/s")
+	if len(lat) > 0 {
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-seen-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-seen-ms")
+	}
+	b.ReportMetric(float64(t.doubles.Load()), "double-reviews")
+	b.ReportMetric(float64(t.won.Load()), "won")
+	b.ReportMetric(float64(t.lost.Load()), "lost")
+	b.ReportMetric(float64(t.stale.Load()), "stale-wins")
+	b.ReportMetric(float64(len(lat)), "timed-claims")
 }
 
 // BenchmarkMQTTFanout50Paced is the peer to compare the paced team with:

@@ -304,8 +304,8 @@ func (h *Hub) msg(op string, r *Reviewer) message {
 	return message{V: 1, Op: op, Owner: r.owner, Name: r.name, Lease: h.opts.Lease.Milliseconds(), At: h.opts.Now().UnixNano()}
 }
 
-// apply applies one message in the sequence; h.mu is held. It returns the
-// messages to send in consequence (a confirmation of a claim won).
+// apply applies one message in the sequence; h.mu is held. It reports
+// whether to send a confirmation of a claim won.
 func (h *Hub) apply(sid string, m message, retained bool) (confirm bool) {
 	now := h.opts.Now()
 	cur := h.claims[sid]
@@ -315,28 +315,7 @@ func (h *Hub) apply(sid string, m message, retained bool) (confirm bool) {
 		delete(h.dead, proc) // a live message: its process is back
 		h.present[proc] = true
 	}
-	renewed := now
-	if retained {
-		// The sender's clock, trusted only within one lease of ours.
-		renewed = time.Unix(0, m.At)
-		if lo := now.Add(-lease); renewed.Before(lo) {
-			renewed = lo
-		}
-		if renewed.After(now) {
-			renewed = now
-		}
-	}
-	var accept bool
-	switch {
-	case retained:
-		accept = m.Op != "claim"
-	case m.Op == "claim":
-		accept = cur == nil || cur.owner == m.Owner || (m.Over != "" && m.Over == cur.owner)
-	case m.Op == "hold":
-		accept = cur == nil || cur.owner == m.Owner || cur.tentative
-	case m.Op == "release":
-		accept = cur == nil || cur.owner == m.Owner || cur.tentative
-	}
+	accept := accepts(cur, m, retained)
 	if h.opts.Trace != nil {
 		h.opts.Trace(Applied{SnapshotID: sid, Op: m.Op, Owner: m.Owner, Sent: time.Unix(0, m.At), At: now, Accepted: accept})
 	}
@@ -352,21 +331,12 @@ func (h *Hub) apply(sid string, m message, retained bool) (confirm bool) {
 	if cur != nil && h.live(cur, now) {
 		before = cur.owner
 	}
+	after := ""
 	if m.Op == "release" {
 		delete(h.claims, sid)
 	} else {
-		h.claims[sid] = &entry{owner: m.Owner, name: m.Name, proc: proc, renewed: renewed, lease: lease, tentative: retained}
-		if cur != nil && cur.owner != m.Owner {
-			// Taken over from a reviewer of ours whose claim had expired.
-			if r := h.reviewers[cur.owner]; r != nil && r.wants[sid] {
-				delete(r.wants, sid)
-				r.push(Event{Kind: Lost, SnapshotID: sid, Holder: m.Name})
-			}
-		}
-	}
-	after := ""
-	if m.Op != "release" {
 		after = m.Owner
+		h.record(sid, cur, m, &entry{owner: m.Owner, name: m.Name, proc: proc, renewed: renewedAt(m, retained, now, lease), lease: lease, tentative: retained})
 	}
 	if mine != nil && m.Op == "claim" && mine.wants[sid] {
 		mine.push(Event{Kind: Won, SnapshotID: sid})
@@ -376,6 +346,56 @@ func (h *Hub) apply(sid string, m message, retained bool) (confirm bool) {
 		h.broadcast(Event{Kind: Changed, SnapshotID: sid, Holder: m.Name}, m.Owner)
 	}
 	return confirm
+}
+
+// accepts says whether message m changes the claim cur on its snapshot. A
+// retained message (what the broker held when we subscribed) is taken,
+// tentatively, unless it is a bare claim (only a hold confirms one). A live
+// claim wins a free snapshot, renews its owner's, or takes over from the
+// owner it names in Over; a live hold or release is taken from the owner,
+// or over a tentative claim.
+func accepts(cur *entry, m message, retained bool) bool {
+	switch {
+	case retained:
+		return m.Op != "claim"
+	case m.Op == "claim":
+		return cur == nil || cur.owner == m.Owner || (m.Over != "" && m.Over == cur.owner)
+	case m.Op == "hold", m.Op == "release":
+		return cur == nil || cur.owner == m.Owner || cur.tentative
+	}
+	return false
+}
+
+// renewedAt is when an accepted message renewed its claim: now for a live
+// message; for a retained one, the sender's clock, trusted only within one
+// lease of ours.
+func renewedAt(m message, retained bool, now time.Time, lease time.Duration) time.Time {
+	if !retained {
+		return now
+	}
+	renewed := time.Unix(0, m.At)
+	if lo := now.Add(-lease); renewed.Before(lo) {
+		renewed = lo
+	}
+	if renewed.After(now) {
+		renewed = now
+	}
+	return renewed
+}
+
+// record stores the claim e that message m made on snapshot sid over cur.
+// A reviewer of ours who wanted it and whose claim had expired is told it
+// lost it. h.mu is held.
+func (h *Hub) record(sid string, cur *entry, m message, e *entry) {
+	h.claims[sid] = e
+	if cur == nil || cur.owner == m.Owner {
+		return
+	}
+	// Taken over from a reviewer of ours whose claim had expired.
+	if r := h.reviewers[cur.owner]; r != nil && r.wants[sid] {
+		delete(r.wants, sid)
+		r.push(Event{Kind: Lost, SnapshotID: sid, Holder: m.Name})
+	}
 }
 
 // processGone marks a process dead (its last will): its claims no longer

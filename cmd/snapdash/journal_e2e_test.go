@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/internal/journal"
 )
 
@@ -26,6 +27,42 @@ func TestJournalEndToEnd(t *testing.T) {
 	c := newCLI(t, env)
 	d := device(t, srv, true)
 
+	snap := reviewWhileStreaming(t, c, d)
+	path := filepath.Join(state, "snapdash", journal.FileName)
+	checkJournalOf(t, path, snap)
+
+	r := c.ok("report", "--since", "1h", "--json")
+	var rep struct {
+		Journal, Server bool
+		Total           reportGroupJSON
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Journal || !rep.Server || rep.Total.Approved < 1 || rep.Total.Reviewed < 1 {
+		t.Errorf("report %+v", rep)
+	}
+
+	// A corrupt journal: the action still happens, one line says so.
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 500)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := snapshotIn(t, srv, client.StateUploaded, snap)
+	r = c.run("discard", other.ID)
+	if r.code != 0 || !strings.Contains(r.stdout, "discarded") || len(lines(r.stderr)) != 1 ||
+		!strings.Contains(r.stderr, "is corrupt") || !strings.Contains(r.stderr, "going on without it") {
+		t.Errorf("discard with a corrupt journal: %s", r)
+	}
+}
+
+// reviewWhileStreaming runs `events --json` on d's interaction and, once it
+// is live, requests a meter snapshot of d and approves it, each step seen in
+// the stream before the next; then it interrupts `events`, which must end
+// cleanly. It returns the snapshot's id.
+func reviewWhileStreaming(t *testing.T, c *cli, d sim.Device) string {
+	t.Helper()
 	cmd := c.command(t.Context(), "events", "--json", "--interaction", d.InteractionID)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -68,8 +105,14 @@ func TestJournalEndToEnd(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("events after SIGINT: %v (stderr %s)", err, stderr.String())
 	}
+	return snap
+}
 
-	path := filepath.Join(state, "snapdash", journal.FileName)
+// checkJournalOf checks the private journal at path: the stream's events of
+// snap (requested, acquired, approved) and the request and approve actions,
+// by the agent, both succeeded.
+func checkJournalOf(t *testing.T, path, snap string) {
+	t.Helper()
 	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("journal %v, %v", info, err)
 	}
@@ -101,30 +144,5 @@ func TestJournalEndToEnd(t *testing.T) {
 	}
 	if kinds["request"] != "request agent-ada.lovelace " || kinds["approve"] != "approve agent-ada.lovelace " {
 		t.Errorf("actions of %s: %q", snap, kinds)
-	}
-
-	r = c.ok("report", "--since", "1h", "--json")
-	var rep struct {
-		Journal, Server bool
-		Total           reportGroupJSON
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Journal || !rep.Server || rep.Total.Approved < 1 || rep.Total.Reviewed < 1 {
-		t.Errorf("report %+v", rep)
-	}
-
-	// A corrupt journal: the action still happens, one line says so.
-	os.Remove(path + "-wal")
-	os.Remove(path + "-shm")
-	if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 500)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	other := snapshotIn(t, srv, client.StateUploaded, snap)
-	r = c.run("discard", other.ID)
-	if r.code != 0 || !strings.Contains(r.stdout, "discarded") || len(lines(r.stderr)) != 1 ||
-		!strings.Contains(r.stderr, "is corrupt") || !strings.Contains(r.stderr, "going on without it") {
-		t.Errorf("discard with a corrupt journal: %s", r)
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -193,61 +195,88 @@ func TestReportNumbers(t *testing.T) {
 	if !r.Journal || !r.Server {
 		t.Errorf("sources: journal %t, server %t", r.Journal, r.Server)
 	}
-	sec := func(p *float64) float64 {
+	day := h.t0.In(time.Local).Format(time.DateOnly)
+	for _, c := range []struct {
+		name   string
+		groups []reportGroupJSON
+		want   []map[string]any // the fields checked, by their JSON names
+	}{
+		// s1 (approved after 2m), s2 (discarded after 10m), s3 (approved
+		// while snapdash was not running: time unknown), s4 (awaiting); s5
+		// never arrived.
+		{"total", []reportGroupJSON{r.Total}, []map[string]any{{"arrived": 4, "approved": 2, "discarded": 1, "awaiting": 1,
+			"reviewTimesKnown": 2, "reviewTimesUnknown": 1, "reviewMedianSeconds": 120.0, "reviewP90Seconds": 600.0,
+			"reviewMaxSeconds": 600.0, "cameraSent": 2, "cameraRefused": 1, "discardRate": "0.3333"}}},
+		{"days", r.Days, []map[string]any{{"key": day, "arrived": 4, "cameraSent": 2}}},
+		{"agents", r.Agents, []map[string]any{{"key": sim.AgentUserID, "arrived": 4, "cameraRefused": 1}}},
+		{"types", r.Types, []map[string]any{
+			{"key": "document", "arrived": 1, "discarded": 1, "discardRate": "1.0000", "reviewMedianSeconds": 600.0, "cameraSent": "absent"},
+			{"key": "meter", "arrived": 3, "approved": 2, "awaiting": 1, "reviewTimesUnknown": 1, "reviewMedianSeconds": 120.0, "discardRate": "0.0000"},
+		}},
+	} {
+		if len(c.groups) != len(c.want) {
+			t.Errorf("%s: %d groups, want %d: %+v", c.name, len(c.groups), len(c.want), c.groups)
+			continue
+		}
+		for i, want := range c.want {
+			got := groupFields(c.groups[i])
+			for field, w := range want {
+				if got[field] != w {
+					t.Errorf("%s[%d] %s = %v, want %v (%+v)", c.name, i, field, got[field], w, c.groups[i])
+				}
+			}
+		}
+	}
+
+	for _, c := range []struct {
+		name string
+		args []string
+		want []string // what the output contains
+	}{
+		{"csv", []string{"--csv"}, []string{"\ntotal,total,4,2,1,1,0.3333,120,600,600,1,2,1\n", "\ntype,meter,3,2,0,1,0.0000,120,120,120,1,,\n"}},
+		{"text", nil, []string{"4 arrived · 2 approved · 1 discarded · 1 awaiting · discard rate 33.3% · review p50 2m0s p90 10m0s (1 unknown) · camera 2 sent, 1 refused"}},
+		// Narrowed to the interaction: the same pictures.
+		{"--interaction", []string{"--json", "--interaction", h.interact}, []string{`"arrived": 4`}},
+		// The period before the script: nothing arrived.
+		{"an empty period", []string{"--since", "3h", "--until", "1h", "--json"}, []string{`"arrived": 0`}},
+	} {
+		args := c.args
+		if !slices.Contains(args, "--since") {
+			args = append([]string{"--since", "1h"}, args...)
+		}
+		out, errs, code := h.run(t, args...)
+		if code != 0 || errs != "" {
+			t.Errorf("%s: exit %d: %s", c.name, code, errs)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: no %q in\n%s", c.name, w, out)
+			}
+		}
+	}
+}
+
+// groupFields is a report group's fields by their JSON names, as
+// comparable values: the discard rate to four places, a review time in
+// seconds or "none", a camera count or "absent".
+func groupFields(g reportGroupJSON) map[string]any {
+	seconds := func(p *float64) any {
 		if p == nil {
-			return -1
+			return "none"
 		}
 		return *p
 	}
-	tot := r.Total
-	// s1 (approved after 2m), s2 (discarded after 10m), s3 (approved while
-	// snapdash was not running: time unknown), s4 (awaiting); s5 never
-	// arrived.
-	if tot.Arrived != 4 || tot.Approved != 2 || tot.Discarded != 1 || tot.Awaiting != 1 ||
-		tot.Reviewed != 2 || tot.ReviewUnknown != 1 || sec(tot.MedianSeconds) != 120 || sec(tot.P90Seconds) != 600 ||
-		sec(tot.MaxSeconds) != 600 || *tot.CameraSent != 2 || *tot.CameraRefused != 1 ||
-		tot.DiscardRate < 0.3333 || tot.DiscardRate > 0.3334 {
-		t.Errorf("total %+v (median %v p90 %v)", tot, sec(tot.MedianSeconds), sec(tot.P90Seconds))
+	count := func(p *int) any {
+		if p == nil {
+			return "absent"
+		}
+		return *p
 	}
-	day := h.t0.In(time.Local).Format(time.DateOnly)
-	if len(r.Days) != 1 || r.Days[0].Key != day || r.Days[0].Arrived != 4 || *r.Days[0].CameraSent != 2 {
-		t.Errorf("days %+v", r.Days)
-	}
-	if len(r.Agents) != 1 || r.Agents[0].Key != sim.AgentUserID || r.Agents[0].Arrived != 4 || *r.Agents[0].CameraRefused != 1 {
-		t.Errorf("agents %+v", r.Agents)
-	}
-	if len(r.Types) != 2 {
-		t.Fatalf("types %+v", r.Types)
-	}
-	doc, meter := r.Types[0], r.Types[1]
-	if doc.Key != "document" || doc.Arrived != 1 || doc.Discarded != 1 || doc.DiscardRate != 1 || sec(doc.MedianSeconds) != 600 || doc.CameraSent != nil {
-		t.Errorf("document %+v", doc)
-	}
-	if meter.Key != "meter" || meter.Arrived != 3 || meter.Approved != 2 || meter.Awaiting != 1 || meter.ReviewUnknown != 1 ||
-		sec(meter.MedianSeconds) != 120 || meter.DiscardRate != 0 {
-		t.Errorf("meter %+v", meter)
-	}
-
-	// The same in CSV and as a table.
-	csvOut, _, code := h.run(t, "--since", "1h", "--csv")
-	if code != 0 || !strings.Contains(csvOut, "\ntotal,total,4,2,1,1,0.3333,120,600,600,1,2,1\n") ||
-		!strings.Contains(csvOut, "\ntype,meter,3,2,0,1,0.0000,120,120,120,1,,\n") {
-		t.Errorf("csv:\n%s", csvOut)
-	}
-	text, _, code := h.run(t, "--since", "1h")
-	if code != 0 || !strings.Contains(text, "4 arrived · 2 approved · 1 discarded · 1 awaiting · discard rate 33.3% · review p50 2m0s p90 10m0s (1 unknown) · camera 2 sent, 1 refused") {
-		t.Errorf("text:\n%s", text)
-	}
-
-	// Narrowed to the interaction: the same pictures.
-	out, errs, code = h.run(t, "--since", "1h", "--json", "--interaction", h.interact)
-	if code != 0 || errs != "" || !strings.Contains(out, `"arrived": 4`) {
-		t.Errorf("--interaction: exit %d %s\n%s", code, errs, out)
-	}
-	// The period before the script: nothing arrived.
-	out, _, code = h.run(t, "--since", "3h", "--until", "1h", "--json")
-	if code != 0 || !strings.Contains(out, `"arrived": 0`) {
-		t.Errorf("an empty period: exit %d\n%s", code, out)
+	return map[string]any{
+		"key": g.Key, "arrived": g.Arrived, "approved": g.Approved, "discarded": g.Discarded, "awaiting": g.Awaiting,
+		"discardRate": fmt.Sprintf("%.4f", g.DiscardRate), "reviewTimesKnown": g.Reviewed, "reviewTimesUnknown": g.ReviewUnknown,
+		"reviewMedianSeconds": seconds(g.MedianSeconds), "reviewP90Seconds": seconds(g.P90Seconds), "reviewMaxSeconds": seconds(g.MaxSeconds),
+		"cameraSent": count(g.CameraSent), "cameraRefused": count(g.CameraRefused),
 	}
 }
 

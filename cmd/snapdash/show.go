@@ -203,31 +203,7 @@ func looksLikePath(arg string) bool {
 // terminal when standard output is one; otherwise nothing is asked and
 // the picture is half-block at 80x24.
 func (e *env) showPicture(ctx context.Context, data []byte, name string, so showOptions) error {
-	caps := termgfx.Caps{TrueColor: true}
-	out, isTerm := e.stdout.(*os.File)
-	isTerm = isTerm && term.IsTerminal(int(out.Fd()))
-	cols, rows := so.cols, so.rows
-	if isTerm {
-		in, ok := e.stdin.(*os.File)
-		if ok && term.IsTerminal(int(in.Fd())) {
-			caps = detectCaps(e.getenv, in, out)
-		} else {
-			caps = termgfx.DetectEnv(e.getenv)
-		}
-		if cols == 0 && rows == 0 {
-			if w, h, err := term.GetSize(int(out.Fd())); err == nil && w > 0 && h > 1 {
-				cols, rows = w, h-1 // the prompt keeps its line
-			}
-		}
-	}
-	switch {
-	case cols == 0 && rows == 0:
-		cols, rows = showDefaultCols, showDefaultRows
-	case rows == 0: // --size COLS: as tall as the width makes it
-		rows = maxShowCells
-	case cols == 0: // --size xROWS
-		cols = maxShowCells
-	}
+	caps, isTerm, cols, rows := e.showTerminal(so)
 	mode := so.mode
 	if mode == termgfx.ModeAuto {
 		mode = termgfx.ModeHalfblock
@@ -277,8 +253,49 @@ func (e *env) showPicture(ctx context.Context, data []byte, name string, so show
 	if err != nil {
 		return err
 	}
+	return e.writeShown(f, mode, caps.InTmux && isTerm)
+}
+
+// showTerminal is what show knows of where it draws: the terminal's
+// capabilities (asked of it when both ends are a terminal, read from the
+// environment when only the output is, true colour when it is not a terminal
+// at all), whether the output is a terminal, and the box in cells, from
+// --size, else the terminal's size less the prompt's line, else the default.
+func (e *env) showTerminal(so showOptions) (caps termgfx.Caps, isTerm bool, cols, rows int) {
+	caps = termgfx.Caps{TrueColor: true}
+	out, isTerm := e.stdout.(*os.File)
+	isTerm = isTerm && term.IsTerminal(int(out.Fd()))
+	cols, rows = so.cols, so.rows
+	if isTerm {
+		in, ok := e.stdin.(*os.File)
+		if ok && term.IsTerminal(int(in.Fd())) {
+			caps = detectCaps(e.getenv, in, out)
+		} else {
+			caps = termgfx.DetectEnv(e.getenv)
+		}
+		if cols == 0 && rows == 0 {
+			if w, h, err := term.GetSize(int(out.Fd())); err == nil && w > 0 && h > 1 {
+				cols, rows = w, h-1 // the prompt keeps its line
+			}
+		}
+	}
+	switch {
+	case cols == 0 && rows == 0:
+		cols, rows = showDefaultCols, showDefaultRows
+	case rows == 0: // --size COLS: as tall as the width makes it
+		rows = maxShowCells
+	case cols == 0: // --size xROWS
+		cols = maxShowCells
+	}
+	return caps, isTerm, cols, rows
+}
+
+// writeShown writes a rendered picture to stdout: its graphic (wrapped for
+// tmux when kitty graphics go through it), then its text lines, or one
+// newline after a sixel image.
+func (e *env) writeShown(f termgfx.Frame, mode termgfx.Mode, tmux bool) error {
 	g := f.Graphic
-	if mode == termgfx.ModeKitty && caps.InTmux && isTerm {
+	if mode == termgfx.ModeKitty && tmux {
 		g = termgfx.TmuxPassthrough(g)
 	}
 	w := bufio.NewWriterSize(e.stdout, 64<<10)

@@ -46,116 +46,30 @@ func TestTeamReviewAcrossProcesses(t *testing.T) {
 		}
 		return e
 	}
-
-	// The pictures awaiting review, and the interaction with the most.
-	api, err := client.New(client.Config{Server: srv.URL(), Token: srv.IssueToken(sim.RoleAgent, time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := api.Identity(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var waiting []string
-	inter := map[string]string{} // snapshot -> interaction
-	best, most := "", 0
-	for _, in := range srv.Interactions() {
-		list, err := api.ListSnapshots(t.Context(), in.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, s := range list {
-			if s.State == client.StateUploaded {
-				waiting = append(waiting, s.ID)
-				inter[s.ID] = in.ID
-				n++
-			}
-		}
-		if n > most {
-			best, most = in.ID, n
-		}
-	}
-	if len(waiting) < 5 || most < 2 {
-		t.Fatalf("the demo has %d pictures awaiting review, at most %d in one interaction; the test needs 5 and 2", len(waiting), most)
-	}
-
-	// An observer on the broker, as a fifth process would see the team.
-	obs, err := team.Connect(team.BrokerOptions{URL: b.TCPURL(), Organization: id.Organization})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(obs.Close)
-	watcher := obs.Join("observer")
-	holders := func() map[string]string { // snapshot -> holder
-		out := map[string]string{}
-		for _, sid := range waiting {
-			if who, ok := watcher.Holder(sid); ok {
-				out[sid] = who
-			}
-		}
-		return out
-	}
-	waitHolders := func(what string, ok func(map[string]string) bool) map[string]string {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			h := holders()
-			if ok(h) {
-				return h
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; the broker's claims: %v", what, h)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	demo := surveyDemo(t, srv)
+	obs := observeTeam(t, b.TCPURL(), demo)
 
 	// Two local dashboards on the interaction with the most pictures.
-	ada := startPTY(t, newCLI(t, env("ada")), "--interaction", best)
-	bob := startPTY(t, newCLI(t, env("bob")), "--interaction", best)
+	ada := startPTY(t, newCLI(t, env("ada")), "--interaction", demo.best)
+	bob := startPTY(t, newCLI(t, env("bob")), "--interaction", demo.best)
 	// One serve, two SSH sessions of the key "carol@e2e".
 	r := startServe(t, env(""), "carol@e2e", "", 3*time.Minute)
-	var carols []teamScreen
-	for i := range 2 {
-		conn, err := ssh.Dial("tcp", r.addr, r.conf)
-		if err != nil {
-			t.Fatalf("dial %d: %v", i, err)
-		}
-		t.Cleanup(func() { conn.Close() })
-		sess, err := conn.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sess.RequestPty("xterm-256color", 40, 120, ssh.TerminalModes{}); err != nil {
-			t.Fatal(err)
-		}
-		in, _ := sess.StdinPipe()
-		out, _ := sess.StdoutPipe()
-		if err := sess.Shell(); err != nil {
-			t.Fatal(err)
-		}
-		carols = append(carols, termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40}))
-	}
-	all := []teamScreen{ada, bob, carols[0], carols[1]}
+	all := []teamScreen{ada, bob, sshSession(t, r), sshSession(t, r)}
 	for _, s := range all {
 		s.WaitFor("to review", "live") // listed, and the stream is up
 	}
-	if h := holders(); len(h) != 0 {
+	if h := obs.holders(); len(h) != 0 {
 		t.Fatalf("idle dashboards claimed pictures: %v", h)
 	}
 
 	// ada opens a picture with n: bob, on the same interaction, sees hers.
 	ada.Send("n")
-	h := waitHolders("ada's claim", func(h map[string]string) bool { return len(h) == 1 })
-	var adas string
-	for sid, who := range h {
-		if who != "ada" {
-			t.Fatalf("the claim is %q's, want ada's", who)
-		}
-		adas = sid
+	h := obs.wait("ada's claim", func(h map[string]string) bool { return len(h) == 1 })
+	adas := heldBy(h, "ada")
+	if adas == "" {
+		t.Fatalf("the claim is not ada's: %v", h)
 	}
-	if inter[adas] != best {
+	if demo.inter[adas] != demo.best {
 		t.Fatalf("ada's n went to %s in another interaction than the pinned one", adas)
 	}
 	bob.WaitFor("◎ ada")
@@ -166,7 +80,7 @@ func TestTeamReviewAcrossProcesses(t *testing.T) {
 		wg.Go(func() { s.Send("n") })
 	}
 	wg.Wait()
-	h = waitHolders("four reviewers on four pictures", func(h map[string]string) bool { return len(h) == 4 })
+	h = obs.wait("four reviewers on four pictures", func(h map[string]string) bool { return len(h) == 4 })
 	var names []string
 	for _, who := range h {
 		names = append(names, who)
@@ -178,50 +92,174 @@ func TestTeamReviewAcrossProcesses(t *testing.T) {
 	if h[adas] != "ada" {
 		t.Fatalf("ada lost her picture: %v", h)
 	}
-	var bobs string
-	for sid, who := range h {
-		if who == "bob" {
-			bobs = sid
-		}
-	}
-	if inter[bobs] == best {
+	bobs := heldBy(h, "bob")
+	if demo.inter[bobs] == demo.best {
 		ada.WaitFor("◎ bob")
 	}
-	t.Logf("claims: %v (ada's interaction %s)", h, best)
+	t.Logf("claims: %v (ada's interaction %s)", h, demo.best)
 
 	// ada's dashboard is killed: no goodbye, the broker's last will.
 	if err := ada.Cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	waitHolders("ada's claim to be released", func(h map[string]string) bool {
+	obs.wait("ada's claim to be released", func(h map[string]string) bool {
 		_, still := h[adas]
 		return !still && len(h) == 3
 	})
 	bob.WaitGone("◎ ada")
 
-	// The broker restarts without persistence: offline, then every claim
-	// announced again.
-	b.Stop()
-	for _, s := range all[1:] {
-		s.WaitFor("team: offline")
-	}
-	b.Resume()
-	for _, s := range all[1:] {
-		s.WaitGone("team: offline")
-	}
-	after := waitHolders("the claims announced again", func(h map[string]string) bool { return len(h) == 3 })
-	for sid, who := range after {
-		if h[sid] != who {
-			t.Fatalf("after the restart %s is %q's, before it was %q's", sid, who, h[sid])
-		}
-	}
+	restartBroker(t, b, all[1:], obs, h)
 	// Quitting releases.
 	bob.Send("q")
-	waitHolders("bob's release on quitting", func(h map[string]string) bool { _, still := h[bobs]; return !still })
+	obs.wait("bob's release on quitting", func(h map[string]string) bool { _, still := h[bobs]; return !still })
 	if err := bob.Exit(); err != nil {
 		t.Fatalf("bob's dashboard exited with %v", err)
 	}
 	_ = r.stop(t)
+}
+
+// teamDemo is what the simulator's demo has awaiting review.
+type teamDemo struct {
+	org     string            // the agent's organization
+	waiting []string          // the pictures awaiting review
+	inter   map[string]string // snapshot -> its interaction
+	best    string            // the interaction with the most waiting
+}
+
+// surveyDemo lists, as the agent, the pictures of srv's demo awaiting
+// review; the test needs 5 of them, 2 in one interaction.
+func surveyDemo(t *testing.T, srv *sim.Server) teamDemo {
+	t.Helper()
+	api, err := client.New(client.Config{Server: srv.URL(), Token: srv.IssueToken(sim.RoleAgent, time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := api.Identity(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := teamDemo{org: id.Organization, inter: map[string]string{}}
+	most := 0
+	for _, in := range srv.Interactions() {
+		list, err := api.ListSnapshots(t.Context(), in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, s := range list {
+			if s.State == client.StateUploaded {
+				d.waiting = append(d.waiting, s.ID)
+				d.inter[s.ID] = in.ID
+				n++
+			}
+		}
+		if n > most {
+			d.best, most = in.ID, n
+		}
+	}
+	if len(d.waiting) < 5 || most < 2 {
+		t.Fatalf("the demo has %d pictures awaiting review, at most %d in one interaction; the test needs 5 and 2", len(d.waiting), most)
+	}
+	return d
+}
+
+// teamObserver is a reviewer on the broker who claims nothing, as a fifth
+// process would see the team.
+type teamObserver struct {
+	t       *testing.T
+	watcher *team.Reviewer
+	waiting []string
+}
+
+func observeTeam(t *testing.T, url string, demo teamDemo) *teamObserver {
+	t.Helper()
+	obs, err := team.Connect(team.BrokerOptions{URL: url, Organization: demo.org})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(obs.Close)
+	return &teamObserver{t: t, watcher: obs.Join("observer"), waiting: demo.waiting}
+}
+
+// holders are the claims on the demo's waiting pictures: snapshot -> holder.
+func (o *teamObserver) holders() map[string]string {
+	out := map[string]string{}
+	for _, sid := range o.waiting {
+		if who, ok := o.watcher.Holder(sid); ok {
+			out[sid] = who
+		}
+	}
+	return out
+}
+
+// wait waits for the claims to be what ok says, and returns them.
+func (o *teamObserver) wait(what string, ok func(map[string]string) bool) map[string]string {
+	o.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		h := o.holders()
+		if ok(h) {
+			return h
+		}
+		if time.Now().After(deadline) {
+			o.t.Fatalf("timed out waiting for %s; the broker's claims: %v", what, h)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// heldBy is the picture who holds in the claims h ("" when none).
+func heldBy(h map[string]string, who string) string {
+	for sid, holder := range h {
+		if holder == who {
+			return sid
+		}
+	}
+	return ""
+}
+
+// sshSession opens a 120x40 terminal session on serve r.
+func sshSession(t *testing.T, r *serveRun) *termtest.Term {
+	t.Helper()
+	conn, err := ssh.Dial("tcp", r.addr, r.conf)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	sess, err := conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 40, 120, ssh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := sess.StdinPipe()
+	out, _ := sess.StdoutPipe()
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40})
+}
+
+// restartBroker restarts the broker without persistence: every screen says
+// team: offline, then online again, and every claim of before is
+// announced again by its holder.
+func restartBroker(t *testing.T, b *brokertest.Broker, screens []teamScreen, obs *teamObserver, before map[string]string) {
+	t.Helper()
+	b.Stop()
+	for _, s := range screens {
+		s.WaitFor("team: offline")
+	}
+	b.Resume()
+	for _, s := range screens {
+		s.WaitGone("team: offline")
+	}
+	after := obs.wait("the claims announced again", func(h map[string]string) bool { return len(h) == 3 })
+	for sid, who := range after {
+		if before[sid] != who {
+			t.Fatalf("after the restart %s is %q's, before it was %q's", sid, who, before[sid])
+		}
+	}
 }
 
 // TestServeSessionsShareClaimsWithoutBroker: without a team broker, the
@@ -233,28 +271,7 @@ func TestServeSessionsShareClaimsWithoutBroker(t *testing.T) {
 	e := agentEnv(srv)
 	e["SNAPDASH_IMAGE_MODE"] = "none"
 	r := startServe(t, e, "dana@e2e", "", 2*time.Minute)
-	var screens []*termtest.Term
-	for i := range 2 {
-		conn, err := ssh.Dial("tcp", r.addr, r.conf)
-		if err != nil {
-			t.Fatalf("dial %d: %v", i, err)
-		}
-		t.Cleanup(func() { conn.Close() })
-		sess, err := conn.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sess.RequestPty("xterm-256color", 40, 120, ssh.TerminalModes{}); err != nil {
-			t.Fatal(err)
-		}
-		in, _ := sess.StdinPipe()
-		out, _ := sess.StdoutPipe()
-		if err := sess.Shell(); err != nil {
-			t.Fatal(err)
-		}
-		screens = append(screens, termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40}))
-	}
-	one, two := screens[0], screens[1]
+	one, two := sshSession(t, r), sshSession(t, r)
 	one.WaitFor("to review", "live")
 	two.WaitFor("to review", "live")
 	if strings.Contains(two.Screen(), "◎") {

@@ -52,19 +52,6 @@ var allowed = map[string]int{
 	"client TestSimEverySnapshotEndpoint": 53,
 	"client TestSimEveryCallErrorPaths":   28,
 	"client/sim TestSnapshotLifecycle":    36,
-	// Being split in issue 22's root split / events work: views/watch is
-	// being reworked.
-	"views/watch TestRealSimulatorDemo": 34,
-	// Landed on main (team claims, the show command) while this test was
-	// being written; not split yet.
-	"cmd/snapdash (*env).showPicture":            35,
-	"cmd/snapdash TestTeamReviewAcrossProcesses": 41,
-	"team (*Hub).apply":                          34,
-	"team benchTeam":                             29,
-	// Landed on main with the journal and report.
-	"cmd/snapdash TestJournalEndToEnd": 34,
-	"cmd/snapdash TestReportNumbers":   52,
-	"internal/journal TestRoundTrip":   27,
 }
 
 // funcStat is one function's complexity, as gocyclo reports it.

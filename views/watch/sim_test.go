@@ -121,72 +121,9 @@ func TestRealSimulatorDemo(t *testing.T) {
 	t.Cleanup(func() { _ = s.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	sup, err := client.New(client.Config{Server: s.URL(), Token: s.IssueToken(sim.RoleSupervisor, time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep, err := sup.RegisterEndpoint(ctx, client.RegisterEndpointCommand{KeepAliveSeconds: 3600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth := readTruth(t, dir)
-	// A fresh stream starts at new events; resuming after the first one
-	// replays the demo's history, as a reconnect would.
-	stream := sup.Stream(ctx, client.StreamOptions{UserEndpointID: ep, LastEventID: 1})
-	defer stream.Close()
-	evs := collect(t, stream, nil, truth.Seq)
-
-	ins, err := sup.ListInteractions(ctx, t0.Add(-24*time.Hour), t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ins) == 0 {
-		t.Fatal("no demo interactions")
-	}
-	snaps := map[string][]client.Snapshot{}
-	listed := map[string]bool{}
-	list := func() {
-		for _, in := range ins {
-			l, err := sup.ListSnapshots(ctx, in.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			snaps[in.ID] = l
-			for _, sn := range l {
-				listed[sn.ID] = true
-			}
-		}
-	}
-	list()
-	check := func(stage string) []Row {
-		t.Helper()
-		pending, last := fold(evs, listed)
-		rows := Summarize(ins, snaps, pending, last)
-		want := truth.expected()
-		if len(rows) != len(ins) {
-			t.Fatalf("%s: %d rows for %d interactions", stage, len(rows), len(ins))
-		}
-		var pend, await int
-		for _, r := range rows {
-			w := want[r.InteractionID]
-			if r.Pending != w.Pending || r.Awaiting != w.Awaiting || r.Approved != w.Approved ||
-				r.Discarded != w.Discarded || !r.OldestAwaiting.Equal(w.OldestAwaiting) {
-				t.Errorf("%s: %s (%q)\n got  P%d A%d ok%d x%d %v\n want P%d A%d ok%d x%d %v", stage, r.InteractionID,
-					r.Customer, r.Pending, r.Awaiting, r.Approved, r.Discarded, r.OldestAwaiting,
-					w.Pending, w.Awaiting, w.Approved, w.Discarded, w.OldestAwaiting)
-			}
-			if r.Customer == "" || r.Agent != sim.AgentUserID || r.LastActivity.IsZero() {
-				t.Errorf("%s: %s: customer %q agent %q last %v", stage, r.InteractionID, r.Customer, r.Agent, r.LastActivity)
-			}
-			pend += r.Pending
-			await += r.Awaiting
-		}
-		if pend == 0 || await == 0 {
-			t.Fatalf("%s: demo has %d pending and %d awaiting; the test needs both", stage, pend, await)
-		}
-		return rows
-	}
-	rows := check("demo")
+	d := superviseDemo(t, ctx, s, dir)
+	defer d.stream.Close()
+	rows := d.check("demo")
 
 	m := New(common.New(styles(t), fixedNow, time.UTC), Thresholds{})
 	m.SetSize(120, 20)
@@ -200,6 +137,126 @@ func TestRealSimulatorDemo(t *testing.T) {
 	}
 
 	// A live request as the agent: the supervisor's stream sees it pending.
+	target := rows[len(rows)-1]
+	sid := requestAsAgent(t, ctx, s, d.ins, target.InteractionID)
+	d.catchUp()
+	for _, r := range d.check("after request") {
+		if r.InteractionID == target.InteractionID && r.Pending != target.Pending+1 {
+			t.Fatalf("request %s: pending %d, want %d", sid, r.Pending, target.Pending+1)
+		}
+	}
+}
+
+// demoWatch is what a supervisor's watch view is built from: the demo's
+// interactions, their snapshots as listed, and the events streamed.
+type demoWatch struct {
+	t      *testing.T
+	ctx    context.Context
+	sup    *client.Client
+	dir    string   // the simulator's state directory
+	truth  simTruth // its own record, when the stream was last read
+	stream *client.Stream
+	ins    []client.Interaction
+	snaps  map[string][]client.Snapshot
+	listed map[string]bool
+	evs    []client.Event
+}
+
+// superviseDemo connects to s as a supervisor, reads the stream from the
+// demo's first event to its last, and lists the last day's interactions
+// and their snapshots.
+func superviseDemo(t *testing.T, ctx context.Context, s *sim.Server, dir string) *demoWatch {
+	t.Helper()
+	sup, err := client.New(client.Config{Server: s.URL(), Token: s.IssueToken(sim.RoleSupervisor, time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep, err := sup.RegisterEndpoint(ctx, client.RegisterEndpointCommand{KeepAliveSeconds: 3600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &demoWatch{t: t, ctx: ctx, sup: sup, dir: dir, snaps: map[string][]client.Snapshot{}, listed: map[string]bool{}}
+	// A fresh stream starts at new events; resuming after the first one
+	// replays the demo's history, as a reconnect would.
+	d.stream = sup.Stream(ctx, client.StreamOptions{UserEndpointID: ep, LastEventID: 1})
+	d.truth = readTruth(t, dir)
+	d.evs = collect(t, d.stream, nil, d.truth.Seq)
+	d.ins, err = sup.ListInteractions(ctx, t0.Add(-24*time.Hour), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.ins) == 0 {
+		t.Fatal("no demo interactions")
+	}
+	d.list()
+	return d
+}
+
+// list lists every interaction's snapshots again.
+func (d *demoWatch) list() {
+	for _, in := range d.ins {
+		l, err := d.sup.ListSnapshots(d.ctx, in.ID)
+		if err != nil {
+			d.t.Fatal(err)
+		}
+		d.snaps[in.ID] = l
+		for _, sn := range l {
+			d.listed[sn.ID] = true
+		}
+	}
+}
+
+// catchUp reads the stream up to the simulator's last event and lists the
+// snapshots again.
+func (d *demoWatch) catchUp() {
+	d.truth = readTruth(d.t, d.dir)
+	d.evs = collect(d.t, d.stream, d.evs, d.truth.Seq)
+	d.list()
+}
+
+// check builds the rows and checks every interaction's counts against the
+// simulator's own record as last read; the demo must have pictures both pending and
+// awaiting review.
+func (d *demoWatch) check(stage string) []Row {
+	t := d.t
+	t.Helper()
+	pending, last := fold(d.evs, d.listed)
+	rows := Summarize(d.ins, d.snaps, pending, last)
+	want := d.truth.expected()
+	if len(rows) != len(d.ins) {
+		t.Fatalf("%s: %d rows for %d interactions", stage, len(rows), len(d.ins))
+	}
+	var pend, await int
+	for _, r := range rows {
+		checkRow(t, stage, r, want[r.InteractionID])
+		pend += r.Pending
+		await += r.Awaiting
+	}
+	if pend == 0 || await == 0 {
+		t.Fatalf("%s: demo has %d pending and %d awaiting; the test needs both", stage, pend, await)
+	}
+	return rows
+}
+
+// checkRow checks one row's counts against w, and that it names its
+// customer, its agent and its last activity.
+func checkRow(t *testing.T, stage string, r, w Row) {
+	t.Helper()
+	if r.Pending != w.Pending || r.Awaiting != w.Awaiting || r.Approved != w.Approved ||
+		r.Discarded != w.Discarded || !r.OldestAwaiting.Equal(w.OldestAwaiting) {
+		t.Errorf("%s: %s (%q)\n got  P%d A%d ok%d x%d %v\n want P%d A%d ok%d x%d %v", stage, r.InteractionID,
+			r.Customer, r.Pending, r.Awaiting, r.Approved, r.Discarded, r.OldestAwaiting,
+			w.Pending, w.Awaiting, w.Approved, w.Discarded, w.OldestAwaiting)
+	}
+	if r.Customer == "" || r.Agent != sim.AgentUserID || r.LastActivity.IsZero() {
+		t.Errorf("%s: %s: customer %q agent %q last %v", stage, r.InteractionID, r.Customer, r.Agent, r.LastActivity)
+	}
+}
+
+// requestAsAgent requests, as the agent, a meter snapshot of the customer
+// of the interaction iid, and returns its id.
+func requestAsAgent(t *testing.T, ctx context.Context, s *sim.Server, ins []client.Interaction, iid string) string {
+	t.Helper()
 	agent, err := client.New(client.Config{Server: s.URL(), Token: s.IssueToken(sim.RoleAgent, time.Hour)})
 	if err != nil {
 		t.Fatal(err)
@@ -208,30 +265,21 @@ func TestRealSimulatorDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	target := rows[len(rows)-1]
 	var data struct {
 		CustomerUserID         string `json:"customerUserId"`
 		CustomerUserEndpointID string `json:"customerUserEndpointId"`
 		ApplicationID          string `json:"applicationId"`
 	}
 	for _, in := range ins {
-		if in.ID == target.InteractionID {
+		if in.ID == iid {
 			_ = json.Unmarshal(in.Data, &data)
 		}
 	}
 	res, err := agent.Request(ctx, client.SnapshotRequestCommand{ApplicationID: data.ApplicationID,
 		UserEndpointID: aep, TargetUserID: data.CustomerUserID, TargetUserEndpointID: data.CustomerUserEndpointID,
-		InteractionID: target.InteractionID, SnapshotType: "meter"})
+		InteractionID: iid, SnapshotType: "meter"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	truth = readTruth(t, dir)
-	evs = collect(t, stream, evs, truth.Seq)
-	list()
-	rows = check("after request")
-	for _, r := range rows {
-		if r.InteractionID == target.InteractionID && r.Pending != target.Pending+1 {
-			t.Fatalf("request %s: pending %d, want %d", res.SnapshotID, r.Pending, target.Pending+1)
-		}
-	}
+	return res.SnapshotID
 }
