@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/snapdash/snapdash/internal/termtest"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -81,4 +82,36 @@ func (r *serveRun) stop(t *testing.T) error {
 	}
 	_, _ = io.Copy(io.Discard, r.stdout)
 	return r.cmd.Wait()
+}
+
+// shell logs in to r with its one key, asks for a 120x40 xterm-256color
+// terminal and a shell, and returns the session, its stdin and the screen
+// it draws; the connection closes when the test ends.
+func (r *serveRun) shell(t *testing.T) (*ssh.Session, io.WriteCloser, *termtest.Term) {
+	t.Helper()
+	conn, err := ssh.Dial("tcp", r.addr, r.conf)
+	if err != nil {
+		t.Fatalf("dial %s: %v", r.addr, err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	sess, err := conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sess.Close() })
+	if err := sess.RequestPty("xterm-256color", 40, 120, ssh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := sess.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return sess, in, termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40})
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/internal/journal"
 	"github.com/snapdash/snapdash/internal/termtest"
-	"golang.org/x/crypto/ssh"
 )
 
 // TestServeOneJournal: two SSH sessions of one `snapdash serve` write one
@@ -59,26 +58,9 @@ func TestServeOneJournal(t *testing.T) {
 	r := startServe(t, map[string]string{"SNAPDASH_SERVER": s.URL(), "SNAPDASH_TOKEN": token, "XDG_STATE_HOME": state},
 		"reviewer@e2e", "", 2*time.Minute)
 	var screens []*termtest.Term
-	for i := range 2 {
-		conn, err := ssh.Dial("tcp", r.addr, r.conf)
-		if err != nil {
-			t.Fatalf("dial %d: %v", i, err)
-		}
-		defer conn.Close()
-		sess, err := conn.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sess.Close()
-		if err := sess.RequestPty("xterm-256color", 40, 120, ssh.TerminalModes{}); err != nil {
-			t.Fatal(err)
-		}
-		in, _ := sess.StdinPipe()
-		out, _ := sess.StdoutPipe()
-		if err := sess.Shell(); err != nil {
-			t.Fatal(err)
-		}
-		screens = append(screens, termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40}))
+	for range 2 {
+		_, _, sc := r.shell(t)
+		screens = append(screens, sc)
 	}
 	for _, sc := range screens {
 		sc.WaitFor("Kenji Watanabe", "live")

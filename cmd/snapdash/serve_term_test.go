@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snapdash/snapdash/internal/termtest"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -21,24 +20,7 @@ func TestServeEndsWithinFiveSecondsOfSIGTERM(t *testing.T) {
 	r := startServe(t, agentEnv(srv), "tester@e2e", "", time.Minute)
 
 	// A reviewer with the dashboard on screen.
-	conn, err := ssh.Dial("tcp", r.addr, r.conf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	sess, err := conn.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm-256color", 40, 120, ssh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	in, _ := sess.StdinPipe()
-	out, _ := sess.StdoutPipe()
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	tm := termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40})
+	_, _, tm := r.shell(t)
 	tm.WaitFor("Kenji Watanabe")
 
 	// A client that never reads its channel.

@@ -41,30 +41,12 @@ func TestServeSharesOneUpstream(t *testing.T) {
 
 	r := startServe(t, map[string]string{"SNAPDASH_SERVER": front.URL, "SNAPDASH_TOKEN": s.IssueToken(sim.RoleAgent, time.Hour)},
 		"reviewer@e2e", "", 2*time.Minute)
-	addr, conf, hostSigner, stderr := r.addr, r.conf, r.host, r.stderr
+	hostSigner, stderr := r.host, r.stderr
 
 	const sessions = 4
 	var screens [sessions]*termtest.Term
 	for i := range sessions {
-		conn, err := ssh.Dial("tcp", addr, conf)
-		if err != nil {
-			t.Fatalf("dial %d: %v", i, err)
-		}
-		defer conn.Close()
-		sess, err := conn.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sess.Close()
-		if err := sess.RequestPty("xterm-256color", 40, 120, ssh.TerminalModes{}); err != nil {
-			t.Fatal(err)
-		}
-		in, _ := sess.StdinPipe()
-		out, _ := sess.StdoutPipe()
-		if err := sess.Shell(); err != nil {
-			t.Fatal(err)
-		}
-		screens[i] = termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40})
+		_, _, screens[i] = r.shell(t)
 	}
 	for _, sc := range screens {
 		sc.WaitFor("Kenji Watanabe", "live")

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/snapdash/snapdash/internal/termtest"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -32,24 +31,7 @@ func TestServeOverSSH(t *testing.T) {
 	srv := startSim(t, true)
 	r := startServe(t, agentEnv(srv), "tester@e2e", "  roles:\n    tester@e2e: supervisor\n", time.Minute)
 	addr, conf := r.addr, r.conf
-	conn, err := ssh.Dial("tcp", addr, conf)
-	if err != nil {
-		t.Fatalf("dial %s: %v", addr, err)
-	}
-	defer conn.Close()
-	sess, err := conn.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.RequestPty("xterm-256color", 40, 120, ssh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	in, _ := sess.StdinPipe()
-	out, _ := sess.StdoutPipe()
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	tm := termtest.New(t, in, out, termtest.Options{Width: 120, Height: 40})
+	sess, in, tm := r.shell(t)
 	tm.WaitFor("Kenji Watanabe")
 	io.WriteString(in, "q")
 	done := make(chan error, 1)
