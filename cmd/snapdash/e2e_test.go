@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
@@ -359,33 +358,16 @@ func TestEventsJSON(t *testing.T) {
 	c := newCLI(t, agentEnv(srv))
 	d := device(t, srv, true)
 
-	ctx := t.Context()
-	cmd := c.command(ctx, "events", "--json", "--interaction", d.InteractionID, "--log-file", logFile)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(stderr.String(), "live") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the stream never became live: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	s := c.startStream(t, "live", "events", "--json", "--interaction", d.InteractionID, "--log-file", logFile)
 	// A request to a simulated device produces requested + acquired events.
 	c.ok("request", "--interaction", d.InteractionID, "--target-user", d.UserID, "--target-endpoint", d.UserEndpointID, "--type", "meter")
 
-	dec := json.NewDecoder(stdout)
+	dec := json.NewDecoder(s.stdout)
 	var types []string
 	for len(types) < 2 {
 		var ev map[string]any
 		if err := dec.Decode(&ev); err != nil {
-			t.Fatalf("decoding event %d: %v (stderr %s)", len(types), err, stderr.String())
+			t.Fatalf("decoding event %d: %v (stderr %s)", len(types), err, s.stderr.String())
 		}
 		if ev["interactionId"] != d.InteractionID || ev["timestamp"] == nil {
 			t.Errorf("event %v", ev)
@@ -395,13 +377,7 @@ func TestEventsJSON(t *testing.T) {
 	if !slices.Contains(types, client.EventSnapshotRequested) {
 		t.Errorf("events: %v", types)
 	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, stdout)
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("events after SIGINT: %v (stderr %s)", err, stderr.String())
-	}
+	s.interrupt(t)
 	// The user endpoint registered for the command was unregistered at exit.
 	log, _ := os.ReadFile(logFile)
 	if !strings.Contains(string(log), `op="register endpoint"`) || !strings.Contains(string(log), "op=unregister") {

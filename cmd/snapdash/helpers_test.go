@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -241,4 +242,49 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// stream is a long-running command (events) started by startStream.
+type stream struct {
+	cmd    *exec.Cmd
+	stdout io.Reader
+	stderr *syncBuffer
+}
+
+// startStream runs the binary with args until the test ends and waits (15 s
+// at most) for its stderr to say live, the sign that the stream is open.
+func (c *cli) startStream(t *testing.T, live string, args ...string) *stream {
+	t.Helper()
+	s := &stream{cmd: c.command(t.Context(), args...), stderr: &syncBuffer{}}
+	stdout, err := s.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.stdout = stdout
+	s.cmd.Stderr = s.stderr
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.cmd.Process.Kill() })
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(s.stderr.String(), live) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never said %q: %s", strings.Join(args, " "), live, s.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return s
+}
+
+// interrupt sends SIGINT, reads what is left of stdout and reports an exit
+// that is not 0.
+func (s *stream) interrupt(t *testing.T) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, s.stdout)
+	if err := s.cmd.Wait(); err != nil {
+		t.Errorf("%s after SIGINT: %v (stderr %s)", s.cmd.Args[1], err, s.stderr.String())
+	}
 }

@@ -42,23 +42,8 @@ func TestEventsJSONOverMQTT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := c.command(t.Context(), "events", "--json", "--events", "mqtt", "--mqtt-url", b.WSURL(), "--user-endpoint-id", ep)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(stderr.String(), "live (mqtt)") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the stream never became live over MQTT: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	s := c.startStream(t, "live (mqtt)", "events", "--json", "--events", "mqtt", "--mqtt-url", b.WSURL(), "--user-endpoint-id", ep)
+	cmd, stdout, stderr := s.cmd, s.stdout, s.stderr
 	c.ok("request", "--interaction", d.InteractionID, "--target-user", d.UserID, "--target-endpoint", d.UserEndpointID,
 		"--type", "meter", "--user-endpoint-id", ep)
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -167,37 +166,13 @@ func TestEveryCommandInEveryTokenMode(t *testing.T) {
 // makes an event and waits for it, then interrupts it: exit 0.
 func followOneEvent(t *testing.T, c *cli, srv *sim.Server, d sim.Device) {
 	t.Helper()
-	cmd := c.command(t.Context(), "events", "--json", "--interaction", d.InteractionID)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(stderr.String(), "live") {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("events never became live: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	s := c.startStream(t, "live", "events", "--json", "--interaction", d.InteractionID)
 	c.ok("camera", "--target-user", d.UserID, "--target-endpoint", d.UserEndpointID, "--type", "FLASH_OFF")
-	sc := bufio.NewScanner(stdout)
+	sc := bufio.NewScanner(s.stdout)
 	if !sc.Scan() || !strings.Contains(sc.Text(), client.EventSnapshotCameraRequested) {
-		t.Errorf("events: %q (stderr %s)", sc.Text(), stderr.String())
+		t.Errorf("events: %q (stderr %s)", sc.Text(), s.stderr.String())
 	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	for sc.Scan() {
-	}
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("events after SIGINT: %v (stderr %s)", err, stderr.String())
-	}
+	s.interrupt(t)
 }
 
 // sameJSON compares two JSON texts as parsed values: every member, every
