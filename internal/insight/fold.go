@@ -266,12 +266,7 @@ func (f *Fold) Pictures() []Picture {
 	out := make([]Picture, 0, len(f.pics))
 	for _, p := range f.pics {
 		q := *p
-		if q.Agent == "" {
-			q.Agent = f.agentOf[q.Interaction]
-		}
-		if q.Agent == "" {
-			q.Agent = Unknown
-		}
+		q.Agent = f.agent(q.Agent, q.Interaction)
 		out = append(out, q)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -287,17 +282,24 @@ func (f *Fold) Pictures() []Picture {
 	return out
 }
 
+// agent resolves the agent of a picture or camera command: its own when
+// known, else its interaction's, else Unknown.
+func (f *Fold) agent(own, interaction string) string {
+	if own == "" {
+		own = f.agentOf[interaction]
+	}
+	if own == "" {
+		return Unknown
+	}
+	return own
+}
+
 // Cameras returns every camera command, its agent resolved, oldest first.
 func (f *Fold) Cameras() []Camera {
 	out := make([]Camera, 0, len(f.cams))
 	for _, c := range f.cams {
 		q := *c
-		if q.Agent == "" {
-			q.Agent = f.agentOf[q.Interaction]
-		}
-		if q.Agent == "" {
-			q.Agent = Unknown
-		}
+		q.Agent = f.agent(q.Agent, q.Interaction)
 		out = append(out, q)
 	}
 	sort.Slice(out, func(i, j int) bool {
