@@ -98,11 +98,7 @@ func TestHostileCellSizeKeepsServerHeapBounded(t *testing.T) {
 		}
 	}()
 
-	conn, err := dialSSH(t, ts.Addr().String(), mallory, "mallory")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := login(t, ts.Addr().String(), mallory, "mallory")
 	sess, err := conn.NewSession()
 	if err != nil {
 		t.Fatal(err)

@@ -232,6 +232,18 @@ func dialSSH(t testing.TB, addr string, key testKey, user string) (*gossh.Client
 	return gossh.Dial("tcp", addr, cfg)
 }
 
+// login connects as user with key, failing the test if the server refuses;
+// the connection closes when the test ends.
+func login(t testing.TB, addr string, key testKey, user string) *gossh.Client {
+	t.Helper()
+	conn, err := dialSSH(t, addr, key, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
 // dial connects, requests a pty (unless noPty) and starts the shell.
 func dial(t testing.TB, addr string, key testKey, o clientOpts) *sshClient {
 	t.Helper()

@@ -163,11 +163,7 @@ func TestLoginDeadlineClosesIdleAndTricklingSockets(t *testing.T) {
 func TestEnvRequestsCapped(t *testing.T) {
 	alice := newTestKey(t, "alice")
 	ts := startServer(t, Options{}, alice)
-	conn, err := dialSSH(t, ts.Addr().String(), alice, "tester")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := login(t, ts.Addr().String(), alice, "tester")
 	sess, err := conn.NewSession()
 	if err != nil {
 		t.Fatal(err)

@@ -62,15 +62,11 @@ func ptyPayload(w, h int) []byte {
 	}{"xterm-256color", uint32(w), uint32(h), 0, 0, ""})
 }
 
-// openDeaf logs in, asks for a large terminal and a shell, and never reads
-// what the server sends.
-func openDeaf(t *testing.T, addr string, key testKey) *gossh.Client {
+// openRawShell logs in as user, opens a bare session channel (one nothing
+// reads unless the caller does) and asks for a large terminal and a shell.
+func openRawShell(t *testing.T, addr string, key testKey, user string) (*gossh.Client, gossh.Channel) {
 	t.Helper()
-	conn, err := dialSSH(t, addr, key, "dead-deaf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
+	conn := login(t, addr, key, user)
 	ch, reqs, err := conn.OpenChannel("session", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +78,14 @@ func openDeaf(t *testing.T, addr string, key testKey) *gossh.Client {
 	if ok, err := ch.SendRequest("shell", true, nil); !ok || err != nil {
 		t.Fatalf("shell: %v %v", ok, err)
 	}
+	return conn, ch
+}
+
+// openDeaf logs in, asks for a large terminal and a shell, and never reads
+// what the server sends.
+func openDeaf(t *testing.T, addr string, key testKey) *gossh.Client {
+	t.Helper()
+	conn, _ := openRawShell(t, addr, key, "dead-deaf")
 	return conn
 }
 
@@ -89,11 +93,7 @@ func openDeaf(t *testing.T, addr string, key testKey) *gossh.Client {
 // connection takes them until the connection is closed.
 func openFlood(t *testing.T, addr string, key testKey, wg *sync.WaitGroup) *gossh.Client {
 	t.Helper()
-	conn, err := dialSSH(t, addr, key, "dead-flood")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
+	conn := login(t, addr, key, "dead-flood")
 	sess, err := conn.NewSession()
 	if err != nil {
 		t.Fatal(err)
@@ -331,22 +331,7 @@ func TestWriteDeadlineEndsATypingClientThatReadsNothing(t *testing.T) {
 	alice := newTestKey(t, "alice")
 	ts := startServer(t, Options{MaxSessions: 1, IdleTimeout: time.Hour, WriteTimeout: time.Second,
 		KeepaliveInterval: time.Hour, NewModel: chattyFor}, alice)
-	conn, err := dialSSH(t, ts.Addr().String(), alice, "dead-typing")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	ch, reqs, err := conn.OpenChannel("session", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go gossh.DiscardRequests(reqs)
-	if ok, err := ch.SendRequest("pty-req", true, ptyPayload(400, 120)); !ok || err != nil {
-		t.Fatalf("pty-req: %v %v", ok, err)
-	}
-	if ok, err := ch.SendRequest("shell", true, nil); !ok || err != nil {
-		t.Fatalf("shell: %v %v", ok, err)
-	}
+	_, ch := openRawShell(t, ts.Addr().String(), alice, "dead-typing")
 	stop := make(chan struct{})
 	typed := make(chan struct{})
 	go func() {
@@ -376,11 +361,7 @@ func TestWriteDeadlineEndsATypingClientThatReadsNothing(t *testing.T) {
 func TestChannelsPerConnectionCapped(t *testing.T) {
 	alice := newTestKey(t, "alice")
 	ts := startServer(t, Options{}, alice)
-	conn, err := dialSSH(t, ts.Addr().String(), alice, "tester")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := login(t, ts.Addr().String(), alice, "tester")
 	var open []gossh.Channel
 	for i := range maxChannelsPerConn {
 		ch, reqs, err := conn.OpenChannel("session", nil)

@@ -197,11 +197,7 @@ func TestNoPtyGetsMessage(t *testing.T) {
 func TestCommandRefused(t *testing.T) {
 	alice := newTestKey(t, "alice")
 	ts := startServer(t, Options{}, alice)
-	conn, err := dialSSH(t, ts.Addr().String(), alice, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := login(t, ts.Addr().String(), alice, "alice")
 	sess, err := conn.NewSession()
 	if err != nil {
 		t.Fatal(err)
