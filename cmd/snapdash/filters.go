@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/snapdash/snapdash/client"
@@ -148,36 +147,17 @@ func (f *interactionFilter) apply(ctx context.Context, s *session, list []client
 		out = append(out, in)
 	}
 	if len(f.states) > 0 {
-		keep := make([]bool, len(out))
-		sem := make(chan struct{}, 8)
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var firstErr error
+		ids := make([]string, len(out))
 		for i, in := range out {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				snaps, err := s.client.ListSnapshots(ctx, in.ID)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("--state: the snapshots of %s: %w", in.ID, err)
-					}
-					mu.Unlock()
-					return
-				}
-				keep[i] = slices.ContainsFunc(snaps, func(sn client.Snapshot) bool { return f.states.has(sn.State) })
-			}()
+			ids[i] = in.ID
 		}
-		wg.Wait()
-		if firstErr != nil {
-			return nil, firstErr
-		}
+		snaps, errs := listSnapshotsOf(ctx, s, ids)
 		var kept []client.Interaction
 		for i, in := range out {
-			if keep[i] {
+			if errs[i] != nil {
+				return nil, fmt.Errorf("--state: the snapshots of %s: %w", in.ID, errs[i])
+			}
+			if slices.ContainsFunc(snaps[i], func(sn client.Snapshot) bool { return f.states.has(sn.State) }) {
 				kept = append(kept, in)
 			}
 		}

@@ -82,40 +82,59 @@ const customerLookups = 50
 // none is, and skipped says how many cells stay empty.
 func interactionCustomers(ctx context.Context, s *session, list []client.Interaction, all bool) (out []string, skipped int) {
 	out = make([]string, len(list))
-	var need []int
+	ids := make([]string, len(list)) // "" where the data names the customer
+	need := 0
 	for i, in := range list {
 		if out[i] = customerName(in.Data); out[i] == "" && in.ID != "" {
-			need = append(need, i)
+			ids[i] = in.ID
+			need++
 		}
 	}
-	if len(need) > customerLookups && !all {
-		return out, len(need)
+	if need > customerLookups && !all {
+		return out, need
 	}
+	snaps, errs := listSnapshotsOf(ctx, s, ids)
+	for i, id := range ids {
+		if id == "" {
+			continue
+		}
+		if errs[i] != nil {
+			s.log.Debug("customer of interaction", "id", id, "err", errs[i])
+			continue
+		}
+		var users []string
+		for _, sn := range snaps[i] {
+			if sn.UserID != "" && !slices.Contains(users, sn.UserID) {
+				users = append(users, sn.UserID)
+			}
+		}
+		out[i] = strings.Join(users, ",")
+	}
+	return out, 0
+}
+
+// listSnapshotsOf lists the snapshots of each interaction in ids, eight
+// listings at a time, and returns each one's snapshots or error at its
+// index; an empty id is not asked for (nil, nil).
+func listSnapshotsOf(ctx context.Context, s *session, ids []string) ([][]client.Snapshot, []error) {
+	snaps := make([][]client.Snapshot, len(ids))
+	errs := make([]error, len(ids))
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
-	for _, i := range need {
-		in := list[i]
+	for i, id := range ids {
+		if id == "" {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			snaps, err := s.client.ListSnapshots(ctx, in.ID)
-			if err != nil {
-				s.log.Debug("customer of interaction", "id", in.ID, "err", err)
-				return
-			}
-			var users []string
-			for _, sn := range snaps {
-				if sn.UserID != "" && !slices.Contains(users, sn.UserID) {
-					users = append(users, sn.UserID)
-				}
-			}
-			out[i] = strings.Join(users, ",")
+			snaps[i], errs[i] = s.client.ListSnapshots(ctx, id)
 		}()
 	}
 	wg.Wait()
-	return out, 0
+	return snaps, errs
 }
 
 // customerName reads data.customerName, which the simulator and many
