@@ -191,6 +191,32 @@ func canDialFrom(t *testing.T, addr string, ips ...string) bool {
 	return true
 }
 
+// The churn tests' reviewers: one from another /24 than the flood's, and a
+// regular from the flood's own /24 who logged in before it.
+const churnStranger, churnRegular = "127.0.1.1", "127.0.0.250"
+
+// churnAtFullStrength starts a server that lets key in, skips the test where
+// 127/8 is not routed to loopback, logs the regular reviewer in once, then
+// starts the flood at rate connections a second and waits (10 s at most)
+// until it is at full strength: half a second's worth open at once.
+func churnAtFullStrength(t *testing.T, opts Options, key testKey, rate int) (addr string, c *churn, start time.Time) {
+	t.Helper()
+	ts := startServer(t, opts, key)
+	addr = ts.Addr().String()
+	if !canDialFrom(t, addr, churnStranger, churnRegular, "127.0.0.100") {
+		t.Skip("this system does not route 127/8 to loopback")
+	}
+	if _, err := loginFrom(churnRegular, addr, key, 10*time.Second); err != nil {
+		t.Fatalf("login before the flood: %v", err)
+	}
+	c = startChurn(addr, rate, 200, floodSources())
+	start = time.Now()
+	for c.opened.Load() < int64(rate/2) && time.Since(start) < 10*time.Second {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return addr, c, start
+}
+
 // TestChurnLocksNoReviewerOut: while 100 addresses hold 200 sockets and
 // open 1,000 new ones a second, reviewers (100 ms away) from another /24,
 // from the flood's own /24 having logged in before, and from the flood's
@@ -198,23 +224,9 @@ func canDialFrom(t *testing.T, addr string, ips ...string) bool {
 // The login times are logged here; bench/ssh-churn.sh measures them.
 func TestChurnLocksNoReviewerOut(t *testing.T) {
 	alice := newTestKey(t, "alice")
-	ts := startServer(t, Options{}, alice)
-	addr := ts.Addr().String()
-	const stranger, regular = "127.0.1.1", "127.0.0.250"
-	if !canDialFrom(t, addr, stranger, regular, "127.0.0.100") {
-		t.Skip("this system does not route 127/8 to loopback")
-	}
-	if _, err := loginFrom(regular, addr, alice, 10*time.Second); err != nil {
-		t.Fatalf("login before the flood: %v", err)
-	}
-	c := startChurn(addr, 1000, 200, floodSources())
-	start := time.Now()
-	// The flood is at full strength when the reviewers come.
-	for c.opened.Load() < 500 && time.Since(start) < 10*time.Second {
-		time.Sleep(10 * time.Millisecond)
-	}
-	other := reviewerLogins(stranger, addr, alice, 5, 10*time.Second)
-	same := reviewerLogins(regular, addr, alice, 5, 10*time.Second)
+	addr, c, start := churnAtFullStrength(t, Options{}, alice, 1000)
+	other := reviewerLogins(churnStranger, addr, alice, 5, 10*time.Second)
+	same := reviewerLogins(churnRegular, addr, alice, 5, 10*time.Second)
 	newcomer := reviewerLogins("127.0.0.251", addr, alice, 5, 10*time.Second)
 	elapsed := time.Since(start)
 	c.close()
@@ -244,22 +256,9 @@ func TestChurnFigures(t *testing.T) {
 		logins = 10
 	}
 	alice := newTestKey(t, "alice")
-	ts := startServer(t, Options{Logger: slog.New(slog.DiscardHandler)}, alice)
-	addr := ts.Addr().String()
-	const stranger, regular = "127.0.1.1", "127.0.0.250"
-	if !canDialFrom(t, addr, stranger, regular, "127.0.0.100") {
-		t.Skip("this system does not route 127/8 to loopback")
-	}
-	if _, err := loginFrom(regular, addr, alice, 10*time.Second); err != nil {
-		t.Fatalf("login before the flood: %v", err)
-	}
-	c := startChurn(addr, rate, 200, floodSources())
-	start := time.Now()
-	for c.opened.Load() < int64(rate/2) && time.Since(start) < 10*time.Second {
-		time.Sleep(10 * time.Millisecond)
-	}
-	other := reviewerLogins(stranger, addr, alice, logins, 10*time.Second)
-	same := reviewerLogins(regular, addr, alice, logins, 10*time.Second)
+	addr, c, start := churnAtFullStrength(t, Options{Logger: slog.New(slog.DiscardHandler)}, alice, rate)
+	other := reviewerLogins(churnStranger, addr, alice, logins, 10*time.Second)
+	same := reviewerLogins(churnRegular, addr, alice, logins, 10*time.Second)
 	openssh, newcomer := "OpenSSH client not installed", "-"
 	if _, err := exec.LookPath("ssh"); err == nil {
 		openssh = opensshLogins(t, "127.0.1.2", addr, alice, logins).String()
