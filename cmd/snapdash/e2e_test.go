@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -358,26 +359,23 @@ func TestEventsJSON(t *testing.T) {
 	c := newCLI(t, agentEnv(srv))
 	d := device(t, srv, true)
 
-	s := c.startStream(t, "live", "events", "--json", "--interaction", d.InteractionID, "--log-file", logFile)
+	f := followCLI(t, c, "events", "--json", "--interaction", d.InteractionID, "--log-file", logFile)
+	f.waitStderr("live")
 	// A request to a simulated device produces requested + acquired events.
 	c.ok("request", "--interaction", d.InteractionID, "--target-user", d.UserID, "--target-endpoint", d.UserEndpointID, "--type", "meter")
 
-	dec := json.NewDecoder(s.stdout)
 	var types []string
 	for len(types) < 2 {
-		var ev map[string]any
-		if err := dec.Decode(&ev); err != nil {
-			t.Fatalf("decoding event %d: %v (stderr %s)", len(types), err, s.stderr.String())
-		}
+		ev := f.next(fmt.Sprintf("event %d after %v", len(types)+1, types))
 		if ev["interactionId"] != d.InteractionID || ev["timestamp"] == nil {
 			t.Errorf("event %v", ev)
 		}
-		types = append(types, ev["type"].(string))
+		types = append(types, fmt.Sprint(ev["type"]))
 	}
 	if !slices.Contains(types, client.EventSnapshotRequested) {
 		t.Errorf("events: %v", types)
 	}
-	s.interrupt(t)
+	f.interrupt()
 	// The user endpoint registered for the command was unregistered at exit.
 	log, _ := os.ReadFile(logFile)
 	if !strings.Contains(string(log), `op="register endpoint"`) || !strings.Contains(string(log), "op=unregister") {

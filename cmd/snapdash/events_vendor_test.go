@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,73 +13,6 @@ import (
 	"github.com/snapdash/snapdash/client/sim"
 	"github.com/snapdash/snapdash/internal/brokertest"
 )
-
-// follower is a running `snapdash events`: its stdout lines and stderr.
-type follower struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	lines  chan string
-	stderr *syncBuffer
-}
-
-func followCLI(t *testing.T, c *cli, args ...string) *follower {
-	t.Helper()
-	cmd := c.command(t.Context(), args...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &follower{t: t, cmd: cmd, lines: make(chan string, 100), stderr: &syncBuffer{}}
-	cmd.Stderr = f.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		defer close(f.lines)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			f.lines <- sc.Text()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		for range f.lines {
-		}
-		_ = cmd.Wait()
-	})
-	return f
-}
-
-// waitStderr waits until stderr holds s.
-func (f *follower) waitStderr(s string) {
-	f.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(f.stderr.String(), s) {
-		if time.Now().After(deadline) {
-			f.t.Fatalf("stderr never said %q: %s", s, f.stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// next returns the next event printed, decoded.
-func (f *follower) next(what string) map[string]any {
-	f.t.Helper()
-	select {
-	case line, ok := <-f.lines:
-		if !ok {
-			f.t.Fatalf("stdout ended waiting for %s (stderr %s)", what, f.stderr.String())
-		}
-		var ev map[string]any
-		if err := json.Unmarshal([]byte(line), &ev); err != nil {
-			f.t.Fatalf("not one JSON object: %q", line)
-		}
-		return ev
-	case <-time.After(20 * time.Second):
-		f.t.Fatalf("no event printed waiting for %s (stderr %s)", what, f.stderr.String())
-	}
-	return nil
-}
 
 // TestEventsNewOnlyWithServerClockSkew: with the server's clock two
 // minutes behind or ahead, `events` prints every live event and none of

@@ -1,14 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -244,47 +245,85 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// stream is a long-running command (events) started by startStream.
-type stream struct {
+// follower is a running `snapdash events`: its stdout lines and stderr.
+type follower struct {
+	t      *testing.T
 	cmd    *exec.Cmd
-	stdout io.Reader
+	lines  chan string
 	stderr *syncBuffer
 }
 
-// startStream runs the binary with args until the test ends and waits (15 s
-// at most) for its stderr to say live, the sign that the stream is open.
-func (c *cli) startStream(t *testing.T, live string, args ...string) *stream {
+// followCLI runs the binary with args (an events stream) until the test
+// ends, reading its stdout a line at a time.
+func followCLI(t *testing.T, c *cli, args ...string) *follower {
 	t.Helper()
-	s := &stream{cmd: c.command(t.Context(), args...), stderr: &syncBuffer{}}
-	stdout, err := s.cmd.StdoutPipe()
+	cmd := c.command(t.Context(), args...)
+	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.stdout = stdout
-	s.cmd.Stderr = s.stderr
-	if err := s.cmd.Start(); err != nil {
+	f := &follower{t: t, cmd: cmd, lines: make(chan string, 100), stderr: &syncBuffer{}}
+	cmd.Stderr = f.stderr
+	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.cmd.Process.Kill() })
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(s.stderr.String(), live) {
+	go func() {
+		defer close(f.lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			f.lines <- sc.Text()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		for range f.lines {
+		}
+		_ = cmd.Wait()
+	})
+	return f
+}
+
+// waitStderr waits until stderr holds s.
+func (f *follower) waitStderr(s string) {
+	f.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(f.stderr.String(), s) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s never said %q: %s", strings.Join(args, " "), live, s.stderr.String())
+			f.t.Fatalf("stderr never said %q: %s", s, f.stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return s
+}
+
+// next returns the next event printed, decoded.
+func (f *follower) next(what string) map[string]any {
+	f.t.Helper()
+	select {
+	case line, ok := <-f.lines:
+		if !ok {
+			f.t.Fatalf("stdout ended waiting for %s (stderr %s)", what, f.stderr.String())
+		}
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			f.t.Fatalf("not one JSON object: %q", line)
+		}
+		return ev
+	case <-time.After(20 * time.Second):
+		f.t.Fatalf("no event printed waiting for %s (stderr %s)", what, f.stderr.String())
+	}
+	return nil
 }
 
 // interrupt sends SIGINT, reads what is left of stdout and reports an exit
 // that is not 0.
-func (s *stream) interrupt(t *testing.T) {
-	t.Helper()
-	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
+func (f *follower) interrupt() {
+	f.t.Helper()
+	if err := f.cmd.Process.Signal(os.Interrupt); err != nil {
+		f.t.Fatal(err)
 	}
-	_, _ = io.Copy(io.Discard, s.stdout)
-	if err := s.cmd.Wait(); err != nil {
-		t.Errorf("%s after SIGINT: %v (stderr %s)", s.cmd.Args[1], err, s.stderr.String())
+	for range f.lines {
+	}
+	if err := f.cmd.Wait(); err != nil {
+		f.t.Errorf("%s after SIGINT: %v (stderr %s)", f.cmd.Args[1], err, f.stderr.String())
 	}
 }

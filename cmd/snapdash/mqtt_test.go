@@ -2,8 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"io"
-	"os"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -42,60 +41,24 @@ func TestEventsJSONOverMQTT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := c.startStream(t, "live (mqtt)", "events", "--json", "--events", "mqtt", "--mqtt-url", b.WSURL(), "--user-endpoint-id", ep)
-	cmd, stdout, stderr := s.cmd, s.stdout, s.stderr
+	f := followCLI(t, c, "events", "--json", "--events", "mqtt", "--mqtt-url", b.WSURL(), "--user-endpoint-id", ep)
+	f.waitStderr("live (mqtt)")
 	c.ok("request", "--interaction", d.InteractionID, "--target-user", d.UserID, "--target-endpoint", d.UserEndpointID,
 		"--type", "meter", "--user-endpoint-id", ep)
 
 	// One JSON object per line: requested, then acquired.
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		buf := make([]byte, 0, 4096)
-		one := make([]byte, 1)
-		for {
-			if _, err := stdout.Read(one); err != nil {
-				return
-			}
-			if one[0] == '\n' {
-				lines <- string(buf)
-				buf = buf[:0]
-				continue
-			}
-			buf = append(buf, one[0])
-		}
-	}()
 	var types []string
 	for len(types) < 2 {
-		select {
-		case line, ok := <-lines:
-			if !ok {
-				t.Fatalf("stdout ended after %v (stderr %s)", types, stderr.String())
-			}
-			var ev map[string]any
-			if err := json.Unmarshal([]byte(line), &ev); err != nil {
-				t.Fatalf("not one JSON object: %q", line)
-			}
-			if ev["interactionId"] != d.InteractionID || ev["id"] == nil || ev["timestamp"] == nil {
-				t.Errorf("event %v", ev)
-			}
-			types = append(types, ev["type"].(string))
-		case <-time.After(20 * time.Second):
-			t.Fatalf("events so far %v (stderr %s)", types, stderr.String())
+		ev := f.next(fmt.Sprintf("event %d after %v", len(types)+1, types))
+		if ev["interactionId"] != d.InteractionID || ev["id"] == nil || ev["timestamp"] == nil {
+			t.Errorf("event %v", ev)
 		}
+		types = append(types, fmt.Sprint(ev["type"]))
 	}
 	if types[0] != client.EventSnapshotRequested || types[1] != client.EventSnapshotAcquired {
 		t.Errorf("events: %v", types)
 	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, stdout)
-	for range lines {
-	}
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("events after SIGINT: %v (stderr %s)", err, stderr.String())
-	}
+	f.interrupt()
 }
 
 // TestSimCommandPublishesToMQTT: `snapdash sim --mqtt-broker` says so in its

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"path/filepath"
 	"reflect"
@@ -166,13 +165,13 @@ func TestEveryCommandInEveryTokenMode(t *testing.T) {
 // makes an event and waits for it, then interrupts it: exit 0.
 func followOneEvent(t *testing.T, c *cli, srv *sim.Server, d sim.Device) {
 	t.Helper()
-	s := c.startStream(t, "live", "events", "--json", "--interaction", d.InteractionID)
+	f := followCLI(t, c, "events", "--json", "--interaction", d.InteractionID)
+	f.waitStderr("live")
 	c.ok("camera", "--target-user", d.UserID, "--target-endpoint", d.UserEndpointID, "--type", "FLASH_OFF")
-	sc := bufio.NewScanner(s.stdout)
-	if !sc.Scan() || !strings.Contains(sc.Text(), client.EventSnapshotCameraRequested) {
-		t.Errorf("events: %q (stderr %s)", sc.Text(), s.stderr.String())
+	if ev := f.next("the camera request"); ev["type"] != client.EventSnapshotCameraRequested {
+		t.Errorf("events: %v (stderr %s)", ev, f.stderr.String())
 	}
-	s.interrupt(t)
+	f.interrupt()
 }
 
 // sameJSON compares two JSON texts as parsed values: every member, every
