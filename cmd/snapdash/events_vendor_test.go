@@ -23,15 +23,7 @@ func TestEventsNewOnlyWithServerClockSkew(t *testing.T) {
 	for _, skew := range []time.Duration{-2 * time.Minute, 2 * time.Minute} {
 		t.Run(skew.String(), func(t *testing.T) {
 			t.Parallel()
-			srv, err := sim.New(sim.Options{Seed: 7, Demo: true, Customers: true, AcquireDelay: 50 * time.Millisecond,
-				Now: func() time.Time { return time.Now().Add(skew) }})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := srv.Start("127.0.0.1:0"); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { srv.Close() })
+			srv := startSimWith(t, sim.Options{Customers: true, Now: func() time.Time { return time.Now().Add(skew) }})
 			c := newCLI(t, agentEnv(srv))
 			d := device(t, srv, true)
 			// A gateway that replays history to every new connection is
@@ -62,14 +54,7 @@ func TestEventsNewOnlyWithServerClockSkew(t *testing.T) {
 func TestEventsInteractionOverMQTTWithVendorPayloads(t *testing.T) {
 	t.Parallel()
 	b := brokertest.Start(t, brokertest.Options{})
-	srv, err := sim.New(sim.Options{Seed: 7, Demo: true, Customers: true, AcquireDelay: 50 * time.Millisecond, MQTTBroker: b.TCPURL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := startSimWith(t, sim.Options{Customers: true, MQTTBroker: b.TCPURL()})
 	c := newCLI(t, agentEnv(srv))
 	devs := srv.Devices()
 	var want, other sim.Device

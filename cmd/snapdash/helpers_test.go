@@ -137,7 +137,17 @@ func (c *cli) ok(args ...string) result {
 // startSim starts a simulator on loopback with demo data.
 func startSim(t *testing.T, customers bool) *sim.Server {
 	t.Helper()
-	srv, err := sim.New(sim.Options{Seed: 7, Demo: true, Customers: customers, AcquireDelay: 50 * time.Millisecond})
+	return startSimWith(t, sim.Options{Customers: customers})
+}
+
+// startSimWith starts a simulator with demo data and the given options.
+func startSimWith(t *testing.T, opts sim.Options) *sim.Server {
+	t.Helper()
+	opts.Seed, opts.Demo = 7, true
+	if opts.AcquireDelay == 0 {
+		opts.AcquireDelay = 50 * time.Millisecond
+	}
+	srv, err := sim.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,14 +20,7 @@ import (
 func TestEventsJSONOverMQTT(t *testing.T) {
 	t.Parallel()
 	b := brokertest.Start(t, brokertest.Options{})
-	srv, err := sim.New(sim.Options{Seed: 7, Demo: true, Customers: true, AcquireDelay: 50 * time.Millisecond, MQTTBroker: b.TCPURL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := startSimWith(t, sim.Options{Customers: true, MQTTBroker: b.TCPURL()})
 	c := newCLI(t, agentEnv(srv))
 	d := device(t, srv, true)
 

@@ -40,24 +40,6 @@ func tokenModes() []struct {
 	}
 }
 
-// startSimWith starts a simulator with demo data and the given options.
-func startSimWith(t *testing.T, opts sim.Options) *sim.Server {
-	t.Helper()
-	opts.Seed, opts.Demo = 7, true
-	if opts.AcquireDelay == 0 {
-		opts.AcquireDelay = 50 * time.Millisecond
-	}
-	srv, err := sim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
-}
-
 // TestEveryCommandInEveryTokenMode runs every headless command against a
 // simulator as faithful as the spec (204 uploads, strict content types),
 // signed in with a JWT and with opaque tokens. With an opaque token, today
