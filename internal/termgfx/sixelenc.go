@@ -351,14 +351,47 @@ type nearest struct {
 	cdone  [512]bool
 	all    []uint8
 	lo     []int32 // scratch
+	// Per axis and cell index along it, each entry's smallest and largest
+	// weighted squared distance to the cell's interval: coarse cells are
+	// 32 levels wide (8 per axis), fine ones 16 (16 per axis).
+	cMin, cMax [3][8][]int32
+	fMin, fMax [3][16][]int32
 }
+
+// nearestWeights weighs the squared channel differences for the eye.
+var nearestWeights = [3]int32{2, 4, 3}
 
 func newNearest(pal [][3]int32) *nearest {
 	all := make([]uint8, len(pal))
 	for i := range all {
 		all[i] = uint8(i)
 	}
-	return &nearest{pal: pal, cache: make([]int16, 1<<18), all: all, lo: make([]int32, len(pal))}
+	n := &nearest{pal: pal, cache: make([]int16, 1<<18), all: all, lo: make([]int32, len(pal))}
+	np := len(pal)
+	buf := make([]int32, 2*3*(8+16)*np)
+	take := func() []int32 {
+		s := buf[:np:np]
+		buf = buf[np:]
+		return s
+	}
+	for c := 0; c < 3; c++ {
+		wt := nearestWeights[c]
+		for k := 0; k < 8; k++ {
+			n.cMin[c][k], n.cMax[c][k] = take(), take()
+			for i, p := range pal {
+				dn, dx := axisDist(p[c], int32(k)*32, int32(k)*32+31)
+				n.cMin[c][k][i], n.cMax[c][k][i] = wt*dn, wt*dx
+			}
+		}
+		for k := 0; k < 16; k++ {
+			n.fMin[c][k], n.fMax[c][k] = take(), take()
+			for i, p := range pal {
+				dn, dx := axisDist(p[c], int32(k)*16, int32(k)*16+15)
+				n.fMin[c][k][i], n.fMax[c][k][i] = wt*dn, wt*dx
+			}
+		}
+	}
+	return n
 }
 
 // axisDist returns the smallest and largest squared distance along one
@@ -376,17 +409,15 @@ func axisDist(v, lo, hi int32) (int32, int32) {
 }
 
 // candidates returns the entries of from that can be nearest to a colour
-// in the cube of side size at (r0, g0, b0).
-func (n *nearest) candidates(from []uint8, r0, g0, b0, size int32) []uint8 {
+// in the cell whose per-axis distance tables are rMin.. (the cell's
+// interval along each axis): those whose smallest distance to the cell is
+// at most the smallest over all entries of the largest distance.
+func (n *nearest) candidates(from []uint8, rMin, rMax, gMin, gMax, bMin, bMax []int32) []uint8 {
 	lo := n.lo[:len(from)]
 	bestMax := int32(1 << 30)
 	for j, i := range from {
-		p := n.pal[i]
-		rn, rx := axisDist(p[0], r0, r0+size-1)
-		gn, gx := axisDist(p[1], g0, g0+size-1)
-		bn, bx := axisDist(p[2], b0, b0+size-1)
-		lo[j] = 2*rn + 4*gn + 3*bn
-		bestMax = min(bestMax, 2*rx+4*gx+3*bx)
+		lo[j] = rMin[i] + gMin[i] + bMin[i]
+		bestMax = min(bestMax, rMax[i]+gMax[i]+bMax[i])
 	}
 	var c []uint8
 	for j, d := range lo {
@@ -404,10 +435,10 @@ func (n *nearest) cell(r, g, b int32) []uint8 {
 	}
 	ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
 	if !n.cdone[ck] {
-		n.coarse[ck] = n.candidates(n.all, r&^31, g&^31, b&^31, 32)
+		n.coarse[ck] = n.candidates(n.all, n.cMin[0][r>>5], n.cMax[0][r>>5], n.cMin[1][g>>5], n.cMax[1][g>>5], n.cMin[2][b>>5], n.cMax[2][b>>5])
 		n.cdone[ck] = true
 	}
-	n.cells[k] = n.candidates(n.coarse[ck], r&^15, g&^15, b&^15, 16)
+	n.cells[k] = n.candidates(n.coarse[ck], n.fMin[0][r>>4], n.fMax[0][r>>4], n.fMin[1][g>>4], n.fMax[1][g>>4], n.fMin[2][b>>4], n.fMax[2][b>>4])
 	n.done[k] = true
 	return n.cells[k]
 }
