@@ -126,8 +126,7 @@ func (s *Stream) run(ctx context.Context) {
 	s.setStatus(status{state: StateConnecting, transport: first, since: time.Now()})
 	switch s.deps.mode {
 	case TransportPoll:
-		for s.poll(ctx) {
-		}
+		s.runPoll(ctx)
 		return
 	case TransportMQTT:
 		_ = s.runMQTT(ctx, false)
@@ -142,7 +141,7 @@ func (s *Stream) run(ctx context.Context) {
 				return // ctx done: MQTT, once it reached a broker, is kept
 			}
 		}
-		if !s.poll(ctx) {
+		if !s.runPoll(ctx) {
 			return
 		}
 	}

@@ -27,8 +27,9 @@ type connOutcome struct {
 }
 
 // reconnector is the one reconnect state machine of the event stream,
-// shared by the SSE and MQTT transports (polling has no connection: it
-// reports its state through the same setStatus). Each transport supplies
+// shared by the SSE, MQTT and polling transports (for polling one attempt
+// is one polling period, which ends when the events endpoint is due to be
+// probed; see runPoll). Each transport supplies
 // how to make one attempt and when to stop; the machine counts failures in
 // a row, renews a refused token once, goes Offline after offlineAfter
 // fruitless attempts or a second refusal, waits a jittered exponential
