@@ -25,12 +25,12 @@ func (s *Stream) runPoll(ctx context.Context) bool {
 		transport: TransportPoll,
 		attempt: func(ctx context.Context) connOutcome {
 			if !s.poll(ctx) {
-				return connOutcome{err: ctx.Err()}
+				return connOutcome{Err: ctx.Err()}
 			}
-			return connOutcome{live: true, progress: true, err: errProbeDue}
+			return connOutcome{Live: true, Progress: true, Err: errProbeDue}
 		},
 		stop: func(o connOutcome) (error, bool) {
-			return o.err, errors.Is(o.err, errProbeDue)
+			return o.Err, errors.Is(o.Err, errProbeDue)
 		},
 	})
 	return errors.Is(err, errProbeDue)
