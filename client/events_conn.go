@@ -126,8 +126,7 @@ func (s *Stream) run(ctx context.Context) {
 	s.setStatus(status{state: StateConnecting, transport: first, since: time.Now()})
 	switch s.deps.mode {
 	case TransportPoll:
-		for s.poll(ctx) {
-		}
+		s.runPoll(ctx)
 		return
 	case TransportMQTT:
 		_ = s.runMQTT(ctx, false)
@@ -142,7 +141,7 @@ func (s *Stream) run(ctx context.Context) {
 				return // ctx done: MQTT, once it reached a broker, is kept
 			}
 		}
-		if !s.poll(ctx) {
+		if !s.runPoll(ctx) {
 			return
 		}
 	}
@@ -158,15 +157,15 @@ func (s *Stream) runSSE(ctx context.Context) bool {
 		attempt: func(ctx context.Context) connOutcome {
 			err := s.attempt(ctx)
 			c := s.conn
-			o := connOutcome{live: c.live, liveAt: c.liveAt, events: int64(c.events), err: err,
-				retryAfter: c.retryAf, refused: IsUnauthorized(err)}
+			o := connOutcome{Live: c.live, LiveAt: c.liveAt, Events: int64(c.events), Err: err,
+				RetryAfter: c.retryAf, Refused: IsUnauthorized(err)}
 			if errors.Is(err, bufio.ErrTooLong) {
-				o.err, o.progress = s.tooLong(err), true
+				o.Err, o.Progress = s.tooLong(err), true
 			}
 			return o
 		},
 		stop: func(o connOutcome) (error, bool) {
-			return o.err, errors.Is(o.err, errNoEventsEndpoint)
+			return o.Err, errors.Is(o.Err, errNoEventsEndpoint)
 		},
 	})
 	return errors.Is(err, errNoEventsEndpoint)

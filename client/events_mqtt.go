@@ -101,15 +101,15 @@ func (s *Stream) runMQTT(ctx context.Context, auto bool) error {
 				sessions++
 			}
 			var be *BrokerError
-			return connOutcome{live: r.live, liveAt: r.liveAt, events: r.events, err: r.err,
-				again: r.renewal, refused: errors.As(r.err, &be) && be.BadCredentials()}
+			return connOutcome{Live: r.live, LiveAt: r.liveAt, Events: r.events, Err: r.err,
+				Again: r.renewal, Refused: errors.As(r.err, &be) && be.BadCredentials()}
 		},
 		stop: func(o connOutcome) (error, bool) {
 			if reached {
 				return nil, false
 			}
 			if s.deps.log != nil {
-				s.deps.log.Debug("events: no MQTT broker, polling", "url", redactURL(s.deps.mqttURL), "err", o.err)
+				s.deps.log.Debug("events: no MQTT broker, polling", "url", redactURL(s.deps.mqttURL), "err", o.Err)
 			}
 			return errNoBroker, true
 		},

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -9,7 +10,33 @@ import (
 // endpoint while polling (a gateway may gain the endpoint after an upgrade).
 const pollProbes = 12
 
-// poll is the fallback for servers without an events endpoint: every
+// errProbeDue ends a polling run: it is time to try the events endpoint again.
+var errProbeDue = errors.New("events: time to probe the events endpoint")
+
+// runPoll polls through the shared reconnect state machine, as one more
+// transport: one attempt is one polling period, from the first re-list to the
+// next probe of the events endpoint. A polling period cannot fail (there is no
+// connection to lose; a failed listing is the consumer's to retry), so the
+// machine never backs off here; it ends the run when a probe is due. It
+// returns true then, false when ctx is done. With TransportPoll nothing is
+// probed: the one attempt lasts until ctx is done.
+func (s *Stream) runPoll(ctx context.Context) bool {
+	err := s.reconnect(ctx, reconnector{
+		transport: TransportPoll,
+		attempt: func(ctx context.Context) connOutcome {
+			if !s.poll(ctx) {
+				return connOutcome{Err: ctx.Err()}
+			}
+			return connOutcome{Live: true, Progress: true, Err: errProbeDue}
+		},
+		stop: func(o connOutcome) (error, bool) {
+			return o.Err, errors.Is(o.Err, errProbeDue)
+		},
+	})
+	return errors.Is(err, errProbeDue)
+}
+
+// poll is one polling period, for servers without an events endpoint: every
 // PollInterval it queues an update with Resync, so the consumer re-lists.
 // It returns true when it is time to probe the events endpoint again, false
 // when ctx is done. With TransportPoll nothing is probed: it polls until ctx

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/snapdash/snapdash/internal/reconnect"
 )
 
 // The protocol through a team broker (MQTT 3.1.1, QoS 1):
@@ -124,46 +125,63 @@ func Connect(o BrokerOptions) (*Hub, error) {
 	return h, nil
 }
 
-// run connects and reconnects until the hub closes: one paho client per
-// connection rather than paho's own reconnection, whose resending of
-// messages in flight races with its writer (and a new connection
-// re-announces what is still true anyway).
+// run connects and reconnects until the hub closes, through the same
+// reconnect state machine as the event stream (internal/reconnect): one
+// paho client per connection rather than paho's own reconnection, whose
+// resending of messages in flight races with its writer (and a new
+// connection re-announces what is still true anyway, see connected). The
+// backoff is 500 ms doubling to 5 s, back to 500 ms after a connection
+// that was accepted. A team broker takes a fixed password, so there is no
+// token to renew, and the hub's Online/Queued is its whole status.
 func (b *broker) run() {
 	defer close(b.ran)
-	delay := 500 * time.Millisecond
-	for {
-		lost := make(chan struct{})
-		cl := mqtt.NewClient(b.opts(lost))
-		t := cl.Connect()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
 		select {
-		case <-t.Done():
 		case <-b.quit:
-			if t.WaitTimeout(11*time.Second) && t.Error() == nil {
-				cl.Disconnect(0)
-			}
-			return
+			cancel()
+		case <-ctx.Done():
 		}
-		if t.Error() == nil {
-			delay = 500 * time.Millisecond
-			b.setClient(cl)
-			b.connected(cl)
-			select {
-			case <-lost:
-			case <-b.quit:
-				return // close says goodbye on this client
-			}
-			b.setClient(nil)
-			b.h.mu.Lock()
-			b.h.setOnline(false)
-			b.h.mu.Unlock()
+	}()
+	_ = reconnect.Machine{
+		Attempt: b.attempt,
+		Backoff: func(failures int) time.Duration {
+			return min(500*time.Millisecond<<min(max(failures-1, 0), 4), 5*time.Second)
+		},
+	}.Run(ctx)
+}
+
+// attempt is one connection: connect, announce (connected), and wait until
+// it is lost or the hub closes (ctx done; close says goodbye on this
+// client).
+func (b *broker) attempt(ctx context.Context) reconnect.Outcome {
+	lost := make(chan struct{})
+	cl := mqtt.NewClient(b.opts(lost))
+	t := cl.Connect()
+	select {
+	case <-t.Done():
+	case <-ctx.Done():
+		if t.WaitTimeout(11*time.Second) && t.Error() == nil {
+			cl.Disconnect(0)
 		}
-		select {
-		case <-time.After(delay):
-		case <-b.quit:
-			return
-		}
-		delay = min(delay*2, 5*time.Second)
+		return reconnect.Outcome{Err: ctx.Err()}
 	}
+	if err := t.Error(); err != nil {
+		return reconnect.Outcome{Err: err}
+	}
+	b.setClient(cl)
+	b.connected(cl)
+	select {
+	case <-lost:
+	case <-ctx.Done():
+		return reconnect.Outcome{Live: true, Err: ctx.Err()}
+	}
+	b.setClient(nil)
+	b.h.mu.Lock()
+	b.h.setOnline(false)
+	b.h.mu.Unlock()
+	return reconnect.Outcome{Live: true, Progress: true}
 }
 
 func (b *broker) setClient(cl mqtt.Client) {
