@@ -333,77 +333,120 @@ func (m *Model) splitKeys(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// update routes a message to its owner: the terminal's own messages, the
+// data arriving from the server, the answers to actions, and last the open
+// dialog.
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	m.journalSee(msg)
+	for _, route := range routes {
+		if cmd, ok := route(m, msg); ok {
+			return cmd
+		}
+	}
+	return m.updateDialog(msg)
+}
+
+// routes are update's owners in the order they are asked; each says
+// whether the message was its own.
+var routes = []func(*Model, tea.Msg) (tea.Cmd, bool){
+	(*Model).routeTerminal,
+	(*Model).routeData,
+	(*Model).routeResults,
+}
+
+// routeTerminal handles the terminal's messages: size, keys, mouse and the
+// timers of the spinner and the preview.
+func (m *Model) routeTerminal(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
-		return nil
+		return nil, true
 	case spinner.TickMsg:
-		if !m.needSpinner() {
-			m.spinning = false
-			return nil
-		}
-		// The next frame through Options.Tick, not the spinner's own timer.
-		m.spinner, _ = m.spinner.Update(msg)
-		return m.spinTick()
+		return m.onSpinnerTick(msg), true
 	case tea.KeyMsg:
-		return m.handleKey(msg)
-	case jumpedMsg:
-		return m.onJumped(msg)
+		return m.handleKey(msg), true
+	case tea.MouseMsg:
+		return m.onMouse(msg), true
 	case fieldArmedMsg:
 		m.onFieldArmed(msg)
+		return nil, true
+	case preview.DueMsg, preview.FrameMsg:
+		return m.preview.Update(msg), true
+	}
+	return nil, false
+}
+
+// onSpinnerTick draws the spinner's next frame while something is in
+// progress.
+func (m *Model) onSpinnerTick(msg spinner.TickMsg) tea.Cmd {
+	if !m.needSpinner() {
+		m.spinning = false
 		return nil
+	}
+	// The next frame through Options.Tick, not the spinner's own timer.
+	m.spinner, _ = m.spinner.Update(msg)
+	return m.spinTick()
+}
+
+// routeData handles what the server sends: lists, the live stream, the
+// team's claims and the watch screen's ticks.
+func (m *Model) routeData(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case jumpedMsg:
+		return m.onJumped(msg), true
 	case InteractionsLoadedMsg:
-		return m.onInteractions(msg)
+		return m.onInteractions(msg), true
 	case InteractionLoadedMsg:
-		return m.onInteraction(msg)
+		return m.onInteraction(msg), true
 	case SnapshotsLoadedMsg:
-		return m.onSnapshots(msg)
+		return m.onSnapshots(msg), true
 	case SnapshotLoadedMsg:
-		return m.onSnapshot(msg)
+		return m.onSnapshot(msg), true
 	case RecentLoadedMsg:
-		return m.onRecent(msg)
+		return m.onRecent(msg), true
 	case StreamUpdateMsg:
-		return m.onStream(msg)
+		return m.onStream(msg), true
 	case teamMsg:
-		return m.onTeam()
+		return m.onTeam(), true
 	case StreamClosedMsg:
 		m.cs.conn, m.cs.note = header.Offline, "stream closed"
-		return nil
+		return nil, true
 	case ConnTickMsg:
-		return m.onConnTick(msg)
+		return m.onConnTick(msg), true
 	case ListTickMsg:
-		return m.onListTick(msg)
+		return m.onListTick(msg), true
 	case watch.TickMsg:
-		return m.onWatchTick(msg)
+		return m.onWatchTick(msg), true
 	case watch.OpenInteractionMsg:
-		return m.openInteraction(msg.ID)
-	case tea.MouseMsg:
-		return m.onMouse(msg)
+		return m.openInteraction(msg.ID), true
+	}
+	return nil, false
+}
+
+// routeResults hands each action's answer to the feature that sent it.
+func (m *Model) routeResults(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
 	case RequestDoneMsg:
-		return m.onRequestDone(msg)
+		return m.onRequestDone(msg), true
 	case review.DoneMsg:
 		if s, ok := m.review.Update(msg); ok {
-			return m.onReviewed(s)
+			return m.onReviewed(s), true
 		}
-		return nil
+		return nil, true
 	case camcorr.SentMsg:
 		if o, ok := m.cam.Update(msg); ok {
-			return m.onCamera(o)
+			return m.onCamera(o), true
 		}
-		return nil
+		return nil, true
 	case UploadDoneMsg:
-		return m.onUploadDone(msg)
+		return m.onUploadDone(msg), true
 	case CopyDoneMsg:
-		return m.onCopyDone(msg)
+		return m.onCopyDone(msg), true
 	case FileDoneMsg:
-		return m.onFileDone(msg)
-	case preview.DueMsg, preview.FrameMsg:
-		return m.preview.Update(msg)
+		return m.onFileDone(msg), true
 	}
-	return m.updateDialog(msg)
+	return nil, false
 }
 
 // refreshLists pushes store changes into the list and table views.

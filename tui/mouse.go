@@ -22,75 +22,125 @@ type click struct {
 // the pointer, a double click on a snapshot opens it full screen, and a
 // click on a key hint in the footer does what the key does.
 func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if m.tooSmall() || msg.Action != tea.MouseActionPress {
+	switch {
+	case m.tooSmall() || msg.Action != tea.MouseActionPress:
 		return nil
-	}
-	if m.dialog != dialogNone {
+	case m.dialog != dialogNone:
 		return m.dialogMouse(msg)
-	}
-	if msg.Button == tea.MouseButtonLeft && msg.Y == m.height-1 {
+	case msg.Button == tea.MouseButtonLeft && msg.Y == m.height-1:
 		if b, ok := statusbar.HintAt(m.footerKeys(), msg.X); ok {
 			return m.handleKey(keyFor(b.Keys()[0]))
 		}
 		return nil
-	}
-	if m.screen == screenWatch {
+	case m.screen == screenWatch:
 		var cmd tea.Cmd
 		m.watch, cmd = m.watch.Update(msg)
 		m.watchMoved = true
 		return cmd
 	}
-	wheel := 0
-	switch msg.Button {
-	case tea.MouseButtonWheelUp:
-		wheel = -1
-	case tea.MouseButtonWheelDown:
-		wheel = 1
-	case tea.MouseButtonLeft:
-	default:
+	wheel, ok := wheelOf(msg.Button)
+	if !ok {
 		return nil
 	}
-	l := m.lay
-	in := func(r rect) bool { return msg.X >= r.x && msg.X < r.x+r.w && msg.Y >= r.y && msg.Y < r.y+r.h }
-	switch {
-	case m.showEvents && l.events.h > 0 && in(l.events):
-		if wheel != 0 {
-			m.events.Scroll(-wheel * 3)
-			return nil
-		}
-		m.setFocus(focusEvents)
-	case m.preview.Full():
+	if m.preview.Full() && !m.overEvents(msg) {
 		if wheel != 0 {
 			m.moveTable(wheel)
 		}
-	case in(l.inter):
-		before, _ := m.inter.Selected()
-		if wheel != 0 {
-			m.inter.Move(wheel)
-		} else {
-			m.setFocus(focusInteractions)
-			m.inter.ClickRow(msg.Y - l.inter.y - 1)
-		}
-		if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
-			return m.selectInteraction(after.ID)
-		}
-	case in(l.snaps):
-		if wheel != 0 {
-			m.moveTable(wheel)
-			return nil
-		}
-		m.setFocus(focusSnapshots)
-		if m.snaps.ClickRow(msg.Y - l.snaps.y - 1) {
-			m.topPending, m.snapsMoved = false, true
-			return m.clicked()
-		}
-	case in(l.prev):
-		if wheel != 0 {
-			m.moveTable(wheel)
-			return nil
-		}
-		m.setFocus(focusPreview)
+		return nil
 	}
+	for _, p := range mousePanes {
+		if r := p.rect(m); msg.X >= r.x && msg.X < r.x+r.w && msg.Y >= r.y && msg.Y < r.y+r.h {
+			return p.do(m, msg.Y-r.y, wheel)
+		}
+	}
+	return nil
+}
+
+// wheelOf is the wheel's step for a button (-1 up, 1 down, 0 for a left
+// click); ok is false for a button the dashboard does not use.
+func wheelOf(b tea.MouseButton) (wheel int, ok bool) {
+	switch b {
+	case tea.MouseButtonWheelUp:
+		return -1, true
+	case tea.MouseButtonWheelDown:
+		return 1, true
+	case tea.MouseButtonLeft:
+		return 0, true
+	}
+	return 0, false
+}
+
+// overEvents reports whether msg is over the events pane, which stays
+// under the pointer even beside the full-screen picture.
+func (m *Model) overEvents(msg tea.MouseMsg) bool {
+	r := m.lay.events
+	return m.showEvents && r.h > 0 && msg.X >= r.x && msg.X < r.x+r.w && msg.Y >= r.y && msg.Y < r.y+r.h
+}
+
+// mousePane is a pane of the main screen as the mouse sees it: where it is
+// and what a click (wheel 0) or a wheel step on it does; y is the row
+// within the pane, its border being row 0.
+type mousePane struct {
+	rect func(*Model) rect
+	do   func(m *Model, y, wheel int) tea.Cmd
+}
+
+// mousePanes are hit-tested in order: the events pane first (it is checked
+// only when shown), then the interactions, the table and the preview.
+var mousePanes = []mousePane{
+	{func(m *Model) rect {
+		if !m.showEvents {
+			return rect{}
+		}
+		return m.lay.events
+	}, (*Model).mouseEvents},
+	{func(m *Model) rect { return m.lay.inter }, (*Model).mouseInter},
+	{func(m *Model) rect { return m.lay.snaps }, (*Model).mouseSnaps},
+	{func(m *Model) rect { return m.lay.prev }, (*Model).mousePreview},
+}
+
+func (m *Model) mouseEvents(_, wheel int) tea.Cmd {
+	if wheel != 0 {
+		m.events.Scroll(-wheel * 3)
+		return nil
+	}
+	m.setFocus(focusEvents)
+	return nil
+}
+
+func (m *Model) mouseInter(y, wheel int) tea.Cmd {
+	before, _ := m.inter.Selected()
+	if wheel != 0 {
+		m.inter.Move(wheel)
+	} else {
+		m.setFocus(focusInteractions)
+		m.inter.ClickRow(y - 1)
+	}
+	if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
+		return m.selectInteraction(after.ID)
+	}
+	return nil
+}
+
+func (m *Model) mouseSnaps(y, wheel int) tea.Cmd {
+	if wheel != 0 {
+		m.moveTable(wheel)
+		return nil
+	}
+	m.setFocus(focusSnapshots)
+	if m.snaps.ClickRow(y - 1) {
+		m.topPending, m.snapsMoved = false, true
+		return m.clicked()
+	}
+	return nil
+}
+
+func (m *Model) mousePreview(_, wheel int) tea.Cmd {
+	if wheel != 0 {
+		m.moveTable(wheel)
+		return nil
+	}
+	m.setFocus(focusPreview)
 	return nil
 }
 

@@ -64,11 +64,7 @@ func TestFullscreenKeys(t *testing.T) {
 	d.key("enter")
 	d.until("the full-screen picture", d.settled)
 	v := string(d.view())
-	for _, want := range []string{"· esc back", "1280×960 px", "kB", "image/jpeg", "zoom fit", "+ zoom in", "esc back"} {
-		if !strings.Contains(v, want) {
-			t.Errorf("full screen lacks %q:\n%s", want, v)
-		}
-	}
+	requireShows(t, "full screen", v, "· esc back", "1280×960 px", "kB", "image/jpeg", "zoom fit", "+ zoom in", "esc back")
 	if strings.Contains(v, "0/= fit") || strings.Contains(v, "pan") {
 		t.Error("fit and pan keys shown while not zoomed")
 	}
@@ -81,6 +77,34 @@ func TestFullscreenKeys(t *testing.T) {
 	d.key("k")
 	d.until("the first picture", d.settled)
 
+	fullscreenZoom(t, d, first.Snapshot.ID)
+
+	d.key("?")
+	requireShows(t, "help", string(d.view()), "zoom in", "zoom out", "pan", "previous snapshot (at fit)", "ctrl+c")
+	d.key("esc")
+	if d.m.Focus().Dialog != "" || !d.m.preview.Full() {
+		t.Fatal("esc in the help should close only the help")
+	}
+
+	for _, back := range []string{"esc", "enter", "q"} {
+		fullscreenBack(t, d, back)
+	}
+}
+
+// requireShows fails for each of wants what's view lacks.
+func requireShows(t *testing.T, what, view string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(view, want) {
+			t.Errorf("%s lacks %q:\n%s", what, want, view)
+		}
+	}
+}
+
+// fullscreenZoom zooms past the last level, pans past the edges, and
+// steps back to fit with -, 0 and =.
+func fullscreenZoom(t *testing.T, d *driver, first string) {
+	t.Helper()
 	d.key("+", "+", "+", "+", "+", "+", "+", "+", "+", "+") // past the last level
 	if z := zoomOf(d.m); z != 16 {
 		t.Fatalf("zoom %v after many +", z)
@@ -91,19 +115,14 @@ func TestFullscreenKeys(t *testing.T) {
 	if _, px, py := d.m.preview.Zoom(); px != -1 || py != -1 {
 		t.Fatalf("pan %v,%v, want clamped to -1,-1", px, py)
 	}
-	if r, _ := d.m.selectedRow(); r.Snapshot.ID != first.Snapshot.ID {
+	if r, _ := d.m.selectedRow(); r.Snapshot.ID != first {
 		t.Fatal("k while zoomed moved the selection instead of panning")
 	}
 	d.until("the zoomed picture", d.settled)
-	v = string(d.view())
-	for _, want := range []string{"zoom 16×", "0/= fit", "hjkl pan", "+/- zoom"} {
-		if !strings.Contains(v, want) {
-			t.Errorf("zoomed screen lacks %q:\n%s", want, v)
-		}
-	}
+	requireShows(t, "zoomed screen", string(d.view()), "zoom 16×", "0/= fit", "hjkl pan", "+/- zoom")
 	// A 1/8 decode was enough for the fitted text pane; 16× needs more
 	// pixels, so the picture was decoded again from the cached file.
-	if info, ok := d.m.preview.Decoded(first.Snapshot.ID); !ok || info.Scale != 1 {
+	if info, ok := d.m.preview.Decoded(first); !ok || info.Scale != 1 {
 		t.Errorf("zoomed picture decoded at scale %d, want a full decode", info.Scale)
 	}
 	d.key("-")
@@ -118,32 +137,23 @@ func TestFullscreenKeys(t *testing.T) {
 	if zoomOf(d.m) != 1 {
 		t.Fatal("= did not fit")
 	}
+}
 
-	d.key("?")
-	v = string(d.view())
-	for _, want := range []string{"zoom in", "zoom out", "pan", "previous snapshot (at fit)", "ctrl+c"} {
-		if !strings.Contains(v, want) {
-			t.Errorf("help lacks %q:\n%s", want, v)
-		}
+// fullscreenBack zooms in, leaves the full screen with key back (which
+// must neither quit nor keep the zoom), and opens it again.
+func fullscreenBack(t *testing.T, d *driver, back string) {
+	t.Helper()
+	d.key("+")
+	d.key(back)
+	if d.m.preview.Full() || d.m.quitting {
+		t.Fatalf("%s: full %t quitting %t", back, d.m.preview.Full(), d.m.quitting)
 	}
-	d.key("esc")
-	if d.m.Focus().Dialog != "" || !d.m.preview.Full() {
-		t.Fatal("esc in the help should close only the help")
+	if zoomOf(d.m) > 1 {
+		t.Fatalf("%s: zoom %v kept after leaving", back, zoomOf(d.m))
 	}
-
-	for _, back := range []string{"esc", "enter", "q"} {
-		d.key("+")
-		d.key(back)
-		if d.m.preview.Full() || d.m.quitting {
-			t.Fatalf("%s: full %t quitting %t", back, d.m.preview.Full(), d.m.quitting)
-		}
-		if zoomOf(d.m) > 1 {
-			t.Fatalf("%s: zoom %v kept after leaving", back, zoomOf(d.m))
-		}
-		d.key("enter")
-		if !d.m.preview.Full() {
-			t.Fatal("enter did not open the full-screen preview")
-		}
+	d.key("enter")
+	if !d.m.preview.Full() {
+		t.Fatal("enter did not open the full-screen preview")
 	}
 }
 

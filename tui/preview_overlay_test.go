@@ -65,48 +65,23 @@ func TestOverlayFollowsTheDashboard(t *testing.T) {
 	if f := frameOf(r.m); f.Mode != termgfx.ModeSixel || f.Graphic == "" {
 		t.Fatalf("frame mode %s, graphic %d bytes", frameOf(r.m).Mode, len(frameOf(r.m).Graphic))
 	}
-	if out := r.frame(); !strings.Contains(out, r.paintAt()) {
-		t.Fatalf("sixel not painted at the pane origin %q:\n%q", r.paintAt(), tail([]byte(out), 300))
-	}
+	r.requirePainted(t, "at the pane origin")
 
 	for _, c := range []struct {
 		open   string
 		covers bool
 	}{{"?", true}, {"d", false}, {"/", false}, {"c", true}} {
-		r.key(c.open)
-		if r.m.Focus().Dialog == "" {
-			t.Fatalf("%v opened no dialog", c.open)
-		}
-		out := r.frame()
-		if !c.covers {
-			if erased(out) || !r.m.graphicShown() {
-				t.Fatalf("%v: sixel erased though the dialog leaves it in view: %q", c.open, tail([]byte(out), 300))
-			}
-			r.key("esc")
-			r.until("the dialog closed", func() bool { return r.m.Focus().Dialog == "" })
-			r.frame()
-			continue
-		}
-		if !erased(out) || strings.Contains(out, "\x1bP") {
-			t.Fatalf("%v: sixel not erased (or painted again) under the dialog: %q", c.open, tail([]byte(out), 300))
-		}
-		r.key("esc")
-		r.until("the dialog closed", func() bool { return r.m.Focus().Dialog == "" })
-		if out := r.frame(); !strings.Contains(out, r.paintAt()) {
-			t.Fatalf("%v: sixel not painted again after the dialog closed", c.open)
-		}
+		r.checkDialog(t, c.open, c.covers)
 	}
 
 	// The events pane shrinks and moves the preview: the picture is
 	// erased, rendered for the new pane and painted at its new origin.
 	before := r.paintAt()
 	r.key("e")
-	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {
-		t.Fatal("old sixel not erased when the events pane moved the preview")
-	}
+	r.requireErased(t, "when the events pane moved the preview")
 	r.until("the sixel for the smaller pane", r.settled)
-	if out := r.frame(); !strings.Contains(out, r.paintAt()) || r.paintAt() == before {
-		t.Fatalf("sixel not painted at the moved pane's origin %q (was %q)", r.paintAt(), before)
+	if r.requirePainted(t, "at the moved pane's origin"); r.paintAt() == before {
+		t.Fatalf("sixel painted at the old origin %q", before)
 	}
 	r.key("e")
 	r.until("the sixel again", r.settled)
@@ -114,12 +89,10 @@ func TestOverlayFollowsTheDashboard(t *testing.T) {
 
 	// A resize: the old graphic is erased, the new size painted.
 	r.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {
-		t.Fatal("old sixel not erased after a resize")
-	}
+	r.requireErased(t, "after a resize")
 	r.until("the sixel at the new size", r.settled)
-	if out := r.frame(); !strings.Contains(out, r.paintAt()) || r.m.lay.prev.w < 40 {
-		t.Fatalf("sixel not painted after the resize at %q", r.paintAt())
+	if r.requirePainted(t, "after the resize"); r.m.lay.prev.w < 40 {
+		t.Fatalf("preview %d wide after the resize", r.m.lay.prev.w)
 	}
 	r.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	r.until("the sixel at 80x24", r.settled)
@@ -129,9 +102,7 @@ func TestOverlayFollowsTheDashboard(t *testing.T) {
 	r.key("enter")
 	r.frame()
 	r.until("the full-screen sixel", r.settled)
-	if out := r.frame(); !strings.Contains(out, r.paintAt()) {
-		t.Fatalf("full-screen sixel not at %q", r.paintAt())
-	}
+	r.requirePainted(t, "full screen")
 	r.key("esc")
 	r.until("the pane sixel", r.settled)
 	r.frame()
@@ -143,9 +114,7 @@ func TestOverlayFollowsTheDashboard(t *testing.T) {
 
 	// The watch screen covers everything.
 	r.key("w")
-	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {
-		t.Fatal("sixel not erased by the watch screen")
-	}
+	r.requireErased(t, "by the watch screen")
 	r.key("w")
 	r.until("back", r.settled)
 	r.frame()
@@ -153,8 +122,48 @@ func TestOverlayFollowsTheDashboard(t *testing.T) {
 	// Image mode → ascii: the sixel goes away for good.
 	r.key("i")
 	r.until("the ascii picture", r.settled)
+	r.requireErased(t, "when the mode became ascii")
+}
+
+// checkDialog opens a dialog with key open: one that covers the picture
+// erases it and paints it again when it closes; one that does not leaves
+// it up.
+func (r *overlayRig) checkDialog(t *testing.T, open string, covers bool) {
+	t.Helper()
+	r.key(open)
+	if r.m.Focus().Dialog == "" {
+		t.Fatalf("%v opened no dialog", open)
+	}
+	out := r.frame()
+	switch {
+	case !covers && (erased(out) || !r.m.graphicShown()):
+		t.Fatalf("%v: sixel erased though the dialog leaves it in view: %q", open, tail([]byte(out), 300))
+	case covers && (!erased(out) || strings.Contains(out, "\x1bP")):
+		t.Fatalf("%v: sixel not erased (or painted again) under the dialog: %q", open, tail([]byte(out), 300))
+	}
+	r.key("esc")
+	r.until("the dialog closed", func() bool { return r.m.Focus().Dialog == "" })
+	out = r.frame()
+	if covers && !strings.Contains(out, r.paintAt()) {
+		t.Fatalf("%v: sixel not painted again after the dialog closed", open)
+	}
+}
+
+// requireErased fails unless the next frame erases the sixel and paints
+// none.
+func (r *overlayRig) requireErased(t *testing.T, when string) {
+	t.Helper()
 	if out := r.frame(); !erased(out) || strings.Contains(out, "\x1bP") {
-		t.Fatal("sixel not erased when the mode became ascii")
+		t.Fatalf("old sixel not erased %s: %q", when, tail([]byte(out), 300))
+	}
+}
+
+// requirePainted fails unless the next frame paints the sixel at the
+// preview's picture origin.
+func (r *overlayRig) requirePainted(t *testing.T, where string) {
+	t.Helper()
+	if out := r.frame(); !strings.Contains(out, r.paintAt()) {
+		t.Fatalf("sixel not painted %s (%q):\n%q", where, r.paintAt(), tail([]byte(out), 300))
 	}
 }
 

@@ -188,33 +188,43 @@ func (d *keyDriver) check(seq string) {
 		if perKey[c.key] > 1 && !bulk {
 			d.t.Fatalf("%s: key %q sent %d actions", seq, p.key, perKey[c.key])
 		}
-		switch c.kind {
-		case "discard":
-			if bulk && p.key == "y" && p.before.Dialog == "discard marked" {
-				break
-			}
-			if p.key != "y" || p.before.Dialog != "discard" || p.before.Subject != c.id {
-				d.t.Fatalf("%s: discard of %s sent by %q while %+v was focused", seq, c.id, p.key, p.before)
-			}
-		case "approve":
-			if bulk && p.key == "y" && p.before.Dialog == "approve marked" {
-				break
-			}
-			if p.key != "y" || p.before.Dialog != "approve" || p.before.Subject != c.id {
-				d.t.Fatalf("%s: approval of %s sent by %q while %+v was focused", seq, c.id, p.key, p.before)
-			}
-		case "request":
-			if p.key != "enter" || p.before.Dialog != "request" || p.after.Dialog == "request" {
-				d.t.Fatalf("%s: request sent by %q from %+v to %+v", seq, p.key, p.before, p.after)
-			}
-		case "camera":
-			if p.before.Dialog != "camera" || p.after.Dialog == "camera" || !strings.Contains("enter 1 2 3", p.key) {
-				d.t.Fatalf("%s: camera command sent by %q from %+v to %+v", seq, p.key, p.before, p.after)
-			}
-		default:
+		rule, ok := callRules[c.kind]
+		if !ok {
 			d.t.Fatalf("%s: unexpected %s", seq, c.kind)
 		}
+		if !rule.ok(p, c, bulk) {
+			d.t.Fatalf("%s: %s %s sent by %q from %+v to %+v", seq, rule.what, c.id, p.key, p.before, p.after)
+		}
 	}
+}
+
+// callRule says which key press may send an action of one kind.
+type callRule struct {
+	what string
+	ok   func(p pressed, c actionCall, bulk bool) bool
+}
+
+// reviewRule: only y in the question about c's snapshot (or in the bulk
+// question) sends an approval or a discard.
+func reviewRule(dialog string) func(pressed, actionCall, bool) bool {
+	return func(p pressed, c actionCall, bulk bool) bool {
+		if bulk && p.key == "y" && p.before.Dialog == dialog+" marked" {
+			return true
+		}
+		return p.key == "y" && p.before.Dialog == dialog && p.before.Subject == c.id
+	}
+}
+
+// callRules are the property's rules, one per kind of action sent.
+var callRules = map[string]callRule{
+	"discard": {"discard of", reviewRule("discard")},
+	"approve": {"approval of", reviewRule("approve")},
+	"request": {"request for", func(p pressed, _ actionCall, _ bool) bool {
+		return p.key == "enter" && p.before.Dialog == "request" && p.after.Dialog != "request"
+	}},
+	"camera": {"camera command for", func(p pressed, _ actionCall, _ bool) bool {
+		return p.before.Dialog == "camera" && p.after.Dialog != "camera" && strings.Contains("enter 1 2 3", p.key)
+	}},
 }
 
 // checkKeys verifies what each key of the burst did to the focus.

@@ -16,132 +16,163 @@ import (
 // handleKey routes a key: an open dialog first, then global keys, then the
 // focused pane.
 func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
-	if m.tooSmall() {
+	switch {
+	case m.tooSmall():
 		if key.Matches(k, m.keys.Quit) {
 			return m.quit()
 		}
 		return nil
-	}
-	if m.dialog != dialogNone {
+	case m.dialog != dialogNone:
 		return m.updateDialog(k)
-	}
-	if k.Paste {
+	case k.Paste:
 		// A paste is text for a field; with none open it does nothing.
 		m.setStatusInfo("paste ignored: no text field is open")
 		return nil
-	}
-	if m.screen == screenWatch {
+	case m.screen == screenWatch:
 		return m.watchKey(k)
 	}
-	if m.preview.Full() {
-		if m.preview.Key(k) {
-			if !m.preview.Full() {
-				m.layout() // back from the full screen
-			}
-			return nil
+	if m.preview.Full() && m.preview.Key(k) {
+		if !m.preview.Full() {
+			m.layout() // back from the full screen
+		}
+		return nil
+	}
+	if why, off := m.actionOff(k); off {
+		m.setStatusInfo(why)
+		return nil
+	}
+	for _, g := range globalKeys {
+		if key.Matches(k, *g.binding(&m.keys)) {
+			return g.do(m)
 		}
 	}
-	km := &m.keys
-	// An action's key while the action is off (disabled, so not matched
-	// below) says why rather than doing nothing.
+	return m.navigate(k)
+}
+
+// actionOff reports why when k is an action's key while the action is off
+// (disabled, so not matched by globalKeys): the key says why rather than
+// doing nothing.
+func (m *Model) actionOff(k tea.KeyMsg) (why string, off bool) {
 	for _, a := range actions {
-		if b := km.binding(a); !b.Enabled() && slices.Contains(b.Keys(), k.String()) {
+		if b := m.keys.binding(a); !b.Enabled() && slices.Contains(b.Keys(), k.String()) {
 			if ok, why := m.can(a); !ok {
-				m.setStatusInfo(why)
-				return nil
+				return why, true
 			}
 		}
 	}
+	return "", false
+}
+
+// globalKey is one key of the main screen the root handles itself, before
+// the focused pane sees it.
+type globalKey struct {
+	binding func(*KeyMap) *key.Binding
+	do      func(*Model) tea.Cmd
+}
+
+// globalKeys are the main screen's keys in the order they are matched; a
+// key none of them matches goes to the focused pane (navigate).
+var globalKeys = []globalKey{
+	{func(km *KeyMap) *key.Binding { return &km.Quit }, (*Model).askQuit},
+	{func(km *KeyMap) *key.Binding { return &km.Help }, (*Model).openHelp},
+	{func(km *KeyMap) *key.Binding { return &km.Back }, (*Model).back},
+	{func(km *KeyMap) *key.Binding { return &km.NextPane }, func(m *Model) tea.Cmd { m.cycleFocus(1); return nil }},
+	{func(km *KeyMap) *key.Binding { return &km.PrevPane }, func(m *Model) tea.Cmd { m.cycleFocus(-1); return nil }},
+	{func(km *KeyMap) *key.Binding { return &km.Events }, (*Model).toggleEvents},
+	{func(km *KeyMap) *key.Binding { return &km.Preview }, (*Model).togglePreview},
+	{func(km *KeyMap) *key.Binding { return &km.Filter }, (*Model).openFilter},
+	{func(km *KeyMap) *key.Binding { return &km.Command }, (*Model).openCmdline},
+	{func(km *KeyMap) *key.Binding { return &km.Refresh }, (*Model).refresh},
+	{func(km *KeyMap) *key.Binding { return &km.Watch }, (*Model).openWatch},
+	{func(km *KeyMap) *key.Binding { return &km.EventsPause }, (*Model).eventsPause},
+	{func(km *KeyMap) *key.Binding { return &km.EventsType }, (*Model).eventsType},
+	{func(km *KeyMap) *key.Binding { return &km.EventsMine }, (*Model).eventsMine},
+	{func(km *KeyMap) *key.Binding { return &km.ImageMode }, func(m *Model) tea.Cmd { m.nextImageMode(); return nil }},
+	{func(km *KeyMap) *key.Binding { return &km.Request }, (*Model).openRequest},
+	{func(km *KeyMap) *key.Binding { return &km.Approve }, func(m *Model) tea.Cmd { return m.reviewKey(review.Approve) }},
+	{func(km *KeyMap) *key.Binding { return &km.Discard }, func(m *Model) tea.Cmd { return m.reviewKey(review.Discard) }},
+	{func(km *KeyMap) *key.Binding { return &km.NextReview }, func(m *Model) tea.Cmd { return m.queueStep(1) }},
+	{func(km *KeyMap) *key.Binding { return &km.PrevReview }, func(m *Model) tea.Cmd { return m.queueStep(-1) }},
+	{func(km *KeyMap) *key.Binding { return &km.Mark }, func(m *Model) tea.Cmd { m.toggleMark(); return nil }},
+	{func(km *KeyMap) *key.Binding { return &km.MarkAll }, func(m *Model) tea.Cmd { m.markShown(); return nil }},
+	{func(km *KeyMap) *key.Binding { return &km.Camera }, (*Model).openCamera},
+	{func(km *KeyMap) *key.Binding { return &km.Upload }, (*Model).openUpload},
+	{func(km *KeyMap) *key.Binding { return &km.Copy }, (*Model).copyURL},
+	{func(km *KeyMap) *key.Binding { return &km.Open }, (*Model).openExternal},
+	{func(km *KeyMap) *key.Binding { return &km.Save }, (*Model).openSave},
+}
+
+func (m *Model) openHelp() tea.Cmd {
+	m.dialog = dialogHelp
+	return nil
+}
+
+// back (esc) unmarks, leaves the full screen, or clears the filter.
+func (m *Model) back() tea.Cmd {
 	switch {
-	case key.Matches(k, km.Quit):
-		return m.askQuit()
-	case key.Matches(k, km.Help):
-		m.dialog = dialogHelp
-	case key.Matches(k, km.Back):
-		switch {
-		case len(m.marks) > 0:
-			m.clearMarks()
-			m.setStatusInfo("unmarked")
-		case m.preview.Full():
-			m.setFull(false)
-		default:
-			m.clearFilter()
-		}
-	case key.Matches(k, km.NextPane):
-		m.cycleFocus(1)
-	case key.Matches(k, km.PrevPane):
-		m.cycleFocus(-1)
-	case key.Matches(k, km.Events):
-		m.showEvents = !m.showEvents
-		if !m.showEvents && m.focus == focusEvents {
-			m.setFocus(focusSnapshots)
-		}
-		m.layout()
-	case key.Matches(k, km.Preview):
-		if m.focus == focusInteractions {
-			m.setFocus(focusSnapshots)
-			return nil
-		}
-		m.setFull(!m.preview.Full())
-	case key.Matches(k, km.Filter):
-		return m.openFilter()
-	case key.Matches(k, km.Command):
-		return m.openCmdline()
-	case key.Matches(k, km.Refresh):
-		return m.refresh()
-	case key.Matches(k, km.Watch):
-		return m.openWatch()
-	case key.Matches(k, km.EventsPause):
-		if m.events.TogglePause() {
-			m.setStatusInfo("events paused: new ones are counted; p follows again")
-		} else {
-			m.setStatusInfo("events: following")
-		}
-	case key.Matches(k, km.EventsType):
-		t := m.events.CycleType()
-		m.setStatusInfo("events: " + orDefault(t, "every type"))
-	case key.Matches(k, km.EventsMine):
-		if m.events.ToggleInteraction() {
-			m.setStatusInfo("events: this interaction only")
-		} else {
-			m.setStatusInfo("events: every interaction")
-		}
-	case key.Matches(k, km.ImageMode):
-		m.nextImageMode()
-	case key.Matches(k, km.Request):
-		return m.openRequest()
-	case key.Matches(k, km.Approve):
-		if len(m.marks) > 0 {
-			return m.openBulk(review.Approve)
-		}
-		return m.openApprove()
-	case key.Matches(k, km.Discard):
-		if len(m.marks) > 0 {
-			return m.openBulk(review.Discard)
-		}
-		return m.openDiscard()
-	case key.Matches(k, km.NextReview):
-		return m.queueStep(1)
-	case key.Matches(k, km.PrevReview):
-		return m.queueStep(-1)
-	case key.Matches(k, km.Mark):
-		m.toggleMark()
-	case key.Matches(k, km.MarkAll):
-		m.markShown()
-	case key.Matches(k, km.Camera):
-		return m.openCamera()
-	case key.Matches(k, km.Upload):
-		return m.openUpload()
-	case key.Matches(k, km.Copy):
-		return m.copyURL()
-	case key.Matches(k, km.Open):
-		return m.openExternal()
-	case key.Matches(k, km.Save):
-		return m.openSave()
+	case len(m.marks) > 0:
+		m.clearMarks()
+		m.setStatusInfo("unmarked")
+	case m.preview.Full():
+		m.setFull(false)
 	default:
-		return m.navigate(k)
+		m.clearFilter()
 	}
 	return nil
+}
+
+func (m *Model) toggleEvents() tea.Cmd {
+	m.showEvents = !m.showEvents
+	if !m.showEvents && m.focus == focusEvents {
+		m.setFocus(focusSnapshots)
+	}
+	m.layout()
+	return nil
+}
+
+func (m *Model) togglePreview() tea.Cmd {
+	if m.focus == focusInteractions {
+		m.setFocus(focusSnapshots)
+		return nil
+	}
+	m.setFull(!m.preview.Full())
+	return nil
+}
+
+func (m *Model) eventsPause() tea.Cmd {
+	if m.events.TogglePause() {
+		m.setStatusInfo("events paused: new ones are counted; p follows again")
+	} else {
+		m.setStatusInfo("events: following")
+	}
+	return nil
+}
+
+func (m *Model) eventsType() tea.Cmd {
+	t := m.events.CycleType()
+	m.setStatusInfo("events: " + orDefault(t, "every type"))
+	return nil
+}
+
+func (m *Model) eventsMine() tea.Cmd {
+	if m.events.ToggleInteraction() {
+		m.setStatusInfo("events: this interaction only")
+	} else {
+		m.setStatusInfo("events: every interaction")
+	}
+	return nil
+}
+
+// reviewKey approves or discards: the marked snapshots when any, else the
+// selected one.
+func (m *Model) reviewKey(v review.Kind) tea.Cmd {
+	if len(m.marks) > 0 {
+		return m.openBulk(v)
+	}
+	if v == review.Approve {
+		return m.openApprove()
+	}
+	return m.openDiscard()
 }
 
 // navigate hands the key to the focused pane, which moves with its own
