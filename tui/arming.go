@@ -30,13 +30,8 @@ type fieldState struct {
 
 // textField reports whether the open dialog is a text field.
 func (m *Model) textField() bool {
-	switch m.dialog {
-	case dialogRequest, dialogUpload:
-		return true
-	case dialogApprove:
-		return m.approve.Typing()
-	}
-	return false
+	f, ok := m.dialog.(fielder)
+	return ok && f.Typing()
 }
 
 // armFields notes a text field that opened in this Update: it takes keys

@@ -45,7 +45,7 @@ func TestTextFieldsTakeNoKeyTypedAhead(t *testing.T) {
 	// about before it is used.
 	m = unitModel(t, Options{ArmDelay: time.Hour}, snap("s1", client.StateUploaded, time.Minute))
 	press(m, "a", "t", "k", "k", "enter", "z", "enter")
-	if f := m.Focus(); f.Dialog != "approve type" || !m.approve.Typing() {
+	if f := m.Focus(); f.Dialog != "approve type" || !openAs[*approveDialog](t, m).m.Typing() {
 		t.Fatalf("the new type's field: %+v", f)
 	}
 	m.Update(fieldArmedMsg{seq: m.field.seq})

@@ -98,8 +98,7 @@ func (m *Model) openBulk(k review.Kind) tea.Cmd {
 	} else {
 		q += "\nEach keeps its type."
 	}
-	m.confirm = confirm.New(m.st, name+" marked", verb+" "+what+"?", q, BulkConfirmed{Kind: k, IDs: ok, Types: types})
-	m.dialog, m.subject = dialogConfirm, ""
+	m.openDialog(&confirmDialog{m: confirm.New(m.st, name+" marked", verb+" "+what+"?", q, BulkConfirmed{Kind: k, IDs: ok, Types: types})}, "")
 	return nil
 }
 

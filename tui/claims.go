@@ -227,9 +227,8 @@ func (m *Model) claimGuard(k review.Kind) bool {
 	if k == review.Discard {
 		verb = "discard"
 	}
-	m.confirm = confirm.New(m.st, "claimed", "Someone is reviewing this",
-		who+" is reviewing this — "+verb+" anyway?", ClaimOverride{Kind: k, ID: id})
-	m.dialog, m.subject = dialogConfirm, id
+	m.openDialog(&confirmDialog{m: confirm.New(m.st, "claimed", "Someone is reviewing this",
+		who+" is reviewing this — "+verb+" anyway?", ClaimOverride{Kind: k, ID: id})}, id)
 	return true
 }
 

@@ -64,7 +64,7 @@ func TestTeamClaimsSkipShowAndAsk(t *testing.T) {
 		t.Fatalf("no question before approving ada's picture:\n%s", bob.View())
 	}
 	press(bob, "n")
-	if bob.dialog != dialogNone || bob.review.Len() != 0 {
+	if bob.dialog != nil || bob.review.Len() != 0 {
 		t.Fatal("N did not leave the picture alone")
 	}
 	press(bob, "d")

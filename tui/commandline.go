@@ -60,9 +60,8 @@ func (m *Model) completeInteraction(prefix string) []string {
 
 // openCmdline opens the `:` line.
 func (m *Model) openCmdline() tea.Cmd {
-	var cmd tea.Cmd
-	m.cmdline, cmd = cmdline.New(m.st, m.commands(), m.history)
-	m.dialog, m.subject = dialogCmdline, ""
+	c, cmd := cmdline.New(m.st, m.commands(), m.history)
+	m.openDialog(&cmdlineDialog{m: c}, "")
 	return cmd
 }
 
@@ -116,7 +115,7 @@ func (m *Model) runCommand(r cmdline.Run) tea.Cmd {
 	case "refresh":
 		return m.refresh()
 	case "help":
-		m.dialog = dialogHelp
+		m.openHelp()
 	case "quit":
 		return m.askQuit()
 	}

@@ -31,7 +31,7 @@ func TestCommandLine(t *testing.T) {
 	// Completion of a customer's name, accents ignored.
 	typeInto(m, "i sof")
 	press(m, "tab")
-	if v := m.cmdline.Value(); v != "i Sofía García" {
+	if v := openAs[*cmdlineDialog](t, m).m.Value(); v != "i Sofía García" {
 		t.Fatalf("completed to %q", v)
 	}
 	press(m, "enter")
@@ -73,7 +73,7 @@ func TestCommandLine(t *testing.T) {
 	}
 	m2 := cmdModel(t, Options{StateDir: dir})
 	press(m2, ":", "up")
-	if v := m2.cmdline.Value(); v != "theme nope" {
+	if v := openAs[*cmdlineDialog](t, m2).m.Value(); v != "theme nope" {
 		t.Fatalf("history recalls %q", v)
 	}
 	// :quit quits (nothing in flight).

@@ -25,7 +25,7 @@ func (m *Model) dialogMouse(msg tea.MouseMsg) tea.Cmd {
 // dialogHintAt returns the key of the hint drawn at screen cell (x, y)
 // while a dialog is open.
 func (m *Model) dialogHintAt(x, y int) (string, bool) {
-	if y == m.height-1 && m.dialog != dialogCmdline && m.dialog != dialogFilter {
+	if _, footer := m.dialog.(footerLine); y == m.height-1 && !footer {
 		if b, ok := statusbar.HintAt(m.footerKeys(), x); ok {
 			return b.Keys()[0], true
 		}
@@ -66,11 +66,8 @@ func hintIn(line string, col int, hints []dialog.Hint) (string, bool) {
 
 // dialogHints are the hints the open dialog draws inside itself.
 func (m *Model) dialogHints() []dialog.Hint {
-	switch m.dialog {
-	case dialogConfirm:
-		return m.confirm.Hints()
-	case dialogApprove:
-		return m.approve.Hints()
+	if h, ok := m.dialog.(hinter); ok {
+		return h.Hints()
 	}
 	return nil
 }

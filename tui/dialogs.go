@@ -1,10 +1,8 @@
 package tui
 
 import (
-	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
@@ -24,50 +22,26 @@ import (
 // here, so the next key, even one that arrived in the same read, goes to
 // whatever has the focus then.
 func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
+	if m.dialog == nil || m.typedAhead(msg) {
+		return nil
+	}
 	var cmd tea.Cmd
 	var res dialog.Result
-	if m.typedAhead(msg) {
-		return nil
-	}
-	switch m.dialog {
-	case dialogNone:
-		return nil
-	case dialogHelp:
-		if k, ok := msg.(tea.KeyMsg); ok {
-			// Back is disabled (so hidden) outside the full-screen preview
-			// and a filter, but its keys still close the help.
-			if key.Matches(k, m.keys.Help) || slices.Contains(m.keys.Back.Keys(), k.String()) || k.String() == "q" {
-				res = dialog.Closed{Name: "help"}
-			}
-		}
-	case dialogConfirm:
-		if k, ok := msg.(tea.KeyMsg); ok && k.String() == "ctrl+c" && m.confirm.Name() == "quit" {
-			res = QuitConfirmed{}
-			break
-		}
-		m.confirm, res = m.confirm.Update(msg)
-	case dialogCamera:
-		m.camera, cmd, res = m.camera.Update(msg)
-	case dialogRequest:
-		m.reqForm, cmd, res = m.reqForm.Update(msg)
-	case dialogUpload:
-		m.upload, cmd, res = m.upload.Update(msg)
-	case dialogApprove:
-		m.approve, cmd, res = m.approve.Update(msg)
-	case dialogCmdline:
-		m.cmdline, cmd, res = m.cmdline.Update(msg)
-	case dialogFilter:
-		m.filter, cmd, res = m.filter.Update(msg)
-		if res == nil && m.filter.Value() != m.shownFilter().String() {
-			m.setFilter(m.filter.Value())
-		}
-	}
+	m.dialog, cmd, res = m.dialog.Update(msg)
 	if res == nil {
 		return cmd
 	}
-	m.dialog, m.subject = dialogNone, ""
+	m.closeDialog()
 	return tea.Batch(cmd, m.answer(res))
 }
+
+// openDialog opens d about subject (see Focus).
+func (m *Model) openDialog(d dialogModel, subject string) {
+	m.dialog, m.subject = d, subject
+}
+
+// closeDialog closes the open dialog.
+func (m *Model) closeDialog() { m.dialog, m.subject = nil, "" }
 
 // answer acts on a dialog's answer.
 func (m *Model) answer(res dialog.Result) tea.Cmd {
@@ -133,11 +107,10 @@ func (m *Model) openRequest() tea.Cmd {
 		v.Session = strings.TrimSpace(string(e.data.SessionType) + " " + e.data.SessionID)
 	}
 	iid := e.id
-	var cmd tea.Cmd
-	m.reqForm, cmd = requestform.New(m.st, v, func(v requestform.Values) dialog.Result {
+	f, cmd := requestform.New(m.st, v, func(v requestform.Values) dialog.Result {
 		return RequestSubmitted{InteractionID: iid, Values: v}
 	})
-	m.dialog, m.subject = dialogRequest, iid
+	m.openDialog(&requestDialog{m: f}, iid)
 	return cmd
 }
 
@@ -149,9 +122,8 @@ func (m *Model) openApprove() tea.Cmd {
 	}
 	r, _ := m.selectedRow()
 	id, was := r.Snapshot.ID, sanitize.Line(r.Snapshot.Type)
-	m.approve = approve.New(m.st, id, was, requestform.Types(),
-		func(typ string) dialog.Result { return ApproveSubmitted{ID: id, Type: typ, Was: was} })
-	m.dialog, m.subject = dialogApprove, id
+	m.openDialog(&approveDialog{m: approve.New(m.st, id, was, requestform.Types(),
+		func(typ string) dialog.Result { return ApproveSubmitted{ID: id, Type: typ, Was: was} })}, id)
 	return nil
 }
 
@@ -165,9 +137,8 @@ func (m *Model) openDiscard() tea.Cmd {
 	if r.Snapshot.Type != "" {
 		q += " (" + r.Snapshot.Type + ")"
 	}
-	m.confirm = confirm.New(m.st, "discard", "Discard snapshot?", q+"?\nThe customer's picture will be marked discarded.",
-		DiscardConfirmed{ID: r.Snapshot.ID})
-	m.dialog, m.subject = dialogConfirm, r.Snapshot.ID
+	m.openDialog(&confirmDialog{m: confirm.New(m.st, "discard", "Discard snapshot?", q+"?\nThe customer's picture will be marked discarded.",
+		DiscardConfirmed{ID: r.Snapshot.ID})}, r.Snapshot.ID)
 	return nil
 }
 
@@ -180,12 +151,11 @@ func (m *Model) openCamera() tea.Cmd {
 	e := m.store.byID[m.selected]
 	user, ep := e.customerDevice()
 	iid := e.id
-	var cmd tea.Cmd
-	m.camera, cmd = camview.New(m.st, e.title(), camview.Target{UserID: user, UserEndpointID: ep},
+	c, cmd := camview.New(m.st, e.title(), camview.Target{UserID: user, UserEndpointID: ep},
 		func(t client.CameraRequestType, to camview.Target) dialog.Result {
 			return CameraChosen{InteractionID: iid, Type: t, Target: to}
 		})
-	m.dialog, m.subject = dialogCamera, iid
+	m.openDialog(&cameraDialog{m: c}, iid)
 	return cmd
 }
 
@@ -195,11 +165,10 @@ func (m *Model) openUpload() tea.Cmd {
 		return nil
 	}
 	iid := m.selected
-	var cmd tea.Cmd
-	m.upload, cmd = upload.New(m.st, upload.Upload, "", "other", func(path, typ string) dialog.Result {
+	u, cmd := upload.New(m.st, upload.Upload, "", "other", func(path, typ string) dialog.Result {
 		return UploadChosen{InteractionID: iid, Path: path, Type: typ}
 	})
-	m.dialog, m.subject = dialogUpload, iid
+	m.openDialog(&uploadDialog{m: u}, iid)
 	return cmd
 }
 
@@ -211,11 +180,10 @@ func (m *Model) openSave() tea.Cmd {
 	r, _ := m.selectedRow()
 	id := r.Snapshot.ID
 	name := safeFileName(id) + "." + suffixOf(r.Snapshot)
-	var cmd tea.Cmd
-	m.upload, cmd = upload.New(m.st, upload.Save, name, "", func(path, _ string) dialog.Result {
+	u, cmd := upload.New(m.st, upload.Save, name, "", func(path, _ string) dialog.Result {
 		return SaveChosen{SnapshotID: id, Path: path}
 	})
-	m.dialog, m.subject = dialogUpload, id
+	m.openDialog(&uploadDialog{m: u}, id)
 	return cmd
 }
 

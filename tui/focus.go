@@ -32,31 +32,8 @@ func (m *Model) Focus() Focus {
 	if r, ok := m.selectedRow(); ok {
 		f.Snapshot, f.Row = r.Snapshot.ID, m.snaps.Cursor()
 	}
-	if m.dialog != dialogNone {
-		f.Dialog, f.Subject = m.dialogName(), m.subject
+	if m.dialog != nil {
+		f.Dialog, f.Subject = m.dialog.Name(), m.subject
 	}
 	return f
-}
-
-// dialogName names the open dialog as Focus does.
-func (m *Model) dialogName() string {
-	switch m.dialog {
-	case dialogHelp:
-		return "help"
-	case dialogFilter:
-		return "filter"
-	case dialogCmdline:
-		return "cmdline"
-	case dialogConfirm:
-		return m.confirm.Name()
-	case dialogCamera:
-		return "camera"
-	case dialogRequest:
-		return "request"
-	case dialogUpload:
-		return m.upload.Name()
-	case dialogApprove:
-		return m.approve.Name()
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -43,4 +44,15 @@ func shownAs(m *Model, id, title string) bool {
 		}
 	}
 	return false
+}
+
+// openAs returns the open dialog as D, failing the test when another (or
+// none) is open.
+func openAs[D dialogModel](t testing.TB, m *Model) D {
+	t.Helper()
+	d, ok := m.dialog.(D)
+	if !ok {
+		t.Fatalf("open dialog is %T", m.dialog)
+	}
+	return d
 }

@@ -70,7 +70,9 @@ func (m *Model) layout() {
 	m.inter.SetSize(max(0, l.inter.w-2), max(0, l.inter.h-2))
 	m.snaps.SetSize(max(0, l.snaps.w-2), max(0, l.snaps.h-2))
 	m.events.SetSize(max(0, l.events.w-2), max(0, l.events.h-2))
-	m.filter.SetWidth(w)
+	if m.dialog != nil {
+		m.dialog.SetSize(w, m.height)
+	}
 	if m.overlay != nil {
 		m.overlay.Invalidate()
 	}

@@ -29,10 +29,13 @@ func (m *Model) openFilter() tea.Cmd {
 			m.setFocus(focusSnapshots)
 		}
 	}
-	m.filter.SetSpec(m.filterSpec())
-	m.dialog, m.subject = dialogFilter, ""
-	var cmd tea.Cmd
-	m.filter, cmd = m.filter.Open(m.shownFilter().String())
+	f, cmd := filter.NewFor(m.st, m.filterSpec()).Open(m.shownFilter().String())
+	f.SetWidth(m.width)
+	m.openDialog(&filterDialog{m: f, changed: func(v string) {
+		if v != m.shownFilter().String() {
+			m.setFilter(v)
+		}
+	}}, "")
 	return cmd
 }
 

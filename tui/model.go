@@ -20,25 +20,18 @@ import (
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/tui/upstream"
-	"github.com/snapdash/snapdash/views/approve"
-	camview "github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/common"
-	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/events"
-	"github.com/snapdash/snapdash/views/filter"
 	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/interactions"
 	"github.com/snapdash/snapdash/views/preview"
-	"github.com/snapdash/snapdash/views/requestform"
 	"github.com/snapdash/snapdash/views/snapshots"
 	"github.com/snapdash/snapdash/views/statusbar"
-	"github.com/snapdash/snapdash/views/upload"
 	"github.com/snapdash/snapdash/views/watch"
 )
 
-// focus is the pane that gets keys.
 type focus int
 
 const (
@@ -51,21 +44,6 @@ const (
 func (f focus) String() string {
 	return [...]string{"interactions", "snapshots", "preview", "events"}[f]
 }
-
-// dialogID is the open dialog, if any; it gets keys before any pane.
-type dialogID int
-
-const (
-	dialogNone dialogID = iota
-	dialogHelp
-	dialogFilter
-	dialogConfirm
-	dialogCamera
-	dialogRequest
-	dialogUpload
-	dialogApprove
-	dialogCmdline
-)
 
 // Model is the root model. Build it with New.
 type Model struct {
@@ -80,10 +58,10 @@ type Model struct {
 	width, height int
 	focus         focus
 	showEvents    bool
-	dialog        dialogID
-	subject       string   // what the open dialog acts on (Focus)
-	laidFor       dialogID // the dialog the layout was computed with
-	quitAsked     int      // the actions in flight the quit question names
+	dialog        dialogModel // the open dialog; nil when none is
+	subject       string      // what the open dialog acts on (Focus)
+	laidFor       dialogModel // the dialog the layout was computed with
+	quitAsked     int         // the actions in flight the quit question names
 	filterOn      filterTarget
 	// pendingSelect is an interaction a filter moved the list's cursor to,
 	// opened after the Update that filtered.
@@ -101,13 +79,6 @@ type Model struct {
 	spinner  spinner.Model
 	spinning bool
 
-	confirm confirm.Model
-	camera  camview.Model
-	reqForm requestform.Model
-	upload  upload.Model
-	approve approve.Model
-	filter  filter.Model
-	cmdline cmdline.Model
 	history *cmdline.History // the command line's, kept in StateDir
 
 	store        *store
@@ -186,7 +157,6 @@ func New(opts Options) *Model {
 		events:     events.New(c, opts.EventScrollback),
 		help:       helpview.New(st),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
-		filter:     filter.New(st),
 		store:      newStore(),
 		ops:        map[int]string{},
 		marks:      map[string]bool{},
@@ -293,11 +263,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	cmd := m.update(msg)
 	cmd = tea.Batch(cmd, m.armFields())
-	if m.dialog == dialogConfirm && m.confirm.Name() == "quit" && m.inFlight() != m.quitAsked {
+	if m.dialog != nil && m.dialog.Name() == "quit" && m.inFlight() != m.quitAsked {
 		m.askQuitAbout(m.inFlight())
 	}
 	m.dialogOpened(m.laidFor)
-	if m.preview.Full() && m.dialog != m.laidFor {
+	if m.preview.Full() && !sameKind(m.dialog, m.laidFor) {
 		m.layout() // the picture makes room for a dialog, or takes it back
 	}
 	m.laidFor = m.dialog

@@ -25,7 +25,7 @@ func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
 	switch {
 	case m.tooSmall() || msg.Action != tea.MouseActionPress:
 		return nil
-	case m.dialog != dialogNone:
+	case m.dialog != nil:
 		return m.dialogMouse(msg)
 	case msg.Button == tea.MouseButtonLeft && msg.Y == m.height-1:
 		if b, ok := statusbar.HintAt(m.footerKeys(), msg.X); ok {

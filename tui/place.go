@@ -29,7 +29,9 @@ func measure(d string) (w, h int) {
 // besideDialog reports whether the open dialog is one the full-screen
 // preview makes room for (the help is read, not decided on).
 func (m *Model) besideDialog() bool {
-	return m.dialog != dialogNone && m.dialog != dialogHelp && m.dialog != dialogFilter && m.dialog != dialogCmdline
+	_, help := m.dialog.(*helpDialog)
+	_, footer := m.dialog.(footerLine)
+	return m.dialog != nil && !help && !footer
 }
 
 // dialogSpot returns where the open dialog, drawn as d, goes (its top-left
@@ -45,7 +47,7 @@ func (m *Model) dialogSpot(d string) (x, y int, covers bool) {
 		return r.x + (r.w-dw)/2, r.y - 1 + (r.h-dh)/2, true
 	}
 	whole := rect{0, 1, m.width, bodyH}
-	if m.dialog == dialogHelp || m.screen != screenMain {
+	if _, help := m.dialog.(*helpDialog); help || m.screen != screenMain {
 		x, y, _ := center(whole)
 		return x, y, true
 	}
@@ -75,7 +77,7 @@ func (m *Model) dialogSpot(d string) (x, y int, covers bool) {
 
 // dialogCovers reports whether the open dialog hides the picture.
 func (m *Model) dialogCovers() bool {
-	if m.dialog == dialogNone {
+	if m.dialog == nil {
 		return false
 	}
 	d := m.dialogView()

@@ -77,8 +77,8 @@ func fades(k statusbar.Kind) bool {
 // dialogOpened clears the status line when a dialog opens: the dialog's
 // own text says what is asked, and a message about what came before
 // ("discard cancelled") must not stand under a new question.
-func (m *Model) dialogOpened(before dialogID) {
-	if before == dialogNone && m.dialog != dialogNone {
+func (m *Model) dialogOpened(before dialogModel) {
+	if before == nil && m.dialog != nil {
 		m.status = statusbar.Status{}
 	}
 }

@@ -22,7 +22,7 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 			return m.quit()
 		}
 		return nil
-	case m.dialog != dialogNone:
+	case m.dialog != nil:
 		return m.updateDialog(k)
 	case k.Paste:
 		// A paste is text for a field; with none open it does nothing.
@@ -103,7 +103,7 @@ var globalKeys = []globalKey{
 }
 
 func (m *Model) openHelp() tea.Cmd {
-	m.dialog = dialogHelp
+	m.openDialog(&helpDialog{m: m}, "")
 	return nil
 }
 
@@ -253,7 +253,6 @@ func (m *Model) askQuit() tea.Cmd {
 		return m.quit()
 	}
 	m.askQuitAbout(n)
-	m.dialog, m.subject = dialogConfirm, ""
 	return nil
 }
 
@@ -267,7 +266,7 @@ func (m *Model) askQuitAbout(n int) {
 	case n > 1:
 		q = strconv.Itoa(n) + " actions are still in flight; their outcome will not be shown.\nQuit anyway?"
 	}
-	m.confirm = confirm.New(m.st, "quit", "Quit snapdash?", q, QuitConfirmed{})
+	m.openDialog(&confirmDialog{m: confirm.New(m.st, "quit", "Quit snapdash?", q, QuitConfirmed{})}, "")
 	m.quitAsked = n
 }
 

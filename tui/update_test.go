@@ -77,8 +77,8 @@ func TestApproveShowsInFlightAndARefusalLeavesTheRow(t *testing.T) {
 		t.Fatalf("t opened %+v, want the type picker", f)
 	}
 	press(m, "k", "enter")
-	if f := m.Focus(); f.Dialog != "approve" || m.approve.Type() != "car-damage" {
-		t.Fatalf("enter in the picker left %+v as %q", f, m.approve.Type())
+	if f := m.Focus(); f.Dialog != "approve" || openAs[*approveDialog](t, m).m.Type() != "car-damage" {
+		t.Fatalf("enter in the picker left %+v as %q", f, openAs[*approveDialog](t, m).m.Type())
 	}
 	cmd := press(m, "y")
 	if f := m.Focus(); f.Dialog != "" || f.InFlight != 1 || cmd == nil {
@@ -232,7 +232,7 @@ func TestOwnRequestShowsAtOnceAndRollsBack(t *testing.T) {
 	if f := m.Focus(); f.Dialog != "request" || f.Subject != "int-1" {
 		t.Fatalf("r opened %+v", f)
 	}
-	if v := m.reqForm.Values(); v.TargetUserID != "cust-1" || v.TargetUserEndpointID != "cep-1" || v.Session != "CALL sess-1" {
+	if v := openAs[*requestDialog](t, m).m.Values(); v.TargetUserID != "cust-1" || v.TargetUserEndpointID != "cep-1" || v.Session != "CALL sess-1" {
 		t.Fatalf("form not prefilled: %+v", v)
 	}
 	typeInto(m, "meter")
@@ -451,12 +451,12 @@ func TestCustomerDeviceFromTheAPI(t *testing.T) {
 	}})
 	m.selectInteraction("int-x")
 	press(m, "r")
-	if v := m.reqForm.Values(); v.TargetUserID != "cust-x" || v.TargetUserEndpointID != "ep-x" {
+	if v := openAs[*requestDialog](t, m).m.Values(); v.TargetUserID != "cust-x" || v.TargetUserEndpointID != "ep-x" {
 		t.Fatalf("request form prefilled with %+v, want the newest snapshot's customer", v)
 	}
 	press(m, "esc", "c")
-	if f := m.Focus(); f.Dialog != "camera" || m.camera.Asking() {
-		t.Fatalf("camera menu: %+v asking %v", f, m.camera.Asking())
+	if f := m.Focus(); f.Dialog != "camera" || openAs[*cameraDialog](t, m).m.Asking() {
+		t.Fatalf("camera menu: %+v asking %v", f, openAs[*cameraDialog](t, m).m.Asking())
 	}
 	press(m, "esc")
 	// No snapshot, no data: the menu asks for the device.
@@ -464,7 +464,7 @@ func TestCustomerDeviceFromTheAPI(t *testing.T) {
 	m.Update(SnapshotsLoadedMsg{InteractionID: "int-y"})
 	m.selectInteraction("int-y")
 	press(m, "c")
-	if !m.camera.Asking() || !strings.Contains(m.View(), "Customer user id") {
+	if !openAs[*cameraDialog](t, m).m.Asking() || !strings.Contains(m.View(), "Customer user id") {
 		t.Fatalf("the camera menu does not ask for the device:\n%s", m.View())
 	}
 	typeInto(m, "u9")

@@ -162,35 +162,33 @@ func (m *Model) dialogView() string {
 		// Narrow enough to stand beside the picture.
 		w = min(w, max(40, w/2))
 	}
-	switch m.dialog {
-	case dialogHelp:
-		if m.preview.Full() && m.screen == screenMain {
-			return helpview.View(m.st, m.help, fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, w, m.helpRows(), "esc or ? closes · the full-screen preview's keys come first")
-		}
-		if m.screen == screenWatch {
-			return helpview.View(m.st, m.help, watchHelp{w: m.watch.KeyMap, k: m.keys}, w, m.helpRows(), "esc or ? closes · the watch screen changes nothing")
-		}
-		return helpview.View(m.st, m.help, m.keys, w, m.helpRows(), "esc or ? closes · actions hidden here are not available now")
-	case dialogConfirm:
-		return m.confirm.View(w)
-	case dialogCamera:
-		return m.camera.View(w)
-	case dialogRequest:
-		return m.reqForm.View(w)
-	case dialogUpload:
-		return m.upload.View(w)
-	case dialogApprove:
-		return m.approve.View(w)
+	if m.dialog == nil {
+		return ""
 	}
-	return ""
+	if _, footer := m.dialog.(footerLine); footer {
+		return "" // drawn as the footer's lines
+	}
+	m.dialog.SetSize(w, m.height)
+	return m.dialog.View()
+}
+
+// helpView draws the help w wide: the keys of where it was opened.
+func (m *Model) helpView(w int) string {
+	if m.preview.Full() && m.screen == screenMain {
+		return helpview.View(m.st, m.help, fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, w, m.helpRows(), "esc or ? closes · the full-screen preview's keys come first")
+	}
+	if m.screen == screenWatch {
+		return helpview.View(m.st, m.help, watchHelp{w: m.watch.KeyMap, k: m.keys}, w, m.helpRows(), "esc or ? closes · the watch screen changes nothing")
+	}
+	return helpview.View(m.st, m.help, m.keys, w, m.helpRows(), "esc or ? closes · actions hidden here are not available now")
 }
 
 // footerKeys returns the key hints the footer shows now, as many as fit,
 // most used first; "? help" always stays and lists them all.
 func (m *Model) footerKeys() []key.Binding {
 	var keys []key.Binding
-	switch m.dialog {
-	case dialogNone:
+	switch m.dialog.(type) {
+	case nil:
 		keys = m.keys.footerHelp()
 		if m.keys.EventsPause.Enabled() {
 			keys = m.keys.eventsHelp()
@@ -201,22 +199,12 @@ func (m *Model) footerKeys() []key.Binding {
 		if m.preview.Full() && m.screen == screenMain {
 			keys = fullHelp{f: m.preview.KeyMap(), k: m.keys}.ShortHelp()
 		}
-	case dialogFilter:
-		return m.filter.KeyMap.ShortHelp()
-	case dialogCmdline:
-		return m.cmdline.KeyMap.ShortHelp()
-	case dialogConfirm:
-		keys = m.confirm.KeyMap.ShortHelp()
-	case dialogCamera:
-		keys = m.camera.KeyMap.ShortHelp()
-	case dialogRequest:
-		keys = m.armedKeys(m.reqForm.KeyMap.ShortHelp())
-	case dialogUpload:
-		keys = m.armedKeys(m.upload.KeyMap.ShortHelp())
-	case dialogApprove:
-		keys = m.armedKeys(m.approve.ShortHelp())
-	case dialogHelp:
-		keys = []key.Binding{m.keys.Help, m.keys.Back}
+	case footerLine:
+		return m.dialog.ShortHelp()
+	case fielder:
+		keys = m.armedKeys(m.dialog.ShortHelp())
+	default:
+		keys = m.dialog.ShortHelp()
 	}
 	km := &m.keys
 	return statusbar.Fit(m.help, keys, m.width, []key.Binding{km.Help, km.Quit}, nil)
@@ -235,13 +223,9 @@ func (m *Model) footer(spin string) string {
 	if m.screen == screenWatch {
 		extra = m.watchLegend()
 	}
-	if m.dialog == dialogCmdline {
-		return m.cmdline.View(m.width)
-	}
-	if m.dialog == dialogFilter {
-		h := m.help
-		h.Width = m.width - 1
-		return pane.Fit(" "+m.filter.View(), m.width) + "\n" + pane.Fit(" "+h.ShortHelpView(keys), m.width)
+	if f, ok := m.dialog.(footerLine); ok {
+		m.dialog.SetSize(m.width, m.height)
+		return f.footer(m.help, keys, m.width)
 	}
 	return statusbar.View(m.st, m.help, status, spin, extra, keys, m.width)
 }

@@ -80,7 +80,7 @@ func (m *Model) watchKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Quit):
 		return m.askQuit()
 	case key.Matches(k, km.Help):
-		m.dialog = dialogHelp
+		m.openHelp()
 	case key.Matches(k, km.Filter):
 		return m.openFilter()
 	case key.Matches(k, km.Command):
