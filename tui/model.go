@@ -19,6 +19,7 @@ import (
 	"github.com/snapdash/snapdash/theme"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
+	"github.com/snapdash/snapdash/tui/tasks"
 	"github.com/snapdash/snapdash/tui/upstream"
 	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/common"
@@ -95,8 +96,7 @@ type Model struct {
 	snapsMoved bool
 	recent     []string
 	status     statusbar.Status
-	ops        map[int]string // requests, uploads, copies, downloads in flight
-	nextOp     int
+	tasks      tasks.Registry  // requests, uploads, copies, downloads in flight
 	review     *review.Model   // approvals and discards in flight
 	marks      map[string]bool // snapshots picked for a bulk review
 	// toReview counts the snapshots awaiting review, recounted when the
@@ -158,7 +158,6 @@ func New(opts Options) *Model {
 		help:       helpview.New(st),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
 		store:      newStore(),
-		ops:        map[int]string{},
 		marks:      map[string]bool{},
 		review:     review.New(ctx, opts.API, opts.UserEndpointID),
 		cam:        camcorr.New(ctx, opts.API, opts.UserEndpointID),

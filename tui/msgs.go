@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/tui/tasks"
 	camview "github.com/snapdash/snapdash/views/camera"
 )
 
@@ -45,7 +46,7 @@ type SnapshotLoadedMsg struct {
 // RequestDoneMsg answers a snapshot request. TempID is the placeholder row
 // shown while the request was in flight.
 type RequestDoneMsg struct {
-	Op            int
+	Op            tasks.ID // the task this answers
 	TempID        string
 	InteractionID string
 	Result        client.SnapshotRequestResult
@@ -54,7 +55,7 @@ type RequestDoneMsg struct {
 
 // UploadDoneMsg answers an upload.
 type UploadDoneMsg struct {
-	Op            int
+	Op            tasks.ID // the task this answers
 	Path          string
 	InteractionID string
 	Result        client.SnapshotUploadResult
@@ -63,7 +64,7 @@ type UploadDoneMsg struct {
 
 // CopyDoneMsg answers `y`: the signed URL was copied (or not).
 type CopyDoneMsg struct {
-	Op         int
+	Op         tasks.ID // the task this answers
 	SnapshotID string
 	ValidUntil time.Time
 	Err        error
@@ -71,7 +72,7 @@ type CopyDoneMsg struct {
 
 // FileDoneMsg answers `o` (Opened) and `s` (saved to Path).
 type FileDoneMsg struct {
-	Op     int
+	Op     tasks.ID // the task this answers
 	Opened bool
 	Path   string
 	Err    error

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/tui/tasks"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/statusbar"
 )
@@ -13,18 +14,16 @@ import (
 // begin records an action in flight and shows it in progress. Review
 // operations and camera commands are counted by their own models; this
 // counts the rest (requests, uploads, copies, downloads).
-func (m *Model) begin(text string) int {
-	m.nextOp++
-	m.ops[m.nextOp] = text
+func (m *Model) begin(text string) tasks.ID {
 	m.progress(text)
-	return m.nextOp
+	return m.tasks.Start(text).ID
 }
 
 // end forgets an action.
-func (m *Model) end(op int) { delete(m.ops, op) }
+func (m *Model) end(op tasks.ID) { m.tasks.Finish(op) }
 
 // inFlight is how many actions await the server's answer.
-func (m *Model) inFlight() int { return len(m.ops) + m.review.Len() + m.cam.Sending() }
+func (m *Model) inFlight() int { return m.tasks.Len() + m.review.Len() + m.cam.Sending() }
 
 // progress shows an action in progress ("approving 05895d86-…", one
 // ellipsis even when the text ends with a cut id).
