@@ -103,61 +103,80 @@ func (m Model) Typing() bool { return m.step == Typing }
 // Update handles one message; the Result is non-nil when the dialog is
 // answered (the approval, or dialog.Closed).
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd, dialog.Result) {
-	closed := dialog.Closed{Name: "approve"}
 	switch m.step {
 	case Asking, AskingNew:
-		if !confirm.Answers(msg) {
-			return m, nil, nil
-		}
-		k, isKey := msg.(tea.KeyMsg)
-		switch {
-		case isKey && !k.Paste && key.Matches(k, m.KeyMap.Yes):
-			return m, nil, m.submit(m.typ)
-		case isKey && !k.Paste && m.step == Asking && key.Matches(k, m.KeyMap.Type):
-			m.step, m.cursor = Picking, max(0, slices.Index(m.entries(), m.typ))
-			return m, nil, nil
-		}
-		return m, nil, closed
+		return m.updateAsking(msg)
 	case Picking:
-		k, ok := msg.(tea.KeyMsg)
-		if !ok || k.Paste {
-			return m, nil, nil
-		}
-		n := len(m.entries())
-		switch {
-		case key.Matches(k, m.KeyMap.Back):
-			return m, nil, closed
-		case key.Matches(k, m.KeyMap.Up):
-			m.cursor = (m.cursor + n - 1) % n
-		case key.Matches(k, m.KeyMap.Down):
-			m.cursor = (m.cursor + 1) % n
-		case key.Matches(k, m.KeyMap.Choose):
-			return m.choose()
-		}
-		return m, nil, nil
+		return m.updatePicking(msg)
 	case Typing:
-		k, ok := msg.(tea.KeyMsg)
-		if ok && key.Matches(k, m.KeyMap.Back) {
-			return m, nil, closed
-		}
-		if ok && !k.Paste && k.Type == tea.KeyEnter {
-			v := sanitize.Line(strings.TrimSpace(m.input.Value()))
-			switch {
-			case v == "":
-				return m, nil, nil
-			case v == m.was || slices.Contains(m.types, v):
-				m.typ, m.step = v, Asking
-			default:
-				m.typ, m.step = v, AskingNew
-			}
-			m.input.Blur()
-			return m, nil, nil
-		}
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
-		return m, cmd, nil
+		return m.updateTyping(msg)
 	}
 	return m, nil, nil
+}
+
+// closed is the answer of a dialog closed without approving.
+var closed = dialog.Closed{Name: "approve"}
+
+// updateAsking answers the yes/no question: yes approves with the current
+// type, t (only for a known type) opens the picker, anything else closes.
+func (m Model) updateAsking(msg tea.Msg) (Model, tea.Cmd, dialog.Result) {
+	if !confirm.Answers(msg) {
+		return m, nil, nil
+	}
+	k, isKey := msg.(tea.KeyMsg)
+	switch {
+	case isKey && !k.Paste && key.Matches(k, m.KeyMap.Yes):
+		return m, nil, m.submit(m.typ)
+	case isKey && !k.Paste && m.step == Asking && key.Matches(k, m.KeyMap.Type):
+		m.step, m.cursor = Picking, max(0, slices.Index(m.entries(), m.typ))
+		return m, nil, nil
+	}
+	return m, nil, closed
+}
+
+// updatePicking moves the type picker's cursor, chooses, or closes.
+func (m Model) updatePicking(msg tea.Msg) (Model, tea.Cmd, dialog.Result) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || k.Paste {
+		return m, nil, nil
+	}
+	n := len(m.entries())
+	switch {
+	case key.Matches(k, m.KeyMap.Back):
+		return m, nil, closed
+	case key.Matches(k, m.KeyMap.Up):
+		m.cursor = (m.cursor + n - 1) % n
+	case key.Matches(k, m.KeyMap.Down):
+		m.cursor = (m.cursor + 1) % n
+	case key.Matches(k, m.KeyMap.Choose):
+		return m.choose()
+	}
+	return m, nil, nil
+}
+
+// updateTyping edits the new type's name; enter takes it back to the
+// question, esc closes.
+func (m Model) updateTyping(msg tea.Msg) (Model, tea.Cmd, dialog.Result) {
+	k, ok := msg.(tea.KeyMsg)
+	if ok && key.Matches(k, m.KeyMap.Back) {
+		return m, nil, closed
+	}
+	if ok && !k.Paste && k.Type == tea.KeyEnter {
+		v := sanitize.Line(strings.TrimSpace(m.input.Value()))
+		switch {
+		case v == "":
+			return m, nil, nil
+		case v == m.was || slices.Contains(m.types, v):
+			m.typ, m.step = v, Asking
+		default:
+			m.typ, m.step = v, AskingNew
+		}
+		m.input.Blur()
+		return m, nil, nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return m, cmd, nil
 }
 
 // choose takes the picker's entry under the cursor.
