@@ -104,55 +104,13 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	cfg.Server = base
-	hasOAuth := cfg.ClientID != "" || cfg.ClientSecret != ""
-	switch {
-	case cfg.Token != "" && hasOAuth:
-		return nil, errors.New("client: set either a token or client credentials, not both")
-	case cfg.Token == "" && !hasOAuth:
-		return nil, errors.New("client: no credentials: set a token or a client id and secret")
-	case hasOAuth && (cfg.ClientID == "" || cfg.ClientSecret == ""):
-		return nil, errors.New("client: client credentials need both a client id and a client secret")
-	}
-	if strings.ContainsAny(cfg.Token, "\r\n") {
-		return nil, errors.New("client: the token contains a line break")
-	}
-	if cfg.TokenURL == "" {
-		cfg.TokenURL = base + "/security/oauth/token"
-	} else if _, err := normalizeServer(cfg.TokenURL); err != nil {
-		return nil, fmt.Errorf("client: token URL: %w", err)
-	}
-	if !cfg.AllowInsecureHTTP {
-		for _, s := range []string{base, cfg.TokenURL} {
-			if u, err := url.Parse(s); err == nil && urlsafe.Insecure(u) {
-				return nil, fmt.Errorf("client: %q: plain http would send credentials in clear; use https (http is allowed for loopback addresses only)", urlsafe.Redact(s))
-			}
-		}
-	}
-	if cfg.Events, err = ParseTransport(string(cfg.Events)); err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	if cfg.MQTTURL == "" {
-		cfg.MQTTURL, _ = DefaultMQTTURL(base)
-	} else if err := checkMQTTURL(cfg.MQTTURL); err != nil {
+	if err := checkCredentials(cfg); err != nil {
 		return nil, err
 	}
-	if u, err := url.Parse(cfg.MQTTURL); err == nil && !cfg.AllowInsecureHTTP && strings.EqualFold(u.Scheme, "ws") && !urlsafe.IsLoopback(u.Host) {
-		// The MQTT password is the access token.
-		return nil, fmt.Errorf("client: MQTT URL %q: plain ws would send the token in clear; use wss (ws is allowed for loopback addresses only)", urlsafe.Redact(cfg.MQTTURL))
+	if err := cfg.resolveEndpoints(base); err != nil {
+		return nil, err
 	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.MaxImageBytes <= 0 {
-		cfg.MaxImageBytes = DefaultMaxImageBytes
-	}
-	if cfg.Referer == "" {
-		cfg.Referer = base
-	}
-	cfg.Retry = cfg.Retry.withDefaults()
+	cfg.fillDefaults(base)
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -176,6 +134,74 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.tokens = newTokenSource(cfg, &http.Client{Transport: &uaTransport{base: rt, ua: cfg.UserAgent}, CheckRedirect: noTokenRedirects})
 	return c, nil
+}
+
+// checkCredentials accepts exactly one kind of credentials: a token on one
+// line, or both a client id and a client secret.
+func checkCredentials(cfg Config) error {
+	hasOAuth := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case cfg.Token != "" && hasOAuth:
+		return errors.New("client: set either a token or client credentials, not both")
+	case cfg.Token == "" && !hasOAuth:
+		return errors.New("client: no credentials: set a token or a client id and secret")
+	case hasOAuth && (cfg.ClientID == "" || cfg.ClientSecret == ""):
+		return errors.New("client: client credentials need both a client id and a client secret")
+	}
+	if strings.ContainsAny(cfg.Token, "\r\n") {
+		return errors.New("client: the token contains a line break")
+	}
+	return nil
+}
+
+// resolveEndpoints fills in and checks the token URL, the event transport
+// and the MQTT URL of a config whose server is base, refusing any that
+// would carry credentials in clear over the network unless
+// AllowInsecureHTTP says so.
+func (cfg *Config) resolveEndpoints(base string) error {
+	if cfg.TokenURL == "" {
+		cfg.TokenURL = base + "/security/oauth/token"
+	} else if _, err := normalizeServer(cfg.TokenURL); err != nil {
+		return fmt.Errorf("client: token URL: %w", err)
+	}
+	if !cfg.AllowInsecureHTTP {
+		for _, s := range []string{base, cfg.TokenURL} {
+			if u, err := url.Parse(s); err == nil && urlsafe.Insecure(u) {
+				return fmt.Errorf("client: %q: plain http would send credentials in clear; use https (http is allowed for loopback addresses only)", urlsafe.Redact(s))
+			}
+		}
+	}
+	var err error
+	if cfg.Events, err = ParseTransport(string(cfg.Events)); err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	if cfg.MQTTURL == "" {
+		cfg.MQTTURL, _ = DefaultMQTTURL(base)
+	} else if err := checkMQTTURL(cfg.MQTTURL); err != nil {
+		return err
+	}
+	if u, err := url.Parse(cfg.MQTTURL); err == nil && !cfg.AllowInsecureHTTP && strings.EqualFold(u.Scheme, "ws") && !urlsafe.IsLoopback(u.Host) {
+		// The MQTT password is the access token.
+		return fmt.Errorf("client: MQTT URL %q: plain ws would send the token in clear; use wss (ws is allowed for loopback addresses only)", urlsafe.Redact(cfg.MQTTURL))
+	}
+	return nil
+}
+
+// fillDefaults sets every unset tunable of a config whose server is base.
+func (cfg *Config) fillDefaults(base string) {
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxImageBytes <= 0 {
+		cfg.MaxImageBytes = DefaultMaxImageBytes
+	}
+	if cfg.Referer == "" {
+		cfg.Referer = base
+	}
+	cfg.Retry = cfg.Retry.withDefaults()
 }
 
 // Server returns the base URL the client talks to, without a trailing slash.

@@ -139,11 +139,19 @@ func itSetup(t *testing.T, e *itEnv) itIDs {
 // field); then each succeeds as the agent.
 func TestSimEveryCallErrorPaths(t *testing.T) {
 	e := itStart(t, sim.Options{Demo: true, Seed: 3, PictureWidth: 320})
-	ctx := context.Background()
 	ids := itSetup(t, e)
 	calls := itEveryCall(t)
+	itCheckRefusedTokens(t, e, calls, ids)
+	itCheckSupervisor(t, e, calls, ids)
+	itCheckUnknownIDs(t, e, calls, ids)
+	itCheckAgentSucceeds(t, e, calls, ids)
+}
 
-	// 401: a token the server did not sign, and one that expired.
+// itCheckRefusedTokens: every call answers 401 to a token the server did
+// not sign and to one that expired, without echoing the token.
+func itCheckRefusedTokens(t *testing.T, e *itEnv, calls []itCall, ids itIDs) {
+	t.Helper()
+	ctx := context.Background()
 	for _, tok := range []string{"not-a-jwt", e.srv.IssueToken(sim.RoleAgent, -time.Minute)} {
 		bad, err := client.New(client.Config{Server: e.srv.URL(), Token: tok, Retry: client.RetryPolicy{MaxAttempts: 1}})
 		if err != nil {
@@ -156,8 +164,13 @@ func TestSimEveryCallErrorPaths(t *testing.T) {
 			}
 		}
 	}
+}
 
-	// 403 on every action for a supervisor; reads work.
+// itCheckSupervisor: every action answers 403 to a supervisor, naming the
+// role; reads work.
+func itCheckSupervisor(t *testing.T, e *itEnv, calls []itCall, ids itIDs) {
+	t.Helper()
+	ctx := context.Background()
 	sup := e.login(t, "snapdash-supervisor", "demo-supervisor-secret")
 	supIDs := ids
 	var err error
@@ -175,28 +188,36 @@ func TestSimEveryCallErrorPaths(t *testing.T) {
 			t.Errorf("supervisor %s: %v", c.name, err)
 		}
 	}
+}
 
-	// 400 naming the field for unknown ids.
-	unknown := map[string]struct {
-		mod   func(*itIDs)
-		field string
-	}{
-		"upload":               {func(i *itIDs) { i.snapshot = "no-such-id" }, "relatedSnapshotId"},
-		"signedUrl":            {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
-		"request":              {func(i *itIDs) { i.interaction = "no-such-id" }, "interactionId"},
-		"discard":              {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
-		"cameraRequest":        {func(i *itIDs) { i.customerEP = "no-such-id" }, "targetUserEndpointId"},
-		"cameraRequestRespond": {func(i *itIDs) { i.camera = "no-such-id" }, "snapshotCameraRequestId"},
-		"approve":              {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
-		"acquire":              {func(i *itIDs) { i.pending = "no-such-id" }, "snapshotId"},
-		"get snapshot":         {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
-		"download":             {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
-		"keepalive":            {func(i *itIDs) { i.endpoint = "no-such-id" }, "userEndpointId"},
-		"unregister":           {func(i *itIDs) { i.endpoint = "no-such-id" }, "userEndpointId"},
-		"get interaction":      {func(i *itIDs) { i.interaction = "no-such-id" }, "interactionId"},
-	}
+// itUnknownID is, by call name, how to make the call name an id the
+// server does not know, and the request field its 400 must name.
+var itUnknownID = map[string]struct {
+	mod   func(*itIDs)
+	field string
+}{
+	"upload":               {func(i *itIDs) { i.snapshot = "no-such-id" }, "relatedSnapshotId"},
+	"signedUrl":            {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
+	"request":              {func(i *itIDs) { i.interaction = "no-such-id" }, "interactionId"},
+	"discard":              {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
+	"cameraRequest":        {func(i *itIDs) { i.customerEP = "no-such-id" }, "targetUserEndpointId"},
+	"cameraRequestRespond": {func(i *itIDs) { i.camera = "no-such-id" }, "snapshotCameraRequestId"},
+	"approve":              {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
+	"acquire":              {func(i *itIDs) { i.pending = "no-such-id" }, "snapshotId"},
+	"get snapshot":         {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
+	"download":             {func(i *itIDs) { i.snapshot = "no-such-id" }, "snapshotId"},
+	"keepalive":            {func(i *itIDs) { i.endpoint = "no-such-id" }, "userEndpointId"},
+	"unregister":           {func(i *itIDs) { i.endpoint = "no-such-id" }, "userEndpointId"},
+	"get interaction":      {func(i *itIDs) { i.interaction = "no-such-id" }, "interactionId"},
+}
+
+// itCheckUnknownIDs: a call naming an unknown id answers 400 naming the
+// field.
+func itCheckUnknownIDs(t *testing.T, e *itEnv, calls []itCall, ids itIDs) {
+	t.Helper()
+	ctx := context.Background()
 	for _, c := range calls {
-		u, ok := unknown[c.name]
+		u, ok := itUnknownID[c.name]
 		if !ok {
 			continue // register and list interactions take no id; an unknown interaction lists [] (below)
 		}
@@ -208,10 +229,14 @@ func TestSimEveryCallErrorPaths(t *testing.T) {
 			t.Errorf("%s with an unknown id: %v, want 400 naming %s", c.name, err, u.field)
 		}
 	}
+}
 
-	// Every call succeeds as the agent (unregister last: the others need
-	// the endpoint; discard on a snapshot of its own, approve takes the
-	// first).
+// itCheckAgentSucceeds: every call succeeds as the agent (unregister last:
+// the others need the endpoint; discard on a snapshot of its own, approve
+// takes the first).
+func itCheckAgentSucceeds(t *testing.T, e *itEnv, calls []itCall, ids itIDs) {
+	t.Helper()
+	ctx := context.Background()
 	for _, c := range calls {
 		use := ids
 		switch c.name {
