@@ -94,64 +94,15 @@ func marshalEvent(buf *bytes.Buffer, ev client.Event, withID bool) {
 
 // handleEvents serves GET /rtc-api/events as text/event-stream.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, _ identity) {
-	q := r.URL.Query()
-	var lastID uint64
-	haveLast := false
-	if v := strings.TrimSpace(r.Header.Get("Last-Event-ID")); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			writeFields(w, http.StatusBadRequest, map[string]string{"Last-Event-ID": "must be a decimal sequence number"})
-			return
-		}
-		lastID, haveLast = n, true
-	}
-	filter := map[string]bool{}
-	for _, v := range q["interactionId"] {
-		if v != "" {
-			filter[v] = true
-		}
-	}
-	ep := q.Get("userEndpointId")
-	if strings.TrimSpace(ep) == "" {
-		writeFields(w, http.StatusBadRequest, map[string]string{"userEndpointId": "required"})
+	req, ok := parseEventsRequest(w, r)
+	if !ok {
 		return
 	}
-	s.mu.Lock()
-	if _, ok := s.liveEndpoint(ep); !ok {
-		s.mu.Unlock()
-		writeFields(w, http.StatusBadRequest, map[string]string{"userEndpointId": "unknown user endpoint"})
+	lastID, resync, ok := s.admitEventStream(w, req)
+	if !ok {
 		return
 	}
-	for iid := range filter {
-		if _, ok := s.st.Interactions[iid]; !ok {
-			s.mu.Unlock()
-			writeFields(w, http.StatusBadRequest, map[string]string{"interactionId": "unknown interaction " + strconv.Quote(iid)})
-			return
-		}
-	}
-	if s.closed {
-		s.mu.Unlock()
-		writeFields(w, http.StatusServiceUnavailable, map[string]string{"error": "server closing"})
-		return
-	}
-	s.wg.Add(1)
 	defer s.wg.Done()
-	// A client that missed events the ring no longer holds (or that saw ids
-	// this server never issued, after a restart without DataDir) must
-	// resync; it then gets everything the ring holds.
-	cur := s.st.Seq
-	resync := false
-	switch {
-	case !haveLast:
-		lastID = cur
-	case lastID > cur || (lastID < cur && (s.ring.n == 0 || s.ring.oldest() > lastID+1)):
-		resync = true
-		lastID = cur
-		if s.ring.n > 0 {
-			lastID = s.ring.oldest() - 1
-		}
-	}
-	s.mu.Unlock()
 
 	rc := http.NewResponseController(w)
 	h := w.Header()
@@ -163,56 +114,30 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, _ identity
 	if err := rc.Flush(); err != nil {
 		return
 	}
-	dropAfter := s.currentFaults().DropStreamAfter
-	sent := 0
-	var buf bytes.Buffer
+	st := &eventStream{w: w, rc: rc, filter: req.filter, lastID: lastID, dropAfter: s.currentFaults().DropStreamAfter}
 	if resync {
-		marshalEvent(&buf, client.Event{Type: client.EventResyncRequired, Timestamp: s.nowUTC()}, false)
-		sent++
+		st.resyncRequired(s.nowUTC())
 	}
 	ping := time.NewTicker(s.opts.PingInterval)
 	defer ping.Stop()
 	var pending []client.Event
 	for {
 		s.mu.RLock()
-		pending = s.ring.after(lastID, pending[:0])
+		pending = s.ring.after(st.lastID, pending[:0])
 		wake := s.notify
 		s.mu.RUnlock()
-		if len(pending) > 0 && pending[0].Seq > lastID+1 {
+		if len(pending) > 0 && pending[0].Seq > st.lastID+1 {
 			// This client fell behind the ring: say so rather than skip.
-			marshalEvent(&buf, client.Event{Type: client.EventResyncRequired, Timestamp: s.nowUTC()}, false)
-			sent++
+			st.resyncRequired(s.nowUTC())
 		}
-		for _, ev := range pending {
-			lastID = ev.Seq
-			if len(filter) > 0 && !filter[ev.InteractionID] {
-				continue
-			}
-			if dropAfter > 0 && sent >= dropAfter {
-				break
-			}
-			marshalEvent(&buf, ev, true)
-			sent++
-		}
-		if buf.Len() > 0 {
-			if _, err := w.Write(buf.Bytes()); err != nil {
-				return
-			}
-			buf.Reset()
-			if err := rc.Flush(); err != nil {
-				return
-			}
-		}
-		if dropAfter > 0 && sent >= dropAfter {
+		st.queue(pending)
+		if st.flush() != nil || st.dropped() {
 			return
 		}
 		select {
 		case <-wake:
 		case <-ping.C:
-			if _, err := w.Write([]byte(": ping\n\n")); err != nil {
-				return
-			}
-			if err := rc.Flush(); err != nil {
+			if st.ping() != nil {
 				return
 			}
 		case <-r.Context().Done():
@@ -221,4 +146,152 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, _ identity
 			return
 		}
 	}
+}
+
+// eventsRequest is what a GET /rtc-api/events asks for.
+type eventsRequest struct {
+	lastID   uint64 // the Last-Event-ID header, when haveLast
+	haveLast bool
+	filter   map[string]bool // interaction ids to keep; empty keeps all
+	endpoint string          // the userEndpointId the stream is for
+}
+
+// parseEventsRequest reads the request's Last-Event-ID, interactionId and
+// userEndpointId, answering 400 (and false) when one is malformed or
+// missing.
+func parseEventsRequest(w http.ResponseWriter, r *http.Request) (eventsRequest, bool) {
+	q := r.URL.Query()
+	req := eventsRequest{filter: map[string]bool{}}
+	if v := strings.TrimSpace(r.Header.Get("Last-Event-ID")); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			writeFields(w, http.StatusBadRequest, map[string]string{"Last-Event-ID": "must be a decimal sequence number"})
+			return req, false
+		}
+		req.lastID, req.haveLast = n, true
+	}
+	for _, v := range q["interactionId"] {
+		if v != "" {
+			req.filter[v] = true
+		}
+	}
+	req.endpoint = q.Get("userEndpointId")
+	if strings.TrimSpace(req.endpoint) == "" {
+		writeFields(w, http.StatusBadRequest, map[string]string{"userEndpointId": "required"})
+		return req, false
+	}
+	return req, true
+}
+
+// admitEventStream checks, under the lock, that the request's endpoint and
+// interactions exist and the server is not closing (answering 400 or 503
+// and false if not, once the lock is released), counts the stream in s.wg
+// (the caller calls Done), and returns the sequence number the stream
+// starts after and whether the client must first be told to resync.
+func (s *Server) admitEventStream(w http.ResponseWriter, req eventsRequest) (lastID uint64, resync, ok bool) {
+	s.mu.Lock()
+	status, fields := s.refuseEventStream(req)
+	if status != 0 {
+		s.mu.Unlock()
+		writeFields(w, status, fields)
+		return 0, false, false
+	}
+	s.wg.Add(1)
+	lastID, resync = s.streamStart(req)
+	s.mu.Unlock()
+	return lastID, resync, true
+}
+
+// refuseEventStream is the status and fields refusing req, or 0 to serve
+// it; s.mu held.
+func (s *Server) refuseEventStream(req eventsRequest) (int, map[string]string) {
+	if _, ok := s.liveEndpoint(req.endpoint); !ok {
+		return http.StatusBadRequest, map[string]string{"userEndpointId": "unknown user endpoint"}
+	}
+	for iid := range req.filter {
+		if _, ok := s.st.Interactions[iid]; !ok {
+			return http.StatusBadRequest, map[string]string{"interactionId": "unknown interaction " + strconv.Quote(iid)}
+		}
+	}
+	if s.closed {
+		return http.StatusServiceUnavailable, map[string]string{"error": "server closing"}
+	}
+	return 0, nil
+}
+
+// streamStart is where a stream resumes, s.mu held. A client that missed
+// events the ring no longer holds (or that saw ids this server never
+// issued, after a restart without DataDir) must resync; it then gets
+// everything the ring holds.
+func (s *Server) streamStart(req eventsRequest) (lastID uint64, resync bool) {
+	cur := s.st.Seq
+	lastID = req.lastID
+	switch {
+	case !req.haveLast:
+		lastID = cur
+	case lastID > cur || (lastID < cur && (s.ring.n == 0 || s.ring.oldest() > lastID+1)):
+		resync = true
+		lastID = cur
+		if s.ring.n > 0 {
+			lastID = s.ring.oldest() - 1
+		}
+	}
+	return lastID, resync
+}
+
+// eventStream is one client's open event stream: events are queued into
+// buf and written out by flush.
+type eventStream struct {
+	w         http.ResponseWriter
+	rc        *http.ResponseController
+	buf       bytes.Buffer
+	filter    map[string]bool // interaction ids to keep; empty keeps all
+	lastID    uint64          // the last sequence number taken from the ring
+	sent      int             // events queued so far
+	dropAfter int             // Faults.DropStreamAfter: end after this many events (0: never)
+}
+
+// resyncRequired queues a resync-required event.
+func (st *eventStream) resyncRequired(now time.Time) {
+	marshalEvent(&st.buf, client.Event{Type: client.EventResyncRequired, Timestamp: now}, false)
+	st.sent++
+}
+
+// queue takes pending (in sequence order) as read, queueing those the
+// filter keeps until the drop fault's count is reached.
+func (st *eventStream) queue(pending []client.Event) {
+	for _, ev := range pending {
+		st.lastID = ev.Seq
+		if len(st.filter) > 0 && !st.filter[ev.InteractionID] {
+			continue
+		}
+		if st.dropped() {
+			break
+		}
+		marshalEvent(&st.buf, ev, true)
+		st.sent++
+	}
+}
+
+// dropped reports whether the drop fault's count of events has been sent.
+func (st *eventStream) dropped() bool { return st.dropAfter > 0 && st.sent >= st.dropAfter }
+
+// flush writes out and flushes whatever is queued.
+func (st *eventStream) flush() error {
+	if st.buf.Len() == 0 {
+		return nil
+	}
+	if _, err := st.w.Write(st.buf.Bytes()); err != nil {
+		return err
+	}
+	st.buf.Reset()
+	return st.rc.Flush()
+}
+
+// ping writes and flushes a keep-alive comment.
+func (st *eventStream) ping() error {
+	if _, err := st.w.Write([]byte(": ping\n\n")); err != nil {
+		return err
+	}
+	return st.rc.Flush()
 }
