@@ -99,14 +99,26 @@ func TestRequestValidation(t *testing.T) {
 	wantFields(t, f.do("POST", "/rtc-api/snapshots/request", f.agent, big), 413, map[string]string{"error": "exceeds"})
 }
 
+// TestSnapshotLifecycle walks a snapshot from request to approval, and a
+// second one to discarding, checking what the server refuses at each step.
 func TestSnapshotLifecycle(t *testing.T) {
 	f := newFixture(t, Options{})
 	id := f.request()
+	lcCheckPending(t, f, id)
+	lcCheckAcquire(t, f, id)
+	lcCheckApprove(t, f, id)
+	id2 := lcCheckDiscard(t, f)
+	lcCheckList(t, f, id, id2)
+}
+
+// lcCheckPending: a requested snapshot is pending, is not listed and cannot
+// be fetched, approved or signed.
+func lcCheckPending(t *testing.T, f *fixture, id string) {
+	t.Helper()
 	snap, ok := f.s.Snapshot(id)
 	if !ok || snap.State != client.StateRequested || snap.RequesterUserID != AgentUserID {
 		t.Fatalf("pending snapshot %+v", snap)
 	}
-	// A pending request is not listed and cannot be fetched, approved or signed.
 	var list []client.Snapshot
 	_ = json.Unmarshal(f.do("GET", "/rtc-api/snapshots?interactionId="+f.in.ID, f.agent, nil).body, &list)
 	for _, s := range list {
@@ -117,8 +129,12 @@ func TestSnapshotLifecycle(t *testing.T) {
 	wantFields(t, f.do("GET", "/rtc-api/snapshots/"+id, f.agent, nil), 400, map[string]string{"snapshotId": "not been acquired"})
 	wantFields(t, f.do("POST", "/rtc-api/snapshots/approve", f.agent, client.SnapshotApproveCommand{SnapshotID: id, UserEndpointID: f.agentEP}),
 		400, map[string]string{"state": "not been acquired"})
+}
 
-	// Acquire validation.
+// lcCheckAcquire: acquiring validates every field and the image, then
+// stores the picture and makes the snapshot UPLOADED, once.
+func lcCheckAcquire(t *testing.T, f *fixture, id string) {
+	t.Helper()
 	path := "/rtc-api/snapshots/acquire"
 	wantFields(t, f.multipart(path, f.agent, map[string]string{}, nil), 400, map[string]string{"snapshotId": "required",
 		"userEndpointId": "required", "snapshotType": "required", "snapshotSuffix": "required", "snapshotMimeType": "required", "image": "required"})
@@ -146,7 +162,7 @@ func TestSnapshotLifecycle(t *testing.T) {
 	}
 	wantFields(t, f.multipart(path, f.agent, f.acquireFields(id), f.jpeg), 400, map[string]string{"state": "snapshot is UPLOADED"})
 
-	snap, _ = f.s.Snapshot(id)
+	snap, _ := f.s.Snapshot(id)
 	if snap.State != client.StateUploaded || snap.MimeType != "image/jpeg" || snap.Suffix != "jpg" || snap.Timestamp == nil || snap.Version != 1 ||
 		!strings.Contains(snap.Path, f.in.ID) {
 		t.Fatalf("acquired snapshot %+v", snap)
@@ -159,8 +175,12 @@ func TestSnapshotLifecycle(t *testing.T) {
 	if r.status != 200 || json.Unmarshal(r.body, &got) != nil || got.ID != id || got.State != client.StateUploaded {
 		t.Fatalf("get: %d %s", r.status, r.body)
 	}
+}
 
-	// Review: approve, then approve and discard are refused.
+// lcCheckApprove: approving validates its fields, then makes the snapshot
+// APPROVED with its type; approving or discarding it again is refused.
+func lcCheckApprove(t *testing.T, f *fixture, id string) {
+	t.Helper()
 	approve := client.SnapshotApproveCommand{SnapshotID: id, UserEndpointID: f.agentEP, SnapshotType: "car-damage-front"}
 	wantFields(t, f.do("POST", "/rtc-api/snapshots/approve", f.agent, client.SnapshotApproveCommand{}), 400,
 		map[string]string{"snapshotId": "required", "userEndpointId": "required"})
@@ -172,12 +192,16 @@ func TestSnapshotLifecycle(t *testing.T) {
 	wantFields(t, f.do("POST", "/rtc-api/snapshots/approve", f.agent, approve), 400, map[string]string{"state": "snapshot is APPROVED"})
 	discard := client.SnapshotDiscardCommand{SnapshotID: id, UserEndpointID: f.agentEP}
 	wantFields(t, f.do("POST", "/rtc-api/snapshots/discard", f.agent, discard), 400, map[string]string{"state": "snapshot is APPROVED"})
-	snap, _ = f.s.Snapshot(id)
+	snap, _ := f.s.Snapshot(id)
 	if snap.State != client.StateApproved || snap.Approved == nil || !*snap.Approved || snap.Type != "car-damage-front" || snap.Version != 2 {
 		t.Fatalf("approved snapshot %+v", snap)
 	}
+}
 
-	// A second one is discarded; approving it afterwards is refused.
+// lcCheckDiscard: a second snapshot is discarded; approving or discarding
+// it afterwards is refused. It returns that snapshot's id.
+func lcCheckDiscard(t *testing.T, f *fixture) string {
+	t.Helper()
 	id2 := f.request()
 	f.acquire(id2)
 	wantFields(t, f.do("POST", "/rtc-api/snapshots/discard", f.agent, client.SnapshotDiscardCommand{}), 400,
@@ -190,9 +214,15 @@ func TestSnapshotLifecycle(t *testing.T) {
 	wantFields(t, f.do("POST", "/rtc-api/snapshots/discard", f.agent, client.SnapshotDiscardCommand{SnapshotID: id2, UserEndpointID: f.agentEP}),
 		400, map[string]string{"state": "snapshot is DISCARDED"})
 
-	// Listing shows both, oldest first, with their states.
-	list = nil
-	r = f.do("GET", "/rtc-api/snapshots?interactionId="+f.in.ID, f.agent, nil)
+	return id2
+}
+
+// lcCheckList: the listing shows both snapshots, oldest first, with their
+// states; a listing needs an interaction, and an unknown one is empty.
+func lcCheckList(t *testing.T, f *fixture, id, id2 string) {
+	t.Helper()
+	var list []client.Snapshot
+	r := f.do("GET", "/rtc-api/snapshots?interactionId="+f.in.ID, f.agent, nil)
 	if err := json.Unmarshal(r.body, &list); err != nil {
 		t.Fatal(err)
 	}
