@@ -119,92 +119,136 @@ func TestSimEverySnapshotEndpoint(t *testing.T) {
 		t.Fatalf("GetInteraction: %+v, %v", got, err)
 	}
 
-	// request -> acquire (the device's side) -> list -> get
-	req, err := c.Request(ctx, client.SnapshotRequestCommand{ApplicationID: d.ApplicationID, UserEndpointID: ep.ID(),
+	f := &itFlow{t: t, e: e, c: c, ctx: ctx, ep: ep.ID(), in: in, d: d, pic: itPNG(t)}
+	f.requestAndAcquire()
+	f.signedURLsAndDownload()
+	f.approve()
+	f.uploadAndDiscard()
+	f.cameraRequest()
+}
+
+// itFlow is the agent flow of TestSimEverySnapshotEndpoint: each step
+// checks one part of it, on the snapshot the first one requests.
+type itFlow struct {
+	t      *testing.T
+	e      *itEnv
+	c      *client.Client
+	ctx    context.Context
+	ep     string // the agent's user endpoint
+	in     client.Interaction
+	d      itData
+	pic    []byte // the picture the device sends
+	snapID string // the snapshot requested by requestAndAcquire
+}
+
+// requestAndAcquire: request -> acquire (the device's side) -> list -> get.
+func (f *itFlow) requestAndAcquire() {
+	t, c, ctx, d := f.t, f.c, f.ctx, f.d
+	t.Helper()
+	req, err := c.Request(ctx, client.SnapshotRequestCommand{ApplicationID: d.ApplicationID, UserEndpointID: f.ep,
 		TargetUserID: d.CustomerUserID, TargetUserEndpointID: d.CustomerUserEndpointID,
-		SessionType: client.SessionType(d.SessionType), SessionID: d.SessionID, InteractionID: in.ID, SnapshotType: "meter"})
+		SessionType: client.SessionType(d.SessionType), SessionID: d.SessionID, InteractionID: f.in.ID, SnapshotType: "meter"})
 	if err != nil || req.SnapshotID == "" {
 		t.Fatalf("request: %+v, %v", req, err)
 	}
-	if _, err := c.GetSnapshot(ctx, req.SnapshotID); err == nil {
+	f.snapID = req.SnapshotID
+	if _, err := c.GetSnapshot(ctx, f.snapID); err == nil {
 		t.Error("a pending snapshot was served")
 	}
-	pic := itPNG(t)
-	if err := c.Acquire(ctx, client.AcquireCommand{SnapshotID: req.SnapshotID, UserEndpointID: d.CustomerUserEndpointID,
-		SnapshotType: "meter"}, bytes.NewReader(pic)); err != nil {
+	if err := c.Acquire(ctx, client.AcquireCommand{SnapshotID: f.snapID, UserEndpointID: d.CustomerUserEndpointID,
+		SnapshotType: "meter"}, bytes.NewReader(f.pic)); err != nil {
 		t.Fatalf("acquire: %v", err)
 	}
-	list, err := c.ListSnapshots(ctx, in.ID)
+	list, err := c.ListSnapshots(ctx, f.in.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := false
 	for _, s := range list {
-		found = found || s.ID == req.SnapshotID
+		found = found || s.ID == f.snapID
 	}
-	snap, err := c.GetSnapshot(ctx, req.SnapshotID)
+	snap, err := c.GetSnapshot(ctx, f.snapID)
 	if !found || err != nil || snap.State != client.StateUploaded || snap.MimeType != "image/png" || snap.Suffix != "png" {
 		t.Fatalf("after acquire: listed %v, %+v, %v", found, snap, err)
 	}
+}
 
-	// signed URLs and downloads
-	img, err := c.Download(ctx, req.SnapshotID)
-	if err != nil || img.MimeType != "image/png" || !bytes.Equal(img.Bytes, pic) {
+// signedURLsAndDownload: the download and an external signed URL give the
+// picture back; a tampered signature is refused without being echoed.
+func (f *itFlow) signedURLsAndDownload() {
+	t, c, ctx := f.t, f.c, f.ctx
+	t.Helper()
+	img, err := c.Download(ctx, f.snapID)
+	if err != nil || img.MimeType != "image/png" || !bytes.Equal(img.Bytes, f.pic) {
 		t.Fatalf("download: %s %d bytes, %v", img.MimeType, len(img.Bytes), err)
 	}
-	ext, err := c.SignedURL(ctx, req.SnapshotID, false)
+	ext, err := c.SignedURL(ctx, f.snapID, false)
 	if err != nil || ext.ValidUntil == nil || !ext.ValidUntil.After(time.Now()) {
 		t.Fatalf("external signed URL %+v, %v", ext, err)
 	}
-	if img, err := c.FetchSigned(ctx, ext.URL); err != nil || !bytes.Equal(img.Bytes, pic) {
+	if img, err := c.FetchSigned(ctx, ext.URL); err != nil || !bytes.Equal(img.Bytes, f.pic) {
 		t.Fatalf("fetch external: %v", err)
 	}
 	tampered := strings.Replace(ext.URL, "signature=", "signature=x", 1)
 	if _, err := c.FetchSigned(ctx, tampered); err == nil || strings.Contains(err.Error(), "signature=") {
 		t.Errorf("tampered signature: %v", err)
 	}
+}
 
-	// approve, then the state forbids approving or discarding again
-	if err := c.Approve(ctx, client.SnapshotApproveCommand{SnapshotID: req.SnapshotID, UserEndpointID: ep.ID()}); err != nil {
+// approve: approve, then the state forbids approving or discarding again.
+func (f *itFlow) approve() {
+	t, c, ctx := f.t, f.c, f.ctx
+	t.Helper()
+	if err := c.Approve(ctx, client.SnapshotApproveCommand{SnapshotID: f.snapID, UserEndpointID: f.ep}); err != nil {
 		t.Fatalf("approve: %v", err)
 	}
-	if s, _ := e.srv.Snapshot(req.SnapshotID); s.State != client.StateApproved {
+	if s, _ := f.e.srv.Snapshot(f.snapID); s.State != client.StateApproved {
 		t.Errorf("state %s after approve", s.State)
 	}
-	err = c.Approve(ctx, client.SnapshotApproveCommand{SnapshotID: req.SnapshotID, UserEndpointID: ep.ID()})
+	err := c.Approve(ctx, client.SnapshotApproveCommand{SnapshotID: f.snapID, UserEndpointID: f.ep})
 	var ae *client.APIError
 	if !errors.As(err, &ae) || ae.Status != 400 || ae.Fields["state"] != "snapshot is APPROVED" ||
-		err.Error() != "approve "+req.SnapshotID+": 400 state: snapshot is APPROVED" {
+		err.Error() != "approve "+f.snapID+": 400 state: snapshot is APPROVED" {
 		t.Errorf("approve twice: %v", err)
 	}
-	err = c.Discard(ctx, client.SnapshotDiscardCommand{SnapshotID: req.SnapshotID, UserEndpointID: ep.ID()})
+	err = c.Discard(ctx, client.SnapshotDiscardCommand{SnapshotID: f.snapID, UserEndpointID: f.ep})
 	if !errors.As(err, &ae) || ae.Fields["state"] != "snapshot is APPROVED" {
 		t.Errorf("discard after approve: %v", err)
 	}
+}
 
-	// upload (related to the approved one), discard it, approving it is refused
-	// The simulator answers 204 as the vendor does: UploadFound finds the
-	// new snapshot in the listing.
-	upSnap, found, err := c.UploadFound(ctx, client.UploadCommand{RelatedSnapshotID: req.SnapshotID, ApplicationID: d.ApplicationID,
-		TargetUserID: d.CustomerUserID, TargetUserEndpointID: d.CustomerUserEndpointID, InteractionID: in.ID,
-		UserEndpointID: ep.ID(), SnapshotType: "meter"}, bytes.NewReader(pic))
-	if err != nil || !found || upSnap.ID == "" || upSnap.RelatedSnapshotID != req.SnapshotID || len(upSnap.Raw) == 0 {
+// uploadAndDiscard: upload (related to the approved one), discard it,
+// approving it is refused. The simulator answers 204 as the vendor does:
+// UploadFound finds the new snapshot in the listing.
+func (f *itFlow) uploadAndDiscard() {
+	t, c, ctx, d := f.t, f.c, f.ctx, f.d
+	t.Helper()
+	upSnap, found, err := c.UploadFound(ctx, client.UploadCommand{RelatedSnapshotID: f.snapID, ApplicationID: d.ApplicationID,
+		TargetUserID: d.CustomerUserID, TargetUserEndpointID: d.CustomerUserEndpointID, InteractionID: f.in.ID,
+		UserEndpointID: f.ep, SnapshotType: "meter"}, bytes.NewReader(f.pic))
+	if err != nil || !found || upSnap.ID == "" || upSnap.RelatedSnapshotID != f.snapID || len(upSnap.Raw) == 0 {
 		t.Fatalf("upload: %+v, %t, %v", upSnap, found, err)
 	}
 	up := client.SnapshotUploadResult{SnapshotID: upSnap.ID}
-	if s, _ := e.srv.Snapshot(up.SnapshotID); s.RelatedSnapshotID != req.SnapshotID || s.MimeType != "image/png" {
+	if s, _ := f.e.srv.Snapshot(up.SnapshotID); s.RelatedSnapshotID != f.snapID || s.MimeType != "image/png" {
 		t.Errorf("uploaded %+v", s)
 	}
-	if err := c.Discard(ctx, client.SnapshotDiscardCommand{SnapshotID: up.SnapshotID, UserEndpointID: ep.ID()}); err != nil {
+	if err := c.Discard(ctx, client.SnapshotDiscardCommand{SnapshotID: up.SnapshotID, UserEndpointID: f.ep}); err != nil {
 		t.Fatalf("discard: %v", err)
 	}
-	err = c.Approve(ctx, client.SnapshotApproveCommand{SnapshotID: up.SnapshotID, UserEndpointID: ep.ID()})
+	err = c.Approve(ctx, client.SnapshotApproveCommand{SnapshotID: up.SnapshotID, UserEndpointID: f.ep})
+	var ae *client.APIError
 	if !errors.As(err, &ae) || err.Error() != "approve "+up.SnapshotID+": 400 state: snapshot is DISCARDED" {
 		t.Errorf("approve after discard: %v", err)
 	}
+}
 
-	// camera request and the device's answer
-	crID, err := c.CameraRequest(ctx, client.CameraRequestCommand{UserEndpointID: ep.ID(), TargetUserID: d.CustomerUserID,
+// cameraRequest: a camera request and the device's answer, which cannot
+// be given twice.
+func (f *itFlow) cameraRequest() {
+	t, c, ctx, d := f.t, f.c, f.ctx, f.d
+	t.Helper()
+	crID, err := c.CameraRequest(ctx, client.CameraRequestCommand{UserEndpointID: f.ep, TargetUserID: d.CustomerUserID,
 		TargetUserEndpointID: d.CustomerUserEndpointID, CameraRequestType: client.CameraFlashOn})
 	if err != nil || crID == "" {
 		t.Fatalf("camera request: %q, %v", crID, err)
@@ -214,6 +258,7 @@ func TestSimEverySnapshotEndpoint(t *testing.T) {
 	if err := c.CameraRequestRespond(ctx, respond); err != nil {
 		t.Fatalf("respond: %v", err)
 	}
+	var ae *client.APIError
 	if err := c.CameraRequestRespond(ctx, respond); !errors.As(err, &ae) || ae.Fields["state"] == "" {
 		t.Errorf("respond twice: %v", err)
 	}
