@@ -61,7 +61,7 @@ func (m *Model) completeInteraction(prefix string) []string {
 // openCmdline opens the `:` line.
 func (m *Model) openCmdline() tea.Cmd {
 	c, cmd := cmdline.New(m.st, m.commands(), m.history)
-	m.openDialog(&cmdlineDialog{m: c}, "")
+	m.openDialog(&cmdlineDialog{viewDialog[cmdline.Model]{m: c}}, "")
 	return cmd
 }
 

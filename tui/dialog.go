@@ -54,6 +54,30 @@ type size struct{ w, h int }
 
 func (s *size) SetSize(w, h int) { s.w, s.h = w, h }
 
+// viewOf is a views/ dialog whose Update returns itself, a cmd and its
+// answer, and whose View takes the width.
+type viewOf[M any] interface {
+	Update(tea.Msg) (M, tea.Cmd, dialog.Result)
+	View(w int) string
+}
+
+// viewDialog holds such a view at its size; the dialogs below embed it and
+// add what differs (name, field, hints, keys).
+type viewDialog[M viewOf[M]] struct {
+	size
+	m M
+}
+
+// step passes msg to the view and keeps the view it returns.
+func (d *viewDialog[M]) step(msg tea.Msg) (tea.Cmd, dialog.Result) {
+	var cmd tea.Cmd
+	var res dialog.Result
+	d.m, cmd, res = d.m.Update(msg)
+	return cmd, res
+}
+
+func (d *viewDialog[M]) View() string { return d.m.View(d.w) }
+
 // helpDialog is the help: the keys that apply where it was opened.
 type helpDialog struct {
 	size
@@ -106,101 +130,71 @@ func (d *confirmDialog) ShortHelp() []key.Binding  { return d.m.KeyMap.ShortHelp
 func (d *confirmDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 
 // cameraDialog is the camera menu.
-type cameraDialog struct {
-	size
-	m camview.Model
-}
+type cameraDialog struct{ viewDialog[camview.Model] }
 
 func (d *cameraDialog) Name() string { return "camera" }
 
 func (d *cameraDialog) Update(msg tea.Msg) (dialogModel, tea.Cmd, dialog.Result) {
-	var cmd tea.Cmd
-	var res dialog.Result
-	d.m, cmd, res = d.m.Update(msg)
+	cmd, res := d.step(msg)
 	return d, cmd, res
 }
 
-func (d *cameraDialog) View() string              { return d.m.View(d.w) }
 func (d *cameraDialog) ShortHelp() []key.Binding  { return d.m.KeyMap.ShortHelp() }
 func (d *cameraDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 
 // requestDialog is the request form.
-type requestDialog struct {
-	size
-	m requestform.Model
-}
+type requestDialog struct{ viewDialog[requestform.Model] }
 
 func (d *requestDialog) Name() string { return "request" }
 
 func (d *requestDialog) Update(msg tea.Msg) (dialogModel, tea.Cmd, dialog.Result) {
-	var cmd tea.Cmd
-	var res dialog.Result
-	d.m, cmd, res = d.m.Update(msg)
+	cmd, res := d.step(msg)
 	return d, cmd, res
 }
 
-func (d *requestDialog) View() string              { return d.m.View(d.w) }
 func (d *requestDialog) Typing() bool              { return true }
 func (d *requestDialog) ShortHelp() []key.Binding  { return d.m.KeyMap.ShortHelp() }
 func (d *requestDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 
 // uploadDialog asks for a path: a file to upload or where to save.
-type uploadDialog struct {
-	size
-	m upload.Model
-}
+type uploadDialog struct{ viewDialog[upload.Model] }
 
 func (d *uploadDialog) Name() string { return d.m.Name() }
 
 func (d *uploadDialog) Update(msg tea.Msg) (dialogModel, tea.Cmd, dialog.Result) {
-	var cmd tea.Cmd
-	var res dialog.Result
-	d.m, cmd, res = d.m.Update(msg)
+	cmd, res := d.step(msg)
 	return d, cmd, res
 }
 
-func (d *uploadDialog) View() string              { return d.m.View(d.w) }
 func (d *uploadDialog) Typing() bool              { return true }
 func (d *uploadDialog) ShortHelp() []key.Binding  { return d.m.KeyMap.ShortHelp() }
 func (d *uploadDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 
 // approveDialog is the approve question and its type picker.
-type approveDialog struct {
-	size
-	m approve.Model
-}
+type approveDialog struct{ viewDialog[approve.Model] }
 
 func (d *approveDialog) Name() string { return d.m.Name() }
 
 func (d *approveDialog) Update(msg tea.Msg) (dialogModel, tea.Cmd, dialog.Result) {
-	var cmd tea.Cmd
-	var res dialog.Result
-	d.m, cmd, res = d.m.Update(msg)
+	cmd, res := d.step(msg)
 	return d, cmd, res
 }
 
-func (d *approveDialog) View() string              { return d.m.View(d.w) }
 func (d *approveDialog) Typing() bool              { return d.m.Typing() }
 func (d *approveDialog) Hints() []dialog.Hint      { return d.m.Hints() }
 func (d *approveDialog) ShortHelp() []key.Binding  { return d.m.ShortHelp() }
 func (d *approveDialog) FullHelp() [][]key.Binding { return d.m.FullHelp() }
 
 // cmdlineDialog is the `:` line, drawn as the footer.
-type cmdlineDialog struct {
-	size
-	m cmdline.Model
-}
+type cmdlineDialog struct{ viewDialog[cmdline.Model] }
 
 func (d *cmdlineDialog) Name() string { return "cmdline" }
 
 func (d *cmdlineDialog) Update(msg tea.Msg) (dialogModel, tea.Cmd, dialog.Result) {
-	var cmd tea.Cmd
-	var res dialog.Result
-	d.m, cmd, res = d.m.Update(msg)
+	cmd, res := d.step(msg)
 	return d, cmd, res
 }
 
-func (d *cmdlineDialog) View() string                                       { return d.m.View(d.w) }
 func (d *cmdlineDialog) footer(_ help.Model, _ []key.Binding, _ int) string { return d.View() }
 func (d *cmdlineDialog) ShortHelp() []key.Binding                           { return d.m.KeyMap.ShortHelp() }
 func (d *cmdlineDialog) FullHelp() [][]key.Binding                          { return [][]key.Binding{d.ShortHelp()} }

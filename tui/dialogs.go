@@ -110,7 +110,7 @@ func (m *Model) openRequest() tea.Cmd {
 	f, cmd := requestform.New(m.st, v, func(v requestform.Values) dialog.Result {
 		return RequestSubmitted{InteractionID: iid, Values: v}
 	})
-	m.openDialog(&requestDialog{m: f}, iid)
+	m.openDialog(&requestDialog{viewDialog[requestform.Model]{m: f}}, iid)
 	return cmd
 }
 
@@ -122,8 +122,8 @@ func (m *Model) openApprove() tea.Cmd {
 	}
 	r, _ := m.selectedRow()
 	id, was := r.Snapshot.ID, sanitize.Line(r.Snapshot.Type)
-	m.openDialog(&approveDialog{m: approve.New(m.st, id, was, requestform.Types(),
-		func(typ string) dialog.Result { return ApproveSubmitted{ID: id, Type: typ, Was: was} })}, id)
+	m.openDialog(&approveDialog{viewDialog[approve.Model]{m: approve.New(m.st, id, was, requestform.Types(),
+		func(typ string) dialog.Result { return ApproveSubmitted{ID: id, Type: typ, Was: was} })}}, id)
 	return nil
 }
 
@@ -155,7 +155,7 @@ func (m *Model) openCamera() tea.Cmd {
 		func(t client.CameraRequestType, to camview.Target) dialog.Result {
 			return CameraChosen{InteractionID: iid, Type: t, Target: to}
 		})
-	m.openDialog(&cameraDialog{m: c}, iid)
+	m.openDialog(&cameraDialog{viewDialog[camview.Model]{m: c}}, iid)
 	return cmd
 }
 
@@ -168,7 +168,7 @@ func (m *Model) openUpload() tea.Cmd {
 	u, cmd := upload.New(m.st, upload.Upload, "", "other", func(path, typ string) dialog.Result {
 		return UploadChosen{InteractionID: iid, Path: path, Type: typ}
 	})
-	m.openDialog(&uploadDialog{m: u}, iid)
+	m.openDialog(&uploadDialog{viewDialog[upload.Model]{m: u}}, iid)
 	return cmd
 }
 
@@ -183,7 +183,7 @@ func (m *Model) openSave() tea.Cmd {
 	u, cmd := upload.New(m.st, upload.Save, name, "", func(path, _ string) dialog.Result {
 		return SaveChosen{SnapshotID: id, Path: path}
 	})
-	m.openDialog(&uploadDialog{m: u}, id)
+	m.openDialog(&uploadDialog{viewDialog[upload.Model]{m: u}}, id)
 	return cmd
 }
 
