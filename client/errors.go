@@ -201,7 +201,7 @@ func looksLikeHTML(b []byte) bool {
 
 // htmlTitle returns the text of an HTML page's <title>, or its first <h1>.
 func htmlTitle(b []byte) string {
-	low := bytes.ToLower(b)
+	low := asciiLower(b)
 	for _, tag := range []string{"title", "h1"} {
 		start := bytes.Index(low, []byte("<"+tag))
 		if start < 0 {
@@ -221,6 +221,20 @@ func htmlTitle(b []byte) string {
 		}
 	}
 	return ""
+}
+
+// asciiLower lowercases ASCII letters only, so that every index into the
+// result is an index into b (bytes.ToLower may change the length: invalid
+// UTF-8 becomes U+FFFD, and some letters lowercase to fewer or more bytes).
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // redactURLError strips the query (a signed URL's signature) from the URL
