@@ -36,12 +36,12 @@ func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 }
 
 // openDialog opens d about subject (see Focus).
-func (m *Model) openDialog(d dialogModel, subject string) {
+func (m *hub) openDialog(d dialogModel, subject string) {
 	m.dialog, m.subject = d, subject
 }
 
 // closeDialog closes the open dialog.
-func (m *Model) closeDialog() { m.dialog, m.subject = nil, "" }
+func (m *hub) closeDialog() { m.dialog, m.subject = nil, "" }
 
 // answer acts on a dialog's answer.
 func (m *Model) answer(res dialog.Result) tea.Cmd {

@@ -19,7 +19,6 @@ import (
 	"github.com/snapdash/snapdash/theme"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
-	"github.com/snapdash/snapdash/tui/tasks"
 	"github.com/snapdash/snapdash/tui/upstream"
 	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/common"
@@ -48,19 +47,11 @@ func (f focus) String() string {
 
 // Model is the root model. Build it with New.
 type Model struct {
-	opts   Options
-	api    API
-	ctx    context.Context
-	cancel context.CancelFunc
-	st     *theme.Styles
-	c      *common.Common // shared with the components: styles, clock, spinner frame
-	keys   KeyMap
+	*hub // what every room shares (hub.go)
 
 	width, height int
 	focus         focus
 	showEvents    bool
-	dialog        dialogModel // the open dialog; nil when none is
-	subject       string      // what the open dialog acts on (Focus)
 	laidFor       dialogModel // the dialog the layout was computed with
 	quitAsked     int         // the actions in flight the quit question names
 	filterOn      filterTarget
@@ -68,21 +59,15 @@ type Model struct {
 	// opened after the Update that filtered.
 	pendingSelect string
 	lastClick     click // the last click on a snapshot, for double clicks
-	// statusSeen is the status message at the end of the last Update and
-	// statusAt when it was set, for fading (see fadeAfter).
-	statusSeen statusbar.Status
-	statusAt   time.Time
 
 	inter    interactions.Model
 	snaps    snapshots.Model
-	events   events.Model
 	help     help.Model
 	spinner  spinner.Model
 	spinning bool
 
 	history *cmdline.History // the command line's, kept in StateDir
 
-	store        *store
 	listing      bool // the interactions endpoint is being asked
 	listErr      error
 	selected     string // selected interaction id
@@ -95,8 +80,6 @@ type Model struct {
 	topPending bool
 	snapsMoved bool
 	recent     []string
-	status     statusbar.Status
-	tasks      tasks.Registry  // requests, uploads, copies, downloads in flight
 	review     *review.Model   // approvals and discards in flight
 	marks      map[string]bool // snapshots picked for a bulk review
 	// toReview counts the snapshots awaiting review, recounted when the
@@ -104,7 +87,6 @@ type Model struct {
 	toReview      int
 	reviewCounted uint64
 	cam           *camcorr.Model // camera commands and their answers
-	readOnlyWhy   string
 	cs            connState
 	stream        upstream.EventStream
 	// started is when the dashboard started (Options.Now): events older
@@ -150,14 +132,15 @@ func New(opts Options) *Model {
 	}
 	c := common.New(st, opts.Now, opts.Location)
 	m := &Model{
-		opts: opts, api: opts.API, ctx: ctx, cancel: cancel, st: st, keys: keys,
-		c:          c,
+		hub: &hub{
+			opts: opts, api: opts.API, ctx: ctx, cancel: cancel, st: st, keys: keys, c: c,
+			events: events.New(c, opts.EventScrollback),
+			store:  newStore(),
+		},
 		inter:      interactions.New(c),
 		snaps:      snapshots.New(c),
-		events:     events.New(c, opts.EventScrollback),
 		help:       helpview.New(st),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
-		store:      newStore(),
 		marks:      map[string]bool{},
 		review:     review.New(ctx, opts.API, opts.UserEndpointID),
 		cam:        camcorr.New(ctx, opts.API, opts.UserEndpointID),
@@ -246,9 +229,6 @@ func (m *Model) Init() tea.Cmd {
 	cmds = append(cmds, m.startSpinner(), m.waitTeam())
 	return tea.Batch(cmds...)
 }
-
-// readOnly reports whether actions are disabled.
-func (m *Model) readOnly() bool { return m.readOnlyWhy != "" }
 
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {

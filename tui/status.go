@@ -14,32 +14,29 @@ import (
 // begin records an action in flight and shows it in progress. Review
 // operations and camera commands are counted by their own models; this
 // counts the rest (requests, uploads, copies, downloads).
-func (m *Model) begin(text string) tasks.ID {
+func (m *hub) begin(text string) tasks.ID {
 	m.progress(text)
 	return m.tasks.Start(text).ID
 }
 
 // end forgets an action.
-func (m *Model) end(op tasks.ID) { m.tasks.Finish(op) }
-
-// inFlight is how many actions await the server's answer.
-func (m *Model) inFlight() int { return m.tasks.Len() + m.review.Len() + m.cam.Sending() }
+func (m *hub) end(op tasks.ID) { m.tasks.Finish(op) }
 
 // progress shows an action in progress ("approving 05895d86-…", one
 // ellipsis even when the text ends with a cut id).
-func (m *Model) progress(text string) {
+func (m *hub) progress(text string) {
 	m.status = statusbar.Status{Kind: statusbar.Progress, Text: strings.TrimSuffix(text, "…") + "…"}
 	m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.Progress, Text: text})
 }
 
 // succeed shows a success in the status line and the events pane.
-func (m *Model) succeed(text string) {
+func (m *hub) succeed(text string) {
 	m.status = statusbar.Status{Kind: statusbar.OK, Text: text}
 	m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.OK, Text: text})
 }
 
 // fail shows the server's own error; a 403 also turns actions off.
-func (m *Model) fail(err error) {
+func (m *hub) fail(err error) {
 	text := err.Error()
 	m.status = statusbar.Status{Kind: statusbar.Error, Text: text}
 	m.events.Push(events.Entry{At: m.opts.Now(), Kind: events.Error, Text: text})
@@ -51,12 +48,12 @@ func (m *Model) fail(err error) {
 }
 
 // setStatusInfo shows a neutral message.
-func (m *Model) setStatusInfo(text string) {
+func (m *hub) setStatusInfo(text string) {
 	m.status = statusbar.Status{Kind: statusbar.Info, Text: text}
 }
 
 // logEvent adds a line to the events pane only.
-func (m *Model) logEvent(kind events.Kind, text string) {
+func (m *hub) logEvent(kind events.Kind, text string) {
 	m.events.Push(events.Entry{At: m.opts.Now(), Kind: kind, Text: text})
 }
 
@@ -76,7 +73,7 @@ func fades(k statusbar.Kind) bool {
 // dialogOpened clears the status line when a dialog opens: the dialog's
 // own text says what is asked, and a message about what came before
 // ("discard cancelled") must not stand under a new question.
-func (m *Model) dialogOpened(before dialogModel) {
+func (m *hub) dialogOpened(before dialogModel) {
 	if before == nil && m.dialog != nil {
 		m.status = statusbar.Status{}
 	}
@@ -84,7 +81,7 @@ func (m *Model) dialogOpened(before dialogModel) {
 
 // noteStatus starts the fade of a message that changed since the last
 // Update.
-func (m *Model) noteStatus() tea.Cmd {
+func (m *hub) noteStatus() tea.Cmd {
 	if m.status == m.statusSeen {
 		return nil
 	}
@@ -97,7 +94,7 @@ func (m *Model) noteStatus() tea.Cmd {
 
 // shownStatus is the status line's message now: a faded one is gone; with
 // none, read-only mode says why actions are off.
-func (m *Model) shownStatus() statusbar.Status {
+func (m *hub) shownStatus() statusbar.Status {
 	s := m.status
 	if fades(s.Kind) && !m.statusAt.IsZero() && m.opts.Now().Sub(m.statusAt) >= fadeAfter {
 		s = statusbar.Status{}
