@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -334,18 +333,6 @@ const exitCodesHelp = `Exit codes
 Commands that run until interrupted (the dashboard, events, sim, serve)
 exit 0 when stopped with Ctrl-C or q.
 `
-
-// sortedCommandNames lists the visible commands, for tests and the man page.
-func sortedCommandNames(cmds []*command) []string {
-	var out []string
-	for _, c := range cmds {
-		if !c.hidden {
-			out = append(out, c.name)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
 
 func upperFirst(s string) string {
 	if s == "" {

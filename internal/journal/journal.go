@@ -122,7 +122,6 @@ type batch struct {
 	events []client.Event
 	action *Action
 	seen   time.Time
-	flush  chan struct{} // Flush's marker: closed when reached
 }
 
 // Open opens (creating, mode 0600) and migrates the journal at path, and
