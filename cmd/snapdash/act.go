@@ -244,6 +244,7 @@ func acquireCmd() *command {
 				bar := e.progress("acquire", -1)
 				err := s.client.Acquire(ctx, client.AcquireCommand{SnapshotID: args[0], UserEndpointID: ep, SnapshotType: typ}, newProgressFile(f, bar))
 				bar.done()
+				e.recordAction(ctx, s, journal.Action{Kind: journal.ActAcquire, Snapshot: args[0], Detail: typ}, err)
 				if err != nil {
 					return err
 				}

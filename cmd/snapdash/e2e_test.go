@@ -15,6 +15,7 @@ import (
 
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
+	"github.com/snapdash/snapdash/internal/journal"
 )
 
 func TestVersionAndHelp(t *testing.T) {
@@ -245,6 +246,20 @@ func TestRequestAcquireUpload(t *testing.T) {
 	}
 	if img, _, _ := srv.ImageBytes(id); !bytes.Equal(img, want) {
 		t.Error("acquired picture differs from the file")
+	}
+	// The journal keeps the acquire like any other action.
+	j, err := journal.Open(filepath.Join(c.env["HOME"], ".local", "state", "snapdash", journal.FileName), journal.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts, err := j.Actions(t.Context(), journal.Filter{})
+	j.Close()
+	found := false
+	for _, a := range acts {
+		found = found || (a.Kind == journal.ActAcquire && a.Snapshot == id && a.Detail == "meter" && a.Err == "")
+	}
+	if err != nil || !found {
+		t.Errorf("the journal has no acquire of %s: %+v %v", id, acts, err)
 	}
 
 	// The simulator answers the upload with an empty 204, as the vendor

@@ -96,6 +96,8 @@ const (
 	ActDiscard = "discard"
 	ActCamera  = "camera"
 	ActUpload  = "upload"
+	// ActAcquire is a picture sent as the customer's device (`snapdash acquire`).
+	ActAcquire = "acquire"
 )
 
 // Journal is an open journal. Its methods are safe for concurrent use.
