@@ -22,6 +22,12 @@ func (e *env) openJournal(s *session, source string, sayLater bool) (*journal.Jo
 			if sayLater {
 				fmt.Fprintf(e.stderr, "snapdash: warning: %s; going on without it\n", sanitize.Line(err.Error()))
 			}
+		},
+		OnDrop: func() {
+			s.log.Warn("journal behind: events dropped", "path", path)
+			if sayLater {
+				fmt.Fprintf(e.stderr, "snapdash: warning: the journal %s cannot keep up (a slow or busy disk); some events are not kept\n", sanitize.Line(path))
+			}
 		}})
 	if err != nil {
 		s.log.Warn("journal unavailable", "path", path, "err", err)

@@ -68,6 +68,10 @@ type Options struct {
 	// OnError is called once, from the writer's goroutine, with the error
 	// that turned the journal off.
 	OnError func(error)
+	// OnDrop is called once, the first time a batch is dropped because the
+	// writer fell behind (a disk slower than the events), from the goroutine
+	// that called Record or Act: it must not block. Dropped counts them all.
+	OnDrop func()
 }
 
 // Action is one thing snapdash did on the server: a request, an approval,
@@ -276,7 +280,11 @@ func (j *Journal) enqueue(b batch) {
 		j.mu.Lock()
 		j.pending--
 		j.dropped++
+		first := j.dropped == 1
 		j.mu.Unlock()
+		if first && j.opts.OnDrop != nil {
+			j.opts.OnDrop()
+		}
 	}
 }
 

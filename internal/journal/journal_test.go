@@ -336,6 +336,51 @@ func TestLocked(t *testing.T) {
 	}
 }
 
+// TestDropWhenBehind: while another process holds the write lock, the
+// writer falls behind; batches past the queue are dropped and counted, the
+// caller is never blocked, OnDrop is called once, and the journal goes on
+// once the lock is gone.
+func TestDropWhenBehind(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	var drops atomic.Int32
+	j := open(t, path, Options{BusyTimeout: time.Minute, OnDrop: func() { drops.Add(1) }})
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.SetMaxOpenConns(1)
+	tx, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`INSERT INTO actions (at, source, kind) VALUES (0, 'other', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	// The writer takes at most 512 batches before it waits on the lock, so
+	// the queue plus 1,000 more must overflow it.
+	n := queueSize + 1000
+	for i := range n {
+		j.Act(Action{Kind: ActApprove, Snapshot: strconv.Itoa(i)})
+	}
+	if drops.Load() != 1 || j.Dropped() == 0 {
+		t.Fatalf("OnDrop called %d times, %d dropped", drops.Load(), j.Dropped())
+	}
+	dropped := j.Dropped()
+	tx.Rollback()
+	j.Flush()
+	if err := j.Err(); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := j.Actions(context.Background(), Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(acts))+dropped != int64(n) || drops.Load() != 1 {
+		t.Errorf("%d kept + %d dropped != %d; OnDrop called %d times", len(acts), dropped, n, drops.Load())
+	}
+}
+
 // TestOpenLocked: a journal locked by another process at open is said
 // in one line (the caller goes on without it).
 func TestOpenLocked(t *testing.T) {
