@@ -376,3 +376,44 @@ func TestBrokerExpiredClaimTakenOver(t *testing.T) {
 	}
 	waitFor(t, "carl to agree", holderIs(carl, "s1", "bob"))
 }
+
+// TestBrokerOverTLS: claims travel over ssl:// and wss:// to a real
+// mosquitto whose certificate a private authority signed; a hub that does
+// not trust that authority stays offline (it never reaches the broker).
+func TestBrokerOverTLS(t *testing.T) {
+	b := brokertest.Start(t, brokertest.Options{TLS: true})
+	hub := func(url string) *Hub {
+		h, err := Connect(BrokerOptions{URL: url, Organization: "acme", TLS: b.ClientTLS()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(h.Close)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := h.WaitOnline(ctx); err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
+		return h
+	}
+	ada, bob := hub(b.SSLURL()).Join("ada"), hub(b.WSSURL()).Join("bob")
+	var ca collector
+	ada.Claim("snap/1")
+	ca.waitEvent(t, ada, Won, "snap/1")
+	waitFor(t, "bob (wss) to see ada's claim (ssl)", holderIs(bob, "snap/1", "ada"))
+
+	// The system's roots do not know the test's authority: the TLS
+	// handshake fails, which the broker logs, and the hub is not online.
+	const refused = "alert bad certificate" // the client's alert, as mosquitto logs it
+	before := strings.Count(b.Log(), refused)
+	h, err := Connect(BrokerOptions{URL: b.SSLURL(), Organization: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Close)
+	waitFor(t, "the broker to log the refused handshake", func() bool {
+		return strings.Count(b.Log(), refused) > before
+	})
+	if h.Online() {
+		t.Error("a hub that does not trust the broker's certificate is online")
+	}
+}

@@ -1,11 +1,13 @@
 // Package brokertest runs a real mosquitto broker for tests: loopback ports
 // picked free, a config the test writes, a plain MQTT listener and a
-// WebSocket one, optionally a password file. Tests skip, naming the package
+// WebSocket one (and both over TLS with Options.TLS), optionally a password
+// file. Tests skip, naming the package
 // to install, when mosquitto is absent.
 package brokertest
 
 import (
 	"bytes"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -24,6 +26,9 @@ type Options struct {
 	// Passwords, when not nil, turns anonymous access off and accepts only
 	// these user names with these passwords.
 	Passwords map[string]string
+	// TLS adds a TLS MQTT listener and a TLS WebSocket one (SSLURL,
+	// WSSURL), with a certificate from a test authority (ClientTLS).
+	TLS bool
 }
 
 // Broker is a running mosquitto.
@@ -32,6 +37,9 @@ type Broker struct {
 	dir     string
 	tcpPort int
 	wsPort  int
+	sslPort int // Options.TLS
+	wssPort int // Options.TLS
+	ca      *x509.Certificate
 	opts    Options
 
 	mu     sync.Mutex
@@ -54,6 +62,10 @@ func Start(t testing.TB, opts Options) *Broker {
 			t.Skip("mosquitto_passwd is not installed (Debian: apt-get install mosquitto); skipping the MQTT test")
 		}
 		b.writePasswords(opts.Passwords)
+	}
+	if opts.TLS {
+		b.sslPort, b.wssPort = freePort(t), freePort(t)
+		b.writeCerts()
 	}
 	b.writeConfig()
 	b.start()
@@ -90,6 +102,9 @@ func (b *Broker) writeConfig() {
 	}
 	fmt.Fprintf(&c, "listener %d 127.0.0.1\nprotocol mqtt\n", b.tcpPort)
 	fmt.Fprintf(&c, "listener %d 127.0.0.1\nprotocol websockets\n", b.wsPort)
+	if b.opts.TLS {
+		c.WriteString(b.tlsListeners())
+	}
 	if err := os.WriteFile(filepath.Join(b.dir, "mosquitto.conf"), []byte(c.String()), 0o600); err != nil {
 		b.t.Fatal(err)
 	}
@@ -155,7 +170,10 @@ func (b *Broker) start() {
 	go func() { _ = cmd.Wait(); close(exited) }()
 	b.cmd, b.exited = cmd, exited // Stop ends it even if it never listens
 	deadline := time.Now().Add(15 * time.Second)
-	for _, port := range []int{b.tcpPort, b.wsPort} {
+	for _, port := range []int{b.tcpPort, b.wsPort, b.sslPort, b.wssPort} {
+		if port == 0 {
+			continue // no TLS listeners
+		}
 		for {
 			c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
 			if err == nil {
