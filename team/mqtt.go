@@ -45,6 +45,9 @@ type BrokerOptions struct {
 	// TLS overrides the TLS settings of ssl:// and wss:// (default: the
 	// system's roots).
 	TLS *tls.Config
+	// OnError, when set, is called from the hub's goroutine each time a
+	// connection attempt fails for a new reason (Hub.Err has the latest).
+	OnError func(error)
 }
 
 // CheckURL reports a broker URL Connect cannot use, without its password.
@@ -94,7 +97,7 @@ func Connect(o BrokerOptions) (*Hub, error) {
 		org = "default"
 	}
 	h := newHub(o.Options)
-	b := &broker{h: h, prefix: "snapdash/" + topicLevel(org) + "/", wake: make(chan struct{}, 1),
+	b := &broker{h: h, prefix: "snapdash/" + topicLevel(org) + "/", onError: o.OnError, wake: make(chan struct{}, 1),
 		quit: make(chan struct{}), sent: make(chan struct{}), ran: make(chan struct{})}
 	h.tr = b
 	b.presence = b.prefix + "presence/" + h.proc
@@ -168,8 +171,10 @@ func (b *broker) attempt(ctx context.Context) reconnect.Outcome {
 		return reconnect.Outcome{Err: ctx.Err()}
 	}
 	if err := t.Error(); err != nil {
+		b.h.noteErr(err, b.onError)
 		return reconnect.Outcome{Err: err}
 	}
+	b.h.noteErr(nil, nil)
 	b.setClient(cl)
 	b.connected(cl)
 	select {
@@ -216,6 +221,7 @@ type broker struct {
 	prefix   string
 	presence string
 	opts     func(lost chan<- struct{}) *mqtt.ClientOptions
+	onError  func(error) // BrokerOptions.OnError
 
 	mu   sync.Mutex
 	cl   mqtt.Client // the connection now, nil when there is none

@@ -191,7 +191,8 @@ type Hub struct {
 	reviewers map[string]*Reviewer
 	sessions  int
 	online    bool
-	ever      bool // online at least once
+	ever      bool  // online at least once
+	err       error // why the last connection attempt failed; nil once connected
 	closed    bool
 	stop      chan struct{}
 	done      chan struct{}
@@ -228,6 +229,27 @@ func (h *Hub) Online() bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.online
+}
+
+// Err reports why the hub last failed to reach its broker (a refused
+// certificate or password, a broker that is down); nil while it is online
+// and for a memory hub.
+func (h *Hub) Err() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.err
+}
+
+// noteErr records the outcome of a connection attempt, and calls
+// BrokerOptions.OnError when the reason is new.
+func (h *Hub) noteErr(err error, onError func(error)) {
+	h.mu.Lock()
+	changed := (err == nil) != (h.err == nil) || (err != nil && err.Error() != h.err.Error())
+	h.err = err
+	h.mu.Unlock()
+	if changed && err != nil && onError != nil {
+		onError(err)
+	}
 }
 
 // Join adds a reviewer called name (shown to the others).

@@ -33,6 +33,7 @@ func openTeam(cfg *config.Config, id client.Identity, log *slog.Logger, shared b
 	}
 	hub, err := team.Connect(team.BrokerOptions{
 		URL: raw, Username: cfg.Team.User, Password: cfg.Team.Password.Reveal(), Organization: id.Organization,
+		OnError: func(err error) { log.Warn("team broker unreachable", "url", u.Redacted(), "err", err) },
 	})
 	if err != nil {
 		return nil, err
