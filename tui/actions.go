@@ -11,8 +11,6 @@ import (
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
-	"github.com/snapdash/snapdash/tui/review"
-	"github.com/snapdash/snapdash/views/events"
 )
 
 func short(id string) string { return sanitize.Truncate(id, 24) }
@@ -20,7 +18,7 @@ func short(id string) string { return sanitize.Truncate(id, 24) }
 // request asks the customer's device for a picture. A requested row shows
 // at once and is removed again if the server refuses.
 func (m *Model) request(r RequestSubmitted) tea.Cmd {
-	if ok, why := m.canOn(actRequest, r.InteractionID, ""); !ok {
+	if ok, why := m.review.canOn(actRequest, r.InteractionID, ""); !ok {
 		m.setStatusInfo(why)
 		return nil
 	}
@@ -84,62 +82,9 @@ func (m *Model) onRequestDone(msg RequestDoneMsg) tea.Cmd {
 	return nil
 }
 
-// review1 sends one review operation, if the snapshot may still be
-// reviewed; the table shows it in flight until the server answers.
-func (m *Model) review1(op review.Op) tea.Cmd {
-	a := actApprove
-	if op.Kind == review.Discard {
-		a = actDiscard
-	}
-	if ok, why := m.canOn(a, "", op.SnapshotID); !ok {
-		if m.marks[op.SnapshotID] {
-			// One of a bulk review: its own line says why it was skipped.
-			m.logEvent(events.Error, short(op.SnapshotID)+": "+why)
-		}
-		m.setStatusInfo(why)
-		return nil
-	}
-	cmd, ok := m.review.Start(op)
-	if !ok {
-		return nil
-	}
-	m.store.bump(op.SnapshotID)
-	m.progress(op.Kind.Progressive() + " " + short(op.SnapshotID))
-	return cmd
-}
-
-// onReviewed settles a review operation. The store changes only when the
-// server accepted it, as its event would; a refusal leaves the row as the
-// server last said.
-func (m *Model) onReviewed(s review.Settled) tea.Cmd {
-	id := s.Op.SnapshotID
-	inBulk := m.onBulkReviewed(s) // its status line is the totals
-	if s.Err != nil {
-		m.store.bump(id)                          // a marked one stays marked
-		if !inBulk || client.IsForbidden(s.Err) { // a 403 turns actions off
-			m.fail(s.Err)
-		}
-		return nil
-	}
-	delete(m.marks, id)
-	if e, r := m.store.row(id); r != nil {
-		m.store.gen++
-		nr := *r
-		nr.State = s.Op.Kind.State()
-		if s.Op.Type != "" {
-			nr.Type = s.Op.Type
-		}
-		m.store.putEvent(e, nr)
-	}
-	if !inBulk {
-		m.succeed(s.Op.Kind.Verb() + " " + short(id))
-	}
-	return nil
-}
-
 // cameraRequest sends a camera command to the customer's device.
 func (m *Model) cameraRequest(c CameraChosen) tea.Cmd {
-	if ok, why := m.canOn(actCamera, c.InteractionID, ""); !ok {
+	if ok, why := m.review.canOn(actCamera, c.InteractionID, ""); !ok {
 		m.setStatusInfo(why)
 		return nil
 	}
@@ -167,7 +112,7 @@ func (m *Model) onCamera(o camcorr.Outcome) tea.Cmd {
 
 // uploadFile uploads a local picture to an interaction, for its customer.
 func (m *Model) uploadFile(u UploadChosen) tea.Cmd {
-	if ok, why := m.canOn(actUpload, u.InteractionID, ""); !ok {
+	if ok, why := m.review.canOn(actUpload, u.InteractionID, ""); !ok {
 		m.setStatusInfo(why)
 		return nil
 	}
@@ -216,7 +161,7 @@ func expandHome(p string) string {
 
 // copyURL copies a signed URL of the selected picture with OSC 52.
 func (m *Model) copyURL() tea.Cmd {
-	if !m.allowed(actCopy) {
+	if !m.review.allowed(actCopy) {
 		return nil
 	}
 	r, _ := m.selectedRow()
@@ -252,7 +197,7 @@ func (m *Model) onCopyDone(msg CopyDoneMsg) tea.Cmd {
 
 // openExternal downloads the picture to a temporary file and opens it.
 func (m *Model) openExternal() tea.Cmd {
-	if !m.allowed(actOpen) {
+	if !m.review.allowed(actOpen) {
 		return nil
 	}
 	r, _ := m.selectedRow()
@@ -281,7 +226,7 @@ func (m *Model) openExternal() tea.Cmd {
 
 // save downloads the picture into path, never overwriting a file.
 func (m *Model) save(sc SaveChosen) tea.Cmd {
-	if ok, why := m.canOn(actSave, "", sc.SnapshotID); !ok {
+	if ok, why := m.review.canOn(actSave, "", sc.SnapshotID); !ok {
 		m.setStatusInfo(why)
 		return nil
 	}

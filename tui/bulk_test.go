@@ -19,8 +19,8 @@ func TestBulkReviewCountsWhatItWillDo(t *testing.T) {
 	s2.Type = "car-damage"
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute), s2, snap("s3", client.StateUploaded, 3*time.Minute))
 	press(m, "ctrl+a")
-	if len(m.marks) != 3 {
-		t.Fatalf("%d marked, want 3", len(m.marks))
+	if len(m.review.marks) != 3 {
+		t.Fatalf("%d marked, want 3", len(m.review.marks))
 	}
 	// s3 is approved by someone else.
 	e, r := m.store.row("s3")
@@ -36,7 +36,7 @@ func TestBulkReviewCountsWhatItWillDo(t *testing.T) {
 		t.Fatalf("%d in flight, want 2", f.InFlight)
 	}
 	for id, want := range map[string]string{"s1": "meter", "s2": "car-damage"} {
-		if op, ok := m.review.Pending(id); !ok || op.Type != want {
+		if op, ok := m.review.ops.Pending(id); !ok || op.Type != want {
 			t.Fatalf("%s sent as %+v, want type %q", id, op, want)
 		}
 	}

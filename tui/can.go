@@ -30,15 +30,17 @@ var actions = [...]action{actRequest, actApprove, actDiscard, actCamera, actUplo
 // can reports whether a may run now on the selection and, when not, why
 // in words for the status line. It alone decides: the footer and the help
 // show the keys it allows, a key it refuses says why, and each action asks
-// it again before anything is sent.
-func (m *Model) can(a action) (ok bool, why string) {
+// it again before anything is sent. The rule is the review room's, as most
+// of it is about the snapshot under the cursor (its state, an approval in
+// flight, the marks); the other actions ask it there.
+func (m *reviewRoom) can(a action) (ok bool, why string) {
 	r, _ := m.selectedRow()
-	return m.canOn(a, m.selected, r.Snapshot.ID)
+	return m.canOn(a, m.selected(), r.Snapshot.ID)
 }
 
 // canOn is can for interaction iid and snapshot sid, which a dialog names
 // as they were when it opened.
-func (m *Model) canOn(a action, iid, sid string) (ok bool, why string) {
+func (m *reviewRoom) canOn(a action, iid, sid string) (ok bool, why string) {
 	switch a {
 	case actUpload, actOpen, actSave:
 		if m.opts.NoLocalFiles {
@@ -73,7 +75,7 @@ func (m *Model) canOn(a action, iid, sid string) (ok bool, why string) {
 	if r == nil {
 		return false, "no snapshot is selected"
 	}
-	if op, busy := m.review.Pending(sid); busy {
+	if op, busy := m.ops.Pending(sid); busy {
 		return false, "already " + op.Kind.Progressive() + " " + short(sid)
 	}
 	switch a {
@@ -93,6 +95,16 @@ func (m *Model) canOn(a action, iid, sid string) (ok bool, why string) {
 	return true, ""
 }
 
+// allowed reports whether a may run now; when not, the status line says
+// why.
+func (m *reviewRoom) allowed(a action) bool {
+	ok, why := m.can(a)
+	if !ok {
+		m.setStatusInfo(why)
+	}
+	return ok
+}
+
 // stateWord names a state in lower case for messages.
 func stateWord(s client.SnapshotState) string {
 	switch s {
@@ -109,7 +121,7 @@ func stateWord(s client.SnapshotState) string {
 }
 
 // selectedID is the selected snapshot's id ("" when none).
-func (m *Model) selectedID() string {
+func (m *reviewRoom) selectedID() string {
 	r, _ := m.selectedRow()
 	return r.Snapshot.ID
 }

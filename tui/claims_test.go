@@ -64,7 +64,7 @@ func TestTeamClaimsSkipShowAndAsk(t *testing.T) {
 		t.Fatalf("no question before approving ada's picture:\n%s", bob.View())
 	}
 	press(bob, "n")
-	if bob.dialog != nil || bob.review.Len() != 0 {
+	if bob.dialog != nil || bob.review.ops.Len() != 0 {
 		t.Fatal("N did not leave the picture alone")
 	}
 	press(bob, "d")
@@ -85,7 +85,7 @@ func TestTeamClaimsSkipShowAndAsk(t *testing.T) {
 	if !strings.Contains(ada.status.Text, "1 skipped") {
 		t.Fatalf("status %q does not say the claimed picture was skipped", ada.status.Text)
 	}
-	if ada.marks["s3"] {
+	if ada.review.marks["s3"] {
 		t.Fatal("bob's picture was marked")
 	}
 }
@@ -141,8 +141,8 @@ func TestTeamAllClaimedSaysSo(t *testing.T) {
 func TestTeamBulkSkipsPicturesClaimedAfterMarking(t *testing.T) {
 	hub, ada, _ := teamPair(t)
 	press(ada, " ", " ") // s1 and s2 marked
-	if !ada.marks["s1"] || !ada.marks["s2"] {
-		t.Fatalf("marks %v", ada.marks)
+	if !ada.review.marks["s1"] || !ada.review.marks["s2"] {
+		t.Fatalf("marks %v", ada.review.marks)
 	}
 	if st, _ := hub.Join("carl").Claim("s1"); st != team.Held {
 		t.Fatalf("carl's claim: %v", st)
@@ -155,7 +155,7 @@ func TestTeamBulkSkipsPicturesClaimedAfterMarking(t *testing.T) {
 	if _, op, _ := row(t, ada, "s2"); op != "approving" {
 		t.Fatalf("s2: op %q, want approving", op)
 	}
-	if !ada.marks["s1"] {
+	if !ada.review.marks["s1"] {
 		t.Fatal("the skipped picture lost its mark")
 	}
 	if v := ada.View(); !strings.Contains(v, "1 skipped") {

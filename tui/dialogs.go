@@ -6,11 +6,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
-	"github.com/snapdash/snapdash/tui/review"
-	"github.com/snapdash/snapdash/views/approve"
 	camview "github.com/snapdash/snapdash/views/camera"
 	"github.com/snapdash/snapdash/views/cmdline"
-	"github.com/snapdash/snapdash/views/confirm"
 	"github.com/snapdash/snapdash/views/dialog"
 	"github.com/snapdash/snapdash/views/filter"
 	"github.com/snapdash/snapdash/views/requestform"
@@ -45,26 +42,16 @@ func (m *hub) closeDialog() { m.dialog, m.subject = nil, "" }
 
 // answer acts on a dialog's answer.
 func (m *Model) answer(res dialog.Result) tea.Cmd {
+	if cmd, ok := m.review.answer(res); ok {
+		return cmd
+	}
 	switch r := res.(type) {
 	case dialog.Closed:
-		switch r.Name {
-		case "discard":
-			m.setStatusInfo("discard cancelled")
-		case "approve":
-			m.setStatusInfo("approve cancelled")
-		case "filter":
+		if r.Name == "filter" {
 			m.setFilter("")
 		}
 	case filter.Applied:
 		m.setFilter(r.Query.String())
-	case DiscardConfirmed:
-		return m.review1(review.Op{Kind: review.Discard, SnapshotID: r.ID})
-	case ApproveSubmitted:
-		typ := strings.TrimSpace(r.Type)
-		if typ == r.Was {
-			typ = ""
-		}
-		return m.review1(review.Op{Kind: review.Approve, SnapshotID: r.ID, Type: typ})
 	case RequestSubmitted:
 		return m.request(r)
 	case CameraChosen:
@@ -75,29 +62,15 @@ func (m *Model) answer(res dialog.Result) tea.Cmd {
 		return m.save(r)
 	case QuitConfirmed:
 		return m.quit()
-	case BulkConfirmed:
-		return m.bulk(r)
-	case ClaimOverride:
-		return m.onClaimOverride(r)
 	case cmdline.Run:
 		return m.runCommand(r)
 	}
 	return nil
 }
 
-// allowed reports whether a may run now; when not, the status line says
-// why.
-func (m *Model) allowed(a action) bool {
-	ok, why := m.can(a)
-	if !ok {
-		m.setStatusInfo(why)
-	}
-	return ok
-}
-
 // openRequest opens the request form prefilled with the customer's device.
 func (m *Model) openRequest() tea.Cmd {
-	if !m.allowed(actRequest) {
+	if !m.review.allowed(actRequest) {
 		return nil
 	}
 	e := m.store.byID[m.selected]
@@ -114,38 +87,10 @@ func (m *Model) openRequest() tea.Cmd {
 	return cmd
 }
 
-// openApprove asks y/N to approve as the snapshot's type; t in the
-// question picks another type (see views/approve).
-func (m *Model) openApprove() tea.Cmd {
-	if !m.allowed(actApprove) || m.claimGuard(review.Approve) {
-		return nil
-	}
-	r, _ := m.selectedRow()
-	id, was := r.Snapshot.ID, sanitize.Line(r.Snapshot.Type)
-	m.openDialog(&approveDialog{viewDialog[approve.Model]{m: approve.New(m.st, id, was, requestform.Types(),
-		func(typ string) dialog.Result { return ApproveSubmitted{ID: id, Type: typ, Was: was} })}}, id)
-	return nil
-}
-
-// openDiscard asks y/N before discarding.
-func (m *Model) openDiscard() tea.Cmd {
-	if !m.allowed(actDiscard) || m.claimGuard(review.Discard) {
-		return nil
-	}
-	r, _ := m.selectedRow()
-	q := "Discard snapshot " + r.Snapshot.ID
-	if r.Snapshot.Type != "" {
-		q += " (" + r.Snapshot.Type + ")"
-	}
-	m.openDialog(&confirmDialog{m: confirm.New(m.st, "discard", "Discard snapshot?", q+"?\nThe customer's picture will be marked discarded.",
-		DiscardConfirmed{ID: r.Snapshot.ID})}, r.Snapshot.ID)
-	return nil
-}
-
 // openCamera opens the camera menu for the customer's device; when the
 // device is not known yet the menu asks for it.
 func (m *Model) openCamera() tea.Cmd {
-	if !m.allowed(actCamera) {
+	if !m.review.allowed(actCamera) {
 		return nil
 	}
 	e := m.store.byID[m.selected]
@@ -161,7 +106,7 @@ func (m *Model) openCamera() tea.Cmd {
 
 // openUpload opens the path dialog for an upload.
 func (m *Model) openUpload() tea.Cmd {
-	if !m.allowed(actUpload) {
+	if !m.review.allowed(actUpload) {
 		return nil
 	}
 	iid := m.selected
@@ -174,7 +119,7 @@ func (m *Model) openUpload() tea.Cmd {
 
 // openSave opens the path dialog to save the selected picture.
 func (m *Model) openSave() tea.Cmd {
-	if !m.allowed(actSave) {
+	if !m.review.allowed(actSave) {
 		return nil
 	}
 	r, _ := m.selectedRow()

@@ -28,7 +28,7 @@ type hub struct {
 	keys   KeyMap
 
 	store  *store         // what the server said, by interaction
-	tasks  tasks.Registry // requests, uploads, copies, downloads in flight
+	tasks  tasks.Registry // requests, uploads, copies, downloads, approvals and discards in flight
 	events events.Model   // the events pane: every room's log
 
 	status statusbar.Status
@@ -47,4 +47,4 @@ type hub struct {
 func (m *hub) readOnly() bool { return m.readOnlyWhy != "" }
 
 // inFlight is how many actions await the server's answer.
-func (m *Model) inFlight() int { return m.tasks.Len() + m.review.Len() + m.cam.Sending() }
+func (m *Model) inFlight() int { return m.tasks.Len() + m.cam.Sending() }

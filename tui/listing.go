@@ -248,7 +248,7 @@ func (m *Model) resync() tea.Cmd {
 // counting says how far the count of pictures to review is, while it is
 // incomplete: "counting 340/1000".
 func (m *Model) counting() string {
-	n, all := m.unlisted(), len(m.store.list)
+	n, all := m.store.unlisted(), len(m.store.list)
 	if n == 0 || all == 0 {
 		return ""
 	}

@@ -80,15 +80,10 @@ type Model struct {
 	topPending bool
 	snapsMoved bool
 	recent     []string
-	review     *review.Model   // approvals and discards in flight
-	marks      map[string]bool // snapshots picked for a bulk review
-	// toReview counts the snapshots awaiting review, recounted when the
-	// store changed (at reviewCounted).
-	toReview      int
-	reviewCounted uint64
-	cam           *camcorr.Model // camera commands and their answers
-	cs            connState
-	stream        upstream.EventStream
+	review     *reviewRoom    // approve, discard, bulk review, the queue, team claims
+	cam        *camcorr.Model // camera commands and their answers
+	cs         connState
+	stream     upstream.EventStream
 	// started is when the dashboard started (Options.Now): events older
 	// than it are the replayed history until a live one arrives.
 	started  time.Time
@@ -109,9 +104,7 @@ type Model struct {
 	quitting   bool
 	overlay    *termgfx.Overlay // Options.Output when it paints pictures as pixels
 	lay        layoutT
-	team       teamState  // team review claims (claims.go)
 	field      fieldState // the open text field's arming
-	batch      *bulkRun   // the bulk review in flight
 }
 
 // New builds the root model. Invalid options (see CheckOptions) fall back
@@ -141,8 +134,6 @@ func New(opts Options) *Model {
 		snaps:      snapshots.New(c),
 		help:       helpview.New(st),
 		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
-		marks:      map[string]bool{},
-		review:     review.New(ctx, opts.API, opts.UserEndpointID),
 		cam:        camcorr.New(ctx, opts.API, opts.UserEndpointID),
 		listing:    true,
 		started:    opts.Now(),
@@ -151,6 +142,34 @@ func New(opts Options) *Model {
 		watchLoads: map[string]bool{},
 		link:       client.NewOfflineLinker(),
 	}
+	m.review = newReviewRoom(m.hub, reviewRoot{
+		selected:    func() string { return m.selected },
+		selectedRow: m.selectedRow,
+		shownRows: func() []snapshots.Row {
+			rows := make([]snapshots.Row, m.snaps.Len())
+			for i := range rows {
+				rows[i], _ = m.snaps.At(i)
+			}
+			return rows
+		},
+		moveOn: func() {
+			m.snaps.Move(1)
+			m.topPending, m.snapsMoved = false, true
+		},
+		reveal: func(iid, sid string) tea.Cmd {
+			cmd := m.selectInteraction(iid)
+			m.refreshLists()
+			if !m.snaps.Select(sid) {
+				// The table's filter hides it: show it rather than stop.
+				m.setFilter("")
+				m.snaps.Select(sid)
+			}
+			m.topPending, m.snapsMoved = false, true
+			m.setFocus(focusSnapshots)
+			return cmd
+		},
+		opened: func() bool { return m.screen == screenMain && !m.quitting && m.snapsMoved },
+	})
 	m.c.Spinner = m.spinFrame()
 	m.overlay, _ = opts.Output.(*termgfx.Overlay)
 	m.history, _ = cmdline.OpenHistory(opts.StateDir) // unreadable: in memory only, said when a line is run
@@ -226,7 +245,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.screen == screenWatch {
 		cmds = append(cmds, m.openWatch())
 	}
-	cmds = append(cmds, m.startSpinner(), m.waitTeam())
+	cmds = append(cmds, m.startSpinner(), m.review.waitTeam())
 	return tea.Batch(cmds...)
 }
 
@@ -257,7 +276,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.refreshLists()
 	m.events.SetInteraction(m.selected)
 	m.updateKeys()
-	cmds := []tea.Cmd{cmd, m.syncClaim(), m.syncPreview(), m.startSpinner(), m.pumpWatch(), m.noteStatus()}
+	cmds := []tea.Cmd{cmd, m.review.syncClaim(), m.syncPreview(), m.startSpinner(), m.pumpWatch(), m.noteStatus()}
 	// The panes' spinner frame: still while a picture's pixels are up.
 	m.c.Spinner = m.bodySpin(m.spinFrame())
 	if m.quitting {
@@ -357,7 +376,7 @@ func (m *Model) routeData(msg tea.Msg) (tea.Cmd, bool) {
 	case StreamUpdateMsg:
 		return m.onStream(msg), true
 	case teamMsg:
-		return m.onTeam(), true
+		return m.review.onTeam(), true
 	case StreamClosedMsg:
 		m.cs.conn, m.cs.note = header.Offline, "stream closed"
 		return nil, true
@@ -379,10 +398,7 @@ func (m *Model) routeResults(msg tea.Msg) (tea.Cmd, bool) {
 	case RequestDoneMsg:
 		return m.onRequestDone(msg), true
 	case review.DoneMsg:
-		if s, ok := m.review.Update(msg); ok {
-			return m.onReviewed(s), true
-		}
-		return nil, true
+		return m.review.onDone(msg), true
 	case camcorr.SentMsg:
 		if o, ok := m.cam.Update(msg); ok {
 			return m.onCamera(o), true
@@ -400,9 +416,7 @@ func (m *Model) routeResults(msg tea.Msg) (tea.Cmd, bool) {
 
 // refreshLists pushes store changes into the list and table views.
 func (m *Model) refreshLists() {
-	if m.store.changes != m.reviewCounted {
-		m.toReview, m.reviewCounted = m.awaitingTotal(), m.store.changes
-	}
+	m.review.recount()
 	if m.store.dirty {
 		m.store.dirty = false
 		m.inter.SetItems(m.interactionItems())

@@ -15,7 +15,7 @@ func (m *Model) interactionItems() []interactions.Item {
 	m.store.sort()
 	out := make([]interactions.Item, len(m.store.list))
 	for i, e := range m.store.list {
-		it := interactions.Item{ID: e.id, Title: e.title(), Count: -1, Waiting: e.waiting(), Awaiting: m.awaiting(e),
+		it := interactions.Item{ID: e.id, Title: e.title(), Count: -1, Waiting: e.waiting(), Awaiting: m.review.awaiting(e),
 			Agent: orDefault(e.data.AgentUserID, e.it.CreatedBy)}
 		if e.it.CreatedAt != nil {
 			it.CreatedAt = *e.it.CreatedAt
@@ -42,6 +42,5 @@ func (m *Model) tableRows(e *ientry) []snapshots.Row {
 
 // tableRow is one row of tableRows.
 func (m *Model) tableRow(e *ientry, r *record) snapshots.Row {
-	s, op := m.review.Overlay(r.Snapshot)
-	return snapshots.Row{Snapshot: s, Op: op, At: r.at, Customer: e.customer(r.Snapshot), Marked: m.marks[r.ID], Holder: m.holderName(r.ID)}
+	return m.review.lay(snapshots.Row{Snapshot: r.Snapshot, At: r.at, Customer: e.customer(r.Snapshot)})
 }

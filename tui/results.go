@@ -10,13 +10,6 @@ import (
 // it was when the dialog opened, and the root acts on it in the Update
 // that received the answering key (see package views/dialog).
 
-// DiscardConfirmed is y to the discard question: discard ID.
-type DiscardConfirmed struct{ ID string }
-
-// ApproveSubmitted is enter in the approve dialog: approve ID, with Type
-// overriding the snapshot type when it differs from Was, the type shown.
-type ApproveSubmitted struct{ ID, Type, Was string }
-
 // RequestSubmitted is the request form sent for an interaction.
 type RequestSubmitted struct {
 	InteractionID string

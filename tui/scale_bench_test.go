@@ -26,7 +26,7 @@ type countProbe struct {
 
 func (p *countProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := p.Model.Update(msg)
-	if !p.once && len(p.store.list) == p.n && p.unlisted() == 0 {
+	if !p.once && len(p.store.list) == p.n && p.store.unlisted() == 0 {
 		p.once = true
 		close(p.done)
 	}

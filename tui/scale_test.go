@@ -154,11 +154,11 @@ func TestThousandInteractionsCountedThenATrickle(t *testing.T) {
 			if m.listErr != nil {
 				t.Fatalf("listing the interactions: %v", m.listErr)
 			}
-			if k := m.unlisted(); k != 0 || len(m.store.list) != n {
+			if k := m.store.unlisted(); k != 0 || len(m.store.list) != n {
 				t.Fatalf("%d of %d interactions not counted", k, len(m.store.list))
 			}
-			if m.toReview != n*per {
-				t.Fatalf("%d to review, want %d", m.toReview, n*per)
+			if m.review.toReview != n*per {
+				t.Fatalf("%d to review, want %d", m.review.toReview, n*per)
 			}
 			if !counting || strings.Contains(m.View(), "counting ") {
 				t.Fatalf("the header did not say counting while it was (%v), or still says it:\n%s", counting, m.View())
@@ -185,8 +185,8 @@ func TestThousandInteractionsCountedThenATrickle(t *testing.T) {
 					t.Fatalf("%s minute %d: nothing re-listed", mode.name, minute+1)
 				}
 			}
-			if m.toReview != n*per {
-				t.Fatalf("after the steady state: %d to review, want %d", m.toReview, n*per)
+			if m.review.toReview != n*per {
+				t.Fatalf("after the steady state: %d to review, want %d", m.review.toReview, n*per)
 			}
 		})
 	}

@@ -11,9 +11,10 @@ import (
 	"github.com/snapdash/snapdash/views/statusbar"
 )
 
-// begin records an action in flight and shows it in progress. Review
-// operations and camera commands are counted by their own models; this
-// counts the rest (requests, uploads, copies, downloads).
+// begin records an action in flight and shows it in progress: requests,
+// uploads, copies, downloads. Review operations are tasks of the same
+// registry, started by tui/review (keyed by their snapshot); camera
+// commands are counted by their own model.
 func (m *hub) begin(text string) tasks.ID {
 	m.progress(text)
 	return m.tasks.Start(text).ID

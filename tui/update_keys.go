@@ -55,7 +55,7 @@ func (m *Model) handleKey(k tea.KeyMsg) tea.Cmd {
 func (m *Model) actionOff(k tea.KeyMsg) (why string, off bool) {
 	for _, a := range actions {
 		if b := m.keys.binding(a); !b.Enabled() && slices.Contains(b.Keys(), k.String()) {
-			if ok, why := m.can(a); !ok {
+			if ok, why := m.review.can(a); !ok {
 				return why, true
 			}
 		}
@@ -89,12 +89,12 @@ var globalKeys = []globalKey{
 	{func(km *KeyMap) *key.Binding { return &km.EventsMine }, (*Model).eventsMine},
 	{func(km *KeyMap) *key.Binding { return &km.ImageMode }, func(m *Model) tea.Cmd { m.nextImageMode(); return nil }},
 	{func(km *KeyMap) *key.Binding { return &km.Request }, (*Model).openRequest},
-	{func(km *KeyMap) *key.Binding { return &km.Approve }, func(m *Model) tea.Cmd { return m.reviewKey(review.Approve) }},
-	{func(km *KeyMap) *key.Binding { return &km.Discard }, func(m *Model) tea.Cmd { return m.reviewKey(review.Discard) }},
-	{func(km *KeyMap) *key.Binding { return &km.NextReview }, func(m *Model) tea.Cmd { return m.queueStep(1) }},
-	{func(km *KeyMap) *key.Binding { return &km.PrevReview }, func(m *Model) tea.Cmd { return m.queueStep(-1) }},
-	{func(km *KeyMap) *key.Binding { return &km.Mark }, func(m *Model) tea.Cmd { m.toggleMark(); return nil }},
-	{func(km *KeyMap) *key.Binding { return &km.MarkAll }, func(m *Model) tea.Cmd { m.markShown(); return nil }},
+	{func(km *KeyMap) *key.Binding { return &km.Approve }, func(m *Model) tea.Cmd { return m.review.reviewKey(review.Approve) }},
+	{func(km *KeyMap) *key.Binding { return &km.Discard }, func(m *Model) tea.Cmd { return m.review.reviewKey(review.Discard) }},
+	{func(km *KeyMap) *key.Binding { return &km.NextReview }, func(m *Model) tea.Cmd { return m.review.queueStep(1) }},
+	{func(km *KeyMap) *key.Binding { return &km.PrevReview }, func(m *Model) tea.Cmd { return m.review.queueStep(-1) }},
+	{func(km *KeyMap) *key.Binding { return &km.Mark }, func(m *Model) tea.Cmd { m.review.toggleMark(); return nil }},
+	{func(km *KeyMap) *key.Binding { return &km.MarkAll }, func(m *Model) tea.Cmd { m.review.markShown(); return nil }},
 	{func(km *KeyMap) *key.Binding { return &km.Camera }, (*Model).openCamera},
 	{func(km *KeyMap) *key.Binding { return &km.Upload }, (*Model).openUpload},
 	{func(km *KeyMap) *key.Binding { return &km.Copy }, (*Model).copyURL},
@@ -110,8 +110,8 @@ func (m *Model) openHelp() tea.Cmd {
 // back (esc) unmarks, leaves the full screen, or clears the filter.
 func (m *Model) back() tea.Cmd {
 	switch {
-	case len(m.marks) > 0:
-		m.clearMarks()
+	case len(m.review.marks) > 0:
+		m.review.clearMarks()
 		m.setStatusInfo("unmarked")
 	case m.preview.Full():
 		m.setFull(false)
@@ -161,18 +161,6 @@ func (m *Model) eventsMine() tea.Cmd {
 		m.setStatusInfo("events: every interaction")
 	}
 	return nil
-}
-
-// reviewKey approves or discards: the marked snapshots when any, else the
-// selected one.
-func (m *Model) reviewKey(v review.Kind) tea.Cmd {
-	if len(m.marks) > 0 {
-		return m.openBulk(v)
-	}
-	if v == review.Approve {
-		return m.openApprove()
-	}
-	return m.openDiscard()
 }
 
 // navigate hands the key to the focused pane, which moves with its own
@@ -232,7 +220,7 @@ func (m *Model) selectInteraction(id string) tea.Cmd {
 	}
 	m.selected = id
 	m.shownVersion = -1
-	m.clearMarks()
+	m.review.clearMarks()
 	m.topPending, m.snapsMoved = true, false
 	m.inter.Select(id)
 	cmds := []tea.Cmd{m.rememberRecent(id)}
@@ -272,7 +260,7 @@ func (m *Model) askQuitAbout(n int) {
 
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
-	m.teamQuit()
+	m.review.teamQuit()
 	m.cancel()
 	if m.overlay != nil {
 		m.overlay.Clear()
@@ -285,7 +273,7 @@ func (m *Model) quit() tea.Cmd {
 func (m *Model) updateKeys() {
 	km := &m.keys
 	for _, a := range actions {
-		ok, _ := m.can(a)
+		ok, _ := m.review.can(a)
 		km.binding(a).SetEnabled(ok)
 	}
 	_, hasRow := m.selectedRow()
@@ -294,7 +282,7 @@ func (m *Model) updateKeys() {
 	km.EventsType.SetEnabled(pane)
 	km.EventsMine.SetEnabled(pane)
 	km.Preview.SetEnabled(hasRow || m.preview.Full())
-	km.Back.SetEnabled(m.preview.Full() || !m.snaps.Filter().Empty() || !m.inter.Filter().Empty() || len(m.marks) > 0)
+	km.Back.SetEnabled(m.preview.Full() || !m.snaps.Filter().Empty() || !m.inter.Filter().Empty() || len(m.review.marks) > 0)
 	table := m.screen == screenMain && (m.focus == focusSnapshots || m.focus == focusPreview)
 	km.Mark.SetEnabled(table && hasRow && !m.readOnly())
 	km.MarkAll.SetEnabled(table && m.snaps.Len() > 0 && !m.readOnly())

@@ -141,7 +141,7 @@ func TestKeysTypedAheadGoToWhatHasTheFocusNext(t *testing.T) {
 	// d enter y: enter said No; y copies the URL, it does not discard.
 	m := unitModel(t, Options{}, three...)
 	press(m, "d", "enter", "y")
-	if st, op, _ := row(t, m, "s1"); st != client.StateUploaded || op != "" || m.review.Len() != 0 {
+	if st, op, _ := row(t, m, "s1"); st != client.StateUploaded || op != "" || m.review.ops.Len() != 0 {
 		t.Fatalf("d enter y: row %s %q", st, op)
 	}
 	// r enter enter: one request; the second enter opens the preview.

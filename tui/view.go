@@ -67,7 +67,7 @@ func (m *Model) headerInfo() header.Info {
 	return header.Info{
 		Server: m.opts.ServerURL, User: id.UserID, Org: id.Organization, Roles: id.Roles,
 		Conn: m.cs.conn, ConnDetail: m.connDetail(), Via: m.cs.via, ReadOnly: m.readOnly(),
-		ToReview: m.toReview, Team: m.teamHeader(), Counting: m.counting(),
+		ToReview: m.review.toReview, Team: m.review.teamHeader(), Counting: m.counting(),
 	}
 }
 

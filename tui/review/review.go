@@ -1,8 +1,9 @@
 // Package review is the dashboard's review operations: approving and
-// discarding snapshots. An operation in flight is kept here, keyed by its
-// snapshot, and nowhere else: the store keeps what the server said, and
-// the table shows the store's row with the pending operation laid over it
-// (Overlay). So a refused operation needs no rollback (the store never
+// discarding snapshots, one at a time or marked in bulk. An operation in
+// flight is kept in the dashboard's one task registry (tui/tasks), keyed
+// by its snapshot, and nowhere else: the store keeps what the server said,
+// and the table shows the store's row with the pending operation laid over
+// it (Overlay). So a refused operation needs no rollback (the store never
 // changed) and an operation that was never sent leaves no trace.
 package review
 
@@ -11,6 +12,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/sanitize"
+	"github.com/snapdash/snapdash/tui/tasks"
 )
 
 // Kind is what an operation does.
@@ -21,6 +24,14 @@ const (
 	Approve Kind = iota + 1
 	Discard
 )
+
+// String is the operation's name ("approve").
+func (k Kind) String() string {
+	if k == Discard {
+		return "discard"
+	}
+	return "approve"
+}
 
 // Verb is the operation's past tense ("approved").
 func (k Kind) Verb() string {
@@ -73,18 +84,24 @@ type Settled struct {
 	Err error
 }
 
-// Model holds the operations in flight.
+// Model sends the operations and finds them in flight: each is a task of
+// the dashboard's registry, keyed by its snapshot, so the spinner, the
+// quit question and Focus().InFlight count them with every other action.
 type Model struct {
 	api      API
 	ctx      context.Context
 	endpoint string
-	pending  map[string]Op
+	tasks    *tasks.Registry // the dashboard's, shared with every feature
 }
 
-// New returns an empty model sending with api under ctx, as the user
-// endpoint endpoint.
-func New(ctx context.Context, api API, endpoint string) *Model {
-	return &Model{api: api, ctx: ctx, endpoint: endpoint, pending: map[string]Op{}}
+// snapshotKey is the registry key of the operation on a snapshot: one
+// operation per snapshot is in flight.
+type snapshotKey string
+
+// New returns a model sending with api under ctx, as the user endpoint
+// endpoint, keeping its operations in flight in reg.
+func New(ctx context.Context, api API, endpoint string, reg *tasks.Registry) *Model {
+	return &Model{api: api, ctx: ctx, endpoint: endpoint, tasks: reg}
 }
 
 // Start sends op unless one is already in flight for its snapshot: a
@@ -93,10 +110,10 @@ func (m *Model) Start(op Op) (cmd tea.Cmd, ok bool) {
 	if op.SnapshotID == "" {
 		return nil, false
 	}
-	if _, busy := m.pending[op.SnapshotID]; busy {
+	text := op.Kind.Progressive() + " " + sanitize.Truncate(op.SnapshotID, 24)
+	if _, ok := m.tasks.StartOn(snapshotKey(op.SnapshotID), text, op); !ok {
 		return nil, false
 	}
-	m.pending[op.SnapshotID] = op
 	api, ctx, ep := m.api, m.ctx, m.endpoint
 	return func() tea.Msg {
 		var err error
@@ -110,34 +127,49 @@ func (m *Model) Start(op Op) (cmd tea.Cmd, ok bool) {
 	}, true
 }
 
-// Update settles the operation a DoneMsg answers. ok is false for any
-// other message, and for an answer to an operation no longer pending.
+// Update settles the operation a DoneMsg answers, finishing its task. ok
+// is false for any other message, and for an answer to an operation no
+// longer pending.
 func (m *Model) Update(msg tea.Msg) (Settled, bool) {
 	d, isDone := msg.(DoneMsg)
 	if !isDone {
 		return Settled{}, false
 	}
-	if _, ok := m.pending[d.Op.SnapshotID]; !ok {
+	t, ok := m.tasks.On(snapshotKey(d.Op.SnapshotID))
+	if !ok {
 		return Settled{}, false
 	}
-	delete(m.pending, d.Op.SnapshotID)
+	m.tasks.Finish(t.ID)
 	return Settled(d), true
 }
 
 // Pending returns the operation in flight on snapshot id.
 func (m *Model) Pending(id string) (Op, bool) {
-	op, ok := m.pending[id]
+	t, ok := m.tasks.On(snapshotKey(id))
+	if !ok {
+		return Op{}, false
+	}
+	op, ok := t.Value.(Op)
 	return op, ok
 }
 
-// Len is how many operations are in flight.
-func (m *Model) Len() int { return len(m.pending) }
+// Len is how many review operations are in flight (the registry's Len
+// counts every action).
+func (m *Model) Len() int {
+	n := 0
+	for _, t := range m.tasks.Running() {
+		if _, ok := t.Key.(snapshotKey); ok {
+			n++
+		}
+	}
+	return n
+}
 
 // Overlay returns s as the reviewer should see it: with the state and type
 // an operation in flight will give it, and that operation's label ("" when
 // none is in flight).
 func (m *Model) Overlay(s client.Snapshot) (client.Snapshot, string) {
-	op, ok := m.pending[s.ID]
+	op, ok := m.Pending(s.ID)
 	if !ok {
 		return s, ""
 	}

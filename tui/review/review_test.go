@@ -3,11 +3,13 @@ package review
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/client/sim"
+	"github.com/snapdash/snapdash/tui/tasks"
 )
 
 // realAPI is the real client on a real simulator over loopback.
@@ -52,7 +54,7 @@ func TestOneOperationPerSnapshotOverlaidUntilSettled(t *testing.T) {
 		t.Fatal(err)
 	}
 	sn := uploaded(t, c, s)
-	m := New(context.Background(), c, ep)
+	m := New(context.Background(), c, ep, &tasks.Registry{})
 	cmd, ok := m.Start(Op{Kind: Approve, SnapshotID: sn.ID, Type: "meter"})
 	if !ok || cmd == nil {
 		t.Fatal("approve not started")
@@ -85,5 +87,39 @@ func TestOneOperationPerSnapshotOverlaidUntilSettled(t *testing.T) {
 	// An answer for nothing pending is not reported twice.
 	if _, ok := m.Update(DoneMsg{Op: Op{Kind: Discard, SnapshotID: sn.ID}}); ok {
 		t.Fatal("a stale answer was reported")
+	}
+}
+
+// TestOperationsAreTasksOfTheRegistry: an operation in flight is a task of
+// the registry it was given, counted with the others' tasks, and settling
+// it finishes that task and no other.
+func TestOperationsAreTasksOfTheRegistry(t *testing.T) {
+	c, s := realAPI(t)
+	ep, err := c.RegisterEndpoint(context.Background(), client.RegisterEndpointCommand{KeepAliveSeconds: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn := uploaded(t, c, s)
+	var reg tasks.Registry
+	upload := reg.Start("uploading a.jpg")
+	m := New(context.Background(), c, ep, &reg)
+	cmd, ok := m.Start(Op{Kind: Discard, SnapshotID: sn.ID})
+	if !ok || reg.Len() != 2 || m.Len() != 1 {
+		t.Fatalf("started %t: registry %d, review %d", ok, reg.Len(), m.Len())
+	}
+	if got := reg.Running(); !strings.HasPrefix(got[1].Text, "discarding ") || got[1].Value != (Op{Kind: Discard, SnapshotID: sn.ID}) {
+		t.Fatalf("task %+v", got[1])
+	}
+	if _, ok := m.Start(Op{Kind: Approve, SnapshotID: ""}); ok {
+		t.Fatal("an operation on no snapshot was started")
+	}
+	if _, ok := m.Update(cmd()); !ok {
+		t.Fatal("the answer was not settled")
+	}
+	if got := reg.Running(); len(got) != 1 || got[0] != upload || m.Len() != 0 {
+		t.Fatalf("after settling: %+v, review %d", got, m.Len())
+	}
+	if _, busy := m.Pending(sn.ID); busy {
+		t.Fatal("a settled operation is still pending")
 	}
 }

@@ -3,6 +3,11 @@
 // line says while it runs), its answer finishes it, and the root asks the
 // registry how much is still running (the spinner, the quit question,
 // Focus().InFlight) instead of keeping a map and a counter per feature.
+//
+// A task may work on one thing that must not have two tasks at once (a
+// snapshot being approved): StartOn records it under that thing's key and
+// refuses a second, and On finds it again, with the feature's own record
+// of it (Value).
 package tasks
 
 import "sort"
@@ -16,6 +21,12 @@ type Task struct {
 	// Text is what the status line says while the task runs
 	// ("uploading …", "saving 05895d86-…").
 	Text string
+	// Key is what the task works on (StartOn), nil when it was started
+	// with Start.
+	Key any
+	// Value is the feature's record of the task (a review operation),
+	// given to StartOn.
+	Value any
 }
 
 // Registry holds the tasks in flight. The zero Registry is ready to use.
@@ -24,25 +35,66 @@ type Task struct {
 type Registry struct {
 	last    ID
 	running map[ID]Task
+	on      map[any]ID // key -> the task working on it
 }
 
 // Start records a task in flight and returns it.
 func (r *Registry) Start(text string) Task {
+	t, _ := r.start(Task{Text: text})
+	return t
+}
+
+// StartOn records a task working on key, unless one already is: then it
+// records nothing and ok is false. key must be comparable and not nil; a
+// feature keys its tasks with a type of its own (as context keys are), so
+// that two features' keys never collide.
+func (r *Registry) StartOn(key any, text string, value any) (t Task, ok bool) {
+	if key == nil {
+		return Task{}, false
+	}
+	if _, busy := r.on[key]; busy {
+		return Task{}, false
+	}
+	return r.start(Task{Text: text, Key: key, Value: value})
+}
+
+func (r *Registry) start(t Task) (Task, bool) {
 	if r.running == nil {
-		r.running = map[ID]Task{}
+		r.running, r.on = map[ID]Task{}, map[any]ID{}
 	}
 	r.last++
-	t := Task{ID: r.last, Text: text}
+	t.ID = r.last
 	r.running[t.ID] = t
-	return t
+	if t.Key != nil {
+		r.on[t.Key] = t.ID
+	}
+	return t, true
+}
+
+// On returns the task working on key; ok is false when none is.
+func (r *Registry) On(key any) (t Task, ok bool) {
+	if key == nil {
+		return Task{}, false
+	}
+	id, ok := r.on[key]
+	if !ok {
+		return Task{}, false
+	}
+	return r.running[id], true
 }
 
 // Finish forgets task id and returns it; ok is false when id was not
 // running (already finished, or never started).
 func (r *Registry) Finish(id ID) (t Task, ok bool) {
 	t, ok = r.running[id]
+	if !ok {
+		return Task{}, false
+	}
 	delete(r.running, id)
-	return t, ok
+	if t.Key != nil {
+		delete(r.on, t.Key)
+	}
+	return t, true
 }
 
 // Len is how many tasks are in flight.

@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/tui/review"
 )
 
 // The review queue: every snapshot awaiting review (uploaded, and no
@@ -12,16 +13,16 @@ import (
 // interactions' order and each table's order. n and N walk it.
 
 // awaitsReview reports whether r awaits the reviewer.
-func (m *Model) awaitsReview(r *record) bool {
+func (m *reviewRoom) awaitsReview(r *record) bool {
 	if r.State != client.StateUploaded {
 		return false
 	}
-	_, busy := m.review.Pending(r.ID)
+	_, busy := m.ops.Pending(r.ID)
 	return !busy
 }
 
 // awaiting counts the snapshots of e awaiting review.
-func (m *Model) awaiting(e *ientry) int {
+func (m *reviewRoom) awaiting(e *ientry) int {
 	n := 0
 	for _, r := range e.rows {
 		if m.awaitsReview(r) {
@@ -32,7 +33,7 @@ func (m *Model) awaiting(e *ientry) int {
 }
 
 // awaitingTotal counts every snapshot awaiting review, for the header.
-func (m *Model) awaitingTotal() int {
+func (m *reviewRoom) awaitingTotal() int {
 	n := 0
 	for _, e := range m.store.list {
 		n += m.awaiting(e)
@@ -46,32 +47,33 @@ type queuePos struct{ iid, sid string }
 // queueStep selects the next (dir 1) or previous (dir -1) snapshot
 // awaiting review after the selection, wrapping around, opening its
 // interaction.
-func (m *Model) queueStep(dir int) tea.Cmd {
+func (m *reviewRoom) queueStep(dir int) tea.Cmd {
 	m.store.sort()
 	var all []queuePos
 	pos := -1 // the selection's place, or just before its interaction's rows
 	cur, _ := m.selectedRow()
+	sel := m.selected()
 	for _, e := range m.store.list {
-		if e.id == m.selected && pos < 0 {
+		if e.id == sel && pos < 0 {
 			pos = len(all) - 1
 		}
-		for _, r := range e.sorted() {
-			if e.id == m.selected && r.ID == cur.Snapshot.ID {
+		for _, rec := range e.sorted() {
+			if e.id == sel && rec.ID == cur.Snapshot.ID {
 				pos = len(all)
 			}
-			all = append(all, queuePos{e.id, r.ID})
+			all = append(all, queuePos{e.id, rec.ID})
 		}
 	}
 	n := len(all)
 	waiting := 0
 	for _, q := range all {
-		if _, r := m.store.row(q.sid); r != nil && m.awaitsReview(r) {
+		if _, rec := m.store.row(q.sid); rec != nil && m.awaitsReview(rec) {
 			waiting++
 		}
 	}
 	if waiting == 0 {
 		msg := "nothing awaits review"
-		if k := m.unlisted(); k > 0 {
+		if k := m.store.unlisted(); k > 0 {
 			msg += " (still listing " + strconv.Itoa(k) + " interactions)"
 		}
 		m.setStatusInfo(msg)
@@ -83,19 +85,11 @@ func (m *Model) queueStep(dir int) tea.Cmd {
 	for k := 1; k <= n; k++ {
 		i := ((pos+dir*k)%n + n) % n
 		q := all[i]
-		_, r := m.store.row(q.sid)
-		if r == nil || !m.awaitsReview(r) || m.claimedByOther(q.sid) {
+		_, rec := m.store.row(q.sid)
+		if rec == nil || !m.awaitsReview(rec) || m.claimedByOther(q.sid) {
 			continue
 		}
-		cmd := m.selectInteraction(q.iid)
-		m.refreshLists()
-		if !m.snaps.Select(q.sid) {
-			// The table's filter hides it: show it rather than stop.
-			m.setFilter("")
-			m.snaps.Select(q.sid)
-		}
-		m.topPending, m.snapsMoved = false, true
-		m.setFocus(focusSnapshots)
+		cmd := m.reveal(q.iid, q.sid)
 		m.setStatusInfo(strconv.Itoa(waiting) + " awaiting review")
 		m.team.stepped = dir
 		return cmd
@@ -105,9 +99,9 @@ func (m *Model) queueStep(dir int) tea.Cmd {
 }
 
 // unlisted counts the interactions whose snapshots are not known yet.
-func (m *Model) unlisted() int {
+func (s *store) unlisted() int {
 	n := 0
-	for _, e := range m.store.list {
+	for _, e := range s.list {
 		if !e.listed && e.err == nil {
 			n++
 		}
@@ -120,7 +114,7 @@ func (m *Model) unlisted() int {
 // reaches rows the reviewer cannot see.
 
 // toggleMark marks or unmarks the selected snapshot.
-func (m *Model) toggleMark() {
+func (m *reviewRoom) toggleMark() {
 	r, ok := m.selectedRow()
 	if !ok {
 		return
@@ -138,17 +132,15 @@ func (m *Model) toggleMark() {
 		return
 	}
 	m.store.bump(id)
-	m.snaps.Move(1) // as in lazygit and mutt: mark and move on
-	m.topPending, m.snapsMoved = false, true
+	m.moveOn() // as in lazygit and mutt: mark and move on
 	m.setStatusInfo(strconv.Itoa(len(m.marks)) + " marked · a approves them, d discards them, esc unmarks")
 }
 
 // markShown marks every snapshot awaiting review that the table shows;
 // when they all are marked already, it unmarks them.
-func (m *Model) markShown() {
+func (m *reviewRoom) markShown() {
 	var ids []string
-	for i := range m.snaps.Len() {
-		r, _ := m.snaps.At(i)
+	for _, r := range m.shownRows() {
 		if _, rec := m.store.row(r.Snapshot.ID); rec != nil && m.awaitsReview(rec) {
 			ids = append(ids, r.Snapshot.ID)
 		}
@@ -172,14 +164,14 @@ func (m *Model) markShown() {
 	case len(ids) == 0:
 		m.setStatusInfo("nothing shown awaits review")
 	case all:
-		m.setStatusInfo("unmarked " + strconv.Itoa(len(ids)) + skippedNote(skipped))
+		m.setStatusInfo("unmarked " + strconv.Itoa(len(ids)) + review.SkippedNote(skipped))
 	default:
-		m.setStatusInfo(strconv.Itoa(len(m.marks)) + " marked · a approves them, d discards them, esc unmarks" + skippedNote(skipped))
+		m.setStatusInfo(strconv.Itoa(len(m.marks)) + " marked · a approves them, d discards them, esc unmarks" + review.SkippedNote(skipped))
 	}
 }
 
 // clearMarks unmarks everything.
-func (m *Model) clearMarks() {
+func (m *reviewRoom) clearMarks() {
 	for id := range m.marks {
 		delete(m.marks, id)
 		m.store.bump(id)
@@ -187,9 +179,9 @@ func (m *Model) clearMarks() {
 }
 
 // markedIDs returns the marked snapshots in the table's order.
-func (m *Model) markedIDs() []string {
+func (m *reviewRoom) markedIDs() []string {
 	var ids []string
-	if e := m.store.byID[m.selected]; e != nil {
+	if e := m.store.byID[m.selected()]; e != nil {
 		for _, r := range e.sorted() {
 			if m.marks[r.ID] {
 				ids = append(ids, r.ID)

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"strconv"
-
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
@@ -12,7 +10,7 @@ import (
 	"github.com/snapdash/snapdash/views/events"
 )
 
-// Team review (Options.Team): the picture awaiting review under the
+// Team review (Options.Team), in the review room: the picture awaiting review under the
 // cursor is claimed for this reviewer while it stays selected, so that the
 // others' n and N skip it and their tables show who has it (◎ ada). Moving
 // away, approving, discarding and quitting release it. Acting on a picture
@@ -38,7 +36,7 @@ type teamState struct {
 type teamMsg struct{}
 
 // waitTeam waits for the next change of the team's claims.
-func (m *Model) waitTeam() tea.Cmd {
+func (m *reviewRoom) waitTeam() tea.Cmd {
 	r := m.opts.Team
 	if r == nil {
 		return nil
@@ -55,7 +53,7 @@ func (m *Model) waitTeam() tea.Cmd {
 }
 
 // holderName is who else holds snapshot id, sanitized, "" when nobody.
-func (m *Model) holderName(id string) string {
+func (m *reviewRoom) holderName(id string) string {
 	if m.opts.Team == nil {
 		return ""
 	}
@@ -70,13 +68,13 @@ func (m *Model) holderName(id string) string {
 }
 
 // claimedByOther reports whether someone else is reviewing snapshot id.
-func (m *Model) claimedByOther(id string) bool { return m.holderName(id) != "" }
+func (m *reviewRoom) claimedByOther(id string) bool { return m.holderName(id) != "" }
 
 // syncClaim claims the selected picture when it awaits review and
 // releases the one claimed before; the root calls it after every message.
 // A claim lost at once after n moves on, and the next picture is claimed
 // in the same call.
-func (m *Model) syncClaim() tea.Cmd {
+func (m *reviewRoom) syncClaim() tea.Cmd {
 	var cmds []tea.Cmd
 	for range 16 {
 		cmds = append(cmds, m.syncClaim1())
@@ -87,7 +85,7 @@ func (m *Model) syncClaim() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (m *Model) syncClaim1() tea.Cmd {
+func (m *reviewRoom) syncClaim1() tea.Cmd {
 	r := m.opts.Team
 	if r == nil {
 		return nil
@@ -95,7 +93,7 @@ func (m *Model) syncClaim1() tea.Cmd {
 	want := ""
 	// Only a row the reviewer opened (n, N, moving, a click): not the one
 	// the table starts on, so an idle dashboard claims nothing.
-	if m.screen == screenMain && !m.readOnly() && !m.quitting && m.snapsMoved {
+	if !m.readOnly() && m.opened() {
 		if row, ok := m.selectedRow(); ok {
 			// Uploaded in the store: an approval in flight keeps the claim
 			// until the server answers.
@@ -120,7 +118,7 @@ func (m *Model) syncClaim1() tea.Cmd {
 }
 
 // claim asks for the claim on id and says what became of it when known.
-func (m *Model) claim(id string) tea.Cmd {
+func (m *reviewRoom) claim(id string) tea.Cmd {
 	st, who := m.opts.Team.Claim(id)
 	switch st {
 	case team.Taken:
@@ -138,7 +136,7 @@ func (m *Model) claim(id string) tea.Cmd {
 
 // claimLost says someone was quicker and, when n or N opened the picture,
 // moves on to the next one.
-func (m *Model) claimLost(id, who string) tea.Cmd {
+func (m *reviewRoom) claimLost(id, who string) tea.Cmd {
 	m.store.bump(id)
 	if m.team.dir == 0 {
 		m.setStatusInfo(who + " claimed " + short(id) + " first and is reviewing it")
@@ -157,7 +155,7 @@ func (m *Model) claimLost(id, who string) tea.Cmd {
 }
 
 // onTeam applies the changes of the team's claims.
-func (m *Model) onTeam() tea.Cmd {
+func (m *reviewRoom) onTeam() tea.Cmd {
 	r := m.opts.Team
 	var cmds []tea.Cmd
 	for _, ev := range r.Events() {
@@ -186,7 +184,7 @@ func (m *Model) onTeam() tea.Cmd {
 
 // teamHeader is the header's team note: "team: offline" while the broker
 // is away ("team: connecting" before it first answered).
-func (m *Model) teamHeader() string {
+func (m *reviewRoom) teamHeader() string {
 	switch r := m.opts.Team; {
 	case r == nil || r.Online():
 		return ""
@@ -205,7 +203,7 @@ type ClaimOverride struct {
 // claimGuard asks before approving or discarding the selected picture
 // when someone else is reviewing it; it reports whether it asked (the
 // caller then stops). Without the team broker it only warns.
-func (m *Model) claimGuard(k review.Kind) bool {
+func (m *reviewRoom) claimGuard(k review.Kind) bool {
 	r := m.opts.Team
 	row, ok := m.selectedRow()
 	if r == nil || !ok {
@@ -223,17 +221,13 @@ func (m *Model) claimGuard(k review.Kind) bool {
 		}
 		return false
 	}
-	verb := "approve"
-	if k == review.Discard {
-		verb = "discard"
-	}
 	m.openDialog(&confirmDialog{m: confirm.New(m.st, "claimed", "Someone is reviewing this",
-		who+" is reviewing this — "+verb+" anyway?", ClaimOverride{Kind: k, ID: id})}, id)
+		who+" is reviewing this — "+k.String()+" anyway?", ClaimOverride{Kind: k, ID: id})}, id)
 	return true
 }
 
 // onClaimOverride goes on with the action the reviewer said y to.
-func (m *Model) onClaimOverride(o ClaimOverride) tea.Cmd {
+func (m *reviewRoom) onClaimOverride(o ClaimOverride) tea.Cmd {
 	if row, ok := m.selectedRow(); !ok || row.Snapshot.ID != o.ID {
 		return nil
 	}
@@ -246,7 +240,7 @@ func (m *Model) onClaimOverride(o ClaimOverride) tea.Cmd {
 }
 
 // skipClaimed drops the pictures someone else is reviewing from ids.
-func (m *Model) skipClaimed(ids []string) (kept []string, skipped int) {
+func (m *reviewRoom) skipClaimed(ids []string) (kept []string, skipped int) {
 	for _, id := range ids {
 		if m.claimedByOther(id) {
 			skipped++
@@ -257,19 +251,8 @@ func (m *Model) skipClaimed(ids []string) (kept []string, skipped int) {
 	return kept, skipped
 }
 
-// skippedNote says how many pictures a bulk mark or action skipped.
-func skippedNote(n int) string {
-	switch n {
-	case 0:
-		return ""
-	case 1:
-		return " · 1 skipped: someone else is reviewing it"
-	}
-	return " · " + strconv.Itoa(n) + " skipped: others are reviewing them"
-}
-
 // teamQuit releases the claims as the dashboard quits.
-func (m *Model) teamQuit() {
+func (m *reviewRoom) teamQuit() {
 	if m.opts.Team != nil {
 		m.opts.Team.ReleaseAllBut("")
 		m.team.on = ""
