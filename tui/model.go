@@ -214,9 +214,7 @@ func New(opts Options) *Model {
 // picture cache's memory back to the shared budget. Quitting does it; call
 // it when the program ended another way.
 func (m *Model) Close() {
-	if m.opts.Team != nil {
-		m.opts.Team.Leave()
-	}
+	m.review.teamLeave()
 	m.cancel()
 	m.preview.Close()
 }

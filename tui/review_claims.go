@@ -10,11 +10,11 @@ import (
 	"github.com/snapdash/snapdash/views/events"
 )
 
-// Team review (Options.Team), in the review room: the picture awaiting review under the
-// cursor is claimed for this reviewer while it stays selected, so that the
-// others' n and N skip it and their tables show who has it (◎ ada). Moving
-// away, approving, discarding and quitting release it. Acting on a picture
-// someone else claimed asks first.
+// Team review (Options.Team), part of the review room: the picture
+// awaiting review under the cursor is claimed for this reviewer while it
+// stays selected, so that the others' n and N skip it and their tables
+// show who has it (◎ ada). Moving away, approving, discarding and quitting
+// release it. Acting on a picture someone else claimed asks first.
 
 // teamState is the dashboard's side of the team claims.
 type teamState struct {
@@ -28,8 +28,6 @@ type teamState struct {
 	stepped int
 	// override is the picture the reviewer said y to acting on anyway.
 	override string
-	// offline is the broker state last shown.
-	offline bool
 }
 
 // teamMsg says the team's claims changed.
@@ -256,5 +254,13 @@ func (m *reviewRoom) teamQuit() {
 	if m.opts.Team != nil {
 		m.opts.Team.ReleaseAllBut("")
 		m.team.on = ""
+	}
+}
+
+// teamLeave leaves the team as the dashboard closes: the others see its
+// claims go.
+func (m *reviewRoom) teamLeave() {
+	if m.opts.Team != nil {
+		m.opts.Team.Leave()
 	}
 }

@@ -8,9 +8,10 @@ import (
 	"github.com/snapdash/snapdash/tui/review"
 )
 
-// The review queue: every snapshot awaiting review (uploaded, and no
-// approval or discard on its way), across every interaction, in the
-// interactions' order and each table's order. n and N walk it.
+// The review queue (part of the review room): every snapshot awaiting
+// review (uploaded, and no approval or discard on its way), across every
+// interaction, in the interactions' order and each table's order. n and N
+// walk it.
 
 // awaitsReview reports whether r awaits the reviewer.
 func (m *reviewRoom) awaitsReview(r *record) bool {

@@ -76,6 +76,11 @@ func TestStartOnOneTaskPerKey(t *testing.T) {
 	if got := r.Running(); len(got) != 3 || got[0] != plain || got[1] != a || got[2] != b {
 		t.Fatalf("Running %+v", got)
 	}
+}
+
+func TestFinishFreesTheKey(t *testing.T) {
+	var r Registry
+	a, _ := r.StartOn(keyA("s1"), "approving s1", 7)
 	// Finishing frees the key for the next task.
 	if got, ok := r.Finish(a.ID); !ok || got != a {
 		t.Fatalf("Finish(a) = %+v, %t", got, ok)
