@@ -18,15 +18,15 @@ type ID int
 // Task is one piece of work in flight.
 type Task struct {
 	ID ID
-	// Text is what the status line says while the task runs
-	// ("uploading …", "saving 05895d86-…").
-	Text string
 	// Key is what the task works on (StartOn), nil when it was started
 	// with Start.
 	Key any
 	// Value is the feature's record of the task (a review operation),
 	// given to StartOn.
 	Value any
+	// Text is what the status line says while the task runs
+	// ("uploading …", "saving 05895d86-…").
+	Text string
 }
 
 // Registry holds the tasks in flight. The zero Registry is ready to use.
