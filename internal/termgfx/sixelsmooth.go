@@ -1,0 +1,173 @@
+package termgfx
+
+import "image"
+
+// Smooth areas (a sky, a wall, a car's paint, a grey background) are where
+// error diffusion costs a sixel the most bytes and buys the least: the
+// camera noise it faithfully dithers is below what the eye (and the
+// measure's blur) sees, yet it scatters three or four palette entries over
+// every six-pixel column, none repeating along the row. There the encoder
+// draws the area's local mean instead, with an ordered dither between the
+// two palette entries that bracket it, by row: each row of a band has its
+// own threshold, the same along the row, so a smooth area is a few
+// repeated sixels per band ("!n"), the mean is kept (no band, no step) and
+// the pattern is too fine and too faint to see (the entries are neighbours).
+
+// smoothRadius is the half-width of the window whose mean a smooth pixel
+// is drawn with and whose variance decides it is smooth (7×7 pixels).
+const smoothRadius = 5
+
+// smoothVar is the largest variance of a window's luma (r+2g+b, 0..1020)
+// for its centre to count as smooth: a standard deviation of 12, about
+// three levels per channel, camera noise but not texture nor an edge.
+const smoothVar = 16 * 16
+
+// smoothSpread is the furthest (RGB levels) the nearest entry may be from
+// its own nearest neighbour for the ordered dither: its rows differ by
+// that much, invisible below a few levels; where the palette is sparser
+// (a grey picture's 32 levels) the error diffusion draws the area.
+const smoothSpread = 5
+
+// smoothThreshold is the ordered dither's threshold (in 1/12) for each row
+// of a band: rows 0, 2, 4, 1, 3, 5 take the upper entry in turn as the
+// mean rises, so whatever the share, the rows that take it are spread.
+var smoothThreshold = [6]int32{1, 7, 3, 9, 5, 11}
+
+// smoothPx is one pixel's window: whether it is smooth and its mean
+// (channels in 1/16 levels).
+type smoothPx struct {
+	ok bool
+	c  [3]int32
+}
+
+// smoothWin slides a (2r+1)² window down a picture, one row at a time.
+type smoothWin struct {
+	px   *image.RGBA
+	r    int
+	w, h int
+	y    int // the next row row() expects
+	top  int // rows [top, bot) are in the column sums
+	bot  int
+	sum  [][4]int32 // per column: Σr, Σg, Σb, ΣL² over the window's rows
+	opq  []int32    // per column: opaque pixels in the window's rows
+	out  []smoothPx
+}
+
+func newSmoothWin(px *image.RGBA, r int) *smoothWin {
+	w, h := px.Rect.Dx(), px.Rect.Dy()
+	return &smoothWin{px: px, r: r, w: w, h: h, sum: make([][4]int32, w), opq: make([]int32, w), out: make([]smoothPx, w)}
+}
+
+// addRow adds (sign 1) or removes (-1) row y from the column sums.
+func (s *smoothWin) addRow(y int, sign int32) {
+	row := s.px.Pix[y*s.px.Stride : y*s.px.Stride+s.w*4]
+	for x := 0; x < s.w; x++ {
+		p := row[x*4 : x*4+4 : x*4+4]
+		if p[3] < 128 {
+			continue
+		}
+		r, g, b := int32(p[0]), int32(p[1]), int32(p[2])
+		l := r + 2*g + b
+		c := &s.sum[x]
+		c[0] += sign * r
+		c[1] += sign * g
+		c[2] += sign * b
+		c[3] += sign * l * l
+		s.opq[x] += sign
+	}
+}
+
+// row returns the windows of row y; rows must be asked in order from 0.
+func (s *smoothWin) row(y int) []smoothPx {
+	lo, hi := max(0, y-s.r), min(s.h, y+s.r+1)
+	for s.bot < hi {
+		s.addRow(s.bot, 1)
+		s.bot++
+	}
+	for s.top < lo {
+		s.addRow(s.top, -1)
+		s.top++
+	}
+	s.y = y + 1
+	var acc [4]int64
+	var n int64
+	a, b := 0, 0 // columns [a, b) are in acc
+	for x := 0; x < s.w; x++ {
+		for b < min(s.w, x+s.r+1) {
+			for k := 0; k < 4; k++ {
+				acc[k] += int64(s.sum[b][k])
+			}
+			n += int64(s.opq[b])
+			b++
+		}
+		for a < x-s.r {
+			for k := 0; k < 4; k++ {
+				acc[k] -= int64(s.sum[a][k])
+			}
+			n -= int64(s.opq[a])
+			a++
+		}
+		o := &s.out[x]
+		full := int64(b-a) * int64(hi-lo)
+		if n < full { // transparency in the window: not smooth
+			o.ok = false
+			continue
+		}
+		sl := acc[0] + 2*acc[1] + acc[2]
+		// n²·variance = n·ΣL² − (ΣL)²
+		o.ok = n*acc[3]-sl*sl <= smoothVar*n*n
+		if o.ok {
+			for k := 0; k < 3; k++ {
+				o.c[k] = int32((acc[k]*16 + n/2) / n)
+			}
+		}
+	}
+	return s.out
+}
+
+// ordered returns the palette entry for a smooth pixel of colour c (in
+// 1/16 levels) on a row of threshold th (in 1/12): of the nearest entry
+// and the nearest one beyond the colour from it, the second if the colour
+// lies more than th/12 of the way to it; -1 where the palette is too
+// sparse there (spread, the distance from each entry to its nearest).
+func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
+	r, g, b := (c[0]+8)>>4, (c[1]+8)>>4, (c[2]+8)>>4
+	r, g, b = clampCh(r), clampCh(g), clampCh(b)
+	c1 := n.index(r, g, b)
+	if spread[c1] > smoothSpread {
+		return -1
+	}
+	p1 := n.pal[c1]
+	// The colour relative to c1, in 1/16 levels.
+	dr, dg, db := c[0]-p1[0]*16, c[1]-p1[1]*16, c[2]-p1[2]*16
+	if dr == 0 && dg == 0 && db == 0 {
+		return c1
+	}
+	best, bd := -1, int64(1<<62)
+	for _, i := range n.cell(r, g, b) {
+		if int(i) == c1 {
+			continue
+		}
+		p := n.pal[i]
+		vr, vg, vb := p[0]-p1[0], p[1]-p1[1], p[2]-p1[2]
+		dot := int64(vr)*int64(dr) + int64(vg)*int64(dg) + int64(vb)*int64(db) // 1/16
+		if dot <= 0 {
+			continue // not beyond the colour
+		}
+		er, eg, eb := int64(p[0])*16-int64(c[0]), int64(p[1])*16-int64(c[1]), int64(p[2])*16-int64(c[2])
+		if d := 2*er*er + 4*eg*eg + 3*eb*eb; d < bd {
+			best, bd = int(i), d
+		}
+	}
+	if best < 0 {
+		return c1
+	}
+	p := n.pal[best]
+	vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
+	dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db)
+	// share·12 = dot / (16·|v|²)·12, compared with th without dividing.
+	if dot*12 > int64(th)*16*(vr*vr+vg*vg+vb*vb) {
+		return best
+	}
+	return c1
+}
