@@ -3,6 +3,7 @@ package termgfx
 import (
 	"context"
 	"image"
+	"image/draw"
 
 	"github.com/snapdash/snapdash/internal/imaging"
 )
@@ -26,12 +27,24 @@ func renderSixel(ctx context.Context, img image.Image, o Options, f *Frame) erro
 	b := img.Bounds()
 	src, pw, ph := imaging.Layout(b.Dx(), b.Dy(), paneW, paneH, 1, o.Zoom, o.PanX, o.PanY)
 	pw, ph = graphicSize(pw, ph, src.Dx(), src.Dy())
-	if ph > 6 {
+	// A height that is not whole bands leaves the last band's lower rows
+	// transparent (P2=1): kept when that band still ends within the
+	// picture's own cells (paneH is whole bands), so a picture that fits
+	// is drawn pixel for pixel rather than squeezed by a row or two.
+	if ph > 6 && (ph+5)/6*6 > (ph+ch-1)/ch*ch {
 		ph -= ph % 6
 	}
-	px, err := imaging.Resample(ctx, img, src, pw, ph)
-	if err != nil {
-		return err
+	var px *image.RGBA
+	if pw == src.Dx() && ph == src.Dy() {
+		// Shown at its own size: converted, not resampled (image/draw
+		// converts JPEG's YCbCr and grey planes directly).
+		px = image.NewRGBA(image.Rect(0, 0, pw, ph))
+		draw.Draw(px, px.Rect, img, src.Min.Add(b.Min), draw.Src)
+	} else {
+		var err error
+		if px, err = imaging.Resample(ctx, img, src, pw, ph); err != nil {
+			return err
+		}
 	}
 	gfx, err := encodeSixelQ(ctx, px, o.SixelColors, o.Quality)
 	if err != nil {

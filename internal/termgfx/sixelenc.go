@@ -420,6 +420,9 @@ type nearest struct {
 	cdone  [512]bool
 	all    []uint8
 	lo     []int32 // scratch
+	// partner is, per 18-bit colour, entry+1 of the last second entry
+	// the ordered dither took for it (sixelsmooth.go), made on first use.
+	partner []int16
 	// Per axis and cell index along it, each entry's smallest and largest
 	// weighted squared distance to the cell's interval: coarse cells are
 	// 32 levels wide (8 per axis), fine ones 16 (16 per axis).
