@@ -27,13 +27,16 @@ func renderSixel(ctx context.Context, img image.Image, o Options, f *Frame) erro
 	b := img.Bounds()
 	src, pw, ph := imaging.Layout(b.Dx(), b.Dy(), paneW, paneH, 1, o.Zoom, o.PanX, o.PanY)
 	pw, ph = graphicSize(pw, ph, src.Dx(), src.Dy())
-	// A height that is not whole bands leaves the last band's lower rows
-	// transparent (P2=1): kept when that band still ends within the
-	// picture's own cells (paneH is whole bands), so a picture that fits
-	// is drawn pixel for pixel rather than squeezed by a row or two.
-	if ph > 6 && (ph+5)/6*6 > (ph+ch-1)/ch*ch {
-		ph -= ph % 6
+	// Within a pixel of the picture's own size (the fit's rounding):
+	// its own size, if the pane holds it.
+	if sw, sh := src.Dx(), src.Dy(); sw <= paneW && sh <= paneH && sw-pw <= 1 && sh-ph <= 1 {
+		pw, ph = sw, sh
 	}
+	// A height that is not whole bands leaves the last band's lower rows
+	// transparent (P2=1): that band still ends within the pane (paneH is
+	// whole bands), in the picture's own cells or, by under 6 px, in the
+	// blank row below them, so a picture that fits is drawn pixel for
+	// pixel rather than squeezed by a row or two.
 	var px *image.RGBA
 	if pw == src.Dx() && ph == src.Dy() {
 		// Shown at its own size: converted, not resampled (image/draw

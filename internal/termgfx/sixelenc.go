@@ -282,7 +282,8 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	// Carried error per channel, in 1/16 levels: this row's and the next.
 	errCur := make([][3]int32, w+2)
 	errNext := make([][3]int32, w+2)
-	var nodes []sixelNode
+	var nodes, nodeTmp []sixelNode
+	nodeCount := make([]int32, w+1)
 	sm := newSmoothWin(px, smoothRadius)
 	for y0 := 0; y0 < h; y0 += 6 {
 		if y0 > 0 && y0%96 == 0 && ctx.Err() != nil {
@@ -384,7 +385,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		if y0 > 0 {
 			out = append(out, '-')
 		}
-		nodes = bandNodes(nodes[:0], bits, w, used, minX, maxX)
+		nodes = bandNodes(nodes[:0], bits, w, used, minX, maxX, nodeCount, &nodeTmp)
 		out = packNodes(out, nodes, bits, w)
 		for _, c := range used {
 			minX[c] = -1
@@ -555,8 +556,11 @@ const sixelGap = 10
 type sixelNode struct{ c, sx, ex int }
 
 // bandNodes splits each used colour's columns in a band into runs at gaps
-// longer than sixelGap, sorted by first column.
-func bandNodes(nodes []sixelNode, bits []byte, w int, used, minX, maxX []int) []sixelNode {
+// longer than sixelGap, sorted by first column, then colour: the colours
+// in order, then a stable counting sort on the first column (count and
+// tmp are scratch, w+1 and at least as long as the result).
+func bandNodes(nodes []sixelNode, bits []byte, w int, used, minX, maxX []int, count []int32, tmp *[]sixelNode) []sixelNode {
+	slices.Sort(used)
 	for _, c := range used {
 		row := bits[c*w : c*w+w]
 		x, hi := minX[c], maxX[c]
@@ -577,13 +581,20 @@ func bandNodes(nodes []sixelNode, bits []byte, w int, used, minX, maxX []int) []
 			}
 		}
 	}
-	slices.SortFunc(nodes, func(a, b sixelNode) int {
-		if a.sx != b.sx {
-			return a.sx - b.sx
-		}
-		return a.c - b.c
-	})
-	return nodes
+	clear(count)
+	for _, n := range nodes {
+		count[n.sx+1]++
+	}
+	for x := 1; x <= w; x++ {
+		count[x] += count[x-1]
+	}
+	t := slices.Grow((*tmp)[:0], len(nodes))[:len(nodes)]
+	for _, n := range nodes {
+		t[count[n.sx]] = n
+		count[n.sx]++
+	}
+	*tmp = nodes
+	return t
 }
 
 // packNodes writes a band's runs, as many per line as fit one after the

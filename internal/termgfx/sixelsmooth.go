@@ -48,7 +48,7 @@ type smoothWin struct {
 	y    int // the next row row() expects
 	top  int // rows [top, bot) are in the column sums
 	bot  int
-	sum  [][4]int32 // per column: Σr, Σg, Σb, ΣL² over the window's rows
+	sum  [][4]int32 // per column: Σr, Σg, Σb, ΣL² over the window's rows (ΣL² < 2³¹ for 121 pixels)
 	opq  []int32    // per column: opaque pixels in the window's rows
 	out  []smoothPx
 }
@@ -89,37 +89,38 @@ func (s *smoothWin) row(y int) []smoothPx {
 		s.top++
 	}
 	s.y = y + 1
-	var acc [4]int64
-	var n int64
-	a, b := 0, 0 // columns [a, b) are in acc
+	rows := int32(hi - lo)
+	// Window sums as the window slides right: column x enters at
+	// x+r, column x-r-1 leaves.
+	var ar, ag, ab, al, n int32
+	for x := 0; x < min(s.r, s.w); x++ {
+		c := &s.sum[x]
+		ar, ag, ab, al = ar+c[0], ag+c[1], ab+c[2], al+c[3]
+		n += s.opq[x]
+	}
 	for x := 0; x < s.w; x++ {
-		for b < min(s.w, x+s.r+1) {
-			for k := 0; k < 4; k++ {
-				acc[k] += int64(s.sum[b][k])
-			}
-			n += int64(s.opq[b])
-			b++
+		if in := x + s.r; in < s.w {
+			c := &s.sum[in]
+			ar, ag, ab, al = ar+c[0], ag+c[1], ab+c[2], al+c[3]
+			n += s.opq[in]
 		}
-		for a < x-s.r {
-			for k := 0; k < 4; k++ {
-				acc[k] -= int64(s.sum[a][k])
-			}
-			n -= int64(s.opq[a])
-			a++
+		if out := x - s.r - 1; out >= 0 {
+			c := &s.sum[out]
+			ar, ag, ab, al = ar-c[0], ag-c[1], ab-c[2], al-c[3]
+			n -= s.opq[out]
 		}
 		o := &s.out[x]
-		full := int64(b-a) * int64(hi-lo)
+		full := int32(min(s.w, x+s.r+1)-max(0, x-s.r)) * rows
 		if n < full { // transparency in the window: not smooth
 			o.ok = false
 			continue
 		}
-		sl := acc[0] + 2*acc[1] + acc[2]
+		sl := int64(ar) + 2*int64(ag) + int64(ab)
+		n64 := int64(n)
 		// n²·variance = n·ΣL² − (ΣL)²
-		o.ok = n*acc[3]-sl*sl <= smoothVar*n*n
+		o.ok = n64*int64(al)-sl*sl <= smoothVar*n64*n64
 		if o.ok {
-			for k := 0; k < 3; k++ {
-				o.c[k] = int32((acc[k]*16 + n/2) / n)
-			}
+			o.c = [3]int32{(ar*16 + n/2) / n, (ag*16 + n/2) / n, (ab*16 + n/2) / n}
 		}
 	}
 	return s.out
