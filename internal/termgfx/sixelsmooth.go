@@ -18,9 +18,11 @@ import "image"
 const smoothRadius = 5
 
 // smoothVar is the largest variance of a window's luma (r+2g+b, 0..1020)
-// for its centre to count as smooth: a standard deviation of 12, about
-// three levels per channel, camera noise but not texture nor an edge.
-const smoothVar = 16 * 16
+// for its centre to count as smooth: a standard deviation of 8, about two
+// levels per channel, a clear sky's noise but not a dim room's (whose
+// low frequencies the eye still sees: drawn by the error diffusion), nor
+// texture, nor an edge.
+const smoothVar = 8 * 8
 
 // smoothSpread is the furthest (RGB levels) the nearest entry may be from
 // its own nearest neighbour for the ordered dither: its rows differ by
