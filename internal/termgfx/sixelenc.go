@@ -34,19 +34,20 @@ type hbin struct {
 }
 
 // quantize builds an adaptive palette of at most ncolors entries by median
-// cut over the histogram of px, and whether px is all grey.
-func quantize(px *image.RGBA, ncolors int) ([][3]uint8, bool) {
+// cut over the histogram of px, and whether px is all grey and all opaque.
+func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque bool) {
 	w, h := px.Rect.Dx(), px.Rect.Dy()
 	idx := make([]int32, 1<<(3*histBits))
 	for i := range idx {
 		idx[i] = -1
 	}
 	bins := make([]hbin, 0, 4096)
-	grey := true
+	grey, opaque = true, true
 	for y := 0; y < h; y++ {
 		row := px.Pix[y*px.Stride : y*px.Stride+w*4]
 		for i := 0; i < len(row); i += 4 {
 			if row[i+3] < 128 {
+				opaque = false
 				continue // transparent: not drawn
 			}
 			r, g, b := row[i], row[i+1], row[i+2]
@@ -168,7 +169,7 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, bool) {
 		}
 		return 0
 	})
-	palette := make([][3]uint8, len(boxes))
+	palette = make([][3]uint8, len(boxes))
 	for i, bx := range boxes {
 		var n, r, g, b uint64
 		for _, e := range bins[bx.lo:bx.hi] {
@@ -181,7 +182,7 @@ func quantize(px *image.RGBA, ncolors int) ([][3]uint8, bool) {
 			palette[i] = [3]uint8{uint8((r + n/2) / n), uint8((g + n/2) / n), uint8((b + n/2) / n)}
 		}
 	}
-	return palette, grey
+	return palette, grey, opaque
 }
 
 // encodeSixelFast encodes a picture as a sixel DCS string with an
@@ -212,7 +213,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	if w <= 0 || h <= 0 {
 		return "", nil
 	}
-	palette, grey := quantize(px, ncolors)
+	palette, grey, opaque := quantize(px, ncolors)
 	baseLambda, mu, baseMu := lambda, int32(2), int32(2)
 	if grey && lambda > 0 {
 		// A grey picture has at most 32 entries, 8 levels apart, on one
@@ -282,9 +283,9 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	// Carried error per channel, in 1/16 levels: this row's and the next.
 	errCur := make([][3]int32, w+2)
 	errNext := make([][3]int32, w+2)
-	var nodes, nodeTmp []sixelNode
-	nodeCount := make([]int32, w+1)
-	sm := newSmoothWin(px, smoothRadius)
+	var nodes []sixelNode
+	nsc := newNodeScratch(np, w)
+	sm := newSmoothWin(px, smoothRadius, opaque)
 	for y0 := 0; y0 < h; y0 += 6 {
 		if y0 > 0 && y0%96 == 0 && ctx.Err() != nil {
 			return "", ctx.Err()
@@ -385,7 +386,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		if y0 > 0 {
 			out = append(out, '-')
 		}
-		nodes = bandNodes(nodes[:0], bits, w, used, minX, maxX, nodeCount, &nodeTmp)
+		nodes = bandNodes(nodes[:0], cols, w, used, nsc)
 		out = packNodes(out, nodes, bits, w)
 		for _, c := range used {
 			minX[c] = -1
@@ -555,46 +556,68 @@ const sixelGap = 10
 // sixelNode is a run of one colour in a band: columns sx..ex.
 type sixelNode struct{ c, sx, ex int }
 
+// nodeScratch is bandNodes' reusable state.
+type nodeScratch struct {
+	start, last []int       // per colour: the open run's first and last column, -1 if none
+	byC, bySx   []int32     // counting-sort buckets (colours, columns+1)
+	tmp         []sixelNode // the first sort's output
+}
+
+func newNodeScratch(np, w int) *nodeScratch {
+	s := &nodeScratch{start: make([]int, np), last: make([]int, np), byC: make([]int32, np+1), bySx: make([]int32, w+1)}
+	for i := range s.last {
+		s.last[i] = -1
+	}
+	return s
+}
+
 // bandNodes splits each used colour's columns in a band into runs at gaps
-// longer than sixelGap, sorted by first column, then colour: the colours
-// in order, then a stable counting sort on the first column (count and
-// tmp are scratch, w+1 and at least as long as the result).
-func bandNodes(nodes []sixelNode, bits []byte, w int, used, minX, maxX []int, count []int32, tmp *[]sixelNode) []sixelNode {
-	slices.Sort(used)
-	for _, c := range used {
-		row := bits[c*w : c*w+w]
-		x, hi := minX[c], maxX[c]
-		for x <= hi {
-			sx, ex := x, x
-			for x++; x <= hi; x++ {
-				if row[x] == 0 {
-					continue
-				}
-				if x-ex-1 > sixelGap {
-					break
-				}
-				ex = x
+// longer than sixelGap, sorted by first column, then colour. It walks the
+// columns once, through the colours each holds (cols), rather than every
+// colour across the band, then sorts by a two-pass counting sort.
+func bandNodes(nodes []sixelNode, cols *bandCols, w int, used []int, sc *nodeScratch) []sixelNode {
+	for x := 0; x < w; x++ {
+		for _, v := range cols.c[x*6 : x*6+int(cols.n[x])] {
+			c := int(v)
+			if l := sc.last[c]; l < 0 {
+				sc.start[c] = x
+			} else if x-l-1 > sixelGap {
+				nodes = append(nodes, sixelNode{c, sc.start[c], l})
+				sc.start[c] = x
 			}
-			nodes = append(nodes, sixelNode{c, sx, ex})
-			for x <= hi && row[x] == 0 {
-				x++
-			}
+			sc.last[c] = x
 		}
 	}
-	clear(count)
+	for _, c := range used {
+		nodes = append(nodes, sixelNode{c, sc.start[c], sc.last[c]})
+		sc.last[c] = -1
+	}
+	// By colour, then (stable) by first column.
+	clear(sc.byC)
 	for _, n := range nodes {
-		count[n.sx+1]++
+		sc.byC[n.c+1]++
+	}
+	for i := 1; i < len(sc.byC); i++ {
+		sc.byC[i] += sc.byC[i-1]
+	}
+	t := slices.Grow(sc.tmp[:0], len(nodes))[:len(nodes)]
+	for _, n := range nodes {
+		t[sc.byC[n.c]] = n
+		sc.byC[n.c]++
+	}
+	clear(sc.bySx)
+	for _, n := range t {
+		sc.bySx[n.sx+1]++
 	}
 	for x := 1; x <= w; x++ {
-		count[x] += count[x-1]
+		sc.bySx[x] += sc.bySx[x-1]
 	}
-	t := slices.Grow((*tmp)[:0], len(nodes))[:len(nodes)]
-	for _, n := range nodes {
-		t[count[n.sx]] = n
-		count[n.sx]++
+	for _, n := range t {
+		nodes[sc.bySx[n.sx]] = n
+		sc.bySx[n.sx]++
 	}
-	*tmp = nodes
-	return t
+	sc.tmp = t
+	return nodes
 }
 
 // packNodes writes a band's runs, as many per line as fit one after the

@@ -53,24 +53,42 @@ type smoothWin struct {
 	sum  [][4]int32 // per column: Σr, Σg, Σb, ΣL² over the window's rows (ΣL² < 2³¹ for 121 pixels)
 	opq  []int32    // per column: opaque pixels in the window's rows
 	out  []smoothPx
+	// opaque: no transparent pixel, opq is not kept.
+	opaque bool
 }
 
-func newSmoothWin(px *image.RGBA, r int) *smoothWin {
+// newSmoothWin starts a window of radius r down px; opaque says px has no
+// transparent pixel (the common case, counted faster).
+func newSmoothWin(px *image.RGBA, r int, opaque bool) *smoothWin {
 	w, h := px.Rect.Dx(), px.Rect.Dy()
-	return &smoothWin{px: px, r: r, w: w, h: h, sum: make([][4]int32, w), opq: make([]int32, w), out: make([]smoothPx, w)}
+	return &smoothWin{px: px, r: r, w: w, h: h, opaque: opaque, sum: make([][4]int32, w), opq: make([]int32, w), out: make([]smoothPx, w)}
 }
 
 // addRow adds (sign 1) or removes (-1) row y from the column sums.
 func (s *smoothWin) addRow(y int, sign int32) {
 	row := s.px.Pix[y*s.px.Stride : y*s.px.Stride+s.w*4]
-	for x := 0; x < s.w; x++ {
+	sum := s.sum[:s.w]
+	if s.opaque {
+		for x := range sum {
+			p := row[x*4 : x*4+3 : x*4+3]
+			r, g, b := int32(p[0]), int32(p[1]), int32(p[2])
+			l := r + 2*g + b
+			c := &sum[x]
+			c[0] += sign * r
+			c[1] += sign * g
+			c[2] += sign * b
+			c[3] += sign * l * l
+		}
+		return
+	}
+	for x := range sum {
 		p := row[x*4 : x*4+4 : x*4+4]
 		if p[3] < 128 {
 			continue
 		}
 		r, g, b := int32(p[0]), int32(p[1]), int32(p[2])
 		l := r + 2*g + b
-		c := &s.sum[x]
+		c := &sum[x]
 		c[0] += sign * r
 		c[1] += sign * g
 		c[2] += sign * b
@@ -100,6 +118,8 @@ func (s *smoothWin) row(y int) []smoothPx {
 		ar, ag, ab, al = ar+c[0], ag+c[1], ab+c[2], al+c[3]
 		n += s.opq[x]
 	}
+	var inv int64 // 2³²/full, for the means
+	lastFull := int32(-1)
 	for x := 0; x < s.w; x++ {
 		if in := x + s.r; in < s.w {
 			c := &s.sum[in]
@@ -113,16 +133,20 @@ func (s *smoothWin) row(y int) []smoothPx {
 		}
 		o := &s.out[x]
 		full := int32(min(s.w, x+s.r+1)-max(0, x-s.r)) * rows
-		if n < full { // transparency in the window: not smooth
+		if !s.opaque && n < full { // transparency in the window: not smooth
 			o.ok = false
 			continue
 		}
+		n64 := int64(full)
 		sl := int64(ar) + 2*int64(ag) + int64(ab)
-		n64 := int64(n)
 		// n²·variance = n·ΣL² − (ΣL)²
 		o.ok = n64*int64(al)-sl*sl <= smoothVar*n64*n64
 		if o.ok {
-			o.c = [3]int32{(ar*16 + n/2) / n, (ag*16 + n/2) / n, (ab*16 + n/2) / n}
+			if full != lastFull {
+				inv, lastFull = (1<<32)/n64, full
+			}
+			// Σ·16/n to the nearest, by the reciprocal.
+			o.c = [3]int32{int32((int64(ar)*16*inv + 1<<31) >> 32), int32((int64(ag)*16*inv + 1<<31) >> 32), int32((int64(ab)*16*inv + 1<<31) >> 32)}
 		}
 	}
 	return s.out
