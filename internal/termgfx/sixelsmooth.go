@@ -30,7 +30,6 @@ const smoothVar = 8 * 8
 // (a grey picture's 32 levels) the error diffusion draws the area.
 const smoothSpread = 5
 
-
 // smoothThreshold is the ordered dither's threshold (in 1/12) for each row
 // of a band: rows 0, 2, 4, 1, 3, 5 take the upper entry in turn as the
 // mean rises, so whatever the share, the rows that take it are spread.
