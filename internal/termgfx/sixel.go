@@ -40,9 +40,19 @@ func renderSixel(ctx context.Context, img image.Image, o Options, f *Frame) erro
 	var px *image.RGBA
 	if pw == src.Dx() && ph == src.Dy() {
 		// Shown at its own size: converted, not resampled (image/draw
-		// converts JPEG's YCbCr and grey planes directly).
+		// converts JPEG's YCbCr and grey planes directly). A PNG's
+		// non-premultiplied colours are copied as they are, as
+		// Resample keeps them: a half-transparent edge pixel, drawn
+		// opaque, keeps its colour rather than darkening.
 		px = image.NewRGBA(image.Rect(0, 0, pw, ph))
-		draw.Draw(px, px.Rect, img, src.Min.Add(b.Min), draw.Src)
+		if n, ok := img.(*image.NRGBA); ok {
+			for y := 0; y < ph; y++ {
+				o := n.PixOffset(b.Min.X+src.Min.X, b.Min.Y+src.Min.Y+y)
+				copy(px.Pix[y*px.Stride:y*px.Stride+pw*4], n.Pix[o:o+pw*4])
+			}
+		} else {
+			draw.Draw(px, px.Rect, img, src.Min.Add(b.Min), draw.Src)
+		}
 	} else {
 		var err error
 		if px, err = imaging.Resample(ctx, img, src, pw, ph); err != nil {

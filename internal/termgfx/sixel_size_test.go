@@ -70,3 +70,27 @@ func TestSixelOwnSize(t *testing.T) {
 		}
 	}
 }
+
+// TestSixelOwnSizeKeepsEdgeColours: a PNG drawn at its own size keeps a
+// half-transparent pixel's colour (drawn opaque, as Resample keeps it),
+// not its colour premultiplied by its alpha.
+func TestSixelOwnSizeKeepsEdgeColours(t *testing.T) {
+	pic := image.NewNRGBA(image.Rect(0, 0, 60, 60))
+	for i := 0; i < len(pic.Pix); i += 4 {
+		pic.Pix[i], pic.Pix[i+1], pic.Pix[i+2], pic.Pix[i+3] = 240, 240, 240, 160
+	}
+	f, err := Render(context.Background(), pic, Options{Cols: 20, Rows: 10, Mode: ModeSixel, CellW: 10, CellH: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cellimg.DecodeSixel(f.Graphic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Rect.Dx() != 60 || got.Rect.Dy() != 60 {
+		t.Fatalf("drew %v, want 60x60", got.Rect)
+	}
+	if c := got.RGBAAt(30, 30); c.R < 230 {
+		t.Errorf("a 240-grey pixel at alpha 160 drawn as %v: darkened", c)
+	}
+}
