@@ -145,7 +145,7 @@ func (m *Model) onUploadDone(msg UploadDoneMsg) tea.Cmd {
 	}
 	m.succeed("uploaded " + filepath.Base(msg.Path) + " as " + short(msg.Result.SnapshotID))
 	if e := m.store.byID[msg.InteractionID]; e != nil {
-		return m.loadSnapshots(e.id)
+		return m.lists.loadSnapshots(e.id)
 	}
 	return nil
 }

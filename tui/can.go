@@ -35,7 +35,7 @@ var actions = [...]action{actRequest, actApprove, actDiscard, actCamera, actUplo
 // flight, the marks); the other actions ask it there.
 func (m *reviewRoom) can(a action) (ok bool, why string) {
 	r, _ := m.selectedRow()
-	return m.canOn(a, m.selected(), r.Snapshot.ID)
+	return m.canOn(a, m.selected, r.Snapshot.ID)
 }
 
 // canOn is can for interaction iid and snapshot sid, which a dialog names

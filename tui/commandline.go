@@ -113,7 +113,7 @@ func (m *Model) runCommand(r cmdline.Run) tea.Cmd {
 		}
 		m.layout()
 	case "refresh":
-		return m.refresh()
+		return m.lists.refresh()
 	case "help":
 		m.openHelp()
 	case "quit":

@@ -140,7 +140,7 @@ func (fe *faultEnv) startDashboard(t testing.TB, w, h int) (*teatest.TestModel, 
 	tm, p := startProbe(t, fe.options(), w, h)
 	keys(tm, "e", "tab", "tab")
 	p.until(t, tm, 10*time.Second, "a live stream and the events pane focused", func(m *Model) bool {
-		return m.cs.conn == header.Live && m.focus == focusEvents && !m.listing
+		return m.cs.conn == header.Live && m.focus == focusEvents && !m.lists.listing
 	})
 	return tm, p
 }

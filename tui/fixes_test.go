@@ -77,7 +77,7 @@ func TestRecentForgottenOnlyWhenUnknown(t *testing.T) {
 	}
 	for id, err := range transient {
 		m.Update(InteractionLoadedMsg{ID: id, Err: err})
-		if !shown(m, id) || !slices.Contains(m.recent, id) {
+		if !shown(m, id) || !slices.Contains(m.lists.recent, id) {
 			t.Fatalf("%s forgotten after %v", id, err)
 		}
 	}
@@ -87,7 +87,7 @@ func TestRecentForgottenOnlyWhenUnknown(t *testing.T) {
 	}
 	for id, err := range missing {
 		m.Update(InteractionLoadedMsg{ID: id, Err: err})
-		if shown(m, id) || slices.Contains(m.recent, id) {
+		if shown(m, id) || slices.Contains(m.lists.recent, id) {
 			t.Fatalf("%s kept after %v", id, err)
 		}
 	}

@@ -26,10 +26,19 @@ type hub struct {
 	st     *theme.Styles
 	c      *common.Common // shared with the components: styles, clock, spinner frame
 	keys   KeyMap
+	// wall is the real clock, for what runs on it: the stream's countdown
+	// (its times come from the stream), the listing scheduler, double
+	// clicks. Options.Now may be a test's fixed clock.
+	wall func() time.Time
 
 	store  *store         // what the server said, by interaction
 	tasks  tasks.Registry // requests, uploads, copies, downloads, approvals and discards in flight
 	events events.Model   // the events pane: every room's log
+
+	// selected is the selected interaction's id, which every room reads;
+	// selectInteraction (update_keys.go) sets it, the lists room chooses
+	// the first and clears it when the server forgets it.
+	selected string
 
 	status statusbar.Status
 	// statusSeen is the status message at the end of the last Update and

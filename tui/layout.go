@@ -32,7 +32,7 @@ func (m *Model) layout() {
 	// The watch screen takes the whole body; the panes keep their sizes
 	// for when it closes.
 	l.watch = rect{0, bodyY, w, bodyH}
-	m.watch.SetSize(max(0, w-2), max(0, bodyH-2))
+	m.watch.table.SetSize(max(0, w-2), max(0, bodyH-2))
 	if m.showEvents {
 		eh := max(5, bodyH/4)
 		if m.preview.Full() {

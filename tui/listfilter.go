@@ -55,7 +55,7 @@ func (m *Model) shownFilter() filter.Query {
 	case filterInteractions:
 		return m.inter.Filter()
 	case filterWatch:
-		return m.watch.Filter()
+		return m.watch.table.Filter()
 	}
 	return m.snaps.Filter()
 }
@@ -72,7 +72,7 @@ func (m *Model) setFilter(s string) {
 			m.pendingSelect = after.ID
 		}
 	case filterWatch:
-		m.watch.SetFilter(q)
+		m.watch.table.SetFilter(q)
 	default:
 		m.snaps.SetFilter(q)
 	}

@@ -68,10 +68,10 @@ type Model struct {
 
 	history *cmdline.History // the command line's, kept in StateDir
 
-	listing      bool // the interactions endpoint is being asked
-	listErr      error
-	selected     string // selected interaction id
-	shownVersion int    // version of the selected interaction's rows in the table
+	lists *listsRoom // loading, the listing scheduler, recent interactions (room_lists.go)
+	watch *watchRoom // the watch screen (room_watch.go)
+
+	shownVersion int // version of the selected interaction's rows in the table
 	// topPending puts the table's cursor on the newest row once the selected
 	// interaction is listed, unless the reviewer moved it (snapsMoved) since
 	// selecting it. Replayed history re-arms it: its rows, coming before or
@@ -79,7 +79,6 @@ type Model struct {
 	// no longer the first. Live events never move the cursor.
 	topPending bool
 	snapsMoved bool
-	recent     []string
 	review     *reviewRoom    // approve, discard, bulk review, the queue, team claims
 	cam        *camcorr.Model // camera commands and their answers
 	cs         connState
@@ -88,23 +87,17 @@ type Model struct {
 	// than it are the replayed history until a live one arrives.
 	started  time.Time
 	liveSeen bool
-	wall     func() time.Time // the stream's clock, for the countdown
 
-	screen     screenID
-	watch      watch.Model
-	lastEvent  map[string]time.Time // interaction id -> newest event time
-	watchLoads map[string]bool      // background listings in flight (listing.go)
-	lists      lister               // the listing scheduler's state
-	link       *client.Linker       // ties events that name no interaction
-	watchBuilt uint64               // store.changes at the last rebuild
-	watchMoved bool                 // the user moved the watch cursor
-	jstate     journalState         // the journal and the charts (journal.go)
-	preview    *preview.Model
-	tempSeq    int
-	quitting   bool
-	overlay    *termgfx.Overlay // Options.Output when it paints pictures as pixels
-	lay        layoutT
-	field      fieldState // the open text field's arming
+	screen    screenID
+	lastEvent map[string]time.Time // interaction id -> newest event time
+	link      *client.Linker       // ties events that name no interaction
+	jstate    journalState         // the journal and the charts (journal.go)
+	preview   *preview.Model
+	tempSeq   int
+	quitting  bool
+	overlay   *termgfx.Overlay // Options.Output when it paints pictures as pixels
+	lay       layoutT
+	field     fieldState // the open text field's arming
 }
 
 // New builds the root model. Invalid options (see CheckOptions) fall back
@@ -126,24 +119,21 @@ func New(opts Options) *Model {
 	c := common.New(st, opts.Now, opts.Location)
 	m := &Model{
 		hub: &hub{
-			opts: opts, api: opts.API, ctx: ctx, cancel: cancel, st: st, keys: keys, c: c,
+			opts: opts, api: opts.API, ctx: ctx, cancel: cancel, st: st, keys: keys, c: c, wall: time.Now,
 			events: events.New(c, opts.EventScrollback),
 			store:  newStore(),
 		},
-		inter:      interactions.New(c),
-		snaps:      snapshots.New(c),
-		help:       helpview.New(st),
-		spinner:    spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
-		cam:        camcorr.New(ctx, opts.API, opts.UserEndpointID),
-		listing:    true,
-		started:    opts.Now(),
-		wall:       time.Now,
-		lastEvent:  map[string]time.Time{},
-		watchLoads: map[string]bool{},
-		link:       client.NewOfflineLinker(),
+		inter:     interactions.New(c),
+		snaps:     snapshots.New(c),
+		help:      helpview.New(st),
+		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
+		cam:       camcorr.New(ctx, opts.API, opts.UserEndpointID),
+		started:   opts.Now(),
+		lastEvent: map[string]time.Time{},
+		link:      client.NewOfflineLinker(),
 	}
+	m.lists = newListsRoom(m.hub, m.link, m.selectInteraction)
 	m.review = newReviewRoom(m.hub, reviewRoot{
-		selected:    func() string { return m.selected },
 		selectedRow: m.selectedRow,
 		shownRows: func() []snapshots.Row {
 			rows := make([]snapshots.Row, m.snaps.Len())
@@ -176,7 +166,7 @@ func New(opts Options) *Model {
 	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget.b),
 		Caps: opts.Caps.gfx(), Mode: opts.ImageMode.gfx(), Quality: termgfx.Quality(opts.PictureQuality), Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
 	m.events.SetDescriber(m.describeEvent)
-	m.watch = newWatch(m)
+	m.watch = newWatchRoom(m.hub, m.lastEvent, m.chartPictures)
 	// Through setFocus, so the table draws its cursor row focused at once.
 	m.setFocus(focusSnapshots)
 	if opts.Watch {
@@ -222,9 +212,9 @@ func (m *Model) Close() {
 // Init starts loading: interactions, the pinned ones, the recent list and
 // the event stream.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.loadInteractions(), m.loadRecent()}
+	cmds := []tea.Cmd{m.lists.loadInteractions(), m.lists.loadRecent()}
 	for _, id := range m.opts.Interactions {
-		cmds = append(cmds, m.loadInteraction(id), m.loadSnapshots(id))
+		cmds = append(cmds, m.lists.loadInteraction(id), m.lists.loadSnapshots(id))
 		m.store.byID[id].loading = true
 	}
 	if !m.opts.NoStream && m.opts.UserEndpointID != "" {
@@ -274,7 +264,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.refreshLists()
 	m.events.SetInteraction(m.selected)
 	m.updateKeys()
-	cmds := []tea.Cmd{cmd, m.review.syncClaim(), m.syncPreview(), m.startSpinner(), m.pumpWatch(), m.noteStatus()}
+	cmds := []tea.Cmd{cmd, m.review.syncClaim(), m.syncPreview(), m.startSpinner(), m.lists.pumpListings(), m.noteStatus()}
 	// The panes' spinner frame: still while a picture's pixels are up.
 	m.c.Spinner = m.bodySpin(m.spinFrame())
 	if m.quitting {
@@ -362,15 +352,15 @@ func (m *Model) routeData(msg tea.Msg) (tea.Cmd, bool) {
 	case jumpedMsg:
 		return m.onJumped(msg), true
 	case InteractionsLoadedMsg:
-		return m.onInteractions(msg), true
+		return m.lists.onInteractions(msg), true
 	case InteractionLoadedMsg:
-		return m.onInteraction(msg), true
+		return m.lists.onInteraction(msg), true
 	case SnapshotsLoadedMsg:
-		return m.onSnapshots(msg), true
+		return m.lists.onSnapshots(msg), true
 	case SnapshotLoadedMsg:
-		return m.onSnapshot(msg), true
+		return m.lists.onSnapshot(msg), true
 	case RecentLoadedMsg:
-		return m.onRecent(msg), true
+		return m.lists.onRecent(msg), true
 	case StreamUpdateMsg:
 		return m.onStream(msg), true
 	case teamMsg:
@@ -381,9 +371,9 @@ func (m *Model) routeData(msg tea.Msg) (tea.Cmd, bool) {
 	case ConnTickMsg:
 		return m.onConnTick(msg), true
 	case ListTickMsg:
-		return m.onListTick(msg), true
+		return m.lists.onListTick(msg), true
 	case watch.TickMsg:
-		return m.onWatchTick(msg), true
+		return m.watch.onTick(msg, m.screen == screenWatch), true
 	case watch.OpenInteractionMsg:
 		return m.openInteraction(msg.ID), true
 	}
@@ -463,7 +453,7 @@ func (m *Model) spinTick() tea.Cmd {
 }
 
 func (m *Model) needSpinner() bool {
-	if m.inFlight() > 0 || m.preview.Loading() || m.listing {
+	if m.inFlight() > 0 || m.preview.Loading() || m.lists.listing {
 		return true
 	}
 	if e := m.store.byID[m.selected]; e != nil {

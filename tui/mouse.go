@@ -33,10 +33,7 @@ func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
 		}
 		return nil
 	case m.screen == screenWatch:
-		var cmd tea.Cmd
-		m.watch, cmd = m.watch.Update(msg)
-		m.watchMoved = true
-		return cmd
+		return m.watch.update(msg)
 	}
 	wheel, ok := wheelOf(msg.Button)
 	if !ok {

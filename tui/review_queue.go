@@ -53,7 +53,7 @@ func (m *reviewRoom) queueStep(dir int) tea.Cmd {
 	var all []queuePos
 	pos := -1 // the selection's place, or just before its interaction's rows
 	cur, _ := m.selectedRow()
-	sel := m.selected()
+	sel := m.selected
 	for _, e := range m.store.list {
 		if e.id == sel && pos < 0 {
 			pos = len(all) - 1
@@ -182,7 +182,7 @@ func (m *reviewRoom) clearMarks() {
 // markedIDs returns the marked snapshots in the table's order.
 func (m *reviewRoom) markedIDs() []string {
 	var ids []string
-	if e := m.store.byID[m.selected()]; e != nil {
+	if e := m.store.byID[m.selected]; e != nil {
 		for _, r := range e.sorted() {
 			if m.marks[r.ID] {
 				ids = append(ids, r.ID)

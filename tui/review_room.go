@@ -49,8 +49,6 @@ type reviewRoom struct {
 // reviewRoot is what the review room needs of the root, which fills it in
 // New: its selection and table to read, and two moves to ask of it.
 type reviewRoot struct {
-	// selected is the selected interaction's id ("" when none).
-	selected func() string
 	// selectedRow is the snapshot under the table's cursor.
 	selectedRow func() (snapshots.Row, bool)
 	// shownRows are the rows the table shows, as filtered, in its order.

@@ -151,8 +151,8 @@ func TestThousandInteractionsCountedThenATrickle(t *testing.T) {
 			d.saw = func(m *Model) { counting = counting || strings.Contains(m.View(), "counting ") }
 			d.queue = append(d.queue, m.Init())
 			d.run(nil, wall.Now().Add(time.Hour))
-			if m.listErr != nil {
-				t.Fatalf("listing the interactions: %v", m.listErr)
+			if m.lists.listErr != nil {
+				t.Fatalf("listing the interactions: %v", m.lists.listErr)
 			}
 			if k := m.store.unlisted(); k != 0 || len(m.store.list) != n {
 				t.Fatalf("%d of %d interactions not counted", k, len(m.store.list))

@@ -10,7 +10,7 @@ import "github.com/snapdash/snapdash/views/statusbar"
 // (package snapdashtest waits for it). Requests waiting for the customer's
 // picture do not count: they wait for a person.
 func (m *Model) Settled() bool {
-	if m.inFlight() > 0 || m.listing || len(m.watchLoads) > 0 || m.status.Kind == statusbar.Progress {
+	if m.inFlight() > 0 || m.lists.listing || len(m.lists.watchLoads) > 0 || m.status.Kind == statusbar.Progress {
 		return false
 	}
 	for _, e := range m.store.byID {

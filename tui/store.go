@@ -144,13 +144,10 @@ type store struct {
 	// undo what events after g said: its answer may predate them.
 	gen     uint64
 	touched map[string]uint64
-	// recentFile orders the writes of recent.json (see writeRecent).
-	recentFile *recentFile
 }
 
 func newStore() *store {
-	return &store{byID: map[string]*ientry{}, owner: map[string]string{}, touched: map[string]uint64{},
-		recentFile: &recentFile{}}
+	return &store{byID: map[string]*ientry{}, owner: map[string]string{}, touched: map[string]uint64{}}
 }
 
 // newer reports whether an event changed snapshot id after gen asked.

@@ -50,11 +50,11 @@ func (m *Model) onStream(msg StreamUpdateMsg) tea.Cmd {
 		if m.cs.conn != header.Polling {
 			m.logEvent(events.Event, "resync: the server could not replay every event; re-listing")
 		}
-		cmds = append(cmds, m.resync())
+		cmds = append(cmds, m.lists.resync())
 	} else if u.Relist {
 		// MQTT brings only this endpoint's events: the rest of the
 		// organization is re-listed on the stream's timer.
-		cmds = append(cmds, m.resync())
+		cmds = append(cmds, m.lists.resync())
 	}
 	b := &batch{fetch: map[string][]string{}}
 	for _, ev := range u.Events {
@@ -94,11 +94,11 @@ func (m *Model) interactionFor(ev client.Event, hist bool) (*ientry, tea.Cmd) {
 		switch {
 		case !created:
 			return e, nil
-		case hist && m.listing:
+		case hist && m.lists.listing:
 			e.wantIt = true
 			return e, nil
 		}
-		return e, m.loadInteraction(ev.InteractionID)
+		return e, m.lists.loadInteraction(ev.InteractionID)
 	}
 	if e, _ := m.store.row(ev.SnapshotID); e != nil {
 		return e, nil
@@ -231,19 +231,19 @@ func (m *Model) finishBatch(b *batch) tea.Cmd {
 		case e == nil:
 		case len(ids) <= fetchEach:
 			for _, id := range ids {
-				cmds = append(cmds, m.loadSnapshot(id))
+				cmds = append(cmds, m.lists.loadSnapshot(id))
 			}
 		case e.loading:
 			e.relist = true // after the listing in flight, which may predate them
 		default:
-			cmds = append(cmds, m.listSnapshots(e))
+			cmds = append(cmds, m.lists.listSnapshots(e))
 		}
 	}
 	seen := map[string]bool{}
 	for _, id := range b.orphans {
 		if !seen[id] && len(seen) < maxOrphans {
 			seen[id] = true
-			cmds = append(cmds, m.loadSnapshot(id))
+			cmds = append(cmds, m.lists.loadSnapshot(id))
 		}
 	}
 	switch {
@@ -257,7 +257,7 @@ func (m *Model) finishBatch(b *batch) tea.Cmd {
 	if b.bell {
 		cmds = append(cmds, m.ring())
 	}
-	cmds = append(cmds, m.ensureSelection())
+	cmds = append(cmds, m.lists.ensureSelection())
 	return tea.Batch(cmds...)
 }
 

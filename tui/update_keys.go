@@ -82,7 +82,7 @@ var globalKeys = []globalKey{
 	{func(km *KeyMap) *key.Binding { return &km.Preview }, (*Model).togglePreview},
 	{func(km *KeyMap) *key.Binding { return &km.Filter }, (*Model).openFilter},
 	{func(km *KeyMap) *key.Binding { return &km.Command }, (*Model).openCmdline},
-	{func(km *KeyMap) *key.Binding { return &km.Refresh }, (*Model).refresh},
+	{func(km *KeyMap) *key.Binding { return &km.Refresh }, func(m *Model) tea.Cmd { return m.lists.refresh() }},
 	{func(km *KeyMap) *key.Binding { return &km.Watch }, (*Model).openWatch},
 	{func(km *KeyMap) *key.Binding { return &km.EventsPause }, (*Model).eventsPause},
 	{func(km *KeyMap) *key.Binding { return &km.EventsType }, (*Model).eventsType},
@@ -223,10 +223,10 @@ func (m *Model) selectInteraction(id string) tea.Cmd {
 	m.review.clearMarks()
 	m.topPending, m.snapsMoved = true, false
 	m.inter.Select(id)
-	cmds := []tea.Cmd{m.rememberRecent(id)}
+	cmds := []tea.Cmd{m.lists.rememberRecent(id)}
 	if e := m.store.byID[id]; e != nil && !e.listed && !e.loading {
 		e.loading = true
-		cmds = append(cmds, m.loadSnapshots(id))
+		cmds = append(cmds, m.lists.loadSnapshots(id))
 	}
 	return tea.Batch(cmds...)
 }

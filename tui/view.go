@@ -67,7 +67,7 @@ func (m *Model) headerInfo() header.Info {
 	return header.Info{
 		Server: m.opts.ServerURL, User: id.UserID, Org: id.Organization, Roles: id.Roles,
 		Conn: m.cs.conn, ConnDetail: m.connDetail(), Via: m.cs.via, ReadOnly: m.readOnly(),
-		ToReview: m.review.toReview, Team: m.review.teamHeader(), Counting: m.counting(),
+		ToReview: m.review.toReview, Team: m.review.teamHeader(), Counting: m.lists.counting(),
 	}
 }
 
@@ -79,7 +79,7 @@ func (m *Model) bodyLines(spin string) []string {
 	case m.screen == screenWatch:
 		r := l.watch
 		return pane.Box(m.st, "Watch · every live interaction",
-			strings.Split(m.watch.View(), "\n"), r.w, r.h, true)
+			strings.Split(m.watch.table.View(), "\n"), r.w, r.h, true)
 	case m.preview.Full():
 		lines = m.previewBox(l.prev)
 	case l.wide:
@@ -115,9 +115,9 @@ func (m *Model) interBox(spin string) []string {
 	title := "Interactions " + m.inter.Position()
 	var lines []string
 	switch {
-	case m.inter.Total() == 0 && m.listing:
+	case m.inter.Total() == 0 && m.lists.listing:
 		lines = []string{m.st.Muted.Render(spin + " Loading interactions…")}
-	case m.inter.Total() == 0 && m.listErr != nil:
+	case m.inter.Total() == 0 && m.lists.listErr != nil:
 		lines = []string{m.st.Bad.Render("✗ could not list interactions"), m.st.Muted.Render("R retries")}
 	case m.inter.Total() == 0:
 		lines = []string{m.st.Muted.Render("No interactions"), m.st.Muted.Render("in the last " + fmtDur(m.opts.Since) + "."),
@@ -141,7 +141,7 @@ func (m *Model) snapsBox(spin string) []string {
 	}
 	var lines []string
 	switch {
-	case e == nil && m.listing:
+	case e == nil && m.lists.listing:
 		lines = []string{m.st.Muted.Render(spin + " Loading…")}
 	case e == nil:
 		lines = []string{m.st.Muted.Render("Select an interaction.")}
@@ -178,7 +178,7 @@ func (m *Model) helpView(w int) string {
 		return helpview.View(m.st, m.help, fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, w, m.helpRows(), "esc or ? closes · the full-screen preview's keys come first")
 	}
 	if m.screen == screenWatch {
-		return helpview.View(m.st, m.help, watchHelp{w: m.watch.KeyMap, k: m.keys}, w, m.helpRows(), "esc or ? closes · the watch screen changes nothing")
+		return helpview.View(m.st, m.help, watchHelp{w: m.watch.table.KeyMap, k: m.keys}, w, m.helpRows(), "esc or ? closes · the watch screen changes nothing")
 	}
 	return helpview.View(m.st, m.help, m.keys, w, m.helpRows(), "esc or ? closes · actions hidden here are not available now")
 }
@@ -194,7 +194,7 @@ func (m *Model) footerKeys() []key.Binding {
 			keys = m.keys.eventsHelp()
 		}
 		if m.screen == screenWatch {
-			keys = watchHelp{w: m.watch.KeyMap, k: m.keys}.ShortHelp()
+			keys = watchHelp{w: m.watch.table.KeyMap, k: m.keys}.ShortHelp()
 		}
 		if m.preview.Full() && m.screen == screenMain {
 			keys = fullHelp{f: m.preview.KeyMap(), k: m.keys}.ShortHelp()
@@ -221,7 +221,7 @@ func (m *Model) footer(spin string) string {
 		extra = "images off"
 	}
 	if m.screen == screenWatch {
-		extra = m.watchLegend()
+		extra = m.watch.legend()
 	}
 	if f, ok := m.dialog.(footerLine); ok {
 		m.dialog.SetSize(m.width, m.height)

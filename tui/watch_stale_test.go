@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/tui/recent"
 	"github.com/snapdash/snapdash/views/statusbar"
 )
 
@@ -20,7 +21,7 @@ const staleID = "00000000-0000-4000-8000-000000000000"
 // readRecentFile returns the ids in dir's recent.json.
 func readRecentFile(t *testing.T, dir string) []string {
 	t.Helper()
-	b, err := os.ReadFile(recentPath(dir))
+	b, err := os.ReadFile(recent.Path(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestWatchDropsStaleRecent(t *testing.T) {
 	tm, p := startProbe(t, o, 120, 40)
 	p.until(t, tm, 10*time.Second, "the watch screen filled in", func(m *Model) bool {
 		items := m.inter.Items()
-		if m.listing || len(m.watchLoads) > 0 || shown(m, staleID) || len(items) != live {
+		if m.lists.listing || len(m.lists.watchLoads) > 0 || shown(m, staleID) || len(items) != live {
 			return false
 		}
 		for _, it := range items {
@@ -54,7 +55,7 @@ func TestWatchDropsStaleRecent(t *testing.T) {
 				return false
 			}
 		}
-		return watchAgrees(m, items) && !slices.Contains(m.recent, staleID)
+		return watchAgrees(m, items) && !slices.Contains(m.lists.recent, staleID)
 	})
 	// The file is written by a command: give it a moment, the program
 	// still running.
@@ -69,8 +70,8 @@ func TestWatchDropsStaleRecent(t *testing.T) {
 	if shown(m, staleID) {
 		t.Error("stale interaction kept")
 	}
-	if m.watch.Len() != live {
-		t.Errorf("watch rows %d, want %d", m.watch.Len(), live)
+	if m.watch.table.Len() != live {
+		t.Errorf("watch rows %d, want %d", m.watch.table.Len(), live)
 	}
 	if m.status.Kind == statusbar.Error || strings.Contains(m.status.Text, "unknown") {
 		t.Errorf("status %q", m.status.Text)
@@ -98,18 +99,18 @@ func TestWatchStaleRecentEitherOrder(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			m := unitModel(t, Options{StateDir: t.TempDir(), API: &recordAPI{}, Watch: true})
 			m.Update(RecentLoadedMsg{IDs: []string{staleID}})
-			if !m.watchLoads[staleID] {
-				t.Fatalf("the watch screen did not list the remembered interaction: %v", m.watchLoads)
+			if !m.lists.watchLoads[staleID] {
+				t.Fatalf("the watch screen did not list the remembered interaction: %v", m.lists.watchLoads)
 			}
 			for _, msg := range order {
 				m.Update(msg())
 			}
-			m.rebuildWatch()
-			if shown(m, staleID) || slices.Contains(m.recent, staleID) || m.watchLoads[staleID] {
-				t.Fatalf("stale interaction kept (recent %q, loads %v)", m.recent, m.watchLoads)
+			m.watch.rebuild()
+			if shown(m, staleID) || slices.Contains(m.lists.recent, staleID) || m.lists.watchLoads[staleID] {
+				t.Fatalf("stale interaction kept (recent %q, loads %v)", m.lists.recent, m.lists.watchLoads)
 			}
-			if m.watch.Len() != 1 {
-				t.Errorf("watch rows %d, want 1", m.watch.Len())
+			if m.watch.table.Len() != 1 {
+				t.Errorf("watch rows %d, want 1", m.watch.table.Len())
 			}
 			if m.status.Kind == statusbar.Error {
 				t.Errorf("status %q", m.status.Text)
@@ -119,7 +120,7 @@ func TestWatchStaleRecentEitherOrder(t *testing.T) {
 	m := unitModel(t, Options{StateDir: t.TempDir(), API: &recordAPI{}, Watch: true})
 	m.Update(RecentLoadedMsg{IDs: []string{staleID}})
 	m.Update(SnapshotsLoadedMsg{InteractionID: staleID, Err: &client.APIError{Op: "list snapshots", ID: staleID, Status: 503}})
-	if !shown(m, staleID) || !slices.Contains(m.recent, staleID) {
+	if !shown(m, staleID) || !slices.Contains(m.lists.recent, staleID) {
 		t.Fatal("forgotten after a 503")
 	}
 }
@@ -129,10 +130,10 @@ func TestWatchStaleRecentEitherOrder(t *testing.T) {
 func TestRecentWritesInOrder(t *testing.T) {
 	dir := t.TempDir()
 	m := unitModel(t, Options{StateDir: dir, API: &recordAPI{}})
-	m.recent = []string{"old", staleID}
-	older := m.writeRecent()
-	m.recent = []string{"old"}
-	newer := m.writeRecent()
+	m.lists.recent = []string{"old", staleID}
+	older := m.lists.writeRecent()
+	m.lists.recent = []string{"old"}
+	newer := m.lists.writeRecent()
 	newer()
 	older()
 	if got := readRecentFile(t, dir); !slices.Equal(got, []string{"old"}) {

@@ -20,7 +20,7 @@ import (
 // rows rebuilt since the last change.
 func watchComplete(m *Model) bool {
 	items := m.inter.Items()
-	if m.Focus().Screen != "watch" || m.listing || len(m.watchLoads) > 0 || len(items) == 0 {
+	if m.Focus().Screen != "watch" || m.lists.listing || len(m.lists.watchLoads) > 0 || len(items) == 0 {
 		return false
 	}
 	for _, it := range items {
@@ -34,7 +34,7 @@ func watchComplete(m *Model) bool {
 // watchAgrees reports whether the watch table shows every interaction the
 // list shows, with the same pending requests: rebuilt since the last change.
 func watchAgrees(m *Model, items []interactions.Item) bool {
-	rows := m.watch.Rows()
+	rows := m.watch.table.Rows()
 	if len(rows) != len(items) {
 		return false
 	}
@@ -61,7 +61,7 @@ func TestScreenWatch(t *testing.T) {
 			o := f.options()
 			o.WarnAfter, o.CriticalAfter = 2*time.Minute, 3*time.Hour
 			tm, p := startProbe(t, o, sz[0], sz[1])
-			p.until(t, tm, 10*time.Second, "the interactions", func(m *Model) bool { return !m.listing && len(m.inter.Items()) > 0 })
+			p.until(t, tm, 10*time.Second, "the interactions", func(m *Model) bool { return !m.lists.listing && len(m.inter.Items()) > 0 })
 			keys(tm, "w")
 			p.until(t, tm, 10*time.Second, "a complete watch screen", watchComplete)
 			m := finalModel(t, tm)
@@ -85,15 +85,15 @@ func TestWatchEnterOpensInteraction(t *testing.T) {
 	if m.screen != screenWatch || cmd == nil {
 		t.Fatalf("w: screen %v", m.screen)
 	}
-	if !m.watchLoads["int-2"] || m.watchLoads["int-1"] {
-		t.Fatalf("watch listings in flight: %v (int-1 is listed already)", m.watchLoads)
+	if !m.lists.watchLoads["int-2"] || m.lists.watchLoads["int-1"] {
+		t.Fatalf("watch listings in flight: %v (int-1 is listed already)", m.lists.watchLoads)
 	}
 	m.Update(SnapshotsLoadedMsg{InteractionID: "int-2"})
-	if m.watch.Len() != 2 {
-		t.Fatalf("watch rows %d", m.watch.Len())
+	if m.watch.table.Len() != 2 {
+		t.Fatalf("watch rows %d", m.watch.table.Len())
 	}
 	// The most urgent row (int-1: a picture waiting 10 minutes) is first.
-	if r, _ := m.watch.Selected(); r.InteractionID != "int-1" || r.Awaiting != 1 {
+	if r, _ := m.watch.table.Selected(); r.InteractionID != "int-1" || r.Awaiting != 1 {
 		t.Fatalf("selected row %+v", r)
 	}
 	for _, k := range []string{"a", "d", "r", "u"} {
@@ -123,22 +123,22 @@ func TestWatchEnterOpensInteraction(t *testing.T) {
 // rows only on the next tick (at most once a second).
 func TestWatchRowsRebuiltOncePerTick(t *testing.T) {
 	m := unitModel(t, Options{Watch: true})
-	before := m.watch.Len()
+	before := m.watch.table.Len()
 	for i := 0; i < 100; i++ {
 		m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateLive,
 			Events: []client.Event{ev(client.EventSnapshotRequested, fmt.Sprintf("s%d", i))}}})
 	}
-	if r, _ := m.watch.Selected(); r.Pending != 0 || m.watch.Len() != before {
+	if r, _ := m.watch.table.Selected(); r.Pending != 0 || m.watch.table.Len() != before {
 		t.Fatalf("rows rebuilt before the tick: %+v", r)
 	}
 	m.Update(watchTick(m))
-	if r, _ := m.watch.Selected(); r.Pending != 100 || m.watch.Len() != 1 {
+	if r, _ := m.watch.table.Selected(); r.Pending != 100 || m.watch.table.Len() != 1 {
 		t.Fatalf("after the tick: %+v", r)
 	}
 }
 
 // watchTick runs the watch screen's next tick (it waits a second).
-func watchTick(m *Model) tea.Msg { return m.watch.StartTicking()() }
+func watchTick(m *Model) tea.Msg { return m.watch.table.StartTicking()() }
 
 // TestWatchShowsPendingFromBeforeStart: with the stream's replay, requests
 // made before the dashboard started are pending on the watch screen, as
@@ -169,7 +169,7 @@ func TestWatchShowsPendingFromBeforeStart(t *testing.T) {
 		return n == total
 	})
 	m := finalModel(t, tm)
-	for _, r := range m.watch.Rows() {
+	for _, r := range m.watch.table.Rows() {
 		if r.Pending != want[r.InteractionID] {
 			t.Errorf("%s: %d pending, the simulator has %d", r.Customer, r.Pending, want[r.InteractionID])
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/insight"
 	"github.com/snapdash/snapdash/views/watch"
 )
 
@@ -18,10 +19,31 @@ const (
 	screenWatch                 // every live interaction (supervisors)
 )
 
-// newWatch builds the watch table with the dashboard's keys and thresholds.
-func newWatch(m *Model) watch.Model {
-	w := watch.New(m.c, watch.Thresholds{Warn: m.opts.WarnAfter, Critical: m.opts.CriticalAfter})
-	k := m.keys
+// watchRoom owns the watch screen (every live interaction at a glance,
+// for supervisors): its table, rebuilt from the store at most once a
+// second and only when something changed, its cursor (on the most urgent
+// row until the user moves it), its keys and its legend. The root owns
+// which screen is up (Model.screen) and routes the watch screen's keys,
+// mouse and ticks here; the listings that fill it in are the lists room's.
+type watchRoom struct {
+	*hub // shared services (hub.go)
+
+	table watch.Model
+	built uint64 // store.changes at the last rebuild
+	moved bool   // the user moved the cursor
+
+	// lastEvent is the live stream's newest event time by interaction id
+	// (stream.go fills it in): how long each has been quiet.
+	lastEvent map[string]time.Time
+	// pictures are the charts' pictures (journal.go's chartPictures).
+	pictures func() []insight.Picture
+}
+
+// newWatchRoom builds the watch table with the dashboard's keys and
+// thresholds; lastEvent and pictures are described in watchRoom.
+func newWatchRoom(h *hub, lastEvent map[string]time.Time, pictures func() []insight.Picture) *watchRoom {
+	w := watch.New(h.c, watch.Thresholds{Warn: h.opts.WarnAfter, Critical: h.opts.CriticalAfter})
+	k := h.keys
 	wk := watch.DefaultKeyMap()
 	wk.Up, wk.Down, wk.PageUp, wk.PageDown = k.Up, k.Down, k.PageUp, k.PageDown
 	rebind := func(b key.Binding, desc string) key.Binding {
@@ -30,52 +52,87 @@ func newWatch(m *Model) watch.Model {
 	wk.Top, wk.Bottom = rebind(k.Top, "most urgent"), rebind(k.Bottom, "least urgent")
 	wk.Open = rebind(k.Preview, "open")
 	w.KeyMap = wk
-	w.SetTick(m.opts.Tick)
-	return w
+	w.SetTick(h.opts.Tick)
+	return &watchRoom{hub: h, table: w, lastEvent: lastEvent, pictures: pictures}
 }
+
+// open builds the table from what is known now, the cursor on the most
+// urgent row, and starts its clock.
+func (w *watchRoom) open() tea.Cmd {
+	w.moved = false
+	w.rebuild()
+	return w.table.StartTicking()
+}
+
+// close stops the table's clock.
+func (w *watchRoom) close() { w.table.StopTicking() }
+
+// rebuild recomputes the rows from the store. Until the user moves the
+// cursor it stays on the most urgent row, as rows fill in.
+func (w *watchRoom) rebuild() {
+	rows := w.store.watchRows(w.lastEvent) // sorted, most urgent first
+	w.table.SetRows(rows)
+	w.table.SetPictures(w.pictures())
+	if !w.moved && len(rows) > 0 {
+		w.table.Select(rows[0].InteractionID)
+	}
+	w.built = w.store.changes
+}
+
+// update hands the table a key or a mouse message: the user moves the
+// cursor, so it no longer follows the most urgent row.
+func (w *watchRoom) update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	w.table, cmd = w.table.Update(msg)
+	w.moved = true
+	return cmd
+}
+
+// legend is the footer's note on the watch screen: the thresholds.
+func (w *watchRoom) legend() string {
+	th := w.table.Thresholds()
+	return "late > " + watch.FormatAge(th.Warn) + " · critical > " + watch.FormatAge(th.Critical)
+}
+
+// onTick keeps the ages fresh and, while the screen is up, rebuilds the
+// rows at most once a second, and only when something changed.
+func (w *watchRoom) onTick(msg watch.TickMsg, up bool) tea.Cmd {
+	var cmd tea.Cmd
+	w.table, cmd = w.table.Update(msg)
+	if up && w.store.changes != w.built {
+		w.rebuild()
+	}
+	return cmd
+}
+
+// The root's side of the watch screen: which screen is up, its layout and
+// the keys every screen shares.
 
 // openWatch shows the watch screen, built from what is known now and
 // filled in by listing every interaction's snapshots.
 func (m *Model) openWatch() tea.Cmd {
 	m.screen = screenWatch
-	m.watchMoved = false
-	m.rebuildWatch()
+	tick := m.watch.open()
 	if m.width > 0 {
 		m.layout()
 	}
-	return tea.Batch(m.watch.StartTicking(), m.pumpWatch(), m.loadJournal())
+	return tea.Batch(tick, m.lists.pumpListings(), m.loadJournal())
 }
 
 // closeWatch goes back to the panes.
 func (m *Model) closeWatch() {
 	m.screen = screenMain
-	m.watch.StopTicking()
+	m.watch.close()
 	if m.width > 0 {
 		m.layout()
 	}
 }
 
-// rebuildWatch recomputes the rows from the store. Until the user moves
-// the cursor it stays on the most urgent row, as rows fill in.
-func (m *Model) rebuildWatch() {
-	rows := m.store.watchRows(m.lastEvent) // sorted, most urgent first
-	m.watch.SetRows(rows)
-	m.watch.SetPictures(m.chartPictures())
-	if !m.watchMoved && len(rows) > 0 {
-		m.watch.Select(rows[0].InteractionID)
-	}
-	m.watchBuilt = m.store.changes
-}
-
-// pumpWatch runs the listing scheduler (see pumpListings): the watch
-// screen, the review queue (n, N) and the count of pictures awaiting review
-// cover every interaction.
-func (m *Model) pumpWatch() tea.Cmd { return m.pumpListings() }
-
 // watchKey handles a key on the watch screen: it has no action keys, so it
 // is read-only whatever --act says.
 func (m *Model) watchKey(k tea.KeyMsg) tea.Cmd {
 	km := &m.keys
+	back := slices.Contains(km.Back.Keys(), k.String())
 	switch {
 	case key.Matches(k, km.Quit):
 		return m.askQuit()
@@ -85,45 +142,15 @@ func (m *Model) watchKey(k tea.KeyMsg) tea.Cmd {
 		return m.openFilter()
 	case key.Matches(k, km.Command):
 		return m.openCmdline()
-	case slices.Contains(km.Back.Keys(), k.String()) && m.clearFilter():
-	case key.Matches(k, km.Watch), slices.Contains(km.Back.Keys(), k.String()):
+	case back && m.clearFilter():
+	case key.Matches(k, km.Watch), back:
 		m.closeWatch()
 	case key.Matches(k, km.Refresh):
-		return m.refreshAll()
+		return m.lists.refreshAll()
 	default:
-		var cmd tea.Cmd
-		m.watch, cmd = m.watch.Update(k)
-		m.watchMoved = true
-		return cmd
+		return m.watch.update(k)
 	}
 	return nil
-}
-
-// watchLegend is the footer's note on the watch screen: the thresholds.
-func (m *Model) watchLegend() string {
-	th := m.watch.Thresholds()
-	return "late > " + watch.FormatAge(th.Warn) + " · critical > " + watch.FormatAge(th.Critical)
-}
-
-// refreshAll re-lists the interactions and, through pumpWatch, every
-// interaction's snapshots.
-func (m *Model) refreshAll() tea.Cmd {
-	for _, e := range m.store.list {
-		e.listed, e.err = false, nil
-	}
-	m.setStatusInfo("refreshing…")
-	return tea.Batch(m.loadInteractions(), m.pumpWatch())
-}
-
-// onWatchTick keeps the ages fresh and rebuilds the rows at most once a
-// second, and only when something changed.
-func (m *Model) onWatchTick(msg watch.TickMsg) tea.Cmd {
-	var cmd tea.Cmd
-	m.watch, cmd = m.watch.Update(msg)
-	if m.screen == screenWatch && m.store.changes != m.watchBuilt {
-		m.rebuildWatch()
-	}
-	return cmd
 }
 
 // openInteraction leaves the watch screen for the interaction's snapshots.
@@ -133,12 +160,12 @@ func (m *Model) openInteraction(id string) tea.Cmd {
 	e, created := m.store.ensure(id, m.opts.Now())
 	var cmds []tea.Cmd
 	if created {
-		cmds = append(cmds, m.loadInteraction(id))
+		cmds = append(cmds, m.lists.loadInteraction(id))
 	}
 	cmds = append(cmds, m.selectInteraction(id))
 	if !e.listed && !e.loading {
 		e.loading = true
-		cmds = append(cmds, m.loadSnapshots(id))
+		cmds = append(cmds, m.lists.loadSnapshots(id))
 	}
 	m.refreshLists()
 	m.inter.Select(id)
