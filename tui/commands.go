@@ -85,7 +85,7 @@ func (m *Model) onInteractions(msg InteractionsLoadedMsg) tea.Cmd {
 	now := m.opts.Now()
 	for _, it := range msg.Interactions {
 		m.store.setInteraction(it, now)
-		m.link.LearnInteraction(it)
+		m.live.link.LearnInteraction(it)
 	}
 	if m.status.Text == "refreshing…" {
 		m.setStatusInfo("")
@@ -133,7 +133,7 @@ func (m *Model) onInteraction(msg InteractionLoadedMsg) tea.Cmd {
 		return nil
 	}
 	m.store.setInteraction(msg.Interaction, m.opts.Now())
-	m.link.LearnInteraction(msg.Interaction)
+	m.live.link.LearnInteraction(msg.Interaction)
 	return m.ensureSelection()
 }
 
@@ -205,7 +205,7 @@ func (m *Model) onSnapshots(msg SnapshotsLoadedMsg) tea.Cmd {
 		return nil
 	}
 	m.listedOK(e)
-	m.link.LearnSnapshots(msg.Snapshots...)
+	m.live.link.LearnSnapshots(msg.Snapshots...)
 	m.store.listed(e, msg.Snapshots, msg.Asked)
 	if e.relist {
 		e.relist, e.loading = false, true
@@ -220,7 +220,7 @@ func (m *Model) onSnapshot(msg SnapshotLoadedMsg) tea.Cmd {
 		return nil
 	}
 	s := msg.Snapshot
-	m.link.LearnSnapshots(s)
+	m.live.link.LearnSnapshots(s)
 	e, r := m.store.row(s.ID)
 	if e == nil && s.InteractionID != "" {
 		e, _ = m.store.ensure(s.InteractionID, m.opts.Now())

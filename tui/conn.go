@@ -27,81 +27,81 @@ type connState struct {
 
 // setConn records the state an update reports, logs changes in the events
 // pane and starts the countdown while a new attempt is awaited.
-func (m *Model) setConn(u client.StreamUpdate) tea.Cmd {
-	prev := m.cs.conn
+func (r *liveRoom) setConn(u client.StreamUpdate) tea.Cmd {
+	prev := r.cs.conn
 	switch u.State {
 	case client.StateLive:
-		m.cs.conn = header.Live
+		r.cs.conn = header.Live
 	case client.StateReconnecting:
-		m.cs.conn = header.Reconnecting
+		r.cs.conn = header.Reconnecting
 	case client.StatePolling:
-		m.cs.conn = header.Polling
+		r.cs.conn = header.Polling
 	case client.StateOffline:
-		m.cs.conn = header.Offline
+		r.cs.conn = header.Offline
 	default:
-		m.cs.conn = header.Connecting
+		r.cs.conn = header.Connecting
 	}
-	m.cs.note, m.cs.retryAt, m.cs.since = "", u.RetryAt, u.Since
-	m.cs.via = ""
+	r.cs.note, r.cs.retryAt, r.cs.since = "", u.RetryAt, u.Since
+	r.cs.via = ""
 	if u.Transport == client.TransportMQTT {
-		m.cs.via = string(u.Transport)
+		r.cs.via = string(u.Transport)
 	}
 	var ee *client.EventError
 	if errors.As(u.Err, &ee) {
-		m.logEvent(events.Error, "an event could not be read: "+ee.Error())
+		r.logEvent(events.Error, "an event could not be read: "+ee.Error())
 	}
-	if m.cs.conn != prev {
+	if r.cs.conn != prev {
 		kind, text := events.Event, "stream "+u.State.String()
-		if u.Err != nil && ee == nil && m.cs.conn != header.Live {
+		if u.Err != nil && ee == nil && r.cs.conn != header.Live {
 			kind, text = events.Error, text+": "+u.Err.Error()
 		}
-		m.logEvent(kind, text)
+		r.logEvent(kind, text)
 	}
-	if (m.cs.conn == header.Reconnecting || m.cs.conn == header.Offline) && !m.cs.ticking {
-		m.cs.ticking = true
-		m.cs.gen++
-		return m.connTick(m.cs.gen)
+	if (r.cs.conn == header.Reconnecting || r.cs.conn == header.Offline) && !r.cs.ticking {
+		r.cs.ticking = true
+		r.cs.gen++
+		return r.connTick(r.cs.gen)
 	}
 	return nil
 }
 
-func (m *Model) connTick(gen int) tea.Cmd {
-	return m.opts.Tick(time.Second, func(time.Time) tea.Msg { return ConnTickMsg{Gen: gen} })
+func (r *liveRoom) connTick(gen int) tea.Cmd {
+	return r.opts.Tick(time.Second, func(time.Time) tea.Msg { return ConnTickMsg{Gen: gen} })
 }
 
 // onConnTick keeps the countdown going while it is needed.
-func (m *Model) onConnTick(msg ConnTickMsg) tea.Cmd {
-	if msg.Gen != m.cs.gen {
+func (r *liveRoom) onConnTick(msg ConnTickMsg) tea.Cmd {
+	if msg.Gen != r.cs.gen {
 		return nil
 	}
-	if m.cs.conn != header.Reconnecting && m.cs.conn != header.Offline {
-		m.cs.ticking = false
+	if r.cs.conn != header.Reconnecting && r.cs.conn != header.Offline {
+		r.cs.ticking = false
 		return nil
 	}
-	return m.connTick(m.cs.gen)
+	return r.connTick(r.cs.gen)
 }
 
 // connDetail is what follows the state in the header.
-func (m *Model) connDetail() string {
-	if m.cs.note != "" {
-		return m.cs.note
+func (r *liveRoom) connDetail() string {
+	if r.cs.note != "" {
+		return r.cs.note
 	}
-	now := m.wall()
+	now := r.wall()
 	next := ""
-	if !m.cs.retryAt.IsZero() {
-		if d := m.cs.retryAt.Sub(now); d > 0 {
+	if !r.cs.retryAt.IsZero() {
+		if d := r.cs.retryAt.Sub(now); d > 0 {
 			next = "next try in " + fmtCountdown(d)
 		} else {
 			next = "trying now"
 		}
 	}
-	switch m.cs.conn {
+	switch r.cs.conn {
 	case header.Reconnecting:
 		return next
 	case header.Offline:
 		s := ""
-		if !m.cs.since.IsZero() {
-			s = "since " + m.cs.since.In(m.opts.Location).Format("15:04:05")
+		if !r.cs.since.IsZero() {
+			s = "since " + r.cs.since.In(r.opts.Location).Format("15:04:05")
 		}
 		if s != "" && next != "" {
 			return s + " · " + next

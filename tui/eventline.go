@@ -18,16 +18,16 @@ const maxRawRunes = 400
 // again each time the line is drawn (describeEvent), with what is known
 // then. Unknown types are shown as they came: the type and the compact
 // JSON. The pane sanitizes every string.
-func (m *Model) eventEntry(ev client.Event) events.Entry {
+func (r *liveRoom) eventEntry(ev client.Event) events.Entry {
 	iid := ev.InteractionID
 	if iid == "" {
-		if e, _ := m.store.row(ev.SnapshotID); e != nil {
+		if e, _ := r.store.row(ev.SnapshotID); e != nil {
 			iid = e.id
 		}
 	}
 	at := ev.Timestamp
 	if at.IsZero() {
-		at = m.opts.Now()
+		at = r.opts.Now()
 	}
 	ev.Raw = []byte(rawJSON(ev.Raw)) // bounded: the pane keeps thousands
 	en := events.Entry{At: at, Kind: events.Event, Seq: ev.Seq, Type: ev.Type, Interaction: iid, Event: &ev}
@@ -50,26 +50,26 @@ func (m *Model) eventEntry(ev client.Event) events.Entry {
 	default:
 		en.Symbol = "?"
 	}
-	en.Who, en.Text = m.describeEvent(ev)
+	en.Who, en.Text = r.describeEvent(ev)
 	return en
 }
 
 // describeEvent says who acted in ev and what happened, naming users,
 // customers and interactions as the store knows them now.
-func (m *Model) describeEvent(ev client.Event) (who, text string) {
-	e := m.store.byID[ev.InteractionID]
+func (r *liveRoom) describeEvent(ev client.Event) (who, text string) {
+	e := r.store.byID[ev.InteractionID]
 	if e == nil {
-		e, _ = m.store.row(ev.SnapshotID)
+		e, _ = r.store.row(ev.SnapshotID)
 	}
 	iid := ev.InteractionID
 	if iid == "" && e != nil {
 		iid = e.id
 	}
-	who = m.who(e, ev.UserID)
+	who = r.who(e, ev.UserID)
 	typ := ev.SnapshotType
 	// where names the interaction unless the line names its customer.
 	where := ""
-	if title := m.title(e); e != nil && title != who && title != m.target(e, ev.TargetUserID) {
+	if title := r.title(e); e != nil && title != who && title != r.target(e, ev.TargetUserID) {
 		where = " · " + title
 	} else if e == nil && iid != "" {
 		where = " · " + short(iid)
@@ -80,7 +80,7 @@ func (m *Model) describeEvent(ev client.Event) (who, text string) {
 	}
 	switch ev.Type {
 	case client.EventSnapshotRequested:
-		text = "requested " + pictureOf("a", typ) + " from " + m.target(e, ev.TargetUserID) + snap + where
+		text = "requested " + pictureOf("a", typ) + " from " + r.target(e, ev.TargetUserID) + snap + where
 	case client.EventSnapshotAcquired:
 		verb := "sent"
 		if e == nil || ev.UserID == "" || ev.UserID != e.customerID() {
@@ -95,10 +95,10 @@ func (m *Model) describeEvent(ev client.Event) (who, text string) {
 	case client.EventSnapshotDiscarded:
 		text = "discarded " + pictureOf("the", typ) + snap + where
 	case client.EventSnapshotCameraRequested:
-		text = "sent camera command " + cameraLabel(ev.CameraRequestType) + " to " + m.target(e, ev.TargetUserID) + where
+		text = "sent camera command " + cameraLabel(ev.CameraRequestType) + " to " + r.target(e, ev.TargetUserID) + where
 	case client.EventSnapshotCameraRequestProcessed:
 		label := "camera command"
-		if t, ok := m.cam.Type(ev.SnapshotCameraRequestID); ok {
+		if t, ok := r.cam.Type(ev.SnapshotCameraRequestID); ok {
 			label = cameraLabel(t)
 		}
 		text = label + ": done" + where
@@ -116,7 +116,7 @@ func (m *Model) describeEvent(ev client.Event) (who, text string) {
 }
 
 // title is the interaction's name as the pane shows it.
-func (m *Model) title(e *ientry) string {
+func (r *liveRoom) title(e *ientry) string {
 	if e == nil {
 		return ""
 	}
@@ -124,11 +124,11 @@ func (m *Model) title(e *ientry) string {
 }
 
 // who names a user: "you", the interaction's customer, else the user id.
-func (m *Model) who(e *ientry, userID string) string {
+func (r *liveRoom) who(e *ientry, userID string) string {
 	switch {
 	case userID == "":
 		return ""
-	case userID == m.opts.Identity.UserID:
+	case userID == r.opts.Identity.UserID:
 		return "you"
 	case e != nil && e.data.CustomerName != "" && (userID == e.data.CustomerUserID || userID == e.customerID()):
 		return strings.TrimSpace(sanitize.Line(e.data.CustomerName))
@@ -153,8 +153,8 @@ func pictureOf(det, typ string) string {
 }
 
 // target names the user a request or command is sent to.
-func (m *Model) target(e *ientry, userID string) string {
-	if n := m.who(e, userID); n != "" {
+func (r *liveRoom) target(e *ientry, userID string) string {
+	if n := r.who(e, userID); n != "" {
 		return n
 	}
 	return "the customer"

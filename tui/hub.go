@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/tui/tasks"
 	"github.com/snapdash/snapdash/views/common"
@@ -26,6 +27,10 @@ type hub struct {
 	st     *theme.Styles
 	c      *common.Common // shared with the components: styles, clock, spinner frame
 	keys   KeyMap
+	// wall is the real clock, for what runs on it: the stream's countdown
+	// (its times come from the stream), the listing scheduler, double
+	// clicks. Options.Now may be a test's fixed clock.
+	wall func() time.Time
 
 	store  *store         // what the server said, by interaction
 	tasks  tasks.Registry // requests, uploads, copies, downloads, approvals and discards in flight
@@ -41,6 +46,18 @@ type hub struct {
 
 	dialog  dialogModel // the open dialog; nil when none is
 	subject string      // what the open dialog acts on (Focus)
+}
+
+// ring rings the terminal bell when asked to (Options.Bell).
+func (m *hub) ring() tea.Cmd {
+	out := m.opts.Output
+	if !m.opts.Bell || out == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		_, _ = out.Write([]byte{'\a'})
+		return nil
+	}
 }
 
 // readOnly reports whether actions are disabled.

@@ -218,14 +218,14 @@ func TestHeaderCountsDownToTheNextTry(t *testing.T) {
 	m.wall = func() time.Time { return wall }
 	_, cmd := m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateReconnecting,
 		RetryAt: wall.Add(4 * time.Second), Since: wall.Add(-time.Second)}})
-	if cmd == nil || !m.cs.ticking {
+	if cmd == nil || !m.live.cs.ticking {
 		t.Fatal("no countdown tick")
 	}
 	if v := m.View(); !strings.Contains(v, "◌ reconnecting (next try in 4s)") {
 		t.Fatalf("header:\n%s", strings.SplitN(v, "\n", 2)[0])
 	}
 	wall = wall.Add(3 * time.Second)
-	m.Update(ConnTickMsg{Gen: m.cs.gen})
+	m.Update(ConnTickMsg{Gen: m.live.cs.gen})
 	if v := m.View(); !strings.Contains(v, "next try in 1s") {
 		t.Fatalf("after 3s:\n%s", strings.SplitN(v, "\n", 2)[0])
 	}
@@ -235,10 +235,10 @@ func TestHeaderCountsDownToTheNextTry(t *testing.T) {
 		t.Fatalf("offline:\n%s", strings.SplitN(v, "\n", 2)[0])
 	}
 	m.Update(live())
-	if m.cs.conn != header.Live {
+	if m.live.cs.conn != header.Live {
 		t.Fatal("not live")
 	}
-	if _, cmd := m.Update(ConnTickMsg{Gen: m.cs.gen}); m.cs.ticking {
+	if _, cmd := m.Update(ConnTickMsg{Gen: m.live.cs.gen}); m.live.cs.ticking {
 		_ = cmd
 		t.Fatal("the countdown kept ticking while live")
 	}

@@ -43,7 +43,7 @@ func (m *Model) openWatch() tea.Cmd {
 	if m.width > 0 {
 		m.layout()
 	}
-	return tea.Batch(m.watch.StartTicking(), m.pumpWatch(), m.loadJournal())
+	return tea.Batch(m.watch.StartTicking(), m.pumpWatch(), m.live.loadJournal())
 }
 
 // closeWatch goes back to the panes.
@@ -58,9 +58,9 @@ func (m *Model) closeWatch() {
 // rebuildWatch recomputes the rows from the store. Until the user moves
 // the cursor it stays on the most urgent row, as rows fill in.
 func (m *Model) rebuildWatch() {
-	rows := m.store.watchRows(m.lastEvent) // sorted, most urgent first
+	rows := m.store.watchRows(m.live.lastEvent) // sorted, most urgent first
 	m.watch.SetRows(rows)
-	m.watch.SetPictures(m.chartPictures())
+	m.watch.SetPictures(m.live.chartPictures())
 	if !m.watchMoved && len(rows) > 0 {
 		m.watch.Select(rows[0].InteractionID)
 	}
