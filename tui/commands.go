@@ -232,40 +232,6 @@ func (m *Model) onSnapshot(msg SnapshotLoadedMsg) tea.Cmd {
 	return nil
 }
 
-// waitStream waits for the next batch of the event stream and merges every
-// batch already waiting, so a burst becomes one message and one redraw. It
-// holds no goroutine of its own: it is an ordinary tea.Cmd, started again
-// after each message.
-func waitStream(ch <-chan client.StreamUpdate) tea.Cmd {
-	return func() tea.Msg {
-		u, ok := <-ch
-		if !ok {
-			return StreamClosedMsg{}
-		}
-		for {
-			select {
-			case n, ok := <-ch:
-				if !ok {
-					return StreamUpdateMsg{Update: u}
-				}
-				u = mergeUpdates(u, n)
-			default:
-				return StreamUpdateMsg{Update: u}
-			}
-		}
-	}
-}
-
-func mergeUpdates(a, b client.StreamUpdate) client.StreamUpdate {
-	b.Events = append(a.Events, b.Events...)
-	b.Resync = a.Resync || b.Resync
-	b.Relist = a.Relist || b.Relist
-	if b.Err == nil {
-		b.Err = a.Err
-	}
-	return b
-}
-
 // fmtTime formats an absolute time for details.
 func (m *Model) fmtTime(t time.Time) string {
 	if t.IsZero() {

@@ -1,13 +1,15 @@
 package tui
 
 import (
+	"strconv"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
+	"github.com/snapdash/snapdash/tui/upstream"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/header"
 	"github.com/snapdash/snapdash/views/statusbar"
-	"strconv"
 )
 
 // fetchEach is the most snapshots of one interaction a batch fetches one by
@@ -66,6 +68,20 @@ func (r *liveRoom) apply(evs []client.Event, listing bool) *batch {
 	}
 	r.plan(b)
 	return b
+}
+
+// waitStream waits for the next batch of the event stream and merges every
+// batch already waiting (upstream.Next), so a burst becomes one message and
+// one redraw. It holds no goroutine of its own: it is an ordinary tea.Cmd,
+// started again after each message.
+func waitStream(ch <-chan client.StreamUpdate) tea.Cmd {
+	return func() tea.Msg {
+		u, ok := upstream.Next(ch)
+		if !ok {
+			return StreamClosedMsg{}
+		}
+		return StreamUpdateMsg{Update: u}
+	}
 }
 
 // isHistory reports whether ev happened before the dashboard started (the
