@@ -48,7 +48,7 @@ type liveRoom struct {
 func newLiveRoom(h *hub, cam *camcorr.Model) *liveRoom {
 	r := &liveRoom{hub: h, cam: cam, lastEvent: map[string]time.Time{}, link: client.NewOfflineLinker()}
 	if h.opts.NoStream {
-		r.cs.conn, r.cs.note = header.Offline, "no event stream"
+		r.cs.State, r.cs.Note = header.Offline, "no event stream"
 	}
 	return r
 }
@@ -60,7 +60,7 @@ func (r *liveRoom) start() tea.Cmd {
 		return nil
 	}
 	if r.opts.UserEndpointID == "" {
-		r.cs.conn, r.cs.note = header.Offline, "no user endpoint"
+		r.cs.State, r.cs.Note = header.Offline, "no user endpoint"
 		return nil
 	}
 	// Replay: the server's history first, so requests still pending
@@ -76,7 +76,7 @@ func (r *liveRoom) start() tea.Cmd {
 
 // closed notes that the stream ended (the program is stopping).
 func (r *liveRoom) closed() {
-	r.cs.conn, r.cs.note = header.Offline, "stream closed"
+	r.cs.State, r.cs.Note = header.Offline, "stream closed"
 }
 
 // onStream hands one (merged) update of the event stream to the live room

@@ -51,7 +51,7 @@ func (r *liveRoom) connect(u client.StreamUpdate) tea.Cmd {
 	// reconnect, resync, replay), so its line goes first. MQTT's Relist
 	// (it brings only this endpoint's events: the rest of the
 	// organization is re-listed on the stream's timer) says nothing.
-	if u.Resync && r.cs.conn != header.Polling {
+	if u.Resync && r.cs.State != header.Polling {
 		r.logEvent(events.Event, "resync: the server could not replay every event; re-listing")
 	}
 	return tea.Batch(cmds...)

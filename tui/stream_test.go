@@ -235,7 +235,7 @@ func TestHeaderCountsDownToTheNextTry(t *testing.T) {
 		t.Fatalf("offline:\n%s", strings.SplitN(v, "\n", 2)[0])
 	}
 	m.Update(live())
-	if m.live.cs.conn != header.Live {
+	if m.live.cs.State != header.Live {
 		t.Fatal("not live")
 	}
 	if _, cmd := m.Update(ConnTickMsg{Gen: m.live.cs.gen}); m.live.cs.ticking {
