@@ -95,16 +95,6 @@ func (r *liveRoom) journalSee(msg tea.Msg) {
 		r.journalFailed(err)
 	}
 	j := r.opts.Journal
-	act := func(a JournalAction, err error) {
-		if j == nil {
-			return
-		}
-		a.User = r.opts.Identity.UserID
-		if err != nil {
-			a.Err = err.Error()
-		}
-		j.Act(a)
-	}
 	switch msg := msg.(type) {
 	case StreamUpdateMsg:
 		evs := msg.Update.Events
@@ -121,37 +111,60 @@ func (r *liveRoom) journalSee(msg tea.Msg) {
 			js.early = append(js.early, evs...)
 		}
 		r.store.changes++ // the charts redraw on the watch screen's next tick
-	case RequestDoneMsg:
-		act(JournalAction{Kind: journal.ActRequest, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err)
-	case review.DoneMsg:
-		kind := journal.ActApprove
-		if msg.Op.Kind == review.Discard {
-			kind = journal.ActDiscard
-		}
-		act(JournalAction{Kind: kind, Interaction: r.store.owner[msg.Op.SnapshotID], Snapshot: msg.Op.SnapshotID, Detail: msg.Op.Type}, msg.Err)
-	case camcorr.SentMsg:
-		act(JournalAction{Kind: journal.ActCamera, Snapshot: msg.RequestID, Detail: string(msg.Type)}, msg.Err)
-	case UploadDoneMsg:
-		act(JournalAction{Kind: journal.ActUpload, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err)
 	case journalLoadedMsg:
-		js.loading, js.loaded = false, true
-		if msg.Err == nil && msg.Fold != nil {
-			for _, ev := range js.early {
-				msg.Fold.Event(ev)
+		r.journalLoaded(msg)
+	default:
+		if a, refusal, ok := r.journalAction(msg); ok && j != nil {
+			a.User = r.opts.Identity.UserID
+			if refusal != nil {
+				a.Err = refusal.Error()
 			}
-			js.fold = msg.Fold
-			js.folded = nil // the new fold has none of the store
-		}
-		js.early = nil
-		r.store.changes++
-		if msg.Err != nil {
-			r.journalFailed(msg.Err)
+			j.Act(a)
 		}
 	}
 	if j != nil && !js.said && r.opts.JournalErr == nil {
 		if err := j.Err(); err != nil {
 			r.journalFailed(err)
 		}
+	}
+}
+
+// journalAction is the action's result msg answers, as the journal keeps
+// it, and the server's refusal; ok is false when msg answers no action.
+func (r *liveRoom) journalAction(msg tea.Msg) (a JournalAction, refusal error, ok bool) {
+	switch msg := msg.(type) {
+	case RequestDoneMsg:
+		return JournalAction{Kind: journal.ActRequest, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err, true
+	case review.DoneMsg:
+		kind := journal.ActApprove
+		if msg.Op.Kind == review.Discard {
+			kind = journal.ActDiscard
+		}
+		return JournalAction{Kind: kind, Interaction: r.store.owner[msg.Op.SnapshotID], Snapshot: msg.Op.SnapshotID, Detail: msg.Op.Type}, msg.Err, true
+	case camcorr.SentMsg:
+		return JournalAction{Kind: journal.ActCamera, Snapshot: msg.RequestID, Detail: string(msg.Type)}, msg.Err, true
+	case UploadDoneMsg:
+		return JournalAction{Kind: journal.ActUpload, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err, true
+	}
+	return JournalAction{}, nil, false
+}
+
+// journalLoaded takes the journal's last hours for the charts, with the
+// events that came while it was read.
+func (r *liveRoom) journalLoaded(msg journalLoadedMsg) {
+	js := &r.jstate
+	js.loading, js.loaded = false, true
+	if msg.Err == nil && msg.Fold != nil {
+		for _, ev := range js.early {
+			msg.Fold.Event(ev)
+		}
+		js.fold = msg.Fold
+		js.folded = nil // the new fold has none of the store
+	}
+	js.early = nil
+	r.store.changes++
+	if msg.Err != nil {
+		r.journalFailed(msg.Err)
 	}
 }
 
