@@ -39,7 +39,8 @@ type liveRoom struct {
 
 	// cam is the camera's correlator (owned by the camera's feature): the
 	// room asks it the type of our commands to name them, and hands it the
-	// device's answers, which the batch carries back to the root.
+	// camera events; the answers to our commands it recognises go back to
+	// the root in the batch (the camera's status line is not the room's).
 	cam *camcorr.Model
 }
 
