@@ -270,3 +270,33 @@ func TestScreenEventsStream(t *testing.T) {
 		})
 	}
 }
+
+// A few pictures of a listed interaction are fetched one by one; a burst
+// lists its table once instead, and while a listing is in flight it is
+// listed again after it (which may predate the pictures).
+func TestBurstOfPicturesListsTheTableOnce(t *testing.T) {
+	api := &recordAPI{}
+	m, _ := bellModel(t, false)
+	m.api = api
+	burst := func(ids ...string) []string {
+		api.calls = nil
+		var evs []client.Event
+		for i, id := range ids {
+			evs = append(evs, evAt(client.EventSnapshotAcquired, id, uint64(i+1), 0))
+		}
+		_, cmd := m.Update(live(evs...))
+		runCmd(cmd)
+		return api.calls
+	}
+	if calls := fmt.Sprint(burst("a1", "a2", "a3")); calls != "[snapshot a1 snapshot a2 snapshot a3]" {
+		t.Fatalf("three pictures: %s", calls)
+	}
+	if calls := fmt.Sprint(burst("b1", "b2", "b3", "b4")); calls != "[snapshots int-1]" {
+		t.Fatalf("four pictures: %s", calls)
+	}
+	e := m.store.byID["int-1"]
+	e.loading, e.relist = true, false
+	if calls := burst("c1", "c2", "c3", "c4"); len(calls) != 0 || !e.relist {
+		t.Fatalf("during a listing: calls %v, relist %v", calls, e.relist)
+	}
+}
