@@ -300,3 +300,34 @@ func TestBurstOfPicturesListsTheTableOnce(t *testing.T) {
 		t.Fatalf("during a listing: calls %v, relist %v", calls, e.relist)
 	}
 }
+
+// An event naming an interaction the dashboard does not know asks for it;
+// replayed history while the interactions are being listed waits for the
+// list, which usually has it.
+func TestEventsAskForTheInteractionsTheyName(t *testing.T) {
+	api := &recordAPI{}
+	m, _ := bellModel(t, false)
+	m.api = api
+	req := evAt(client.EventSnapshotRequested, "n1", 1, 0)
+	req.InteractionID = "int-new"
+	_, cmd := m.Update(live(req))
+	runCmd(cmd)
+	if calls := fmt.Sprint(api.calls); !strings.Contains(calls, "interaction int-new") {
+		t.Fatalf("a new interaction was not asked for: %s", calls)
+	}
+
+	api.calls = nil
+	m, _ = bellModel(t, false)
+	m.api = api
+	m.listing = true
+	old := evAt(client.EventSnapshotRequested, "o1", 1, time.Minute)
+	old.InteractionID = "int-old"
+	_, cmd = m.Update(live(old))
+	runCmd(cmd)
+	if calls := fmt.Sprint(api.calls); strings.Contains(calls, "interaction int-old") {
+		t.Fatalf("history asked for its interaction while the list was coming: %s", calls)
+	}
+	if e := m.store.byID["int-old"]; e == nil || !e.wantIt {
+		t.Fatalf("history's interaction is not awaited: %+v", e)
+	}
+}
