@@ -331,3 +331,36 @@ func TestEventsAskForTheInteractionsTheyName(t *testing.T) {
 		t.Fatalf("history's interaction is not awaited: %+v", e)
 	}
 }
+
+// A picture of no known interaction is fetched to find it, once however
+// often it is named and at most maxOrphans a batch; not when it is history
+// older than the --since window (the answer would add its interaction).
+func TestPicturesOfNoKnownInteractionAreFetched(t *testing.T) {
+	api := &recordAPI{}
+	m, _ := bellModel(t, false)
+	m.api = api
+	orphan := func(id string, ago time.Duration) client.Event {
+		e := evAt(client.EventSnapshotAcquired, id, 0, ago)
+		e.InteractionID = ""
+		return e
+	}
+	evs := []client.Event{orphan("x1", 0), orphan("x1", 0)}
+	for i := range maxOrphans + 5 {
+		evs = append(evs, orphan(fmt.Sprint("y", i), 0))
+	}
+	_, cmd := m.Update(live(evs...))
+	runCmd(cmd)
+	n := strings.Count(fmt.Sprint(api.calls), "snapshot ")
+	if n != maxOrphans || strings.Count(fmt.Sprint(api.calls), "snapshot x1") != 1 {
+		t.Fatalf("%d fetches (want %d, x1 once): %v", n, maxOrphans, api.calls)
+	}
+
+	api.calls = nil
+	m, _ = bellModel(t, false)
+	m.api = api
+	_, cmd = m.Update(live(orphan("old", m.opts.Since+time.Hour), orphan("recent", time.Minute)))
+	runCmd(cmd)
+	if calls := fmt.Sprint(api.calls); strings.Contains(calls, "snapshot old") || !strings.Contains(calls, "snapshot recent") {
+		t.Fatalf("history: %s", calls)
+	}
+}
