@@ -107,7 +107,7 @@ func BenchmarkEventsEndToEnd(b *testing.B) {
 	o := fe.options()
 	o.EventScrollback = max(events10k, b.N+100)
 	tm, p := startProbe(b, o, 120, 40)
-	p.until(b, tm, 10*time.Second, "a live stream", func(m *Model) bool { return m.cs.conn == 1 && !m.lists.listing })
+	p.until(b, tm, 10*time.Second, "a live stream", func(m *Model) bool { return m.live.cs.State == 1 && !m.lists.listing })
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {

@@ -140,7 +140,7 @@ func (fe *faultEnv) startDashboard(t testing.TB, w, h int) (*teatest.TestModel, 
 	tm, p := startProbe(t, fe.options(), w, h)
 	keys(tm, "e", "tab", "tab")
 	p.until(t, tm, 10*time.Second, "a live stream and the events pane focused", func(m *Model) bool {
-		return m.cs.conn == header.Live && m.focus == focusEvents && !m.lists.listing
+		return m.live.cs.State == header.Live && m.focus == focusEvents && !m.lists.listing
 	})
 	return tm, p
 }
@@ -213,7 +213,7 @@ func TestFaultServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.until(t, tm, 10*time.Second, "the header to show the outage", func(m *Model) bool {
-		return m.cs.conn == header.Reconnecting || m.cs.conn == header.Offline
+		return m.live.cs.State == header.Reconnecting || m.live.cs.State == header.Offline
 	})
 	answersKeys(t, tm, p) // while the server is down
 	s2 := startSim(t, fe.so, u.Host)
@@ -265,7 +265,7 @@ func TestFaultResyncRelists(t *testing.T) {
 	waitSeq(t, tm, p, 10, 10*time.Second)
 	fe.publish(fe.sim, 20)
 	quiet := fe.sim.AddInteraction(client.Interaction{ID: "int-quiet", Data: []byte(`{"customerName":"Quiet One"}`)})
-	p.until(t, tm, 10*time.Second, "the stream to drop", func(m *Model) bool { return m.cs.conn != header.Live })
+	p.until(t, tm, 10*time.Second, "the stream to drop", func(m *Model) bool { return m.live.cs.State != header.Live })
 	answersKeys(t, tm, p)
 	fe.sim.SetFaults(sim.Faults{})
 	p.until(t, tm, 15*time.Second, "the re-listed interaction", func(m *Model) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/tui/tasks"
 	"github.com/snapdash/snapdash/views/common"
@@ -50,6 +51,18 @@ type hub struct {
 
 	dialog  dialogModel // the open dialog; nil when none is
 	subject string      // what the open dialog acts on (Focus)
+}
+
+// ring rings the terminal bell when asked to (Options.Bell).
+func (m *hub) ring() tea.Cmd {
+	out := m.opts.Output
+	if !m.opts.Bell || out == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		_, _ = out.Write([]byte{'\a'})
+		return nil
+	}
 }
 
 // readOnly reports whether actions are disabled.

@@ -86,25 +86,15 @@ type journalState struct {
 
 // journalSee records what msg says happened and feeds the charts. It is
 // called for every message, before the message is handled.
-func (m *Model) journalSee(msg tea.Msg) {
-	js := &m.jstate
+func (r *liveRoom) journalSee(msg tea.Msg) {
+	js := &r.jstate
 	if js.fold == nil {
 		js.fold = insight.NewFold()
 	}
-	if err := m.opts.JournalErr; err != nil && !js.said {
-		m.journalFailed(err)
+	if err := r.opts.JournalErr; err != nil && !js.said {
+		r.journalFailed(err)
 	}
-	j := m.opts.Journal
-	act := func(a JournalAction, err error) {
-		if j == nil {
-			return
-		}
-		a.User = m.opts.Identity.UserID
-		if err != nil {
-			a.Err = err.Error()
-		}
-		j.Act(a)
-	}
+	j := r.opts.Journal
 	switch msg := msg.(type) {
 	case StreamUpdateMsg:
 		evs := msg.Update.Events
@@ -120,57 +110,80 @@ func (m *Model) journalSee(msg tea.Msg) {
 		if js.loading {
 			js.early = append(js.early, evs...)
 		}
-		m.store.changes++ // the charts redraw on the watch screen's next tick
+		r.store.changes++ // the charts redraw on the watch screen's next tick
+	case journalLoadedMsg:
+		r.journalLoaded(msg)
+	default:
+		if a, refusal, ok := r.journalAction(msg); ok && j != nil {
+			a.User = r.opts.Identity.UserID
+			if refusal != nil {
+				a.Err = refusal.Error()
+			}
+			j.Act(a)
+		}
+	}
+	if j != nil && !js.said && r.opts.JournalErr == nil {
+		if err := j.Err(); err != nil {
+			r.journalFailed(err)
+		}
+	}
+}
+
+// journalAction is the action's result msg answers, as the journal keeps
+// it, and the server's refusal; ok is false when msg answers no action.
+func (r *liveRoom) journalAction(msg tea.Msg) (a JournalAction, refusal error, ok bool) {
+	switch msg := msg.(type) {
 	case RequestDoneMsg:
-		act(JournalAction{Kind: journal.ActRequest, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err)
+		return JournalAction{Kind: journal.ActRequest, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err, true
 	case review.DoneMsg:
 		kind := journal.ActApprove
 		if msg.Op.Kind == review.Discard {
 			kind = journal.ActDiscard
 		}
-		act(JournalAction{Kind: kind, Interaction: m.store.owner[msg.Op.SnapshotID], Snapshot: msg.Op.SnapshotID, Detail: msg.Op.Type}, msg.Err)
+		return JournalAction{Kind: kind, Interaction: r.store.owner[msg.Op.SnapshotID], Snapshot: msg.Op.SnapshotID, Detail: msg.Op.Type}, msg.Err, true
 	case camcorr.SentMsg:
-		act(JournalAction{Kind: journal.ActCamera, Snapshot: msg.RequestID, Detail: string(msg.Type)}, msg.Err)
+		return JournalAction{Kind: journal.ActCamera, Snapshot: msg.RequestID, Detail: string(msg.Type)}, msg.Err, true
 	case UploadDoneMsg:
-		act(JournalAction{Kind: journal.ActUpload, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err)
-	case journalLoadedMsg:
-		js.loading, js.loaded = false, true
-		if msg.Err == nil && msg.Fold != nil {
-			for _, ev := range js.early {
-				msg.Fold.Event(ev)
-			}
-			js.fold = msg.Fold
-			js.folded = nil // the new fold has none of the store
-		}
-		js.early = nil
-		m.store.changes++
-		if msg.Err != nil {
-			m.journalFailed(msg.Err)
-		}
+		return JournalAction{Kind: journal.ActUpload, Interaction: msg.InteractionID, Snapshot: msg.Result.SnapshotID}, msg.Err, true
 	}
-	if j != nil && !js.said && m.opts.JournalErr == nil {
-		if err := j.Err(); err != nil {
-			m.journalFailed(err)
+	return JournalAction{}, nil, false
+}
+
+// journalLoaded takes the journal's last hours for the charts, with the
+// events that came while it was read.
+func (r *liveRoom) journalLoaded(msg journalLoadedMsg) {
+	js := &r.jstate
+	js.loading, js.loaded = false, true
+	if msg.Err == nil && msg.Fold != nil {
+		for _, ev := range js.early {
+			msg.Fold.Event(ev)
 		}
+		js.fold = msg.Fold
+		js.folded = nil // the new fold has none of the store
+	}
+	js.early = nil
+	r.store.changes++
+	if msg.Err != nil {
+		r.journalFailed(msg.Err)
 	}
 }
 
 // journalFailed says once, in the events pane and the status line, that the
 // journal is off; the dashboard goes on without it.
-func (m *Model) journalFailed(err error) {
-	if m.jstate.said {
+func (r *liveRoom) journalFailed(err error) {
+	if r.jstate.said {
 		return
 	}
-	m.jstate.said = true
+	r.jstate.said = true
 	text := err.Error() + "; going on without it"
-	m.logEvent(events.Error, text)
-	m.status = statusbar.Status{Kind: statusbar.Error, Text: text}
+	r.logEvent(events.Error, text)
+	r.status = statusbar.Status{Kind: statusbar.Error, Text: text}
 }
 
 // loadJournal reads the journal's last hours for the charts, once.
-func (m *Model) loadJournal() tea.Cmd {
-	js := &m.jstate
-	j := m.opts.Journal
+func (r *liveRoom) loadJournal() tea.Cmd {
+	js := &r.jstate
+	j := r.opts.Journal
 	if js.loading || js.loaded {
 		return nil
 	}
@@ -183,10 +196,10 @@ func (m *Model) loadJournal() tea.Cmd {
 		return nil
 	}
 	js.loading = true
-	ctx := m.ctx
+	ctx := r.ctx
 	// A day back, so a picture that arrived before the window and is
 	// still awaiting counts in the backlog.
-	from := m.opts.Now().Add(-watch.ChartWindow - 24*time.Hour)
+	from := r.opts.Now().Add(-watch.ChartWindow - 24*time.Hour)
 	return func() tea.Msg {
 		evs, err := j.Events(ctx, from)
 		if errors.Is(err, context.Canceled) {
@@ -202,26 +215,26 @@ func (m *Model) loadJournal() tea.Cmd {
 
 // chartPictures are the charts' pictures: the journal's and this run's
 // events, with the listings' word on pictures no event told of.
-func (m *Model) chartPictures() []insight.Picture {
-	if m.jstate.fold == nil {
-		m.jstate.fold = insight.NewFold()
+func (r *liveRoom) chartPictures() []insight.Picture {
+	if r.jstate.fold == nil {
+		r.jstate.fold = insight.NewFold()
 	}
-	js := &m.jstate
+	js := &r.jstate
 	if js.folded == nil {
 		js.folded = map[string]client.SnapshotState{}
 	}
 	f := js.fold
-	for _, e := range m.store.list {
+	for _, e := range r.store.list {
 		if _, done := js.folded["i:"+e.id]; e.haveIt && !done {
 			f.Interaction(e.it)
 			js.folded["i:"+e.id] = ""
 		}
-		for _, r := range e.rows {
-			if r.State == client.StateRequested || js.folded[r.ID] == r.State {
+		for _, row := range e.rows {
+			if row.State == client.StateRequested || js.folded[row.ID] == row.State {
 				continue
 			}
-			js.folded[r.ID] = r.State
-			sn := r.Snapshot
+			js.folded[row.ID] = row.State
+			sn := row.Snapshot
 			if sn.InteractionID == "" {
 				sn.InteractionID = e.id
 			}

@@ -13,17 +13,14 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/internal/termgfx"
 	"github.com/snapdash/snapdash/theme"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
-	"github.com/snapdash/snapdash/tui/upstream"
 	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/events"
-	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/interactions"
 	"github.com/snapdash/snapdash/views/preview"
@@ -81,23 +78,15 @@ type Model struct {
 	snapsMoved bool
 	review     *reviewRoom    // approve, discard, bulk review, the queue, team claims
 	cam        *camcorr.Model // camera commands and their answers
-	cs         connState
-	stream     upstream.EventStream
-	// started is when the dashboard started (Options.Now): events older
-	// than it are the replayed history until a live one arrives.
-	started  time.Time
-	liveSeen bool
+	live       *liveRoom      // the live events: stream, events pane, journal (room_live.go)
 
-	screen    screenID
-	lastEvent map[string]time.Time // interaction id -> newest event time
-	link      *client.Linker       // ties events that name no interaction
-	jstate    journalState         // the journal and the charts (journal.go)
-	preview   *preview.Model
-	tempSeq   int
-	quitting  bool
-	overlay   *termgfx.Overlay // Options.Output when it paints pictures as pixels
-	lay       layoutT
-	field     fieldState // the open text field's arming
+	screen   screenID
+	preview  *preview.Model
+	tempSeq  int
+	quitting bool
+	overlay  *termgfx.Overlay // Options.Output when it paints pictures as pixels
+	lay      layoutT
+	field    fieldState // the open text field's arming
 }
 
 // New builds the root model. Invalid options (see CheckOptions) fall back
@@ -123,16 +112,14 @@ func New(opts Options) *Model {
 			events: events.New(c, opts.EventScrollback),
 			store:  newStore(),
 		},
-		inter:     interactions.New(c),
-		snaps:     snapshots.New(c),
-		help:      helpview.New(st),
-		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
-		cam:       camcorr.New(ctx, opts.API, opts.UserEndpointID),
-		started:   opts.Now(),
-		lastEvent: map[string]time.Time{},
-		link:      client.NewOfflineLinker(),
+		inter:   interactions.New(c),
+		snaps:   snapshots.New(c),
+		help:    helpview.New(st),
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
+		cam:     camcorr.New(ctx, opts.API, opts.UserEndpointID),
 	}
-	m.lists = newListsRoom(m.hub, m.link, m.selectInteraction)
+	m.live = newLiveRoom(m.hub, m.cam)
+	m.lists = newListsRoom(m.hub, m.live.link, m.selectInteraction)
 	m.review = newReviewRoom(m.hub, reviewRoot{
 		selectedRow: m.selectedRow,
 		shownRows: func() []snapshots.Row {
@@ -165,8 +152,8 @@ func New(opts Options) *Model {
 	m.history, _ = cmdline.OpenHistory(opts.StateDir) // unreadable: in memory only, said when a line is run
 	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget.b),
 		Caps: opts.Caps.gfx(), Mode: opts.ImageMode.gfx(), Quality: termgfx.Quality(opts.PictureQuality), Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
-	m.events.SetDescriber(m.describeEvent)
-	m.watch = newWatchRoom(m.hub, m.lastEvent, m.chartPictures)
+	m.events.SetDescriber(m.live.describeEvent)
+	m.watch = newWatchRoom(m.hub, m.live.lastEvent, m.live.chartPictures)
 	// Through setFocus, so the table draws its cursor row focused at once.
 	m.setFocus(focusSnapshots)
 	if opts.Watch {
@@ -188,9 +175,6 @@ func New(opts Options) *Model {
 		if r := sanitize.Line(opts.ReadOnlyReason); r != "" {
 			m.readOnlyWhy = "read-only (" + r + "): actions are disabled"
 		}
-	}
-	if opts.NoStream {
-		m.cs.conn, m.cs.note = header.Offline, "no event stream"
 	}
 	if w := sanitize.Line(opts.StartWarning); w != "" {
 		m.status = statusbar.Status{Kind: statusbar.Error, Text: w}
@@ -217,19 +201,7 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, m.lists.loadInteraction(id), m.lists.loadSnapshots(id))
 		m.store.byID[id].loading = true
 	}
-	if !m.opts.NoStream && m.opts.UserEndpointID != "" {
-		// Replay: the server's history first, so requests still pending
-		// from before the start are shown (the API does not list them).
-		so := client.StreamOptions{UserEndpointID: m.opts.UserEndpointID, Replay: true}
-		if m.opts.Events != nil {
-			m.stream = m.opts.Events(m.ctx, so)
-		} else {
-			m.stream = m.api.Stream(m.ctx, so)
-		}
-		cmds = append(cmds, waitStream(m.stream.Updates()))
-	} else if !m.opts.NoStream {
-		m.cs.conn, m.cs.note = header.Offline, "no user endpoint"
-	}
+	cmds = append(cmds, m.live.start())
 	if m.screen == screenWatch {
 		cmds = append(cmds, m.openWatch())
 	}
@@ -293,7 +265,7 @@ func (m *Model) splitKeys(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 // data arriving from the server, the answers to actions, and last the open
 // dialog.
 func (m *Model) update(msg tea.Msg) tea.Cmd {
-	m.journalSee(msg)
+	m.live.journalSee(msg)
 	for _, route := range routes {
 		if cmd, ok := route(m, msg); ok {
 			return cmd
@@ -366,10 +338,10 @@ func (m *Model) routeData(msg tea.Msg) (tea.Cmd, bool) {
 	case teamMsg:
 		return m.review.onTeam(), true
 	case StreamClosedMsg:
-		m.cs.conn, m.cs.note = header.Offline, "stream closed"
+		m.live.closed()
 		return nil, true
 	case ConnTickMsg:
-		return m.onConnTick(msg), true
+		return m.live.onConnTick(msg), true
 	case ListTickMsg:
 		return m.lists.onListTick(msg), true
 	case watch.TickMsg:

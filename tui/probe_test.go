@@ -48,7 +48,7 @@ func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, ok := msg.(StreamUpdateMsg); ok {
 		p.streamMsgs.Add(1)
 	}
-	p.conns.Or(1 << uint(p.m.cs.conn))
+	p.conns.Or(1 << uint(p.m.live.cs.State))
 	if e, ok := lastEvent(p.m); ok {
 		p.lastSeq.Store(e.Seq)
 	}

@@ -116,7 +116,7 @@ func (m *Model) openWatch() tea.Cmd {
 	if m.width > 0 {
 		m.layout()
 	}
-	return tea.Batch(tick, m.lists.pumpListings(), m.loadJournal())
+	return tea.Batch(tick, m.lists.pumpListings(), m.live.loadJournal())
 }
 
 // closeWatch goes back to the panes.

@@ -1,13 +1,15 @@
 package tui
 
 import (
+	"strconv"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
+	"github.com/snapdash/snapdash/tui/upstream"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/header"
 	"github.com/snapdash/snapdash/views/statusbar"
-	"strconv"
 )
 
 // fetchEach is the most snapshots of one interaction a batch fetches one by
@@ -20,62 +22,80 @@ const maxOrphans = 32
 
 // batch collects what the events of one stream update ask for, so that a
 // burst costs one redraw, at most one request per interaction and one bell.
+// What it asks of the rest of the dashboard (the loads, the camera's
+// answers, the replayed tables) the root hands on (onStream).
 type batch struct {
-	cmds     []tea.Cmd
 	fetch    map[string][]string // interaction id -> acquired snapshot ids
 	orphans  []string            // acquired snapshots of no known interaction
 	arrived  int                 // pictures that arrived live
 	lastID   string
 	lastFrom string
 	bell     bool
+
+	interactions []string          // interactions to load, newly named
+	snapshots    []string          // snapshots to fetch one by one
+	tables       []*ientry         // tables to list again
+	answers      []camcorr.Outcome // the device's answers to our camera commands, in order
+	history      map[string]bool   // interactions replayed history touched
 }
 
-func (b *batch) add(cmd tea.Cmd) {
-	if cmd != nil {
-		b.cmds = append(b.cmds, cmd)
-	}
-}
-
-// onStream applies one (merged) update of the event stream.
-func (m *Model) onStream(msg StreamUpdateMsg) tea.Cmd {
-	u := msg.Update
+// connect reads the connection state an update reports and waits for the
+// next one. A resync is said in the events pane; the root re-lists.
+func (r *liveRoom) connect(u client.StreamUpdate) tea.Cmd {
 	var cmds []tea.Cmd
-	if m.stream != nil {
-		cmds = append(cmds, waitStream(m.stream.Updates()))
+	if r.stream != nil {
+		cmds = append(cmds, waitStream(r.stream.Updates()))
 	}
-	cmds = append(cmds, m.setConn(u))
-	if u.Resync {
-		// A resync comes before the events replayed after it (the usual
-		// case: reconnect, resync, replay), so its line goes first.
-		if m.cs.conn != header.Polling {
-			m.logEvent(events.Event, "resync: the server could not replay every event; re-listing")
-		}
-		cmds = append(cmds, m.lists.resync())
-	} else if u.Relist {
-		// MQTT brings only this endpoint's events: the rest of the
-		// organization is re-listed on the stream's timer.
-		cmds = append(cmds, m.lists.resync())
+	cmds = append(cmds, r.setConn(u))
+	// A resync comes before the events replayed after it (the usual case:
+	// reconnect, resync, replay), so its line goes first. MQTT's Relist
+	// (it brings only this endpoint's events: the rest of the
+	// organization is re-listed on the stream's timer) says nothing.
+	if u.Resync && r.cs.State != header.Polling {
+		r.logEvent(events.Event, "resync: the server could not replay every event; re-listing")
 	}
-	b := &batch{fetch: map[string][]string{}}
-	for _, ev := range u.Events {
-		m.applyEvent(ev, b)
-	}
-	cmds = append(cmds, m.finishBatch(b))
 	return tea.Batch(cmds...)
+}
+
+// apply applies the events of one update to the store and the events pane
+// and returns what they ask of the rest of the dashboard. listing says
+// whether the interaction list is being asked (it will name what replayed
+// history names).
+func (r *liveRoom) apply(evs []client.Event, listing bool) *batch {
+	b := &batch{fetch: map[string][]string{}}
+	for _, ev := range evs {
+		r.applyEvent(ev, listing, b)
+	}
+	r.plan(b)
+	return b
+}
+
+// waitStream waits for the next batch of the event stream and merges every
+// batch already waiting (upstream.Next), so a burst becomes one message and
+// one redraw. It holds no goroutine of its own: it is an ordinary tea.Cmd,
+// started again after each message.
+func waitStream(ch <-chan client.StreamUpdate) tea.Cmd {
+	return func() tea.Msg {
+		u, ok := upstream.Next(ch)
+		if !ok {
+			return StreamClosedMsg{}
+		}
+		return StreamUpdateMsg{Update: u}
+	}
 }
 
 // isHistory reports whether ev happened before the dashboard started (the
 // replay at start, as the stream marks it: no clock is compared): it is
 // shown and applied, but rings no bell and leaves the status line alone.
 // Once a live event was seen, none is history.
-func (m *Model) isHistory(ev client.Event) bool {
-	if m.liveSeen {
+func (r *liveRoom) isHistory(ev client.Event) bool {
+	if r.liveSeen {
 		return false
 	}
 	if ev.History {
 		return true
 	}
-	m.liveSeen = true
+	r.liveSeen = true
 	return false
 }
 
@@ -85,85 +105,84 @@ func (m *Model) isHistory(ev client.Event) bool {
 //
 // Replayed history older than the --since window names interactions the
 // dashboard did not ask for: it updates those it shows but adds none.
-func (m *Model) interactionFor(ev client.Event, hist bool) (*ientry, tea.Cmd) {
+func (r *liveRoom) interactionFor(ev client.Event, hist, listing bool, b *batch) *ientry {
 	if ev.InteractionID != "" {
-		if m.beforeWindow(ev, hist) {
-			return m.store.byID[ev.InteractionID], nil
+		if r.beforeWindow(ev, hist) {
+			return r.store.byID[ev.InteractionID]
 		}
-		e, created := m.store.ensure(ev.InteractionID, ev.Timestamp)
+		e, created := r.store.ensure(ev.InteractionID, ev.Timestamp)
 		switch {
 		case !created:
-			return e, nil
-		case hist && m.lists.listing:
+			return e
+		case hist && listing:
 			e.wantIt = true
-			return e, nil
+			return e
 		}
-		return e, m.lists.loadInteraction(ev.InteractionID)
+		b.interactions = append(b.interactions, ev.InteractionID)
+		return e
 	}
-	if e, _ := m.store.row(ev.SnapshotID); e != nil {
-		return e, nil
+	if e, _ := r.store.row(ev.SnapshotID); e != nil {
+		return e
 	}
-	return nil, nil
+	return nil
 }
 
 // beforeWindow reports whether ev is replayed history older than the
 // --since window the interactions are listed for.
-func (m *Model) beforeWindow(ev client.Event, hist bool) bool {
-	return hist && !ev.Timestamp.IsZero() && ev.Timestamp.Before(m.opts.Now().Add(-m.opts.Since))
+func (r *liveRoom) beforeWindow(ev client.Event, hist bool) bool {
+	return hist && !ev.Timestamp.IsZero() && ev.Timestamp.Before(r.opts.Now().Add(-r.opts.Since))
 }
 
 // noteActivity records when an interaction last had an event (watch).
-func (m *Model) noteActivity(ev client.Event) {
+func (r *liveRoom) noteActivity(ev client.Event) {
 	id := ev.InteractionID
 	if id == "" {
-		id = m.store.owner[ev.SnapshotID]
+		id = r.store.owner[ev.SnapshotID]
 	}
-	if id != "" && ev.Timestamp.After(m.lastEvent[id]) {
-		m.lastEvent[id] = ev.Timestamp
-		m.store.changes++
+	if id != "" && ev.Timestamp.After(r.lastEvent[id]) {
+		r.lastEvent[id] = ev.Timestamp
+		r.store.changes++
 	}
 }
 
 // applyEvent shows an event in the events pane and applies it to the data.
-func (m *Model) applyEvent(ev client.Event, b *batch) {
-	m.store.gen++
+func (r *liveRoom) applyEvent(ev client.Event, listing bool, b *batch) {
+	r.store.gen++
 	if ev.InteractionID == "" {
 		// The vendor's events do not say: tie it through what it names
 		// and what the dashboard has listed (no request).
-		ev.InteractionID, _ = m.link.Tie(ev)
+		ev.InteractionID, _ = r.link.Tie(ev)
 	} else {
-		m.link.Tie(ev) // learn its snapshot and camera request
+		r.link.Tie(ev) // learn its snapshot and camera request
 	}
-	hist := m.isHistory(ev)
-	m.noteActivity(ev)
-	entry := m.eventEntry(ev)
-	defer m.events.Push(entry)
-	if hist && !m.snapsMoved && m.selected != "" &&
-		(ev.InteractionID == m.selected || m.store.owner[ev.SnapshotID] == m.selected) {
-		m.topPending = true // history fills the table: start on its newest row
+	hist := r.isHistory(ev)
+	r.noteActivity(ev)
+	entry := r.eventEntry(ev)
+	defer r.events.Push(entry)
+	if hist {
+		b.touched(ev.InteractionID, r.store.owner[ev.SnapshotID])
 	}
 	switch ev.Type {
 	case client.EventSnapshotRequested:
-		e, cmd := m.interactionFor(ev, hist)
-		b.add(cmd)
+		e := r.interactionFor(ev, hist, listing, b)
 		if e == nil || ev.SnapshotID == "" {
 			return
 		}
-		if _, r := m.store.row(ev.SnapshotID); r == nil {
-			m.store.putEvent(e, record{at: ev.Timestamp, Snapshot: client.Snapshot{
+		if _, row := r.store.row(ev.SnapshotID); row == nil {
+			r.store.putEvent(e, record{at: ev.Timestamp, Snapshot: client.Snapshot{
 				ID: ev.SnapshotID, Type: ev.SnapshotType, State: client.StateRequested,
 				UserID: ev.TargetUserID, UserEndpointID: ev.TargetUserEndpointID,
 				RequesterUserID: ev.UserID, InteractionID: e.id,
 			}})
 		}
 	case client.EventSnapshotAcquired:
-		m.acquired(ev, hist, b)
+		r.acquired(ev, hist, listing, b)
 	case client.EventSnapshotApproved, client.EventSnapshotDiscarded:
-		e, r := m.store.row(ev.SnapshotID)
-		if r == nil {
+		e, row := r.store.row(ev.SnapshotID)
+		if row == nil {
 			return
 		}
-		nr := *r
+		nr := *row
 		if ev.Type == client.EventSnapshotApproved {
 			nr.State = client.StateApproved
 		} else {
@@ -172,35 +191,48 @@ func (m *Model) applyEvent(ev client.Event, b *batch) {
 		if ev.SnapshotType != "" {
 			nr.Type = ev.SnapshotType
 		}
-		m.store.putEvent(e, nr)
+		r.store.putEvent(e, nr)
 	case client.EventSnapshotCameraRequested, client.EventSnapshotCameraRequestProcessed:
 		// The device may answer before the server's reply to our command
 		// arrives: the correlator keeps the answer until it does.
-		if o, ours := m.cam.Event(ev); ours {
-			m.cameraOutcome(o)
+		if o, ours := r.cam.Event(ev); ours {
+			b.answers = append(b.answers, o)
 			b.bell = b.bell || !hist
 		}
 	}
 }
 
+// touched notes the interactions a replayed event names, by its own id
+// and by its snapshot's owner.
+func (b *batch) touched(ids ...string) {
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		if b.history == nil {
+			b.history = map[string]bool{}
+		}
+		b.history[id] = true
+	}
+}
+
 // acquired puts a picture in its table at once (resolving the pending
 // request) and queues the fetch of its details and the reviewer's notice.
-func (m *Model) acquired(ev client.Event, hist bool, b *batch) {
-	e, cmd := m.interactionFor(ev, hist)
-	b.add(cmd)
+func (r *liveRoom) acquired(ev client.Event, hist, listing bool, b *batch) {
+	e := r.interactionFor(ev, hist, listing, b)
 	if e == nil {
 		// Fetched to find its interaction; not for old history, whose
 		// interaction is outside the window (the answer would add it).
-		if ev.SnapshotID != "" && !m.beforeWindow(ev, hist) {
+		if ev.SnapshotID != "" && !r.beforeWindow(ev, hist) {
 			b.orphans = append(b.orphans, ev.SnapshotID)
 		}
 		return
 	}
-	_, r := m.store.row(ev.SnapshotID)
+	_, row := r.store.row(ev.SnapshotID)
 	nr := record{Snapshot: client.Snapshot{ID: ev.SnapshotID, Type: ev.SnapshotType,
 		State: client.StateUploaded, InteractionID: e.id, RelatedSnapshotID: ev.RelatedSnapshotID}}
-	if r != nil {
-		nr = *r
+	if row != nil {
+		nr = *row
 		if nr.State == client.StateRequested {
 			nr.State = client.StateUploaded
 		}
@@ -209,7 +241,7 @@ func (m *Model) acquired(ev client.Event, hist bool, b *batch) {
 		}
 	}
 	nr.at = ev.Timestamp
-	m.store.putEvent(e, nr)
+	r.store.putEvent(e, nr)
 	if e.listed {
 		// A table nobody listed yet gets every detail when it is.
 		b.fetch[e.id] = append(b.fetch[e.id], ev.SnapshotID)
@@ -221,44 +253,47 @@ func (m *Model) acquired(ev client.Event, hist bool, b *batch) {
 	}
 }
 
-// finishBatch sends the fetches a batch asked for and tells the reviewer
-// about new pictures, once per batch however many arrived.
-func (m *Model) finishBatch(b *batch) tea.Cmd {
-	cmds := b.cmds
+// plan decides the fetches a batch asks for: a few pictures of one
+// interaction one by one, more as one listing of its table (after the one
+// in flight, which may predate them), and the pictures of no known
+// interaction, a bounded number.
+func (r *liveRoom) plan(b *batch) {
 	for iid, ids := range b.fetch {
-		e := m.store.byID[iid]
+		e := r.store.byID[iid]
 		switch {
 		case e == nil:
 		case len(ids) <= fetchEach:
-			for _, id := range ids {
-				cmds = append(cmds, m.lists.loadSnapshot(id))
-			}
+			b.snapshots = append(b.snapshots, ids...)
 		case e.loading:
 			e.relist = true // after the listing in flight, which may predate them
 		default:
-			cmds = append(cmds, m.lists.listSnapshots(e))
+			b.tables = append(b.tables, e)
 		}
 	}
 	seen := map[string]bool{}
 	for _, id := range b.orphans {
 		if !seen[id] && len(seen) < maxOrphans {
 			seen[id] = true
-			cmds = append(cmds, m.lists.loadSnapshot(id))
+			b.snapshots = append(b.snapshots, id)
 		}
 	}
+}
+
+// announce tells the reviewer about new pictures, once per batch however
+// many arrived, and rings the bell for them and for the device's answers.
+func (r *liveRoom) announce(b *batch) tea.Cmd {
 	switch {
 	case b.arrived == 1:
-		m.status = statusbar.Status{Kind: statusbar.Notice,
+		r.status = statusbar.Status{Kind: statusbar.Notice,
 			Text: "picture " + short(b.lastID) + " arrived from " + b.lastFrom}
 	case b.arrived > 1:
-		m.status = statusbar.Status{Kind: statusbar.Notice,
+		r.status = statusbar.Status{Kind: statusbar.Notice,
 			Text: strconv.Itoa(b.arrived) + " pictures arrived, the last from " + b.lastFrom}
 	}
 	if b.bell {
-		cmds = append(cmds, m.ring())
+		return r.ring()
 	}
-	cmds = append(cmds, m.lists.ensureSelection())
-	return tea.Batch(cmds...)
+	return nil
 }
 
 // cameraOutcome shows the device's answer to our camera command, with the
@@ -271,16 +306,4 @@ func (m *Model) cameraOutcome(o camcorr.Outcome) {
 	}
 	reason := orDefault(o.Answer.AdditionalInformation, "no reason given")
 	m.status = statusbar.Status{Kind: statusbar.Error, Text: "camera: " + label + " failed: " + reason}
-}
-
-// ring rings the terminal bell when asked to.
-func (m *Model) ring() tea.Cmd {
-	out := m.opts.Output
-	if !m.opts.Bell || out == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		_, _ = out.Write([]byte{'\a'})
-		return nil
-	}
 }

@@ -218,14 +218,14 @@ func TestHeaderCountsDownToTheNextTry(t *testing.T) {
 	m.wall = func() time.Time { return wall }
 	_, cmd := m.Update(StreamUpdateMsg{Update: client.StreamUpdate{State: client.StateReconnecting,
 		RetryAt: wall.Add(4 * time.Second), Since: wall.Add(-time.Second)}})
-	if cmd == nil || !m.cs.ticking {
+	if cmd == nil || !m.live.cs.ticking {
 		t.Fatal("no countdown tick")
 	}
 	if v := m.View(); !strings.Contains(v, "◌ reconnecting (next try in 4s)") {
 		t.Fatalf("header:\n%s", strings.SplitN(v, "\n", 2)[0])
 	}
 	wall = wall.Add(3 * time.Second)
-	m.Update(ConnTickMsg{Gen: m.cs.gen})
+	m.Update(ConnTickMsg{Gen: m.live.cs.gen})
 	if v := m.View(); !strings.Contains(v, "next try in 1s") {
 		t.Fatalf("after 3s:\n%s", strings.SplitN(v, "\n", 2)[0])
 	}
@@ -235,10 +235,10 @@ func TestHeaderCountsDownToTheNextTry(t *testing.T) {
 		t.Fatalf("offline:\n%s", strings.SplitN(v, "\n", 2)[0])
 	}
 	m.Update(live())
-	if m.cs.conn != header.Live {
+	if m.live.cs.State != header.Live {
 		t.Fatal("not live")
 	}
-	if _, cmd := m.Update(ConnTickMsg{Gen: m.cs.gen}); m.cs.ticking {
+	if _, cmd := m.Update(ConnTickMsg{Gen: m.live.cs.gen}); m.live.cs.ticking {
 		_ = cmd
 		t.Fatal("the countdown kept ticking while live")
 	}
@@ -268,5 +268,99 @@ func TestScreenEventsStream(t *testing.T) {
 				Events: []client.Event{{Type: "ShiftChangedEvent", Seq: 40, Timestamp: fixedNow(), Raw: []byte(`{"type":"ShiftChangedEvent","shift":"night"}`)}}}})
 			golden.RequireEqual(t, []byte(spinnerFrames.Replace(m.View())))
 		})
+	}
+}
+
+// A few pictures of a listed interaction are fetched one by one; a burst
+// lists its table once instead, and while a listing is in flight it is
+// listed again after it (which may predate the pictures).
+func TestBurstOfPicturesListsTheTableOnce(t *testing.T) {
+	api := &recordAPI{}
+	m, _ := bellModel(t, false)
+	m.api = api
+	burst := func(ids ...string) []string {
+		api.calls = nil
+		var evs []client.Event
+		for i, id := range ids {
+			evs = append(evs, evAt(client.EventSnapshotAcquired, id, uint64(i+1), 0))
+		}
+		_, cmd := m.Update(live(evs...))
+		runCmd(cmd)
+		return api.calls
+	}
+	if calls := fmt.Sprint(burst("a1", "a2", "a3")); calls != "[snapshot a1 snapshot a2 snapshot a3]" {
+		t.Fatalf("three pictures: %s", calls)
+	}
+	if calls := fmt.Sprint(burst("b1", "b2", "b3", "b4")); calls != "[snapshots int-1]" {
+		t.Fatalf("four pictures: %s", calls)
+	}
+	e := m.store.byID["int-1"]
+	e.loading, e.relist = true, false
+	if calls := burst("c1", "c2", "c3", "c4"); len(calls) != 0 || !e.relist {
+		t.Fatalf("during a listing: calls %v, relist %v", calls, e.relist)
+	}
+}
+
+// An event naming an interaction the dashboard does not know asks for it;
+// replayed history while the interactions are being listed waits for the
+// list, which usually has it.
+func TestEventsAskForTheInteractionsTheyName(t *testing.T) {
+	api := &recordAPI{}
+	m, _ := bellModel(t, false)
+	m.api = api
+	req := evAt(client.EventSnapshotRequested, "n1", 1, 0)
+	req.InteractionID = "int-new"
+	_, cmd := m.Update(live(req))
+	runCmd(cmd)
+	if calls := fmt.Sprint(api.calls); !strings.Contains(calls, "interaction int-new") {
+		t.Fatalf("a new interaction was not asked for: %s", calls)
+	}
+
+	api.calls = nil
+	m, _ = bellModel(t, false)
+	m.api = api
+	m.lists.listing = true
+	old := evAt(client.EventSnapshotRequested, "o1", 1, time.Minute)
+	old.InteractionID = "int-old"
+	_, cmd = m.Update(live(old))
+	runCmd(cmd)
+	if calls := fmt.Sprint(api.calls); strings.Contains(calls, "interaction int-old") {
+		t.Fatalf("history asked for its interaction while the list was coming: %s", calls)
+	}
+	if e := m.store.byID["int-old"]; e == nil || !e.wantIt {
+		t.Fatalf("history's interaction is not awaited: %+v", e)
+	}
+}
+
+// A picture of no known interaction is fetched to find it, once however
+// often it is named and at most maxOrphans a batch; not when it is history
+// older than the --since window (the answer would add its interaction).
+func TestPicturesOfNoKnownInteractionAreFetched(t *testing.T) {
+	api := &recordAPI{}
+	m, _ := bellModel(t, false)
+	m.api = api
+	orphan := func(id string, ago time.Duration) client.Event {
+		e := evAt(client.EventSnapshotAcquired, id, 0, ago)
+		e.InteractionID = ""
+		return e
+	}
+	evs := []client.Event{orphan("x1", 0), orphan("x1", 0)}
+	for i := range maxOrphans + 5 {
+		evs = append(evs, orphan(fmt.Sprint("y", i), 0))
+	}
+	_, cmd := m.Update(live(evs...))
+	runCmd(cmd)
+	n := strings.Count(fmt.Sprint(api.calls), "snapshot ")
+	if n != maxOrphans || strings.Count(fmt.Sprint(api.calls), "snapshot x1") != 1 {
+		t.Fatalf("%d fetches (want %d, x1 once): %v", n, maxOrphans, api.calls)
+	}
+
+	api.calls = nil
+	m, _ = bellModel(t, false)
+	m.api = api
+	_, cmd = m.Update(live(orphan("old", m.opts.Since+time.Hour), orphan("recent", time.Minute)))
+	runCmd(cmd)
+	if calls := fmt.Sprint(api.calls); strings.Contains(calls, "snapshot old") || !strings.Contains(calls, "snapshot recent") {
+		t.Fatalf("history: %s", calls)
 	}
 }

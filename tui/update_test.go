@@ -200,8 +200,8 @@ func TestPendingRequestResolvedByAcquiredEvent(t *testing.T) {
 	if st, _, _ := row(t, m, "s9"); st != client.StateRequested {
 		t.Fatalf("requested event gave %s", st)
 	}
-	if m.cs.conn != header.Live {
-		t.Fatalf("conn %v", m.cs.conn)
+	if m.live.cs.State != header.Live {
+		t.Fatalf("conn %v", m.live.cs.State)
 	}
 	if !strings.Contains(m.View(), "requested") {
 		t.Fatal("the requested row is not drawn")

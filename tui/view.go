@@ -66,7 +66,7 @@ func (m *Model) headerInfo() header.Info {
 	id := m.opts.Identity
 	return header.Info{
 		Server: m.opts.ServerURL, User: id.UserID, Org: id.Organization, Roles: id.Roles,
-		Conn: m.cs.conn, ConnDetail: m.connDetail(), Via: m.cs.via, ReadOnly: m.readOnly(),
+		Conn: m.live.cs.State, ConnDetail: m.live.connDetail(), Via: m.live.cs.Via, ReadOnly: m.readOnly(),
 		ToReview: m.review.toReview, Team: m.review.teamHeader(), Counting: m.lists.counting(),
 	}
 }

@@ -11,6 +11,10 @@
 // events that change an interaction drop its cached listing at once.
 // Events come from one stream, fanned out to every session, with the
 // recent history replayed to a session that joins late.
+//
+// What a dashboard makes of its stream's updates, before its live room
+// applies the events, is here too: Next merges a burst into one update,
+// and Conn is the connection's state as the header shows it.
 package upstream
 
 import (
