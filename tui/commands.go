@@ -267,7 +267,7 @@ func mergeUpdates(a, b client.StreamUpdate) client.StreamUpdate {
 }
 
 // fmtTime formats an absolute time for details.
-func (m *Model) fmtTime(t time.Time) string {
+func (m *hub) fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}

@@ -47,4 +47,4 @@ type hub struct {
 func (m *hub) readOnly() bool { return m.readOnlyWhy != "" }
 
 // inFlight is how many actions await the server's answer.
-func (m *Model) inFlight() int { return m.tasks.Len() + m.cam.Sending() }
+func (m *Model) inFlight() int { return m.tasks.Len() }

@@ -3,7 +3,6 @@ package tui
 import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
-	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/header"
 	"github.com/snapdash/snapdash/views/statusbar"
@@ -177,7 +176,7 @@ func (m *Model) applyEvent(ev client.Event, b *batch) {
 		// The device may answer before the server's reply to our command
 		// arrives: the correlator keeps the answer until it does.
 		if o, ours := m.cam.Event(ev); ours {
-			m.cameraOutcome(o)
+			m.cam.outcome(o)
 			b.bell = b.bell || !hist
 		}
 	}
@@ -259,18 +258,6 @@ func (m *Model) finishBatch(b *batch) tea.Cmd {
 	}
 	cmds = append(cmds, m.ensureSelection())
 	return tea.Batch(cmds...)
-}
-
-// cameraOutcome shows the device's answer to our camera command, with the
-// device's reason when it failed. The events pane has the event's own line.
-func (m *Model) cameraOutcome(o camcorr.Outcome) {
-	label := cameraLabel(o.Type)
-	if o.Succeeded() {
-		m.status = statusbar.Status{Kind: statusbar.OK, Text: "camera: " + label + " done by the customer's device"}
-		return
-	}
-	reason := orDefault(o.Answer.AdditionalInformation, "no reason given")
-	m.status = statusbar.Status{Kind: statusbar.Error, Text: "camera: " + label + " failed: " + reason}
 }
 
 // ring rings the terminal bell when asked to.
