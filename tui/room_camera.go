@@ -17,7 +17,7 @@ import (
 type cameraRoom struct {
 	*hub           // shared services (hub.go)
 	*camcorr.Model // the commands sent and the device's answers matched to them
-	choice         // the selection and the rule of what may run (the root's)
+	choice         // the selection and the rule of what may run, asked of the root
 
 	// ring rings the terminal bell when Options.Bell asks for it
 	// (stream.go): the device's answer is news.

@@ -21,7 +21,7 @@ import (
 // server's.
 type filesRoom struct {
 	*hub   // shared services (hub.go)
-	choice // the selection and the rule of what may run (the root's)
+	choice // the selection and the rule of what may run, asked of the root
 
 	// loadSnapshots lists an interaction's snapshots again (the root's
 	// listing), so an uploaded picture shows without waiting for its event.

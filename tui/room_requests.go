@@ -32,7 +32,7 @@ type choice struct {
 // once and taken back if the server refuses, and the server's answer.
 type requestsRoom struct {
 	*hub   // shared services (hub.go)
-	choice // the selection and the rule of what may run (the root's)
+	choice // the selection and the rule of what may run, asked of the root
 
 	// tempSeq numbers the rows shown while a request awaits the server
 	// ("pending-1").

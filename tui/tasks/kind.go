@@ -4,9 +4,7 @@ package tasks
 // returns it. Len counts it with the rest; Count counts a kind alone, for
 // a feature whose rules depend on its own work in flight.
 func (r *Registry) StartKind(kind, text string) Task {
-	t := r.Start(text)
-	t.Kind = kind
-	r.running[t.ID] = t
+	t, _ := r.start(Task{Text: text, Kind: kind})
 	return t
 }
 
