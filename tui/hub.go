@@ -69,4 +69,4 @@ func (m *hub) ring() tea.Cmd {
 func (m *hub) readOnly() bool { return m.readOnlyWhy != "" }
 
 // inFlight is how many actions await the server's answer.
-func (m *Model) inFlight() int { return m.tasks.Len() + m.cam.Sending() }
+func (m *Model) inFlight() int { return m.tasks.Len() }

@@ -73,8 +73,8 @@ func (m *Model) layout() {
 	if m.dialog != nil {
 		m.dialog.SetSize(w, m.height)
 	}
-	if m.overlay != nil {
-		m.overlay.Invalidate()
+	if m.preview.overlay != nil {
+		m.preview.overlay.Invalidate()
 	}
 }
 

@@ -76,15 +76,15 @@ type Model struct {
 	// no longer the first. Live events never move the cursor.
 	topPending bool
 	snapsMoved bool
-	review     *reviewRoom    // approve, discard, bulk review, the queue, team claims
-	cam        *camcorr.Model // camera commands and their answers
-	live       *liveRoom      // the live events: stream, events pane, journal (room_live.go)
+	review     *reviewRoom   // approve, discard, bulk review, the queue, team claims
+	requests   *requestsRoom // picture requests (room_requests.go)
+	cam        *cameraRoom   // camera commands and their answers (room_camera.go)
+	files      *filesRoom    // uploads, copies, opening and saving pictures (room_files.go)
+	live       *liveRoom     // the live events: stream, events pane, journal (room_live.go)
 
 	screen   screenID
-	preview  *preview.Model
-	tempSeq  int
+	preview  *previewRoom // the picture of the selection (room_preview.go)
 	quitting bool
-	overlay  *termgfx.Overlay // Options.Output when it paints pictures as pixels
 	lay      layoutT
 	field    fieldState // the open text field's arming
 }
@@ -116,10 +116,7 @@ func New(opts Options) *Model {
 		snaps:   snapshots.New(c),
 		help:    helpview.New(st),
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Warn)),
-		cam:     camcorr.New(ctx, opts.API, opts.UserEndpointID),
 	}
-	m.live = newLiveRoom(m.hub, m.cam)
-	m.lists = newListsRoom(m.hub, m.live.link, m.selectInteraction)
 	m.review = newReviewRoom(m.hub, reviewRoot{
 		selectedRow: m.selectedRow,
 		shownRows: func() []snapshots.Row {
@@ -148,10 +145,27 @@ func New(opts Options) *Model {
 		opened: func() bool { return m.screen == screenMain && !m.quitting && m.snapsMoved },
 	})
 	m.c.Spinner = m.spinFrame()
-	m.overlay, _ = opts.Output.(*termgfx.Overlay)
 	m.history, _ = cmdline.OpenHistory(opts.StateDir) // unreadable: in memory only, said when a line is run
-	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget.b),
-		Caps: opts.Caps.gfx(), Mode: opts.ImageMode.gfx(), Quality: termgfx.Quality(opts.PictureQuality), Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
+	// The rooms, each with what it needs of the root.
+	pick := choice{allowed: m.review.allowed, canOn: m.review.canOn, interaction: func() string { return m.selected }, row: m.selectedRow}
+	m.requests = &requestsRoom{hub: m.hub, choice: pick, showNew: func(sid string) {
+		m.refreshLists() // the new row must be in the table to be selected
+		m.snaps.Select(sid)
+		m.topPending, m.snapsMoved = false, true
+	}}
+	m.cam = &cameraRoom{hub: m.hub, Model: camcorr.New(ctx, opts.API, opts.UserEndpointID, &m.tasks), choice: pick, ring: m.ring}
+	m.live = newLiveRoom(m.hub, m.cam.Model)
+	m.lists = newListsRoom(m.hub, m.live.link, m.selectInteraction)
+	m.files = &filesRoom{hub: m.hub, choice: pick, loadSnapshots: m.lists.loadSnapshots}
+	m.preview = &previewRoom{hub: m.hub, snaps: &m.snaps, spinner: &m.spinner, layout: m.layout, tooSmall: m.tooSmall,
+		Model: preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget.b),
+			Caps: opts.Caps.gfx(), Mode: opts.ImageMode.gfx(), Quality: termgfx.Quality(opts.PictureQuality), Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles}),
+		pane: func() rect { return m.lay.prev },
+		uncovered: func() bool {
+			return !m.dialogCovers() && m.screen == screenMain && m.width > 0 && !m.tooSmall() && !m.quitting
+		},
+	}
+	m.preview.overlay, _ = opts.Output.(*termgfx.Overlay)
 	m.events.SetDescriber(m.live.describeEvent)
 	m.watch = newWatchRoom(m.hub, m.live.lastEvent, m.live.chartPictures)
 	// Through setFocus, so the table draws its cursor row focused at once.
@@ -236,9 +250,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.refreshLists()
 	m.events.SetInteraction(m.selected)
 	m.updateKeys()
-	cmds := []tea.Cmd{cmd, m.review.syncClaim(), m.syncPreview(), m.startSpinner(), m.lists.pumpListings(), m.noteStatus()}
+	cmds := []tea.Cmd{cmd, m.review.syncClaim(), m.preview.sync(), m.startSpinner(), m.lists.pumpListings(), m.noteStatus()}
 	// The panes' spinner frame: still while a picture's pixels are up.
-	m.c.Spinner = m.bodySpin(m.spinFrame())
+	m.c.Spinner = m.preview.bodySpin(m.spinFrame())
 	if m.quitting {
 		return m, tea.Quit
 	}
@@ -356,20 +370,17 @@ func (m *Model) routeData(msg tea.Msg) (tea.Cmd, bool) {
 func (m *Model) routeResults(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case RequestDoneMsg:
-		return m.onRequestDone(msg), true
+		return m.requests.onDone(msg), true
 	case review.DoneMsg:
 		return m.review.onDone(msg), true
 	case camcorr.SentMsg:
-		if o, ok := m.cam.Update(msg); ok {
-			return m.onCamera(o), true
-		}
-		return nil, true
+		return m.cam.onSent(msg), true
 	case UploadDoneMsg:
-		return m.onUploadDone(msg), true
+		return m.files.onUploadDone(msg), true
 	case CopyDoneMsg:
-		return m.onCopyDone(msg), true
+		return m.files.onCopyDone(msg), true
 	case FileDoneMsg:
-		return m.onFileDone(msg), true
+		return m.files.onFileDone(msg), true
 	}
 	return nil, false
 }

@@ -157,7 +157,7 @@ func (m *Model) clicked() tea.Cmd {
 	now := m.wall()
 	if m.lastClick.id == r.Snapshot.ID && now.Sub(m.lastClick.at) <= doubleClick {
 		m.lastClick = click{}
-		m.setFull(true)
+		m.preview.showFull(true)
 		return nil
 	}
 	m.lastClick = click{id: r.Snapshot.ID, at: now}

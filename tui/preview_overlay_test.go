@@ -108,7 +108,7 @@ func TestOverlayFollowsTheDashboard(t *testing.T) {
 	r.frame()
 
 	// The spinner on the rows the sixel covers stands still.
-	if a, b := r.m.bodySpin("⠋"), r.m.bodySpin("⠙"); a != b {
+	if a, b := r.m.preview.bodySpin("⠋"), r.m.preview.bodySpin("⠙"); a != b {
 		t.Fatalf("body spinner moves under a sixel: %q, %q", a, b)
 	}
 
@@ -136,7 +136,7 @@ func (r *overlayRig) checkDialog(t *testing.T, open string, covers bool) {
 	}
 	out := r.frame()
 	switch {
-	case !covers && (erased(out) || !r.m.graphicShown()):
+	case !covers && (erased(out) || !r.m.preview.graphicShown()):
 		t.Fatalf("%v: sixel erased though the dialog leaves it in view: %q", open, tail([]byte(out), 300))
 	case covers && (!erased(out) || strings.Contains(out, "\x1bP")):
 		t.Fatalf("%v: sixel not erased (or painted again) under the dialog: %q", open, tail([]byte(out), 300))

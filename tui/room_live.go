@@ -93,7 +93,7 @@ func (m *Model) onStream(msg StreamUpdateMsg) tea.Cmd {
 	}
 	b := m.live.apply(u.Events, m.lists.listing)
 	for _, o := range b.answers {
-		m.cameraOutcome(o)
+		m.cam.outcome(o)
 	}
 	if !m.snapsMoved && m.selected != "" && b.history[m.selected] {
 		m.topPending = true // history fills the table: start on its newest row

@@ -155,7 +155,7 @@ func (m *Model) watchKey(k tea.KeyMsg) tea.Cmd {
 
 // openInteraction leaves the watch screen for the interaction's snapshots.
 func (m *Model) openInteraction(id string) tea.Cmd {
-	m.setFull(false)
+	m.preview.showFull(false)
 	m.closeWatch()
 	e, created := m.store.ensure(id, m.opts.Now())
 	var cmds []tea.Cmd

@@ -79,7 +79,7 @@ func (m *Model) ProgramOptions() []tea.ProgramOption {
 }
 
 // clipboard returns the copy hook: the option, or OSC 52 on the output.
-func (m *Model) clipboard() func(string) error {
+func (m *hub) clipboard() func(string) error {
 	if m.opts.Clipboard != nil {
 		return m.opts.Clipboard
 	}
@@ -102,7 +102,7 @@ func OSC52(text string) string {
 }
 
 // opener returns the hook that opens a file in the local viewer.
-func (m *Model) opener() func(string) error {
+func (m *hub) opener() func(string) error {
 	if m.opts.Opener != nil {
 		return m.opts.Opener
 	}

@@ -12,9 +12,9 @@ import (
 )
 
 // begin records an action in flight and shows it in progress: requests,
-// uploads, copies, downloads. Review operations are tasks of the same
-// registry, started by tui/review (keyed by their snapshot); camera
-// commands are counted by their own model.
+// uploads, copies, downloads. Review operations and camera commands are
+// tasks of the same registry, started by tui/review (keyed by their
+// snapshot) and tui/camera (of kind camera.Kind).
 func (m *hub) begin(text string) tasks.ID {
 	m.progress(text)
 	return m.tasks.Start(text).ID

@@ -295,15 +295,3 @@ func (r *liveRoom) announce(b *batch) tea.Cmd {
 	}
 	return nil
 }
-
-// cameraOutcome shows the device's answer to our camera command, with the
-// device's reason when it failed. The events pane has the event's own line.
-func (m *Model) cameraOutcome(o camcorr.Outcome) {
-	label := cameraLabel(o.Type)
-	if o.Succeeded() {
-		m.status = statusbar.Status{Kind: statusbar.OK, Text: "camera: " + label + " done by the customer's device"}
-		return
-	}
-	reason := orDefault(o.Answer.AdditionalInformation, "no reason given")
-	m.status = statusbar.Status{Kind: statusbar.Error, Text: "camera: " + label + " failed: " + reason}
-}

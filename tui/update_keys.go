@@ -87,19 +87,19 @@ var globalKeys = []globalKey{
 	{func(km *KeyMap) *key.Binding { return &km.EventsPause }, (*Model).eventsPause},
 	{func(km *KeyMap) *key.Binding { return &km.EventsType }, (*Model).eventsType},
 	{func(km *KeyMap) *key.Binding { return &km.EventsMine }, (*Model).eventsMine},
-	{func(km *KeyMap) *key.Binding { return &km.ImageMode }, func(m *Model) tea.Cmd { m.nextImageMode(); return nil }},
-	{func(km *KeyMap) *key.Binding { return &km.Request }, (*Model).openRequest},
+	{func(km *KeyMap) *key.Binding { return &km.ImageMode }, func(m *Model) tea.Cmd { m.preview.nextImageMode(); return nil }},
+	{func(km *KeyMap) *key.Binding { return &km.Request }, func(m *Model) tea.Cmd { return m.requests.open() }},
 	{func(km *KeyMap) *key.Binding { return &km.Approve }, func(m *Model) tea.Cmd { return m.review.reviewKey(review.Approve) }},
 	{func(km *KeyMap) *key.Binding { return &km.Discard }, func(m *Model) tea.Cmd { return m.review.reviewKey(review.Discard) }},
 	{func(km *KeyMap) *key.Binding { return &km.NextReview }, func(m *Model) tea.Cmd { return m.review.queueStep(1) }},
 	{func(km *KeyMap) *key.Binding { return &km.PrevReview }, func(m *Model) tea.Cmd { return m.review.queueStep(-1) }},
 	{func(km *KeyMap) *key.Binding { return &km.Mark }, func(m *Model) tea.Cmd { m.review.toggleMark(); return nil }},
 	{func(km *KeyMap) *key.Binding { return &km.MarkAll }, func(m *Model) tea.Cmd { m.review.markShown(); return nil }},
-	{func(km *KeyMap) *key.Binding { return &km.Camera }, (*Model).openCamera},
-	{func(km *KeyMap) *key.Binding { return &km.Upload }, (*Model).openUpload},
-	{func(km *KeyMap) *key.Binding { return &km.Copy }, (*Model).copyURL},
-	{func(km *KeyMap) *key.Binding { return &km.Open }, (*Model).openExternal},
-	{func(km *KeyMap) *key.Binding { return &km.Save }, (*Model).openSave},
+	{func(km *KeyMap) *key.Binding { return &km.Camera }, func(m *Model) tea.Cmd { return m.cam.open() }},
+	{func(km *KeyMap) *key.Binding { return &km.Upload }, func(m *Model) tea.Cmd { return m.files.openUpload() }},
+	{func(km *KeyMap) *key.Binding { return &km.Copy }, func(m *Model) tea.Cmd { return m.files.copyURL() }},
+	{func(km *KeyMap) *key.Binding { return &km.Open }, func(m *Model) tea.Cmd { return m.files.openExternal() }},
+	{func(km *KeyMap) *key.Binding { return &km.Save }, func(m *Model) tea.Cmd { return m.files.openSave() }},
 }
 
 func (m *Model) openHelp() tea.Cmd {
@@ -114,7 +114,7 @@ func (m *Model) back() tea.Cmd {
 		m.review.clearMarks()
 		m.setStatusInfo("unmarked")
 	case m.preview.Full():
-		m.setFull(false)
+		m.preview.showFull(false)
 	default:
 		m.clearFilter()
 	}
@@ -135,7 +135,7 @@ func (m *Model) togglePreview() tea.Cmd {
 		m.setFocus(focusSnapshots)
 		return nil
 	}
-	m.setFull(!m.preview.Full())
+	m.preview.showFull(!m.preview.Full())
 	return nil
 }
 
@@ -262,8 +262,8 @@ func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	m.review.teamQuit()
 	m.cancel()
-	if m.overlay != nil {
-		m.overlay.Clear()
+	if m.preview.overlay != nil {
+		m.preview.overlay.Clear()
 	}
 	return nil
 }

@@ -81,11 +81,11 @@ func (m *Model) bodyLines(spin string) []string {
 		return pane.Box(m.st, "Watch · every live interaction",
 			strings.Split(m.watch.table.View(), "\n"), r.w, r.h, true)
 	case m.preview.Full():
-		lines = m.previewBox(l.prev)
+		lines = m.preview.box(l.prev, m.focus == focusPreview)
 	case l.wide:
-		lines = joinH(m.interBox(spin), m.snapsBox(spin), m.previewBox(l.prev))
+		lines = joinH(m.interBox(spin), m.snapsBox(spin), m.preview.box(l.prev, m.focus == focusPreview))
 	default:
-		right := append(m.snapsBox(spin), m.previewBox(l.prev)...)
+		right := append(m.snapsBox(spin), m.preview.box(l.prev, m.focus == focusPreview)...)
 		lines = joinH(m.interBox(spin), right)
 	}
 	if m.showEvents && l.events.h > 0 {

@@ -5,6 +5,10 @@
 // before the server's own reply does. One table, keyed by request id,
 // holds what is known of each command, ours or another agent's, so the
 // events pane can name every answer ("Flash on: done").
+//
+// A command awaiting the server's reply is a task of the dashboard's one
+// registry (tui/tasks, of Kind), so the root counts work in flight in one
+// place; the package says in words what became of each command (Text).
 package camera
 
 import (
@@ -12,7 +16,13 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/tui/tasks"
+	camview "github.com/snapdash/snapdash/views/camera"
 )
+
+// Kind is the kind of the registry's tasks that are camera commands
+// awaiting the server's reply.
+const Kind = "camera"
 
 // maxKnown bounds the commands remembered; the oldest go first.
 const maxKnown = 1024
@@ -24,6 +34,8 @@ type API interface {
 
 // SentMsg is the server's reply to one command.
 type SentMsg struct {
+	// Task is the command's task in the registry, finished by Update.
+	Task      tasks.ID
 	Type      client.CameraRequestType
 	RequestID string
 	Err       error
@@ -55,29 +67,33 @@ type Model struct {
 	api      API
 	ctx      context.Context
 	endpoint string
-	sending  int
-	byID     map[string]*known
-	order    []string
+	// tasks is the dashboard's registry, shared with the other features:
+	// the commands awaiting a reply are its tasks of Kind.
+	tasks *tasks.Registry
+	byID  map[string]*known
+	order []string
 }
 
-// New returns a correlator sending with api under ctx as endpoint.
-func New(ctx context.Context, api API, endpoint string) *Model {
-	return &Model{api: api, ctx: ctx, endpoint: endpoint, byID: map[string]*known{}}
+// New returns a correlator sending with api under ctx as endpoint, its
+// commands in flight counted in reg.
+func New(ctx context.Context, api API, endpoint string, reg *tasks.Registry) *Model {
+	return &Model{api: api, ctx: ctx, endpoint: endpoint, tasks: reg, byID: map[string]*known{}}
 }
 
-// Send sends cmd; its reply comes back as a SentMsg for Update.
-func (m *Model) Send(cmd client.CameraRequestCommand) tea.Cmd {
-	m.sending++
+// Send sends cmd, a task in the registry saying text until Update takes
+// its reply (a SentMsg).
+func (m *Model) Send(cmd client.CameraRequestCommand, text string) tea.Cmd {
+	t := m.tasks.StartKind(Kind, text)
 	cmd.UserEndpointID = m.endpoint
 	api, ctx := m.api, m.ctx
 	return func() tea.Msg {
 		id, err := api.CameraRequest(ctx, cmd)
-		return SentMsg{Type: cmd.CameraRequestType, RequestID: id, Err: err}
+		return SentMsg{Task: t.ID, Type: cmd.CameraRequestType, RequestID: id, Err: err}
 	}
 }
 
 // Sending is how many commands await the server's reply.
-func (m *Model) Sending() int { return m.sending }
+func (m *Model) Sending() int { return m.tasks.Count(Kind) }
 
 func (m *Model) remember(id string) *known {
 	if k, ok := m.byID[id]; ok {
@@ -101,7 +117,7 @@ func (m *Model) Update(msg tea.Msg) (o Outcome, ok bool) {
 	if !isSent {
 		return Outcome{}, false
 	}
-	m.sending = max(0, m.sending-1)
+	m.tasks.Finish(s.Task)
 	o.Type = s.Type
 	if s.Err != nil || s.RequestID == "" {
 		o.Err = s.Err
@@ -136,7 +152,7 @@ func (m *Model) Event(ev client.Event) (o Outcome, ok bool) {
 		case known && k.ours:
 			a := ev
 			return Outcome{Type: k.typ, Answer: &a}, true
-		case m.sending > 0:
+		case m.Sending() > 0:
 			a := ev
 			m.remember(id).early = &a
 		}
@@ -150,4 +166,34 @@ func (m *Model) Type(requestID string) (client.CameraRequestType, bool) {
 		return k.typ, true
 	}
 	return "", false
+}
+
+// Label names a command as the menu does ("Flash on").
+func Label(t client.CameraRequestType) string { return camview.Label(t) }
+
+// SendingText is what the status line says while a command of type t goes
+// to the customer's device of the interaction titled to.
+func SendingText(t client.CameraRequestType, to string) string {
+	return "camera: sending " + Label(t) + " to " + to
+}
+
+// Text is what the status line says of o: the command on its way, or the
+// device's answer, with the device's reason when it failed. ok is false
+// when the server refused the command (then the text is the server's
+// error) or the device failed.
+func (o Outcome) Text() (text string, ok bool) {
+	label := Label(o.Type)
+	switch {
+	case o.Err != nil:
+		return o.Err.Error(), false
+	case o.Answer == nil:
+		return "camera: " + label + " sent; waiting for the device", true
+	case o.Succeeded():
+		return "camera: " + label + " done by the customer's device", true
+	}
+	reason := o.Answer.AdditionalInformation
+	if reason == "" {
+		reason = "no reason given"
+	}
+	return "camera: " + label + " failed: " + reason, false
 }

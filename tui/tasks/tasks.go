@@ -27,6 +27,8 @@ type Task struct {
 	// Text is what the status line says while the task runs
 	// ("uploading …", "saving 05895d86-…").
 	Text string
+	// Kind is the feature a task of StartKind belongs to ("" for Start).
+	Kind string
 }
 
 // Registry holds the tasks in flight. The zero Registry is ready to use.
