@@ -142,11 +142,6 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Request, k.Approve, k.Discard, k.Camera, k.Back, k.Filter, k.Watch, k.Help, k.Quit}
 }
 
-// eventsHelp is the footer while the events pane has the focus.
-func (k KeyMap) eventsHelp() []key.Binding {
-	return []key.Binding{k.EventsPause, k.EventsType, k.EventsMine, k.Help, k.Quit}
-}
-
 // FullHelp implements help.KeyMap: the `?` screen, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{

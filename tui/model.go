@@ -185,7 +185,8 @@ func New(opts Options) *Model {
 	m.snaps.SetWarnAfter(opts.WarnAfter)
 	m.snaps.SetKeyMap(keys.listKeys())
 	m.inter.SetKeyMap(keys.listKeys())
-	m.events.SetKeyMap(keys.listKeys())
+	m.events.SetKeyMap(keys.eventsKeys())
+	m.events.SetNotify(m.setStatusInfo)
 	for i, id := range opts.Interactions {
 		e, _ := m.store.ensure(id, opts.Now())
 		e.pinned = i + 1
@@ -338,7 +339,8 @@ func (m *Model) routeTerminal(msg tea.Msg) (tea.Cmd, bool) {
 		m.onFieldArmed(msg)
 		return nil, true
 	case preview.DueMsg, preview.FrameMsg:
-		return m.preview.Update(msg), true
+		_, cmd := m.preview.Update(msg)
+		return cmd, true
 	}
 	return nil, false
 }

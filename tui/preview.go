@@ -135,5 +135,5 @@ func (h fullHelp) FullHelp() [][]key.Binding {
 
 // previewBox draws the preview pane (or the full-screen preview) in r.
 func (m *Model) previewBox(r rect) []string {
-	return m.preview.View(r.w, r.h, m.focus == focusPreview)
+	return m.preview.Box(r.w, r.h, m.focus == focusPreview)
 }

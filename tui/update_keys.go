@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/list"
 	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/snapshots"
@@ -84,9 +85,6 @@ var globalKeys = []globalKey{
 	{func(km *KeyMap) *key.Binding { return &km.Command }, (*Model).openCmdline},
 	{func(km *KeyMap) *key.Binding { return &km.Refresh }, (*Model).refresh},
 	{func(km *KeyMap) *key.Binding { return &km.Watch }, (*Model).openWatch},
-	{func(km *KeyMap) *key.Binding { return &km.EventsPause }, (*Model).eventsPause},
-	{func(km *KeyMap) *key.Binding { return &km.EventsType }, (*Model).eventsType},
-	{func(km *KeyMap) *key.Binding { return &km.EventsMine }, (*Model).eventsMine},
 	{func(km *KeyMap) *key.Binding { return &km.ImageMode }, func(m *Model) tea.Cmd { m.nextImageMode(); return nil }},
 	{func(km *KeyMap) *key.Binding { return &km.Request }, (*Model).openRequest},
 	{func(km *KeyMap) *key.Binding { return &km.Approve }, func(m *Model) tea.Cmd { return m.review.reviewKey(review.Approve) }},
@@ -139,30 +137,6 @@ func (m *Model) togglePreview() tea.Cmd {
 	return nil
 }
 
-func (m *Model) eventsPause() tea.Cmd {
-	if m.events.TogglePause() {
-		m.setStatusInfo("events paused: new ones are counted; p follows again")
-	} else {
-		m.setStatusInfo("events: following")
-	}
-	return nil
-}
-
-func (m *Model) eventsType() tea.Cmd {
-	t := m.events.CycleType()
-	m.setStatusInfo("events: " + orDefault(t, "every type"))
-	return nil
-}
-
-func (m *Model) eventsMine() tea.Cmd {
-	if m.events.ToggleInteraction() {
-		m.setStatusInfo("events: this interaction only")
-	} else {
-		m.setStatusInfo("events: every interaction")
-	}
-	return nil
-}
-
 // navigate hands the key to the focused pane, which moves with its own
 // keys (listKeys).
 func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
@@ -185,6 +159,14 @@ func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
 // listKeys are the lists' own keys, as the user bound them.
 func (km *KeyMap) listKeys() list.KeyMap {
 	return list.KeyMap{Up: km.Up, Down: km.Down, Top: km.Top, Bottom: km.Bottom, PageUp: km.PageUp, PageDown: km.PageDown}
+}
+
+// eventsKeys are the events pane's keys, as the user bound them: the
+// lists' and its own (pause, type filter, this interaction). The pane
+// handles them in its Update; the root's copies are enabled only while it
+// has the focus, so the help lists them then (updateKeys).
+func (km *KeyMap) eventsKeys() events.KeyMap {
+	return events.KeyMap{Scroll: km.listKeys(), Pause: km.EventsPause, Type: km.EventsType, Mine: km.EventsMine}
 }
 
 // focusOrder lists the panes tab visits.
