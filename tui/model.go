@@ -20,7 +20,6 @@ import (
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/tui/upstream"
-	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/header"
@@ -54,10 +53,6 @@ type Model struct {
 	showEvents    bool
 	laidFor       dialogModel // the dialog the layout was computed with
 	quitAsked     int         // the actions in flight the quit question names
-	filterOn      filterTarget
-	// pendingSelect is an interaction a filter moved the list's cursor to,
-	// opened after the Update that filtered.
-	pendingSelect string
 	lastClick     click // the last click on a snapshot, for double clicks
 
 	inter    interactions.Model
@@ -66,7 +61,7 @@ type Model struct {
 	spinner  spinner.Model
 	spinning bool
 
-	history *cmdline.History // the command line's, kept in StateDir
+	cmdline *cmdRoom // the `:` line, the `/` filter and the jump (room_cmdline.go)
 
 	listing      bool // the interactions endpoint is being asked
 	listErr      error
@@ -161,7 +156,7 @@ func New(opts Options) *Model {
 			m.refreshLists()
 			if !m.snaps.Select(sid) {
 				// The table's filter hides it: show it rather than stop.
-				m.setFilter("")
+				m.cmdline.setFilter("")
 				m.snaps.Select(sid)
 			}
 			m.topPending, m.snapsMoved = false, true
@@ -172,9 +167,9 @@ func New(opts Options) *Model {
 	})
 	m.c.Spinner = m.spinFrame()
 	m.overlay, _ = opts.Output.(*termgfx.Overlay)
-	m.history, _ = cmdline.OpenHistory(opts.StateDir) // unreadable: in memory only, said when a line is run
 	m.preview = preview.New(c, preview.Config{Ctx: ctx, API: opts.API, Cache: termgfx.NewBudgetCache(64<<20, opts.PictureBudget.b),
 		Caps: opts.Caps.gfx(), Mode: opts.ImageMode.gfx(), Quality: termgfx.Quality(opts.PictureQuality), Delay: opts.PreviewDelay, Tick: opts.Tick, NoLocalFiles: opts.NoLocalFiles})
+	m.cmdline = newCmdRoom(m)
 	m.events.SetDescriber(m.describeEvent)
 	m.watch = newWatch(m)
 	// Through setFocus, so the table draws its cursor row focused at once.
@@ -268,8 +263,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout() // the picture makes room for a dialog, or takes it back
 	}
 	m.laidFor = m.dialog
-	if id := m.pendingSelect; id != "" {
-		m.pendingSelect = ""
+	if id := m.cmdline.takeSelect(); id != "" {
 		cmd = tea.Batch(cmd, m.selectInteraction(id))
 	}
 	m.refreshLists()
@@ -362,7 +356,7 @@ func (m *Model) onSpinnerTick(msg spinner.TickMsg) tea.Cmd {
 func (m *Model) routeData(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case jumpedMsg:
-		return m.onJumped(msg), true
+		return m.cmdline.onJumped(msg), true
 	case InteractionsLoadedMsg:
 		return m.onInteractions(msg), true
 	case InteractionLoadedMsg:

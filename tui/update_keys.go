@@ -81,8 +81,8 @@ var globalKeys = []globalKey{
 	{func(km *KeyMap) *key.Binding { return &km.PrevPane }, func(m *Model) tea.Cmd { m.cycleFocus(-1); return nil }},
 	{func(km *KeyMap) *key.Binding { return &km.Events }, (*Model).toggleEvents},
 	{func(km *KeyMap) *key.Binding { return &km.Preview }, (*Model).togglePreview},
-	{func(km *KeyMap) *key.Binding { return &km.Filter }, (*Model).openFilter},
-	{func(km *KeyMap) *key.Binding { return &km.Command }, (*Model).openCmdline},
+	{func(km *KeyMap) *key.Binding { return &km.Filter }, func(m *Model) tea.Cmd { return m.cmdline.openFilter(m.width) }},
+	{func(km *KeyMap) *key.Binding { return &km.Command }, func(m *Model) tea.Cmd { return m.cmdline.openCmdline() }},
 	{func(km *KeyMap) *key.Binding { return &km.Refresh }, (*Model).refresh},
 	{func(km *KeyMap) *key.Binding { return &km.Watch }, (*Model).openWatch},
 	{func(km *KeyMap) *key.Binding { return &km.ImageMode }, func(m *Model) tea.Cmd { m.nextImageMode(); return nil }},
@@ -114,7 +114,7 @@ func (m *Model) back() tea.Cmd {
 	case m.preview.Full():
 		m.setFull(false)
 	default:
-		m.clearFilter()
+		m.cmdline.clearFilter()
 	}
 	return nil
 }

@@ -82,10 +82,10 @@ func (m *Model) watchKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Help):
 		m.openHelp()
 	case key.Matches(k, km.Filter):
-		return m.openFilter()
+		return m.cmdline.openFilter(m.width)
 	case key.Matches(k, km.Command):
-		return m.openCmdline()
-	case slices.Contains(km.Back.Keys(), k.String()) && m.clearFilter():
+		return m.cmdline.openCmdline()
+	case slices.Contains(km.Back.Keys(), k.String()) && m.cmdline.clearFilter():
 	case key.Matches(k, km.Watch), slices.Contains(km.Back.Keys(), k.String()):
 		m.closeWatch()
 	case key.Matches(k, km.Refresh):
