@@ -53,7 +53,7 @@ type Model struct {
 	showEvents    bool
 	laidFor       dialogModel // the dialog the layout was computed with
 	quitAsked     int         // the actions in flight the quit question names
-	lastClick     click // the last click on a snapshot, for double clicks
+	lastClick     click       // the last click on a snapshot, for double clicks
 
 	inter    interactions.Model
 	snaps    snapshots.Model
