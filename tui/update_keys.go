@@ -142,16 +142,23 @@ func (m *Model) togglePreview() tea.Cmd {
 func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
 	switch m.focus {
 	case focusInteractions:
-		before, _ := m.inter.Selected()
-		m.inter, _ = m.inter.Update(k)
-		if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
-			return m.selectInteraction(after.ID)
-		}
+		return m.toInter(k)
 	case focusSnapshots, focusPreview:
 		m.topPending, m.snapsMoved = false, true // the reviewer's row from now on
 		m.snaps, _ = m.snaps.Update(k)
 	case focusEvents:
 		m.events, _ = m.events.Update(k)
+	}
+	return nil
+}
+
+// toInter hands msg (a key, or the mouse in the list's cells) to the
+// interactions list, and opens the interaction its cursor moved to.
+func (m *Model) toInter(msg tea.Msg) tea.Cmd {
+	before, _ := m.inter.Selected()
+	m.inter, _ = m.inter.Update(msg)
+	if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
+		return m.selectInteraction(after.ID)
 	}
 	return nil
 }

@@ -173,15 +173,18 @@ func (m *Model) dialogView() string {
 	return m.dialog.View()
 }
 
-// helpView draws the help w wide: the keys of where it was opened.
+// helpView draws the help w wide: the full help of the keys of where it
+// was opened (screenKeys), in columns.
 func (m *Model) helpView(w int) string {
-	if m.preview.Full() && m.screen == screenMain {
-		return helpview.View(m.st, m.help, fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, w, m.helpRows(), "esc or ? closes · the full-screen preview's keys come first")
+	keys, note := m.screenKeys(), "esc or ? closes · actions hidden here are not available now"
+	switch {
+	case m.screen == screenWatch:
+		note = "esc or ? closes · the watch screen changes nothing"
+	case m.preview.Full():
+		// Every full-screen key, whether or not it applies at this zoom.
+		keys, note = fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, "esc or ? closes · the full-screen preview's keys come first"
 	}
-	if m.screen == screenWatch {
-		return helpview.View(m.st, m.help, watchHelp{w: m.watch.KeyMap, k: m.keys}, w, m.helpRows(), "esc or ? closes · the watch screen changes nothing")
-	}
-	return helpview.View(m.st, m.help, m.keys, w, m.helpRows(), "esc or ? closes · actions hidden here are not available now")
+	return helpview.View(m.st, m.help, keys, w, m.helpRows(), note)
 }
 
 // screenKeys is what the footer shows with no dialog open: the keys of

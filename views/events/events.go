@@ -225,9 +225,19 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 }
 
 // Update handles the pane's keys (KeyMap; SetKeyMap): the scrolling keys,
-// pause, the type filter and "this interaction only". What a key of its
+// pause, the type filter and "this interaction only"; and the mouse wheel,
+// three lines a step. What a key of its
 // own changed is said through the notifier (SetNotify).
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if mm, ok := msg.(tea.MouseMsg); ok && mm.Action == tea.MouseActionPress {
+		switch mm.Button {
+		case tea.MouseButtonWheelUp:
+			m.Scroll(3)
+		case tea.MouseButtonWheelDown:
+			m.Scroll(-3)
+		}
+		return m, nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil

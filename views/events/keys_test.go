@@ -73,3 +73,19 @@ func TestPaneKeysRebound(t *testing.T) {
 		t.Fatalf("full help %v", f)
 	}
 }
+
+// The wheel scrolls three lines a step.
+func TestPaneWheel(t *testing.T) {
+	m := newPane(t, 100, 3)
+	for i := 0; i < 20; i++ {
+		m.Push(Entry{Kind: Event, Text: "line"})
+	}
+	m, _ = m.Update(tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress})
+	if m.Following() || !strings.Contains(m.Title(), "↑3") {
+		t.Fatalf("wheel up: %s", m.Title())
+	}
+	m, _ = m.Update(tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	if !m.Following() {
+		t.Fatalf("wheel down: %s", m.Title())
+	}
+}
