@@ -119,26 +119,8 @@ func (m *Model) back() tea.Cmd {
 	return nil
 }
 
-func (m *Model) toggleEvents() tea.Cmd {
-	m.showEvents = !m.showEvents
-	if !m.showEvents && m.focus == focusEvents {
-		m.setFocus(focusSnapshots)
-	}
-	m.layout()
-	return nil
-}
-
-func (m *Model) togglePreview() tea.Cmd {
-	if m.focus == focusInteractions {
-		m.setFocus(focusSnapshots)
-		return nil
-	}
-	m.setFull(!m.preview.Full())
-	return nil
-}
-
-// navigate hands the key to the focused pane, which moves with its own
-// keys (listKeys).
+// navigate hands the key to the focused pane, which handles its own keys
+// in its Update (the lists' listKeys, the events pane's eventsKeys).
 func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
 	switch m.focus {
 	case focusInteractions:
@@ -174,32 +156,6 @@ func (km *KeyMap) listKeys() list.KeyMap {
 // has the focus, so the help lists them then (updateKeys).
 func (km *KeyMap) eventsKeys() events.KeyMap {
 	return events.KeyMap{Scroll: km.listKeys(), Pause: km.EventsPause, Type: km.EventsType, Mine: km.EventsMine}
-}
-
-// focusOrder lists the panes tab visits.
-func (m *Model) focusOrder() []focus {
-	f := []focus{focusInteractions, focusSnapshots, focusPreview}
-	if m.showEvents {
-		f = append(f, focusEvents)
-	}
-	return f
-}
-
-func (m *Model) cycleFocus(d int) {
-	order := m.focusOrder()
-	i := 0
-	for j, f := range order {
-		if f == m.focus {
-			i = j
-		}
-	}
-	m.setFocus(order[(i+d+len(order))%len(order)])
-}
-
-func (m *Model) setFocus(f focus) {
-	m.focus = f
-	m.inter.SetFocused(f == focusInteractions)
-	m.snaps.SetFocused(f == focusSnapshots || f == focusPreview)
 }
 
 // selectInteraction shows id's snapshots, listing them the first time.
