@@ -101,7 +101,7 @@ var globalKeys = []globalKey{
 }
 
 func (m *Model) openHelp() tea.Cmd {
-	m.openDialog(&helpDialog{m: m}, "")
+	m.openDialog(&helpDialog{keys: &m.keys, draw: m.helpView}, "")
 	return nil
 }
 
