@@ -200,7 +200,7 @@ func (m *Model) screenKeys() help.KeyMap {
 	case m.showEvents && m.focus == focusEvents:
 		return paneHelp{pane: m.events, k: m.keys}
 	}
-	return mainHelp{k: m.keys}
+	return m.keys
 }
 
 // paneHelp is a pane's own keys, then help and quit.
@@ -215,15 +215,6 @@ func (h paneHelp) ShortHelp() []key.Binding { return append(h.pane.ShortHelp(), 
 // FullHelp implements help.KeyMap: the root's, which list the pane's
 // keys while it has the focus (updateKeys).
 func (h paneHelp) FullHelp() [][]key.Binding { return h.k.FullHelp() }
-
-// mainHelp is the main screen's keys: the footer's most used first.
-type mainHelp struct{ k KeyMap }
-
-// ShortHelp implements help.KeyMap.
-func (h mainHelp) ShortHelp() []key.Binding { return h.k.footerHelp() }
-
-// FullHelp implements help.KeyMap.
-func (h mainHelp) FullHelp() [][]key.Binding { return h.k.FullHelp() }
 
 // footerKeys returns the key hints the footer shows now, as many as fit,
 // most used first; "? help" always stays and lists them all.
