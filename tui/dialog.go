@@ -81,14 +81,15 @@ func (d *viewDialog[M]) View() string { return d.m.View(d.w) }
 // helpDialog is the help: the keys that apply where it was opened.
 type helpDialog struct {
 	size
-	m *Model
+	keys *KeyMap          // the root's keys: help, back and q close it
+	draw func(int) string // the help w wide (the root's helpView)
 }
 
 func (d *helpDialog) Name() string { return "help" }
 
 func (d *helpDialog) Update(msg tea.Msg) (dialogModel, tea.Cmd, dialog.Result) {
 	if k, ok := msg.(tea.KeyMsg); ok {
-		km := &d.m.keys
+		km := d.keys
 		// Back is disabled (so hidden) outside the full-screen preview
 		// and a filter, but its keys still close the help.
 		if key.Matches(k, km.Help) || slices.Contains(km.Back.Keys(), k.String()) || k.String() == "q" {
@@ -98,10 +99,10 @@ func (d *helpDialog) Update(msg tea.Msg) (dialogModel, tea.Cmd, dialog.Result) {
 	return d, nil, nil
 }
 
-func (d *helpDialog) View() string { return d.m.helpView(d.w) }
+func (d *helpDialog) View() string { return d.draw(d.w) }
 
 func (d *helpDialog) ShortHelp() []key.Binding {
-	return []key.Binding{d.m.keys.Help, d.m.keys.Back}
+	return []key.Binding{d.keys.Help, d.keys.Back}
 }
 
 func (d *helpDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }

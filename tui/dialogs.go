@@ -41,10 +41,10 @@ func (m *Model) answer(res dialog.Result) tea.Cmd {
 	switch r := res.(type) {
 	case dialog.Closed:
 		if r.Name == "filter" {
-			m.setFilter("")
+			m.cmdline.setFilter("")
 		}
 	case filter.Applied:
-		m.setFilter(r.Query.String())
+		m.cmdline.setFilter(r.Query.String())
 	case RequestSubmitted:
 		return m.requests.request(r)
 	case CameraChosen:
@@ -56,7 +56,7 @@ func (m *Model) answer(res dialog.Result) tea.Cmd {
 	case QuitConfirmed:
 		return m.quit()
 	case cmdline.Run:
-		return m.runCommand(r)
+		return m.cmdline.runCommand(r)
 	}
 	return nil
 }

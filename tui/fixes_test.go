@@ -330,7 +330,7 @@ func TestFooterFitsTheWidth(t *testing.T) {
 	for _, w := range []int{70, 80, 90, 120, 200} {
 		m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute))
 		m.Update(teaSize(w, 30))
-		m.setFilter("meter") // esc back is offered too
+		m.cmdline.setFilter("meter") // esc back is offered too
 		lines := strings.Split(m.View(), "\n")
 		foot := lines[len(lines)-1]
 		if strings.Contains(foot, "…") || !strings.Contains(foot, "? help") || !strings.Contains(foot, "a approve") {

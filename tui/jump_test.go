@@ -17,7 +17,7 @@ func TestAFailedJumpStaysPut(t *testing.T) {
 	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, time.Minute), snap("s2", client.StateUploaded, 2*time.Minute))
 	press(m, "j")
 	before := m.Focus()
-	cmd := m.runCommand(cmdline.Run{Name: "interaction", Args: []string{"no-such-id"}})
+	cmd := m.cmdline.runCommand(cmdline.Run{Name: "interaction", Args: []string{"no-such-id"}})
 	if cmd == nil {
 		t.Fatal("no request for the unknown interaction")
 	}
@@ -32,7 +32,7 @@ func TestAFailedJumpStaysPut(t *testing.T) {
 		t.Fatalf("status %+v", m.status)
 	}
 	// A name the list holds goes at once.
-	m.runCommand(cmdline.Run{Name: "interaction", Args: []string{"Ana"}})
+	m.cmdline.runCommand(cmdline.Run{Name: "interaction", Args: []string{"Ana"}})
 	if f := m.Focus(); f.Interaction != "int-1" {
 		t.Fatalf(":i Ana: %+v", f)
 	}

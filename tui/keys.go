@@ -136,17 +136,6 @@ func (k KeyMap) Rebind(m map[string][]string) (KeyMap, error) {
 	return k, nil
 }
 
-// ShortHelp implements help.KeyMap: the footer's keys, help and quit last.
-// A narrow footer drops watch, camera and filter first (see footer).
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Request, k.Approve, k.Discard, k.Camera, k.Back, k.Filter, k.Watch, k.Help, k.Quit}
-}
-
-// eventsHelp is the footer while the events pane has the focus.
-func (k KeyMap) eventsHelp() []key.Binding {
-	return []key.Binding{k.EventsPause, k.EventsType, k.EventsMine, k.Help, k.Quit}
-}
-
 // FullHelp implements help.KeyMap: the `?` screen, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
@@ -168,10 +157,10 @@ func paneScoped(a, b string) bool {
 	return (events(a) && table(b)) || (table(a) && events(b))
 }
 
-// footerHelp is the footer's keys on the main screen, most used first, in
-// short words; the footer shows as many as fit (statusbar.Fit) and "? help"
-// lists them all.
-func (k KeyMap) footerHelp() []key.Binding {
+// ShortHelp implements help.KeyMap: the footer's keys on the main screen,
+// most used first, in short words; the footer shows as many as fit
+// (statusbar.Fit) and "? help" lists them all.
+func (k KeyMap) ShortHelp() []key.Binding {
 	short := func(b key.Binding, desc string) key.Binding {
 		b.SetHelp(b.Help().Key, desc)
 		return b

@@ -18,7 +18,6 @@ import (
 	"github.com/snapdash/snapdash/theme"
 	camcorr "github.com/snapdash/snapdash/tui/camera"
 	"github.com/snapdash/snapdash/tui/review"
-	"github.com/snapdash/snapdash/views/cmdline"
 	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/events"
 	helpview "github.com/snapdash/snapdash/views/help"
@@ -51,11 +50,7 @@ type Model struct {
 	showEvents    bool
 	laidFor       dialogModel // the dialog the layout was computed with
 	quitAsked     int         // the actions in flight the quit question names
-	filterOn      filterTarget
-	// pendingSelect is an interaction a filter moved the list's cursor to,
-	// opened after the Update that filtered.
-	pendingSelect string
-	lastClick     click // the last click on a snapshot, for double clicks
+	lastClick     click       // the last click on a snapshot, for double clicks
 
 	inter    interactions.Model
 	snaps    snapshots.Model
@@ -63,7 +58,7 @@ type Model struct {
 	spinner  spinner.Model
 	spinning bool
 
-	history *cmdline.History // the command line's, kept in StateDir
+	cmdline *cmdRoom // the `:` line, the `/` filter and the jump (room_cmdline.go)
 
 	lists *listsRoom // loading, the listing scheduler, recent interactions (room_lists.go)
 	watch *watchRoom // the watch screen (room_watch.go)
@@ -135,7 +130,7 @@ func New(opts Options) *Model {
 			m.refreshLists()
 			if !m.snaps.Select(sid) {
 				// The table's filter hides it: show it rather than stop.
-				m.setFilter("")
+				m.cmdline.setFilter("")
 				m.snaps.Select(sid)
 			}
 			m.topPending, m.snapsMoved = false, true
@@ -145,7 +140,6 @@ func New(opts Options) *Model {
 		opened: func() bool { return m.screen == screenMain && !m.quitting && m.snapsMoved },
 	})
 	m.c.Spinner = m.spinFrame()
-	m.history, _ = cmdline.OpenHistory(opts.StateDir) // unreadable: in memory only, said when a line is run
 	// The rooms, each with what it needs of the root.
 	pick := choice{allowed: m.review.allowed, canOn: m.review.canOn, interaction: func() string { return m.selected }, row: m.selectedRow}
 	m.requests = &requestsRoom{hub: m.hub, choice: pick, showNew: func(sid string) {
@@ -168,6 +162,7 @@ func New(opts Options) *Model {
 	m.preview.overlay, _ = opts.Output.(*termgfx.Overlay)
 	m.events.SetDescriber(m.live.describeEvent)
 	m.watch = newWatchRoom(m.hub, m.live.lastEvent, m.live.chartPictures)
+	m.cmdline = newCmdRoom(m)
 	// Through setFocus, so the table draws its cursor row focused at once.
 	m.setFocus(focusSnapshots)
 	if opts.Watch {
@@ -176,7 +171,8 @@ func New(opts Options) *Model {
 	m.snaps.SetWarnAfter(opts.WarnAfter)
 	m.snaps.SetKeyMap(keys.listKeys())
 	m.inter.SetKeyMap(keys.listKeys())
-	m.events.SetKeyMap(keys.listKeys())
+	m.events.SetKeyMap(keys.eventsKeys())
+	m.events.SetNotify(m.setStatusInfo)
 	for i, id := range opts.Interactions {
 		e, _ := m.store.ensure(id, opts.Now())
 		e.pinned = i + 1
@@ -243,8 +239,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout() // the picture makes room for a dialog, or takes it back
 	}
 	m.laidFor = m.dialog
-	if id := m.pendingSelect; id != "" {
-		m.pendingSelect = ""
+	if id := m.cmdline.takeSelect(); id != "" {
 		cmd = tea.Batch(cmd, m.selectInteraction(id))
 	}
 	m.refreshLists()
@@ -314,7 +309,8 @@ func (m *Model) routeTerminal(msg tea.Msg) (tea.Cmd, bool) {
 		m.onFieldArmed(msg)
 		return nil, true
 	case preview.DueMsg, preview.FrameMsg:
-		return m.preview.Update(msg), true
+		_, cmd := m.preview.Update(msg)
+		return cmd, true
 	}
 	return nil, false
 }
@@ -336,7 +332,7 @@ func (m *Model) onSpinnerTick(msg spinner.TickMsg) tea.Cmd {
 func (m *Model) routeData(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case jumpedMsg:
-		return m.onJumped(msg), true
+		return m.cmdline.onJumped(msg), true
 	case InteractionsLoadedMsg:
 		return m.lists.onInteractions(msg), true
 	case InteractionLoadedMsg:

@@ -47,7 +47,13 @@ func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
 	}
 	for _, p := range mousePanes {
 		if r := p.rect(m); msg.X >= r.x && msg.X < r.x+r.w && msg.Y >= r.y && msg.Y < r.y+r.h {
-			return p.do(m, msg.Y-r.y, wheel)
+			if wheel == 0 {
+				m.setFocus(p.focus) // a click focuses the pane
+			}
+			// In the pane's own cells: inside its border.
+			in := msg
+			in.X, in.Y = msg.X-r.x-1, msg.Y-r.y-1
+			return p.do(m, in)
 		}
 	}
 	return nil
@@ -74,70 +80,46 @@ func (m *Model) overEvents(msg tea.MouseMsg) bool {
 	return m.showEvents && r.h > 0 && msg.X >= r.x && msg.X < r.x+r.w && msg.Y >= r.y && msg.Y < r.y+r.h
 }
 
-// mousePane is a pane of the main screen as the mouse sees it: where it is
-// and what a click (wheel 0) or a wheel step on it does; y is the row
-// within the pane, its border being row 0.
+// mousePane is a pane of the main screen as the mouse sees it: where it
+// is, the focus a click gives, and what it does with a click or a wheel
+// step, given in the pane's own cells (0, 0 inside its border).
 type mousePane struct {
-	rect func(*Model) rect
-	do   func(m *Model, y, wheel int) tea.Cmd
+	rect  func(*Model) rect
+	focus focus
+	do    func(*Model, tea.MouseMsg) tea.Cmd
 }
 
 // mousePanes are hit-tested in order: the events pane first (it is checked
-// only when shown), then the interactions, the table and the preview.
+// only when shown), then the interactions, the table and the preview. The
+// lists scroll and select with the mouse in their own Update.
 var mousePanes = []mousePane{
 	{func(m *Model) rect {
 		if !m.showEvents {
 			return rect{}
 		}
 		return m.lay.events
-	}, (*Model).mouseEvents},
-	{func(m *Model) rect { return m.lay.inter }, (*Model).mouseInter},
-	{func(m *Model) rect { return m.lay.snaps }, (*Model).mouseSnaps},
-	{func(m *Model) rect { return m.lay.prev }, (*Model).mousePreview},
+	}, focusEvents, func(m *Model, msg tea.MouseMsg) tea.Cmd { m.events, _ = m.events.Update(msg); return nil }},
+	{func(m *Model) rect { return m.lay.inter }, focusInteractions, func(m *Model, msg tea.MouseMsg) tea.Cmd { return m.toInter(msg) }},
+	{func(m *Model) rect { return m.lay.snaps }, focusSnapshots, (*Model).mouseSnaps},
+	{func(m *Model) rect { return m.lay.prev }, focusPreview, func(m *Model, msg tea.MouseMsg) tea.Cmd {
+		if w, _ := wheelOf(msg.Button); w != 0 {
+			m.moveTable(w) // the wheel over the picture walks the table
+		}
+		return nil
+	}},
 }
 
-func (m *Model) mouseEvents(_, wheel int) tea.Cmd {
-	if wheel != 0 {
-		m.events.Scroll(-wheel * 3)
+// mouseSnaps is a click or a wheel step over the table; a click on a row
+// may be the second of a double click.
+func (m *Model) mouseSnaps(msg tea.MouseMsg) tea.Cmd {
+	if w, _ := wheelOf(msg.Button); w != 0 {
+		m.moveTable(w)
 		return nil
 	}
-	m.setFocus(focusEvents)
-	return nil
-}
-
-func (m *Model) mouseInter(y, wheel int) tea.Cmd {
-	before, _ := m.inter.Selected()
-	if wheel != 0 {
-		m.inter.Move(wheel)
-	} else {
-		m.setFocus(focusInteractions)
-		m.inter.ClickRow(y - 1)
-	}
-	if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
-		return m.selectInteraction(after.ID)
-	}
-	return nil
-}
-
-func (m *Model) mouseSnaps(y, wheel int) tea.Cmd {
-	if wheel != 0 {
-		m.moveTable(wheel)
-		return nil
-	}
-	m.setFocus(focusSnapshots)
-	if m.snaps.ClickRow(y - 1) {
+	if m.snaps.ClickRow(msg.Y) {
 		m.topPending, m.snapsMoved = false, true
 		return m.clicked()
 	}
-	return nil
-}
-
-func (m *Model) mousePreview(_, wheel int) tea.Cmd {
-	if wheel != 0 {
-		m.moveTable(wheel)
-		return nil
-	}
-	m.setFocus(focusPreview)
 	return nil
 }
 

@@ -29,7 +29,7 @@ func TestRelistReListsWithoutAResyncLine(t *testing.T) {
 	if !slices.Contains(api.calls, "snapshots int-1") {
 		t.Fatalf("a relist did not re-list the selected interaction: %q", api.calls)
 	}
-	if v := strings.Join(m.events.View(), "\n"); strings.Contains(v, "resync") {
+	if v := strings.Join(m.events.Lines(), "\n"); strings.Contains(v, "resync") {
 		t.Fatalf("a timed relist logged a resync:\n%s", v)
 	}
 }

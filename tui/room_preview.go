@@ -135,7 +135,7 @@ func (r *previewRoom) showFull(on bool) {
 
 // box draws the preview pane (or the full-screen preview) in b.
 func (r *previewRoom) box(b rect, focused bool) []string {
-	return r.View(b.w, b.h, focused)
+	return r.Box(b.w, b.h, focused)
 }
 
 // fullHelp is the help screen's key map while the full-screen preview is

@@ -139,10 +139,10 @@ func (m *Model) watchKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, km.Help):
 		m.openHelp()
 	case key.Matches(k, km.Filter):
-		return m.openFilter()
+		return m.cmdline.openFilter(m.width)
 	case key.Matches(k, km.Command):
-		return m.openCmdline()
-	case back && m.clearFilter():
+		return m.cmdline.openCmdline()
+	case back && m.cmdline.clearFilter():
 	case key.Matches(k, km.Watch), back:
 		m.closeWatch()
 	case key.Matches(k, km.Refresh):

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/tui/review"
 	"github.com/snapdash/snapdash/views/confirm"
+	"github.com/snapdash/snapdash/views/events"
 	"github.com/snapdash/snapdash/views/list"
 	"github.com/snapdash/snapdash/views/preview"
 	"github.com/snapdash/snapdash/views/snapshots"
@@ -80,13 +81,10 @@ var globalKeys = []globalKey{
 	{func(km *KeyMap) *key.Binding { return &km.PrevPane }, func(m *Model) tea.Cmd { m.cycleFocus(-1); return nil }},
 	{func(km *KeyMap) *key.Binding { return &km.Events }, (*Model).toggleEvents},
 	{func(km *KeyMap) *key.Binding { return &km.Preview }, (*Model).togglePreview},
-	{func(km *KeyMap) *key.Binding { return &km.Filter }, (*Model).openFilter},
-	{func(km *KeyMap) *key.Binding { return &km.Command }, (*Model).openCmdline},
+	{func(km *KeyMap) *key.Binding { return &km.Filter }, func(m *Model) tea.Cmd { return m.cmdline.openFilter(m.width) }},
+	{func(km *KeyMap) *key.Binding { return &km.Command }, func(m *Model) tea.Cmd { return m.cmdline.openCmdline() }},
 	{func(km *KeyMap) *key.Binding { return &km.Refresh }, func(m *Model) tea.Cmd { return m.lists.refresh() }},
 	{func(km *KeyMap) *key.Binding { return &km.Watch }, (*Model).openWatch},
-	{func(km *KeyMap) *key.Binding { return &km.EventsPause }, (*Model).eventsPause},
-	{func(km *KeyMap) *key.Binding { return &km.EventsType }, (*Model).eventsType},
-	{func(km *KeyMap) *key.Binding { return &km.EventsMine }, (*Model).eventsMine},
 	{func(km *KeyMap) *key.Binding { return &km.ImageMode }, func(m *Model) tea.Cmd { m.preview.nextImageMode(); return nil }},
 	{func(km *KeyMap) *key.Binding { return &km.Request }, func(m *Model) tea.Cmd { return m.requests.open() }},
 	{func(km *KeyMap) *key.Binding { return &km.Approve }, func(m *Model) tea.Cmd { return m.review.reviewKey(review.Approve) }},
@@ -103,7 +101,7 @@ var globalKeys = []globalKey{
 }
 
 func (m *Model) openHelp() tea.Cmd {
-	m.openDialog(&helpDialog{m: m}, "")
+	m.openDialog(&helpDialog{keys: &m.keys, draw: m.helpView}, "")
 	return nil
 }
 
@@ -116,63 +114,17 @@ func (m *Model) back() tea.Cmd {
 	case m.preview.Full():
 		m.preview.showFull(false)
 	default:
-		m.clearFilter()
+		m.cmdline.clearFilter()
 	}
 	return nil
 }
 
-func (m *Model) toggleEvents() tea.Cmd {
-	m.showEvents = !m.showEvents
-	if !m.showEvents && m.focus == focusEvents {
-		m.setFocus(focusSnapshots)
-	}
-	m.layout()
-	return nil
-}
-
-func (m *Model) togglePreview() tea.Cmd {
-	if m.focus == focusInteractions {
-		m.setFocus(focusSnapshots)
-		return nil
-	}
-	m.preview.showFull(!m.preview.Full())
-	return nil
-}
-
-func (m *Model) eventsPause() tea.Cmd {
-	if m.events.TogglePause() {
-		m.setStatusInfo("events paused: new ones are counted; p follows again")
-	} else {
-		m.setStatusInfo("events: following")
-	}
-	return nil
-}
-
-func (m *Model) eventsType() tea.Cmd {
-	t := m.events.CycleType()
-	m.setStatusInfo("events: " + orDefault(t, "every type"))
-	return nil
-}
-
-func (m *Model) eventsMine() tea.Cmd {
-	if m.events.ToggleInteraction() {
-		m.setStatusInfo("events: this interaction only")
-	} else {
-		m.setStatusInfo("events: every interaction")
-	}
-	return nil
-}
-
-// navigate hands the key to the focused pane, which moves with its own
-// keys (listKeys).
+// navigate hands the key to the focused pane, which handles its own keys
+// in its Update (the lists' listKeys, the events pane's eventsKeys).
 func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
 	switch m.focus {
 	case focusInteractions:
-		before, _ := m.inter.Selected()
-		m.inter, _ = m.inter.Update(k)
-		if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
-			return m.selectInteraction(after.ID)
-		}
+		return m.toInter(k)
 	case focusSnapshots, focusPreview:
 		m.topPending, m.snapsMoved = false, true // the reviewer's row from now on
 		m.snaps, _ = m.snaps.Update(k)
@@ -182,35 +134,28 @@ func (m *Model) navigate(k tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// toInter hands msg (a key, or the mouse in the list's cells) to the
+// interactions list, and opens the interaction its cursor moved to.
+func (m *Model) toInter(msg tea.Msg) tea.Cmd {
+	before, _ := m.inter.Selected()
+	m.inter, _ = m.inter.Update(msg)
+	if after, ok := m.inter.Selected(); ok && after.ID != before.ID {
+		return m.selectInteraction(after.ID)
+	}
+	return nil
+}
+
 // listKeys are the lists' own keys, as the user bound them.
 func (km *KeyMap) listKeys() list.KeyMap {
 	return list.KeyMap{Up: km.Up, Down: km.Down, Top: km.Top, Bottom: km.Bottom, PageUp: km.PageUp, PageDown: km.PageDown}
 }
 
-// focusOrder lists the panes tab visits.
-func (m *Model) focusOrder() []focus {
-	f := []focus{focusInteractions, focusSnapshots, focusPreview}
-	if m.showEvents {
-		f = append(f, focusEvents)
-	}
-	return f
-}
-
-func (m *Model) cycleFocus(d int) {
-	order := m.focusOrder()
-	i := 0
-	for j, f := range order {
-		if f == m.focus {
-			i = j
-		}
-	}
-	m.setFocus(order[(i+d+len(order))%len(order)])
-}
-
-func (m *Model) setFocus(f focus) {
-	m.focus = f
-	m.inter.SetFocused(f == focusInteractions)
-	m.snaps.SetFocused(f == focusSnapshots || f == focusPreview)
+// eventsKeys are the events pane's keys, as the user bound them: the
+// lists' and its own (pause, type filter, this interaction). The pane
+// handles them in its Update; the root's copies are enabled only while it
+// has the focus, so the help lists them then (updateKeys).
+func (km *KeyMap) eventsKeys() events.KeyMap {
+	return events.KeyMap{Scroll: km.listKeys(), Pause: km.EventsPause, Type: km.EventsType, Mine: km.EventsMine}
 }
 
 // selectInteraction shows id's snapshots, listing them the first time.

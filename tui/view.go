@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/internal/termgfx"
@@ -89,7 +90,7 @@ func (m *Model) bodyLines(spin string) []string {
 		lines = joinH(m.interBox(spin), right)
 	}
 	if m.showEvents && l.events.h > 0 {
-		lines = append(lines, pane.Box(m.st, m.events.Title(), m.events.View(), l.events.w, l.events.h, m.focus == focusEvents)...)
+		lines = append(lines, pane.Box(m.st, m.events.Title(), m.events.Lines(), l.events.w, l.events.h, m.focus == focusEvents)...)
 	}
 	return lines
 }
@@ -123,7 +124,7 @@ func (m *Model) interBox(spin string) []string {
 		lines = []string{m.st.Muted.Render("No interactions"), m.st.Muted.Render("in the last " + fmtDur(m.opts.Since) + "."),
 			"", m.st.Muted.Render("New ones appear"), m.st.Muted.Render("as events arrive.")}
 	default:
-		lines = m.inter.View()
+		lines = m.inter.Lines()
 	}
 	return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusInteractions)
 }
@@ -150,7 +151,7 @@ func (m *Model) snapsBox(spin string) []string {
 	case m.snaps.Total() == 0 && e.err != nil:
 		lines = []string{m.st.Bad.Render("✗ " + sanitize.Line(e.err.Error())), m.st.Muted.Render("R retries")}
 	default:
-		lines = m.snaps.View()
+		lines = m.snaps.Lines()
 	}
 	return pane.Box(m.st, title, lines, r.w, r.h, m.focus == focusSnapshots)
 }
@@ -172,16 +173,48 @@ func (m *Model) dialogView() string {
 	return m.dialog.View()
 }
 
-// helpView draws the help w wide: the keys of where it was opened.
+// helpView draws the help w wide: the full help of the keys of where it
+// was opened (screenKeys), in columns.
 func (m *Model) helpView(w int) string {
-	if m.preview.Full() && m.screen == screenMain {
-		return helpview.View(m.st, m.help, fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, w, m.helpRows(), "esc or ? closes · the full-screen preview's keys come first")
+	keys, note := m.screenKeys(), "esc or ? closes · actions hidden here are not available now"
+	switch {
+	case m.screen == screenWatch:
+		note = "esc or ? closes · the watch screen changes nothing"
+	case m.preview.Full():
+		// Every full-screen key, whether or not it applies at this zoom.
+		keys, note = fullHelp{f: preview.DefaultFullKeyMap(), k: m.keys}, "esc or ? closes · the full-screen preview's keys come first"
 	}
-	if m.screen == screenWatch {
-		return helpview.View(m.st, m.help, watchHelp{w: m.watch.table.KeyMap, k: m.keys}, w, m.helpRows(), "esc or ? closes · the watch screen changes nothing")
-	}
-	return helpview.View(m.st, m.help, m.keys, w, m.helpRows(), "esc or ? closes · actions hidden here are not available now")
+	return helpview.View(m.st, m.help, keys, w, m.helpRows(), note)
 }
+
+// screenKeys is what the footer shows with no dialog open: the keys of
+// what has the focus (the watch screen, the full-screen preview, the
+// events pane: each component's own key map) with the root's that still
+// apply there, or the main screen's.
+func (m *Model) screenKeys() help.KeyMap {
+	switch {
+	case m.screen == screenWatch:
+		return watchHelp{w: m.watch.table.KeyMap, k: m.keys}
+	case m.preview.Full():
+		return fullHelp{f: m.preview.KeyMap(), k: m.keys}
+	case m.showEvents && m.focus == focusEvents:
+		return paneHelp{pane: m.events, k: m.keys}
+	}
+	return m.keys
+}
+
+// paneHelp is a pane's own keys, then help and quit.
+type paneHelp struct {
+	pane help.KeyMap
+	k    KeyMap
+}
+
+// ShortHelp implements help.KeyMap.
+func (h paneHelp) ShortHelp() []key.Binding { return append(h.pane.ShortHelp(), h.k.Help, h.k.Quit) }
+
+// FullHelp implements help.KeyMap: the root's, which list the pane's
+// keys while it has the focus (updateKeys).
+func (h paneHelp) FullHelp() [][]key.Binding { return h.k.FullHelp() }
 
 // footerKeys returns the key hints the footer shows now, as many as fit,
 // most used first; "? help" always stays and lists them all.
@@ -189,16 +222,7 @@ func (m *Model) footerKeys() []key.Binding {
 	var keys []key.Binding
 	switch m.dialog.(type) {
 	case nil:
-		keys = m.keys.footerHelp()
-		if m.keys.EventsPause.Enabled() {
-			keys = m.keys.eventsHelp()
-		}
-		if m.screen == screenWatch {
-			keys = watchHelp{w: m.watch.table.KeyMap, k: m.keys}.ShortHelp()
-		}
-		if m.preview.Full() && m.screen == screenMain {
-			keys = fullHelp{f: m.preview.KeyMap(), k: m.keys}.ShortHelp()
-		}
+		keys = m.screenKeys().ShortHelp()
 	case footerLine:
 		return m.dialog.ShortHelp()
 	case fielder:

@@ -7,6 +7,7 @@ package events
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -102,6 +103,8 @@ type Model struct {
 	onlyInt  bool
 	describe Describer
 	now      func() time.Time
+	keys     KeyMap
+	notifier func(note string) // what the pane's own keys said (SetNotify)
 }
 
 // New returns an empty pane keeping at most scrollback entries, drawing
@@ -110,7 +113,7 @@ func New(c *common.Common, scrollback int) Model {
 	if scrollback <= 0 {
 		scrollback = DefaultScrollback
 	}
-	m := Model{st: c.Styles, loc: c.Location, now: c.Now}
+	m := Model{st: c.Styles, loc: c.Location, now: c.Now, keys: DefaultKeyMap()}
 	m.list = list.New(list.Funcs[Entry]{Key: func(e Entry) string { return strconv.FormatUint(e.Seq, 10) }})
 	m.list.SetLimit(scrollback)
 	m.list.SetTail(true)
@@ -188,36 +191,126 @@ func (m *Model) Follow() {
 	m.paused, m.unseen = false, 0
 }
 
-// Update handles the pane's keys (list.KeyMap; SetKeyMap): up and down
-// scroll a line, top goes to the oldest line, bottom follows the newest
-// again, a page is five lines.
+// KeyMap are the pane's keys: the list's, which scroll, and its own.
+type KeyMap struct {
+	// Scroll moves the view: up and down a line, top to the oldest line,
+	// bottom follows the newest again, a page is five lines.
+	Scroll list.KeyMap
+	// Pause pauses the view or follows again (TogglePause); Type shows
+	// the next event type only (CycleType); Mine shows only the selected
+	// interaction's lines (ToggleInteraction).
+	Pause, Type, Mine key.Binding
+}
+
+// DefaultKeyMap returns the pane's default keys.
+func DefaultKeyMap() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Scroll: list.DefaultKeyMap(),
+		// space arrives as the key " " in Bubble Tea v1.
+		Pause: b("p/space", "pause/follow", "p", " "),
+		Type:  b("f", "type filter", "f"),
+		Mine:  b("t", "this interaction", "t"),
+	}
+}
+
+// ShortHelp implements help.KeyMap: the pane's own keys, for the footer.
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Pause, k.Type, k.Mine} }
+
+// FullHelp implements help.KeyMap.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return append(k.Scroll.FullHelp(), k.ShortHelp())
+}
+
+// Update handles the pane's keys (KeyMap; SetKeyMap): the scrolling keys,
+// pause, the type filter and "this interaction only"; and the mouse wheel,
+// three lines a step. What a key of its
+// own changed is said through the notifier (SetNotify).
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if mm, ok := msg.(tea.MouseMsg); ok && mm.Action == tea.MouseActionPress {
+		switch mm.Button {
+		case tea.MouseButtonWheelUp:
+			m.Scroll(3)
+		case tea.MouseButtonWheelDown:
+			m.Scroll(-3)
+		}
+		return m, nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil
 	}
-	switch km := &m.list.KeyMap; {
-	case key.Matches(k, km.Up):
+	switch km := &m.keys; {
+	case key.Matches(k, km.Scroll.Up):
 		m.Scroll(1)
-	case key.Matches(k, km.Down):
+	case key.Matches(k, km.Scroll.Down):
 		m.Scroll(-1)
-	case key.Matches(k, km.Top):
+	case key.Matches(k, km.Scroll.Top):
 		m.Scroll(m.Len())
-	case key.Matches(k, km.Bottom):
+	case key.Matches(k, km.Scroll.Bottom):
 		m.Follow()
-	case key.Matches(k, km.PageUp):
+	case key.Matches(k, km.Scroll.PageUp):
 		m.Scroll(5)
-	case key.Matches(k, km.PageDown):
+	case key.Matches(k, km.Scroll.PageDown):
 		m.Scroll(-5)
+	case key.Matches(k, km.Pause):
+		m.notify(pauseNote(m.TogglePause()))
+	case key.Matches(k, km.Type):
+		m.notify(typeNote(m.CycleType()))
+	case key.Matches(k, km.Mine):
+		m.notify(mineNote(m.ToggleInteraction()))
 	}
 	return m, nil
 }
 
-// SetKeyMap sets the keys Update scrolls with.
-func (m *Model) SetKeyMap(k list.KeyMap) { m.list.SetKeyMap(k) }
+func pauseNote(paused bool) string {
+	if paused {
+		return "events paused: new ones are counted; p follows again"
+	}
+	return "events: following"
+}
 
-// KeyMap returns the pane's scrolling keys (a help.KeyMap).
-func (m Model) KeyMap() list.KeyMap { return m.list.KeyMap }
+func typeNote(t string) string {
+	if t == "" {
+		return "events: every type"
+	}
+	return "events: " + t
+}
+
+func mineNote(only bool) string {
+	if only {
+		return "events: this interaction only"
+	}
+	return "events: every interaction"
+}
+
+// notify says note through the notifier, if one is set.
+func (m Model) notify(note string) {
+	if m.notifier != nil {
+		m.notifier(note)
+	}
+}
+
+// SetNotify sets what the pane's own keys report to (the status line).
+func (m *Model) SetNotify(f func(note string)) { m.notifier = f }
+
+// SetKeyMap sets the keys Update handles.
+func (m *Model) SetKeyMap(k KeyMap) {
+	m.keys = k
+	m.list.SetKeyMap(k.Scroll)
+}
+
+// KeyMap returns the pane's keys.
+func (m Model) KeyMap() KeyMap { return m.keys }
+
+// ShortHelp implements help.KeyMap: the footer's keys while the pane has
+// the focus.
+func (m Model) ShortHelp() []key.Binding { return m.keys.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (m Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }
 
 // TogglePause pauses the view (new lines are counted, not shown) or, when
 // paused, follows again. It reports whether the pane is now paused.
@@ -346,8 +439,12 @@ func (m Model) Line(e Entry) string {
 	return s + text
 }
 
-// View draws the visible entries, oldest first.
-func (m Model) View() []string {
+// View draws the visible entries, oldest first (common.Component).
+func (m Model) View() string { return strings.Join(m.Lines(), "\n") }
+
+// Lines draws the visible entries one line each, oldest first, for the
+// root's box.
+func (m Model) Lines() []string {
 	w, h := m.list.Size()
 	if w <= 0 || h <= 0 {
 		return nil
@@ -389,3 +486,5 @@ func (m Model) Title() string {
 	}
 	return t
 }
+
+var _ common.Component[Model] = (*Model)(nil)

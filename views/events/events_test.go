@@ -19,20 +19,20 @@ func TestRingKeepsScrollbackAndShowsNewest(t *testing.T) {
 	if m.Len() != 100 || !strings.Contains(m.At(0).Text, "line 150") {
 		t.Fatalf("len %d first %q", m.Len(), m.At(0).Text)
 	}
-	v := m.View()
+	v := m.Lines()
 	if len(v) != 5 || !strings.Contains(v[4], "line 249") || strings.Contains(strings.Join(v, ""), "\x1b") {
 		t.Fatalf("view %q", v)
 	}
 	m.Scroll(10)
-	if v := m.View(); !strings.Contains(v[4], "line 239") {
+	if v := m.Lines(); !strings.Contains(v[4], "line 239") {
 		t.Fatalf("scrolled %q", v[4])
 	}
 	m.Push(Entry{Text: "new"})
-	if v := m.View(); !strings.Contains(v[4], "line 239") {
+	if v := m.Lines(); !strings.Contains(v[4], "line 239") {
 		t.Fatalf("a new line moved the scrolled view: %q", v[4])
 	}
 	m.Follow()
-	if v := m.View(); !strings.Contains(v[4], "new") {
+	if v := m.Lines(); !strings.Contains(v[4], "new") {
 		t.Fatalf("follow %q", v[4])
 	}
 }
@@ -55,7 +55,7 @@ func TestPauseCountsNewLinesAndResumes(t *testing.T) {
 	}
 	m.Push(Entry{Seq: 6, Type: "A", Text: "ev-6"})
 	m.Push(Entry{Seq: 7, Type: "A", Text: "ev-7"})
-	v := strings.Join(m.View(), "\n")
+	v := strings.Join(m.Lines(), "\n")
 	if strings.Contains(v, "ev-6") || !strings.Contains(v, "ev-5") {
 		t.Fatalf("paused view moved:\n%s", v)
 	}
@@ -65,7 +65,7 @@ func TestPauseCountsNewLinesAndResumes(t *testing.T) {
 	if m.TogglePause() {
 		t.Fatal("still paused")
 	}
-	if v := m.View(); !strings.Contains(v[2], "ev-7") || m.Unseen() != 0 {
+	if v := m.Lines(); !strings.Contains(v[2], "ev-7") || m.Unseen() != 0 {
 		t.Fatalf("resumed view %q unseen %d", v, m.Unseen())
 	}
 }
@@ -82,7 +82,7 @@ func TestFiltersByTypeAndInteraction(t *testing.T) {
 	if got := m.CycleType(); got != "SnapshotAcquiredEvent" {
 		t.Fatalf("second type %q", got)
 	}
-	v := strings.Join(m.View(), "\n")
+	v := strings.Join(m.Lines(), "\n")
 	if strings.Contains(v, "req-1") || !strings.Contains(v, "acq-2") || !strings.Contains(v, "acq-3") {
 		t.Fatalf("type filter:\n%s", v)
 	}
@@ -93,19 +93,19 @@ func TestFiltersByTypeAndInteraction(t *testing.T) {
 	if !m.ToggleInteraction() {
 		t.Fatal("interaction filter off")
 	}
-	v = strings.Join(m.View(), "\n")
+	v = strings.Join(m.Lines(), "\n")
 	if strings.Contains(v, "acq-2") || !strings.Contains(v, "acq-3") {
 		t.Fatalf("interaction filter:\n%s", v)
 	}
 	if got := m.CycleType(); got != "" {
 		t.Fatalf("after the last type: %q, want all", got)
 	}
-	v = strings.Join(m.View(), "\n")
+	v = strings.Join(m.Lines(), "\n")
 	if !strings.Contains(v, "req-1") || !strings.Contains(v, "approved by you") || strings.Contains(v, "acq-2") {
 		t.Fatalf("this interaction, every type:\n%s", v)
 	}
 	m.SetInteraction("nope")
-	if v := m.View(); !strings.Contains(v[0], "No events match") {
+	if v := m.Lines(); !strings.Contains(v[0], "No events match") {
 		t.Fatalf("empty filter view %q", v)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/theme"
@@ -72,6 +73,12 @@ func (m *Model) SetKeyMap(k list.KeyMap) { m.list.SetKeyMap(k) }
 
 // KeyMap returns the list's keys (a help.KeyMap).
 func (m Model) KeyMap() list.KeyMap { return m.list.KeyMap }
+
+// ShortHelp implements help.KeyMap: the keys that move the cursor.
+func (m Model) ShortHelp() []key.Binding { return m.list.KeyMap.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (m Model) FullHelp() [][]key.Binding { return m.list.KeyMap.FullHelp() }
 
 // Update moves the cursor with the list's keys.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
@@ -154,8 +161,11 @@ func (m *Model) Bottom() { m.list.Bottom() }
 // Page moves by one screenful.
 func (m *Model) Page(dir int) { m.list.Page(dir) }
 
-// View draws the visible items.
-func (m Model) View() []string {
+// View draws the visible items (common.Component).
+func (m Model) View() string { return strings.Join(m.Lines(), "\n") }
+
+// Lines draws the visible items one line each, for the root's box.
+func (m Model) Lines() []string {
 	w, h := m.list.Size()
 	if w <= 0 || h <= 0 {
 		return nil
@@ -213,3 +223,5 @@ func (m Model) Position() string {
 	}
 	return strconv.Itoa(m.list.Cursor()+1) + "/" + strconv.Itoa(m.list.Len())
 }
+
+var _ common.Component[Model] = (*Model)(nil)

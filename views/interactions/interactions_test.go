@@ -21,7 +21,7 @@ func TestListDrawsSafeFixedWidthLines(t *testing.T) {
 		{ID: "i3\x1b[2J", Title: "Ana", Count: 0},
 		{ID: "i4", Title: "Bo", Count: 1},
 	})
-	lines := m.View()
+	lines := m.Lines()
 	if len(lines) != 3 {
 		t.Fatalf("%d lines for a height of 3", len(lines))
 	}
@@ -37,7 +37,7 @@ func TestListDrawsSafeFixedWidthLines(t *testing.T) {
 	if it, _ := m.Selected(); it.ID != "i4" || m.Position() != "4/4" {
 		t.Fatalf("bottom: %+v %s", it, m.Position())
 	}
-	if v := m.View(); !strings.HasPrefix(v[len(v)-1], "› Bo") {
+	if v := m.Lines(); !strings.HasPrefix(v[len(v)-1], "› Bo") {
 		t.Fatalf("the cursor scrolled out of view: %q", v)
 	}
 	// The selection stays on the same interaction when the list changes.
@@ -94,7 +94,7 @@ func TestFilterByCustomerIDAndAgent(t *testing.T) {
 	if it, _ := m.Selected(); it.ID != "int-4" || m.Position() != "2/2" {
 		t.Fatalf("selected %s at %s, want int-4 at 2/2", it.ID, m.Position())
 	}
-	if v := m.View(); len(v) != 2 || !strings.HasPrefix(v[1], "› José") {
+	if v := m.Lines(); len(v) != 2 || !strings.HasPrefix(v[1], "› José") {
 		t.Fatalf("view %q", v)
 	}
 	// A hidden interaction cannot be selected; new items keep the filter.
@@ -112,7 +112,7 @@ func TestFilterByCustomerIDAndAgent(t *testing.T) {
 	if _, ok := m.Selected(); ok || m.Position() != "0" {
 		t.Fatal("a selection with nothing shown")
 	}
-	if v := m.View(); len(v) != 1 || !strings.Contains(v[0], "No interaction matches") {
+	if v := m.Lines(); len(v) != 1 || !strings.Contains(v[0], "No interaction matches") {
 		t.Fatalf("empty view %q", v)
 	}
 	m.Move(1)

@@ -336,8 +336,15 @@ func (m *Model[T]) clamp() {
 	m.cursor, m.off = pane.Scroll(m.cursor, m.off, n, v)
 }
 
-// Update handles the list's keys (KeyMap); anything else is left alone.
+// Update handles the list's keys (KeyMap) and the mouse pressed over it,
+// in the list's own cells (Y 0 is its first row, header rows included):
+// the wheel moves a line, a left click moves the cursor to the row under
+// it (ClickRow). Anything else is left alone.
 func (m Model[T]) Update(msg tea.Msg) (Model[T], tea.Cmd) {
+	if mm, ok := msg.(tea.MouseMsg); ok {
+		m.mouse(mm)
+		return m, nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil
@@ -361,6 +368,28 @@ func (m Model[T]) Update(msg tea.Msg) (Model[T], tea.Cmd) {
 		m.Page(1)
 	}
 	return m, nil
+}
+
+// mouse handles a mouse press over the list.
+func (m *Model[T]) mouse(mm tea.MouseMsg) {
+	if mm.Action != tea.MouseActionPress {
+		return
+	}
+	step := 0
+	switch mm.Button {
+	case tea.MouseButtonWheelUp:
+		step = -1
+	case tea.MouseButtonWheelDown:
+		step = 1
+	case tea.MouseButtonLeft:
+		m.ClickRow(mm.Y)
+		return
+	}
+	if m.tail {
+		m.Scroll(-step)
+	} else {
+		m.Move(step)
+	}
 }
 
 // tailKey moves a tail list's window: up is back in time, bottom the

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/internal/imaging"
@@ -100,6 +101,9 @@ type Model struct {
 
 	ld   *loader
 	view fullView
+
+	width, height int  // the pane's outer size (SetSize), border included
+	focused       bool // the pane has the keyboard (SetFocused)
 }
 
 // fullView is the full-screen preview's zoom and pan, for one snapshot.
@@ -286,19 +290,41 @@ func (m *Model) show(key string, f termgfx.Frame, info imaging.Info) {
 }
 
 // Update takes the preview's own messages: the rest delay ended, a job
-// finished.
-func (m *Model) Update(msg tea.Msg) tea.Cmd {
+// finished; and, while the full screen is open, its keys (as Key, which
+// also says whether a key was the preview's).
+func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case DueMsg:
 		if msg.Seq != m.seq || !m.loading || m.ld.jobs[m.want] != nil {
-			return nil
+			return m, nil
 		}
-		return m.startJob(m.snapID, m.want, m.opts, false)
+		return m, m.startJob(m.snapID, m.want, m.opts, false)
 	case FrameMsg:
 		m.onFrame(msg)
+	case tea.KeyMsg:
+		if m.full {
+			m.Key(msg)
+		}
 	}
-	return nil
+	return m, nil
 }
+
+// SetSize sets the pane's outer size, its border included: View draws
+// the box itself.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// SetFocused says whether the pane has the keyboard (its border shows it).
+func (m *Model) SetFocused(f bool) { m.focused = f }
+
+// ShortHelp implements help.KeyMap: the full-screen keys that apply now
+// (KeyMap), which the footer shows while the full screen is open.
+func (m *Model) ShortHelp() []key.Binding { return m.KeyMap().ShortHelp() }
+
+// FullHelp implements help.KeyMap: every full-screen key, as the help
+// lists them whether or not they apply at this zoom.
+func (m *Model) FullHelp() [][]key.Binding { return DefaultFullKeyMap().FullHelp() }
+
+var _ common.Component[*Model] = (*Model)(nil)
 
 // onFrame takes a job's result: the frame is already cached; it is shown
 // when it is the one wanted now.

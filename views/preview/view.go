@@ -9,9 +9,16 @@ import (
 	"github.com/snapdash/snapdash/views/pane"
 )
 
-// View draws the pane (or the full screen) w×h cells with its border:
-// the title, the detail lines and the picture, or why there is none.
-func (m *Model) View(w, h int, focused bool) []string {
+// View draws the pane (or the full screen) at the size set by SetSize,
+// focused as SetFocused said (common.Component).
+func (m *Model) View() string {
+	return strings.Join(m.Box(m.width, m.height, m.focused), "\n")
+}
+
+// Box draws the pane (or the full screen) w×h cells with its border, one
+// line each: the title, the detail lines and the picture, or why there is
+// none.
+func (m *Model) Box(w, h int, focused bool) []string {
 	st, spin := m.c.Styles, m.c.Spinner
 	title := "Preview"
 	if m.mode != ModeNone {

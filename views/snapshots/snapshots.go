@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/snapdash/snapdash/client"
@@ -150,6 +151,12 @@ func (m *Model) SetKeyMap(k list.KeyMap) { m.list.SetKeyMap(k) }
 // KeyMap returns the table's keys (a help.KeyMap).
 func (m Model) KeyMap() list.KeyMap { return m.list.KeyMap }
 
+// ShortHelp implements help.KeyMap: the keys that move the cursor.
+func (m Model) ShortHelp() []key.Binding { return m.list.KeyMap.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (m Model) FullHelp() [][]key.Binding { return m.list.KeyMap.FullHelp() }
+
 // Update moves the cursor with the table's keys.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
@@ -268,9 +275,12 @@ func columns(w int) (cols []column, idW int) {
 	return cols, 0
 }
 
-// View draws the column titles and the visible rows, with the shared
-// clock and spinner frame.
-func (m Model) View() []string {
+// View draws the column titles and the visible rows (common.Component).
+func (m Model) View() string { return strings.Join(m.Lines(), "\n") }
+
+// Lines draws the column titles and the visible rows one line each, with
+// the shared clock and spinner frame, for the root's box.
+func (m Model) Lines() []string {
 	width, height := m.list.Size()
 	if width <= 0 || height <= 0 {
 		return nil
@@ -377,3 +387,5 @@ func (m Model) stateStyle(r Row) lipgloss.Style {
 
 // Position describes the scroll state for the pane title, like "3/120".
 func (m Model) Position() string { return m.list.Position() }
+
+var _ common.Component[Model] = (*Model)(nil)

@@ -35,7 +35,7 @@ func TestWindowedViewDrawsOnlyVisibleRows(t *testing.T) {
 		in[i], in[j] = in[j], in[i]
 	}
 	m.SetRows(in)
-	lines := m.View()
+	lines := m.Lines()
 	if len(lines) != 11 { // header + 10 rows
 		t.Fatalf("%d lines", len(lines))
 	}
@@ -44,7 +44,7 @@ func TestWindowedViewDrawsOnlyVisibleRows(t *testing.T) {
 	}
 	m.Page(1)
 	m.Bottom()
-	lines = m.View()
+	lines = m.Lines()
 	if !strings.Contains(lines[len(lines)-1], "s0999") || m.Position() != "1000/1000" {
 		t.Fatalf("bottom: %q %s", lines[len(lines)-1], m.Position())
 	}
@@ -99,7 +99,7 @@ func TestRequesterColumnShowsWhoAsked(t *testing.T) {
 		{Snapshot: client.Snapshot{ID: "s1", State: client.StateUploaded, CreatedAt: &at, RequesterUserID: "agent-\x1b[31mada"}},
 		{Snapshot: client.Snapshot{ID: "s2", State: client.StateUploaded, CreatedAt: &at, RequesterUserID: "agent-bob"}, Requester: "Bob B."},
 	})
-	lines := m.View()
+	lines := m.Lines()
 	if !strings.Contains(lines[0], "REQUESTER") {
 		t.Fatalf("no REQUESTER column at 120 cells: %q", lines[0])
 	}
@@ -126,7 +126,7 @@ func TestLabelAgreesWithTheTable(t *testing.T) {
 	for _, r := range []Row{late, waiting} {
 		m.Select(r.Snapshot.ID)
 		label := m.Label(r, now, "")
-		if row := m.View()[1+m.Cursor()]; !strings.Contains(row, label) {
+		if row := m.Lines()[1+m.Cursor()]; !strings.Contains(row, label) {
 			t.Errorf("%s: Label %q, table row %q", r.Snapshot.ID, label, row)
 		}
 	}

@@ -71,6 +71,7 @@ type entry struct {
 }
 
 // Model is the watch table: rows most urgent first, a cursor and a window.
+// It is a common.Component.
 type Model struct {
 	// KeyMap are the keys Update answers; the root may rebind them.
 	KeyMap KeyMap
@@ -115,6 +116,13 @@ type Model struct {
 func New(c *common.Common, th Thresholds) Model {
 	return Model{KeyMap: DefaultKeyMap(), st: c.Styles, th: th.normalized(), now: c.Now, chartMemo: &chartCache{}}
 }
+
+// ShortHelp implements help.KeyMap: the footer's keys while the screen is
+// up (the Component contract; the keys are the KeyMap field's).
+func (m Model) ShortHelp() []key.Binding { return m.KeyMap.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (m Model) FullHelp() [][]key.Binding { return m.KeyMap.FullHelp() }
 
 // Thresholds returns the thresholds in use.
 func (m Model) Thresholds() Thresholds { return m.th }
@@ -341,3 +349,5 @@ func (m Model) visible() int { return max(1, m.height-m.chartLines()-2) }
 func (m *Model) clamp() {
 	m.cursor, m.off = pane.Scroll(m.cursor, m.off, len(m.rows), m.visible())
 }
+
+var _ common.Component[Model] = (*Model)(nil)
