@@ -33,6 +33,15 @@ func DetectEnv(getenv func(string) string) Caps {
 		c.TrueColor = true
 	}
 
+	detectKittyFamily(&c, term, lprog, getenv)
+	detectByVersion(&c, getenv)
+	detectSixelTerms(&c, term, lprog, getenv)
+	return c
+}
+
+// detectKittyFamily: kitty and Ghostty speak the kitty graphics protocol;
+// WezTerm is sent sixel (see there).
+func detectKittyFamily(c *Caps, term, lprog string, getenv func(string) string) {
 	kitty := getenv("KITTY_WINDOW_ID") != "" || term == "xterm-kitty" || lprog == "kitty"
 	ghostty := lprog == "ghostty" || term == "xterm-ghostty" || getenv("GHOSTTY_RESOURCES_DIR") != ""
 	wezterm := lprog == "wezterm" || getenv("WEZTERM_EXECUTABLE") != "" || getenv("WEZTERM_PANE") != ""
@@ -52,6 +61,10 @@ func DetectEnv(getenv func(string) string) Caps {
 			c.Term = "WezTerm"
 		}
 	}
+}
+
+// detectByVersion reads the version variables Konsole and VTE set.
+func detectByVersion(c *Caps, getenv func(string) string) {
 	if k := getenv("KONSOLE_VERSION"); k != "" {
 		// Konsole draws sixel since 22.04 (KONSOLE_VERSION 220400).
 		if v, err := strconv.Atoi(k); err == nil && v >= 220400 {
@@ -64,6 +77,11 @@ func DetectEnv(getenv func(string) string) Caps {
 			c.TrueColor = true
 		}
 	}
+}
+
+// detectSixelTerms: the terminals known by name to draw sixel, and those
+// known to draw true colour.
+func detectSixelTerms(c *Caps, term, lprog string, getenv func(string) string) {
 	switch {
 	case strings.HasPrefix(term, "foot"), term == "mlterm", strings.HasPrefix(term, "contour"),
 		lprog == "mlterm", lprog == "contour":
@@ -78,7 +96,6 @@ func DetectEnv(getenv func(string) string) Caps {
 	if lprog == "vscode" || lprog == "hyper" {
 		c.TrueColor = true
 	}
-	return c
 }
 
 // Detect merges DetectEnv with an active Query of the terminal (when in

@@ -80,35 +80,8 @@ func TestKittyStructure(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkShape(t, f, 30, 10)
-		matches := apcRE.FindAllStringSubmatch(f.Graphic, -1)
-		if len(matches) < 2 {
-			t.Fatalf("want a chunked transmission, got %d chunks", len(matches))
-		}
-		if rest := apcRE.ReplaceAllString(f.Graphic, ""); rest != "" {
-			t.Fatalf("bytes outside APCs: %q", rest[:min(40, len(rest))])
-		}
-		var payload strings.Builder
-		for i, m := range matches {
-			ctrl, data := m[1], m[2]
-			if len(data) > 4096 {
-				t.Fatalf("chunk %d has %d bytes", i, len(data))
-			}
-			last := i == len(matches)-1
-			if last != strings.Contains(ctrl, "m=0") || !last != strings.Contains(ctrl, "m=1") {
-				t.Fatalf("chunk %d control %q", i, ctrl)
-			}
-			if i == 0 {
-				for _, k := range []string{"a=T", "U=1", "f=100", "q=2", "i=" + strconv.FormatUint(uint64(id), 10), "c=", "r="} {
-					if !strings.Contains(ctrl, k) {
-						t.Fatalf("first chunk %q lacks %s", ctrl, k)
-					}
-				}
-			} else if ctrl != "m=1" && ctrl != "m=0" {
-				t.Fatalf("chunk %d carries control data %q", i, ctrl)
-			}
-			payload.WriteString(data)
-		}
-		raw, err := base64.StdEncoding.DecodeString(payload.String())
+		payload := kittyPayload(t, f, id)
+		raw, err := base64.StdEncoding.DecodeString(payload)
 		if err != nil {
 			t.Fatalf("base64: %v", err)
 		}
@@ -120,26 +93,7 @@ func TestKittyStructure(t *testing.T) {
 		if cfg.Width != 213 || cfg.Height != 160 || f.GraphicCols != 27 || f.GraphicRows != 10 {
 			t.Fatalf("png %dx%d, cells %dx%d", cfg.Width, cfg.Height, f.GraphicCols, f.GraphicRows)
 		}
-		// Placeholders: one per cell of the placement, each with row and
-		// column diacritics (and the id's high byte when set).
-		count := 0
-		for r, l := range f.Lines {
-			for c, ch := 0, []rune(l); c < len(ch); c++ {
-				if ch[c] != kittyPlaceholder {
-					continue
-				}
-				count++
-				if ch[c+1] != placeholderDiacritics[r-f.GraphicRow] {
-					t.Fatalf("row %d: wrong row diacritic", r)
-				}
-				if id>>24 != 0 && ch[c+3] != placeholderDiacritics[id>>24] {
-					t.Fatalf("row %d: missing high-byte diacritic", r)
-				}
-			}
-		}
-		if count != f.GraphicCols*f.GraphicRows {
-			t.Fatalf("%d placeholders, want %d", count, f.GraphicCols*f.GraphicRows)
-		}
+		checkPlaceholders(t, f, id)
 		var fg string
 		if id < 256 {
 			fg = "\x1b[38;5;" + strconv.Itoa(int(id)) + "m"
@@ -152,6 +106,68 @@ func TestKittyStructure(t *testing.T) {
 		if f.ImageID != id {
 			t.Fatalf("frame id %d", f.ImageID)
 		}
+	}
+}
+
+// kittyPayload checks f's kitty transmission (chunked APCs and nothing
+// else, at most 4096 bytes each, m=1 then m=0, the control keys on the
+// first) and returns its base64 payload.
+func kittyPayload(t *testing.T, f Frame, id uint32) string {
+	t.Helper()
+	matches := apcRE.FindAllStringSubmatch(f.Graphic, -1)
+	if len(matches) < 2 {
+		t.Fatalf("want a chunked transmission, got %d chunks", len(matches))
+	}
+	if rest := apcRE.ReplaceAllString(f.Graphic, ""); rest != "" {
+		t.Fatalf("bytes outside APCs: %q", rest[:min(40, len(rest))])
+	}
+	var payload strings.Builder
+	for i, m := range matches {
+		ctrl, data := m[1], m[2]
+		if len(data) > 4096 {
+			t.Fatalf("chunk %d has %d bytes", i, len(data))
+		}
+		last := i == len(matches)-1
+		if last != strings.Contains(ctrl, "m=0") || !last != strings.Contains(ctrl, "m=1") {
+			t.Fatalf("chunk %d control %q", i, ctrl)
+		}
+		if i == 0 {
+			for _, k := range []string{"a=T", "U=1", "f=100", "q=2", "i=" + strconv.FormatUint(uint64(id), 10), "c=", "r="} {
+				if !strings.Contains(ctrl, k) {
+					t.Fatalf("first chunk %q lacks %s", ctrl, k)
+				}
+			}
+		} else if ctrl != "m=1" && ctrl != "m=0" {
+			t.Fatalf("chunk %d carries control data %q", i, ctrl)
+		}
+		payload.WriteString(data)
+	}
+	return payload.String()
+}
+
+// checkPlaceholders checks one placeholder per cell of the placement, each
+// with its row diacritic (and the id's high byte when set).
+func checkPlaceholders(t *testing.T, f Frame, id uint32) {
+	t.Helper()
+	// Placeholders: one per cell of the placement, each with row and
+	// column diacritics (and the id's high byte when set).
+	count := 0
+	for r, l := range f.Lines {
+		for c, ch := 0, []rune(l); c < len(ch); c++ {
+			if ch[c] != kittyPlaceholder {
+				continue
+			}
+			count++
+			if ch[c+1] != placeholderDiacritics[r-f.GraphicRow] {
+				t.Fatalf("row %d: wrong row diacritic", r)
+			}
+			if id>>24 != 0 && ch[c+3] != placeholderDiacritics[id>>24] {
+				t.Fatalf("row %d: missing high-byte diacritic", r)
+			}
+		}
+	}
+	if count != f.GraphicCols*f.GraphicRows {
+		t.Fatalf("%d placeholders, want %d", count, f.GraphicCols*f.GraphicRows)
 	}
 }
 

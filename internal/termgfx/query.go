@@ -88,46 +88,12 @@ func queryInput(in io.Reader, out io.Writer, budget time.Duration, query string)
 	chunks := make(chan reading, 1)
 	next := make(chan struct{})
 	done := make(chan struct{})
-	go func() {
-		buf := make([]byte, 1024)
-		for {
-			n, err := r.Read(buf)
-			chunks <- reading{append([]byte(nil), buf[:n]...), err}
-			if err != nil {
-				return
-			}
-			// Wait for permission before reading again, so no read is
-			// left pending once the replies are complete.
-			select {
-			case <-next:
-			case <-done:
-				return
-			}
-		}
-	}()
+	go readChunks(r, chunks, next, done)
 
 	var p replyParser
 	timer := time.NewTimer(budget)
 	defer timer.Stop()
-	pending := true // a read is in flight
-	var readErr error
-	for !p.done && readErr == nil {
-		select {
-		case rd := <-chunks:
-			pending = false
-			p.feed(rd.b)
-			if rd.err != nil {
-				readErr = rd.err
-				break
-			}
-			if !p.done {
-				next <- struct{}{}
-				pending = true
-			}
-		case <-timer.C:
-			readErr = ErrNoReply
-		}
-	}
+	pending, readErr := collectReplies(&p, chunks, next, timer.C)
 	close(done)
 	if pending && cr != nil && cr.Cancel() {
 		// The epoll reader interrupts the read without consuming input,
@@ -305,4 +271,48 @@ func (p *replyParser) xtversion(s string) {
 		strings.HasPrefix(l, "contour"), strings.HasPrefix(l, "mlterm"):
 		p.caps.TrueColor = true
 	}
+}
+
+// readChunks reads r into chunks, one read at a time: after each it waits
+// for next (another read is wanted) or done, so no read is left pending
+// once the replies are complete.
+func readChunks(r io.Reader, chunks chan<- reading, next, done <-chan struct{}) {
+	buf := make([]byte, 1024)
+	for {
+		n, err := r.Read(buf)
+		chunks <- reading{append([]byte(nil), buf[:n]...), err}
+		if err != nil {
+			return
+		}
+		select {
+		case <-next:
+		case <-done:
+			return
+		}
+	}
+}
+
+// collectReplies feeds p what readChunks reads until the replies are
+// complete, the input fails or the budget (expired) runs out; pending
+// reports whether a read is still in flight.
+func collectReplies(p *replyParser, chunks <-chan reading, next chan<- struct{}, expired <-chan time.Time) (pending bool, readErr error) {
+	pending = true // a read is in flight
+	for !p.done && readErr == nil {
+		select {
+		case rd := <-chunks:
+			pending = false
+			p.feed(rd.b)
+			if rd.err != nil {
+				readErr = rd.err
+				break
+			}
+			if !p.done {
+				next <- struct{}{}
+				pending = true
+			}
+		case <-expired:
+			readErr = ErrNoReply
+		}
+	}
+	return pending, readErr
 }
