@@ -53,6 +53,7 @@ type journalAdapter struct{ j *journal.Journal }
 
 func (a journalAdapter) Record(evs []client.Event) { a.j.Record(evs) }
 func (a journalAdapter) Err() error                { return a.j.Err() }
+func (a journalAdapter) Dropped() int64            { return a.j.Dropped() }
 
 func (a journalAdapter) Act(x JournalAction) {
 	a.j.Act(journal.Action{Kind: x.Kind, Interaction: x.Interaction, Snapshot: x.Snapshot, Detail: x.Detail,
@@ -79,6 +80,7 @@ type journalState struct {
 	loaded  bool           // it was read (or there is none)
 	early   []client.Event // events that came while it was read
 	said    bool           // its failure was said
+	behind  bool           // that it dropped what it could not keep up with was said
 	// folded is what of the store the fold has: interactions (by id, "")
 	// and snapshots (by id, their state), so a rebuild folds only changes.
 	folded map[string]client.SnapshotState
@@ -127,6 +129,19 @@ func (r *liveRoom) journalSee(msg tea.Msg) {
 			r.journalFailed(err)
 		}
 	}
+	r.journalBehind(j)
+}
+
+// journalBehind says once, in the events pane, that the journal dropped
+// what it could not keep up with (a Journal that counts its drops, as the
+// one NewJournal adapts does); the dashboard is never slowed for it.
+func (r *liveRoom) journalBehind(j Journal) {
+	d, ok := j.(interface{ Dropped() int64 })
+	if !ok || r.jstate.behind || d.Dropped() == 0 {
+		return
+	}
+	r.jstate.behind = true
+	r.logEvent(events.Error, "the journal cannot keep up (a slow or busy disk): some events and actions are not kept")
 }
 
 // journalAction is the action's result msg answers, as the journal keeps

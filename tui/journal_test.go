@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,6 +90,56 @@ func TestJournalRecordsActions(t *testing.T) {
 			t.Errorf("action %d: %+v, want %+v", i, a, w)
 		}
 	}
+}
+
+// TestJournalBehindIsSaidOnce: a real journal that dropped batches while
+// another process held its lock is said once in the events pane, and the
+// dashboard goes on.
+func TestJournalBehindIsSaidOnce(t *testing.T) {
+	f := newFixture(t, fixtureOpts{empty: true})
+	path := filepath.Join(t.TempDir(), journal.FileName)
+	j, err := journal.Open(path, journal.Options{Source: "dashboard", Now: fixedNow, BusyTimeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`INSERT INTO actions (at, source, kind) VALUES (0, 'other', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; j.Dropped() == 0; i++ {
+		if i > 100_000 {
+			t.Fatal("the journal never dropped a batch behind a held lock")
+		}
+		j.Act(journal.Action{Kind: journal.ActApprove, Snapshot: "s"})
+	}
+	opts := f.options()
+	opts.Journal = NewJournal(j)
+	m := New(opts)
+	defer m.Close()
+	said := func() int {
+		n := 0
+		for i := 0; i < m.events.Len(); i++ {
+			if strings.Contains(m.events.At(i).Text, "journal cannot keep up") {
+				n++
+			}
+		}
+		return n
+	}
+	m.Update(camcorr.SentMsg{Type: client.CameraFlashOn, RequestID: "c1"})
+	m.Update(camcorr.SentMsg{Type: client.CameraFlashOn, RequestID: "c2"})
+	if n := said(); n != 1 {
+		t.Errorf("said %d times, want once", n)
+	}
+	tx.Rollback()
+	j.Close()
 }
 
 // TestWatchChartsFromJournal: the watch screen charts what the journal
