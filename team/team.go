@@ -96,6 +96,9 @@ const (
 	Offline
 	// Online: the team broker is reachable again (or for the first time).
 	Online
+	// Unreachable: a connection to the team broker failed for a new
+	// reason (Reviewer.Err says which).
+	Unreachable
 )
 
 // Event is one change a Reviewer is told about.
@@ -246,6 +249,9 @@ func (h *Hub) noteErr(err error, onError func(error)) {
 	h.mu.Lock()
 	changed := (err == nil) != (h.err == nil) || (err != nil && err.Error() != h.err.Error())
 	h.err = err
+	if changed && err != nil {
+		h.broadcast(Event{Kind: Unreachable}, "")
+	}
 	h.mu.Unlock()
 	if changed && err != nil && onError != nil {
 		onError(err)
@@ -581,6 +587,9 @@ func (r *Reviewer) Connecting() bool {
 	defer r.h.mu.Unlock()
 	return !r.h.online && !r.h.ever
 }
+
+// Err is why the reviewer's hub last failed to reach its broker (Hub.Err).
+func (r *Reviewer) Err() error { return r.h.Err() }
 
 // Claim claims snapshot id for the reviewer. Held and Taken (with the
 // holder's name) are known at once; Pending is settled by a Won or Lost

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/internal/brokertest"
 	"github.com/snapdash/snapdash/team"
 )
 
@@ -163,5 +164,50 @@ func TestTeamBulkSkipsPicturesClaimedAfterMarking(t *testing.T) {
 		if v = ada.View(); !strings.Contains(v, "1 skipped") {
 			t.Fatalf("nothing says a marked picture was skipped:\n%s", v)
 		}
+	}
+}
+
+// TestTeamBrokerUnreachableSaysWhy: a team broker whose certificate the
+// dashboard does not trust leaves the header at "team: offline" or
+// "connecting", and the events pane says why, once.
+func TestTeamBrokerUnreachableSaysWhy(t *testing.T) {
+	b := brokertest.Start(t, brokertest.Options{TLS: true})
+	hub, err := team.Connect(team.BrokerOptions{URL: b.SSLURL(), Organization: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(hub.Close)
+	m := unitModel(t, Options{Team: hub.Join("ada")}, snap("s1", client.StateUploaded, time.Minute))
+	said := func() int {
+		n := 0
+		for i := 0; i < m.events.Len(); i++ {
+			if e := m.events.At(i); strings.HasPrefix(e.Text, "team broker: ") && strings.Contains(e.Text, "certificate") {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for said() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the events pane never said why the team broker is unreachable")
+		}
+		time.Sleep(20 * time.Millisecond)
+		m.Update(teamMsg{})
+	}
+	// A later attempt fails the same way (the broker saw it refused):
+	// nothing more is said.
+	for strings.Count(b.Log(), "alert bad certificate") < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the hub did not try again")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	m.Update(teamMsg{})
+	if n := said(); n != 1 || hub.Online() {
+		t.Errorf("said %d times (want once), online %v", n, hub.Online())
+	}
+	if h := m.review.teamHeader(); h != "team: offline" && h != "team: connecting" {
+		t.Errorf("header %q", h)
 	}
 }

@@ -26,6 +26,8 @@ type teamState struct {
 	dir int
 	// stepped is set by queueStep for the next syncClaim.
 	stepped int
+	// why is the team broker's last connection failure, as said.
+	why string
 	// override is the picture the reviewer said y to acting on anyway.
 	override string
 }
@@ -73,6 +75,7 @@ func (m *reviewRoom) claimedByOther(id string) bool { return m.holderName(id) !=
 // A claim lost at once after n moves on, and the next picture is claimed
 // in the same call.
 func (m *reviewRoom) syncClaim() tea.Cmd {
+	m.teamWhy()
 	var cmds []tea.Cmd
 	for range 16 {
 		cmds = append(cmds, m.syncClaim1())
@@ -175,9 +178,28 @@ func (m *reviewRoom) onTeam() tea.Cmd {
 			m.logEvent(events.Error, "team: offline — the others do not see your claims until the team broker is back")
 		case team.Online:
 			m.logEvent(events.OK, "team: online")
+		case team.Unreachable:
+			m.teamWhy()
 		}
 	}
 	return tea.Batch(append(cmds, m.waitTeam())...)
+}
+
+// teamWhy says in the events pane why the team broker cannot be reached,
+// once per reason (the header only says "team: offline").
+func (m *reviewRoom) teamWhy() {
+	r := m.opts.Team
+	if r == nil {
+		return
+	}
+	why := ""
+	if err := r.Err(); err != nil {
+		why = sanitize.Line(err.Error())
+	}
+	if why != "" && why != m.team.why {
+		m.logEvent(events.Error, "team broker: "+why)
+	}
+	m.team.why = why
 }
 
 // teamHeader is the header's team note: "team: offline" while the broker
