@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/tui/listing"
+	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/events"
 )
 
@@ -182,7 +183,7 @@ func (r *listsRoom) listFailed(e *ientry, err error) (cmd tea.Cmd, ok bool) {
 	e.loading, e.relist = false, false
 	e.retryAt = r.wall().Add(wait)
 	if e.fails == 1 || e.id == r.selected {
-		r.logEvent(events.Error, "listing "+short(e.id)+" failed ("+err.Error()+"); trying again in "+fmtDur(wait))
+		r.logEvent(events.Error, "listing "+short(e.id)+" failed ("+err.Error()+"); trying again in "+common.Dur(wait))
 	}
 	return r.wakeListingsAt(e.retryAt), true
 }

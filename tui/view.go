@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/internal/termgfx"
+	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/header"
 	helpview "github.com/snapdash/snapdash/views/help"
 	"github.com/snapdash/snapdash/views/pane"
@@ -121,7 +122,7 @@ func (m *Model) interBox(spin string) []string {
 	case m.inter.Total() == 0 && m.lists.listErr != nil:
 		lines = []string{m.st.Bad.Render("✗ could not list interactions"), m.st.Muted.Render("R retries")}
 	case m.inter.Total() == 0:
-		lines = []string{m.st.Muted.Render("No interactions"), m.st.Muted.Render("in the last " + fmtDur(m.opts.Since) + "."),
+		lines = []string{m.st.Muted.Render("No interactions"), m.st.Muted.Render("in the last " + common.Dur(m.opts.Since) + "."),
 			"", m.st.Muted.Render("New ones appear"), m.st.Muted.Render("as events arrive.")}
 	default:
 		lines = m.inter.Lines()

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/snapdash/snapdash/client"
+	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/header"
 )
 
@@ -78,7 +79,7 @@ func (c Conn) Detail(now time.Time, loc *time.Location) string {
 		}
 		return s + next
 	case header.Polling:
-		return "no event stream; re-listing every " + every(client.DefaultStreamPollInterval)
+		return "no event stream; re-listing every " + common.Dur(client.DefaultStreamPollInterval)
 	}
 	return ""
 }
@@ -97,13 +98,3 @@ func Countdown(d time.Duration) string {
 	return out + strconv.Itoa(sec) + "s"
 }
 
-// every says an interval in its largest whole unit: "24h", "90m", "5s".
-func every(d time.Duration) string {
-	switch {
-	case d%time.Hour == 0:
-		return strconv.Itoa(int(d/time.Hour)) + "h"
-	case d%time.Minute == 0:
-		return strconv.Itoa(int(d/time.Minute)) + "m"
-	}
-	return d.String()
-}

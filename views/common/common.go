@@ -7,6 +7,7 @@
 package common
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/snapdash/snapdash/theme"
@@ -35,4 +36,16 @@ func New(st *theme.Styles, now func() time.Time, loc *time.Location) *Common {
 		loc = time.Local
 	}
 	return &Common{Styles: st, Now: now, Location: loc}
+}
+
+// Dur says a duration in its largest whole unit, for messages: "24h",
+// "90m", else as time.Duration prints it ("1m30s").
+func Dur(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	case d%time.Minute == 0:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	}
+	return d.String()
 }
