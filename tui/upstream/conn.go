@@ -97,4 +97,3 @@ func Countdown(d time.Duration) string {
 	}
 	return out + strconv.Itoa(sec) + "s"
 }
-
