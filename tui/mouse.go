@@ -33,7 +33,7 @@ func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
 		}
 		return nil
 	case m.screen == screenWatch:
-		return m.watch.update(msg)
+		return m.watchMouse(msg)
 	}
 	wheel, ok := wheelOf(msg.Button)
 	if !ok {

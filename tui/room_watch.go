@@ -128,6 +128,15 @@ func (m *Model) closeWatch() {
 	}
 }
 
+// watchMouse hands the watch table the mouse in its own cells (inside the
+// screen's border): the wheel moves the cursor, a click selects the row
+// under it.
+func (m *Model) watchMouse(msg tea.MouseMsg) tea.Cmd {
+	r := m.lay.watch
+	msg.X, msg.Y = msg.X-r.x-1, msg.Y-r.y-1
+	return m.watch.update(msg)
+}
+
 // watchKey handles a key on the watch screen: it has no action keys, so it
 // is read-only whatever --act says.
 func (m *Model) watchKey(k tea.KeyMsg) tea.Cmd {

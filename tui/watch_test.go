@@ -207,3 +207,43 @@ func pendingInState(t *testing.T, dir string) map[string]int {
 	}
 	return out
 }
+
+// TestWatchMouse: on the watch screen a click selects the row under it
+// (in the screen's own cells, inside its border, under the summary and
+// the column titles), the wheel moves the cursor, and a click on the
+// summary line or outside the rows moves nothing.
+func TestWatchMouse(t *testing.T) {
+	m := unitModel(t, Options{}, snap("s1", client.StateUploaded, 10*time.Minute))
+	now := fixedNow()
+	m.Update(InteractionsLoadedMsg{Interactions: []client.Interaction{{ID: "int-2", CreatedAt: &now,
+		Data: []byte(`{"customerName":"Bo"}`)}}})
+	press(m, "w")
+	m.Update(SnapshotsLoadedMsg{InteractionID: "int-2"})
+	sel := func() string { r, _ := m.watch.table.Selected(); return r.InteractionID }
+	if sel() != "int-1" {
+		t.Fatalf("selected %q", sel())
+	}
+	r := m.lay.watch
+	rowY := func(i int) int { return r.y + 1 + 2 + i } // border, summary, titles
+	m.Update(press2(r.x+5, rowY(1), tea.MouseButtonLeft))
+	if sel() != "int-2" {
+		t.Fatalf("click on the second row: %q", sel())
+	}
+	m.Update(press2(r.x+5, rowY(-2), tea.MouseButtonLeft)) // the summary line
+	m.Update(press2(r.x+5, rowY(5), tea.MouseButtonLeft))  // under the rows
+	if sel() != "int-2" {
+		t.Fatalf("a click off the rows moved the cursor: %q", sel())
+	}
+	m.Update(press2(r.x+5, rowY(0), tea.MouseButtonWheelUp))
+	if sel() != "int-1" {
+		t.Fatalf("wheel up: %q", sel())
+	}
+	m.Update(press2(r.x+5, rowY(0), tea.MouseButtonWheelDown))
+	if sel() != "int-2" {
+		t.Fatalf("wheel down: %q", sel())
+	}
+	m.Update(press2(r.x+5, rowY(0), tea.MouseButtonLeft))
+	if sel() != "int-1" || m.screen != screenWatch {
+		t.Fatalf("click on the first row: %q, screen %v", sel(), m.screen)
+	}
+}

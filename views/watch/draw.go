@@ -23,16 +23,16 @@ func (m Model) View() string {
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.summary(now), m.cache.header)
 	switch {
-	case len(m.all) == 0:
+	case m.list.Total() == 0:
 		lines = append(lines, m.st.Muted.Render(pane.Fit("  No live interactions.", m.width)))
-	case len(m.rows) == 0:
+	case m.list.Len() == 0:
 		lines = append(lines, m.st.Muted.Render(pane.Fit("  No live interaction matches the filter.", m.width)))
 	}
-	end := min(len(m.rows), m.off+m.visible())
+	// The list draws the rows in its window, on a copy told how.
+	l := m.list
 	var b strings.Builder
-	for i := m.off; i < end; i++ {
-		lines = append(lines, m.line(&b, i, now))
-	}
+	l.SetRender(func(e entry, _, _ int, sel, _ bool) string { return m.line(&b, &e, sel, now) })
+	lines = append(lines, l.View()...)
 	if len(lines) > tableH {
 		lines = lines[:tableH]
 	}
@@ -88,13 +88,13 @@ func (m *Model) buildCache() {
 // the totals, and the cursor's position on the right.
 func (m Model) summary(now time.Time) string {
 	crit, late := m.counts(now)
-	ok := len(m.all) - crit - late
+	ok := m.list.Total() - crit - late
 	right := " " + m.Position()
 	parts := [...]struct {
 		text  string
 		style lipgloss.Style
 	}{
-		{strconv.Itoa(len(m.all)) + " live", m.st.Bold},
+		{strconv.Itoa(m.list.Total()) + " live", m.st.Bold},
 		{"‼ " + strconv.Itoa(crit) + " critical", m.countStyle(crit, LevelCritical)},
 		{"! " + strconv.Itoa(late) + " late", m.countStyle(late, LevelLate)},
 		{"✓ " + strconv.Itoa(ok) + " ok", m.st.Base},
@@ -131,12 +131,11 @@ func (m Model) countStyle(n int, l Level) lipgloss.Style {
 	return m.levelStyle(l)
 }
 
-// line draws row i. Every cell is written at exactly its column's width, so
-// the line's width is known without measuring it.
-func (m Model) line(b *strings.Builder, i int, now time.Time) string {
-	e := &m.rows[i]
+// line draws row e, sel when the cursor is on it. Every cell is written at
+// exactly its column's width, so the line's width is known without
+// measuring it.
+func (m Model) line(b *strings.Builder, e *entry, sel bool, now time.Time) string {
 	r := &e.row
-	sel := i == m.cursor
 	lv := m.th.Level(*r, now)
 	b.Reset()
 	b.Grow(m.width + 32)

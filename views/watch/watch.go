@@ -12,7 +12,7 @@ import (
 	"github.com/snapdash/snapdash/theme"
 	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/filter"
-	"github.com/snapdash/snapdash/views/pane"
+	"github.com/snapdash/snapdash/views/list"
 )
 
 // OpenInteractionMsg asks the root to open an interaction (enter on a row).
@@ -27,10 +27,10 @@ type TickMsg struct{ gen int }
 const TickInterval = time.Second
 
 // KeyMap are the watch table's keys. The root toggles the screen and owns
-// help and quit.
+// help and quit. The embedded list keys move the cursor (views/list).
 type KeyMap struct {
-	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
-	Open                                    key.Binding
+	list.KeyMap
+	Open key.Binding
 	// Scope cycles what the charts count: all, the selected interaction,
 	// the selected agent.
 	Scope key.Binding
@@ -42,15 +42,13 @@ func DefaultKeyMap() KeyMap {
 	b := func(help, desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
+	lk := list.DefaultKeyMap()
+	lk.Top = b("g", "most urgent", "g", "home")
+	lk.Bottom = b("G", "least urgent", "G", "end")
 	return KeyMap{
-		Up:       b("↑/k", "up", "up", "k"),
-		Down:     b("↓/j", "down", "down", "j"),
-		Top:      b("g", "most urgent", "g", "home"),
-		Bottom:   b("G", "least urgent", "G", "end"),
-		PageUp:   b("pgup", "page up", "pgup", "ctrl+u"),
-		PageDown: b("pgdn", "page down", "pgdown", "ctrl+d"),
-		Open:     b("enter", "open interaction", "enter"),
-		Scope:    b("tab", "charts: all/interaction/agent", "tab"),
+		KeyMap: lk,
+		Open:   b("enter", "open interaction", "enter"),
+		Scope:  b("tab", "charts: all/interaction/agent", "tab"),
 	}
 }
 
@@ -70,8 +68,9 @@ type entry struct {
 	fields map[string]string
 }
 
-// Model is the watch table: rows most urgent first, a cursor and a window.
-// It is a common.Component.
+// Model is the watch table: a views/list of the rows, most urgent first,
+// which holds the filter, the cursor and the window, with the summary line
+// and the charts around it. It is a common.Component.
 type Model struct {
 	// KeyMap are the keys Update answers; the root may rebind them.
 	KeyMap KeyMap
@@ -81,18 +80,16 @@ type Model struct {
 	now   func() time.Time
 	timer func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
-	// all are every row, most urgent first; rows are those the filter
-	// lets through (all itself when there is no filter), which the cursor
-	// moves over and View draws.
-	all, rows []entry
-	query     filter.Query
-	// awaitN is how many leading rows of all have a picture awaiting
-	// review; they are ordered oldest first, so the late and critical ones
-	// are a prefix found by binary search.
+	// list holds every row, most urgent first, the filter's query, the
+	// cursor and the window; its first two rows are the summary line and
+	// the column titles, and the charts are under it.
+	list list.Model[entry]
+	// awaitN is how many leading rows have a picture awaiting review;
+	// they are ordered oldest first, so the late and critical ones are a
+	// prefix found by binary search.
 	awaitN                  int
 	totalPend, totalAwaited int
 
-	cursor, off   int
 	width, height int
 	lay           layout
 	cache         drawCache
@@ -114,7 +111,14 @@ type Model struct {
 // styles and clock), judging lateness by th (zero fields mean the
 // defaults).
 func New(c *common.Common, th Thresholds) Model {
-	return Model{KeyMap: DefaultKeyMap(), st: c.Styles, th: th.normalized(), now: c.Now, chartMemo: &chartCache{}}
+	m := Model{KeyMap: DefaultKeyMap(), st: c.Styles, th: th.normalized(), now: c.Now, chartMemo: &chartCache{}}
+	m.list = list.New(list.Funcs[entry]{
+		Key:   func(e entry) string { return e.row.InteractionID },
+		Match: func(e entry, q filter.Query) bool { return q.MatchMap(e.fields) },
+	})
+	m.list.SetHeader(2) // the summary line and the column titles
+	m.list.SetFocused(true)
+	return m
 }
 
 // ShortHelp implements help.KeyMap: the footer's keys while the screen is
@@ -128,18 +132,17 @@ func (m Model) FullHelp() [][]key.Binding { return m.KeyMap.FullHelp() }
 func (m Model) Thresholds() Thresholds { return m.th }
 
 // SetSize sets the size the table draws in: a summary line, the column
-// headers and h-2 rows, w cells wide.
+// headers, the rows and, under them, the charts, w cells wide.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.lay = newLayout(w)
 	m.buildCache()
-	m.clamp()
+	m.list.SetSize(w, max(0, h-m.chartLines()))
 }
 
 // SetRows replaces the rows (typically Summarize's result), sorting them
 // most urgent first and keeping the cursor on the same interaction.
 func (m *Model) SetRows(rows []Row) {
-	sel, hadSel := m.Selected()
 	ents := make([]entry, len(rows))
 	m.totalPend, m.totalAwaited = 0, 0
 	for i, r := range rows {
@@ -150,56 +153,33 @@ func (m *Model) SetRows(rows []Row) {
 		m.totalAwaited += r.Awaiting
 	}
 	slices.SortFunc(ents, func(a, b entry) int { return compare(a.row, b.row) })
-	m.all = ents
 	m.awaitN = 0
 	for m.awaitN < len(ents) && ents[m.awaitN].row.awaitingKnown() {
 		m.awaitN++
 	}
-	m.refilter(sel.InteractionID, hadSel)
+	m.list.SetItems(ents)
 }
 
 // SetFilter shows only the rows matching q (parsed with filter.WatchSpec:
 // the customer, accents ignored), keeping the cursor on the same
 // interaction when it still shows. The summary line still counts every
 // live interaction.
-func (m *Model) SetFilter(q filter.Query) {
-	sel, hadSel := m.Selected()
-	m.query = q
-	m.refilter(sel.InteractionID, hadSel)
-}
+func (m *Model) SetFilter(q filter.Query) { m.list.SetFilter(q) }
 
 // Filter returns the active filter.
-func (m Model) Filter() filter.Query { return m.query }
-
-func (m *Model) refilter(keepID string, keep bool) {
-	if m.query.Empty() {
-		m.rows = m.all
-	} else {
-		rows := make([]entry, 0, len(m.all))
-		for _, e := range m.all {
-			if m.query.MatchMap(e.fields) {
-				rows = append(rows, e)
-			}
-		}
-		m.rows = rows
-	}
-	if keep {
-		m.Select(keepID)
-	}
-	m.clamp()
-}
+func (m Model) Filter() filter.Query { return m.list.Filter() }
 
 // Len returns the number of rows the filter lets through.
-func (m Model) Len() int { return len(m.rows) }
+func (m Model) Len() int { return m.list.Len() }
 
 // Total returns the number of rows before filtering.
-func (m Model) Total() int { return len(m.all) }
+func (m Model) Total() int { return m.list.Total() }
 
 // Rows returns a copy of every row, filtered out or not, most urgent first.
 func (m Model) Rows() []Row {
-	out := make([]Row, len(m.all))
-	for i, e := range m.all {
-		out[i] = e.row
+	out := make([]Row, m.list.Total())
+	for i := range out {
+		out[i] = m.list.Item(i).row
 	}
 	return out
 }
@@ -207,8 +187,9 @@ func (m Model) Rows() []Row {
 // Shown returns a copy of the rows the filter lets through, most urgent
 // first.
 func (m Model) Shown() []Row {
-	out := make([]Row, len(m.rows))
-	for i, e := range m.rows {
+	out := make([]Row, m.list.Len())
+	for i := range out {
+		e, _ := m.list.At(i)
 		out[i] = e.row
 	}
 	return out
@@ -216,30 +197,19 @@ func (m Model) Shown() []Row {
 
 // Selected returns the row under the cursor, with its strings as given.
 func (m Model) Selected() (Row, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.rows) {
-		return Row{}, false
-	}
-	return m.rows[m.cursor].row, true
+	e, ok := m.list.Selected()
+	return e.row, ok
 }
 
 // Select moves the cursor to the interaction id; false when it is not shown.
-func (m *Model) Select(id string) bool {
-	for i := range m.rows {
-		if m.rows[i].row.InteractionID == id {
-			m.cursor = i
-			m.clamp()
-			return true
-		}
-	}
-	return false
-}
+func (m *Model) Select(id string) bool { return m.list.Select(id) }
 
-// Position describes the cursor, like "3/120".
+// Position describes the cursor, like "3/120" (of the rows shown).
 func (m Model) Position() string {
-	if len(m.rows) == 0 {
+	if m.list.Len() == 0 {
 		return "0/0"
 	}
-	return strconv.Itoa(m.cursor+1) + "/" + strconv.Itoa(len(m.rows))
+	return strconv.Itoa(m.list.Cursor()+1) + "/" + strconv.Itoa(m.list.Len())
 }
 
 // Counts returns how many rows, filtered out or not, are critical and late
@@ -256,7 +226,7 @@ func (m Model) counts(now time.Time) (critical, late int) {
 		lo, hi := 0, m.awaitN
 		for lo < hi {
 			mid := int(uint(lo+hi) >> 1)
-			if m.all[mid].row.OldestAwaiting.Before(lim) {
+			if m.list.Item(mid).row.OldestAwaiting.Before(lim) {
 				lo = mid + 1
 			} else {
 				hi = mid
@@ -296,8 +266,10 @@ func (m Model) tick() tea.Cmd {
 	return timer(TickInterval, func(time.Time) tea.Msg { return TickMsg{gen: gen} })
 }
 
-// Update moves the cursor, opens the selected interaction on enter and keeps
-// the refresh loop going.
+// Update moves the cursor (the list's keys, the wheel, a click in the
+// table's own cells: Y 0 is the summary line), opens the selected
+// interaction on enter, cycles the charts' scope and keeps the refresh
+// loop going.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case TickMsg:
@@ -305,29 +277,13 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, m.tick()
 		}
 	case tea.MouseMsg:
-		switch msg.Button {
-		case tea.MouseButtonWheelUp:
-			m.move(-1)
-		case tea.MouseButtonWheelDown:
-			m.move(1)
-		}
+		m.list, _ = m.list.Update(msg)
 	case tea.KeyMsg:
-		k := m.KeyMap
+		k := &m.KeyMap
 		switch {
-		case key.Matches(msg, k.Up):
-			m.move(-1)
-		case key.Matches(msg, k.Down):
-			m.move(1)
-		case key.Matches(msg, k.Top):
-			m.cursor = 0
-			m.clamp()
-		case key.Matches(msg, k.Bottom):
-			m.cursor = len(m.rows) - 1
-			m.clamp()
-		case key.Matches(msg, k.PageUp):
-			m.move(-m.visible())
-		case key.Matches(msg, k.PageDown):
-			m.move(m.visible())
+		case key.Matches(msg, k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown):
+			m.list.SetKeyMap(k.KeyMap)
+			m.list, _ = m.list.Update(msg)
 		case key.Matches(msg, k.Scope):
 			m.cycleScope()
 		case key.Matches(msg, k.Open):
@@ -338,16 +294,6 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 	}
 	return m, nil
-}
-
-func (m *Model) move(n int) { m.cursor += n; m.clamp() }
-
-// visible is how many rows fit under the summary and header lines, above
-// the charts.
-func (m Model) visible() int { return max(1, m.height-m.chartLines()-2) }
-
-func (m *Model) clamp() {
-	m.cursor, m.off = pane.Scroll(m.cursor, m.off, len(m.rows), m.visible())
 }
 
 var _ common.Component[Model] = (*Model)(nil)
