@@ -37,10 +37,7 @@ type hbin struct {
 // cut over the histogram of px, and whether px is all grey and all opaque.
 func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque bool) {
 	w, h := px.Rect.Dx(), px.Rect.Dy()
-	idx := make([]int32, 1<<(3*histBits))
-	for i := range idx {
-		idx[i] = -1
-	}
+	idx := make([]int32, 1<<(3*histBits)) // bin+1 per key, 0 none: fresh pages are not touched to fill them
 	bins := make([]hbin, 0, 4096)
 	grey, opaque = true, true
 	for y := 0; y < h; y++ {
@@ -57,10 +54,10 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 				}
 			}
 			k := histKey(r, g, b)
-			j := idx[k]
+			j := idx[k] - 1
 			if j < 0 {
 				j = int32(len(bins))
-				idx[k] = j
+				idx[k] = j + 1
 				bins = append(bins, hbin{key: k, chans: [3]uint8{r >> (8 - histBits), g >> (8 - histBits), b >> (8 - histBits)}})
 			}
 			e := &bins[j]
@@ -425,17 +422,22 @@ func clampCh(v int32) int32 {
 // candidates of the 8×8×8 cell that holds it: a handful of distances per
 // search instead of 256.
 type nearest struct {
-	pal    [][3]int32
-	cache  []int16 // entry+1 per 18-bit colour, 0 unknown
+	pal [][3]int32
+	// memo holds, per fine cell asked so far, a block of 2×64 values for
+	// the cell's 64 18-bit colours: entry+1 of the nearest, 0 unknown,
+	// then partner (below). Made as cells are first asked, from chunks
+	// (free), so a small picture touches a few pages, not 1 MB of tables.
+	memo   [4096]*[128]int16
+	free   [][128]int16
 	cells  [4096][]uint8
 	done   [4096]bool
 	coarse [512][]uint8
 	cdone  [512]bool
 	all    []uint8
 	lo     []int32 // scratch
-	// partner is, per 18-bit colour, entry+1 of the last second entry
-	// the ordered dither took for it (sixelsmooth.go), made on first use.
-	partner []int16
+	// partner: the second half of each memo block is, per 18-bit
+	// colour, entry+1 of the last second entry the ordered dither took
+	// for it (sixelsmooth.go).
 	// Per axis and cell index along it, each entry's smallest and largest
 	// weighted squared distance to the cell's interval: coarse cells are
 	// 32 levels wide (8 per axis), fine ones 16 (16 per axis).
@@ -451,7 +453,7 @@ func newNearest(pal [][3]int32) *nearest {
 	for i := range all {
 		all[i] = uint8(i)
 	}
-	n := &nearest{pal: pal, cache: make([]int16, 1<<18), all: all, lo: make([]int32, len(pal))}
+	n := &nearest{pal: pal, all: all, lo: make([]int32, len(pal))}
 	np := len(pal)
 	buf := make([]int32, 2*3*(8+16)*np)
 	take := func() []int32 {
@@ -528,9 +530,26 @@ func (n *nearest) cell(r, g, b int32) []uint8 {
 	return n.cells[k]
 }
 
+// memoBlock returns the memo block of the fine cell holding (r, g, b)
+// and the colour's index in it (its 18-bit colour within the cell).
+func (n *nearest) memoBlock(r, g, b int32) (*[128]int16, int) {
+	k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
+	j := int(r>>2&3)<<4 | int(g>>2&3)<<2 | int(b>>2&3)
+	m := n.memo[k]
+	if m == nil {
+		if len(n.free) == 0 {
+			n.free = make([][128]int16, 32)
+		}
+		m = &n.free[0]
+		n.free = n.free[1:]
+		n.memo[k] = m
+	}
+	return m, j
+}
+
 func (n *nearest) index(r, g, b int32) int {
-	k := int(r>>2)<<12 | int(g>>2)<<6 | int(b>>2)
-	if v := n.cache[k]; v > 0 {
+	blk, j := n.memoBlock(r, g, b)
+	if v := blk[j]; v > 0 {
 		return int(v) - 1
 	}
 	best, bd := 0, int32(1<<30)
@@ -541,7 +560,7 @@ func (n *nearest) index(r, g, b int32) int {
 			best, bd = int(i), d
 		}
 	}
-	n.cache[k] = int16(best + 1)
+	blk[j] = int16(best + 1)
 	return best
 }
 

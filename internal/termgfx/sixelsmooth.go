@@ -172,11 +172,9 @@ func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
 	}
 	// The partner found for a colour of the same 4-level cube is taken
 	// if it lies beyond this colour too (smooth areas change slowly).
-	k := int(r>>2)<<12 | int(g>>2)<<6 | int(b>>2)
-	if n.partner == nil {
-		n.partner = make([]int16, 1<<18)
-	}
-	if v := int(n.partner[k]) - 1; v >= 0 {
+	blk, j := n.memoBlock(r, g, b)
+	partner := blk[64:]
+	if v := int(partner[j]) - 1; v >= 0 {
 		p := n.pal[v]
 		vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
 		if dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db); dot > 0 {
@@ -205,7 +203,7 @@ func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
 	if best < 0 {
 		return c1
 	}
-	n.partner[k] = int16(best + 1)
+	partner[j] = int16(best + 1)
 	p := n.pal[best]
 	vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
 	dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db)

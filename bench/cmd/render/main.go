@@ -2,7 +2,8 @@
 // way snapdash's preview pane does, writing the result to stdout: the
 // lines for ascii/halfblock, the DCS for sixel, the APCs and placeholder
 // lines for kitty. It exists to time snapdash against chafa and img2sixel
-// (bench/compare.sh), decode included.
+// (bench/compare.sh), decode included. (The Bubble Tea demo that was its
+// -tea flag is bench/cmd/teademo: the renderer does not start Bubble Tea.)
 //
 //	go run ./bench/cmd/render -mode halfblock -cols 120 -rows 40 picture.jpg
 package main
@@ -50,7 +51,6 @@ func main() {
 	colors := flag.Int("colors", 256, "sixel palette size (2..256)")
 	quality := flag.String("quality", "fidelity", "picture quality: fidelity, balanced or bandwidth")
 	full := flag.Bool("full", false, "decode at full resolution (imaging.Decode) instead of imaging.DecodeForBox")
-	demo := flag.Bool("tea", false, "run a small Bubble Tea dashboard showing the picture (and two variants) through termgfx.Overlay")
 	detect := flag.Bool("detect", false, "ask the terminal (stdin/stdout) what it supports; mode auto and the cell size follow")
 	flag.Parse()
 	if flag.NArg() != 1 {
@@ -67,16 +67,7 @@ func main() {
 			*cellW, *cellH = caps.CellW, caps.CellH
 		}
 		*trueColor = *trueColor && caps.TrueColor
-		if !*demo {
-			fmt.Printf("snapdash preview: %s; mode %s\r\n", sanitize.Line(caps.String()), *mode)
-		}
-	}
-	if *demo {
-		if err := demoMain(flag.Arg(0), *mode, *cols, *rows, *detect); err != nil {
-			fmt.Fprintln(os.Stderr, "render:", err)
-			os.Exit(1)
-		}
-		return
+		fmt.Printf("snapdash preview: %s; mode %s\r\n", sanitize.Line(caps.String()), *mode)
 	}
 	q, err := termgfx.ParseQuality(*quality)
 	if err != nil {
@@ -130,43 +121,4 @@ func run(path, mode string, cols, rows, cellW, cellH int, colour, trueColor, ans
 		}
 	}
 	return w.Flush()
-}
-
-// demoMain decodes the picture, derives two variants (mirrored, and a
-// zoomed-in crop) and runs the -tea demo.
-func demoMain(path, mode string, cols, rows int, detect bool) error {
-	var caps termgfx.Caps
-	if detect {
-		caps = detectTerminal()
-	} else {
-		caps = termgfx.DetectEnv(os.Getenv)
-	}
-	m, err := termgfx.ParseMode(mode)
-	if err != nil {
-		return err
-	}
-	m = m.Resolve(caps)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	img, _, err := imaging.Decode(context.Background(), data, imaging.Limits{})
-	if err != nil {
-		return err
-	}
-	b := img.Bounds()
-	mirror := image.NewRGBA(b)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			mirror.Set(b.Max.X-1-(x-b.Min.X), y, img.At(x, y))
-		}
-	}
-	crop := image.NewRGBA(image.Rect(0, 0, b.Dx()/2, b.Dy()))
-	for y := 0; y < crop.Rect.Dy(); y++ {
-		for x := 0; x < crop.Rect.Dx(); x++ {
-			crop.Set(x, y, img.At(b.Min.X+b.Dx()/4+x, b.Min.Y+y))
-		}
-	}
-	return runDemo(caps, m, []image.Image{img, mirror, crop},
-		[]string{"snap-1  car-damage", "snap-2  meter", "snap-3  id-document"}, cols, rows)
 }
