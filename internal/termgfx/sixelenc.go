@@ -277,16 +277,15 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		spread[i] = min(int32(math.Sqrt(float64(best))+0.5), 24)
 	}
 	bits := make([]byte, np*w)
-	minX := make([]int, np)
-	maxX := make([]int, np)
+	inUsed := make([]bool, np) // whether the entry is drawn in the band (in used)
 	used := make([]int, 0, np)
-	for i := range minX {
-		minX[i] = -1
-	}
 	// cols holds, per column of the band, the colours drawn in it so far
 	// (at most one per row).
 	cols := newBandCols(w)
-	// Carried error per channel, in 1/16 levels: this row's and the next.
+	// Carried error per channel, in 1/16 levels, for the next row: slot
+	// x+1 is pixel x's. The share for the pixel to the right and those
+	// still to come in the next row's slots are kept in variables (right,
+	// p0, p1) as the row goes; every slot is written once per row.
 	errCur := make([][3]int32, w+2)
 	errNext := make([][3]int32, w+2)
 	var nodes []sixelNode
@@ -305,7 +304,6 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 			bit := byte(1) << dy
 			row := px.Pix[(y0+dy)*px.Stride : (y0+dy)*px.Stride+w*4]
 			errCur, errNext = errNext, errCur
-			clear(errNext)
 			var smooth []smoothPx
 			if !ordered {
 				smooth = sm.row(y0 + dy)
@@ -313,81 +311,70 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 			// The rows' thresholds turn by one each band, so the row
 			// that takes a rare entry differs from band to band.
 			th := smoothThreshold[(dy+y0/6)%6]
+			// right: carried to the next pixel of this row; p0, p1: to
+			// the next row's slots x and x+1 so far.
+			var right, p0, p1 [3]int32
+			next := errNext[:w+2]
+			cur := errCur[:w+2]
 			for x := 0; x < w; x++ {
 				i := x * 4
+				c := -1
 				if row[i+3] < 128 {
 					// Transparent: no sixel bit, the terminal's background
-					// shows (P2=1).
-					continue
-				}
-				c := -1
-				if smooth != nil && smooth[x].ok {
+					// shows (P2=1); nothing carried.
+					c = -2
+				} else if smooth != nil && smooth[x].ok {
 					c = near.ordered(smooth[x].c, th, spread)
 				}
-				if c >= 0 {
-					if minX[c] < 0 {
-						minX[c], maxX[c] = x, x
-						used = append(used, c)
-					} else if x < minX[c] {
-						minX[c] = x
-					} else if x > maxX[c] {
-						maxX[c] = x
+				if c != -1 {
+					// Nothing carried from or through this pixel.
+					next[x] = p0
+					p0, p1, right = p1, [3]int32{}, [3]int32{}
+					if c < 0 {
+						continue
 					}
-					bits[c*w+x] |= bit
-					cols.add(x, c)
-					continue
+				} else {
+					e := &cur[x+1]
+					r := clampCh(int32(row[i]) + (e[0]+right[0]+8)>>4)
+					g := clampCh(int32(row[i+1]) + (e[1]+right[1]+8)>>4)
+					b := clampCh(int32(row[i+2]) + (e[2]+right[2]+8)>>4)
+					if ordered {
+						n0 := near.index(int32(row[i]), int32(row[i+1]), int32(row[i+2]))
+						off := orderedRow[(y0+dy)%6] * spread[n0] / 64
+						r = clampCh(int32(row[i]) + off)
+						g = clampCh(int32(row[i+1]) + off)
+						b = clampCh(int32(row[i+2]) + off)
+					}
+					c = near.index(r, g, b)
+					// Smooth where the palette is too sparse for the ordered
+					// dither: plain diffusion, whose pattern is noise; a byte
+					// weighed against the error there lines it into streaks.
+					if lambda > 0 && (smooth == nil || !smooth[x].ok) {
+						// Where the palette is sparse (a grey ramp, a
+						// narrow gamut) entries are further apart than λ
+						// weighs: a colour already in the column is then
+						// also worth a share of the spacing.
+						sp := min(spread[c], 14)
+						c = cols.cheapest(c, r, g, b, shown, x, lambda, mu*sp*sp)
+					}
+					d := &shown[c]
+					er, eg, eb := (r-d[0])*sixelCarry, (g-d[1])*sixelCarry, (b-d[2])*sixelCarry
+					if ordered {
+						er, eg, eb = 0, 0, 0
+					}
+					right = [3]int32{er * 7 / 16, eg * 7 / 16, eb * 7 / 16}
+					next[x] = [3]int32{p0[0] + er*3/16, p0[1] + eg*3/16, p0[2] + eb*3/16}
+					p0 = [3]int32{p1[0] + er*5/16, p1[1] + eg*5/16, p1[2] + eb*5/16}
+					p1 = [3]int32{er / 16, eg / 16, eb / 16}
 				}
-				e := &errCur[x+1]
-				r := clampCh(int32(row[i]) + (e[0]+8)>>4)
-				g := clampCh(int32(row[i+1]) + (e[1]+8)>>4)
-				b := clampCh(int32(row[i+2]) + (e[2]+8)>>4)
-				if ordered {
-					n0 := near.index(int32(row[i]), int32(row[i+1]), int32(row[i+2]))
-					off := orderedRow[(y0+dy)%6] * spread[n0] / 64
-					r = clampCh(int32(row[i]) + off)
-					g = clampCh(int32(row[i+1]) + off)
-					b = clampCh(int32(row[i+2]) + off)
-				}
-				c = near.index(r, g, b)
-				// Smooth where the palette is too sparse for the ordered
-				// dither: plain diffusion, whose pattern is noise; a byte
-				// weighed against the error there lines it into streaks.
-				if lambda > 0 && (smooth == nil || !smooth[x].ok) {
-					// Where the palette is sparse (a grey ramp, a
-					// narrow gamut) entries are further apart than λ
-					// weighs: a colour already in the column is then
-					// also worth a share of the spacing.
-					sp := min(spread[c], 14)
-					c = cols.cheapest(c, r, g, b, shown, x, lambda, mu*sp*sp)
-				}
-				d := shown[c]
-				er, eg, eb := (r-d[0])*sixelCarry, (g-d[1])*sixelCarry, (b-d[2])*sixelCarry
-				if ordered {
-					er, eg, eb = 0, 0, 0
-				}
-				errCur[x+2][0] += er * 7 / 16
-				errCur[x+2][1] += eg * 7 / 16
-				errCur[x+2][2] += eb * 7 / 16
-				errNext[x][0] += er * 3 / 16
-				errNext[x][1] += eg * 3 / 16
-				errNext[x][2] += eb * 3 / 16
-				errNext[x+1][0] += er * 5 / 16
-				errNext[x+1][1] += eg * 5 / 16
-				errNext[x+1][2] += eb * 5 / 16
-				errNext[x+2][0] += er / 16
-				errNext[x+2][1] += eg / 16
-				errNext[x+2][2] += eb / 16
-				if minX[c] < 0 {
-					minX[c], maxX[c] = x, x
+				if !inUsed[c] {
+					inUsed[c] = true
 					used = append(used, c)
-				} else if x < minX[c] {
-					minX[c] = x
-				} else if x > maxX[c] {
-					maxX[c] = x
 				}
 				bits[c*w+x] |= bit
 				cols.add(x, c)
 			}
+			next[w], next[w+1] = p0, p1
 		}
 		if y0 > 0 {
 			out = append(out, '-')
@@ -395,7 +382,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		nodes = bandNodes(nodes[:0], cols, w, used, nsc)
 		out = packNodes(out, nodes, bits, w)
 		for _, c := range used {
-			minX[c] = -1
+			inUsed[c] = false
 		}
 	}
 	out = append(out, "\x1b\\"...)
