@@ -27,9 +27,8 @@ func histKey(r, g, b uint8) int {
 
 // hbin is one non-empty histogram cell.
 type hbin struct {
-	key     int
-	n       uint32
 	r, g, b uint64   // sums of the exact channel values
+	n       uint32   // pixels
 	chans   [3]uint8 // the cell's quantized channels
 }
 
@@ -58,7 +57,7 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 			if j < 0 {
 				j = int32(len(bins))
 				idx[k] = j + 1
-				bins = append(bins, hbin{key: k, chans: [3]uint8{r >> (8 - histBits), g >> (8 - histBits), b >> (8 - histBits)}})
+				bins = append(bins, hbin{chans: [3]uint8{r >> (8 - histBits), g >> (8 - histBits), b >> (8 - histBits)}})
 			}
 			e := &bins[j]
 			e.n++
@@ -414,21 +413,18 @@ func clampCh(v int32) int32 {
 // search instead of 256.
 type nearest struct {
 	pal [][3]int32
-	// memo holds, per fine cell asked so far, a block of 2×64 values for
-	// the cell's 64 18-bit colours: entry+1 of the nearest, 0 unknown,
-	// then partner (below). Made as cells are first asked, from chunks
-	// (free), so a small picture touches a few pages, not 1 MB of tables.
-	memo   [4096]*[128]int16
-	free   [][128]int16
+	// memo holds, per fine cell asked so far, what is known of the
+	// cell's 64 18-bit colours (memoBlock). Made as cells are first
+	// asked, from chunks (free), so a small picture touches a few pages,
+	// not 1 MB of tables.
+	memo   [4096]*memoBlock
+	free   []memoBlock
 	cells  [4096][]uint8
 	done   [4096]bool
 	coarse [512][]uint8
 	cdone  [512]bool
 	all    []uint8
 	lo     []int32 // scratch
-	// partner: the second half of each memo block is, per 18-bit
-	// colour, entry+1 of the last second entry the ordered dither took
-	// for it (sixelsmooth.go).
 	// Per axis and cell index along it, each entry's smallest and largest
 	// weighted squared distance to the cell's interval: coarse cells are
 	// 32 levels wide (8 per axis), fine ones 16 (16 per axis).
@@ -521,15 +517,24 @@ func (n *nearest) cell(r, g, b int32) []uint8 {
 	return n.cells[k]
 }
 
-// memoBlock returns the memo block of the fine cell holding (r, g, b)
-// and the colour's index in it (its 18-bit colour within the cell).
-func (n *nearest) memoBlock(r, g, b int32) (*[128]int16, int) {
+// memoBlock is what is known of the 64 18-bit colours of one fine cell:
+// each one's nearest entry (where known has its bit) and the last second
+// entry the ordered dither took for it (sixelsmooth.go; where pknown has
+// its bit).
+type memoBlock struct {
+	known, pknown uint64
+	near, partner [64]uint8
+}
+
+// block returns the memo block of the fine cell holding (r, g, b) and the
+// colour's index in it (its 18-bit colour within the cell).
+func (n *nearest) block(r, g, b int32) (*memoBlock, uint) {
 	k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
-	j := int(r>>2&3)<<4 | int(g>>2&3)<<2 | int(b>>2&3)
+	j := uint(r>>2&3)<<4 | uint(g>>2&3)<<2 | uint(b>>2&3)
 	m := n.memo[k]
 	if m == nil {
 		if len(n.free) == 0 {
-			n.free = make([][128]int16, 32)
+			n.free = make([]memoBlock, 28) // about a page
 		}
 		m = &n.free[0]
 		n.free = n.free[1:]
@@ -539,9 +544,9 @@ func (n *nearest) memoBlock(r, g, b int32) (*[128]int16, int) {
 }
 
 func (n *nearest) index(r, g, b int32) int {
-	blk, j := n.memoBlock(r, g, b)
-	if v := blk[j]; v > 0 {
-		return int(v) - 1
+	m, j := n.block(r, g, b)
+	if m.known>>j&1 != 0 {
+		return int(m.near[j])
 	}
 	best, bd := 0, int32(1<<30)
 	for _, i := range n.cell(r, g, b) {
@@ -551,7 +556,8 @@ func (n *nearest) index(r, g, b int32) int {
 			best, bd = int(i), d
 		}
 	}
-	blk[j] = int16(best + 1)
+	m.near[j] = uint8(best)
+	m.known |= 1 << j
 	return best
 }
 

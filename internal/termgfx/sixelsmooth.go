@@ -172,9 +172,9 @@ func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
 	}
 	// The partner found for a colour of the same 4-level cube is taken
 	// if it lies beyond this colour too (smooth areas change slowly).
-	blk, j := n.memoBlock(r, g, b)
-	partner := blk[64:]
-	if v := int(partner[j]) - 1; v >= 0 {
+	m, j := n.block(r, g, b)
+	if m.pknown>>j&1 != 0 {
+		v := int(m.partner[j])
 		p := n.pal[v]
 		vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
 		if dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db); dot > 0 {
@@ -203,7 +203,8 @@ func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
 	if best < 0 {
 		return c1
 	}
-	partner[j] = int16(best + 1)
+	m.partner[j] = uint8(best)
+	m.pknown |= 1 << j
 	p := n.pal[best]
 	vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
 	dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db)
