@@ -97,9 +97,34 @@ func (s *smoothWin) addRow(y int, sign int32) {
 	}
 }
 
+// swapRow adds row in and removes row out from the column sums in one
+// pass (an opaque picture's window sliding down by a row).
+func (s *smoothWin) swapRow(in, out int) {
+	ri := s.px.Pix[in*s.px.Stride : in*s.px.Stride+s.w*4]
+	ro := s.px.Pix[out*s.px.Stride : out*s.px.Stride+s.w*4]
+	sum := s.sum[:s.w]
+	for x := range sum {
+		p := ri[x*4 : x*4+3 : x*4+3]
+		q := ro[x*4 : x*4+3 : x*4+3]
+		r, g, b := int32(p[0]), int32(p[1]), int32(p[2])
+		r0, g0, b0 := int32(q[0]), int32(q[1]), int32(q[2])
+		l, l0 := r+2*g+b, r0+2*g0+b0
+		c := &sum[x]
+		c[0] += r - r0
+		c[1] += g - g0
+		c[2] += b - b0
+		c[3] += l*l - l0*l0
+	}
+}
+
 // row returns the windows of row y; rows must be asked in order from 0.
 func (s *smoothWin) row(y int) []smoothPx {
 	lo, hi := max(0, y-s.r), min(s.h, y+s.r+1)
+	if s.opaque && s.bot < hi && s.top < lo {
+		s.swapRow(s.bot, s.top)
+		s.bot++
+		s.top++
+	}
 	for s.bot < hi {
 		s.addRow(s.bot, 1)
 		s.bot++
