@@ -489,9 +489,20 @@ func axisDist(v, lo, hi int32) (int32, int32) {
 func (n *nearest) candidates(from []uint8, rMin, rMax, gMin, gMax, bMin, bMax []int32) []uint8 {
 	lo := n.lo[:len(from)]
 	bestMax := int32(1 << 30)
-	for j, i := range from {
-		lo[j] = rMin[i] + gMin[i] + bMin[i]
-		bestMax = min(bestMax, rMax[i]+gMax[i]+bMax[i])
+	if len(from) == len(n.all) {
+		// Every entry, in order (a coarse cell): the tables indexed
+		// directly.
+		np := len(from)
+		rMin, rMax, gMin, gMax, bMin, bMax = rMin[:np], rMax[:np], gMin[:np], gMax[:np], bMin[:np], bMax[:np]
+		for i := range lo {
+			lo[i] = rMin[i] + gMin[i] + bMin[i]
+			bestMax = min(bestMax, rMax[i]+gMax[i]+bMax[i])
+		}
+	} else {
+		for j, i := range from {
+			lo[j] = rMin[i] + gMin[i] + bMin[i]
+			bestMax = min(bestMax, rMax[i]+gMax[i]+bMax[i])
+		}
 	}
 	var c []uint8
 	for j, d := range lo {
@@ -671,17 +682,20 @@ func packNodes(out []byte, nodes []sixelNode, bits []byte, w int) []byte {
 				out = appendSixelRun(out, '?', n.sx-x)
 			}
 			span := bits[n.c*w+n.sx : n.c*w+n.ex+1]
-			run, prev := 0, byte(0)
-			for j, v := range span {
-				if j > 0 && v != prev {
-					out = appendSixelRun(out, '?'+prev, run)
-					run = 0
+			for j := 0; j < len(span); {
+				v := span[j]
+				k := j + 1
+				for k < len(span) && span[k] == v {
+					k++
 				}
-				prev = v
-				run++
-				span[j] = 0
+				if k-j == 1 {
+					out = append(out, '?'+v)
+				} else {
+					out = appendSixelRun(out, '?'+v, k-j)
+				}
+				j = k
 			}
-			out = appendSixelRun(out, '?'+prev, run)
+			clear(span)
 			x = n.ex + 1
 			n.c = -1
 			done++
