@@ -344,7 +344,15 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 						g = clampCh(int32(row[i+1]) + off)
 						b = clampCh(int32(row[i+2]) + off)
 					}
-					c = near.index(r, g, b)
+					// near.index, its memo's hit written out (a call
+					// per pixel otherwise).
+					k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
+					j := uint(r>>2&3)<<4 | uint(g>>2&3)<<2 | uint(b>>2&3)
+					if m := near.memo[k&4095]; m != nil && m.known>>j&1 != 0 {
+						c = int(m.near[j&63])
+					} else {
+						c = near.index(r, g, b)
+					}
 					// Smooth where the palette is too sparse for the ordered
 					// dither: plain diffusion, whose pattern is noise; a byte
 					// weighed against the error there lines it into streaks.
@@ -557,21 +565,36 @@ func (n *nearest) block(r, g, b int32) (*memoBlock, uint) {
 	j := uint(r>>2&3)<<4 | uint(g>>2&3)<<2 | uint(b>>2&3)
 	m := n.memo[k]
 	if m == nil {
-		if len(n.free) == 0 {
-			n.free = make([]memoBlock, 28) // about a page
-		}
-		m = &n.free[0]
-		n.free = n.free[1:]
-		n.memo[k] = m
+		m = n.newBlock(k)
 	}
 	return m, j
+}
+
+// newBlock makes fine cell k's memo block (not inlined: block, the hit
+// path, is).
+//
+//go:noinline
+func (n *nearest) newBlock(k int) *memoBlock {
+	if len(n.free) == 0 {
+		n.free = make([]memoBlock, 28) // about a page
+	}
+	m := &n.free[0]
+	n.free = n.free[1:]
+	n.memo[k] = m
+	return m
 }
 
 func (n *nearest) index(r, g, b int32) int {
 	m, j := n.block(r, g, b)
 	if m.known>>j&1 != 0 {
-		return int(m.near[j])
+		return int(m.near[j&63])
 	}
+	return n.search(m, j, r, g, b)
+}
+
+// search finds the nearest entry to (r, g, b) among its cell's candidates
+// and memoizes it at j of m.
+func (n *nearest) search(m *memoBlock, j uint, r, g, b int32) int {
 	best, bd := 0, int32(1<<30)
 	for _, i := range n.cell(r, g, b) {
 		p := n.pal[i]
