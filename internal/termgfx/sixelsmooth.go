@@ -211,7 +211,14 @@ func (s *smoothWin) row(y int) []smoothPx {
 func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
 	r, g, b := (c[0]+8)>>4, (c[1]+8)>>4, (c[2]+8)>>4
 	r, g, b = clampCh(r), clampCh(g), clampCh(b)
-	c1 := n.index(r, g, b)
+	// n.index, with the memo block kept for the partner below.
+	m, j := n.block(r, g, b)
+	var c1 int
+	if m.known>>j&1 != 0 {
+		c1 = int(m.near[j&63])
+	} else {
+		c1 = n.search(m, j, r, g, b)
+	}
 	if spread[c1] > smoothSpread {
 		return -1
 	}
@@ -223,7 +230,6 @@ func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
 	}
 	// The partner found for a colour of the same 4-level cube is taken
 	// if it lies beyond this colour too (smooth areas change slowly).
-	m, j := n.block(r, g, b)
 	if m.pknown>>j&1 != 0 {
 		v := int(m.partner[j])
 		p := n.pal[v]
