@@ -254,7 +254,9 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	np := len(palette)
 	// The terminal gets each entry to the nearest percent: dither against
 	// what it will show.
-	shown := make([][3]int32, np)
+	// (An array of 256: indexed by a uint8 entry, no bounds check.)
+	shownArr := new([256][3]int32)
+	shown := shownArr[:np]
 	for i, c := range palette {
 		for j := 0; j < 3; j++ {
 			shown[i][j] = int32(((int(c[j])*100+127)/255*255 + 50) / 100)
@@ -362,9 +364,9 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 						// weighs: a colour already in the column is then
 						// also worth a share of the spacing.
 						sp := min(spread[c], 14)
-						c = cols.cheapest(c, r, g, b, shown, x, lambda, mu*sp*sp)
+						c = cols.cheapest(c, r, g, b, shownArr, x, lambda, mu*sp*sp)
 					}
-					d := &shown[c]
+					d := &shownArr[uint8(c)]
 					sr, sg, sb := &carryShares[255], &carryShares[255], &carryShares[255]
 					if !ordered {
 						sr, sg, sb = &carryShares[r-d[0]+255], &carryShares[g-d[1]+255], &carryShares[b-d[2]+255]
@@ -434,6 +436,7 @@ func clampCh(v int32) int32 {
 // search instead of 256.
 type nearest struct {
 	pal [][3]int32
+	pa  *[256][3]int32 // pal, indexed by a uint8 entry without a bounds check
 	// memo holds, per fine cell asked so far, what is known of the
 	// cell's 64 18-bit colours (memoBlock). Made as cells are first
 	// asked, from chunks (free), so a small picture touches a few pages,
@@ -461,7 +464,8 @@ func newNearest(pal [][3]int32) *nearest {
 	for i := range all {
 		all[i] = uint8(i)
 	}
-	n := &nearest{pal: pal, all: all, lo: make([]int32, len(pal))}
+	n := &nearest{pal: pal, pa: new([256][3]int32), all: all, lo: make([]int32, len(pal))}
+	copy(n.pa[:], pal)
 	np := len(pal)
 	buf := make([]int32, 2*3*(8+16)*np)
 	take := func() []int32 {
@@ -597,7 +601,7 @@ func (n *nearest) index(r, g, b int32) int {
 func (n *nearest) search(m *memoBlock, j uint, r, g, b int32) int {
 	best, bd := 0, int32(1<<30)
 	for _, i := range n.cell(r, g, b) {
-		p := n.pal[i]
+		p := &n.pa[i]
 		dr, dg, db := p[0]-r, p[1]-g, p[2]-b
 		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bd {
 			best, bd = int(i), d
@@ -794,7 +798,7 @@ const sixelNextCost = 2
 // distortion is the squared RGB distance weighted 2:4:3 for the eye, the
 // error it leaves is carried to the neighbours by the caller. μ rewards
 // only reuse within the column, which cannot streak along a row.
-func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown [][3]int32, x int, lambda, mu int32) int {
+func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown *[256][3]int32, x int, lambda, mu int32) int {
 	m := &b.mask[x]
 	if m[c0>>6]&(1<<(c0&63)) != 0 {
 		return c0 // nearest and free
@@ -809,7 +813,7 @@ func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown [][3]int32, x int, lam
 	if x < len(b.n)-1 {
 		mr = &b.mask[x+1]
 	}
-	p := &shown[c0]
+	p := &shown[uint8(c0)]
 	dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
 	bs := 2*dr*dr + 4*dg*dg + 3*db*db
 	if (ml != nil && ml[c0>>6]&(1<<(c0&63)) != 0) || (mr != nil && mr[c0>>6]&(1<<(c0&63)) != 0) {
@@ -841,7 +845,7 @@ func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown [][3]int32, x int, lam
 			if c == best || m[c>>6]&(1<<(c&63)) != 0 {
 				continue
 			}
-			p := &shown[c]
+			p := &shown[v]
 			dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
 			if s := 2*dr*dr + 4*dg*dg + 3*db*db + next; s < bs {
 				best, bs = c, s

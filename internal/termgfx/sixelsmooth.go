@@ -232,7 +232,7 @@ func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
 	// if it lies beyond this colour too (smooth areas change slowly).
 	if m.pknown>>j&1 != 0 {
 		v := int(m.partner[j])
-		p := n.pal[v]
+		p := &n.pa[uint8(v)]
 		vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
 		if dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db); dot > 0 {
 			if dot*12 > int64(th)*16*(vr*vr+vg*vg+vb*vb) {
@@ -246,7 +246,7 @@ func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
 		if int(i) == c1 {
 			continue
 		}
-		p := n.pal[i]
+		p := &n.pa[i]
 		vr, vg, vb := p[0]-p1[0], p[1]-p1[1], p[2]-p1[2]
 		dot := int64(vr)*int64(dr) + int64(vg)*int64(dg) + int64(vb)*int64(db) // 1/16
 		if dot <= 0 {
