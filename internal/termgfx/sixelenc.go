@@ -265,7 +265,8 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	near := newNearest(shown)
 	// spread[i] is how far entry i is from its nearest other entry (RGB,
 	// in levels): the amplitude of the ordered dither around it.
-	spread := make([]int32, np)
+	spreadArr := new([256]int32) // (indexed by a uint8 entry: no bounds check)
+	spread := spreadArr[:np]
 	for i, a := range shown {
 		best := int32(1 << 30)
 		for j, b := range shown {
@@ -278,7 +279,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		spread[i] = min(int32(math.Sqrt(float64(best))+0.5), 24)
 	}
 	bits := make([]byte, np*w)
-	inUsed := make([]bool, np) // whether the entry is drawn in the band (in used)
+	inUsed := new([256]bool) // whether the entry is drawn in the band (in used)
 	used := make([]int, 0, np)
 	// cols holds, per column of the band, the colours drawn in it so far
 	// (at most one per row).
@@ -363,21 +364,21 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 						// narrow gamut) entries are further apart than λ
 						// weighs: a colour already in the column is then
 						// also worth a share of the spacing.
-						sp := min(spread[c], 14)
+						sp := min(spreadArr[uint8(c)], 14)
 						c = cols.cheapest(c, r, g, b, shownArr, x, lambda, mu*sp*sp)
 					}
 					d := &shownArr[uint8(c)]
 					sr, sg, sb := &carryShares[255], &carryShares[255], &carryShares[255]
 					if !ordered {
-						sr, sg, sb = &carryShares[r-d[0]+255], &carryShares[g-d[1]+255], &carryShares[b-d[2]+255]
+						sr, sg, sb = &carryShares[(r-d[0]+255)&511], &carryShares[(g-d[1]+255)&511], &carryShares[(b-d[2]+255)&511]
 					}
 					right = [3]int32{sr[0], sg[0], sb[0]}
 					next[x] = [3]int32{p0[0] + sr[1], p0[1] + sg[1], p0[2] + sb[1]}
 					p0 = [3]int32{p1[0] + sr[2], p1[1] + sg[2], p1[2] + sb[2]}
 					p1 = [3]int32{sr[3], sg[3], sb[3]}
 				}
-				if !inUsed[c] {
-					inUsed[c] = true
+				if !inUsed[uint8(c)] {
+					inUsed[uint8(c)] = true
 					used = append(used, c)
 				}
 				bits[c*w+x] |= bit
@@ -409,7 +410,7 @@ const sixelCarry = 14
 // d·sixelCarry) to the pixel on the right and to those below left, below
 // and below right: 7/16, 3/16, 5/16 and 1/16 of it, each rounded toward
 // zero. A lookup instead of four divisions per channel and pixel.
-var carryShares = func() (t [511][4]int32) {
+var carryShares = func() (t [512][4]int32) { // (512: an index masked by 511 needs no bounds check)
 	for d := int32(-255); d <= 255; d++ {
 		e := d * sixelCarry
 		t[d+255] = [4]int32{e * 7 / 16, e * 3 / 16, e * 5 / 16, e / 16}
