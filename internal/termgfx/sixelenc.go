@@ -291,6 +291,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	errCur := make([][3]int32, w+2)
 	errNext := make([][3]int32, w+2)
 	var nodes []sixelNode
+	var nxt []int32 // packNodes' scratch
 	nsc := newNodeScratch(np, w)
 	sm := newSmoothWin(px, smoothRadius, opaque)
 	for y0 := 0; y0 < h; y0 += 6 {
@@ -390,7 +391,8 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 			out = append(out, '-')
 		}
 		nodes = bandNodes(nodes[:0], cols, w, used, nsc)
-		out = packNodes(out, nodes, bits, w)
+		nxt = slices.Grow(nxt[:0], len(nodes)+1)
+		out = packNodes(out, nodes, bits, w, nxt[:len(nodes)+1])
 		for _, c := range used {
 			inUsed[c] = false
 		}
@@ -701,19 +703,42 @@ func bandNodes(nodes []sixelNode, cols *bandCols, w int, used []int, sc *nodeScr
 
 // packNodes writes a band's runs, as many per line as fit one after the
 // other (each line starts at column 0 after '$'), and clears their bits.
-func packNodes(out []byte, nodes []sixelNode, bits []byte, w int) []byte {
-	done := 0
-	head := 0
-	for line := 0; done < len(nodes); line++ {
+func packNodes(out []byte, nodes []sixelNode, bits []byte, w int, nxt []int32) []byte {
+	// Each line takes, from column x on, the first run not yet written
+	// (in nodes' order) that starts at or after x: found by a binary
+	// search on the first columns and nxt, which skips the runs written
+	// (each points at or before the next run not written; path halving),
+	// rather than a walk over every run left for every line.
+	nxt = nxt[:len(nodes)+1]
+	for i := range nxt {
+		nxt[i] = int32(i)
+	}
+	find := func(i int) int {
+		for int(nxt[i]) != i {
+			nxt[i] = nxt[nxt[i]]
+			i = int(nxt[i])
+		}
+		return i
+	}
+	from := func(x int) int { // the first run starting at or after x
+		lo, hi := 0, len(nodes)
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if nodes[m].sx < x {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		return find(lo)
+	}
+	for line, done := 0, 0; done < len(nodes); line++ {
 		if line > 0 {
 			out = append(out, '$')
 		}
 		x, cur := 0, -1
-		for i := head; i < len(nodes); i++ {
+		for i := find(0); i < len(nodes); i = from(x) {
 			n := &nodes[i]
-			if n.c < 0 || n.sx < x {
-				continue
-			}
 			if n.c != cur {
 				out = append(out, '#')
 				out = strconv.AppendInt(out, int64(n.c), 10)
@@ -738,11 +763,8 @@ func packNodes(out []byte, nodes []sixelNode, bits []byte, w int) []byte {
 			}
 			clear(span)
 			x = n.ex + 1
-			n.c = -1
+			nxt[i] = int32(i + 1)
 			done++
-		}
-		for head < len(nodes) && nodes[head].c < 0 {
-			head++
 		}
 	}
 	return out
