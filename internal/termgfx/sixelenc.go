@@ -327,7 +327,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 					// shows (P2=1); nothing carried.
 					c = -2
 				} else if smooth != nil && smooth[x].ok {
-					c = near.ordered(smooth[x].c, th, spread)
+					c = near.ordered(&smooth[x].c, th, spread)
 				}
 				if c != -1 {
 					// Nothing carried from or through this pixel.
@@ -857,21 +857,19 @@ func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown *[256][3]int32, x int,
 	if bs <= next {
 		return best // no colour beside can win
 	}
-	// Colours of the columns beside cost next.
+	// Colours of the columns beside cost next. (One also in this column,
+	// or c0, already weighed at no more than that, cannot win again: λ
+	// and μ are not negative.)
 	for xx := x - 1; xx <= x+1; xx += 2 {
 		if xx < 0 || xx >= len(b.n) {
 			continue
 		}
 		k := xx * 6
 		for _, v := range b.c[k : k+int(b.n[xx])] {
-			c := int(v)
-			if c == best || m[c>>6]&(1<<(c&63)) != 0 {
-				continue
-			}
 			p := &shown[v]
 			dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
 			if s := 2*dr*dr + 4*dg*dg + 3*db*db + next; s < bs {
-				best, bs = c, s
+				best, bs = int(v), s
 			}
 		}
 	}

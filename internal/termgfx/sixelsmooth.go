@@ -208,7 +208,7 @@ func (s *smoothWin) row(y int) []smoothPx {
 // and the nearest one beyond the colour from it, the second if the colour
 // lies more than th/12 of the way to it; -1 where the palette is too
 // sparse there (spread, the distance from each entry to its nearest).
-func (n *nearest) ordered(c [3]int32, th int32, spread []int32) int {
+func (n *nearest) ordered(c *[3]int32, th int32, spread []int32) int {
 	r, g, b := (c[0]+8)>>4, (c[1]+8)>>4, (c[2]+8)>>4
 	r, g, b = clampCh(r), clampCh(g), clampCh(b)
 	// n.index, with the memo block kept for the partner below.
