@@ -267,13 +267,34 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	// in levels): the amplitude of the ordered dither around it.
 	spreadArr := new([256]int32) // (indexed by a uint8 entry: no bounds check)
 	spread := spreadArr[:np]
-	for i, a := range shown {
-		best := int32(1 << 30)
-		for j, b := range shown {
-			if i == j {
-				continue
+	// Capped at 24, so only entries nearer than 24 levels count: with
+	// the entries in order of red, each looks at its neighbours in that
+	// order until red alone puts them that far (or further than the
+	// nearest found), not at all 255 others.
+	byRed := make([]uint8, np)
+	for i := range byRed {
+		byRed[i] = uint8(i)
+	}
+	slices.SortFunc(byRed, func(a, b uint8) int { return int(shown[a][0] - shown[b][0]) })
+	for k, i := range byRed {
+		a := &shown[i]
+		best := int32(24 * 24) // or more: spread 24
+		for l := k + 1; l < np; l++ {
+			b := &shown[byRed[l]]
+			dr := b[0] - a[0]
+			if dr*dr >= best {
+				break
 			}
-			dr, dg, db := a[0]-b[0], a[1]-b[1], a[2]-b[2]
+			dg, db := a[1]-b[1], a[2]-b[2]
+			best = min(best, dr*dr+dg*dg+db*db)
+		}
+		for l := k - 1; l >= 0; l-- {
+			b := &shown[byRed[l]]
+			dr := a[0] - b[0]
+			if dr*dr >= best {
+				break
+			}
+			dg, db := a[1]-b[1], a[2]-b[2]
 			best = min(best, dr*dr+dg*dg+db*db)
 		}
 		spread[i] = min(int32(math.Sqrt(float64(best))+0.5), 24)
