@@ -147,7 +147,7 @@ func New(opts Options) *Model {
 		m.snaps.Select(sid)
 		m.topPending, m.snapsMoved = false, true
 	}}
-	m.cam = &cameraRoom{hub: m.hub, Model: camcorr.New(ctx, opts.API, opts.UserEndpointID, &m.tasks), choice: pick, ring: m.ring}
+	m.cam = &cameraRoom{hub: m.hub, Model: camcorr.New(ctx, opts.API, opts.UserEndpointID, &m.tasks), choice: pick}
 	m.live = newLiveRoom(m.hub, m.cam.Model)
 	m.lists = newListsRoom(m.hub, m.live.link, m.selectInteraction)
 	m.files = &filesRoom{hub: m.hub, choice: pick, loadSnapshots: m.lists.loadSnapshots}

@@ -18,10 +18,6 @@ type cameraRoom struct {
 	*hub           // shared services (hub.go)
 	*camcorr.Model // the commands sent and the device's answers matched to them
 	choice         // the selection and the rule of what may run, asked of the root
-
-	// ring rings the terminal bell when Options.Bell asks for it
-	// (stream.go): the device's answer is news.
-	ring func() tea.Cmd
 }
 
 // open opens the camera menu for the customer's device; when the device
@@ -67,7 +63,7 @@ func (r *cameraRoom) onSent(msg camcorr.SentMsg) tea.Cmd {
 		r.fail(o.Err)
 	case o.Answer != nil:
 		r.outcome(o)
-		return r.ring()
+		return r.ring() // the device's answer is news (hub.go)
 	default:
 		text, _ := o.Text()
 		r.succeed(text)

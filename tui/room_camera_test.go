@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,5 +55,38 @@ func TestCameraCommandIsATaskOfTheOneRegistry(t *testing.T) {
 	m.Update(upload())
 	if fo := m.Focus(); fo.InFlight != 0 || m.status.Kind != statusbar.Error {
 		t.Fatalf("after the upload's answer: %+v, status %+v", fo, m.status)
+	}
+}
+
+// TestDeviceAnswerBeforeTheReplyRingsTheBell: an answer the device sent
+// before the server's reply is news when the reply comes, as a later one
+// is: with Options.Bell the terminal bell rings once, without it never.
+func TestDeviceAnswerBeforeTheReplyRingsTheBell(t *testing.T) {
+	for _, bell := range []bool{false, true} {
+		var out bytes.Buffer
+		m := unitModel(t, Options{Bell: bell, Output: &out})
+		if cmd := press(m, "c", "2"); cmd == nil || m.cam.Sending() != 1 {
+			t.Fatal("c 2 sent nothing")
+		}
+		m.Update(StreamUpdateMsg{Update: client.StreamUpdate{Events: []client.Event{{
+			Type: client.EventSnapshotCameraRequestProcessed, SnapshotCameraRequestID: "cam-1",
+			Succeeded: client.BoolPtr(true), Timestamp: fixedNow()}}}})
+		ring := m.cam.onSent(camcorr.SentMsg{Type: client.CameraFlashOn, RequestID: "cam-1"})
+		if m.status.Text != "camera: Flash on done by the customer's device" {
+			t.Fatalf("bell %t: status %+v", bell, m.status)
+		}
+		if !bell {
+			if ring != nil {
+				t.Fatal("a bell command without Options.Bell")
+			}
+			continue
+		}
+		if ring == nil {
+			t.Fatal("no bell for the device's answer")
+		}
+		ring()
+		if out.String() != "\a" {
+			t.Fatalf("output %q, want one bell", out.String())
+		}
 	}
 }
