@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"strconv"
 	"testing"
 
 	"github.com/snapdash/snapdash/internal/cellimg"
@@ -92,5 +93,15 @@ func TestSixelOwnSizeKeepsEdgeColours(t *testing.T) {
 	}
 	if c := got.RGBAAt(30, 30); c.R < 230 {
 		t.Errorf("a 240-grey pixel at alpha 160 drawn as %v: darkened", c)
+	}
+}
+
+// TestAppendCount checks the sixel encoder's decimal writer against
+// strconv over register numbers, run lengths and beyond.
+func TestAppendCount(t *testing.T) {
+	for n := 0; n <= 20000; n++ {
+		if got, want := string(appendCount([]byte("#"), n)), "#"+strconv.Itoa(n); got != want {
+			t.Fatalf("appendCount(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

@@ -473,6 +473,7 @@ type nearest struct {
 	cdone  [512]bool
 	all    []uint8
 	lo     []int32 // scratch
+	slab   []uint8 // where candidates cuts its lists from
 	// Per axis and cell index along it, each entry's smallest and largest
 	// weighted squared distance to the cell's interval: coarse cells are
 	// 32 levels wide (8 per axis), fine ones 16 (16 per axis).
@@ -553,10 +554,24 @@ func (n *nearest) candidates(from []uint8, rMin, rMax, gMin, gMax, bMin, bMax []
 			bestMax = min(bestMax, rMax[i]+gMax[i]+bMax[i])
 		}
 	}
-	var c []uint8
+	k := 0
+	for _, d := range lo {
+		if d <= bestMax {
+			k++
+		}
+	}
+	// Cut from a shared slab, exactly sized: one allocation per few
+	// hundred cells rather than an append's several per cell.
+	if cap(n.slab)-len(n.slab) < k {
+		n.slab = make([]uint8, 0, max(4096, k))
+	}
+	c := n.slab[len(n.slab) : len(n.slab)+k : len(n.slab)+k]
+	n.slab = n.slab[:len(n.slab)+k]
+	k = 0
 	for j, d := range lo {
 		if d <= bestMax {
-			c = append(c, from[j])
+			c[k] = from[j]
+			k++
 		}
 	}
 	return c
@@ -641,13 +656,27 @@ func (n *nearest) search(m *memoBlock, j uint, r, g, b int32) int {
 func appendSixelRun(out []byte, ch byte, n int) []byte {
 	if n > 3 {
 		out = append(out, '!')
-		out = strconv.AppendInt(out, int64(n), 10)
+		out = appendCount(out, n)
 		return append(out, ch)
 	}
 	for ; n > 0; n-- {
 		out = append(out, ch)
 	}
 	return out
+}
+
+// appendCount appends n ≥ 0 in decimal, as strconv.AppendInt does; below
+// 1000 (a register number, most runs) without its call and table.
+func appendCount(out []byte, n int) []byte {
+	switch {
+	case n < 10:
+		return append(out, byte('0'+n))
+	case n < 100:
+		return append(out, byte('0'+n/10), byte('0'+n%10))
+	case n < 1000:
+		return append(out, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
+	}
+	return strconv.AppendInt(out, int64(n), 10)
 }
 
 // sixelGap is the longest gap inside one colour's run of a band that is
@@ -762,7 +791,7 @@ func packNodes(out []byte, nodes []sixelNode, bits []byte, w int, nxt []int32) [
 			n := &nodes[i]
 			if n.c != cur {
 				out = append(out, '#')
-				out = strconv.AppendInt(out, int64(n.c), 10)
+				out = appendCount(out, n.c)
 				cur = n.c
 			}
 			if n.sx > x {
