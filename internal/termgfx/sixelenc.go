@@ -854,8 +854,6 @@ func (b *bandCols) add(x, c int) {
 	b.n[x]++
 }
 
-func (b *bandCols) has(x, c int) bool { return b.mask[x][c>>6]&(1<<(c&63)) != 0 }
-
 // sixelRunCost is the bytes a colour not drawn in or beside a column costs
 // there: '#', a register number, a sixel.
 const sixelRunCost = 3
