@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,7 +22,9 @@ func TestMouseClickSelectsARow(t *testing.T) {
 		t.Fatalf("Sofía García has %d snapshots", len(rows))
 	}
 	tm := startOn(t, s, iid)
-	tm.WaitFor("Snapshots · Sofía García", "Preview · ascii")
+	// The table's rows, not only its title: a click before they are listed
+	// lands on nothing.
+	tm.WaitFor(fmt.Sprintf("Snapshots · Sofía García 1/%d", len(rows)), "Preview · ascii")
 	// 120 columns: the list is 24 wide, the table's border is on row 2
 	// (1-based), its header on row 3, its third row on row 6.
 	for _, ev := range []string{"\x1b[<0;30;6M", "\x1b[<0;30;6m"} {
@@ -75,7 +78,9 @@ func TestBulkApprove(t *testing.T) {
 		t.Fatalf("Sofía García has %d pictures awaiting review", len(want))
 	}
 	tm := startOn(t, s, iid)
-	tm.WaitFor("Snapshots · Sofía García", "Preview · ascii")
+	// The table's rows, not only its title: ctrl+a marks the rows shown,
+	// and is off while there are none.
+	tm.WaitFor("Snapshots · Sofía García 1/"+strconv.Itoa(len(newestFirst(t, s, api, iid))), "Preview · ascii")
 	tm.press("\x01") // ctrl+a
 	tm.WaitFor(fmt.Sprintf("%d marked", len(want)))
 	tm.press("a")
