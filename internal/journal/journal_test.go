@@ -310,16 +310,15 @@ func TestCorrupt(t *testing.T) {
 	}
 }
 
-// TestLocked: a journal another process holds locked past the busy timeout
-// turns itself off with a "locked" message instead of waiting forever.
-func TestLocked(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileName)
-	j := open(t, path, Options{BusyTimeout: 100 * time.Millisecond})
+// holdWriteLock holds the journal at path's write lock from another
+// connection, as another process would, until release is called.
+func holdWriteLock(t *testing.T, path string) (release func()) {
+	t.Helper()
 	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer other.Close()
+	t.Cleanup(func() { other.Close() })
 	other.SetMaxOpenConns(1)
 	tx, err := other.Begin()
 	if err != nil {
@@ -328,9 +327,18 @@ func TestLocked(t *testing.T) {
 	if _, err := tx.Exec(`INSERT INTO actions (at, source, kind) VALUES (0, 'other', 'x')`); err != nil {
 		t.Fatal(err)
 	}
+	return func() { tx.Rollback() }
+}
+
+// TestLocked: a journal another process holds locked past the busy timeout
+// turns itself off with a "locked" message instead of waiting forever.
+func TestLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	j := open(t, path, Options{BusyTimeout: 100 * time.Millisecond})
+	release := holdWriteLock(t, path)
 	j.Record([]client.Event{ev("a", client.EventSnapshotAcquired, "i", "s", t0)})
 	j.Flush()
-	tx.Rollback()
+	release()
 	if err := j.Err(); err == nil || !strings.Contains(err.Error(), "locked by another program") {
 		t.Errorf("Err = %v", err)
 	}
@@ -344,19 +352,7 @@ func TestDropWhenBehind(t *testing.T) {
 	path := filepath.Join(t.TempDir(), FileName)
 	var drops atomic.Int32
 	j := open(t, path, Options{BusyTimeout: time.Minute, OnDrop: func() { drops.Add(1) }})
-	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	other.SetMaxOpenConns(1)
-	tx, err := other.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`INSERT INTO actions (at, source, kind) VALUES (0, 'other', 'x')`); err != nil {
-		t.Fatal(err)
-	}
+	release := holdWriteLock(t, path)
 	// The writer takes at most 512 batches before it waits on the lock, so
 	// the queue plus 1,000 more must overflow it.
 	n := queueSize + 1000
@@ -367,7 +363,7 @@ func TestDropWhenBehind(t *testing.T) {
 		t.Fatalf("OnDrop called %d times, %d dropped", drops.Load(), j.Dropped())
 	}
 	dropped := j.Dropped()
-	tx.Rollback()
+	release()
 	j.Flush()
 	if err := j.Err(); err != nil {
 		t.Fatal(err)

@@ -16,28 +16,12 @@ import (
 	"image"
 	"os"
 	"strings"
-	"time"
 
+	"github.com/snapdash/snapdash/bench/internal/benchterm"
 	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/sanitize"
 	"github.com/snapdash/snapdash/internal/termgfx"
-	"golang.org/x/term"
 )
-
-// detectTerminal queries the terminal with stdin in raw mode (the replies
-// arrive on stdin and must not be echoed or line-buffered).
-func detectTerminal() termgfx.Caps {
-	fd := int(os.Stdin.Fd())
-	if !term.IsTerminal(fd) {
-		return termgfx.DetectEnv(os.Getenv)
-	}
-	old, err := term.MakeRaw(fd)
-	if err != nil {
-		return termgfx.DetectEnv(os.Getenv)
-	}
-	defer term.Restore(fd, old)
-	return termgfx.Detect(os.Getenv, os.Stdin, os.Stdout, 500*time.Millisecond)
-}
 
 func main() {
 	mode := flag.String("mode", "halfblock", "ascii, halfblock, sixel or kitty")
@@ -58,7 +42,7 @@ func main() {
 		os.Exit(2)
 	}
 	if *detect {
-		caps := detectTerminal()
+		caps := benchterm.Detect()
 		m, err := termgfx.ParseMode(*mode)
 		if err == nil && (m == termgfx.ModeAuto || !m.Supported(caps)) {
 			*mode = string(m.Resolve(caps))

@@ -14,27 +14,11 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"time"
 
+	"github.com/snapdash/snapdash/bench/internal/benchterm"
 	"github.com/snapdash/snapdash/internal/imaging"
 	"github.com/snapdash/snapdash/internal/termgfx"
-	"golang.org/x/term"
 )
-
-// detectTerminal queries the terminal with stdin in raw mode (the replies
-// arrive on stdin and must not be echoed or line-buffered).
-func detectTerminal() termgfx.Caps {
-	fd := int(os.Stdin.Fd())
-	if !term.IsTerminal(fd) {
-		return termgfx.DetectEnv(os.Getenv)
-	}
-	old, err := term.MakeRaw(fd)
-	if err != nil {
-		return termgfx.DetectEnv(os.Getenv)
-	}
-	defer term.Restore(fd, old)
-	return termgfx.Detect(os.Getenv, os.Stdin, os.Stdout, 500*time.Millisecond)
-}
 
 func main() {
 	mode := flag.String("mode", "auto", "ascii, halfblock, sixel, kitty or auto")
@@ -57,7 +41,7 @@ func main() {
 func demoMain(path, mode string, cols, rows int, detect bool) error {
 	var caps termgfx.Caps
 	if detect {
-		caps = detectTerminal()
+		caps = benchterm.Detect()
 	} else {
 		caps = termgfx.DetectEnv(os.Getenv)
 	}
