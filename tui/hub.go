@@ -15,8 +15,9 @@ import (
 // hub is what the root and every room share, as soft-serve's
 // common.Common is: the options and the API, the program's context, the
 // styles and keys, the store of what the server said, the status line and
-// the events pane every room reports to, the tasks in flight, and the one
-// open dialog. It holds no feature's state and makes no decision of its
+// the events pane every room reports to, the tasks in flight, the one
+// open dialog, the selected interaction, the wall clock and the bell. It
+// holds no feature's state and makes no decision of its
 // own; a room embeds *hub so that reporting ("m.succeed") reads the same
 // in every room.
 type hub struct {
@@ -33,7 +34,7 @@ type hub struct {
 	wall func() time.Time
 
 	store  *store         // what the server said, by interaction
-	tasks  tasks.Registry // requests, uploads, copies, downloads, approvals and discards in flight
+	tasks  tasks.Registry // every action in flight: requests, uploads, copies, downloads, approvals, discards, camera commands
 	events events.Model   // the events pane: every room's log
 
 	// selected is the selected interaction's id, which every room reads;
