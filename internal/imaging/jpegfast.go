@@ -186,7 +186,7 @@ func (b *bitReader) restart() error {
 	return nil
 }
 
-// decodeJPEGReduced decodes data at 1/scale (scale 2, 4 or 8). It returns
+// decodeJPEGReduced decodes data at 1/scale (scale 1, 2, 4 or 8). It returns
 // errFastJPEG for anything it does not handle, so the caller can fall
 // back. It checks the frame it is about to decode, before allocating:
 // ErrTooManyPixels over maxPixels (0 means DefaultMaxPixels), and
@@ -201,7 +201,7 @@ func decodeJPEGReduced(ctx context.Context, data []byte, scale, maxPixels int, w
 	if maxPixels <= 0 {
 		maxPixels = DefaultMaxPixels
 	}
-	if scale != 2 && scale != 4 && scale != 8 {
+	if scale != 1 && scale != 2 && scale != 4 && scale != 8 {
 		return nil, errFastJPEG
 	}
 	var (
@@ -215,6 +215,14 @@ func decodeJPEGReduced(ctx context.Context, data []byte, scale, maxPixels int, w
 	)
 	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
 		return nil, errFastJPEG
+	}
+	if scale == 1 {
+		// Full size gives image/jpeg's samples exactly, so only for the
+		// files it would read as one frame of one scan: with a second
+		// scan, image/jpeg would draw that one too.
+		if jl, err := walkJPEG(data); err != nil || jl.frames != 1 || jl.scans != 1 {
+			return nil, errFastJPEG
+		}
 	}
 	p := 2
 	for {
@@ -300,6 +308,9 @@ func decodeJPEGReduced(ctx context.Context, data []byte, scale, maxPixels int, w
 			for i := 0; i < nc; i++ {
 				c := seg[6+3*i:]
 				comps = append(comps, jpegComp{id: int(c[0]), h: int(c[1] >> 4), v: int(c[1] & 15), tq: int(c[2] & 3)})
+			}
+			if nc == 3 && comps[0].id == 'R' && comps[1].id == 'G' && comps[2].id == 'B' {
+				return nil, errFastJPEG // RGB, not YCbCr (image/jpeg reads it so)
 			}
 		case marker >= 0xC2 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC:
 			return nil, errFastJPEG // progressive, lossless, arithmetic: image/jpeg's job

@@ -104,6 +104,124 @@ func TestReducedJPEGMatchesFullDecode(t *testing.T) {
 	}
 }
 
+// samePixels reports how many samples of a and b differ (both image.YCbCr
+// or both image.Gray), and whether they are of one kind and size.
+func samePixels(a, b image.Image) (int, bool) {
+	if a.Bounds().Size() != b.Bounds().Size() {
+		return 0, false
+	}
+	switch a := a.(type) {
+	case *image.YCbCr:
+		b, ok := b.(*image.YCbCr)
+		if !ok || a.SubsampleRatio != b.SubsampleRatio {
+			return 0, false
+		}
+		diff := 0
+		r, rb := a.Bounds(), b.Bounds()
+		for y := 0; y < r.Dy(); y++ {
+			for x := 0; x < r.Dx(); x++ {
+				ya, yb := a.YOffset(r.Min.X+x, r.Min.Y+y), b.YOffset(rb.Min.X+x, rb.Min.Y+y)
+				ca, cb := a.COffset(r.Min.X+x, r.Min.Y+y), b.COffset(rb.Min.X+x, rb.Min.Y+y)
+				if a.Y[ya] != b.Y[yb] || a.Cb[ca] != b.Cb[cb] || a.Cr[ca] != b.Cr[cb] {
+					diff++
+				}
+			}
+		}
+		return diff, true
+	case *image.Gray:
+		b, ok := b.(*image.Gray)
+		if !ok {
+			return 0, false
+		}
+		diff := 0
+		r, rb := a.Bounds(), b.Bounds()
+		for y := 0; y < r.Dy(); y++ {
+			for x := 0; x < r.Dx(); x++ {
+				if a.GrayAt(r.Min.X+x, r.Min.Y+y) != b.GrayAt(rb.Min.X+x, rb.Min.Y+y) {
+					diff++
+				}
+			}
+		}
+		return diff, true
+	}
+	return 0, false
+}
+
+// TestFullDecodeMatchesImageJPEG decodes every subsampling, greyscale,
+// restart markers and the real photographs at full size and requires
+// image/jpeg's samples exactly: the IDCT is its own, ported.
+func TestFullDecodeMatchesImageJPEG(t *testing.T) {
+	files := map[string][]byte{}
+	for _, name := range []string{"s420.jpg", "s444.jpg", "s422.jpg", "s440.jpg", "gray.jpg", "restart.jpg"} {
+		files[name] = readFixture(t, name)
+	}
+	photos, _ := filepath.Glob("../termgfx/testdata/photos/*.jpeg")
+	if len(photos) == 0 {
+		t.Fatal("no photos")
+	}
+	for _, p := range photos {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[filepath.Base(p)] = b
+	}
+	for name, data := range files {
+		got, err := decodeJPEGReduced(context.Background(), data, 1, 0, image.Point{})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		want, err := jpeg.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		if diff, ok := samePixels(got, want); !ok || diff != 0 {
+			t.Errorf("%s: %T %v vs image/jpeg's %T %v: %d pixels differ", name, got, got.Bounds(), want, want.Bounds(), diff)
+		}
+		// Decode takes this path for a baseline JPEG, and gives the same.
+		img, info, err := Decode(context.Background(), data, Limits{})
+		if err != nil || info.Scale != 1 {
+			t.Fatalf("%s: Decode: %v %+v", name, err, info)
+		}
+		if diff, ok := samePixels(img, want); !ok || diff != 0 {
+			t.Errorf("%s: Decode differs from image/jpeg in %d pixels", name, diff)
+		}
+	}
+}
+
+// BenchmarkFullJPEG compares the full-size decode of the photographs with
+// image/jpeg's.
+func BenchmarkFullJPEG(b *testing.B) {
+	photos, _ := filepath.Glob("../termgfx/testdata/photos/*.jpeg")
+	var datas [][]byte
+	for _, p := range photos {
+		d, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		datas = append(datas, d)
+	}
+	b.Run("snapdash", func(b *testing.B) {
+		for b.Loop() {
+			for _, d := range datas {
+				if _, err := decodeJPEGReduced(context.Background(), d, 1, 0, image.Point{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("image-jpeg", func(b *testing.B) {
+		for b.Loop() {
+			for _, d := range datas {
+				if _, err := jpeg.Decode(bytes.NewReader(d)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
 func TestReducedJPEGFallsBack(t *testing.T) {
 	ctx := context.Background()
 	if _, err := decodeJPEGReduced(ctx, readFixture(t, "progressive.jpg"), 8, 0, image.Point{}); !errors.Is(err, errFastJPEG) {
@@ -134,11 +252,13 @@ func TestReducedJPEGSurvivesDamage(t *testing.T) {
 		data := readFixture(t, name)
 		for cut := 0; cut < len(data); cut += 97 {
 			_, _ = decodeJPEGReduced(ctx, data[:cut], 4, 0, image.Point{})
+			_, _ = decodeJPEGReduced(ctx, data[:cut], 1, 0, image.Point{})
 		}
 		for i := 2; i < len(data); i += 53 {
 			bad := append([]byte(nil), data...)
 			bad[i] ^= 0x5A
 			_, _ = decodeJPEGReduced(ctx, bad, 8, 0, image.Point{})
+			_, _ = decodeJPEGReduced(ctx, bad, 1, 0, image.Point{})
 			_, _, _ = DecodeForBox(ctx, bad, Limits{}, image.Pt(20, 20))
 		}
 	}
@@ -210,16 +330,18 @@ func FuzzDecodeForBox(f *testing.F) {
 }
 
 // FuzzJPEGFrameSize runs the fast decoder against image/jpeg: it must
-// never panic (a recovered panic is a bug), and whenever both accept a
-// file they must agree on the frame's size, so the pixel limit checked on
-// image/jpeg's header holds for the frame the fast decoder allocates.
+// never panic (a recovered panic is a bug), whenever both accept a file
+// they must agree on the frame's size, so the pixel limit checked on
+// image/jpeg's header holds for the fast decoder too, and at full size
+// (scale 1) on every sample.
 func FuzzJPEGFrameSize(f *testing.F) {
 	for _, b := range jpegSeeds(f) {
 		f.Add(b, uint8(8))
+		f.Add(b, uint8(0))
 	}
 	f.Add(decoyJPEG(64, 64), uint8(8))
 	f.Fuzz(func(t *testing.T, data []byte, scale uint8) {
-		s := []int{2, 4, 8}[scale%3]
+		s := []int{1, 2, 4, 8}[scale%4]
 		img, err := decodeJPEGReduced(context.Background(), data, s, 4<<20, image.Point{})
 		if errors.Is(err, errFastJPEGPanic) {
 			t.Fatal(err)
@@ -233,6 +355,16 @@ func FuzzJPEGFrameSize(f *testing.F) {
 		}
 		if b := img.Bounds(); b.Dx() != (cfg.Width+s-1)/s || b.Dy() != (cfg.Height+s-1)/s {
 			t.Fatalf("fast decoder: %v at 1/%d; image/jpeg: %dx%d", b, s, cfg.Width, cfg.Height)
+		}
+		if s != 1 {
+			return
+		}
+		want, err := jpeg.Decode(bytes.NewReader(data))
+		if err != nil {
+			return // image/jpeg refuses what the fast decoder read (a short scan it pads)
+		}
+		if diff, ok := samePixels(img, want); !ok || diff != 0 {
+			t.Fatalf("full size: %T differs from image/jpeg's %T in %d pixels", img, want, diff)
 		}
 	})
 }

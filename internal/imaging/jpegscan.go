@@ -51,10 +51,14 @@ func decodeScan(ctx context.Context, data []byte, comps []jpegComp, qt *[4][64]i
 		c.stride = mcusX * c.h * bs
 		c.out = make([]byte, c.stride*mcusY*c.v*bs)
 	}
-	mat := reducedIDCT(bs)
+	var mat [][8]float32
+	if scale > 1 {
+		mat = reducedIDCT(bs)
+	}
 	br := bitReader{data: data}
 	var preds [3]int32
 	var coef [64]float32
+	var blk [64]int32
 	mcu := 0
 	for my := 0; my < mcusY; my++ {
 		if my%8 == 0 && ctx.Err() != nil {
@@ -89,8 +93,11 @@ func decodeScan(ctx context.Context, data []byte, comps []jpegComp, qt *[4][64]i
 								}
 								r, s := rs>>4, rs&15
 								if s == 0 {
-									if r != 15 {
-										break
+									if r == 0 {
+										break // EOB
+									}
+									if r != 15 { // EOBn: progressive only (image/jpeg reads it as a run)
+										return nil, errFastJPEG
 									}
 									k += 15
 									continue
@@ -99,6 +106,41 @@ func decodeScan(ctx context.Context, data []byte, comps []jpegComp, qt *[4][64]i
 								br.skip(s)
 							}
 							c.out[off] = clampByte(128 + (dcv+4)>>3)
+							continue
+						}
+						if bs == 8 {
+							// Full size: image/jpeg's integer IDCT, so the
+							// samples are exactly its own.
+							blk = [64]int32{}
+							blk[0] = dcv
+							var rows uint8 = 1
+							dcOnly := true
+							for k := 1; k < 64; k++ {
+								rs, err := br.decode(&ac[c.ta])
+								if err != nil {
+									return nil, errFastJPEG
+								}
+								r, s := rs>>4, rs&15
+								if s == 0 {
+									if r == 0 {
+										break // EOB
+									}
+									if r != 15 { // EOBn: progressive only (image/jpeg reads it as a run)
+										return nil, errFastJPEG
+									}
+									k += 15
+									continue
+								}
+								k += r
+								if k > 63 {
+									return nil, errFastJPEG
+								}
+								nat := unzigzag[k]
+								blk[nat] = br.receive(s) * q[k]
+								rows |= 1 << (nat >> 3)
+								dcOnly = false
+							}
+							idctFull(&blk, rows, dcOnly, c.out[off:], c.stride)
 							continue
 						}
 						coef = [64]float32{}
@@ -111,8 +153,11 @@ func decodeScan(ctx context.Context, data []byte, comps []jpegComp, qt *[4][64]i
 							}
 							r, s := rs>>4, rs&15
 							if s == 0 {
-								if r != 15 {
-									break
+								if r == 0 {
+									break // EOB
+								}
+								if r != 15 { // EOBn: progressive only (image/jpeg reads it as a run)
+									return nil, errFastJPEG
 								}
 								k += 15
 								continue

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/snapdash/snapdash/internal/imaging"
 )
@@ -371,12 +372,11 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 					}
 					// near.index, its memo's hit written out (a call
 					// per pixel otherwise).
-					k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
-					j := uint(r>>2&3)<<4 | uint(g>>2&3)<<2 | uint(b>>2&3)
-					if m := near.memo[k&4095]; m != nil && m.known>>j&1 != 0 {
-						c = int(m.near[j&63])
+					k, j := key(r, g, b)
+					if near.known[k&4095]>>j&1 != 0 {
+						c = int(near.near[(k<<6|int(j))&(1<<18-1)])
 					} else {
-						c = near.index(r, g, b)
+						c = near.search(k, j, r, g, b)
 					}
 					// Smooth where the palette is too sparse for the ordered
 					// dither: plain diffusion, whose pattern is noise; a byte
@@ -419,7 +419,9 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		}
 	}
 	out = append(out, "\x1b\\"...)
-	return string(out), nil
+	// out is not used again: the string shares its bytes rather than
+	// copying a picture's worth into fresh pages.
+	return unsafe.String(unsafe.SliceData(out), len(out)), nil
 }
 
 // sixelCarry is the share of a pixel's colour error (in 1/16) carried to
@@ -461,19 +463,22 @@ func clampCh(v int32) int32 {
 type nearest struct {
 	pal [][3]int32
 	pa  *[256][3]int32 // pal, indexed by a uint8 entry without a bounds check
-	// memo holds, per fine cell asked so far, what is known of the
-	// cell's 64 18-bit colours (memoBlock). Made as cells are first
-	// asked, from chunks (free), so a small picture touches a few pages,
-	// not 1 MB of tables.
-	memo   [4096]*memoBlock
-	free   []memoBlock
-	cells  [4096][]uint8
-	done   [4096]bool
-	coarse [512][]uint8
-	cdone  [512]bool
-	all    []uint8
-	lo     []int32 // scratch
-	slab   []uint8 // where candidates cuts its lists from
+	// What is known of each 18-bit colour, indexed by its fine cell k
+	// and its place j among the cell's 64 (k<<6|j): its nearest entry,
+	// where known[k] has bit j, and the last second entry the ordered
+	// dither took for it (sixelsmooth.go), where pknown[k] has bit j.
+	// Flat tables, not per-cell blocks behind pointers: a hit is two
+	// independent loads rather than a chain of three. Their pages are
+	// touched only where a picture's colours fall.
+	known, pknown *[4096]uint64
+	near, partner *[1 << 18]uint8
+	cells         [4096][]uint8
+	done          [4096]bool
+	coarse        [512][]uint8
+	cdone         [512]bool
+	all           []uint8
+	lo            []int32 // scratch
+	slab          []uint8 // where candidates cuts its lists from
 	// Per axis and cell index along it, each entry's smallest and largest
 	// weighted squared distance to the cell's interval: coarse cells are
 	// 32 levels wide (8 per axis), fine ones 16 (16 per axis).
@@ -489,7 +494,8 @@ func newNearest(pal [][3]int32) *nearest {
 	for i := range all {
 		all[i] = uint8(i)
 	}
-	n := &nearest{pal: pal, pa: new([256][3]int32), all: all, lo: make([]int32, len(pal))}
+	n := &nearest{pal: pal, pa: new([256][3]int32), all: all, lo: make([]int32, len(pal)),
+		known: new([4096]uint64), pknown: new([4096]uint64), near: new([1 << 18]uint8), partner: new([1 << 18]uint8)}
 	copy(n.pa[:], pal)
 	np := len(pal)
 	buf := make([]int32, 2*3*(8+16)*np)
@@ -592,52 +598,23 @@ func (n *nearest) cell(r, g, b int32) []uint8 {
 	return n.cells[k]
 }
 
-// memoBlock is what is known of the 64 18-bit colours of one fine cell:
-// each one's nearest entry (where known has its bit) and the last second
-// entry the ordered dither took for it (sixelsmooth.go; where pknown has
-// its bit).
-type memoBlock struct {
-	known, pknown uint64
-	near, partner [64]uint8
-}
-
-// block returns the memo block of the fine cell holding (r, g, b) and the
-// colour's index in it (its 18-bit colour within the cell).
-func (n *nearest) block(r, g, b int32) (*memoBlock, uint) {
-	k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
-	j := uint(r>>2&3)<<4 | uint(g>>2&3)<<2 | uint(b>>2&3)
-	m := n.memo[k]
-	if m == nil {
-		m = n.newBlock(k)
-	}
-	return m, j
-}
-
-// newBlock makes fine cell k's memo block (not inlined: block, the hit
-// path, is).
-//
-//go:noinline
-func (n *nearest) newBlock(k int) *memoBlock {
-	if len(n.free) == 0 {
-		n.free = make([]memoBlock, 28) // about a page
-	}
-	m := &n.free[0]
-	n.free = n.free[1:]
-	n.memo[k] = m
-	return m
+// key returns the fine cell k of (r, g, b) and the colour's place j
+// among the cell's 64 18-bit colours.
+func key(r, g, b int32) (k int, j uint) {
+	return int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4), uint(r>>2&3)<<4 | uint(g>>2&3)<<2 | uint(b>>2&3)
 }
 
 func (n *nearest) index(r, g, b int32) int {
-	m, j := n.block(r, g, b)
-	if m.known>>j&1 != 0 {
-		return int(m.near[j&63])
+	k, j := key(r, g, b)
+	if n.known[k&4095]>>j&1 != 0 {
+		return int(n.near[(k<<6|int(j))&(1<<18-1)])
 	}
-	return n.search(m, j, r, g, b)
+	return n.search(k, j, r, g, b)
 }
 
 // search finds the nearest entry to (r, g, b) among its cell's candidates
-// and memoizes it at j of m.
-func (n *nearest) search(m *memoBlock, j uint, r, g, b int32) int {
+// and memoizes it at (k, j).
+func (n *nearest) search(k int, j uint, r, g, b int32) int {
 	best, bd := 0, int32(1<<30)
 	for _, i := range n.cell(r, g, b) {
 		p := &n.pa[i]
@@ -646,8 +623,8 @@ func (n *nearest) search(m *memoBlock, j uint, r, g, b int32) int {
 			best, bd = int(i), d
 		}
 	}
-	m.near[j] = uint8(best)
-	m.known |= 1 << j
+	n.near[(k<<6|int(j))&(1<<18-1)] = uint8(best)
+	n.known[k&4095] |= 1 << (j & 63)
 	return best
 }
 

@@ -211,13 +211,14 @@ func (s *smoothWin) row(y int) []smoothPx {
 func (n *nearest) ordered(c *[3]int32, th int32, spread []int32) int {
 	r, g, b := (c[0]+8)>>4, (c[1]+8)>>4, (c[2]+8)>>4
 	r, g, b = clampCh(r), clampCh(g), clampCh(b)
-	// n.index, with the memo block kept for the partner below.
-	m, j := n.block(r, g, b)
+	// n.index, with the key kept for the partner below.
+	k, j := key(r, g, b)
+	q := (k<<6 | int(j)) & (1<<18 - 1)
 	var c1 int
-	if m.known>>j&1 != 0 {
-		c1 = int(m.near[j&63])
+	if n.known[k&4095]>>j&1 != 0 {
+		c1 = int(n.near[q])
 	} else {
-		c1 = n.search(m, j, r, g, b)
+		c1 = n.search(k, j, r, g, b)
 	}
 	if spread[c1] > smoothSpread {
 		return -1
@@ -230,8 +231,8 @@ func (n *nearest) ordered(c *[3]int32, th int32, spread []int32) int {
 	}
 	// The partner found for a colour of the same 4-level cube is taken
 	// if it lies beyond this colour too (smooth areas change slowly).
-	if m.pknown>>j&1 != 0 {
-		v := int(m.partner[j])
+	if n.pknown[k&4095]>>j&1 != 0 {
+		v := int(n.partner[q])
 		p := &n.pa[uint8(v)]
 		vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
 		if dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db); dot > 0 {
@@ -260,8 +261,8 @@ func (n *nearest) ordered(c *[3]int32, th int32, spread []int32) int {
 	if best < 0 {
 		return c1
 	}
-	m.partner[j] = uint8(best)
-	m.pknown |= 1 << j
+	n.partner[q] = uint8(best)
+	n.pknown[k&4095] |= 1 << (j & 63)
 	p := n.pal[best]
 	vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
 	dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db)
