@@ -39,8 +39,9 @@ func renderSixel(ctx context.Context, img image.Image, o Options, f *Frame) erro
 	// pixel rather than squeezed by a row or two.
 	var px *image.RGBA
 	if pw == src.Dx() && ph == src.Dy() {
-		// Shown at its own size: converted, not resampled (image/draw
-		// converts JPEG's YCbCr and grey planes directly). A PNG's
+		// Shown at its own size: converted, not resampled (JPEG's YCbCr
+		// by imaging.YCbCrToRGBA, image/draw's pixels a quarter faster;
+		// grey planes by image/draw). A PNG's
 		// non-premultiplied colours are copied as they are, as
 		// Resample keeps them: a half-transparent edge pixel, drawn
 		// opaque, keeps its colour rather than darkening.
@@ -50,7 +51,7 @@ func renderSixel(ctx context.Context, img image.Image, o Options, f *Frame) erro
 				o := n.PixOffset(b.Min.X+src.Min.X, b.Min.Y+src.Min.Y+y)
 				copy(px.Pix[y*px.Stride:y*px.Stride+pw*4], n.Pix[o:o+pw*4])
 			}
-		} else {
+		} else if y, ok := img.(*image.YCbCr); !ok || !imaging.YCbCrToRGBA(px, y, src.Min.Add(b.Min), pw, ph) {
 			draw.Draw(px, px.Rect, img, src.Min.Add(b.Min), draw.Src)
 		}
 	} else {
