@@ -64,7 +64,16 @@ func YCbCrToRGBA(dst *image.RGBA, src *image.YCbCr, sp image.Point, w, h int) bo
 				o[4], o[5], o[6], o[7] = clip16(y1+rr), clip16(y1+gg), clip16(y1+bb), 0xff
 			}
 		}
-		for ; x < w; x++ {
+		if hs == 0 {
+			cb, cr := cb[:w:w], cr[:w:w]
+			for ; x < w; x++ {
+				yy := int32(yrow[x]) * 0x10101
+				b, r := cb[x], cr[x]
+				o := out[4*x : 4*x+4 : 4*x+4]
+				o[0], o[1], o[2], o[3] = clip16(yy+crR[r]), clip16(yy+cbG[b]+crG[r]), clip16(yy+cbB[b]), 0xff
+			}
+		}
+		for ; x < w; x++ { // 4:2:2 and 4:2:0: an odd last pixel
 			ci := (sp.X+x)>>hs - sp.X>>hs
 			putYCbCr(out[4*x:4*x+4:4*x+4], yrow[x], cb[ci], cr[ci])
 		}

@@ -39,25 +39,23 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 	w, h := px.Rect.Dx(), px.Rect.Dy()
 	idx := make([]int32, 1<<(3*histBits)) // bin+1 per key, 0 none: fresh pages are not touched to fill them
 	bins := make([]hbin, 0, 4096)
-	grey, opaque = true, true
+	opaque = true
+	var notGrey uint8 // any bit set: some pixel is not grey
 	for y := 0; y < h; y++ {
 		row := px.Pix[y*px.Stride : y*px.Stride+w*4]
-		for i := 0; i < len(row); i += 4 {
-			if row[i+3] < 128 {
+		for ; len(row) >= 4; row = row[4:] {
+			p := row[:4:4]
+			if p[3] < 128 {
 				opaque = false
 				continue // transparent: not drawn
 			}
-			r, g, b := row[i], row[i+1], row[i+2]
-			if grey {
-				if r != g || g != b {
-					grey = false
-				}
-			}
+			r, g, b := p[0], p[1], p[2]
+			notGrey |= (r ^ g) | (g ^ b)
 			k := histKey(r, g, b)
-			j := idx[k] - 1
+			j := idx[k&(1<<(3*histBits)-1)] - 1
 			if j < 0 {
 				j = int32(len(bins))
-				idx[k] = j + 1
+				idx[k&(1<<(3*histBits)-1)] = j + 1
 				bins = append(bins, hbin{chans: [3]uint8{r >> (8 - histBits), g >> (8 - histBits), b >> (8 - histBits)}})
 			}
 			e := &bins[j]
@@ -67,6 +65,7 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 			e.b += uint64(b)
 		}
 	}
+	grey = notGrey == 0
 	// Median cut: boxes are ranges of bins; always split the box with the
 	// largest (pixel count × channel range), at its weighted median.
 	type box struct {
