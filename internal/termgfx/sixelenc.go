@@ -412,7 +412,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		}
 		nodes = bandNodes(nodes[:0], cols, w, used, nsc)
 		nxt = slices.Grow(nxt[:0], len(nodes)+1)
-		out = packNodes(out, nodes, bits, w, nxt[:len(nodes)+1])
+		out = packNodes(out, nodes, nsc.bySx, bits, w, nxt[:len(nodes)+1])
 		for _, c := range used {
 			inUsed[c] = false
 		}
@@ -681,7 +681,8 @@ func newNodeScratch(np, w int) *nodeScratch {
 // bandNodes splits each used colour's columns in a band into runs at gaps
 // longer than sixelGap, sorted by first column, then colour. It walks the
 // columns once, through the colours each holds (cols), rather than every
-// colour across the band, then sorts by a two-pass counting sort.
+// colour across the band, then sorts by a two-pass counting sort, which
+// leaves sc.bySx[x] = how many runs start at or before column x.
 func bandNodes(nodes []sixelNode, cols *bandCols, w int, used []int, sc *nodeScratch) []sixelNode {
 	for x := 0; x < w; x++ {
 		for _, v := range cols.c[x*6 : x*6+int(cols.n[x])] {
@@ -729,12 +730,14 @@ func bandNodes(nodes []sixelNode, cols *bandCols, w int, used []int, sc *nodeScr
 
 // packNodes writes a band's runs, as many per line as fit one after the
 // other (each line starts at column 0 after '$'), and clears their bits.
-func packNodes(out []byte, nodes []sixelNode, bits []byte, w int, nxt []int32) []byte {
+// upTo[x] is how many runs start at or before column x (bandNodes'
+// counting sort leaves it so).
+func packNodes(out []byte, nodes []sixelNode, upTo []int32, bits []byte, w int, nxt []int32) []byte {
 	// Each line takes, from column x on, the first run not yet written
-	// (in nodes' order) that starts at or after x: found by a binary
-	// search on the first columns and nxt, which skips the runs written
-	// (each points at or before the next run not written; path halving),
-	// rather than a walk over every run left for every line.
+	// (in nodes' order) that starts at or after x: the first starting
+	// there is upTo[x-1], and nxt skips the runs written (each points at
+	// or before the next run not written; path halving), rather than a
+	// walk over every run left for every line.
 	nxt = nxt[:len(nodes)+1]
 	for i := range nxt {
 		nxt[i] = int32(i)
@@ -747,16 +750,13 @@ func packNodes(out []byte, nodes []sixelNode, bits []byte, w int, nxt []int32) [
 		return i
 	}
 	from := func(x int) int { // the first run starting at or after x
-		lo, hi := 0, len(nodes)
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if nodes[m].sx < x {
-				lo = m + 1
-			} else {
-				hi = m
-			}
+		if x <= 0 {
+			return find(0)
 		}
-		return find(lo)
+		if x > w {
+			return len(nodes)
+		}
+		return find(int(upTo[x-1]))
 	}
 	for line, done := 0, 0; done < len(nodes); line++ {
 		if line > 0 {
