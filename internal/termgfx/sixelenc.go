@@ -300,8 +300,6 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		spread[i] = min(int32(math.Sqrt(float64(best))+0.5), 24)
 	}
 	bits := make([]byte, np*w)
-	inUsed := new([256]bool) // whether the entry is drawn in the band (in used)
-	used := make([]int, 0, np)
 	// cols holds, per column of the band, the colours drawn in it so far
 	// (at most one per row).
 	cols := newBandCols(w)
@@ -322,7 +320,6 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		if len(out) > MaxFrameBytes { // noise costs a run per colour per band
 			return "", fmt.Errorf("%w: the sixel passed %s", ErrFrameTooLarge, imaging.HumanBytes(MaxFrameBytes))
 		}
-		used = used[:0]
 		cols.reset()
 		for dy := 0; dy < 6 && y0+dy < h; dy++ {
 			bit := byte(1) << dy
@@ -398,10 +395,6 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 					p0 = [3]int32{p1[0] + sr[2], p1[1] + sg[2], p1[2] + sb[2]}
 					p1 = [3]int32{sr[3], sg[3], sb[3]}
 				}
-				if !inUsed[uint8(c)] {
-					inUsed[uint8(c)] = true
-					used = append(used, c)
-				}
 				bits[c*w+x] |= bit
 				cols.add(x, c)
 			}
@@ -410,12 +403,9 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 		if y0 > 0 {
 			out = append(out, '-')
 		}
-		nodes = bandNodes(nodes[:0], cols, w, used, nsc)
+		nodes = bandNodes(nodes[:0], cols, w, nsc)
 		nxt = slices.Grow(nxt[:0], len(nodes)+1)
 		out = packNodes(out, nodes, nsc.bySx, bits, w, nxt[:len(nodes)+1])
-		for _, c := range used {
-			inUsed[c] = false
-		}
 	}
 	out = append(out, "\x1b\\"...)
 	// out is not used again: the string shares its bytes rather than
@@ -668,6 +658,7 @@ type nodeScratch struct {
 	start, last []int       // per colour: the open run's first and last column, -1 if none
 	byC, bySx   []int32     // counting-sort buckets (colours, columns+1)
 	tmp         []sixelNode // the first sort's output
+	used        []uint8     // the band's colours
 }
 
 func newNodeScratch(np, w int) *nodeScratch {
@@ -678,17 +669,19 @@ func newNodeScratch(np, w int) *nodeScratch {
 	return s
 }
 
-// bandNodes splits each used colour's columns in a band into runs at gaps
+// bandNodes splits each colour's columns in a band into runs at gaps
 // longer than sixelGap, sorted by first column, then colour. It walks the
 // columns once, through the colours each holds (cols), rather than every
 // colour across the band, then sorts by a two-pass counting sort, which
 // leaves sc.bySx[x] = how many runs start at or before column x.
-func bandNodes(nodes []sixelNode, cols *bandCols, w int, used []int, sc *nodeScratch) []sixelNode {
+func bandNodes(nodes []sixelNode, cols *bandCols, w int, sc *nodeScratch) []sixelNode {
+	used := sc.used[:0] // the colours drawn in the band, as first met
 	for x := 0; x < w; x++ {
 		for _, v := range cols.c[x*6 : x*6+int(cols.n[x])] {
 			c := int(v)
 			if l := sc.last[c]; l < 0 {
 				sc.start[c] = x
+				used = append(used, v)
 			} else if x-l-1 > sixelGap {
 				nodes = append(nodes, sixelNode{c, sc.start[c], l})
 				sc.start[c] = x
@@ -696,10 +689,12 @@ func bandNodes(nodes []sixelNode, cols *bandCols, w int, used []int, sc *nodeScr
 			sc.last[c] = x
 		}
 	}
-	for _, c := range used {
+	for _, v := range used {
+		c := int(v)
 		nodes = append(nodes, sixelNode{c, sc.start[c], sc.last[c]})
 		sc.last[c] = -1
 	}
+	sc.used = used
 	// By colour, then (stable) by first column.
 	clear(sc.byC)
 	for _, n := range nodes {
