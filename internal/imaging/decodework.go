@@ -104,11 +104,12 @@ func decodeFull(ctx context.Context, data []byte, format string, cfg image.Confi
 	}
 	defer release()
 	var img image.Image
-	if format == "jpeg" {
+	if format == "jpeg" && jl.frames == 1 && jl.scans == 1 {
 		// A plain baseline JPEG (what cameras and phones write) decodes
 		// here to image/jpeg's exact samples, about 1.6 times faster;
-		// anything else falls back to image/jpeg.
-		img, err = decodeJPEGReduced(ctx, data, 1, lim.MaxPixels, image.Pt(cfg.Width, cfg.Height))
+		// anything else falls back to image/jpeg. (jl is the marker walk
+		// decodeJPEGReduced would make: one frame, one scan.)
+		img, err = decodeJPEGFrame(ctx, data, 1, lim.MaxPixels, image.Pt(cfg.Width, cfg.Height))
 		switch {
 		case err == nil:
 		case errors.Is(err, ErrTooManyPixels):

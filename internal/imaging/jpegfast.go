@@ -193,6 +193,20 @@ func (b *bitReader) restart() error {
 // errFastJPEG when want is not zero and the frame's size differs from it
 // (the size image/jpeg's DecodeConfig found and the limits passed).
 func decodeJPEGReduced(ctx context.Context, data []byte, scale, maxPixels int, want image.Point) (img image.Image, err error) {
+	if scale == 1 {
+		// Full size gives image/jpeg's samples exactly, so only for the
+		// files it would read as one frame of one scan: with a second
+		// scan, image/jpeg would draw that one too.
+		if jl, err := walkJPEG(data); err != nil || jl.frames != 1 || jl.scans != 1 {
+			return nil, errFastJPEG
+		}
+	}
+	return decodeJPEGFrame(ctx, data, scale, maxPixels, want)
+}
+
+// decodeJPEGFrame is decodeJPEGReduced once the caller knows a full-size
+// decode (scale 1) is of a file of one frame and one scan.
+func decodeJPEGFrame(ctx context.Context, data []byte, scale, maxPixels int, want image.Point) (img image.Image, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a corrupt file must never crash the program
 			img, err = nil, fmt.Errorf("%w: %v", errFastJPEGPanic, r)
@@ -215,14 +229,6 @@ func decodeJPEGReduced(ctx context.Context, data []byte, scale, maxPixels int, w
 	)
 	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
 		return nil, errFastJPEG
-	}
-	if scale == 1 {
-		// Full size gives image/jpeg's samples exactly, so only for the
-		// files it would read as one frame of one scan: with a second
-		// scan, image/jpeg would draw that one too.
-		if jl, err := walkJPEG(data); err != nil || jl.frames != 1 || jl.scans != 1 {
-			return nil, errFastJPEG
-		}
 	}
 	p := 2
 	for {
