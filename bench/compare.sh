@@ -121,12 +121,14 @@ CROPS=${CROPS:-$ROOT/docs/pictures}
 mkdir -p "$CROPS"
 MAGICK=
 if command -v convert >/dev/null; then MAGICK=-magick; else echo "ImageMagick not installed: reference by cellimg.AreaAverage" >&2; fi
-CPURUNS=${CPURUNS:-5}
-# cpu CMD...: mean user+system CPU milliseconds of CPURUNS runs.
+CPURUNS=${CPURUNS:-10}
+# cpu CMD...: mean user+system CPU milliseconds of CPURUNS runs, to 0.1 ms
+# (the smallest photos take 5-8 ms: whole milliseconds would move their
+# ratios by 10-20%).
 cpu() {
 	local t
-	t=$( { TIMEFORMAT='%U %S'; time (for _ in $(seq "$CPURUNS"); do "$@" >/dev/null; done); } 2>&1 | tail -1)
-	awk -v t="$t" -v n="$CPURUNS" 'BEGIN {split(t, a, " "); printf "%.0f", (a[1]+a[2])*1000/n}'
+	t=$( { TIMEFORMAT='%3U %3S'; time (for _ in $(seq "$CPURUNS"); do "$@" >/dev/null; done); } 2>&1 | tail -1)
+	awk -v t="$t" -v n="$CPURUNS" 'BEGIN {split(t, a, " "); printf "%.1f", (a[1]+a[2])*1000/n}'
 }
 ratio2() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0) printf "%.2f", a/b; else print "-"}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR == 0) {print "-"; exit} m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
