@@ -677,7 +677,7 @@ func newNodeScratch(np, w int) *nodeScratch {
 func bandNodes(nodes []sixelNode, cols *bandCols, w int, sc *nodeScratch) []sixelNode {
 	used := sc.used[:0] // the colours drawn in the band, as first met
 	for x := 0; x < w; x++ {
-		for _, v := range cols.c[x*6 : x*6+int(cols.n[x])] {
+		for _, v := range cols.col[x].colours() {
 			c := int(v)
 			if l := sc.last[c]; l < 0 {
 				sc.start[c] = x
@@ -801,28 +801,39 @@ var orderedRow = [6]int32{-27, 5, -16, 16, -5, 27}
 // column costs no byte more there, one drawn in the column beside it about
 // one (its run goes on), any other a new run ('#', its number, a sixel).
 type bandCols struct {
-	c    []uint8     // the colours of each column, 6 per column
-	n    []uint8     // how many
-	mask [][4]uint64 // the same as a set per column
+	col []bandCol
 }
 
+// bandCol is one column's colours, as a list in the order drawn and as a
+// set: 40 bytes, so a column and its neighbours share a cache line or two.
+type bandCol struct {
+	mask [4]uint64
+	c    [6]uint8 // at most one per row of the band
+	n    uint8
+}
+
+// colours returns the column's colours in the order drawn.
+func (c *bandCol) colours() []uint8 { return c.c[:c.n] }
+
+func (c *bandCol) has(v int) bool { return c.mask[v>>6&3]&(1<<(v&63)) != 0 }
+
 func newBandCols(w int) *bandCols {
-	return &bandCols{c: make([]uint8, 6*w), n: make([]uint8, w), mask: make([][4]uint64, w)}
+	return &bandCols{col: make([]bandCol, w)}
 }
 
 func (b *bandCols) reset() {
-	clear(b.n)
-	clear(b.mask)
+	clear(b.col)
 }
 
 func (b *bandCols) add(x, c int) {
-	m := &b.mask[x][c>>6]
+	col := &b.col[x]
+	m := &col.mask[c>>6&3]
 	if *m&(1<<(c&63)) != 0 {
 		return
 	}
 	*m |= 1 << (c & 63)
-	b.c[x*6+int(b.n[x])] = uint8(c)
-	b.n[x]++
+	col.c[col.n] = uint8(c)
+	col.n++
 }
 
 // sixelRunCost is the bytes a colour not drawn in or beside a column costs
@@ -841,32 +852,31 @@ const sixelNextCost = 2
 // error it leaves is carried to the neighbours by the caller. μ rewards
 // only reuse within the column, which cannot streak along a row.
 func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown *[256][3]int32, x int, lambda, mu int32) int {
-	m := &b.mask[x]
-	if m[c0>>6]&(1<<(c0&63)) != 0 {
+	col := &b.col[x]
+	if col.has(c0) {
 		return c0 // nearest and free
 	}
-	// (The distance and the sets are written out inline: this runs for
-	// most pixels of a detailed photo.)
+	// (The distance is written out inline: this runs for most pixels of
+	// a detailed photo.)
 	next := lambda*sixelNextCost + mu*sixelRunCost
-	var ml, mr *[4]uint64
+	var left, right *bandCol
 	if x > 0 {
-		ml = &b.mask[x-1]
+		left = &b.col[x-1]
 	}
-	if x < len(b.n)-1 {
-		mr = &b.mask[x+1]
+	if x+1 < len(b.col) {
+		right = &b.col[x+1]
 	}
 	p := &shown[uint8(c0)]
 	dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
 	bs := 2*dr*dr + 4*dg*dg + 3*db*db
-	if (ml != nil && ml[c0>>6]&(1<<(c0&63)) != 0) || (mr != nil && mr[c0>>6]&(1<<(c0&63)) != 0) {
+	if (left != nil && left.has(c0)) || (right != nil && right.has(c0)) {
 		bs += next
 	} else {
 		bs += (lambda + mu) * sixelRunCost
 	}
 	best := c0
 	// Colours of this column cost nothing.
-	k := x * 6
-	for _, v := range b.c[k : k+int(b.n[x])] {
+	for _, v := range col.colours() {
 		p := &shown[v]
 		dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
 		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bs {
@@ -879,12 +889,17 @@ func (b *bandCols) cheapest(c0 int, r, g, bl int32, shown *[256][3]int32, x int,
 	// Colours of the columns beside cost next. (One also in this column,
 	// or c0, already weighed at no more than that, cannot win again: λ
 	// and μ are not negative.)
-	for xx := x - 1; xx <= x+1; xx += 2 {
-		if xx < 0 || xx >= len(b.n) {
-			continue
+	if left != nil {
+		for _, v := range left.colours() {
+			p := &shown[v]
+			dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
+			if s := 2*dr*dr + 4*dg*dg + 3*db*db + next; s < bs {
+				best, bs = int(v), s
+			}
 		}
-		k := xx * 6
-		for _, v := range b.c[k : k+int(b.n[xx])] {
+	}
+	if right != nil {
+		for _, v := range right.colours() {
 			p := &shown[v]
 			dr, dg, db := p[0]-r, p[1]-g, p[2]-bl
 			if s := 2*dr*dr + 4*dg*dg + 3*db*db + next; s < bs {
