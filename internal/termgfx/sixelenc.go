@@ -313,6 +313,10 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	var nxt []int32 // packNodes' scratch
 	nsc := newNodeScratch(np, w)
 	sm := newSmoothWin(px, smoothRadius, opaque)
+	// The common case, an opaque picture at fidelity or balanced, runs
+	// its rows in diffuseRow.
+	fast := opaque && !ordered && lambda > 0
+	re := &rowEnc{near: near, shown: shownArr, spread: spreadArr, cols: cols, bits: bits, w: w, lambda: lambda, mu: mu}
 	for y0 := 0; y0 < h; y0 += 6 {
 		if y0 > 0 && y0%96 == 0 && ctx.Err() != nil {
 			return "", ctx.Err()
@@ -334,6 +338,10 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 			th := smoothThreshold[(dy+y0/6)%6]
 			// right: carried to the next pixel of this row; p0, p1: to
 			// the next row's slots x and x+1 so far.
+			if fast {
+				re.diffuseRow(row, errCur, errNext, smooth, th, bit)
+				continue
+			}
 			var right, p0, p1 [3]int32
 			next := errNext[:w+2]
 			cur := errCur[:w+2]
@@ -411,6 +419,69 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 	// out is not used again: the string shares its bytes rather than
 	// copying a picture's worth into fresh pages.
 	return unsafe.String(unsafe.SliceData(out), len(out)), nil
+}
+
+// rowEnc is what diffuseRow needs of the encoder besides its row.
+type rowEnc struct {
+	near       *nearest
+	shown      *[256][3]int32
+	spread     *[256]int32
+	cols       *bandCols
+	bits       []byte
+	w          int
+	lambda, mu int32
+}
+
+// diffuseRow is encodeSixelQ's pixel loop for one row in the common case
+// (every pixel opaque, λ > 0, not the bandwidth quality's ordered dither):
+// the same choices, without the per-pixel tests of the other cases, in a
+// function of its own so the compiler keeps its state in registers. cur
+// holds the error carried from the row above, next receives this row's.
+func (re *rowEnc) diffuseRow(row []byte, cur, next [][3]int32, smooth []smoothPx, th int32, bit byte) {
+	w := re.w
+	near, shown, spreadArr, cols, bits := re.near, re.shown, re.spread, re.cols, re.bits
+	lambda, mu := re.lambda, re.mu
+	spread := spreadArr[:len(near.pal)]
+	row, cur, next, smooth = row[:4*w], cur[:w+2], next[:w+2], smooth[:w]
+	var right, p0, p1 [3]int32
+	for x := 0; x < w; x++ {
+		sm := &smooth[x]
+		if sm.ok {
+			if c := near.ordered(&sm.c, th, spread); c >= 0 {
+				// Nothing carried from or through this pixel.
+				next[x] = p0
+				p0, p1, right = p1, [3]int32{}, [3]int32{}
+				bits[c*w+x] |= bit
+				cols.add(x, c)
+				continue
+			}
+		}
+		p := row[4*x : 4*x+3 : 4*x+3]
+		e := &cur[x+1]
+		r := clampCh(int32(p[0]) + (e[0]+right[0]+8)>>4)
+		g := clampCh(int32(p[1]) + (e[1]+right[1]+8)>>4)
+		b := clampCh(int32(p[2]) + (e[2]+right[2]+8)>>4)
+		var c int
+		k, j := key(r, g, b)
+		if near.known[k&4095]>>j&1 != 0 {
+			c = int(near.near[(k<<6|int(j))&(1<<18-1)])
+		} else {
+			c = near.search(k, j, r, g, b)
+		}
+		if !sm.ok { // (smooth but too sparse for the ordered dither: plain diffusion)
+			sp := min(spreadArr[uint8(c)], 14)
+			c = cols.cheapest(c, r, g, b, shown, x, lambda, mu*sp*sp)
+		}
+		d := &shown[uint8(c)]
+		sr, sg, sb := &carryShares[(r-d[0]+255)&511], &carryShares[(g-d[1]+255)&511], &carryShares[(b-d[2]+255)&511]
+		right = [3]int32{sr[0], sg[0], sb[0]}
+		next[x] = [3]int32{p0[0] + sr[1], p0[1] + sg[1], p0[2] + sb[1]}
+		p0 = [3]int32{p1[0] + sr[2], p1[1] + sg[2], p1[2] + sb[2]}
+		p1 = [3]int32{sr[3], sg[3], sb[3]}
+		bits[c*w+x] |= bit
+		cols.add(x, c)
+	}
+	next[w], next[w+1] = p0, p1
 }
 
 // sixelCarry is the share of a pixel's colour error (in 1/16) carried to
