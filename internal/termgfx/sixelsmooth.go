@@ -36,10 +36,29 @@ const smoothSpread = 5
 var smoothThreshold = [6]int32{1, 7, 3, 9, 5, 11}
 
 // smoothPx is one pixel's window: whether it is smooth and its mean
-// (channels in 1/16 levels).
+// (channels in 1/16 levels, 0..4080). Eight bytes: a row of them is read
+// back by the encoder right after row() writes it.
 type smoothPx struct {
 	ok bool
-	c  [3]int32
+	c  [3]uint16
+}
+
+// A column's or a window's sums of r, g, b and luma L = r+2g+b are packed
+// in one word, so a window slides by an add and a subtract rather than
+// four of each: 15 bits for each channel (at most 121·255 = 30855 in an
+// 11×11 window) and 17 for L (at most 121·1020 = 123420). Every field of
+// a sum stays in range, so adding and subtracting packed words (wrapping
+// in between) is exact.
+const (
+	sumGShift = 15
+	sumBShift = 30
+	sumLShift = 45
+	sumMask   = 1<<15 - 1
+)
+
+// packPx packs one pixel of luma l for the column sums.
+func packPx(r, g, b, l uint64) uint64 {
+	return r | g<<sumGShift | b<<sumBShift | l<<sumLShift
 }
 
 // smoothWin slides a (2r+1)² window down a picture, one row at a time.
@@ -50,78 +69,96 @@ type smoothWin struct {
 	y    int // the next row row() expects
 	top  int // rows [top, bot) are in the column sums
 	bot  int
-	sum  [][4]int32 // per column: Σr, Σg, Σb, ΣL² over the window's rows (ΣL² < 2³¹ for 121 pixels)
-	opq  []int32    // per column: opaque pixels in the window's rows
+	sum  []uint64 // per column: Σr, Σg, Σb, ΣL packed, over the window's rows
+	sq   []int32  // per column: ΣL² (< 2³¹ for 121 pixels)
+	opq  []int32  // per column: opaque pixels in the window's rows
 	out  []smoothPx
 	// opaque: no transparent pixel, opq is not kept.
 	opaque bool
 }
 
-// newSmoothWin starts a window of radius r down px; opaque says px has no
-// transparent pixel (the common case, counted faster).
+// newSmoothWin starts a window of radius r (at most 5, for the packed
+// sums) down px; opaque says px has no transparent pixel (the common
+// case, counted faster).
 func newSmoothWin(px *image.RGBA, r int, opaque bool) *smoothWin {
+	if r > 5 {
+		panic("termgfx: smooth window radius over 5")
+	}
 	w, h := px.Rect.Dx(), px.Rect.Dy()
-	return &smoothWin{px: px, r: r, w: w, h: h, opaque: opaque, sum: make([][4]int32, w), opq: make([]int32, w), out: make([]smoothPx, w)}
+	return &smoothWin{px: px, r: r, w: w, h: h, opaque: opaque, sum: make([]uint64, w), sq: make([]int32, w), opq: make([]int32, w), out: make([]smoothPx, w)}
 }
 
 // addRow adds (sign 1) or removes (-1) row y from the column sums.
 func (s *smoothWin) addRow(y int, sign int32) {
 	row := s.px.Pix[y*s.px.Stride : y*s.px.Stride+s.w*4]
-	sum := s.sum[:s.w]
-	if s.opaque {
-		for x := range sum {
-			p := row[x*4 : x*4+3 : x*4+3]
-			r, g, b := int32(p[0]), int32(p[1]), int32(p[2])
-			l := r + 2*g + b
-			c := &sum[x]
-			c[0] += sign * r
-			c[1] += sign * g
-			c[2] += sign * b
-			c[3] += sign * l * l
-		}
-		return
-	}
+	sum, sq := s.sum[:s.w], s.sq[:s.w]
 	for x := range sum {
 		p := row[x*4 : x*4+4 : x*4+4]
-		if p[3] < 128 {
+		if !s.opaque && p[3] < 128 {
 			continue
 		}
 		r, g, b := int32(p[0]), int32(p[1]), int32(p[2])
 		l := r + 2*g + b
-		c := &sum[x]
-		c[0] += sign * r
-		c[1] += sign * g
-		c[2] += sign * b
-		c[3] += sign * l * l
+		v := packPx(uint64(r), uint64(g), uint64(b), uint64(l))
+		if sign > 0 {
+			sum[x] += v
+		} else {
+			sum[x] -= v
+		}
+		sq[x] += sign * l * l
 		s.opq[x] += sign
 	}
 }
 
-// swapRow adds row in and removes row out from the column sums in one
+// swapCols adds row in and removes row out from the column sums in one
 // pass (an opaque picture's window sliding down by a row).
-func (s *smoothWin) swapRow(in, out int) {
+func (s *smoothWin) swapCols(in, out int) {
 	ri := s.px.Pix[in*s.px.Stride : in*s.px.Stride+s.w*4]
 	ro := s.px.Pix[out*s.px.Stride : out*s.px.Stride+s.w*4]
-	sum := s.sum[:s.w]
+	sum, sq := s.sum[:s.w], s.sq[:s.w]
 	for x := range sum {
-		p := ri[x*4 : x*4+3 : x*4+3]
-		q := ro[x*4 : x*4+3 : x*4+3]
-		r, g, b := int32(p[0]), int32(p[1]), int32(p[2])
-		r0, g0, b0 := int32(q[0]), int32(q[1]), int32(q[2])
+		p, q := ri[x*4:x*4+3:x*4+3], ro[x*4:x*4+3:x*4+3]
+		r, g, b := uint64(p[0]), uint64(p[1]), uint64(p[2])
+		r0, g0, b0 := uint64(q[0]), uint64(q[1]), uint64(q[2])
 		l, l0 := r+2*g+b, r0+2*g0+b0
-		c := &sum[x]
-		c[0] += r - r0
-		c[1] += g - g0
-		c[2] += b - b0
-		c[3] += l*l - l0*l0
+		sum[x] += packPx(r, g, b, l) - packPx(r0, g0, b0, l0)
+		sq[x] += int32(l*l) - int32(l0*l0)
 	}
+}
+
+// slideWhole slides a window of n pixels (sums a, al) along the columns
+// whose windows are whole, writing out[i]: column sums ins[i] and inq[i]
+// enter, outs[i] and outq[i] leave; inv16 is 16·2³²/n. It returns the
+// last window's sums.
+func slideWhole(out []smoothPx, ins, outs []uint64, inq, outq []int32, a uint64, al int32, n, inv16 int64) (uint64, int32) {
+	lim := smoothVar * n * n
+	outs, inq, outq = outs[:len(ins)], inq[:len(ins)], outq[:len(ins)]
+	out = out[:len(ins)]
+	for i := range ins {
+		a += ins[i] - outs[i]
+		al += inq[i] - outq[i]
+		sl := int64(a >> sumLShift)
+		// n²·variance = n·ΣL² − (ΣL)²
+		ok := n*int64(al)-sl*sl <= lim
+		out[i].ok = ok
+		if ok {
+			// Σ·16/n to the nearest, by the reciprocal.
+			ar, ag, ab := int64(a&sumMask), int64(a>>sumGShift&sumMask), int64(a>>sumBShift&sumMask)
+			out[i].c = [3]uint16{uint16((ar*inv16 + 1<<31) >> 32), uint16((ag*inv16 + 1<<31) >> 32), uint16((ab*inv16 + 1<<31) >> 32)}
+		}
+	}
+	return a, al
 }
 
 // row returns the windows of row y; rows must be asked in order from 0.
 func (s *smoothWin) row(y int) []smoothPx {
 	lo, hi := max(0, y-s.r), min(s.h, y+s.r+1)
-	if s.opaque && s.bot < hi && s.top < lo {
-		s.swapRow(s.bot, s.top)
+	// swap: an opaque picture's window moves down by a row; the column
+	// sums are then updated as the window slides along the row, each
+	// column just before it enters (columns [0, 2r+1) first).
+	swap := s.opaque && s.bot < hi && s.top < lo
+	in, out := s.bot, s.top
+	if swap {
 		s.bot++
 		s.top++
 	}
@@ -135,51 +172,45 @@ func (s *smoothWin) row(y int) []smoothPx {
 	}
 	s.y = y + 1
 	rows := int32(hi - lo)
-	// Window sums as the window slides right: column x enters at
-	// x+r, column x-r-1 leaves.
-	var ar, ag, ab, al, n int32
-	for x := 0; x < min(s.r, s.w); x++ {
-		c := &s.sum[x]
-		ar, ag, ab, al = ar+c[0], ag+c[1], ab+c[2], al+c[3]
-		n += s.opq[x]
-	}
-	var inv int64 // 2³²/full, for the means
-	lastFull := int32(-1)
 	// In an opaque picture the windows of columns x1..x2-1 are whole:
 	// those are slid without the edge tests (the same sums).
 	x1, x2 := s.w, s.w
 	if s.opaque && s.r+1 < s.w-s.r {
 		x1, x2 = s.r+1, s.w-s.r
 	}
+	if swap {
+		s.swapCols(in, out)
+	}
+	// Window sums as the window slides right: column x enters at
+	// x+r, column x-r-1 leaves.
+	var a uint64
+	var al, n int32
+	for x := 0; x < min(s.r, s.w); x++ {
+		a += s.sum[x]
+		al += s.sq[x]
+		n += s.opq[x]
+	}
+	var inv int64 // 2³²/full, for the means
+	lastFull := int32(-1)
 	for x := 0; x < s.w; x++ {
 		if x == x1 {
 			full := int32(2*s.r+1) * rows
 			n64 := int64(full)
-			lim := smoothVar * n64 * n64
 			inv, lastFull = (1<<32)/n64, full
-			sum, out := s.sum[:s.w], s.out[:x2]
-			for ; x < x2; x++ {
-				c, d := &sum[x+s.r], &sum[x-s.r-1]
-				ar, ag, ab, al = ar+c[0]-d[0], ag+c[1]-d[1], ab+c[2]-d[2], al+c[3]-d[3]
-				sl := int64(ar) + 2*int64(ag) + int64(ab)
-				o := &out[x]
-				o.ok = n64*int64(al)-sl*sl <= lim
-				if o.ok {
-					o.c = [3]int32{int32((int64(ar)*16*inv + 1<<31) >> 32), int32((int64(ag)*16*inv + 1<<31) >> 32), int32((int64(ab)*16*inv + 1<<31) >> 32)}
-				}
-			}
+			a, al = slideWhole(s.out[x1:x2], s.sum[x1+s.r:x2+s.r], s.sum[:x2-x1], s.sq[x1+s.r:x2+s.r], s.sq[:x2-x1], a, al, n64, inv*16)
+			x = x2
 			if x >= s.w {
 				break
 			}
 		}
 		if in := x + s.r; in < s.w {
-			c := &s.sum[in]
-			ar, ag, ab, al = ar+c[0], ag+c[1], ab+c[2], al+c[3]
+			a += s.sum[in]
+			al += s.sq[in]
 			n += s.opq[in]
 		}
 		if out := x - s.r - 1; out >= 0 {
-			c := &s.sum[out]
-			ar, ag, ab, al = ar-c[0], ag-c[1], ab-c[2], al-c[3]
+			a -= s.sum[out]
+			al -= s.sq[out]
 			n -= s.opq[out]
 		}
 		o := &s.out[x]
@@ -189,7 +220,7 @@ func (s *smoothWin) row(y int) []smoothPx {
 			continue
 		}
 		n64 := int64(full)
-		sl := int64(ar) + 2*int64(ag) + int64(ab)
+		sl := int64(a >> sumLShift)
 		// n²·variance = n·ΣL² − (ΣL)²
 		o.ok = n64*int64(al)-sl*sl <= smoothVar*n64*n64
 		if o.ok {
@@ -197,7 +228,8 @@ func (s *smoothWin) row(y int) []smoothPx {
 				inv, lastFull = (1<<32)/n64, full
 			}
 			// Σ·16/n to the nearest, by the reciprocal.
-			o.c = [3]int32{int32((int64(ar)*16*inv + 1<<31) >> 32), int32((int64(ag)*16*inv + 1<<31) >> 32), int32((int64(ab)*16*inv + 1<<31) >> 32)}
+			ar, ag, ab := int64(a&sumMask), int64(a>>sumGShift&sumMask), int64(a>>sumBShift&sumMask)
+			o.c = [3]uint16{uint16((ar*16*inv + 1<<31) >> 32), uint16((ag*16*inv + 1<<31) >> 32), uint16((ab*16*inv + 1<<31) >> 32)}
 		}
 	}
 	return s.out
@@ -208,9 +240,9 @@ func (s *smoothWin) row(y int) []smoothPx {
 // and the nearest one beyond the colour from it, the second if the colour
 // lies more than th/12 of the way to it; -1 where the palette is too
 // sparse there (spread, the distance from each entry to its nearest).
-func (n *nearest) ordered(c *[3]int32, th int32, spread []int32) int {
+func (n *nearest) ordered(cm *[3]uint16, th int32, spread []int32) int {
+	c := [3]int32{int32(cm[0]), int32(cm[1]), int32(cm[2])}
 	r, g, b := (c[0]+8)>>4, (c[1]+8)>>4, (c[2]+8)>>4
-	r, g, b = clampCh(r), clampCh(g), clampCh(b)
 	// n.index, with the key kept for the partner below.
 	k, j := key(r, g, b)
 	q := (k<<6 | int(j)) & (1<<18 - 1)
