@@ -235,14 +235,48 @@ func (s *smoothWin) row(y int) []smoothPx {
 	return s.out
 }
 
-// ordered returns the palette entry for a smooth pixel of colour c (in
-// 1/16 levels) on a row of threshold th (in 1/12): of the nearest entry
-// and the nearest one beyond the colour from it, the second if the colour
-// lies more than th/12 of the way to it; -1 where the palette is too
-// sparse there (spread, the distance from each entry to its nearest).
-func (n *nearest) ordered(cm *[3]uint16, th int32, spread []int32) int {
-	c := [3]int32{int32(cm[0]), int32(cm[1]), int32(cm[2])}
-	r, g, b := (c[0]+8)>>4, (c[1]+8)>>4, (c[2]+8)>>4
+// ordered returns the palette entry for a smooth pixel of colour c (a
+// window's mean from row(), in 1/16 levels) on a row of threshold th (in
+// 1/12): of the nearest entry and the nearest one beyond the colour from
+// it, the second if the colour lies more than th/12 of the way to it; -1
+// where the palette is too sparse there (spread, the distance from each
+// entry to its nearest). A mean is within 0..4080, so its rounding to
+// levels needs no clamp and every product below fits in 32 bits (|dot|·12
+// ≤ 3·255·4080·12 < 2³¹).
+func (n *nearest) ordered(c *[3]uint16, th int32, spread []int32) int {
+	// The common case (the colour's nearest entry and partner known, the
+	// partner beyond the colour) without a call, so that nothing is kept
+	// across one; anything else is orderedFull's.
+	cr, cg, cb := int32(c[0]), int32(c[1]), int32(c[2])
+	k, j := key((cr+8)>>4, (cg+8)>>4, (cb+8)>>4)
+	if n.known[k&4095]>>j&1 == 0 {
+		return n.orderedFull(c, th, spread)
+	}
+	q := (k<<6 | int(j)) & (1<<18 - 1)
+	c1 := n.near[q]
+	if spread[c1] > smoothSpread {
+		return -1
+	}
+	if n.pknown[k&4095]>>j&1 == 0 {
+		return n.orderedFull(c, th, spread)
+	}
+	p1, p := &n.pa[c1], &n.pa[n.partner[q]]
+	dr, dg, db := cr-p1[0]*16, cg-p1[1]*16, cb-p1[2]*16
+	vr, vg, vb := p[0]-p1[0], p[1]-p1[1], p[2]-p1[2]
+	dot := vr*dr + vg*dg + vb*db
+	if dot <= 0 {
+		return n.orderedFull(c, th, spread)
+	}
+	if dot*12 > th*16*(vr*vr+vg*vg+vb*vb) {
+		return int(n.partner[q])
+	}
+	return int(c1)
+}
+
+// orderedFull is ordered without its shortcut.
+func (n *nearest) orderedFull(c *[3]uint16, th int32, spread []int32) int {
+	cr, cg, cb := int32(c[0]), int32(c[1]), int32(c[2])
+	r, g, b := (cr+8)>>4, (cg+8)>>4, (cb+8)>>4
 	// n.index, with the key kept for the partner below.
 	k, j := key(r, g, b)
 	q := (k<<6 | int(j)) & (1<<18 - 1)
@@ -255,37 +289,38 @@ func (n *nearest) ordered(cm *[3]uint16, th int32, spread []int32) int {
 	if spread[c1] > smoothSpread {
 		return -1
 	}
-	p1 := n.pal[c1]
+	p1 := &n.pa[uint8(c1)]
 	// The colour relative to c1, in 1/16 levels.
-	dr, dg, db := c[0]-p1[0]*16, c[1]-p1[1]*16, c[2]-p1[2]*16
-	if dr == 0 && dg == 0 && db == 0 {
-		return c1
-	}
+	dr, dg, db := cr-p1[0]*16, cg-p1[1]*16, cb-p1[2]*16
 	// The partner found for a colour of the same 4-level cube is taken
 	// if it lies beyond this colour too (smooth areas change slowly).
 	if n.pknown[k&4095]>>j&1 != 0 {
-		v := int(n.partner[q])
-		p := &n.pa[uint8(v)]
-		vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
-		if dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db); dot > 0 {
-			if dot*12 > int64(th)*16*(vr*vr+vg*vg+vb*vb) {
-				return v
+		v := n.partner[q]
+		p := &n.pa[v]
+		vr, vg, vb := p[0]-p1[0], p[1]-p1[1], p[2]-p1[2]
+		if dot := vr*dr + vg*dg + vb*db; dot > 0 {
+			// share·12 = dot / (16·|v|²)·12, compared with th without
+			// dividing.
+			if dot*12 > th*16*(vr*vr+vg*vg+vb*vb) {
+				return int(v)
 			}
 			return c1
 		}
 	}
-	best, bd := -1, int64(1<<62)
+	if dr == 0 && dg == 0 && db == 0 {
+		return c1 // no entry lies beyond c1's own colour
+	}
+	best, bd := -1, int32(1<<31-1)
 	for _, i := range n.cell(r, g, b) {
 		if int(i) == c1 {
 			continue
 		}
 		p := &n.pa[i]
 		vr, vg, vb := p[0]-p1[0], p[1]-p1[1], p[2]-p1[2]
-		dot := int64(vr)*int64(dr) + int64(vg)*int64(dg) + int64(vb)*int64(db) // 1/16
-		if dot <= 0 {
+		if vr*dr+vg*dg+vb*db <= 0 {
 			continue // not beyond the colour
 		}
-		er, eg, eb := int64(p[0])*16-int64(c[0]), int64(p[1])*16-int64(c[1]), int64(p[2])*16-int64(c[2])
+		er, eg, eb := p[0]*16-cr, p[1]*16-cg, p[2]*16-cb // 1/16
 		if d := 2*er*er + 4*eg*eg + 3*eb*eb; d < bd {
 			best, bd = int(i), d
 		}
@@ -295,11 +330,9 @@ func (n *nearest) ordered(cm *[3]uint16, th int32, spread []int32) int {
 	}
 	n.partner[q] = uint8(best)
 	n.pknown[k&4095] |= 1 << (j & 63)
-	p := n.pal[best]
-	vr, vg, vb := int64(p[0]-p1[0]), int64(p[1]-p1[1]), int64(p[2]-p1[2])
-	dot := vr*int64(dr) + vg*int64(dg) + vb*int64(db)
-	// share·12 = dot / (16·|v|²)·12, compared with th without dividing.
-	if dot*12 > int64(th)*16*(vr*vr+vg*vg+vb*vb) {
+	p := &n.pa[uint8(best)]
+	vr, vg, vb := p[0]-p1[0], p[1]-p1[1], p[2]-p1[2]
+	if dot := vr*dr + vg*dg + vb*db; dot*12 > th*16*(vr*vr+vg*vg+vb*vb) {
 		return best
 	}
 	return c1
