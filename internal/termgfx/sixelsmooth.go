@@ -45,20 +45,24 @@ type smoothPx struct {
 
 // A column's or a window's sums of r, g, b and luma L = r+2g+b are packed
 // in one word, so a window slides by an add and a subtract rather than
-// four of each: 15 bits for each channel (at most 121·255 = 30855 in an
-// 11×11 window) and 17 for L (at most 121·1020 = 123420). Every field of
-// a sum stays in range, so adding and subtracting packed words (wrapping
-// in between) is exact.
+// four of each: 16 bits for r and g, 15 for b (at most 121·255 = 30855 in
+// an 11×11 window) and 17 for L (at most 121·1020 = 123420). Every field
+// of a sum stays in range, so adding and subtracting packed words
+// (wrapping in between) is exact.
 const (
-	sumGShift = 15
-	sumBShift = 30
-	sumLShift = 45
-	sumMask   = 1<<15 - 1
+	sumGShift = 16
+	sumBShift = 32
+	sumLShift = 47
 )
 
 // packPx packs one pixel of luma l for the column sums.
 func packPx(r, g, b, l uint64) uint64 {
 	return r | g<<sumGShift | b<<sumBShift | l<<sumLShift
+}
+
+// unpackSum returns a packed sum's r, g and b.
+func unpackSum(a uint64) (r, g, b int64) {
+	return int64(uint16(a)), int64(uint16(a >> sumGShift)), int64(a >> sumBShift & (1<<15 - 1))
 }
 
 // smoothWin slides a (2r+1)² window down a picture, one row at a time.
@@ -117,12 +121,13 @@ func (s *smoothWin) swapCols(in, out int) {
 	ro := s.px.Pix[out*s.px.Stride : out*s.px.Stride+s.w*4]
 	sum, sq := s.sum[:s.w], s.sq[:s.w]
 	for x := range sum {
-		p, q := ri[x*4:x*4+3:x*4+3], ro[x*4:x*4+3:x*4+3]
-		r, g, b := uint64(p[0]), uint64(p[1]), uint64(p[2])
-		r0, g0, b0 := uint64(q[0]), uint64(q[1]), uint64(q[2])
+		p, q := (*[4]byte)(ri[x*4:x*4+4]), (*[4]byte)(ro[x*4:x*4+4])
+		r, g, b := int64(p[0]), int64(p[1]), int64(p[2])
+		r0, g0, b0 := int64(q[0]), int64(q[1]), int64(q[2])
 		l, l0 := r+2*g+b, r0+2*g0+b0
-		sum[x] += packPx(r, g, b, l) - packPx(r0, g0, b0, l0)
-		sq[x] += int32(l*l) - int32(l0*l0)
+		// The packed difference: a field may go negative, the sum's not.
+		sum[x] += uint64(r - r0 + (g-g0)<<sumGShift + (b-b0)<<sumBShift + (l-l0)<<sumLShift)
+		sq[x] += int32(l*l - l0*l0)
 	}
 }
 
@@ -143,7 +148,7 @@ func slideWhole(out []smoothPx, ins, outs []uint64, inq, outq []int32, a uint64,
 		out[i].ok = ok
 		if ok {
 			// Σ·16/n to the nearest, by the reciprocal.
-			ar, ag, ab := int64(a&sumMask), int64(a>>sumGShift&sumMask), int64(a>>sumBShift&sumMask)
+			ar, ag, ab := unpackSum(a)
 			out[i].c = [3]uint16{uint16((ar*inv16 + 1<<31) >> 32), uint16((ag*inv16 + 1<<31) >> 32), uint16((ab*inv16 + 1<<31) >> 32)}
 		}
 	}
@@ -228,7 +233,7 @@ func (s *smoothWin) row(y int) []smoothPx {
 				inv, lastFull = (1<<32)/n64, full
 			}
 			// Σ·16/n to the nearest, by the reciprocal.
-			ar, ag, ab := int64(a&sumMask), int64(a>>sumGShift&sumMask), int64(a>>sumBShift&sumMask)
+			ar, ag, ab := unpackSum(a)
 			o.c = [3]uint16{uint16((ar*16*inv + 1<<31) >> 32), uint16((ag*16*inv + 1<<31) >> 32), uint16((ab*16*inv + 1<<31) >> 32)}
 		}
 	}
