@@ -110,7 +110,9 @@ func (s *smoothWin) addRow(y int, sign int32) {
 			sum[x] -= v
 		}
 		sq[x] += sign * l * l
-		s.opq[x] += sign
+		if !s.opaque {
+			s.opq[x] += sign
+		}
 	}
 }
 
@@ -158,9 +160,8 @@ func slideWhole(out []smoothPx, ins, outs []uint64, inq, outq []int32, a uint64,
 // row returns the windows of row y; rows must be asked in order from 0.
 func (s *smoothWin) row(y int) []smoothPx {
 	lo, hi := max(0, y-s.r), min(s.h, y+s.r+1)
-	// swap: an opaque picture's window moves down by a row; the column
-	// sums are then updated as the window slides along the row, each
-	// column just before it enters (columns [0, 2r+1) first).
+	// swap: an opaque picture's window moves down by a row, its column
+	// sums take the entering row and lose the leaving one in one pass.
 	swap := s.opaque && s.bot < hi && s.top < lo
 	in, out := s.bot, s.top
 	if swap {
@@ -246,12 +247,12 @@ func (s *smoothWin) row(y int) []smoothPx {
 // it, the second if the colour lies more than th/12 of the way to it; -1
 // where the palette is too sparse there (spread, the distance from each
 // entry to its nearest). A mean is within 0..4080, so its rounding to
-// levels needs no clamp and every product below fits in 32 bits (|dot|·12
-// ≤ 3·255·4080·12 < 2³¹).
+// levels needs no clamp, and with entries within 0..255 every product
+// below fits in 32 bits (|dot|·12 ≤ 3·255·4080·12 < 2³¹).
 func (n *nearest) ordered(c *[3]uint16, th int32, spread []int32) int {
 	// The common case (the colour's nearest entry and partner known, the
-	// partner beyond the colour) without a call, so that nothing is kept
-	// across one; anything else is orderedFull's.
+	// partner beyond the colour) in a function that calls nothing on its
+	// way (fewer values kept on the stack); anything else is orderedFull's.
 	cr, cg, cb := int32(c[0]), int32(c[1]), int32(c[2])
 	k, j := key((cr+8)>>4, (cg+8)>>4, (cb+8)>>4)
 	if n.known[k&4095]>>j&1 == 0 {
@@ -278,7 +279,8 @@ func (n *nearest) ordered(c *[3]uint16, th int32, spread []int32) int {
 	return int(c1)
 }
 
-// orderedFull is ordered without its shortcut.
+// orderedFull is ordered without its shortcut: it finds (and memoizes)
+// the nearest entry and the partner when they are not known yet.
 func (n *nearest) orderedFull(c *[3]uint16, th int32, spread []int32) int {
 	cr, cg, cb := int32(c[0]), int32(c[1]), int32(c[2])
 	r, g, b := (cr+8)>>4, (cg+8)>>4, (cb+8)>>4
