@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"unsafe"
@@ -21,86 +22,178 @@ import (
 // histBits is the precision per channel of the quantizer's histogram.
 const histBits = 5
 
-// histKey returns the 15-bit histogram key of a colour.
+// histKey returns the 15-bit histogram key of a colour: red in the top
+// histBits, green in the middle, blue at the bottom.
 func histKey(r, g, b uint8) int {
 	return int(r>>(8-histBits))<<(2*histBits) | int(g>>(8-histBits))<<histBits | int(b>>(8-histBits))
 }
 
-// hbin is one non-empty histogram cell.
+// histKeys is the number of histogram keys; histLevel masks one channel's
+// level out of a key shifted by keyShift.
+const (
+	histKeys  = 1 << (3 * histBits)
+	histLevel = 1<<histBits - 1
+)
+
+// keyShift is each channel's (r, g, b) shift in a histogram key.
+var keyShift = [3]uint{2 * histBits, histBits, 0}
+
+// histChunk is how many pixels the histogram counts in its 32-bit sums
+// before folding them into 64-bit totals: 255 × 2^24 < 2^32, so the counts
+// stay exact however large and flat the picture.
+const histChunk = 1 << 24
+
+// hbin is one non-empty histogram cell's pixel count and sums of the exact
+// channel values over the current chunk: 16 bytes, so the few thousand
+// cells a photo fills stay in cache while every pixel updates one.
 type hbin struct {
-	r, g, b uint64   // sums of the exact channel values
-	n       uint32   // pixels
-	chans   [3]uint8 // the cell's quantized channels
+	n, r, g, b uint32
+}
+
+// hsum is one histogram cell's totals over the whole picture.
+type hsum struct {
+	n, r, g, b uint64
+}
+
+// histogram counts the drawn pixels of a picture per histKey.
+type histogram struct {
+	idx     *[histKeys]uint16 // bin per key, 0 none (at most histKeys bins, so they fit)
+	bins    []hbin            // per bin, from 1: 0 marks a key without one
+	keys    []uint16          // each bin's key
+	totals  []hsum            // each bin's folded chunks
+	notGrey uint32            // any bit set: some pixel is not grey
+}
+
+// add counts the drawn pixels of pix (RGBA bytes, at most histChunk of
+// them), making a cell for each key that has none yet.
+func (h *histogram) add(pix []byte) {
+	for {
+		pix = pix[h.count(pix):]
+		if len(pix) < 4 {
+			return
+		}
+		// pix[:4] is the first pixel of a new cell: count goes on from it.
+		k := histKey(pix[0], pix[1], pix[2])
+		h.idx[k] = uint16(len(h.bins))
+		h.bins = append(h.bins, hbin{})
+		h.keys = append(h.keys, uint16(k))
+	}
+}
+
+// count adds the drawn pixels of pix to their cells until it meets one of
+// a key without a cell, and returns how many bytes it went through. It
+// runs once a pixel and leaves making cells to add: calling out of this
+// loop, or keeping more in it, would spill its registers.
+func (h *histogram) count(pix []byte) int {
+	idx, bins := h.idx, h.bins
+	var notGrey uint32
+	i := 0
+	for ; i < len(pix)-3; i += 4 {
+		p := pix[i : i+4 : i+4]
+		if p[3] < 128 {
+			continue // transparent: not drawn
+		}
+		r, g, b := uint32(p[0]), uint32(p[1]), uint32(p[2])
+		j := idx[(r>>(8-histBits))<<(2*histBits)|(g>>(8-histBits))<<histBits|b>>(8-histBits)]
+		if j == 0 {
+			break
+		}
+		notGrey |= (r ^ g) | (g ^ b)
+		e := &bins[j]
+		e.n++
+		e.r += r
+		e.g += g
+		e.b += b
+	}
+	h.notGrey |= notGrey
+	return i
+}
+
+// flush folds the chunk's sums into the totals and starts a new chunk.
+func (h *histogram) flush() {
+	h.totals = append(h.totals, make([]hsum, len(h.bins)-len(h.totals))...)
+	for j, e := range h.bins {
+		t := &h.totals[j]
+		t.n += uint64(e.n)
+		t.r += uint64(e.r)
+		t.g += uint64(e.g)
+		t.b += uint64(e.b)
+		h.bins[j] = hbin{}
+	}
+}
+
+// occupancy returns, per channel, the set of levels the keys in elems
+// (n<<15 | key each) hold, one bit a level.
+func occupancy(elems []uint64) (occ [3]uint32) {
+	for _, e := range elems {
+		occ[0] |= 1 << (e >> keyShift[0] & histLevel)
+		occ[1] |= 1 << (e >> keyShift[1] & histLevel)
+		occ[2] |= 1 << (e >> keyShift[2] & histLevel)
+	}
+	return occ
 }
 
 // quantize builds an adaptive palette of at most ncolors entries by median
 // cut over the histogram of px, and whether px is all grey and all opaque.
 func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque bool) {
-	w, h := px.Rect.Dx(), px.Rect.Dy()
-	idx := make([]int32, 1<<(3*histBits)) // bin+1 per key, 0 none: fresh pages are not touched to fill them
-	bins := make([]hbin, 0, 4096)
-	opaque = true
-	var notGrey uint8 // any bit set: some pixel is not grey
-	for y := 0; y < h; y++ {
+	w, ht := px.Rect.Dx(), px.Rect.Dy()
+	h := histogram{
+		idx:  new([histKeys]uint16),
+		bins: make([]hbin, 1, 4096),
+		keys: make([]uint16, 1, 4096),
+	}
+	left := histChunk // pixels the chunk can still take
+	for y := 0; y < ht; y++ {
 		row := px.Pix[y*px.Stride : y*px.Stride+w*4]
-		for ; len(row) >= 4; row = row[4:] {
-			p := row[:4:4]
-			if p[3] < 128 {
-				opaque = false
-				continue // transparent: not drawn
+		for len(row) > 0 {
+			seg := row[:min(len(row), 4*left)]
+			h.add(seg)
+			row = row[len(seg):]
+			if left -= len(seg) / 4; left == 0 {
+				h.flush()
+				left = histChunk
 			}
-			r, g, b := p[0], p[1], p[2]
-			notGrey |= (r ^ g) | (g ^ b)
-			k := histKey(r, g, b)
-			j := idx[k&(1<<(3*histBits)-1)] - 1
-			if j < 0 {
-				j = int32(len(bins))
-				idx[k&(1<<(3*histBits)-1)] = j + 1
-				bins = append(bins, hbin{chans: [3]uint8{r >> (8 - histBits), g >> (8 - histBits), b >> (8 - histBits)}})
-			}
-			e := &bins[j]
-			e.n++
-			e.r += uint64(r)
-			e.g += uint64(g)
-			e.b += uint64(b)
 		}
 	}
-	grey = notGrey == 0
-	// Median cut: boxes are ranges of bins; always split the box with the
-	// largest (pixel count × channel range), at its weighted median.
+	h.flush()
+
+	// Median cut: boxes are ranges of the cells, each n<<15 | key so that
+	// sorting moves 8 bytes a cell; always split the box with the largest
+	// (pixel count × channel range), at its weighted median. Which cells
+	// fall in which box does not depend on their order, so neither does
+	// the palette.
 	type box struct {
-		lo, hi int // bins[lo:hi]
-		n      uint64
-		ch     int
-		rng    int
+		lo, hi int    // elems[lo:hi]
+		n      uint64 // pixels
+		score  uint64 // n × the widest channel's range in levels, 0 if one colour
+		sh     uint   // the widest channel's keyShift
 	}
-	measure := func(bx *box) {
-		var mn, mx [3]uint8 = [3]uint8{255, 255, 255}, [3]uint8{}
-		bx.n = 0
-		for _, e := range bins[bx.lo:bx.hi] {
-			bx.n += uint64(e.n)
-			for c := 0; c < 3; c++ {
-				mn[c] = min(mn[c], e.chans[c])
-				mx[c] = max(mx[c], e.chans[c])
+	mkbox := func(lo, hi int, n uint64, occ [3]uint32) box {
+		bx := box{lo: lo, hi: hi, n: n}
+		rng := 0
+		for c, o := range occ {
+			if r := bits.Len32(o) - 1 - bits.TrailingZeros32(o); r > rng {
+				rng, bx.sh = r, keyShift[c]
 			}
 		}
-		bx.ch, bx.rng = 0, -1
-		for c := 0; c < 3; c++ {
-			if r := int(mx[c]) - int(mn[c]); r > bx.rng {
-				bx.ch, bx.rng = c, r
-			}
-		}
+		bx.score = n * uint64(rng)
+		return bx
 	}
-	boxes := []box{{lo: 0, hi: len(bins)}}
-	scratch := make([]hbin, len(bins))
-	measure(&boxes[0])
+	nb := len(h.bins) - 1
+	elems := make([]uint64, 2*nb)
+	elems, scratch := elems[:nb], elems[nb:]
+	var total uint64
+	for j, t := range h.totals[1:] {
+		elems[j] = t.n<<(3*histBits) | uint64(h.keys[j+1])
+		total += t.n
+	}
+	grey, opaque = h.notGrey == 0, total == uint64(w)*uint64(ht)
+	boxes := make([]box, 1, ncolors)
+	boxes[0] = mkbox(0, nb, total, occupancy(elems))
 	for len(boxes) < ncolors {
 		best, score := -1, uint64(0)
-		for i, bx := range boxes {
-			if bx.hi-bx.lo < 2 || bx.rng <= 0 {
-				continue
-			}
-			if s := bx.n * uint64(bx.rng); s > score {
+		for i := range boxes {
+			if s := boxes[i].score; s > score {
 				best, score = i, s
 			}
 		}
@@ -108,51 +201,57 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 			break
 		}
 		bx := boxes[best]
-		c := bx.ch
-		part := bins[bx.lo:bx.hi]
+		sh := bx.sh
+		part := elems[bx.lo:bx.hi]
 		// A stable counting sort on the box's widest channel (histBits
 		// levels): linear, where a comparison sort cost a fifth of a small
-		// picture's encode.
-		var count [1 << histBits]int // the channel's levels
+		// picture's encode. Counting the pixels per level too places the
+		// cut before the cells move.
+		var count [histLevel + 1]int
+		var weight [histLevel + 1]uint64
 		for _, e := range part {
-			count[e.chans[c]]++
+			l := e >> sh & histLevel
+			count[l]++
+			weight[l] += e >> (3 * histBits)
 		}
-		pos := 0
-		for v, k := range count {
-			count[v] = pos
-			pos += k
-		}
-		tmp := scratch[:len(part)]
-		for _, e := range part {
-			tmp[count[e.chans[c]]] = e
-			count[e.chans[c]]++
-		}
-		copy(part, tmp)
 		// Cut between two levels of the channel (the boxes do not
 		// overlap), at the one nearest the weighted median.
-		var acc uint64
-		cut, bestD := bx.lo+1, uint64(math.MaxUint64)
-		for i, e := range part[:len(part)-1] {
-			acc += uint64(e.n)
-			if part[i+1].chans[c] == e.chans[c] {
+		last := histLevel
+		for count[last] == 0 {
+			last--
+		}
+		var acc, nA uint64
+		cutL, bestD := 0, uint64(math.MaxUint64)
+		for l, k := range count[:last] {
+			if k == 0 {
 				continue
 			}
+			acc += weight[l]
 			d := max(acc*2, bx.n) - min(acc*2, bx.n)
 			if d < bestD {
-				cut, bestD = bx.lo+i+1, d
+				cutL, nA, bestD = l+1, acc, d
 			}
 			if acc*2 >= bx.n {
 				break
 			}
 		}
-		if cut >= bx.hi {
-			cut = bx.hi - 1
+		pos, cut := 0, bx.lo
+		for l, k := range count {
+			count[l] = pos
+			pos += k
+			if l == cutL-1 {
+				cut += pos
+			}
 		}
-		a, b := box{lo: bx.lo, hi: cut}, box{lo: cut, hi: bx.hi}
-		measure(&a)
-		measure(&b)
-		boxes[best] = a
-		boxes = append(boxes, b)
+		tmp := scratch[:len(part)]
+		for _, e := range part {
+			l := e >> sh & histLevel
+			tmp[count[l]] = e
+			count[l]++
+		}
+		copy(part, tmp)
+		boxes[best] = mkbox(bx.lo, cut, nA, occupancy(elems[bx.lo:cut]))
+		boxes = append(boxes, mkbox(cut, bx.hi, bx.n-nA, occupancy(elems[cut:bx.hi])))
 	}
 	// The commonest colours get the shortest register numbers: every run
 	// of a colour in a band starts with '#' and its number.
@@ -167,14 +266,14 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 	})
 	palette = make([][3]uint8, len(boxes))
 	for i, bx := range boxes {
-		var n, r, g, b uint64
-		for _, e := range bins[bx.lo:bx.hi] {
-			n += uint64(e.n)
-			r += e.r
-			g += e.g
-			b += e.b
+		var r, g, b uint64
+		for _, e := range elems[bx.lo:bx.hi] {
+			t := &h.totals[h.idx[e&(histKeys-1)]]
+			r += t.r
+			g += t.g
+			b += t.b
 		}
-		if n > 0 {
+		if n := bx.n; n > 0 {
 			palette[i] = [3]uint8{uint8((r + n/2) / n), uint8((g + n/2) / n), uint8((b + n/2) / n)}
 		}
 	}
