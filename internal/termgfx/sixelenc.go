@@ -124,13 +124,14 @@ func (h *histogram) flush() {
 
 // occupancy returns, per channel, the set of levels the keys in elems
 // (n<<15 | key each) hold, one bit a level.
-func occupancy(elems []uint64) (occ [3]uint32) {
+func occupancy(elems []uint64) [3]uint32 {
+	var r, g, b uint32
 	for _, e := range elems {
-		occ[0] |= 1 << (e >> keyShift[0] & histLevel)
-		occ[1] |= 1 << (e >> keyShift[1] & histLevel)
-		occ[2] |= 1 << (e >> keyShift[2] & histLevel)
+		r |= 1 << (e >> (2 * histBits) & histLevel)
+		g |= 1 << (e >> histBits & histLevel)
+		b |= 1 << (e & histLevel)
 	}
-	return occ
+	return [3]uint32{r, g, b}
 }
 
 // quantize builds an adaptive palette of at most ncolors entries by median
