@@ -189,18 +189,52 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 		total += t.n
 	}
 	grey, opaque = h.notGrey == 0, total == uint64(w)*uint64(ht)
-	boxes := make([]box, 1, ncolors)
+	boxes := make([]box, 1, max(ncolors, 1))
 	boxes[0] = mkbox(0, nb, total, occupancy(elems))
-	for len(boxes) < ncolors {
-		best, score := -1, uint64(0)
-		for i := range boxes {
-			if s := boxes[i].score; s > score {
-				best, score = i, s
+	// The boxes that can be split, as a binary heap of their indices:
+	// the largest score on top, and of equal scores the first box, as a
+	// scan of the boxes would pick (a scan cost as much as a split).
+	heap := make([]int, 0, cap(boxes))
+	above := func(i, j int) bool {
+		return boxes[i].score > boxes[j].score || boxes[i].score == boxes[j].score && i < j
+	}
+	push := func(i int) {
+		if boxes[i].score == 0 {
+			return
+		}
+		heap = append(heap, i)
+		for c := len(heap) - 1; c > 0; {
+			p := (c - 1) / 2
+			if !above(heap[c], heap[p]) {
+				break
 			}
+			heap[c], heap[p] = heap[p], heap[c]
+			c = p
 		}
-		if best < 0 {
-			break
+	}
+	pop := func() int {
+		top, n := heap[0], len(heap)-1
+		heap[0] = heap[n]
+		heap = heap[:n]
+		for p := 0; ; {
+			c := 2*p + 1
+			if c >= n {
+				break
+			}
+			if c+1 < n && above(heap[c+1], heap[c]) {
+				c++
+			}
+			if !above(heap[c], heap[p]) {
+				break
+			}
+			heap[c], heap[p] = heap[p], heap[c]
+			p = c
 		}
+		return top
+	}
+	push(0)
+	for len(boxes) < ncolors && len(heap) > 0 {
+		best := pop()
 		bx := boxes[best]
 		sh := bx.sh
 		part := elems[bx.lo:bx.hi]
@@ -253,6 +287,8 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 		copy(part, tmp)
 		boxes[best] = mkbox(bx.lo, cut, nA, occupancy(elems[bx.lo:cut]))
 		boxes = append(boxes, mkbox(cut, bx.hi, bx.n-nA, occupancy(elems[cut:bx.hi])))
+		push(best)
+		push(len(boxes) - 1)
 	}
 	// The commonest colours get the shortest register numbers: every run
 	// of a colour in a band starts with '#' and its number.
