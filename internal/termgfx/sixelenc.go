@@ -236,7 +236,7 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 	for len(boxes) < ncolors && len(heap) > 0 {
 		best := pop()
 		bx := boxes[best]
-		sh := bx.sh
+		sh := bx.sh & 63 // (masked: a shift by 64 or more needs no special case)
 		part := elems[bx.lo:bx.hi]
 		// A stable counting sort on the box's widest channel (histBits
 		// levels): linear, where a comparison sort cost a fifth of a small
