@@ -68,7 +68,9 @@ type histogram struct {
 // them), making a cell for each key that has none yet.
 func (h *histogram) add(pix []byte) {
 	for {
-		pix = pix[h.count(pix):]
+		n, notGrey := countCells(pix, h.idx, h.bins)
+		h.notGrey |= notGrey
+		pix = pix[n:]
 		if len(pix) < 4 {
 			return
 		}
@@ -80,12 +82,12 @@ func (h *histogram) add(pix []byte) {
 	}
 }
 
-// count adds the drawn pixels of pix to their cells until it meets one of
-// a key without a cell, and returns how many bytes it went through. It
-// runs once a pixel and leaves making cells to add: calling out of this
-// loop, or keeping more in it, would spill its registers.
-func (h *histogram) count(pix []byte) int {
-	idx, bins := h.idx, h.bins
+// countCells adds the drawn pixels of pix to their cells, bins[idx[key]],
+// until it meets one of a key without a cell, and returns how many bytes
+// it went through and whether they had a pixel that is not grey (a bit
+// set). It runs once a pixel and leaves making cells to add: calling out
+// of this loop, or keeping more in it, would spill its registers.
+func countCells(pix []byte, idx *[histKeys]uint16, bins []hbin) (int, uint32) {
 	var notGrey uint32
 	i := 0
 	for ; i < len(pix)-3; i += 4 {
@@ -105,8 +107,7 @@ func (h *histogram) count(pix []byte) int {
 		e.g += g
 		e.b += b
 	}
-	h.notGrey |= notGrey
-	return i
+	return i, notGrey
 }
 
 // flush folds the chunk's sums into the totals and starts a new chunk.
