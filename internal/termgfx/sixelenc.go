@@ -2,6 +2,7 @@ package termgfx
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"math"
@@ -57,20 +58,17 @@ type hsum struct {
 
 // histogram counts the drawn pixels of a picture per histKey.
 type histogram struct {
-	idx     *[histKeys]uint16 // bin per key, 0 none (at most histKeys bins, so they fit)
-	bins    []hbin            // per bin, from 1: 0 marks a key without one
-	keys    []uint16          // each bin's key
-	totals  []hsum            // each bin's folded chunks
-	notGrey uint32            // any bit set: some pixel is not grey
+	idx    *[histKeys]uint16 // bin per key, 0 none (at most histKeys bins, so they fit)
+	bins   []hbin            // per bin, from 1: 0 marks a key without one
+	keys   []uint16          // each bin's key
+	totals []hsum            // each bin's folded chunks
 }
 
 // add counts the drawn pixels of pix (RGBA bytes, at most histChunk of
 // them), making a cell for each key that has none yet.
 func (h *histogram) add(pix []byte) {
 	for {
-		n, notGrey := countCells(pix, h.idx, h.bins)
-		h.notGrey |= notGrey
-		pix = pix[n:]
+		pix = pix[countCells(pix, h.idx, h.bins):]
 		if len(pix) < 4 {
 			return
 		}
@@ -84,11 +82,11 @@ func (h *histogram) add(pix []byte) {
 
 // countCells adds the drawn pixels of pix to their cells, bins[idx[key]],
 // until it meets one of a key without a cell, and returns how many bytes
-// it went through and whether they had a pixel that is not grey (a bit
-// set). It runs once a pixel and leaves making cells to add: calling out
-// of this loop, or keeping more in it, would spill its registers.
-func countCells(pix []byte, idx *[histKeys]uint16, bins []hbin) (int, uint32) {
-	var notGrey uint32
+// it went through. It runs once a pixel and leaves making cells to add,
+// and telling grey pictures, to others: calling out of this loop, or
+// keeping more in it, would spill its registers.
+func countCells(pix []byte, idx *[histKeys]uint16, bins []hbin) int {
+	_ = idx[0] // (its nil check, once)
 	i := 0
 	for ; i < len(pix)-3; i += 4 {
 		p := pix[i : i+4 : i+4]
@@ -100,14 +98,39 @@ func countCells(pix []byte, idx *[histKeys]uint16, bins []hbin) (int, uint32) {
 		if j == 0 {
 			break
 		}
-		notGrey |= (r ^ g) | (g ^ b)
 		e := &bins[j]
 		e.n++
 		e.r += r
 		e.g += g
 		e.b += b
 	}
-	return i, notGrey
+	return i
+}
+
+// greyPixels reports whether every drawn pixel of pix (RGBA bytes) has
+// r == g == b. It looks at two pixels a word, drawn or not, and at the
+// alpha only when that finds colour.
+func greyPixels(pix []byte) bool {
+	var d uint64
+	i := 0
+	for ; i < len(pix)-7; i += 8 {
+		v := binary.LittleEndian.Uint64(pix[i : i+8 : i+8])
+		d |= v ^ v>>8 // r^g and g^b in bytes 0, 1, 4 and 5
+	}
+	if i < len(pix)-3 {
+		v := uint64(binary.LittleEndian.Uint32(pix[i : i+4 : i+4]))
+		d |= v ^ v>>8
+	}
+	if d&0x0000ffff_0000ffff == 0 {
+		return true
+	}
+	for i := 0; i < len(pix)-3; i += 4 {
+		p := pix[i : i+4 : i+4]
+		if p[3] >= 128 && (p[0] != p[1] || p[1] != p[2]) {
+			return false
+		}
+	}
+	return true
 }
 
 // flush folds the chunk's sums into the totals and starts a new chunk.
@@ -145,8 +168,12 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 		keys: make([]uint16, 1, 4096),
 	}
 	left := histChunk // pixels the chunk can still take
+	grey = true
 	for y := 0; y < ht; y++ {
 		row := px.Pix[y*px.Stride : y*px.Stride+w*4]
+		// Told apart from the counting, which it would slow by a sixth,
+		// and given up at the first row with colour.
+		grey = grey && greyPixels(row)
 		for len(row) > 0 {
 			seg := row[:min(len(row), 4*left)]
 			h.add(seg)
@@ -189,7 +216,7 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 		elems[j] = t.n<<(3*histBits) | uint64(h.keys[j+1])
 		total += t.n
 	}
-	grey, opaque = h.notGrey == 0, total == uint64(w)*uint64(ht)
+	opaque = total == uint64(w)*uint64(ht)
 	boxes := make([]box, 1, max(ncolors, 1))
 	boxes[0] = mkbox(0, nb, total, occupancy(elems))
 	// The boxes that can be split, as a binary heap of their indices:
