@@ -158,6 +158,140 @@ func occupancy(elems []uint64) [3]uint32 {
 	return [3]uint32{r, g, b}
 }
 
+// cutBox is a box of quantize's median cut: a range of its cells.
+type cutBox struct {
+	lo, hi int    // the cells' range
+	n      uint64 // pixels
+	score  uint64 // n × the widest channel's range in levels, 0 if one colour
+	sh     uint   // the widest channel's keyShift
+}
+
+// newCutBox returns the box of cells [lo, hi) with n pixels and the
+// levels occ (from occupancy).
+func newCutBox(lo, hi int, n uint64, occ [3]uint32) cutBox {
+	bx := cutBox{lo: lo, hi: hi, n: n}
+	rng := 0
+	for c, o := range occ {
+		if r := bits.Len32(o) - 1 - bits.TrailingZeros32(o); r > rng {
+			rng, bx.sh = r, keyShift[c]
+		}
+	}
+	bx.score = n * uint64(rng)
+	return bx
+}
+
+// splitCells sorts the cells of a box of n pixels (n<<15 | key each) by
+// their level of the channel at key shift sh, through tmp, and returns
+// where to cut them and the pixels before the cut: between two levels
+// (the boxes do not overlap), at the one nearest the weighted median. The
+// channel must have two levels in the box.
+func splitCells(cells, tmp []uint64, sh uint, n uint64) (int, uint64) {
+	sh &= 63 // (masked: a shift by 64 or more needs no special case)
+	// A stable counting sort on the channel (histBits levels): linear,
+	// where a comparison sort cost a fifth of a small picture's encode.
+	// Counting the pixels per level too places the cut before the cells
+	// move.
+	var count [histLevel + 1]int
+	var weight [histLevel + 1]uint64
+	for _, e := range cells {
+		l := e >> sh & histLevel
+		count[l]++
+		weight[l] += e >> (3 * histBits)
+	}
+	last := histLevel
+	for count[last] == 0 {
+		last--
+	}
+	var acc, nA uint64
+	cutL, bestD := 0, uint64(math.MaxUint64)
+	for l, k := range count[:last] {
+		if k == 0 {
+			continue
+		}
+		acc += weight[l]
+		d := max(acc*2, n) - min(acc*2, n)
+		if d < bestD {
+			cutL, nA, bestD = l+1, acc, d
+		}
+		if acc*2 >= n {
+			break
+		}
+	}
+	pos, cut := 0, 0
+	for l, k := range count {
+		count[l] = pos
+		pos += k
+		if l == cutL-1 {
+			cut = pos
+		}
+	}
+	tmp = tmp[:len(cells)]
+	for _, e := range cells {
+		l := e >> sh & histLevel
+		tmp[count[l]] = e
+		count[l]++
+	}
+	copy(cells, tmp)
+	return cut, nA
+}
+
+// splitQueue holds the boxes that can still be split, as a binary heap:
+// the largest score on top, and of equal scores the first box, as a scan
+// of the boxes would pick (a scan cost as much as a split).
+type splitQueue []struct {
+	score uint64
+	box   int
+}
+
+// above reports whether entry i goes above entry j.
+func (q splitQueue) above(i, j int) bool {
+	return q[i].score > q[j].score || q[i].score == q[j].score && q[i].box < q[j].box
+}
+
+// push adds a box, unless its score says it cannot be split.
+func (q *splitQueue) push(score uint64, box int) {
+	if score == 0 {
+		return
+	}
+	*q = append(*q, struct {
+		score uint64
+		box   int
+	}{score, box})
+	h := *q
+	for c := len(h) - 1; c > 0; {
+		p := (c - 1) / 2
+		if !h.above(c, p) {
+			break
+		}
+		h[c], h[p] = h[p], h[c]
+		c = p
+	}
+}
+
+// pop removes the box to split next and returns it.
+func (q *splitQueue) pop() int {
+	h := *q
+	top, n := h[0].box, len(h)-1
+	h[0] = h[n]
+	h = h[:n]
+	for p := 0; ; {
+		c := 2*p + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h.above(c+1, c) {
+			c++
+		}
+		if !h.above(c, p) {
+			break
+		}
+		h[c], h[p] = h[p], h[c]
+		p = c
+	}
+	*q = h
+	return top
+}
+
 // quantize builds an adaptive palette of at most ncolors entries by median
 // cut over the histogram of px, and whether px is all grey and all opaque.
 func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque bool) {
@@ -191,23 +325,6 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 	// (pixel count × channel range), at its weighted median. Which cells
 	// fall in which box does not depend on their order, so neither does
 	// the palette.
-	type box struct {
-		lo, hi int    // elems[lo:hi]
-		n      uint64 // pixels
-		score  uint64 // n × the widest channel's range in levels, 0 if one colour
-		sh     uint   // the widest channel's keyShift
-	}
-	mkbox := func(lo, hi int, n uint64, occ [3]uint32) box {
-		bx := box{lo: lo, hi: hi, n: n}
-		rng := 0
-		for c, o := range occ {
-			if r := bits.Len32(o) - 1 - bits.TrailingZeros32(o); r > rng {
-				rng, bx.sh = r, keyShift[c]
-			}
-		}
-		bx.score = n * uint64(rng)
-		return bx
-	}
 	nb := len(h.bins) - 1
 	elems := make([]uint64, 2*nb)
 	elems, scratch := elems[:nb], elems[nb:]
@@ -217,110 +334,25 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 		total += t.n
 	}
 	opaque = total == uint64(w)*uint64(ht)
-	boxes := make([]box, 1, max(ncolors, 1))
-	boxes[0] = mkbox(0, nb, total, occupancy(elems))
-	// The boxes that can be split, as a binary heap of their indices:
-	// the largest score on top, and of equal scores the first box, as a
-	// scan of the boxes would pick (a scan cost as much as a split).
-	heap := make([]int, 0, cap(boxes))
-	above := func(i, j int) bool {
-		return boxes[i].score > boxes[j].score || boxes[i].score == boxes[j].score && i < j
-	}
-	push := func(i int) {
-		if boxes[i].score == 0 {
-			return
-		}
-		heap = append(heap, i)
-		for c := len(heap) - 1; c > 0; {
-			p := (c - 1) / 2
-			if !above(heap[c], heap[p]) {
-				break
-			}
-			heap[c], heap[p] = heap[p], heap[c]
-			c = p
-		}
-	}
-	pop := func() int {
-		top, n := heap[0], len(heap)-1
-		heap[0] = heap[n]
-		heap = heap[:n]
-		for p := 0; ; {
-			c := 2*p + 1
-			if c >= n {
-				break
-			}
-			if c+1 < n && above(heap[c+1], heap[c]) {
-				c++
-			}
-			if !above(heap[c], heap[p]) {
-				break
-			}
-			heap[c], heap[p] = heap[p], heap[c]
-			p = c
-		}
-		return top
-	}
-	push(0)
-	for len(boxes) < ncolors && len(heap) > 0 {
-		best := pop()
+	boxes := make([]cutBox, 1, max(ncolors, 1))
+	boxes[0] = newCutBox(0, nb, total, occupancy(elems))
+	var queue splitQueue
+	queue.push(boxes[0].score, 0)
+	for len(boxes) < ncolors && len(queue) > 0 {
+		best := queue.pop()
 		bx := boxes[best]
-		sh := bx.sh & 63 // (masked: a shift by 64 or more needs no special case)
-		part := elems[bx.lo:bx.hi]
-		// A stable counting sort on the box's widest channel (histBits
-		// levels): linear, where a comparison sort cost a fifth of a small
-		// picture's encode. Counting the pixels per level too places the
-		// cut before the cells move.
-		var count [histLevel + 1]int
-		var weight [histLevel + 1]uint64
-		for _, e := range part {
-			l := e >> sh & histLevel
-			count[l]++
-			weight[l] += e >> (3 * histBits)
-		}
-		// Cut between two levels of the channel (the boxes do not
-		// overlap), at the one nearest the weighted median.
-		last := histLevel
-		for count[last] == 0 {
-			last--
-		}
-		var acc, nA uint64
-		cutL, bestD := 0, uint64(math.MaxUint64)
-		for l, k := range count[:last] {
-			if k == 0 {
-				continue
-			}
-			acc += weight[l]
-			d := max(acc*2, bx.n) - min(acc*2, bx.n)
-			if d < bestD {
-				cutL, nA, bestD = l+1, acc, d
-			}
-			if acc*2 >= bx.n {
-				break
-			}
-		}
-		pos, cut := 0, bx.lo
-		for l, k := range count {
-			count[l] = pos
-			pos += k
-			if l == cutL-1 {
-				cut += pos
-			}
-		}
-		tmp := scratch[:len(part)]
-		for _, e := range part {
-			l := e >> sh & histLevel
-			tmp[count[l]] = e
-			count[l]++
-		}
-		copy(part, tmp)
-		boxes[best] = mkbox(bx.lo, cut, nA, occupancy(elems[bx.lo:cut]))
-		boxes = append(boxes, mkbox(cut, bx.hi, bx.n-nA, occupancy(elems[cut:bx.hi])))
-		push(best)
-		push(len(boxes) - 1)
+		cut, nA := splitCells(elems[bx.lo:bx.hi], scratch, bx.sh, bx.n)
+		cut += bx.lo
+		a := newCutBox(bx.lo, cut, nA, occupancy(elems[bx.lo:cut]))
+		b := newCutBox(cut, bx.hi, bx.n-nA, occupancy(elems[cut:bx.hi]))
+		boxes[best] = a
+		boxes = append(boxes, b)
+		queue.push(a.score, best)
+		queue.push(b.score, len(boxes)-1)
 	}
 	// The commonest colours get the shortest register numbers: every run
 	// of a colour in a band starts with '#' and its number.
-	slices.SortStableFunc(boxes, func(a, b box) int {
+	slices.SortStableFunc(boxes, func(a, b cutBox) int {
 		switch {
 		case a.n > b.n:
 			return -1
