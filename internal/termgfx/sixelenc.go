@@ -23,10 +23,10 @@ import (
 // histBits is the precision per channel of the quantizer's histogram.
 const histBits = 5
 
-// histKey returns the 15-bit histogram key of a colour: red in the top
-// histBits, green in the middle, blue at the bottom.
-func histKey(r, g, b uint8) int {
-	return int(r>>(8-histBits))<<(2*histBits) | int(g>>(8-histBits))<<histBits | int(b>>(8-histBits))
+// histKey returns the 15-bit histogram key of a colour (channels 0..255):
+// red in the top histBits, green in the middle, blue at the bottom.
+func histKey(r, g, b uint32) uint32 {
+	return (r>>(8-histBits))<<(2*histBits) | (g>>(8-histBits))<<histBits | b>>(8-histBits)
 }
 
 // histKeys is the number of histogram keys; histLevel masks one channel's
@@ -73,7 +73,7 @@ func (h *histogram) add(pix []byte) {
 			return
 		}
 		// pix[:4] is the first pixel of a new cell: count goes on from it.
-		k := histKey(pix[0], pix[1], pix[2])
+		k := histKey(uint32(pix[0]), uint32(pix[1]), uint32(pix[2])) & (histKeys - 1)
 		h.idx[k] = uint16(len(h.bins))
 		h.bins = append(h.bins, hbin{})
 		h.keys = append(h.keys, uint16(k))
@@ -88,13 +88,40 @@ func (h *histogram) add(pix []byte) {
 func countCells(pix []byte, idx *[histKeys]uint16, bins []hbin) int {
 	_ = idx[0] // (its nil check, once)
 	i := 0
+	for ; i < len(pix)-7; i += 8 {
+		p := pix[i : i+8 : i+8]
+		if p[3] >= 128 {
+			r, g, b := uint32(p[0]), uint32(p[1]), uint32(p[2])
+			j := idx[histKey(r, g, b)]
+			if j == 0 {
+				return i
+			}
+			e := &bins[j]
+			e.n++
+			e.r += r
+			e.g += g
+			e.b += b
+		}
+		if p[7] >= 128 {
+			r, g, b := uint32(p[4]), uint32(p[5]), uint32(p[6])
+			j := idx[histKey(r, g, b)]
+			if j == 0 {
+				return i + 4
+			}
+			e := &bins[j]
+			e.n++
+			e.r += r
+			e.g += g
+			e.b += b
+		}
+	}
 	for ; i < len(pix)-3; i += 4 {
 		p := pix[i : i+4 : i+4]
 		if p[3] < 128 {
 			continue // transparent: not drawn
 		}
 		r, g, b := uint32(p[0]), uint32(p[1]), uint32(p[2])
-		j := idx[(r>>(8-histBits))<<(2*histBits)|(g>>(8-histBits))<<histBits|b>>(8-histBits)]
+		j := idx[histKey(r, g, b)]
 		if j == 0 {
 			break
 		}
