@@ -82,9 +82,10 @@ func (h *histogram) add(pix []byte) {
 
 // countCells adds the drawn pixels of pix to their cells, bins[idx[key]],
 // until it meets one of a key without a cell, and returns how many bytes
-// it went through. It runs once a pixel and leaves making cells to add,
-// and telling grey pictures, to others: calling out of this loop, or
-// keeping more in it, would spill its registers.
+// it went through. It runs once a pixel (two a turn, which halves the
+// loop's own cost), and leaves making cells to add and telling grey
+// pictures to quantize: calling out of this loop, or keeping more in it,
+// would spill its registers.
 func countCells(pix []byte, idx *[histKeys]uint16, bins []hbin) int {
 	_ = idx[0] // (its nil check, once)
 	i := 0
@@ -173,11 +174,11 @@ func (h *histogram) flush() {
 	}
 }
 
-// occupancy returns, per channel, the set of levels the keys in elems
+// occupancy returns, per channel, the set of levels the keys in cells
 // (n<<15 | key each) hold, one bit a level.
-func occupancy(elems []uint64) [3]uint32 {
+func occupancy(cells []uint64) [3]uint32 {
 	var r, g, b uint32
-	for _, e := range elems {
+	for _, e := range cells {
 		r |= 1 << (e >> (2 * histBits) & histLevel)
 		g |= 1 << (e >> histBits & histLevel)
 		b |= 1 << (e & histLevel)
@@ -332,8 +333,9 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 	grey = true
 	for y := 0; y < ht; y++ {
 		row := px.Pix[y*px.Stride : y*px.Stride+w*4]
-		// Told apart from the counting, which it would slow by a sixth,
-		// and given up at the first row with colour.
+		// Grey is told apart from the counting (it would slow that loop
+		// by a sixth), a row at a time while the row is in cache, and
+		// given up at the first row with colour.
 		grey = grey && greyPixels(row)
 		for len(row) > 0 {
 			seg := row[:min(len(row), 4*left)]
@@ -353,25 +355,25 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 	// fall in which box does not depend on their order, so neither does
 	// the palette.
 	nb := len(h.bins) - 1
-	elems := make([]uint64, 2*nb)
-	elems, scratch := elems[:nb], elems[nb:]
+	cells := make([]uint64, 2*nb)
+	cells, scratch := cells[:nb], cells[nb:]
 	var total uint64
 	for j, t := range h.totals[1:] {
-		elems[j] = t.n<<(3*histBits) | uint64(h.keys[j+1])
+		cells[j] = t.n<<(3*histBits) | uint64(h.keys[j+1])
 		total += t.n
 	}
-	opaque = total == uint64(w)*uint64(ht)
+	opaque = total == uint64(w)*uint64(ht) // every pixel drawn
 	boxes := make([]cutBox, 1, max(ncolors, 1))
-	boxes[0] = newCutBox(0, nb, total, occupancy(elems))
+	boxes[0] = newCutBox(0, nb, total, occupancy(cells))
 	var queue splitQueue
 	queue.push(boxes[0].score, 0)
 	for len(boxes) < ncolors && len(queue) > 0 {
 		best := queue.pop()
 		bx := boxes[best]
-		cut, nA := splitCells(elems[bx.lo:bx.hi], scratch, bx.sh, bx.n)
+		cut, nA := splitCells(cells[bx.lo:bx.hi], scratch, bx.sh, bx.n)
 		cut += bx.lo
-		a := newCutBox(bx.lo, cut, nA, occupancy(elems[bx.lo:cut]))
-		b := newCutBox(cut, bx.hi, bx.n-nA, occupancy(elems[cut:bx.hi]))
+		a := newCutBox(bx.lo, cut, nA, occupancy(cells[bx.lo:cut]))
+		b := newCutBox(cut, bx.hi, bx.n-nA, occupancy(cells[cut:bx.hi]))
 		boxes[best] = a
 		boxes = append(boxes, b)
 		queue.push(a.score, best)
@@ -391,7 +393,7 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 	palette = make([][3]uint8, len(boxes))
 	for i, bx := range boxes {
 		var r, g, b uint64
-		for _, e := range elems[bx.lo:bx.hi] {
+		for _, e := range cells[bx.lo:bx.hi] {
 			t := &h.totals[h.idx[e&(histKeys-1)]]
 			r += t.r
 			g += t.g
