@@ -363,7 +363,7 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 		total += t.n
 	}
 	opaque = total == uint64(w)*uint64(ht) // every pixel drawn
-	boxes := make([]cutBox, 1, max(ncolors, 1))
+	boxes := make([]cutBox, 1, max(min(ncolors, nb), 1)) // (a box has a cell at least)
 	boxes[0] = newCutBox(0, nb, total, occupancy(cells))
 	var queue splitQueue
 	queue.push(boxes[0].score, 0)
