@@ -748,6 +748,12 @@ func clampCh(v int32) int32 {
 type nearest struct {
 	pal [][3]int32
 	pa  *[256][3]int32 // pal, indexed by a uint8 entry without a bounds check
+	// lin holds each entry's distance to a colour (r, g, b) expanded,
+	// less the colour's own constant 2r²+4g²+3b² (the same for every
+	// entry, so the order, ties included, is unchanged):
+	// {2R²+4G²+3B², 4R, 8G, 6B}, so d = lin[0] - lin[1]·r - lin[2]·g -
+	// lin[3]·b, three products and no differences per candidate.
+	lin *[256][4]int32
 	// What is known of each 18-bit colour, indexed by its fine cell k
 	// and its place j among the cell's 64 (k<<6|j): its nearest entry,
 	// where known[k] has bit j, and the last second entry the ordered
@@ -757,13 +763,15 @@ type nearest struct {
 	// touched only where a picture's colours fall.
 	known, pknown *[4096]uint64
 	near, partner *[1 << 18]uint8
-	cells         [4096][]uint8
-	done          [4096]bool
-	coarse        [512][]uint8
-	cdone         [512]bool
-	all           []uint8
-	lo            []int32 // scratch
-	slab          []uint8 // where candidates cuts its lists from
+	// The candidates of each fine and coarse cell, once made: where in
+	// slab they lie, as offset<<9 | count (a count of 0, never a cell's
+	// own, for not yet made). Offsets rather than slice headers: 16 KB
+	// of lists read where 96 KB were.
+	cells  [4096]uint32
+	coarse [512]uint32
+	slab   []uint8 // every cell's candidates, one list after another
+	all    []uint8
+	lo     []int32 // scratch
 	// Per axis and cell index along it, each entry's smallest and largest
 	// weighted squared distance to the cell's interval: coarse cells are
 	// 32 levels wide (8 per axis), fine ones 16 (16 per axis).
@@ -779,9 +787,14 @@ func newNearest(pal [][3]int32) *nearest {
 	for i := range all {
 		all[i] = uint8(i)
 	}
-	n := &nearest{pal: pal, pa: new([256][3]int32), all: all, lo: make([]int32, len(pal)),
+	n := &nearest{pal: pal, pa: new([256][3]int32), all: all, lo: make([]int32, len(pal)), slab: make([]uint8, 0, 4096),
 		known: new([4096]uint64), pknown: new([4096]uint64), near: new([1 << 18]uint8), partner: new([1 << 18]uint8)}
 	copy(n.pa[:], pal)
+	n.lin = new([256][4]int32)
+	for i, p := range pal {
+		w := nearestWeights
+		n.lin[i] = [4]int32{w[0]*p[0]*p[0] + w[1]*p[1]*p[1] + w[2]*p[2]*p[2], 2 * w[0] * p[0], 2 * w[1] * p[1], 2 * w[2] * p[2]}
+	}
 	np := len(pal)
 	buf := make([]int32, 2*3*(8+16)*np)
 	take := func() []int32 {
@@ -823,11 +836,12 @@ func axisDist(v, lo, hi int32) (int32, int32) {
 	return dmin * dmin, dmax * dmax
 }
 
-// candidates returns the entries of from that can be nearest to a colour
-// in the cell whose per-axis distance tables are rMin.. (the cell's
-// interval along each axis): those whose smallest distance to the cell is
-// at most the smallest over all entries of the largest distance.
-func (n *nearest) candidates(from []uint8, rMin, rMax, gMin, gMax, bMin, bMax []int32) []uint8 {
+// candidates appends to the slab the entries of from that can be nearest
+// to a colour in the cell whose per-axis distance tables are rMin.. (the
+// cell's interval along each axis): those whose smallest distance to the
+// cell is at most the smallest over all entries of the largest distance,
+// in from's order. It returns where they lie (see cells).
+func (n *nearest) candidates(from []uint8, rMin, rMax, gMin, gMax, bMin, bMax []int32) uint32 {
 	lo := n.lo[:len(from)]
 	bestMax := int32(1 << 30)
 	if len(from) == len(n.all) {
@@ -845,42 +859,39 @@ func (n *nearest) candidates(from []uint8, rMin, rMax, gMin, gMax, bMin, bMax []
 			bestMax = min(bestMax, rMax[i]+gMax[i]+bMax[i])
 		}
 	}
+	// Room for all of from, each written and kept by moving on past it
+	// (no pass to count them first). from may lie in the slab, before
+	// its end: it is not overwritten, and a grown slab leaves it valid.
+	start := len(n.slab)
+	n.slab = slices.Grow(n.slab, len(from))
+	c := n.slab[start : start+len(from)]
 	k := 0
-	for _, d := range lo {
-		if d <= bestMax {
-			k++
-		}
-	}
-	// Cut from a shared slab, exactly sized: one allocation per few
-	// hundred cells rather than an append's several per cell.
-	if cap(n.slab)-len(n.slab) < k {
-		n.slab = make([]uint8, 0, max(4096, k))
-	}
-	c := n.slab[len(n.slab) : len(n.slab)+k : len(n.slab)+k]
-	n.slab = n.slab[:len(n.slab)+k]
-	k = 0
 	for j, d := range lo {
+		c[k] = from[j]
 		if d <= bestMax {
-			c[k] = from[j]
 			k++
 		}
 	}
-	return c
+	n.slab = n.slab[:start+k]
+	return uint32(start)<<9 | uint32(k)
 }
 
+// cell returns the candidates of the fine cell of (r, g, b), making them
+// (and its coarse cell's) if not yet made.
 func (n *nearest) cell(r, g, b int32) []uint8 {
 	k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
-	if n.done[k] {
-		return n.cells[k]
+	s := n.cells[k&4095]
+	if s == 0 {
+		ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
+		cs := n.coarse[ck&511]
+		if cs == 0 {
+			cs = n.candidates(n.all, n.cMin[0][r>>5], n.cMax[0][r>>5], n.cMin[1][g>>5], n.cMax[1][g>>5], n.cMin[2][b>>5], n.cMax[2][b>>5])
+			n.coarse[ck&511] = cs
+		}
+		s = n.candidates(n.slab[cs>>9:cs>>9+cs&511], n.fMin[0][r>>4], n.fMax[0][r>>4], n.fMin[1][g>>4], n.fMax[1][g>>4], n.fMin[2][b>>4], n.fMax[2][b>>4])
+		n.cells[k&4095] = s
 	}
-	ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
-	if !n.cdone[ck] {
-		n.coarse[ck] = n.candidates(n.all, n.cMin[0][r>>5], n.cMax[0][r>>5], n.cMin[1][g>>5], n.cMax[1][g>>5], n.cMin[2][b>>5], n.cMax[2][b>>5])
-		n.cdone[ck] = true
-	}
-	n.cells[k] = n.candidates(n.coarse[ck], n.fMin[0][r>>4], n.fMax[0][r>>4], n.fMin[1][g>>4], n.fMax[1][g>>4], n.fMin[2][b>>4], n.fMax[2][b>>4])
-	n.done[k] = true
-	return n.cells[k]
+	return n.slab[s>>9 : s>>9+s&511]
 }
 
 // key returns the fine cell k of (r, g, b) and the colour's place j
@@ -901,10 +912,10 @@ func (n *nearest) index(r, g, b int32) int {
 // and memoizes it at (k, j).
 func (n *nearest) search(k int, j uint, r, g, b int32) int {
 	best, bd := 0, int32(1<<30)
+	lin := n.lin[:]
 	for _, i := range n.cell(r, g, b) {
-		p := &n.pa[i]
-		dr, dg, db := p[0]-r, p[1]-g, p[2]-b
-		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bd {
+		e := &lin[i]
+		if d := e[0] - e[1]*r - e[2]*g - e[3]*b; d < bd {
 			best, bd = int(i), d
 		}
 	}
