@@ -772,15 +772,26 @@ type nearest struct {
 	slab   []uint8 // every cell's candidates, one list after another
 	all    []uint8
 	lo     []int32 // scratch
-	// Per axis and cell index along it, each entry's smallest and largest
-	// weighted squared distance to the cell's interval: coarse cells are
-	// 32 levels wide (8 per axis), fine ones 16 (16 per axis).
-	cMin, cMax [3][8][]int32
-	fMin, fMax [3][16][]int32
 }
 
 // nearestWeights weighs the squared channel differences for the eye.
 var nearestWeights = [3]int32{2, 4, 3}
+
+// fineSq and coarseSq hold, for a value v and a cell's interval [lo,
+// lo+15] (fine) or [lo, lo+31] (coarse) along one axis, the smallest and
+// largest squared distance from v to it, at (v-lo)&511: one small table
+// shared by every palette and cell, rather than per-entry tables to make
+// for each palette.
+var fineSq, coarseSq = axisSqTable(16), axisSqTable(32)
+
+func axisSqTable(w int32) *[512][2]int32 {
+	t := new([512][2]int32)
+	for d := int32(-255); d <= 255; d++ {
+		dn, dx := axisDist(d, 0, w-1)
+		t[d&511] = [2]int32{dn, dx}
+	}
+	return t
+}
 
 func newNearest(pal [][3]int32) *nearest {
 	all := make([]uint8, len(pal))
@@ -794,30 +805,6 @@ func newNearest(pal [][3]int32) *nearest {
 	for i, p := range pal {
 		w := nearestWeights
 		n.lin[i] = [4]int32{w[0]*p[0]*p[0] + w[1]*p[1]*p[1] + w[2]*p[2]*p[2], 2 * w[0] * p[0], 2 * w[1] * p[1], 2 * w[2] * p[2]}
-	}
-	np := len(pal)
-	buf := make([]int32, 2*3*(8+16)*np)
-	take := func() []int32 {
-		s := buf[:np:np]
-		buf = buf[np:]
-		return s
-	}
-	for c := 0; c < 3; c++ {
-		wt := nearestWeights[c]
-		for k := 0; k < 8; k++ {
-			n.cMin[c][k], n.cMax[c][k] = take(), take()
-			for i, p := range pal {
-				dn, dx := axisDist(p[c], int32(k)*32, int32(k)*32+31)
-				n.cMin[c][k][i], n.cMax[c][k][i] = wt*dn, wt*dx
-			}
-		}
-		for k := 0; k < 16; k++ {
-			n.fMin[c][k], n.fMax[c][k] = take(), take()
-			for i, p := range pal {
-				dn, dx := axisDist(p[c], int32(k)*16, int32(k)*16+15)
-				n.fMin[c][k][i], n.fMax[c][k][i] = wt*dn, wt*dx
-			}
-		}
 	}
 	return n
 }
@@ -837,27 +824,19 @@ func axisDist(v, lo, hi int32) (int32, int32) {
 }
 
 // candidates appends to the slab the entries of from that can be nearest
-// to a colour in the cell whose per-axis distance tables are rMin.. (the
-// cell's interval along each axis): those whose smallest distance to the
-// cell is at most the smallest over all entries of the largest distance,
-// in from's order. It returns where they lie (see cells).
-func (n *nearest) candidates(from []uint8, rMin, rMax, gMin, gMax, bMin, bMax []int32) uint32 {
+// to a colour in the cell from (r, g, b) on, of sides sq's (fineSq or
+// coarseSq): those whose smallest distance to the cell is at most the
+// smallest over all entries of the largest distance, in from's order. It
+// returns where they lie (see cells).
+func (n *nearest) candidates(from []uint8, r, g, b int32, sq *[512][2]int32) uint32 {
 	lo := n.lo[:len(from)]
 	bestMax := int32(1 << 30)
-	if len(from) == len(n.all) {
-		// Every entry, in order (a coarse cell): the tables indexed
-		// directly.
-		np := len(from)
-		rMin, rMax, gMin, gMax, bMin, bMax = rMin[:np], rMax[:np], gMin[:np], gMax[:np], bMin[:np], bMax[:np]
-		for i := range lo {
-			lo[i] = rMin[i] + gMin[i] + bMin[i]
-			bestMax = min(bestMax, rMax[i]+gMax[i]+bMax[i])
-		}
-	} else {
-		for j, i := range from {
-			lo[j] = rMin[i] + gMin[i] + bMin[i]
-			bestMax = min(bestMax, rMax[i]+gMax[i]+bMax[i])
-		}
+	pa, t := n.pa[:], sq[:]
+	for j, i := range from {
+		p := &pa[i]
+		dr, dg, db := &t[(p[0]-r)&511], &t[(p[1]-g)&511], &t[(p[2]-b)&511]
+		lo[j] = 2*dr[0] + 4*dg[0] + 3*db[0]
+		bestMax = min(bestMax, 2*dr[1]+4*dg[1]+3*db[1])
 	}
 	// Room for all of from, each written and kept by moving on past it
 	// (no pass to count them first). from may lie in the slab, before
@@ -885,10 +864,10 @@ func (n *nearest) cell(r, g, b int32) []uint8 {
 		ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
 		cs := n.coarse[ck&511]
 		if cs == 0 {
-			cs = n.candidates(n.all, n.cMin[0][r>>5], n.cMax[0][r>>5], n.cMin[1][g>>5], n.cMax[1][g>>5], n.cMin[2][b>>5], n.cMax[2][b>>5])
+			cs = n.candidates(n.all, r&^31, g&^31, b&^31, coarseSq)
 			n.coarse[ck&511] = cs
 		}
-		s = n.candidates(n.slab[cs>>9:cs>>9+cs&511], n.fMin[0][r>>4], n.fMax[0][r>>4], n.fMin[1][g>>4], n.fMax[1][g>>4], n.fMin[2][b>>4], n.fMax[2][b>>4])
+		s = n.candidates(n.slab[cs>>9:cs>>9+cs&511], r&^15, g&^15, b&^15, fineSq)
 		n.cells[k&4095] = s
 	}
 	return n.slab[s>>9 : s>>9+s&511]
