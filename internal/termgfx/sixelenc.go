@@ -748,12 +748,7 @@ func clampCh(v int32) int32 {
 type nearest struct {
 	pal [][3]int32
 	pa  *[256][3]int32 // pal, indexed by a uint8 entry without a bounds check
-	// lin holds each entry's distance to a colour (r, g, b) expanded,
-	// less the colour's own constant 2r²+4g²+3b² (the same for every
-	// entry, so the order, ties included, is unchanged):
-	// {2R²+4G²+3B², 4R, 8G, 6B}, so d = lin[0] - lin[1]·r - lin[2]·g -
-	// lin[3]·b, three products and no differences per candidate.
-	lin *[256][4]int32
+	lin *[256]linEntry // each entry's distance, expanded (see linEntry)
 	// What is known of each 18-bit colour, indexed by its fine cell k
 	// and its place j among the cell's 64 (k<<6|j): its nearest entry,
 	// where known[k] has bit j, and the last second entry the ordered
@@ -772,6 +767,30 @@ type nearest struct {
 	slab   []uint8 // every cell's candidates, one list after another
 	all    []uint8
 	lo     []int32 // scratch
+}
+
+// linEntry is an entry (R, G, B) as search measures it: its distance to
+// a colour (r, g, b), expanded and less the colour's own 2r²+4g²+3b² (the
+// same for every entry, so the order, ties included, is unchanged), is
+// sq - (4R·r + 8G·g + 6B·b), and that sum is one product (dist).
+type linEntry struct {
+	dot uint64 // 4R | 8G<<21 | 6B<<42
+	sq  int64  // 2R²+4G²+3B²
+}
+
+// linQuery returns the colour as dist takes it: r<<42 | g<<21 | b.
+func linQuery(r, g, b int32) uint64 {
+	return uint64(r)<<42 | uint64(g)<<21 | uint64(b)
+}
+
+// dist returns the entry's distance to the colour q (linQuery), less the
+// colour's own constant. The product of the 21-bit fields holds
+// 4R·r+8G·g+6B·b in bits 42..62: it and the lower sums 4R·b and
+// 4R·g+8G·b are each below 2²¹, so nothing carries into or out of the
+// field; bit 63 gets an even number (8G·r+6B·g) times 2⁶³, so stays
+// clear, and the rest wraps away.
+func (e *linEntry) dist(q uint64) int64 {
+	return e.sq - int64(e.dot*q>>42)
 }
 
 // nearestWeights weighs the squared channel differences for the eye.
@@ -801,10 +820,13 @@ func newNearest(pal [][3]int32) *nearest {
 	n := &nearest{pal: pal, pa: new([256][3]int32), all: all, lo: make([]int32, len(pal)), slab: make([]uint8, 0, 4096),
 		known: new([4096]uint64), pknown: new([4096]uint64), near: new([1 << 18]uint8), partner: new([1 << 18]uint8)}
 	copy(n.pa[:], pal)
-	n.lin = new([256][4]int32)
+	n.lin = new([256]linEntry)
 	for i, p := range pal {
 		w := nearestWeights
-		n.lin[i] = [4]int32{w[0]*p[0]*p[0] + w[1]*p[1]*p[1] + w[2]*p[2]*p[2], 2 * w[0] * p[0], 2 * w[1] * p[1], 2 * w[2] * p[2]}
+		n.lin[i] = linEntry{
+			dot: uint64(2*w[0]*p[0]) | uint64(2*w[1]*p[1])<<21 | uint64(2*w[2]*p[2])<<42,
+			sq:  int64(w[0]*p[0]*p[0] + w[1]*p[1]*p[1] + w[2]*p[2]*p[2]),
+		}
 	}
 	return n
 }
@@ -890,11 +912,11 @@ func (n *nearest) index(r, g, b int32) int {
 // search finds the nearest entry to (r, g, b) among its cell's candidates
 // and memoizes it at (k, j).
 func (n *nearest) search(k int, j uint, r, g, b int32) int {
-	best, bd := 0, int32(1<<30)
+	best, bd := 0, int64(1<<62)
 	lin := n.lin[:]
+	q := linQuery(r, g, b)
 	for _, i := range n.cell(r, g, b) {
-		e := &lin[i]
-		if d := e[0] - e[1]*r - e[2]*g - e[3]*b; d < bd {
+		if d := lin[i].dist(q); d < bd {
 			best, bd = int(i), d
 		}
 	}

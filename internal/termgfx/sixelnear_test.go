@@ -34,3 +34,28 @@ func TestNearestMatchesBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestLinEntryExact checks search's one-product distance (linEntry.dist)
+// against the weighted squared distance at the extremes of every channel,
+// where a carry between its 21-bit fields would show first.
+func TestLinEntryExact(t *testing.T) {
+	ex := []int32{0, 1, 2, 127, 128, 253, 254, 255}
+	for _, R := range ex {
+		for _, G := range ex {
+			for _, B := range ex {
+				n := newNearest([][3]int32{{R, G, B}})
+				for _, r := range ex {
+					for _, g := range ex {
+						for _, b := range ex {
+							dr, dg, db := int64(R-r), int64(G-g), int64(B-b)
+							want := 2*dr*dr + 4*dg*dg + 3*db*db - int64(2*r*r+4*g*g+3*b*b)
+							if got := n.lin[0].dist(linQuery(r, g, b)); got != want {
+								t.Fatalf("entry (%d,%d,%d), colour (%d,%d,%d): %d, want %d", R, G, B, r, g, b, got, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
