@@ -743,8 +743,8 @@ func clampCh(v int32) int32 {
 // RGB cube is cut into 16×16×16 cells; each cell keeps, once first asked,
 // the entries that can be nearest to some colour in it (those no further
 // from the cell than the best entry's furthest corner), found among the
-// candidates of the 8×8×8 cell that holds it: a handful of distances per
-// search instead of 256.
+// candidates of the 8×8×8 cell that holds it, and those among the 4×4×4
+// cell's: a handful of distances per search instead of 256.
 type nearest struct {
 	pal [][3]int32
 	pa  *[256][3]int32 // pal, indexed by a uint8 entry without a bounds check
@@ -758,12 +758,13 @@ type nearest struct {
 	// touched only where a picture's colours fall.
 	known, pknown *[4096]uint64
 	near, partner *[1 << 18]uint8
-	// The candidates of each fine and coarse cell, once made: where in
-	// slab they lie, as offset<<9 | count (a count of 0, never a cell's
-	// own, for not yet made). Offsets rather than slice headers: 16 KB
-	// of lists read where 96 KB were.
+	// The candidates of each 16×16×16 (fine), 8×8×8 (coarse) and 4×4×4
+	// cell, once made: where in slab they lie, as offset<<9 | count (a
+	// count of 0, never a cell's own, for not yet made). Offsets rather
+	// than slice headers: 16 KB of lists read where 96 KB were.
 	cells  [4096]uint32
 	coarse [512]uint32
+	grand  [64]uint32
 	slab   []uint8 // every cell's candidates, one list after another
 	all    []uint8
 	lo     []int32 // scratch
@@ -796,12 +797,12 @@ func (e *linEntry) dist(q uint64) int64 {
 // nearestWeights weighs the squared channel differences for the eye.
 var nearestWeights = [3]int32{2, 4, 3}
 
-// fineSq and coarseSq hold, for a value v and a cell's interval [lo,
-// lo+15] (fine) or [lo, lo+31] (coarse) along one axis, the smallest and
-// largest squared distance from v to it, at (v-lo)&511: one small table
-// shared by every palette and cell, rather than per-entry tables to make
-// for each palette.
-var fineSq, coarseSq = axisSqTable(16), axisSqTable(32)
+// fineSq, coarseSq and grandSq hold, for a value v and a cell's interval
+// [lo, lo+w-1] along one axis (w 16, 32 and 64), the smallest and largest
+// squared distance from v to it, at (v-lo)&511: small tables shared by
+// every palette and cell, rather than per-entry tables to make for each
+// palette.
+var fineSq, coarseSq, grandSq = axisSqTable(16), axisSqTable(32), axisSqTable(64)
 
 func axisSqTable(w int32) *[512][2]int32 {
 	t := new([512][2]int32)
@@ -846,8 +847,8 @@ func axisDist(v, lo, hi int32) (int32, int32) {
 }
 
 // candidates appends to the slab the entries of from that can be nearest
-// to a colour in the cell from (r, g, b) on, of sides sq's (fineSq or
-// coarseSq): those whose smallest distance to the cell is at most the
+// to a colour in the cell from (r, g, b) on, of sides sq's (fineSq,
+// coarseSq or grandSq): those whose smallest distance to the cell is at most the
 // smallest over all entries of the largest distance, in from's order. It
 // returns where they lie (see cells).
 func (n *nearest) candidates(from []uint8, r, g, b int32, sq *[512][2]int32) uint32 {
@@ -878,7 +879,7 @@ func (n *nearest) candidates(from []uint8, r, g, b int32, sq *[512][2]int32) uin
 }
 
 // cell returns the candidates of the fine cell of (r, g, b), making them
-// (and its coarse cell's) if not yet made.
+// (and those of the larger cells that hold it) if not yet made.
 func (n *nearest) cell(r, g, b int32) []uint8 {
 	k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
 	s := n.cells[k&4095]
@@ -886,7 +887,13 @@ func (n *nearest) cell(r, g, b int32) []uint8 {
 		ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
 		cs := n.coarse[ck&511]
 		if cs == 0 {
-			cs = n.candidates(n.all, r&^31, g&^31, b&^31, coarseSq)
+			gk := int(r>>6)<<4 | int(g>>6)<<2 | int(b>>6)
+			gs := n.grand[gk&63]
+			if gs == 0 {
+				gs = n.candidates(n.all, r&^63, g&^63, b&^63, grandSq)
+				n.grand[gk&63] = gs
+			}
+			cs = n.candidates(n.slab[gs>>9:gs>>9+gs&511], r&^31, g&^31, b&^31, coarseSq)
 			n.coarse[ck&511] = cs
 		}
 		s = n.candidates(n.slab[cs>>9:cs>>9+cs&511], r&^15, g&^15, b&^15, fineSq)
