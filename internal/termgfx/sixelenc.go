@@ -884,22 +884,29 @@ func (n *nearest) cell(r, g, b int32) []uint8 {
 	k := int(r>>4)<<8 | int(g>>4)<<4 | int(b>>4)
 	s := n.cells[k&4095]
 	if s == 0 {
-		ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
-		cs := n.coarse[ck&511]
-		if cs == 0 {
-			gk := int(r>>6)<<4 | int(g>>6)<<2 | int(b>>6)
-			gs := n.grand[gk&63]
-			if gs == 0 {
-				gs = n.candidates(n.all, r&^63, g&^63, b&^63, grandSq)
-				n.grand[gk&63] = gs
-			}
-			cs = n.candidates(n.slab[gs>>9:gs>>9+gs&511], r&^31, g&^31, b&^31, coarseSq)
-			n.coarse[ck&511] = cs
-		}
-		s = n.candidates(n.slab[cs>>9:cs>>9+cs&511], r&^15, g&^15, b&^15, fineSq)
-		n.cells[k&4095] = s
+		s = n.makeCell(k, r, g, b)
 	}
 	return n.slab[s>>9 : s>>9+s&511]
+}
+
+// makeCell makes the candidates of fine cell k, that of (r, g, b), and
+// returns where they lie.
+func (n *nearest) makeCell(k int, r, g, b int32) uint32 {
+	ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
+	cs := n.coarse[ck&511]
+	if cs == 0 {
+		gk := int(r>>6)<<4 | int(g>>6)<<2 | int(b>>6)
+		gs := n.grand[gk&63]
+		if gs == 0 {
+			gs = n.candidates(n.all, r&^63, g&^63, b&^63, grandSq)
+			n.grand[gk&63] = gs
+		}
+		cs = n.candidates(n.slab[gs>>9:gs>>9+gs&511], r&^31, g&^31, b&^31, coarseSq)
+		n.coarse[ck&511] = cs
+	}
+	s := n.candidates(n.slab[cs>>9:cs>>9+cs&511], r&^15, g&^15, b&^15, fineSq)
+	n.cells[k&4095] = s
+	return s
 }
 
 // key returns the fine cell k of (r, g, b) and the colour's place j
@@ -922,7 +929,12 @@ func (n *nearest) search(k int, j uint, r, g, b int32) int {
 	best, bd := 0, int64(1<<62)
 	lin := n.lin[:]
 	q := linQuery(r, g, b)
-	for _, i := range n.cell(r, g, b) {
+	// n.cell, with k known.
+	s := n.cells[k&4095]
+	if s == 0 {
+		s = n.makeCell(k, r, g, b)
+	}
+	for _, i := range n.slab[s>>9 : s>>9+s&511] {
 		if d := lin[i].dist(q); d < bd {
 			best, bd = int(i), d
 		}
