@@ -799,16 +799,18 @@ var nearestWeights = [3]int32{2, 4, 3}
 
 // fineSq, coarseSq and grandSq hold, for a value v and a cell's interval
 // [lo, lo+w-1] along one axis (w 16, 32 and 64), the smallest and largest
-// squared distance from v to it, at (v-lo)&511: small tables shared by
-// every palette and cell, rather than per-entry tables to make for each
-// palette.
+// squared distance from v to it, as min | max<<32, at (v-lo)&511: small
+// tables shared by every palette and cell, rather than per-entry tables
+// to make for each palette. Packed, one product weighs an axis's pair
+// and one add sums two axes' (the weighted sums stay below 2²⁰, so the
+// halves never meet).
 var fineSq, coarseSq, grandSq = axisSqTable(16), axisSqTable(32), axisSqTable(64)
 
-func axisSqTable(w int32) *[512][2]int32 {
-	t := new([512][2]int32)
+func axisSqTable(w int32) *[512]uint64 {
+	t := new([512]uint64)
 	for d := int32(-255); d <= 255; d++ {
 		dn, dx := axisDist(d, 0, w-1)
-		t[d&511] = [2]int32{dn, dx}
+		t[d&511] = uint64(dn) | uint64(dx)<<32
 	}
 	return t
 }
@@ -851,15 +853,15 @@ func axisDist(v, lo, hi int32) (int32, int32) {
 // coarseSq or grandSq): those whose smallest distance to the cell is at most the
 // smallest over all entries of the largest distance, in from's order. It
 // returns where they lie (see cells).
-func (n *nearest) candidates(from []uint8, r, g, b int32, sq *[512][2]int32) uint32 {
+func (n *nearest) candidates(from []uint8, r, g, b int32, sq *[512]uint64) uint32 {
 	lo := n.lo[:len(from)]
 	bestMax := int32(1 << 30)
 	pa, t := n.pa[:], sq[:]
 	for j, i := range from {
 		p := &pa[i]
-		dr, dg, db := &t[(p[0]-r)&511], &t[(p[1]-g)&511], &t[(p[2]-b)&511]
-		lo[j] = 2*dr[0] + 4*dg[0] + 3*db[0]
-		bestMax = min(bestMax, 2*dr[1]+4*dg[1]+3*db[1])
+		d := 2*t[(p[0]-r)&511] + 4*t[(p[1]-g)&511] + 3*t[(p[2]-b)&511]
+		lo[j] = int32(uint32(d))
+		bestMax = min(bestMax, int32(d>>32))
 	}
 	// Room for all of from, each written and kept by moving on past it
 	// (no pass to count them first). from may lie in the slab, before
