@@ -955,8 +955,9 @@ func (n *nearest) search(k int, j uint, r, g, b int32) int {
 			best, bd = int(i), d
 		}
 	}
-	n.near[(k<<6|int(j))&(1<<18-1)] = uint8(best)
-	n.known[k&4095] |= 1 << (j & 63)
+	m := (k<<6 | int(j)) & (1<<18 - 1)
+	n.near[m] = uint8(best)
+	n.known[m>>6] |= 1 << (j & 63)
 	return best
 }
 
