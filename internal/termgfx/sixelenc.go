@@ -601,11 +601,11 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 					}
 					// near.index, its memo's hit written out (a call
 					// per pixel otherwise).
-					k, j := key(r, g, b)
-					if near.known[k&4095]>>j&1 != 0 {
-						c = int(near.near[(k<<6|int(j))&(1<<18-1)])
+					m := slot(r, g, b)
+					if near.known[m>>6&4095]>>(m&63)&1 != 0 {
+						c = int(near.near[m&(1<<18-1)])
 					} else {
-						c = near.search(k, j, r, g, b)
+						c = near.search(m>>6, uint(m&63), r, g, b)
 					}
 					// Smooth where the palette is too sparse for the ordered
 					// dither: plain diffusion, whose pattern is noise; a byte
@@ -912,16 +912,22 @@ func (n *nearest) makeCell(k int, r, g, b int32) uint32 {
 }
 
 // key returns the fine cell k of (r, g, b) and the colour's place j
-// among the cell's 64 18-bit colours: k<<6|j interleaves the 18-bit
-// colour's bits (r7 g7 b7 r6 … b2), so a cell's colours, and nearby
-// cells, lie together, and it takes three loads of one table.
+// among the cell's 64 18-bit colours (slot's k<<6|j).
 func key(r, g, b int32) (k int, j uint) {
-	m := int(spread6[uint8(r)])<<2 | int(spread6[uint8(g)])<<1 | int(spread6[uint8(b)])
+	m := slot(r, g, b)
 	return m >> 6, uint(m) & 63
 }
 
+// slot returns the place of the 18-bit colour of (r, g, b) in the memo,
+// k<<6|j (key): it interleaves the colour's bits (r7 g7 b7 r6 … b2), so a
+// cell's colours, and nearby cells, lie together, and it takes three
+// loads of one table.
+func slot(r, g, b int32) int {
+	return int(spread6[uint8(r)])<<2 | int(spread6[uint8(g)])<<1 | int(spread6[uint8(b)])
+}
+
 // spread6 holds each level's top six bits three places apart (bit 7 to
-// 15, bit 6 to 12, …, bit 2 to 0), for key.
+// 15, bit 6 to 12, …, bit 2 to 0), for slot.
 var spread6 = func() (t [256]uint16) {
 	for v := range t {
 		for bit := 2; bit < 8; bit++ {
@@ -932,11 +938,11 @@ var spread6 = func() (t [256]uint16) {
 }()
 
 func (n *nearest) index(r, g, b int32) int {
-	k, j := key(r, g, b)
-	if n.known[k&4095]>>j&1 != 0 {
-		return int(n.near[(k<<6|int(j))&(1<<18-1)])
+	m := slot(r, g, b)
+	if n.known[m>>6&4095]>>(m&63)&1 != 0 {
+		return int(n.near[m&(1<<18-1)])
 	}
-	return n.search(k, j, r, g, b)
+	return n.search(m>>6, uint(m&63), r, g, b)
 }
 
 // search finds the nearest entry to (r, g, b) among its cell's candidates
