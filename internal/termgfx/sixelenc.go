@@ -687,11 +687,11 @@ func (re *rowEnc) diffuseRow(row []byte, cur, next [][3]int32, smooth []smoothPx
 		g := clampCh(int32(p[1]) + (e[1]+right[1]+8)>>4)
 		b := clampCh(int32(p[2]) + (e[2]+right[2]+8)>>4)
 		var c int
-		k, j := key(r, g, b)
-		if near.known[k&4095]>>j&1 != 0 {
-			c = int(near.near[(k<<6|int(j))&(1<<18-1)])
+		m := slot(r, g, b)
+		if near.known[m>>6&4095]>>(m&63)&1 != 0 {
+			c = int(near.near[m&(1<<18-1)])
 		} else {
-			c = near.search(k, j, r, g, b)
+			c = near.search(m>>6, uint(m&63), r, g, b)
 		}
 		if !sm.ok { // (smooth but too sparse for the ordered dither: plain diffusion)
 			sp := min(spreadArr[uint8(c)], 14)
