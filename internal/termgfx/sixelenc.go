@@ -850,8 +850,10 @@ func axisDist(v, lo, hi int32) (int32, int32) {
 
 // candidates appends to the slab the entries of from that can be nearest
 // to a colour in the cell from (r, g, b) on, of sides sq's (fineSq,
-// coarseSq or grandSq): those whose smallest distance to the cell is at most the
-// smallest over all entries of the largest distance, in from's order. It
+// coarseSq or grandSq): those whose smallest distance to the cell is at
+// most the smallest over all entries of the largest distance, in from's
+// order. (The same entries whichever larger cell's from holds them: the
+// entry of that smallest largest distance is always among them.) It
 // returns where they lie (see cells).
 func (n *nearest) candidates(from []uint8, r, g, b int32, sq *[512]uint64) uint32 {
 	lo := n.lo[:len(from)]
@@ -881,7 +883,10 @@ func (n *nearest) candidates(from []uint8, r, g, b int32, sq *[512]uint64) uint3
 }
 
 // cell returns the candidates of the fine cell of (r, g, b), making them
-// (and those of the larger cells that hold it) if not yet made.
+// (and those of the larger cells that hold it) if not yet made. The
+// ordered dither (sixelsmooth.go) picks a second entry among them too,
+// so they must be exactly these entries: a tighter list that still held
+// every nearest entry would change its picks.
 func (n *nearest) cell(r, g, b int32) []uint8 {
 	k, _ := key(r, g, b)
 	s := n.cells[k&4095]
