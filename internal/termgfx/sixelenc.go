@@ -765,7 +765,8 @@ type nearest struct {
 	cells  [4096]uint32
 	coarse [512]uint32
 	grand  [64]uint32
-	slab   []uint8 // every cell's candidates, one list after another
+	tight  [4096]uint32 // each fine cell's list for search (undominated)
+	slab   []uint8      // every cell's candidates, one list after another
 	all    []uint8
 	lo     []int32 // scratch
 }
@@ -882,6 +883,49 @@ func (n *nearest) candidates(from []uint8, r, g, b int32, sq *[512]uint64) uint3
 	return uint32(start)<<9 | uint32(k)
 }
 
+// undominated appends to the slab the entries of the fine cell's list s
+// (of the cell from (r, g, b) on) that its entry nearest the cell's
+// middle is not strictly nearer than at every colour of the cell, in s's
+// order, and returns where they lie. Those it leaves out are never the
+// nearest nor tied with it, so search finds the same entry among these,
+// about a third as many.
+func (n *nearest) undominated(s uint32, r, g, b int32) uint32 {
+	start := len(n.slab)
+	n.slab = slices.Grow(n.slab, int(s&511))
+	from := n.slab[s>>9 : s>>9+s&511]
+	c := n.slab[start : start+len(from)]
+	pa, lin := n.pa[:], n.lin[:]
+	jb, bd, q := from[0], int64(1<<62), linQuery(r+8, g+8, b+8)
+	for _, i := range from {
+		if d := lin[i].dist(q); d < bd {
+			jb, bd = i, d
+		}
+	}
+	// An entry's distance less jb's is linear in the colour, so least
+	// at a corner of the cell: o, +15 on red if o&4, on green if o&2, on
+	// blue if o&1, wherever the entry lies above jb. There jb's own
+	// distance is at[o]. (linQuery's fields add without carries.)
+	var corner [8]uint64
+	var at [8]int64
+	q0 := linQuery(r, g, b)
+	for o := range corner {
+		corner[o] = q0 + uint64(o>>2&1)*(15<<42) + uint64(o>>1&1)*(15<<21) + uint64(o&1)*15
+		at[o] = lin[jb].dist(corner[o])
+	}
+	pj := &pa[jb]
+	k := 0
+	for _, i := range from {
+		p := &pa[i]
+		o := (pj[0]-p[0])>>31&4 | (pj[1]-p[1])>>31&2 | (pj[2]-p[2])>>31&1
+		c[k] = i
+		if lin[i].dist(corner[o]) <= at[o] {
+			k++
+		}
+	}
+	n.slab = n.slab[:start+k]
+	return uint32(start)<<9 | uint32(k)
+}
+
 // cell returns the candidates of the fine cell of (r, g, b), making them
 // (and those of the larger cells that hold it) if not yet made. The
 // ordered dither (sixelsmooth.go) picks a second entry among them too,
@@ -891,14 +935,15 @@ func (n *nearest) cell(r, g, b int32) []uint8 {
 	k, _ := key(r, g, b)
 	s := n.cells[k&4095]
 	if s == 0 {
-		s = n.makeCell(k, r, g, b)
+		n.makeCell(k, r, g, b)
+		s = n.cells[k&4095]
 	}
 	return n.slab[s>>9 : s>>9+s&511]
 }
 
 // makeCell makes the candidates of fine cell k, that of (r, g, b), and
-// returns where they lie.
-func (n *nearest) makeCell(k int, r, g, b int32) uint32 {
+// search's shorter list of them.
+func (n *nearest) makeCell(k int, r, g, b int32) {
 	ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
 	cs := n.coarse[ck&511]
 	if cs == 0 {
@@ -911,9 +956,10 @@ func (n *nearest) makeCell(k int, r, g, b int32) uint32 {
 		cs = n.candidates(n.slab[gs>>9:gs>>9+gs&511], r&^31, g&^31, b&^31, coarseSq)
 		n.coarse[ck&511] = cs
 	}
-	s := n.candidates(n.slab[cs>>9:cs>>9+cs&511], r&^15, g&^15, b&^15, fineSq)
+	r, g, b = r&^15, g&^15, b&^15
+	s := n.candidates(n.slab[cs>>9:cs>>9+cs&511], r, g, b, fineSq)
 	n.cells[k&4095] = s
-	return s
+	n.tight[k&4095] = n.undominated(s, r, g, b)
 }
 
 // key returns the fine cell k of (r, g, b) and the colour's place j
@@ -951,15 +997,15 @@ func (n *nearest) index(r, g, b int32) int {
 }
 
 // search finds the nearest entry to (r, g, b) among its cell's candidates
-// and memoizes it at (k, j).
+// (those undominated) and memoizes it at (k, j).
 func (n *nearest) search(k int, j uint, r, g, b int32) int {
 	best, bd := 0, int64(1<<62)
 	lin := n.lin[:]
 	q := linQuery(r, g, b)
-	// n.cell, with k known.
-	s := n.cells[k&4095]
+	s := n.tight[k&4095]
 	if s == 0 {
-		s = n.makeCell(k, r, g, b)
+		n.makeCell(k, r, g, b)
+		s = n.tight[k&4095]
 	}
 	for _, i := range n.slab[s>>9 : s>>9+s&511] {
 		if d := lin[i].dist(q); d < bd {
