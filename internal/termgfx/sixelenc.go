@@ -740,11 +740,13 @@ func clampCh(v int32) int32 {
 
 // nearest finds a palette's nearest entry to a colour (squared RGB
 // distance, weighted 2:4:3 for the eye), memoized per 18-bit colour. The
-// RGB cube is cut into 16×16×16 cells; each cell keeps, once first asked,
-// the entries that can be nearest to some colour in it (those no further
-// from the cell than the best entry's furthest corner), found among the
-// candidates of the 8×8×8 cell that holds it, and those among the 4×4×4
-// cell's: a handful of distances per search instead of 256.
+// RGB cube is cut into cells of 64, 32 and 16 levels a side; each keeps,
+// once first needed, the entries that can be nearest to some colour in it
+// (those no further from the cell than the best entry's furthest corner),
+// found among those of the larger cell that holds it. Search scans, per
+// 16-level cell, fewer still: of the 32-level cell's entries, those the
+// one nearest the cell's middle is not nearer than everywhere in it
+// (undominated). A handful of distances per search instead of 256.
 type nearest struct {
 	pal [][3]int32
 	pa  *[256][3]int32 // pal, indexed by a uint8 entry without a bounds check
@@ -758,10 +760,11 @@ type nearest struct {
 	// touched only where a picture's colours fall.
 	known, pknown *[4096]uint64
 	near, partner *[1 << 18]uint8
-	// The candidates of each 16×16×16 (fine), 8×8×8 (coarse) and 4×4×4
-	// cell, once made: where in slab they lie, as offset<<9 | count (a
-	// count of 0, never a cell's own, for not yet made). Offsets rather
-	// than slice headers: 16 KB of lists read where 96 KB were.
+	// The candidates of each fine (16 levels a side), coarse (32) and
+	// grand (64) cell, once made: where in slab they lie, as offset<<9 |
+	// count (a count of 0, never a cell's own, for not yet made).
+	// Offsets rather than slice headers: 16 KB of lists read where 96 KB
+	// were.
 	cells  [4096]uint32
 	coarse [512]uint32
 	grand  [64]uint32
@@ -883,19 +886,20 @@ func (n *nearest) candidates(from []uint8, r, g, b int32, sq *[512]uint64) uint3
 	return uint32(start)<<9 | uint32(k)
 }
 
-// undominated appends to the slab the entries of the fine cell's list s
-// (of the cell from (r, g, b) on) that its entry nearest the cell's
-// middle is not strictly nearer than at every colour of the cell, in s's
-// order, and returns where they lie. Those it leaves out are never the
-// nearest nor tied with it, so search finds the same entry among these,
-// about a third as many.
-func (n *nearest) undominated(s uint32, r, g, b int32) uint32 {
+// undominated appends to the slab the entries of the list s that the
+// one nearest the middle of the cell from (r, g, b) to (r, g, b)+span is
+// not strictly nearer than at every colour of the cell, in s's order,
+// and returns where they lie. Those it leaves out are never the nearest
+// nor tied with it there, so search finds the same entry among these: on
+// a fine cell, from its coarse cell's list, about a third as many as the
+// fine cell's own candidates.
+func (n *nearest) undominated(s uint32, r, g, b, span int32) uint32 {
 	start := len(n.slab)
 	n.slab = slices.Grow(n.slab, int(s&511))
 	from := n.slab[s>>9 : s>>9+s&511]
 	c := n.slab[start : start+len(from)]
 	pa, lin := n.pa[:], n.lin[:]
-	jb, bd, q := from[0], int64(1<<62), linQuery(r+8, g+8, b+8)
+	jb, bd, q := from[0], int64(1<<62), linQuery(r+span/2, g+span/2, b+span/2)
 	for _, i := range from {
 		if d := lin[i].dist(q); d < bd {
 			jb, bd = i, d
@@ -909,7 +913,7 @@ func (n *nearest) undominated(s uint32, r, g, b int32) uint32 {
 	var at [8]int64
 	q0 := linQuery(r, g, b)
 	for o := range corner {
-		corner[o] = q0 + uint64(o>>2&1)*(15<<42) + uint64(o>>1&1)*(15<<21) + uint64(o&1)*15
+		corner[o] = q0 + uint64(int32(o>>2&1)*span)<<42 + uint64(int32(o>>1&1)*span)<<21 + uint64(int32(o&1)*span)
 		at[o] = lin[jb].dist(corner[o])
 	}
 	pj := &pa[jb]
@@ -935,15 +939,16 @@ func (n *nearest) cell(r, g, b int32) []uint8 {
 	k, _ := key(r, g, b)
 	s := n.cells[k&4095]
 	if s == 0 {
-		n.makeCell(k, r, g, b)
-		s = n.cells[k&4095]
+		cs := n.coarseCell(r, g, b)
+		s = n.candidates(n.slab[cs>>9:cs>>9+cs&511], r&^15, g&^15, b&^15, fineSq)
+		n.cells[k&4095] = s
 	}
 	return n.slab[s>>9 : s>>9+s&511]
 }
 
-// makeCell makes the candidates of fine cell k, that of (r, g, b), and
-// search's shorter list of them.
-func (n *nearest) makeCell(k int, r, g, b int32) {
+// coarseCell returns where the candidates of the coarse cell of (r, g, b)
+// lie, making them (and the grand cell's) if not yet made.
+func (n *nearest) coarseCell(r, g, b int32) uint32 {
 	ck := int(r>>5)<<6 | int(g>>5)<<3 | int(b>>5)
 	cs := n.coarse[ck&511]
 	if cs == 0 {
@@ -956,10 +961,7 @@ func (n *nearest) makeCell(k int, r, g, b int32) {
 		cs = n.candidates(n.slab[gs>>9:gs>>9+gs&511], r&^31, g&^31, b&^31, coarseSq)
 		n.coarse[ck&511] = cs
 	}
-	r, g, b = r&^15, g&^15, b&^15
-	s := n.candidates(n.slab[cs>>9:cs>>9+cs&511], r, g, b, fineSq)
-	n.cells[k&4095] = s
-	n.tight[k&4095] = n.undominated(s, r, g, b)
+	return cs
 }
 
 // key returns the fine cell k of (r, g, b) and the colour's place j
@@ -1004,8 +1006,8 @@ func (n *nearest) search(k int, j uint, r, g, b int32) int {
 	q := linQuery(r, g, b)
 	s := n.tight[k&4095]
 	if s == 0 {
-		n.makeCell(k, r, g, b)
-		s = n.tight[k&4095]
+		s = n.undominated(n.coarseCell(r, g, b), r&^15, g&^15, b&^15, 15)
+		n.tight[k&4095] = s
 	}
 	for _, i := range n.slab[s>>9 : s>>9+s&511] {
 		if d := lin[i].dist(q); d < bd {
