@@ -971,10 +971,10 @@ func key(r, g, b int32) (k int, j uint) {
 	return m >> 6, uint(m) & 63
 }
 
-// slot returns the place of the 18-bit colour of (r, g, b) in the memo,
-// k<<6|j (key): it interleaves the colour's bits (r7 g7 b7 r6 … b2), so a
-// cell's colours, and nearby cells, lie together, and it takes three
-// loads of one table.
+// slot returns the place of the 18-bit colour of (r, g, b), each within
+// 0..255, in the memo, k<<6|j (key): it interleaves the colour's bits
+// (r7 g7 b7 r6 … b2), so a cell's colours, and nearby cells, lie
+// together, and it takes three loads of one table.
 func slot(r, g, b int32) int {
 	return int(spread6[uint8(r)])<<2 | int(spread6[uint8(g)])<<1 | int(spread6[uint8(b)])
 }
