@@ -906,8 +906,8 @@ func (n *nearest) undominated(s uint32, r, g, b, span int32) uint32 {
 		}
 	}
 	// An entry's distance less jb's is linear in the colour, so least
-	// at a corner of the cell: o, +15 on red if o&4, on green if o&2, on
-	// blue if o&1, wherever the entry lies above jb. There jb's own
+	// at a corner of the cell: o, +span on red if o&4, on green if o&2,
+	// on blue if o&1, wherever the entry lies above jb. There jb's own
 	// distance is at[o]. (linQuery's fields add without carries.)
 	var corner [8]uint64
 	var at [8]int64
