@@ -362,8 +362,9 @@ func quantize(px *image.RGBA, ncolors int) (palette [][3]uint8, grey, opaque boo
 		cells[j] = t.n<<(3*histBits) | uint64(h.keys[j+1])
 		total += t.n
 	}
-	opaque = total == uint64(w)*uint64(ht)               // every pixel drawn
-	boxes := make([]cutBox, 1, max(min(ncolors, nb), 1)) // (a box has a cell at least)
+	opaque = total == uint64(w)*uint64(ht) // every pixel drawn
+	// (A box has a cell at least.)
+	boxes := make([]cutBox, 1, max(min(ncolors, nb), 1))
 	boxes[0] = newCutBox(0, nb, total, occupancy(cells))
 	var queue splitQueue
 	queue.push(boxes[0].score, 0)
