@@ -761,6 +761,15 @@ type nearest struct {
 	// touched only where a picture's colours fall.
 	known, pknown *[4096]uint64
 	near, partner *[1 << 18]uint8
+	// ordered's last common-case colour (its 18-bit key lq-1; 0: none,
+	// reset when that key's partner changes) and what it found there:
+	// c1, the partner lv, lvec = lv−c1, lv2 = 16·|lvec|², lp = 16·c1.
+	// Smooth areas change slowly: most pixels share the last one's key.
+	lq      int
+	lc1, lv uint8
+	lvec    [3]int32
+	lv2     int32
+	lp      [3]int32
 	// The candidates of each fine (16 levels a side), coarse (32) and
 	// grand (64) cell, once made: where in slab they lie, as offset<<9 |
 	// count (a count of 0, never a cell's own, for not yet made).

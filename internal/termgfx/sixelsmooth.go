@@ -254,11 +254,21 @@ func (n *nearest) ordered(c *[3]uint16, th int32, spread []int32) int {
 	// partner beyond the colour) in a function that calls nothing on its
 	// way (fewer values kept on the stack); anything else is orderedFull's.
 	cr, cg, cb := int32(c[0]), int32(c[1]), int32(c[2])
-	k, j := key((cr+8)>>4, (cg+8)>>4, (cb+8)>>4)
+	q := slot((cr+8)>>4, (cg+8)>>4, (cb+8)>>4)
+	if q+1 == n.lq {
+		dot := n.lvec[0]*(cr-n.lp[0]) + n.lvec[1]*(cg-n.lp[1]) + n.lvec[2]*(cb-n.lp[2])
+		if dot > 0 {
+			if dot*12 > th*n.lv2 {
+				return int(n.lv)
+			}
+			return int(n.lc1)
+		}
+		return n.orderedFull(c, th, spread)
+	}
+	k, j := q>>6, uint(q)&63
 	if n.known[k&4095]>>j&1 == 0 {
 		return n.orderedFull(c, th, spread)
 	}
-	q := (k<<6 | int(j)) & (1<<18 - 1)
 	c1 := n.near[q]
 	if spread[c1] > smoothSpread {
 		return -1
@@ -270,6 +280,10 @@ func (n *nearest) ordered(c *[3]uint16, th int32, spread []int32) int {
 	dr, dg, db := cr-p1[0]*16, cg-p1[1]*16, cb-p1[2]*16
 	vr, vg, vb := p[0]-p1[0], p[1]-p1[1], p[2]-p1[2]
 	dot := vr*dr + vg*dg + vb*db
+	n.lq, n.lc1, n.lv = q+1, c1, n.partner[q]
+	n.lvec = [3]int32{vr, vg, vb}
+	n.lv2 = 16 * (vr*vr + vg*vg + vb*vb)
+	n.lp = [3]int32{p1[0] * 16, p1[1] * 16, p1[2] * 16}
 	if dot <= 0 {
 		return n.orderedFull(c, th, spread)
 	}
@@ -336,6 +350,7 @@ func (n *nearest) orderedFull(c *[3]uint16, th int32, spread []int32) int {
 		return c1
 	}
 	n.partner[q] = uint8(best)
+	n.lq = 0
 	n.pknown[k&4095] |= 1 << (j & 63)
 	p := &n.pa[uint8(best)]
 	vr, vg, vb := p[0]-p1[0], p[1]-p1[1], p[2]-p1[2]
