@@ -58,14 +58,8 @@ func decodeJPEGFast(ctx context.Context, data []byte, cfg image.Config, lim Limi
 	}
 	defer release()
 	small, err := decodeJPEGReduced(ctx, data, s, lim.MaxPixels, image.Pt(cfg.Width, cfg.Height))
-	switch {
-	case err == nil:
-	case errors.Is(err, ErrTooManyPixels):
+	if small, err = fastOrFallBack(ctx, small, err); small == nil {
 		return nil, 1, err
-	case ctx.Err() != nil:
-		return nil, 1, ctx.Err()
-	default:
-		return nil, 1, nil
 	}
 	// The frame decoded must be the one the header check passed: a file
 	// whose fast-decoded frame differs is left to image/jpeg.
@@ -73,6 +67,21 @@ func decodeJPEGFast(ctx context.Context, data []byte, cfg image.Config, lim Limi
 		return nil, 1, nil
 	}
 	return small, s, nil
+}
+
+// fastOrFallBack sorts the fast decoder's outcome: the picture; or an
+// error that ends the decode (over the pixel limit, or ctx done); or
+// neither, for image/jpeg to decode the file instead.
+func fastOrFallBack(ctx context.Context, img image.Image, err error) (image.Image, error) {
+	switch {
+	case err == nil:
+		return img, nil
+	case errors.Is(err, ErrTooManyPixels):
+		return nil, err
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	}
+	return nil, nil
 }
 
 // decodeFull decodes with the standard decoders, within the budget, and
@@ -110,14 +119,8 @@ func decodeFull(ctx context.Context, data []byte, format string, cfg image.Confi
 		// anything else falls back to image/jpeg. (jl is the marker walk
 		// decodeJPEGReduced would make: one frame, one scan.)
 		img, err = decodeJPEGFrame(ctx, data, 1, lim.MaxPixels, image.Pt(cfg.Width, cfg.Height))
-		switch {
-		case err == nil:
-		case errors.Is(err, ErrTooManyPixels):
+		if img, err = fastOrFallBack(ctx, img, err); err != nil {
 			return nil, 1, err
-		case ctx.Err() != nil:
-			return nil, 1, ctx.Err()
-		default:
-			img = nil
 		}
 	}
 	if img == nil {

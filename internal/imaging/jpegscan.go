@@ -85,90 +85,34 @@ func decodeScan(ctx context.Context, data []byte, comps []jpegComp, qt *[4][64]i
 						dcv := preds[ci] * q[0]
 						off := (my*c.v+by)*bs*c.stride + (mx*c.h+bx)*bs
 						if bs == 1 {
-							// 1/8: the block's mean is its DC term; skip the AC terms.
-							for k := 1; k < 64; k++ {
-								rs, err := br.decode(&ac[c.ta])
-								if err != nil {
-									return nil, errFastJPEG
-								}
-								r, s := rs>>4, rs&15
-								if s == 0 {
-									if r == 0 {
-										break // EOB
-									}
-									if r != 15 { // EOBn: progressive only (image/jpeg reads it as a run)
-										return nil, errFastJPEG
-									}
-									k += 15
-									continue
-								}
-								k += r
-								br.skip(s)
+							// 1/8: the block's mean is its DC term; the AC
+							// terms are only read past.
+							if _, err := br.blockAC(&ac[c.ta], q, nil); err != nil {
+								return nil, err
 							}
 							c.out[off] = clampByte(128 + (dcv+4)>>3)
 							continue
 						}
+						blk = [64]int32{}
+						blk[0] = dcv
+						rows, err := br.blockAC(&ac[c.ta], q, &blk)
+						if err != nil {
+							return nil, err
+						}
 						if bs == 8 {
 							// Full size: image/jpeg's integer IDCT, so the
 							// samples are exactly its own.
-							blk = [64]int32{}
-							blk[0] = dcv
-							var rows uint8 = 1
-							dcOnly := true
-							for k := 1; k < 64; k++ {
-								rs, err := br.decode(&ac[c.ta])
-								if err != nil {
-									return nil, errFastJPEG
-								}
-								r, s := rs>>4, rs&15
-								if s == 0 {
-									if r == 0 {
-										break // EOB
-									}
-									if r != 15 { // EOBn: progressive only (image/jpeg reads it as a run)
-										return nil, errFastJPEG
-									}
-									k += 15
-									continue
-								}
-								k += r
-								if k > 63 {
-									return nil, errFastJPEG
-								}
-								nat := unzigzag[k]
-								blk[nat] = br.receive(s) * q[k]
-								rows |= 1 << (nat >> 3)
-								dcOnly = false
-							}
-							idctFull(&blk, rows, dcOnly, c.out[off:], c.stride)
+							idctFull(&blk, rows|1, rows == 0, c.out[off:], c.stride)
 							continue
 						}
 						coef = [64]float32{}
-						coef[0] = float32(dcv)
-						var rows uint8 = 1 // bit v set: row v has a non-zero term
-						for k := 1; k < 64; k++ {
-							rs, err := br.decode(&ac[c.ta])
-							if err != nil {
-								return nil, errFastJPEG
-							}
-							r, s := rs>>4, rs&15
-							if s == 0 {
-								if r == 0 {
-									break // EOB
+						rows |= 1 // bit v set: row v has a non-zero term
+						for v := 0; v < 8; v++ {
+							if rows&(1<<v) != 0 {
+								for i := v * 8; i < v*8+8; i++ {
+									coef[i] = float32(blk[i])
 								}
-								if r != 15 { // EOBn: progressive only (image/jpeg reads it as a run)
-									return nil, errFastJPEG
-								}
-								k += 15
-								continue
 							}
-							k += r
-							if k > 63 {
-								return nil, errFastJPEG
-							}
-							nat := unzigzag[k]
-							coef[nat] = float32(br.receive(s) * q[k])
-							rows |= 1 << (nat >> 3)
 						}
 						idctReduced(&coef, rows, mat, bs, c.out[off:], c.stride)
 					}
@@ -188,6 +132,43 @@ func decodeScan(ctx context.Context, data []byte, comps []jpegComp, qt *[4][64]i
 		YStride: comps[0].stride, CStride: comps[1].stride,
 		SubsampleRatio: ratio, Rect: image.Rect(0, 0, w, h),
 	}, nil
+}
+
+// blockAC reads a block's AC terms with table h and, unless blk is nil
+// (a 1/8 decode needs the DC term alone), writes them dequantized by q
+// into blk in natural order (the caller has cleared it). It returns the
+// rows holding a term (bit v: row v), 0 for a block of its DC term alone.
+// An EOB run (EOBn, progressive only: image/jpeg reads it as a run) or a
+// run past the block's end is left to image/jpeg.
+func (b *bitReader) blockAC(h *huffTable, q *[64]int32, blk *[64]int32) (rows uint8, err error) {
+	for k := 1; k < 64; k++ {
+		rs, err := b.decode(h)
+		if err != nil {
+			return 0, errFastJPEG
+		}
+		r, s := rs>>4, rs&15
+		if s == 0 {
+			if r == 0 {
+				break // EOB
+			}
+			if r != 15 { // EOBn
+				return 0, errFastJPEG
+			}
+			k += 15 // ZRL: sixteen zeros
+			continue
+		}
+		if k += r; k > 63 {
+			return 0, errFastJPEG
+		}
+		if blk == nil {
+			b.skip(s)
+			continue
+		}
+		nat := unzigzag[k]
+		blk[nat] = b.receive(s) * q[k]
+		rows |= 1 << (nat >> 3)
+	}
+	return rows, nil
 }
 
 // reducedIDCT returns the bs×8 matrix that turns 8 DCT terms into the

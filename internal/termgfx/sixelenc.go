@@ -568,7 +568,7 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 				re.diffuseRow(row, errCur, errNext, smooth, th, bit)
 				continue
 			}
-			var right, p0, p1 [3]int32
+			var cs carrier
 			next := errNext[:w+2]
 			cur := errCur[:w+2]
 			for x := 0; x < w; x++ {
@@ -582,17 +582,15 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 					c = near.ordered(&smooth[x].c, th, spread)
 				}
 				if c != -1 {
-					// Nothing carried from or through this pixel.
-					next[x] = p0
-					p0, p1, right = p1, [3]int32{}, [3]int32{}
+					cs.skip(&next[x])
 					if c < 0 {
 						continue
 					}
 				} else {
 					e := &cur[x+1]
-					r := clampCh(int32(row[i]) + (e[0]+right[0]+8)>>4)
-					g := clampCh(int32(row[i+1]) + (e[1]+right[1]+8)>>4)
-					b := clampCh(int32(row[i+2]) + (e[2]+right[2]+8)>>4)
+					r := clampCh(int32(row[i]) + (e[0]+cs.right[0]+8)>>4)
+					g := clampCh(int32(row[i+1]) + (e[1]+cs.right[1]+8)>>4)
+					b := clampCh(int32(row[i+2]) + (e[2]+cs.right[2]+8)>>4)
 					if ordered {
 						n0 := near.index(int32(row[i]), int32(row[i+1]), int32(row[i+2]))
 						off := orderedRow[(y0+dy)%6] * spread[n0] / 64
@@ -619,20 +617,17 @@ func encodeSixelQ(ctx context.Context, px *image.RGBA, ncolors int, q Quality) (
 						sp := min(spreadArr[uint8(c)], 14)
 						c = cols.cheapest(c, r, g, b, shownArr, x, lambda, mu*sp*sp)
 					}
-					d := &shownArr[uint8(c)]
-					sr, sg, sb := &carryShares[255], &carryShares[255], &carryShares[255]
-					if !ordered {
-						sr, sg, sb = &carryShares[(r-d[0]+255)&511], &carryShares[(g-d[1]+255)&511], &carryShares[(b-d[2]+255)&511]
+					if ordered {
+						cs.step(&next[x], &carryShares[255], &carryShares[255], &carryShares[255])
+					} else {
+						d := &shownArr[uint8(c)]
+						cs.step(&next[x], &carryShares[(r-d[0]+255)&511], &carryShares[(g-d[1]+255)&511], &carryShares[(b-d[2]+255)&511])
 					}
-					right = [3]int32{sr[0], sg[0], sb[0]}
-					next[x] = [3]int32{p0[0] + sr[1], p0[1] + sg[1], p0[2] + sb[1]}
-					p0 = [3]int32{p1[0] + sr[2], p1[1] + sg[2], p1[2] + sb[2]}
-					p1 = [3]int32{sr[3], sg[3], sb[3]}
 				}
 				bits[c*w+x] |= bit
 				cols.add(x, c)
 			}
-			next[w], next[w+1] = p0, p1
+			next[w], next[w+1] = cs.p0, cs.p1
 		}
 		if y0 > 0 {
 			out = append(out, '-')
@@ -669,14 +664,12 @@ func (re *rowEnc) diffuseRow(row []byte, cur, next [][3]int32, smooth []smoothPx
 	lambda, mu := re.lambda, re.mu
 	spread := spreadArr[:len(near.pal)]
 	row, cur, next, smooth = row[:4*w], cur[:w+2], next[:w+2], smooth[:w]
-	var right, p0, p1 [3]int32
+	var cs carrier
 	for x := 0; x < w; x++ {
 		sm := &smooth[x]
 		if sm.ok {
 			if c := near.ordered(&sm.c, th, spread); c >= 0 {
-				// Nothing carried from or through this pixel.
-				next[x] = p0
-				p0, p1, right = p1, [3]int32{}, [3]int32{}
+				cs.skip(&next[x])
 				bits[c*w+x] |= bit
 				cols.add(x, c)
 				continue
@@ -684,9 +677,9 @@ func (re *rowEnc) diffuseRow(row []byte, cur, next [][3]int32, smooth []smoothPx
 		}
 		p := row[4*x : 4*x+3 : 4*x+3]
 		e := &cur[x+1]
-		r := clampCh(int32(p[0]) + (e[0]+right[0]+8)>>4)
-		g := clampCh(int32(p[1]) + (e[1]+right[1]+8)>>4)
-		b := clampCh(int32(p[2]) + (e[2]+right[2]+8)>>4)
+		r := clampCh(int32(p[0]) + (e[0]+cs.right[0]+8)>>4)
+		g := clampCh(int32(p[1]) + (e[1]+cs.right[1]+8)>>4)
+		b := clampCh(int32(p[2]) + (e[2]+cs.right[2]+8)>>4)
 		var c int
 		m := slot(r, g, b)
 		if near.known[m>>6&4095]>>(m&63)&1 != 0 {
@@ -699,15 +692,32 @@ func (re *rowEnc) diffuseRow(row []byte, cur, next [][3]int32, smooth []smoothPx
 			c = cols.cheapest(c, r, g, b, shown, x, lambda, mu*sp*sp)
 		}
 		d := &shown[uint8(c)]
-		sr, sg, sb := &carryShares[(r-d[0]+255)&511], &carryShares[(g-d[1]+255)&511], &carryShares[(b-d[2]+255)&511]
-		right = [3]int32{sr[0], sg[0], sb[0]}
-		next[x] = [3]int32{p0[0] + sr[1], p0[1] + sg[1], p0[2] + sb[1]}
-		p0 = [3]int32{p1[0] + sr[2], p1[1] + sg[2], p1[2] + sb[2]}
-		p1 = [3]int32{sr[3], sg[3], sb[3]}
+		cs.step(&next[x], &carryShares[(r-d[0]+255)&511], &carryShares[(g-d[1]+255)&511], &carryShares[(b-d[2]+255)&511])
 		bits[c*w+x] |= bit
 		cols.add(x, c)
 	}
-	next[w], next[w+1] = p0, p1
+	next[w], next[w+1] = cs.p0, cs.p1
+}
+
+// carrier carries a row's error as the row goes (Floyd–Steinberg, in
+// 1/16 levels): right, to the next pixel of the row; p0 and p1, to the
+// next row's slots x and x+1 so far (slot x+1 is pixel x's).
+type carrier struct{ right, p0, p1 [3]int32 }
+
+// step carries a pixel's shares (carryShares of its red, green and blue
+// error) and writes the next row's slot x, now complete.
+func (s *carrier) step(next *[3]int32, sr, sg, sb *[4]int32) {
+	s.right = [3]int32{sr[0], sg[0], sb[0]}
+	*next = [3]int32{s.p0[0] + sr[1], s.p0[1] + sg[1], s.p0[2] + sb[1]}
+	s.p0 = [3]int32{s.p1[0] + sr[2], s.p1[1] + sg[2], s.p1[2] + sb[2]}
+	s.p1 = [3]int32{sr[3], sg[3], sb[3]}
+}
+
+// skip is a pixel that carries nothing, from its left or to its right
+// and below: the slot x the rows above filled is written as it is.
+func (s *carrier) skip(next *[3]int32) {
+	*next = s.p0
+	s.p0, s.p1, s.right = s.p1, [3]int32{}, [3]int32{}
 }
 
 // sixelCarry is the share of a pixel's colour error (in 1/16) carried to
