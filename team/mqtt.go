@@ -24,8 +24,13 @@ import (
 // the claimant's included, applies the claims topic's messages in the
 // broker's order with the same rule, so all agree on who won; the winner
 // then publishes a retained "hold", which hubs joining later read as the
-// current holder, and repeats it every third of the lease. A "release" is
-// retained too, so a late hub does not take a released claim as held.
+// current holder, and repeats it every third of the lease. A release
+// first empties the topic's retained message (so a late hub finds the
+// snapshot free and the broker keeps nothing for it), then tells the hubs
+// online in a "release" message, not retained. (Earlier versions kept the
+// "release" retained: one retained message per picture ever reviewed,
+// sent to every hub at every connection. Hubs still read one as a
+// release; they ignore the empty message.)
 // When a process dies, the broker publishes its last will, which empties
 // its presence: every hub then takes its claims as released. After a
 // reconnection a hub forgets what others held, reads the retained holds
@@ -243,12 +248,18 @@ func (b *broker) topic(sid string) string { return b.prefix + "claims/" + topicL
 // send queues a message: handlers must not wait on paho, and the order of
 // one process's messages must be kept.
 func (b *broker) send(sid string, m message, retained bool) {
+	if m.Op == "release" && retained {
+		b.queue(outMsg{b.topic(sid), nil, true}, outMsg{b.topic(sid), m.encode(), false})
+		return
+	}
 	b.queue(outMsg{b.topic(sid), m.encode(), retained})
 }
 
-func (b *broker) queue(o outMsg) {
+// queue queues messages to be published in this order, after those queued
+// before them.
+func (b *broker) queue(o ...outMsg) {
 	b.mu.Lock()
-	b.out = append(b.out, o)
+	b.out = append(b.out, o...)
 	b.mu.Unlock()
 	select {
 	case b.wake <- struct{}{}:

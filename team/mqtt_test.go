@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/snapdash/snapdash/internal/brokertest"
 )
 
@@ -102,6 +103,15 @@ func TestBrokerClaimIsSeenRefusedAndReleased(t *testing.T) {
 	ada.Release("snap/1")
 	waitFor(t, "bob to see the release", holderIs(bob, "snap/1", ""))
 	waitFor(t, "carl to see the release", holderIs(carl, "snap/1", ""))
+	// The broker keeps nothing for a released picture: no retained
+	// release piles up per picture ever reviewed. And a hub joining now
+	// finds it free.
+	if got := retainedClaims(t, b.TCPURL(), "snapdash/acme/"); len(got) != 0 {
+		t.Fatalf("the broker still retains %v after the release", got)
+	}
+	if dan := connect(t, b.TCPURL(), Options{}).Join("dan"); func() bool { _, ok := dan.Holder("snap/1"); return ok }() {
+		t.Fatal("a hub joining after the release sees snap/1 held")
+	}
 	// Another organization shares nothing.
 	h4, err := Connect(BrokerOptions{URL: b.TCPURL(), Organization: "other"})
 	if err != nil {
@@ -117,6 +127,46 @@ func TestBrokerClaimIsSeenRefusedAndReleased(t *testing.T) {
 	var cd collector
 	dan.Claim("snap/1")
 	cd.waitEvent(t, dan, Won, "snap/1")
+}
+
+// retainedClaims subscribes to prefix's claims with a client of its own and
+// returns the retained messages the broker sends, by topic. The broker
+// sends them right after the subscription is acknowledged, before a
+// message published after that: a sentinel published then, once it
+// arrives, says they all have.
+func retainedClaims(t *testing.T, url, prefix string) map[string]string {
+	t.Helper()
+	var mu sync.Mutex
+	got := map[string]string{}
+	sentinel := make(chan struct{}, 1)
+	o := mqtt.NewClientOptions().AddBroker(url).SetClientID(fmt.Sprintf("retained-%d", time.Now().UnixNano()))
+	cl := mqtt.NewClient(o)
+	if tok := cl.Connect(); !tok.WaitTimeout(20*time.Second) || tok.Error() != nil {
+		t.Fatal("connect:", tok.Error())
+	}
+	defer cl.Disconnect(100)
+	sub := cl.Subscribe(prefix+"#", 1, func(_ mqtt.Client, m mqtt.Message) {
+		switch {
+		case m.Topic() == prefix+"sentinel":
+			sentinel <- struct{}{}
+		case m.Retained() && strings.HasPrefix(m.Topic(), prefix+"claims/"):
+			mu.Lock()
+			got[m.Topic()] = string(m.Payload())
+			mu.Unlock()
+		}
+	})
+	if !sub.WaitTimeout(20*time.Second) || sub.Error() != nil {
+		t.Fatal("subscribe:", sub.Error())
+	}
+	cl.Publish(prefix+"sentinel", 1, false, []byte("x")).WaitTimeout(20 * time.Second)
+	select {
+	case <-sentinel:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the sentinel never came back")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return got
 }
 
 func TestBrokerSimultaneousClaimsHaveOneWinner(t *testing.T) {
