@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"slices"
 	"time"
 
@@ -75,7 +76,13 @@ func (r *listsRoom) loadInteraction(id string) tea.Cmd {
 }
 
 func (r *listsRoom) loadSnapshots(id string) tea.Cmd {
-	api, ctx, asked := r.api, r.ctx, r.store.gen
+	return r.loadSnapshotsIn(r.ctx, id)
+}
+
+// loadSnapshotsIn lists id's snapshots on ctx (a background listing's
+// tells a shared upstream that a recent answer will do).
+func (r *listsRoom) loadSnapshotsIn(ctx context.Context, id string) tea.Cmd {
+	api, asked := r.api, r.store.gen
 	return func() tea.Msg {
 		s, err := api.ListSnapshots(ctx, id)
 		return SnapshotsLoadedMsg{InteractionID: id, Snapshots: s, Asked: asked, Err: err}

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/snapdash/snapdash/client"
 	"github.com/snapdash/snapdash/tui/listing"
+	"github.com/snapdash/snapdash/tui/upstream"
 	"github.com/snapdash/snapdash/views/common"
 	"github.com/snapdash/snapdash/views/events"
 )
@@ -141,10 +142,16 @@ func (r *listsRoom) listStale(stale []*ientry, now time.Time, wake *time.Time) [
 	return cmds
 }
 
-// startListing starts a background listing of e.
+// startListing starts a background listing of e: the first count's, or a
+// stale interaction's. Under serve the sessions share one upstream, and a
+// listing another session made within listWindow (that no event has
+// dropped since) is as good: N reviewers cost the platform one first
+// count and one sweep, not N.
 func (r *listsRoom) startListing(e *ientry) tea.Cmd {
 	r.watchLoads[e.id] = true
-	return r.listSnapshots(e)
+	e.loading = true
+	r.sched.budget.Note(r.wall())
+	return r.loadSnapshotsIn(upstream.Background(r.ctx, listWindow), e.id)
 }
 
 // earliest is the sooner of a and t, a being zero for none yet.

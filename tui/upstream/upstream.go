@@ -81,6 +81,24 @@ type Shared struct {
 	// calls counts the reads that reached the API, for tests and the
 	// load benchmark.
 	calls map[string]int
+	// keep is the oldest answer any read has accepted (TTL, or a
+	// Background age); prunedAt is when reads last dropped older ones.
+	keep     time.Duration
+	prunedAt time.Time
+}
+
+// backgroundKey is the context key of Background's age.
+type backgroundKey struct{}
+
+// Background returns ctx for a background read: a shared answer up to age
+// old, which no event has dropped since, is as good as a fresh one. The
+// dashboards' listing sweeps (the first count, the stale interactions)
+// read so: N sessions that list the same interactions within age cost the
+// platform one listing, not N. A reviewer's own reads (the interaction
+// they select, one an event named) keep the TTL. Outside serve (a
+// *client.Client) it changes nothing.
+func Background(ctx context.Context, age time.Duration) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, age)
 }
 
 type cached struct {
@@ -129,8 +147,13 @@ func (s *Shared) Calls() map[string]int {
 // answer is about, so an event there drops it.
 func read[T any](ctx context.Context, s *Shared, kind, key, inter string, fetch func(context.Context) (T, error)) (T, error) {
 	full := kind + "|" + key
+	ttl := s.opts.TTL
+	if age, ok := ctx.Value(backgroundKey{}).(time.Duration); ok {
+		ttl = max(ttl, age)
+	}
 	s.mu.Lock()
-	if c, ok := s.reads[full]; ok && s.opts.Now().Sub(c.at) < s.opts.TTL {
+	s.keep = max(s.keep, ttl)
+	if c, ok := s.reads[full]; ok && s.opts.Now().Sub(c.at) < ttl {
 		s.mu.Unlock()
 		return c.val.(T), nil
 	}
@@ -146,8 +169,10 @@ func read[T any](ctx context.Context, s *Shared, kind, key, inter string, fetch 
 		v, err := fetch(fctx)
 		if err == nil {
 			s.mu.Lock()
+			s.prune()
+			_, had := s.reads[full]
 			s.reads[full] = cached{at: s.opts.Now(), val: v}
-			if inter != "" {
+			if inter != "" && !had { // (a key is listed while it is cached)
 				s.byInter[inter] = append(s.byInter[inter], full)
 			}
 			s.mu.Unlock()
@@ -164,6 +189,35 @@ func read[T any](ctx context.Context, s *Shared, kind, key, inter string, fetch 
 	case <-ctx.Done():
 		var zero T
 		return zero, ctx.Err()
+	}
+}
+
+// prune drops, at most once per keep, the answers no read would accept any
+// more: without it a server that runs for months would keep every
+// snapshot it was ever asked about. s.mu is held.
+func (s *Shared) prune() {
+	now := s.opts.Now()
+	if now.Sub(s.prunedAt) < s.keep {
+		return
+	}
+	s.prunedAt = now
+	for k, c := range s.reads {
+		if now.Sub(c.at) >= s.keep {
+			delete(s.reads, k)
+		}
+	}
+	for id, keys := range s.byInter {
+		kept := keys[:0]
+		for _, k := range keys {
+			if _, ok := s.reads[k]; ok {
+				kept = append(kept, k)
+			}
+		}
+		if len(kept) == 0 {
+			delete(s.byInter, id)
+		} else {
+			s.byInter[id] = kept
+		}
 	}
 }
 

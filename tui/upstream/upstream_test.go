@@ -229,3 +229,65 @@ func TestVendorEventsDropTheirInteractionsListing(t *testing.T) {
 		t.Fatal("the late session got nothing")
 	}
 }
+
+// TestBackgroundReadsAcceptRecentAnswers: a background read takes a
+// shared answer up to its age old, a reviewer's own read only within the
+// TTL; an event drops the answer for both; past the age the platform is
+// asked again; and answers no read accepts any more are dropped.
+func TestBackgroundReadsAcceptRecentAnswers(t *testing.T) {
+	c := newCounted(t)
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	move := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	sh := New(c.api, Options{TTL: 3 * time.Second, Now: clock})
+	t.Cleanup(sh.Close)
+	ctx := context.Background()
+	bg := Background(ctx, time.Minute)
+	iid := c.sim.Interactions()[0].ID
+	listings := func() int { return c.n("GET /rtc-api/snapshots") }
+	if _, err := sh.ListSnapshots(bg, iid); err != nil {
+		t.Fatal(err)
+	}
+	move(10 * time.Second) // past the TTL, within the age
+	if _, err := sh.ListSnapshots(bg, iid); err != nil || listings() != 1 {
+		t.Fatalf("a background read 10 s later reached the platform (%d listings, %v)", listings(), err)
+	}
+	if _, err := sh.ListSnapshots(ctx, iid); err != nil || listings() != 2 {
+		t.Fatalf("a reviewer's read 10 s later was not fresh (%d listings, %v)", listings(), err)
+	}
+	// An event about the interaction drops the answer, background or not.
+	sub := sh.Events(ctx, c.ep)
+	defer sub.Close()
+	c.sim.Publish(client.Event{Type: "MarkerEvent", InteractionID: iid})
+	waitEvent(t, sub, "MarkerEvent", 0)
+	if _, err := sh.ListSnapshots(bg, iid); err != nil || listings() != 3 {
+		t.Fatalf("a background read after an event was not fresh (%d listings, %v)", listings(), err)
+	}
+	move(61 * time.Second) // past the age
+	if _, err := sh.ListSnapshots(bg, iid); err != nil || listings() != 4 {
+		t.Fatalf("a background read past its age was not fresh (%d listings, %v)", listings(), err)
+	}
+	// Pruning: once a minute (the longest age asked), answers older than
+	// that go; the fresh one stays and still serves.
+	other := c.sim.Interactions()[1].ID
+	if _, err := sh.GetInteraction(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	sh.mu.Lock()
+	cachedBefore := len(sh.reads)
+	sh.mu.Unlock()
+	move(2 * time.Minute)
+	if _, err := sh.ListSnapshots(bg, iid); err != nil { // a fetch: prunes first
+		t.Fatal(err)
+	}
+	sh.mu.Lock()
+	_, stale := sh.reads["interaction|"+other]
+	keys := len(sh.byInter[other])
+	cachedAfter := len(sh.reads)
+	sh.mu.Unlock()
+	if stale || keys != 0 || cachedBefore < 2 || cachedAfter != 1 {
+		t.Fatalf("after two minutes: %d answers cached (was %d), the old one kept %v, its index %d keys; want 1, old dropped",
+			cachedAfter, cachedBefore, stale, keys)
+	}
+}
