@@ -85,7 +85,20 @@ type Shared struct {
 	// Background age); prunedAt is when reads last dropped older ones.
 	keep     time.Duration
 	prunedAt time.Time
+	// changed holds, per interaction an event changed, a stamp of when
+	// (the count of such events so far) and the time: a read that began
+	// before it does not cache its answer, which may predate the event.
+	changed map[string]change
+	stamps  uint64
 }
+
+type change struct {
+	stamp uint64
+	at    time.Time
+}
+
+// readTimeout bounds one read of the platform.
+const readTimeout = 60 * time.Second
 
 // backgroundKey is the context key of Background's age.
 type backgroundKey struct{}
@@ -122,7 +135,7 @@ func New(api API, opts Options) *Shared {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Shared{api: api, opts: opts, ctx: ctx, stop: stop, reads: map[string]cached{},
-		byInter: map[string][]string{}, pics: newPictureCache(opts.PictureBytes), calls: map[string]int{},
+		byInter: map[string][]string{}, pics: newPictureCache(opts.PictureBytes), calls: map[string]int{}, changed: map[string]change{},
 		link: client.NewOfflineLinker()}
 	s.hub = newHub(s)
 	return s
@@ -161,21 +174,27 @@ func read[T any](ctx context.Context, s *Shared, kind, key, inter string, fetch 
 	ch := s.flight.DoChan(full, func() (any, error) {
 		s.mu.Lock()
 		s.calls[kind]++
+		began := s.changed[inter].stamp
 		s.mu.Unlock()
 		// Not the first caller's context: its session may end while the
 		// others wait for the same answer.
-		fctx, cancel := context.WithTimeout(s.ctx, 60*time.Second)
+		fctx, cancel := context.WithTimeout(s.ctx, readTimeout)
 		defer cancel()
 		v, err := fetch(fctx)
 		if err == nil {
 			s.mu.Lock()
+			defer s.mu.Unlock()
 			s.prune()
+			// (Stamps only grow; a change pruned is older than any read
+			// still under way, so a missing one reads as 0 and passes.)
+			if inter != "" && s.changed[inter].stamp > began {
+				return v, nil // an event changed it meanwhile: for the callers waiting, not for later
+			}
 			_, had := s.reads[full]
 			s.reads[full] = cached{at: s.opts.Now(), val: v}
 			if inter != "" && !had { // (a key is listed while it is cached)
 				s.byInter[inter] = append(s.byInter[inter], full)
 			}
-			s.mu.Unlock()
 		}
 		return v, err
 	})
@@ -206,6 +225,13 @@ func (s *Shared) prune() {
 			delete(s.reads, k)
 		}
 	}
+	// A read lasts at most readTimeout: a change older than that can no
+	// longer be newer than a read's start.
+	for id, c := range s.changed {
+		if now.Sub(c.at) > readTimeout {
+			delete(s.changed, id)
+		}
+	}
 	for id, keys := range s.byInter {
 		kept := keys[:0]
 		for _, k := range keys {
@@ -229,6 +255,13 @@ func (s *Shared) forget(id string) {
 		delete(s.reads, k)
 	}
 	delete(s.byInter, id)
+	// A read of it already under way began before the event: later
+	// callers must not join it, nor may its answer be cached.
+	s.stamps++
+	s.changed[id] = change{stamp: s.stamps, at: s.opts.Now()}
+	for _, kind := range []string{"snapshots", "interaction"} {
+		s.flight.Forget(kind + "|" + id)
+	}
 }
 
 // ListInteractions is the shared listing: sessions asking for the same

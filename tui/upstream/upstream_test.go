@@ -291,3 +291,72 @@ func TestBackgroundReadsAcceptRecentAnswers(t *testing.T) {
 			cachedAfter, cachedBefore, stale, keys)
 	}
 }
+
+// gated is the real client with its snapshot listings held at a gate
+// while the test wants them held.
+type gated struct {
+	API
+	hold    atomic.Bool
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gated) ListSnapshots(ctx context.Context, id string) ([]client.Snapshot, error) {
+	if g.hold.CompareAndSwap(true, false) {
+		g.entered <- struct{}{}
+		<-g.release
+	}
+	return g.API.ListSnapshots(ctx, id)
+}
+
+// TestReadUnderWayWhenAnEventComes: a listing that began before an event
+// about its interaction is not joined by a read after the event (that one
+// asks the platform), and its answer, which may predate the event, is not
+// cached over the newer one.
+func TestReadUnderWayWhenAnEventComes(t *testing.T) {
+	c := newCounted(t)
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	move := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	g := &gated{API: c.api, entered: make(chan struct{}), release: make(chan struct{})}
+	g.hold.Store(true)
+	sh := New(g, Options{Now: clock})
+	t.Cleanup(sh.Close)
+	iid := c.sim.Interactions()[0].ID
+	bg := Background(context.Background(), time.Minute)
+	early := make(chan error, 1)
+	go func() {
+		_, err := sh.ListSnapshots(bg, iid)
+		early <- err
+	}()
+	<-g.entered // the early listing is under way
+	sh.forget(iid)
+	// (Bounded: joining the held listing would wait for ever.)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := sh.ListSnapshots(ctx, iid); err != nil {
+		close(g.release)
+		t.Fatalf("the read after the event: %v (it waited for the listing begun before the event)", err)
+	}
+	if n := c.n("GET /rtc-api/snapshots"); n != 1 {
+		t.Fatalf("the read after the event made %d listings; want its own (the early one is still held)", n)
+	}
+	sh.mu.Lock()
+	fresh := sh.reads["snapshots|"+iid].at
+	sh.mu.Unlock()
+	move(5 * time.Second)
+	close(g.release)
+	if err := <-early; err != nil {
+		t.Fatal(err)
+	}
+	sh.mu.Lock()
+	kept := sh.reads["snapshots|"+iid].at
+	sh.mu.Unlock()
+	if !kept.Equal(fresh) {
+		t.Fatal("the listing that began before the event was cached over the one after it")
+	}
+	if n := c.n("GET /rtc-api/snapshots"); n != 2 {
+		t.Fatalf("%d listings, want 2", n)
+	}
+}
