@@ -105,6 +105,16 @@ func (m *reviewRoom) allowed(a action) bool {
 	return ok
 }
 
+// allowedOn is allowed for interaction iid and snapshot sid, which a
+// dialog named when it opened: asked again before anything is sent.
+func (m *reviewRoom) allowedOn(a action, iid, sid string) bool {
+	ok, why := m.canOn(a, iid, sid)
+	if !ok {
+		m.setStatusInfo(why)
+	}
+	return ok
+}
+
 // stateWord names a state in lower case for messages.
 func stateWord(s client.SnapshotState) string {
 	switch s {

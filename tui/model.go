@@ -141,7 +141,7 @@ func New(opts Options) *Model {
 	})
 	m.c.Spinner = m.spinFrame()
 	// The rooms, each with what it needs of the root.
-	pick := choice{allowed: m.review.allowed, canOn: m.review.canOn, interaction: func() string { return m.selected }, row: m.selectedRow}
+	pick := choice{allowed: m.review.allowed, allowedOn: m.review.allowedOn, interaction: func() string { return m.selected }, row: m.selectedRow}
 	m.requests = &requestsRoom{hub: m.hub, choice: pick, showNew: func(sid string) {
 		m.refreshLists() // the new row must be in the table to be selected
 		m.snaps.Select(sid)

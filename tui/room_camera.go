@@ -39,8 +39,7 @@ func (r *cameraRoom) open() tea.Cmd {
 
 // request sends the command chosen in the menu to the customer's device.
 func (r *cameraRoom) request(c CameraChosen) tea.Cmd {
-	if ok, why := r.canOn(actCamera, c.InteractionID, ""); !ok {
-		r.setStatusInfo(why)
+	if !r.allowedOn(actCamera, c.InteractionID, "") {
 		return nil
 	}
 	e := r.store.byID[c.InteractionID]

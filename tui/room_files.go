@@ -43,12 +43,11 @@ func (r *filesRoom) openUpload() tea.Cmd {
 
 // upload uploads a local picture to an interaction, for its customer.
 func (r *filesRoom) upload(u UploadChosen) tea.Cmd {
-	if ok, why := r.canOn(actUpload, u.InteractionID, ""); !ok {
-		r.setStatusInfo(why)
+	if !r.allowedOn(actUpload, u.InteractionID, "") {
 		return nil
 	}
 	e := r.store.byID[u.InteractionID]
-	path := expandHome(u.Path)
+	path := upload.ExpandHome(u.Path)
 	op := r.begin("uploading " + filepath.Base(path))
 	user, ep := e.customerDevice()
 	cmd := client.UploadCommand{
@@ -81,16 +80,6 @@ func (r *filesRoom) onUploadDone(msg UploadDoneMsg) tea.Cmd {
 		return r.loadSnapshots(e.id)
 	}
 	return nil
-}
-
-// expandHome reads a leading "~/" as the home directory, as a shell would.
-func expandHome(p string) string {
-	if strings.HasPrefix(p, "~/") {
-		if h, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(h, p[2:])
-		}
-	}
-	return p
 }
 
 // copyURL copies a signed URL of the selected picture with OSC 52.
@@ -176,11 +165,10 @@ func (r *filesRoom) openSave() tea.Cmd {
 
 // save downloads the picture into path, never overwriting a file.
 func (r *filesRoom) save(sc SaveChosen) tea.Cmd {
-	if ok, why := r.canOn(actSave, "", sc.SnapshotID); !ok {
-		r.setStatusInfo(why)
+	if !r.allowedOn(actSave, "", sc.SnapshotID) {
 		return nil
 	}
-	id, path := sc.SnapshotID, expandHome(sc.Path)
+	id, path := sc.SnapshotID, upload.ExpandHome(sc.Path)
 	op := r.begin("saving " + short(id) + " to " + path)
 	api, ctx := r.api, r.ctx
 	return func() tea.Msg {

@@ -18,9 +18,9 @@ type choice struct {
 	// the status line says why. The one rule is the review room's
 	// (can.go), which every action asks.
 	allowed func(a action) bool
-	// canOn is the same rule on the interaction and snapshot a dialog
+	// allowedOn is the same on the interaction and snapshot a dialog
 	// named when it opened, asked again before anything is sent.
-	canOn func(a action, iid, sid string) (ok bool, why string)
+	allowedOn func(a action, iid, sid string) bool
 	// interaction is the selected interaction's id ("" when none).
 	interaction func() string
 	// row is the selected snapshot's row (ok false when none).
@@ -65,8 +65,7 @@ func (r *requestsRoom) open() tea.Cmd {
 // request asks the customer's device for a picture. A requested row shows
 // at once and is removed again if the server refuses.
 func (r *requestsRoom) request(s RequestSubmitted) tea.Cmd {
-	if ok, why := r.canOn(actRequest, s.InteractionID, ""); !ok {
-		r.setStatusInfo(why)
+	if !r.allowedOn(actRequest, s.InteractionID, "") {
 		return nil
 	}
 	e, v := r.store.byID[s.InteractionID], s.Values

@@ -47,7 +47,7 @@ func dctBox(x0, x1, kcos, ksin int32) (y0, y1 int32) {
 // flat block of the value the full transform gives it.
 func idctFull(b *[64]int32, rows uint8, dcOnly bool, out []byte, stride int) {
 	if dcOnly {
-		v := clampLevel(((b[0]<<17 + 1<<19) >> 2) >> 18)
+		v := clampByte(((b[0]<<17+1<<19)>>2)>>18 + 128)
 		for y := 0; y < 8; y++ {
 			row := out[y*stride : y*stride+8 : y*stride+8]
 			for x := range row {
@@ -103,25 +103,13 @@ func idctFull(b *[64]int32, rows uint8, dcOnly bool, out []byte, stride int) {
 		x2, x5 = x2+x5, x2-x5
 		x3, x4 = x3+x4, x3-x4
 		o := out[i:]
-		o[0] = clampLevel(x0 >> 18)
-		o[stride] = clampLevel(x1 >> 18)
-		o[2*stride] = clampLevel(x2 >> 18)
-		o[3*stride] = clampLevel(x3 >> 18)
-		o[4*stride] = clampLevel(x4 >> 18)
-		o[5*stride] = clampLevel(x5 >> 18)
-		o[6*stride] = clampLevel(x6 >> 18)
-		o[7*stride] = clampLevel(x7 >> 18)
+		o[0] = clampByte(x0>>18 + 128)
+		o[stride] = clampByte(x1>>18 + 128)
+		o[2*stride] = clampByte(x2>>18 + 128)
+		o[3*stride] = clampByte(x3>>18 + 128)
+		o[4*stride] = clampByte(x4>>18 + 128)
+		o[5*stride] = clampByte(x5>>18 + 128)
+		o[6*stride] = clampByte(x6>>18 + 128)
+		o[7*stride] = clampByte(x7>>18 + 128)
 	}
-}
-
-// clampLevel level-shifts a sample by +128 and clips it to a byte, as
-// image/jpeg does.
-func clampLevel(c int32) uint8 {
-	if c < -128 {
-		return 0
-	}
-	if c > 127 {
-		return 255
-	}
-	return uint8(c + 128)
 }

@@ -230,16 +230,21 @@ func TestVendorEventsDropTheirInteractionsListing(t *testing.T) {
 	}
 }
 
+// testClock returns a clock the test moves by hand.
+func testClock() (now func() time.Time, move func(time.Duration)) {
+	var mu sync.Mutex
+	t := time.Now()
+	return func() time.Time { mu.Lock(); defer mu.Unlock(); return t },
+		func(d time.Duration) { mu.Lock(); t = t.Add(d); mu.Unlock() }
+}
+
 // TestBackgroundReadsAcceptRecentAnswers: a background read takes a
 // shared answer up to its age old, a reviewer's own read only within the
 // TTL; an event drops the answer for both; past the age the platform is
 // asked again; and answers no read accepts any more are dropped.
 func TestBackgroundReadsAcceptRecentAnswers(t *testing.T) {
 	c := newCounted(t)
-	var mu sync.Mutex
-	now := time.Now()
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	move := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	clock, move := testClock()
 	sh := New(c.api, Options{TTL: 3 * time.Second, Now: clock})
 	t.Cleanup(sh.Close)
 	ctx := context.Background()
@@ -315,10 +320,7 @@ func (g *gated) ListSnapshots(ctx context.Context, id string) ([]client.Snapshot
 // cached over the newer one.
 func TestReadUnderWayWhenAnEventComes(t *testing.T) {
 	c := newCounted(t)
-	var mu sync.Mutex
-	now := time.Now()
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	move := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	clock, move := testClock()
 	g := &gated{API: c.api, entered: make(chan struct{}), release: make(chan struct{})}
 	g.hold.Store(true)
 	sh := New(g, Options{Now: clock})

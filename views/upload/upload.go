@@ -65,8 +65,9 @@ type CompletedMsg struct {
 	IsFile     bool
 }
 
-// expandHome turns a leading "~/" into the home directory.
-func expandHome(p string) string {
+// ExpandHome reads a leading "~/" as the home directory, as a shell would:
+// the paths typed in this dialog are read so wherever they are used.
+func ExpandHome(p string) string {
 	if strings.HasPrefix(p, "~/") {
 		if h, err := os.UserHomeDir(); err == nil {
 			return filepath.Join(h, p[2:])
@@ -80,7 +81,7 @@ func Complete(typed string) tea.Cmd {
 	return func() tea.Msg {
 		msg := CompletedMsg{For: typed}
 		if typed != "" && !strings.HasSuffix(typed, "/") {
-			if fi, err := os.Stat(expandHome(typed)); err == nil && !fi.IsDir() {
+			if fi, err := os.Stat(ExpandHome(typed)); err == nil && !fi.IsDir() {
 				msg.IsFile = true
 			}
 		}
@@ -89,7 +90,7 @@ func Complete(typed string) tea.Cmd {
 		if read == "" {
 			read = "."
 		}
-		read = expandHome(read)
+		read = ExpandHome(read)
 		ents, err := os.ReadDir(read)
 		if err != nil {
 			return msg
@@ -121,7 +122,7 @@ func Complete(typed string) tea.Cmd {
 // Update, not in a command: one stat of a local path, and the dialog must
 // answer in the Update that received enter (see package dialog).
 func check(mode Mode, path string) error {
-	p := expandHome(path)
+	p := ExpandHome(path)
 	if mode == Save {
 		if _, err := os.Lstat(p); err == nil {
 			return errors.New("a file of that name already exists; choose another")
